@@ -1,0 +1,123 @@
+import type { TransactionSetCrc } from "./envelope.js";
+import type { Finding } from "./findings.js";
+import { ELEMENT_SEPARATOR, type LineEnd, type Segment, type SegmentInput } from "./segment.js";
+import { hasTag, type SegmentIndex, tagEnd } from "./segment-index.js";
+
+/**
+ * A parsed EVA-DTS audit file. It keeps the file's text and an index of where each segment
+ * starts and ends, and builds segment objects only when asked: a 50 MB audit costs 8 bytes a
+ * segment on top of its text. The text is the file, byte for byte (latin1), so writing it back
+ * gives the same bytes.
+ */
+export class AuditFile {
+  /** @internal use `parse()` */
+  constructor(
+    private readonly index: SegmentIndex,
+    readonly findings: readonly Finding[],
+    /** Each transaction set's G85: stated and computed. */
+    readonly transactionSets: readonly TransactionSetCrc[],
+  ) {}
+
+  /** The file's text, one character per byte. */
+  get text(): string {
+    return this.index.text;
+  }
+
+  /** Number of segments (lines). */
+  get length(): number {
+    return this.index.count;
+  }
+
+  /** True when no finding is an error. */
+  get valid(): boolean {
+    return this.findings.every((f) => f.severity !== "error");
+  }
+
+  /** The raw text of segment `i`, without its line end. */
+  raw(i: number): string {
+    this.check(i);
+    return this.index.text.slice(this.index.starts[i], this.index.ends[i]);
+  }
+
+  /** The segment identifier of segment `i`. */
+  tag(i: number): string {
+    this.check(i);
+    return this.index.text.slice(this.index.starts[i], tagEnd(this.index, i));
+  }
+
+  /** Whether segment `i` has identifier `tag`, without building a string. */
+  hasTag(i: number, tag: string): boolean {
+    this.check(i);
+    return hasTag(this.index, i, tag);
+  }
+
+  /** The line end that followed segment `i`. */
+  lineEnd(i: number): LineEnd {
+    this.check(i);
+    const next = i + 1 < this.length ? (this.index.starts[i + 1] as number) : this.text.length;
+    return this.index.text.slice(this.index.ends[i], next) as LineEnd;
+  }
+
+  /** Segment `i` with its elements and position. */
+  segment(i: number): Segment {
+    const { tag, elements } = splitSegment(this.raw(i));
+    return { tag, elements, index: i, offset: this.index.starts[i] as number, line: i + 1, lineEnd: this.lineEnd(i) };
+  }
+
+  *[Symbol.iterator](): IterableIterator<Segment> {
+    for (let i = 0; i < this.length; i++) yield this.segment(i);
+  }
+
+  /** Every segment, in order. */
+  segments(): Segment[] {
+    return Array.from(this);
+  }
+
+  /** The segments as plain input (tag and elements), e.g. to edit and rebuild. */
+  toSegmentInputs(): SegmentInput[] {
+    const out: SegmentInput[] = [];
+    for (let i = 0; i < this.length; i++) out.push(splitSegment(this.raw(i)));
+    return out;
+  }
+
+  /** The segments with identifier `tag`, in order. */
+  all(tag: string): Segment[] {
+    const out: Segment[] = [];
+    for (let i = 0; i < this.length; i++) if (hasTag(this.index, i, tag)) out.push(this.segment(i));
+    return out;
+  }
+
+  /** The first segment with identifier `tag`. */
+  first(tag: string): Segment | undefined {
+    for (let i = 0; i < this.length; i++) if (hasTag(this.index, i, tag)) return this.segment(i);
+    return undefined;
+  }
+
+  /** 1-based line and column of a byte offset. */
+  position(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.index.starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (this.index.starts[lo] ?? 0) + 1 };
+  }
+
+  toJSON(): { segments: Segment[]; findings: readonly Finding[] } {
+    return { segments: this.segments(), findings: this.findings };
+  }
+
+  private check(i: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) {
+      throw new RangeError(`segment index ${i} is outside 0..${this.length - 1}`);
+    }
+  }
+}
+
+function splitSegment(raw: string): SegmentInput {
+  const parts = raw.split(ELEMENT_SEPARATOR);
+  const tag = parts.shift() as string;
+  return { tag, elements: parts };
+}

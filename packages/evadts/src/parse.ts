@@ -1,0 +1,48 @@
+import { AuditFile } from "./audit-file.js";
+import { checkEnvelope } from "./envelope.js";
+import { EvadtsError, FindingList } from "./findings.js";
+import { decodeLatin1 } from "./latin1.js";
+import { scanSegments } from "./segment-index.js";
+
+export interface ParseOptions {
+  /**
+   * `tolerant` (default) reads what vendors' machines really send and lists what is off as
+   * findings; `strict` throws an EvadtsError, carrying every finding, for anything off.
+   */
+  readonly mode?: "tolerant" | "strict";
+}
+
+/**
+ * Reads an EVA-DTS audit file. Bytes are taken as latin1, one character per byte; a string must
+ * hold only code units 0..255 (throws INVALID_INPUT otherwise). In tolerant mode nothing in the
+ * file makes it throw: whatever is off is in `findings`.
+ */
+export function parse(input: Uint8Array | string, options: ParseOptions = {}): AuditFile {
+  let text: string;
+  if (typeof input === "string") {
+    const wide = input.search(/[^\x00-\xff]/);
+    if (wide !== -1) {
+      throw new EvadtsError("INVALID_INPUT", `character at offset ${wide} is not a single byte`, wide);
+    }
+    text = input;
+  } else if (input instanceof Uint8Array) {
+    text = decodeLatin1(input);
+  } else {
+    throw new EvadtsError("INVALID_INPUT", "parse takes a Uint8Array or a string");
+  }
+  const index = scanSegments(text);
+  const findings = new FindingList();
+  const sets = checkEnvelope(index, findings);
+  const list = findings.done();
+  if (options.mode === "strict" && list.length > 0) {
+    const strict = list.map((f) => ({ ...f, severity: "error" as const }));
+    const first = strict[0] as (typeof strict)[number];
+    throw new EvadtsError(
+      first.code,
+      `line ${first.line}, column ${first.column}: ${first.message}${list.length > 1 ? ` (and ${list.length - 1} more)` : ""}`,
+      first.offset,
+      strict,
+    );
+  }
+  return new AuditFile(index, list, sets);
+}

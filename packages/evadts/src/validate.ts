@@ -1,0 +1,85 @@
+import { AuditFile } from "./audit-file.js";
+import { type ElementDef, segmentDef } from "./dictionary.js";
+import { FINDING_CODES, type Finding, type FindingCode, FindingList, type Severity } from "./findings.js";
+import { parse } from "./parse.js";
+
+const DIGITS = /^-?[0-9]+$/;
+
+/** Whether `v` is a YYMMDD or CCYYMMDD date that exists. */
+export function isEvadtsDate(v: string): boolean {
+  if (!/^([0-9]{6}|[0-9]{8})$/.test(v)) return false;
+  const year = v.length === 8 ? Number(v.slice(0, 4)) : 2000 + Number(v.slice(0, 2));
+  const month = Number(v.slice(-4, -2));
+  const day = Number(v.slice(-2));
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] as number;
+  return day <= days;
+}
+
+/** Whether `v` is an HHMM or HHMMSS time. */
+export function isEvadtsTime(v: string): boolean {
+  if (!/^([0-9]{4}|[0-9]{6})$/.test(v)) return false;
+  const h = Number(v.slice(0, 2));
+  const m = Number(v.slice(2, 4));
+  const s = v.length === 6 ? Number(v.slice(4, 6)) : 0;
+  return h < 24 && m < 60 && s < 60;
+}
+
+function elementProblem(def: ElementDef, value: string): { code: FindingCode; severity: Severity } | undefined {
+  if (value === "") return def.required ? { code: "MISSING_ELEMENT", severity: "error" } : undefined;
+  if (def.maxLength !== undefined && value.length > def.maxLength) return { code: "TOO_LONG", severity: "warning" };
+  if (def.type === "N" && !DIGITS.test(value)) return { code: "NOT_NUMERIC", severity: "error" };
+  if (def.type === "DT" && !isEvadtsDate(value)) return { code: "BAD_DATE", severity: "error" };
+  if (def.type === "TM" && !isEvadtsTime(value)) return { code: "BAD_TIME", severity: "error" };
+  return undefined;
+}
+
+/**
+ * Every finding about a file: the parser's (envelope, line ends, G85, SE count) and the
+ * element rules of each segment EVA-DTS defines (mandatory elements, numbers, dates, times,
+ * lengths, element counts). Unknown segments are not judged. Sorted by offset.
+ */
+export function validate(input: AuditFile | Uint8Array | string): Finding[] {
+  const file = input instanceof AuditFile ? input : parse(input);
+  const out = new FindingList();
+  for (const f of file.findings) out.add(f);
+  for (let i = 0; i < file.length; i++) {
+    const def = segmentDef(file.tag(i));
+    if (def === undefined) continue;
+    const seg = file.segment(i);
+    const at = (element: number): number => {
+      let offset = seg.offset + seg.tag.length;
+      for (let k = 0; k < element - 1; k++) offset += 1 + (seg.elements[k] as string).length;
+      return offset + 1;
+    };
+    const add = (code: FindingCode, severity: Severity, element: number, detail: string) => {
+      const offset = at(element);
+      out.add({
+        code,
+        severity,
+        message: `${FINDING_CODES[code]}: ${detail}`,
+        segmentIndex: i,
+        segment: seg.tag,
+        element,
+        offset,
+        line: seg.line,
+        column: offset - seg.offset + 1,
+      });
+    };
+    if (seg.elements.length > def.elements.length) {
+      add(
+        "EXTRA_ELEMENTS",
+        "warning",
+        def.elements.length + 1,
+        `${seg.tag} has ${seg.elements.length}, EVA-DTS defines ${def.elements.length}; kept as they are`,
+      );
+    }
+    def.elements.forEach((el, k) => {
+      const value = seg.elements[k] ?? "";
+      const problem = elementProblem(el, value);
+      if (problem) add(problem.code, problem.severity, k + 1, `${el.id} (${el.name}) is "${value}"`);
+    });
+  }
+  return out.done();
+}
