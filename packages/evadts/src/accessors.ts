@@ -101,7 +101,11 @@ export interface CashTotals {
     | undefined;
   /** CA4: cash dispensed (change), since reset and since initialisation. */
   readonly dispensed:
-    | { readonly reset: number | undefined; readonly manualReset: number | undefined; readonly init: number | undefined }
+    | {
+        readonly reset: number | undefined;
+        readonly manualReset: number | undefined;
+        readonly init: number | undefined;
+      }
     | undefined;
 }
 

@@ -61,7 +61,14 @@ export class AuditFile {
   /** Segment `i` with its elements and position. */
   segment(i: number): Segment {
     const { tag, elements } = splitSegment(this.raw(i));
-    return { tag, elements, index: i, offset: this.index.starts[i] as number, line: i + 1, lineEnd: this.lineEnd(i) };
+    return {
+      tag,
+      elements,
+      index: i,
+      offset: this.index.starts[i] as number,
+      line: i + 1,
+      lineEnd: this.lineEnd(i),
+    };
   }
 
   *[Symbol.iterator](): IterableIterator<Segment> {

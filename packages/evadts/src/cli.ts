@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type Finding, EvadtsError } from "./findings.js";
+import { EvadtsError, type Finding } from "./findings.js";
 import { parse } from "./parse.js";
 import { summarize } from "./summary.js";
 import { validate } from "./validate.js";
@@ -20,7 +20,9 @@ function readInput(path: string): Uint8Array {
 }
 
 function formatFinding(f: Finding): string {
-  const where = f.segment ? ` ${f.segment}${f.element === undefined ? "" : `${String(f.element).padStart(2, "0")}`}` : "";
+  const where = f.segment
+    ? ` ${f.segment}${f.element === undefined ? "" : `${String(f.element).padStart(2, "0")}`}`
+    : "";
   return `${f.line}:${f.column} ${f.severity} ${f.code}${where}: ${f.message}`;
 }
 
@@ -42,7 +44,9 @@ function main(argv: readonly string[]): number {
       const findings = validate(bytes);
       for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
       const failing = findings.filter((f) => strict || f.severity === "error");
-      process.stdout.write(failing.length === 0 ? "valid\n" : `invalid: ${failing.length} failing findings\n`);
+      process.stdout.write(
+        failing.length === 0 ? "valid\n" : `invalid: ${failing.length} failing findings\n`,
+      );
       return failing.length === 0 ? 0 : 1;
     }
     case "json":

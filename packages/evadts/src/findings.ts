@@ -64,20 +64,30 @@ export class EvadtsError extends Error {
 /** Most findings of one code kept in a list; the rest are counted in one FINDINGS_ELIDED. */
 export const MAX_FINDINGS_PER_CODE = 100;
 
-/** Collects findings, keeping at most MAX_FINDINGS_PER_CODE of each code. */
+/**
+ * Collects findings, keeping at most MAX_FINDINGS_PER_CODE of each code. A finding is built only
+ * when it will be kept, so a file with a million trailing blanks costs a counter, not a million
+ * objects.
+ */
 export class FindingList {
-  readonly items: Finding[] = [];
+  readonly items: Finding[];
   private readonly perCode = new Map<FindingCode, number>();
 
-  add(finding: Finding): void {
-    const n = (this.perCode.get(finding.code) ?? 0) + 1;
-    this.perCode.set(finding.code, n);
-    if (n <= MAX_FINDINGS_PER_CODE) this.items.push(finding);
+  /** Starts from findings already made (e.g. the parser's), elisions included. */
+  constructor(initial: readonly Finding[] = []) {
+    this.items = [...initial];
   }
 
-  /** The list, with one FINDINGS_ELIDED warning per code that overflowed. */
+  add(code: FindingCode, build: () => Omit<Finding, "code">): void {
+    const n = (this.perCode.get(code) ?? 0) + 1;
+    this.perCode.set(code, n);
+    if (n <= MAX_FINDINGS_PER_CODE) this.items.push({ code, ...build() });
+  }
+
+  /** The list sorted by offset, with one FINDINGS_ELIDED warning per code that overflowed. */
   done(): Finding[] {
-    this.items.sort((a, b) => a.offset - b.offset);
+    const elided = (f: Finding) => (f.code === "FINDINGS_ELIDED" ? 1 : 0);
+    this.items.sort((a, b) => elided(a) - elided(b) || a.offset - b.offset);
     for (const [code, n] of this.perCode) {
       if (n > MAX_FINDINGS_PER_CODE) {
         this.items.push({

@@ -1,36 +1,42 @@
+export {
+  type AuditEvent,
+  type CashTotals,
+  type Counters,
+  cashlessSales,
+  cashTotals,
+  type EventCounter,
+  events,
+  type Identification,
+  identification,
+  type PriceListEntry,
+  type Product,
+  type ProductSalesByMedium,
+  priceLists,
+  products,
+  vendTotals,
+} from "./accessors.js";
 export { AuditFile } from "./audit-file.js";
-export { parse, type ParseOptions } from "./parse.js";
-export { write, buildAudit, toAuditFile, type AuditModel, type EnvelopeOptions } from "./write.js";
-export { validate, isEvadtsDate, isEvadtsTime } from "./validate.js";
 export { crc16, crc16Update, crcHex } from "./crc16.js";
+export { type DecodedElement, type DecodedSegment, decodeSegment, toInt } from "./decode.js";
+export {
+  type ElementDef,
+  type ElementType,
+  KNOWN_SEGMENTS,
+  type SegmentDef,
+  segmentDef,
+} from "./dictionary.js";
 export type { TransactionSetCrc } from "./envelope.js";
 export {
   EvadtsError,
   FINDING_CODES,
-  MAX_FINDINGS_PER_CODE,
   type Finding,
   type FindingCode,
+  MAX_FINDINGS_PER_CODE,
   type Severity,
 } from "./findings.js";
-export type { Segment, SegmentInput, LineEnd } from "./segment.js";
-export { segmentDef, KNOWN_SEGMENTS, type SegmentDef, type ElementDef, type ElementType } from "./dictionary.js";
-export { decodeSegment, toInt, type DecodedSegment, type DecodedElement } from "./decode.js";
-export {
-  products,
-  cashTotals,
-  events,
-  priceLists,
-  identification,
-  vendTotals,
-  cashlessSales,
-  type Counters,
-  type Product,
-  type ProductSalesByMedium,
-  type CashTotals,
-  type AuditEvent,
-  type EventCounter,
-  type PriceListEntry,
-  type Identification,
-} from "./accessors.js";
-export { summarize, formatMoney } from "./summary.js";
-export { encodeLatin1, decodeLatin1 } from "./latin1.js";
+export { decodeLatin1, encodeLatin1 } from "./latin1.js";
+export { type ParseOptions, parse } from "./parse.js";
+export type { LineEnd, Segment, SegmentInput } from "./segment.js";
+export { formatMoney, summarize } from "./summary.js";
+export { isEvadtsDate, isEvadtsTime, validate } from "./validate.js";
+export { type AuditModel, buildAudit, type EnvelopeOptions, toAuditFile, write } from "./write.js";

@@ -76,7 +76,9 @@ describe("parse: envelope findings", () => {
     const file = parse(text);
     expect(file.findings).toEqual([]);
     expect(file.valid).toBe(true);
-    expect(file.transactionSets).toEqual([{ line: 2, stated: expect.any(String), computed: expect.any(String), match: true }]);
+    expect(file.transactionSets).toEqual([
+      { line: 2, stated: expect.any(String), computed: expect.any(String), match: true },
+    ]);
   });
 
   it("checks G85 over CR LF even when the file has LF only", () => {
@@ -136,14 +138,18 @@ describe("parse: envelope findings", () => {
     const text = sealed(["ID1*X", "PA1*1", "PA1*1*50*NAME  "])
       .replace("ID1*X\r\n", "ID1*X\r\n\r\n")
       .replace("PA1*1\r\n", "pa1*1\r\n");
-    expect(codes(text)).toEqual(expect.arrayContaining(["EMPTY_LINE", "BAD_TAG", "TRAILING_BLANKS", "G85_MISMATCH"]));
+    expect(codes(text)).toEqual(
+      expect.arrayContaining(["EMPTY_LINE", "BAD_TAG", "TRAILING_BLANKS", "G85_MISMATCH"]),
+    );
   });
 
   it("keeps at most 100 findings of one code and counts the rest", () => {
     const body = Array.from({ length: 150 }, () => "PA1*1*50*NAME ");
     const file = parse(sealed(body));
     expect(file.findings.filter((f) => f.code === "TRAILING_BLANKS")).toHaveLength(100);
-    expect(file.findings.find((f) => f.code === "FINDINGS_ELIDED")?.message).toContain("50 more TRAILING_BLANKS");
+    expect(file.findings.find((f) => f.code === "FINDINGS_ELIDED")?.message).toContain(
+      "50 more TRAILING_BLANKS",
+    );
   });
 });
 

@@ -20,7 +20,7 @@ export interface ParseOptions {
 export function parse(input: Uint8Array | string, options: ParseOptions = {}): AuditFile {
   let text: string;
   if (typeof input === "string") {
-    const wide = input.search(/[^\x00-\xff]/);
+    const wide = input.search(/[\u0100-\uffff]/);
     if (wide !== -1) {
       throw new EvadtsError("INVALID_INPUT", `character at offset ${wide} is not a single byte`, wide);
     }

@@ -1,5 +1,12 @@
+import {
+  type Counters,
+  cashlessSales,
+  cashTotals,
+  identification,
+  products,
+  vendTotals,
+} from "./accessors.js";
 import type { AuditFile } from "./audit-file.js";
-import { type Counters, cashTotals, cashlessSales, identification, products, vendTotals } from "./accessors.js";
 
 /** An integer amount of the smallest unit written with `decimals` digits after the point. */
 export function formatMoney(amount: number | undefined, decimals: number): string {
@@ -13,7 +20,9 @@ export function formatMoney(amount: number | undefined, decimals: number): strin
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
   const fmt = (r: readonly string[]) =>
-    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number))).join("  ");
+    r
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number)))
+      .join("  ");
   return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(fmt)].join("\n");
 }
 

@@ -26,9 +26,13 @@ export function isEvadtsTime(v: string): boolean {
   return h < 24 && m < 60 && s < 60;
 }
 
-function elementProblem(def: ElementDef, value: string): { code: FindingCode; severity: Severity } | undefined {
+function elementProblem(
+  def: ElementDef,
+  value: string,
+): { code: FindingCode; severity: Severity } | undefined {
   if (value === "") return def.required ? { code: "MISSING_ELEMENT", severity: "error" } : undefined;
-  if (def.maxLength !== undefined && value.length > def.maxLength) return { code: "TOO_LONG", severity: "warning" };
+  if (def.maxLength !== undefined && value.length > def.maxLength)
+    return { code: "TOO_LONG", severity: "warning" };
   if (def.type === "N" && !DIGITS.test(value)) return { code: "NOT_NUMERIC", severity: "error" };
   if (def.type === "DT" && !isEvadtsDate(value)) return { code: "BAD_DATE", severity: "error" };
   if (def.type === "TM" && !isEvadtsTime(value)) return { code: "BAD_TIME", severity: "error" };
@@ -42,8 +46,7 @@ function elementProblem(def: ElementDef, value: string): { code: FindingCode; se
  */
 export function validate(input: AuditFile | Uint8Array | string): Finding[] {
   const file = input instanceof AuditFile ? input : parse(input);
-  const out = new FindingList();
-  for (const f of file.findings) out.add(f);
+  const out = new FindingList(file.findings);
   for (let i = 0; i < file.length; i++) {
     const def = segmentDef(file.tag(i));
     if (def === undefined) continue;
@@ -54,17 +57,18 @@ export function validate(input: AuditFile | Uint8Array | string): Finding[] {
       return offset + 1;
     };
     const add = (code: FindingCode, severity: Severity, element: number, detail: string) => {
-      const offset = at(element);
-      out.add({
-        code,
-        severity,
-        message: `${FINDING_CODES[code]}: ${detail}`,
-        segmentIndex: i,
-        segment: seg.tag,
-        element,
-        offset,
-        line: seg.line,
-        column: offset - seg.offset + 1,
+      out.add(code, () => {
+        const offset = at(element);
+        return {
+          severity,
+          message: `${FINDING_CODES[code]}: ${detail}`,
+          segmentIndex: i,
+          segment: seg.tag,
+          element,
+          offset,
+          line: seg.line,
+          column: offset - seg.offset + 1,
+        };
       });
     };
     if (seg.elements.length > def.elements.length) {

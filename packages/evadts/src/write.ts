@@ -15,30 +15,41 @@ export interface AuditModel {
 }
 
 const TAG = /^[A-Z][A-Z0-9]{1,3}$/;
-const BAD_CHAR = /[*\r\n]|[^\x00-\xff]/;
+const BAD_CHAR = /[\r\n\u0100-\uffff]/;
 
-function checkSegment(seg: SegmentInput, i: number): void {
+/** One segment's line, refusing what could not be read back as the same segment. */
+function segmentLine(seg: SegmentInput, i: number): string {
   if (!TAG.test(seg.tag)) {
-    throw new EvadtsError("INVALID_MODEL", `segment ${i}: "${seg.tag}" is not a 2-4 character EVA-DTS identifier`);
+    throw new EvadtsError(
+      "INVALID_MODEL",
+      `segment ${i}: "${seg.tag}" is not a 2-4 character EVA-DTS identifier`,
+    );
   }
-  seg.elements.forEach((e, k) => {
-    if (typeof e !== "string" || BAD_CHAR.test(e)) {
+  const { elements } = seg;
+  for (let k = 0; k < elements.length; k++) {
+    const e = elements[k];
+    if (typeof e !== "string" || e.includes(ELEMENT_SEPARATOR)) {
       throw new EvadtsError(
         "INVALID_MODEL",
-        `segment ${i} (${seg.tag}) element ${k + 1}: holds "*", a line end or a character above 0xFF`,
+        `segment ${i} (${seg.tag}) element ${k + 1}: holds "*" or is not text`,
       );
     }
-  });
+  }
+  const line =
+    elements.length === 0 ? seg.tag : seg.tag + ELEMENT_SEPARATOR + elements.join(ELEMENT_SEPARATOR);
+  if (BAD_CHAR.test(line)) {
+    throw new EvadtsError(
+      "INVALID_MODEL",
+      `segment ${i} (${seg.tag}): holds a line end or a character above 0xFF`,
+    );
+  }
+  return line;
 }
 
 function serialize(model: AuditModel): string {
   const eol = model.lineEnd ?? "\r\n";
-  const lines = model.segments.map((seg, i) => {
-    checkSegment(seg, i);
-    return seg.elements.length === 0 ? seg.tag : seg.tag + ELEMENT_SEPARATOR + seg.elements.join(ELEMENT_SEPARATOR);
-  });
-  const body = lines.join(eol);
-  return lines.length > 0 && model.finalLineEnd !== false ? body + eol : body;
+  const body = model.segments.map(segmentLine).join(eol);
+  return model.segments.length > 0 && model.finalLineEnd !== false ? body + eol : body;
 }
 
 /**
@@ -88,7 +99,12 @@ export function buildAudit(body: readonly SegmentInput[], options: EnvelopeOptio
     segments: [
       {
         tag: "DXS",
-        elements: [options.communicationId, options.functionalId ?? "VA", options.version ?? "V0/6", transmission],
+        elements: [
+          options.communicationId,
+          options.functionalId ?? "VA",
+          options.version ?? "V0/6",
+          transmission,
+        ],
       },
       st,
       ...body,

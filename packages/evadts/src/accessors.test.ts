@@ -1,0 +1,169 @@
+import { describe, expect, it } from "vitest";
+import {
+  cashlessSales,
+  cashTotals,
+  events,
+  identification,
+  priceLists,
+  products,
+  vendTotals,
+} from "./accessors.js";
+import { decodeSegment, toInt } from "./decode.js";
+import { parse } from "./parse.js";
+import { formatMoney, summarize } from "./summary.js";
+import { goldenFile } from "./test-support.js";
+
+const plus = parse(goldenFile("mizip-ddcmp60-plus.eva_dts"));
+
+describe("typed accessors on the MiZip DDCMP 6.0 Plus golden file", () => {
+  it("identifies the machine and the reading", () => {
+    expect(identification(plus)).toEqual({
+      machineSerial: "NIS0012345",
+      machineModel: "MIZIP PLUS",
+      assetNumber: "000123004567",
+      decimals: 2,
+      currency: "EUR",
+      date: "20261122",
+      time: "1830",
+    });
+  });
+
+  it("groups PA1 with its PA2/PA3/PA4/PA7", () => {
+    const list = products(plus);
+    expect(list.map((p) => [p.id, p.name, p.price])).toEqual([
+      ["1", "ESPRESSO", 50],
+      ["2", "CAPPUCCINO", 60],
+      ["3", "CIOCCOLATA", 80],
+    ]);
+    const first = list[0];
+    expect(first?.paid).toEqual({ countInit: 170, valueInit: 8050, countReset: 38, valueReset: 1750 });
+    expect(first?.test).toEqual({ countInit: 3, valueInit: 150, countReset: 1, valueReset: 50 });
+    expect(first?.free).toEqual({ countInit: 10, valueInit: 500, countReset: 2, valueReset: 100 });
+    expect(first?.byMedium).toEqual([
+      {
+        medium: "CA",
+        priceList: 0,
+        price: 50,
+        sales: { countInit: 90, valueInit: 4500, countReset: 20, valueReset: 1000 },
+      },
+      {
+        medium: "DA",
+        priceList: 1,
+        price: 45,
+        sales: { countInit: 80, valueInit: 3600, countReset: 18, valueReset: 810 },
+      },
+    ]);
+    expect(list[1]?.byMedium).toEqual([]);
+  });
+
+  it("reads cash totals from CA2, CA3 and CA4, preferring the 6.0 bill elements", () => {
+    expect(cashTotals(plus)).toEqual({
+      sales: { valueInit: 9800, countInit: 162, valueReset: 2400, countReset: 40 },
+      cashIn: {
+        inReset: 12500,
+        toBoxReset: 7500,
+        toTubesReset: 5000,
+        billsReset: 2000,
+        inInit: 52000,
+        toBoxInit: 31000,
+        toTubesInit: 21000,
+        billsInit: 8000,
+      },
+      dispensed: { reset: 2100, manualReset: 300, init: 9400 },
+    });
+    const dex = parse(goldenFile("mizip-dex60.eva_dts"));
+    expect(cashTotals(dex).cashIn?.billsReset).toBe(0);
+    expect(cashTotals(dex).dispensed).toBeUndefined();
+  });
+
+  it("reads events and counters", () => {
+    expect(events(plus)).toEqual({
+      occurrences: [{ id: "NE1", date: "20261118", time: "0912", duration: 0, line: 79 }],
+      counters: [
+        { id: "NE1", countReset: 1, countInit: 3, active: false, line: 80 },
+        { id: "NE2", countReset: 0, countInit: 1, active: false, line: 81 },
+        { id: "NSA", countReset: 0, countInit: 0, active: false, line: 82 },
+      ],
+    });
+  });
+
+  it("reads price lists, including list 7 with no price", () => {
+    const lists = priceLists(plus);
+    expect(lists).toHaveLength(9);
+    expect(lists[0]).toEqual({ list: 0, product: "1", price: 50, vendsInit: 90, vendsReset: 20, line: 53 });
+    expect(lists[7]).toEqual({
+      list: 7,
+      product: "2",
+      price: undefined,
+      vendsInit: 40,
+      vendsReset: 10,
+      line: 60,
+    });
+  });
+
+  it("reads vend totals and cashless sales", () => {
+    expect(vendTotals(plus).paid).toEqual({
+      valueInit: 18560,
+      countInit: 312,
+      valueReset: 4560,
+      countReset: 78,
+    });
+    expect(vendTotals(plus).free?.countInit).toBe(24);
+    expect(cashlessSales(plus)).toEqual({
+      valueInit: 8760,
+      countInit: 150,
+      valueReset: 2160,
+      countReset: 38,
+    });
+  });
+});
+
+describe("decodeSegment", () => {
+  it("names and types each element", () => {
+    const seg = plus.first("CA17");
+    expect(seg).toBeDefined();
+    const decoded = decodeSegment(seg as NonNullable<typeof seg>);
+    expect(decoded.name).toBe("coin tube");
+    expect(decoded.elements.slice(0, 3)).toEqual([
+      { id: "CA1701", name: "tube number", type: "N", raw: "1", value: 1 },
+      { id: "CA1702", name: "coin value", type: "N", raw: "10", value: 10 },
+      { id: "CA1703", name: "number of coins in tube", type: "N", raw: "45", value: 45 },
+    ]);
+  });
+
+  it("keeps unknown segments as text", () => {
+    expect(decodeSegment({ tag: "ZZ1", elements: ["7", ""] })).toEqual({
+      tag: "ZZ1",
+      name: undefined,
+      elements: [
+        { id: "ZZ101", name: "element 1", type: "AN", raw: "7", value: "7" },
+        { id: "ZZ102", name: "element 2", type: "AN", raw: "", value: undefined },
+      ],
+    });
+  });
+
+  it("reads integers and nothing else", () => {
+    expect(toInt("0042")).toBe(42);
+    expect(toInt("-5")).toBe(-5);
+    for (const bad of ["", "4.2", "8Q", " 1", "99999999999999999999", undefined])
+      expect(toInt(bad)).toBeUndefined();
+  });
+});
+
+describe("summary", () => {
+  it("formats money with the file's decimals", () => {
+    expect(formatMoney(5, 2)).toBe("0.05");
+    expect(formatMoney(-1234, 2)).toBe("-12.34");
+    expect(formatMoney(1234, 0)).toBe("1234");
+    expect(formatMoney(undefined, 2)).toBe("-");
+  });
+
+  it("prints products, totals and cash in", () => {
+    const out = summarize(plus);
+    expect(out).toContain("Machine NIS0012345 (MIZIP PLUS), read 20261122 1830, amounts in EUR");
+    expect(out).toMatch(/^1 +ESPRESSO +0\.50 +170 +80\.50 +38 +17\.50$/m);
+    expect(out).toMatch(/^Cash sales \(CA2\) +162 +98\.00 +40 +24\.00$/m);
+    expect(out).toMatch(/^Bills +20\.00 +80\.00$/m);
+    expect(out).toContain("91 segments, 0 errors, 0 warnings");
+  });
+});

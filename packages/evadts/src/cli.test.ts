@@ -1,0 +1,81 @@
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { goldenFile } from "./test-support.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const golden = join(here, "..", "test-vectors", "mizip-ddcmp60-plus.eva_dts");
+
+function evadts(args: string[], input?: Buffer | string) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(here, "cli.ts"), ...args], {
+    input,
+    encoding: "utf8",
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe("evadts CLI", () => {
+  it("validate: exit 0 and 'valid' for a clean file", () => {
+    const r = evadts(["validate", golden]);
+    expect(r.out).toBe("valid\n");
+    expect(r.code).toBe(0);
+  });
+
+  it("validate: lists findings with line:column and exits 1 on an error", () => {
+    const broken = goldenFile("mizip-dex60.eva_dts").toString("latin1").replace("VA1*18560", "VA1*18x60");
+    const r = evadts(["validate", "-"], broken);
+    expect(r.out).toMatch(/^6:5 error NOT_NUMERIC VA101: /m);
+    expect(r.out).toMatch(/^\d+:\d+ warning G85_MISMATCH G8501: /m);
+    expect(r.out).toContain("invalid: 1 failing findings");
+    expect(r.code).toBe(1);
+  });
+
+  it("validate --strict: warnings fail too", () => {
+    const lf = goldenFile("mizip-dex60.eva_dts").toString("latin1").replaceAll("\r\n", "\n");
+    expect(evadts(["validate", "-"], lf).code).toBe(0);
+    expect(evadts(["validate", "--strict", "-"], lf).code).toBe(1);
+  });
+
+  it("json: the parsed segments and findings", () => {
+    const r = evadts(["json", golden]);
+    const json = JSON.parse(r.out) as {
+      segments: { tag: string; elements: string[] }[];
+      findings: unknown[];
+    };
+    expect(json.segments).toHaveLength(91);
+    expect(json.segments[2]).toMatchObject({
+      tag: "ID1",
+      elements: ["NIS0012345", "MIZIP PLUS", "", "00000042", "", "000123004567"],
+    });
+    expect(json.findings).toEqual([]);
+  });
+
+  it("crc: stated and computed G85, exit 1 on a mismatch", () => {
+    expect(evadts(["crc", golden])).toMatchObject({
+      code: 0,
+      out: "line 2: stated 5F88, computed 5F88 (match)\n",
+    });
+    const tampered = goldenFile("mizip-ddcmp60-plus.eva_dts")
+      .toString("latin1")
+      .replace("G85*5F88", "G85*0000");
+    expect(evadts(["crc", "-"], tampered)).toMatchObject({
+      code: 1,
+      out: "line 2: stated 0000, computed 5F88 (MISMATCH)\n",
+    });
+  });
+
+  it("summary: a readable report", () => {
+    const r = evadts(["summary", golden]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("Cashless sales (DA2)");
+  });
+
+  it("usage errors and unreadable files exit 2 with a message, not a stack", () => {
+    expect(evadts([]).code).toBe(2);
+    expect(evadts(["frobnicate", golden])).toMatchObject({ code: 2 });
+    const missing = evadts(["validate", "/nonexistent/audit.eva_dts"]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^evadts: ENOENT/);
+  });
+});
