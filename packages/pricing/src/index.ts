@@ -1,0 +1,40 @@
+export { absoluteMinute, dayNumber, type LocalTime, periodIndex } from "./calendar.js";
+export {
+  bandsOverlap,
+  CATEGORY_NAMES,
+  type Category,
+  type ConfigFinding,
+  defaultConfig,
+  inBand,
+  type KeyTable,
+  type Level,
+  type LevelLimits,
+  MAX_LINES,
+  MAX_OUT_OF_TABLE_LINE,
+  type Period,
+  type PriceSystem,
+  type PricingConfig,
+  type TimeBand,
+  type Usage,
+  validateConfig,
+} from "./config.js";
+export {
+  type Expired,
+  effectiveLevel,
+  type KeyState,
+  type KeyTechnology,
+  NEW_KEY,
+  promotionApplies,
+  refreshKey,
+} from "./key-state.js";
+export { discounted, percentOf } from "./money.js";
+export {
+  type Charge,
+  type Funding,
+  type Medium,
+  type Quote,
+  type QuoteRequest,
+  quote,
+  type Refusal,
+  type RefusalReason,
+} from "./quote.js";
