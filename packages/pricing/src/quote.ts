@@ -169,32 +169,25 @@ export function quote(config: PricingConfig, req: QuoteRequest): Quote {
   const category = line !== undefined && line <= MAX_LINES ? config.categories[line - 1] : undefined;
   const base = { line, outOfTable, category };
 
-  if (req.test) {
-    return {
-      ok: true,
-      ...base,
-      listPrice: cashPrice,
-      charge: 0,
-      bonusCreditUsed: 0,
-      discount: cashPrice,
-      funding: "test",
-      key: undefined,
-      stats: NO_STATS,
-    };
-  }
-  if (medium.kind === "cash") {
-    return {
-      ok: true,
-      ...base,
-      listPrice: cashPrice,
-      charge: cashPrice,
-      bonusCreditUsed: 0,
-      discount: 0,
-      funding: "cash",
-      key: undefined,
-      stats: NO_STATS,
-    };
-  }
+  /** A sale at a fixed charge with no extras: test vends, cash, free keys. */
+  const plain = (
+    funding: Funding,
+    charge: number,
+    key: KeyState | undefined,
+    stats: Charge["stats"],
+  ): Charge => ({
+    ok: true,
+    ...base,
+    listPrice: cashPrice,
+    charge,
+    bonusCreditUsed: 0,
+    discount: cashPrice - charge,
+    funding,
+    key,
+    stats,
+  });
+  if (req.test) return plain("test", 0, undefined, NO_STATS);
+  if (medium.kind === "cash") return plain("cash", cashPrice, undefined, NO_STATS);
 
   if (config.keys[medium.level].mode === "off")
     return refuse("KEY_LEVEL_OFF", `key level ${medium.level} is OFF`);
@@ -203,19 +196,7 @@ export function quote(config: PricingConfig, req: QuoteRequest): Quote {
   let state = refreshed.key;
   const stats = { ...NO_STATS, expired: refreshed.expired };
 
-  if (medium.free) {
-    return {
-      ok: true,
-      ...base,
-      listPrice: cashPrice,
-      charge: 0,
-      bonusCreditUsed: 0,
-      discount: cashPrice,
-      funding: "free-key",
-      key: state,
-      stats,
-    };
-  }
+  if (medium.free) return plain("free-key", 0, state, stats);
 
   const inTable = line !== undefined && !outOfTable;
   const listPrice = inTable ? (config.keys[level].prices[line - 1] as number) : cashPrice;
