@@ -1,14 +1,8 @@
 import { defineConfig } from "tsup";
+import { libraryBuild } from "../../tsup.base.js";
 
 export default defineConfig([
-  {
-    entry: { index: "src/index.ts" },
-    format: ["esm", "cjs"],
-    dts: true,
-    sourcemap: true,
-    clean: true,
-    target: "node20",
-  },
+  libraryBuild(),
   {
     entry: { cli: "src/cli.ts" },
     format: ["esm"],

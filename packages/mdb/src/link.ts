@@ -93,6 +93,29 @@ export interface LinkError {
   readonly detail: string;
 }
 
+const isWord = (w: number): boolean => Number.isInteger(w) && w >= 0 && w <= 0x1ff;
+
+const notAWord = (word: number, at: number): LinkError => ({
+  kind: "error",
+  code: "NOT_A_WORD",
+  at,
+  detail: `${word} is not a 9-bit word`,
+});
+
+/** The block without its last byte when that byte is the right CHK; BAD_CHECKSUM otherwise. */
+function stripChecksum(bytes: Uint8Array, at: number): Uint8Array | LinkError {
+  const chk = bytes[bytes.length - 1] as number;
+  const sum = checksum(bytes, 0, bytes.length - 1);
+  if (sum !== chk)
+    return {
+      kind: "error",
+      code: "BAD_CHECKSUM",
+      at,
+      detail: `CHK ${chk.toString(16)}, sum ${sum.toString(16)}`,
+    };
+  return bytes.subarray(0, bytes.length - 1);
+}
+
 /** What a master reads back after sending a block. */
 export type PeripheralReply =
   | { readonly kind: "ack" }
@@ -115,9 +138,9 @@ export class ReplyDecoder {
   feed(word: number, now: number): PeripheralReply[] {
     const out: PeripheralReply[] = [];
     const at = this.index++;
-    if (!Number.isInteger(word) || word < 0 || word > 0x1ff) {
+    if (!isWord(word)) {
       this.buf = [];
-      out.push({ kind: "error", code: "NOT_A_WORD", at, detail: `${word} is not a 9-bit word` });
+      out.push(notAWord(word, at));
       return out;
     }
     if (this.buf.length > 0 && now - this.last > this.timing.interByte) {
@@ -148,18 +171,11 @@ export class ReplyDecoder {
         });
       return out;
     }
-    const bytes = Uint8Array.from(words, (w) => w & 0xff);
-    const chk = bytes[bytes.length - 1] as number;
-    if (checksum(bytes, 0, bytes.length - 1) !== chk) {
-      out.push({
-        kind: "error",
-        code: "BAD_CHECKSUM",
-        at,
-        detail: `CHK ${chk.toString(16)}, sum ${checksum(bytes, 0, bytes.length - 1).toString(16)}`,
-      });
-      return out;
-    }
-    out.push({ kind: "data", bytes: bytes.subarray(0, bytes.length - 1) });
+    const checked = stripChecksum(
+      Uint8Array.from(words, (w) => w & 0xff),
+      at,
+    );
+    out.push(checked instanceof Uint8Array ? { kind: "data", bytes: checked } : checked);
     return out;
   }
 
@@ -208,9 +224,9 @@ export class CommandDecoder {
   feed(word: number, now: number): MasterFrame[] {
     const out: MasterFrame[] = [];
     const at = this.index++;
-    if (!Number.isInteger(word) || word < 0 || word > 0x1ff) {
+    if (!isWord(word)) {
       this.buf = [];
-      out.push({ kind: "error", code: "NOT_A_WORD", at, detail: `${word} is not a 9-bit word` });
+      out.push(notAWord(word, at));
       return out;
     }
     out.push(...this.expire(now));
@@ -259,17 +275,8 @@ export class CommandDecoder {
   }
 
   private finish(at: number): MasterFrame {
-    const bytes = Uint8Array.from(this.buf);
+    const checked = stripChecksum(Uint8Array.from(this.buf), at);
     this.buf = [];
-    const chk = bytes[bytes.length - 1] as number;
-    const sum = checksum(bytes, 0, bytes.length - 1);
-    if (sum !== chk)
-      return {
-        kind: "error",
-        code: "BAD_CHECKSUM",
-        at,
-        detail: `CHK ${chk.toString(16)}, sum ${sum.toString(16)}`,
-      };
-    return { kind: "block", bytes: bytes.subarray(0, bytes.length - 1) };
+    return checked instanceof Uint8Array ? { kind: "block", bytes: checked } : checked;
   }
 }
