@@ -1,3 +1,4 @@
+export { type CapturedPacket, EVENT, LINKTYPE_MDB, MdbCapture, readPcap } from "./capture.js";
 export {
   type CashlessCommand,
   type CommandProblem,
@@ -43,3 +44,23 @@ export {
   RET,
   ReplyDecoder,
 } from "./link.js";
+export {
+  type BillRoute,
+  BillValidatorMaster,
+  decodeValidatorPoll,
+  VALIDATOR,
+  VALIDATOR_STATUS,
+  type ValidatorEvent,
+  type ValidatorSetup,
+} from "./master/bill-validator.js";
+export {
+  CHANGER,
+  CHANGER_STATUS,
+  type ChangerEvent,
+  type ChangerSetup,
+  CoinChangerMaster,
+  decodeChangerPoll,
+  type TubeStatus,
+} from "./master/coin-changer.js";
+export { type Pending, Poller } from "./master/poller.js";
+export { BillValidatorSimulator, CoinChangerSimulator } from "./master/simulators.js";

@@ -1,3 +1,4 @@
+import type { MdbCapture } from "../capture.js";
 import { ACK, DEFAULT_TIMING, encodeMasterBlock, type PeripheralReply, RET, ReplyDecoder } from "../link.js";
 import { type CashlessCommand, encodeCommand } from "./commands.js";
 import { type CashlessContext, OPTIONS } from "./context.js";
@@ -15,6 +16,8 @@ export interface VmcOptions {
   readonly features?: number;
   /** Milliseconds between words on the simulated line (9600 baud: about 1.15). */
   readonly wordTime?: number;
+  /** Where to record the session for Wireshark, if anywhere. */
+  readonly capture?: MdbCapture;
 }
 
 export type Exchange =
@@ -51,7 +54,9 @@ export class VmcSimulator {
     // A RESET undoes the level and currency mode agreed at setup.
     if (command.type === "reset") this.ctx = { level: 1, expanded: false };
     let back: Uint16Array = new Uint16Array(0);
-    for (const w of encodeMasterBlock(encodeCommand(command, this.address, this.ctx))) {
+    const block = encodeMasterBlock(encodeCommand(command, this.address, this.ctx));
+    this.options.capture?.masterToPeripheral(block, this.now);
+    for (const w of block) {
       const r = this.device.receiveWord(w, this.tick(this.wordTime / 2));
       if (r.words.length > 0) back = r.words;
     }
@@ -63,6 +68,7 @@ export class VmcSimulator {
 
   /** Sends the VMC's RET: the device must repeat its last reply. */
   retransmit(): Exchange {
+    this.options.capture?.masterToPeripheral([RET], this.now);
     return this.readReply(this.device.receiveWord(RET, this.tick(this.wordTime)).words, true);
   }
 
@@ -73,6 +79,7 @@ export class VmcSimulator {
 
   /** Decodes the words a device sent back and ACKs data when asked to. */
   private readReply(words: Uint16Array, ack: boolean): Exchange {
+    if (words.length > 0) this.options.capture?.peripheralToMaster(this.address, words, this.now);
     const decoder = new ReplyDecoder({ ...DEFAULT_TIMING, interByte: this.wordTime });
     let reply: PeripheralReply | undefined;
     for (const w of words) for (const r of decoder.feed(w, this.tick(this.wordTime / 2))) reply = r;
@@ -80,7 +87,10 @@ export class VmcSimulator {
     if (reply.kind === "error") return { kind: "error", detail: `${reply.code}: ${reply.detail}` };
     if (reply.kind !== "data") return { kind: reply.kind };
     const decoded = decodeResponses(reply.bytes, this.ctx);
-    if (ack) this.device.receiveWord(ACK, this.tick(this.wordTime));
+    if (ack) {
+      this.options.capture?.masterToPeripheral([ACK], this.now);
+      this.device.receiveWord(ACK, this.tick(this.wordTime));
+    }
     return decoded.ok
       ? { kind: "responses", responses: decoded.responses }
       : { kind: "error", detail: `${decoded.code} at ${decoded.at}` };

@@ -1,0 +1,204 @@
+import { readUint } from "../cashless/context.js";
+import { ADDRESSES, type PeripheralReply } from "../link.js";
+import { type Pending, Poller } from "./poller.js";
+
+const A = ADDRESSES.billValidator;
+/** Bill validator commands (MDB/ICP 4.3 §6). */
+export const VALIDATOR = {
+  reset: A | 0,
+  setup: A | 1,
+  security: A | 2,
+  poll: A | 3,
+  billType: A | 4,
+  escrow: A | 5,
+  stacker: A | 6,
+  expansion: A | 7,
+} as const;
+
+export interface ValidatorSetup {
+  readonly level: number;
+  readonly currency: number;
+  readonly scale: number;
+  readonly decimals: number;
+  readonly stackerCapacity: number;
+  readonly security: number;
+  readonly escrow: boolean;
+  /** Value of bill types 0..15 in scaled units. */
+  readonly credits: readonly number[];
+}
+
+export const VALIDATOR_STATUS = {
+  1: "defective motor",
+  2: "sensor problem",
+  3: "validator busy",
+  4: "ROM checksum error",
+  5: "validator jammed",
+  6: "validator was reset",
+  7: "bill removed",
+  8: "cash box out of position",
+  9: "validator disabled",
+  10: "invalid escrow request",
+  11: "bill rejected",
+  12: "possible credited bill removal",
+} as const;
+
+const ROUTES = [
+  "stacked",
+  "escrow",
+  "returned",
+  "to-recycler",
+  "disabled-rejected",
+  "recycler-manual-fill",
+  "recycler-manual-dispense",
+  "recycler-to-cashbox",
+] as const;
+export type BillRoute = (typeof ROUTES)[number];
+
+export type ValidatorEvent =
+  | { readonly type: "setup"; readonly setup: ValidatorSetup }
+  | { readonly type: "bill"; readonly billType: number; readonly value: number; readonly route: BillRoute }
+  | { readonly type: "status"; readonly code: number; readonly text: string }
+  | { readonly type: "attempts-while-disabled"; readonly count: number }
+  | { readonly type: "stacker"; readonly full: boolean; readonly count: number }
+  | { readonly type: "lost" }
+  | { readonly type: "bad-reply"; readonly detail: string };
+
+/** Splits a validator POLL reply into events (§6.3 POLL). */
+export function decodeValidatorPoll(bytes: Uint8Array, setup: ValidatorSetup | undefined): ValidatorEvent[] {
+  return Array.from(bytes, (b): ValidatorEvent => {
+    if (b & 0x80) {
+      const billType = b & 0x0f;
+      return {
+        type: "bill",
+        billType,
+        value: setup?.credits[billType] ?? 0,
+        route: ROUTES[(b >> 4) & 0x07] as BillRoute,
+      };
+    }
+    if ((b & 0xe0) === 0x40) return { type: "attempts-while-disabled", count: b & 0x1f };
+    const text = VALIDATOR_STATUS[b as keyof typeof VALIDATOR_STATUS];
+    return text ? { type: "status", code: b, text } : { type: "bad-reply", detail: `unknown status ${b}` };
+  });
+}
+
+/**
+ * The VMC's driver for an MDB bill validator: after "validator was reset" it sends SETUP, the
+ * security levels, STACKER and BILL TYPE; bills stopping in escrow are stacked or returned by
+ * the `onEscrow` decision (e.g. "return when change is short", manual 4.8). Sans-I/O like
+ * `CoinChangerMaster`.
+ */
+export class BillValidatorMaster {
+  setup: ValidatorSetup | undefined;
+  private events: ValidatorEvent[] = [];
+  private readonly poller: Poller;
+  private enableMask = 0xffff;
+
+  constructor(
+    private readonly options: {
+      pollInterval?: number;
+      nonResponse?: number;
+      /** Security level per bill type (bit n high security). */
+      security?: number;
+      /** Whether to stack a bill held in escrow (true) or return it. */
+      onEscrow?: (billType: number, value: number) => boolean;
+    } = {},
+  ) {
+    this.poller = new Poller(
+      () => ({ bytes: Uint8Array.of(VALIDATOR.poll), onReply: (r) => this.onPoll(r) }),
+      () => ({
+        bytes: Uint8Array.of(VALIDATOR.reset),
+        onReply: () => {
+          this.setup = undefined;
+        },
+      }),
+      { pollInterval: options.pollInterval ?? 100, nonResponse: options.nonResponse ?? 5000 },
+    );
+    this.poller.enqueue({ bytes: Uint8Array.of(VALIDATOR.reset), onReply: () => {} });
+  }
+
+  next(now: number): Uint8Array | undefined {
+    const wasLost = this.poller.lost;
+    const bytes = this.poller.next(now);
+    if (!wasLost && this.poller.lost) this.events.push({ type: "lost" });
+    return bytes;
+  }
+
+  reply(r: PeripheralReply, now: number): ValidatorEvent[] {
+    this.poller.reply(r, now);
+    const out = this.events;
+    this.events = [];
+    return out;
+  }
+
+  /** Which bill types to accept (bit n = type n); 0 disables the validator. */
+  enableBills(mask: number): void {
+    this.enableMask = mask;
+    this.poller.enqueue(this.billTypeCommand());
+  }
+
+  private billTypeCommand(): Pending {
+    const m = this.enableMask;
+    return {
+      bytes: Uint8Array.of(VALIDATOR.billType, m >> 8, m & 0xff, m >> 8, m & 0xff),
+      onReply: () => {},
+    };
+  }
+
+  private onPoll(r: PeripheralReply): void {
+    if (r.kind !== "data") return;
+    const events = decodeValidatorPoll(r.bytes, this.setup);
+    this.events.push(...events);
+    for (const e of events) {
+      if (e.type === "status" && e.code === 6) this.initialise();
+      if (e.type === "bill" && e.route === "escrow") {
+        const stack = this.options.onEscrow?.(e.billType, e.value) ?? true;
+        this.poller.enqueue({ bytes: Uint8Array.of(VALIDATOR.escrow, stack ? 1 : 0), onReply: () => {} });
+      }
+      if (e.type === "bill" && e.route === "stacked") this.readStacker();
+    }
+  }
+
+  private readStacker(): void {
+    this.poller.enqueue({
+      bytes: Uint8Array.of(VALIDATOR.stacker),
+      onReply: (r) => {
+        if (r.kind !== "data" || r.bytes.length < 2) return this.bad("STACKER is 2 bytes");
+        const v = readUint(r.bytes, 0, 2);
+        this.events.push({ type: "stacker", full: (v & 0x8000) !== 0, count: v & 0x7fff });
+      },
+    });
+  }
+
+  private initialise(): void {
+    this.poller.clear();
+    this.poller.enqueue({
+      bytes: Uint8Array.of(VALIDATOR.setup),
+      onReply: (r) => {
+        if (r.kind !== "data" || r.bytes.length < 27) return this.bad("SETUP is 27 bytes");
+        const b = r.bytes;
+        this.setup = {
+          level: b[0] as number,
+          currency: readUint(b, 1, 2),
+          scale: readUint(b, 3, 2),
+          decimals: b[5] as number,
+          stackerCapacity: readUint(b, 6, 2),
+          security: readUint(b, 8, 2),
+          escrow: b[10] === 0xff,
+          credits: Array.from(b.subarray(11, 27)),
+        };
+        this.events.push({ type: "setup", setup: this.setup });
+        const sec = this.options.security ?? 0;
+        this.poller.enqueue({
+          bytes: Uint8Array.of(VALIDATOR.security, sec >> 8, sec & 0xff),
+          onReply: () => {},
+        });
+        this.readStacker();
+        this.poller.enqueue(this.billTypeCommand());
+      },
+    });
+  }
+
+  private bad(detail: string): void {
+    this.events.push({ type: "bad-reply", detail });
+  }
+}

@@ -1,0 +1,250 @@
+import { readUint } from "../cashless/context.js";
+import { ADDRESSES, type PeripheralReply } from "../link.js";
+import { type Pending, Poller } from "./poller.js";
+
+const A = ADDRESSES.changer;
+/** Coin changer commands (MDB/ICP 4.3 §5). */
+export const CHANGER = {
+  reset: A | 0,
+  setup: A | 1,
+  tubeStatus: A | 2,
+  poll: A | 3,
+  coinType: A | 4,
+  dispense: A | 5,
+  expansion: A | 7,
+} as const;
+
+export interface ChangerSetup {
+  readonly level: number;
+  readonly currency: number;
+  readonly scale: number;
+  readonly decimals: number;
+  /** Bit n set: coin type n can go to a tube. */
+  readonly routing: number;
+  /** Credit of coin types 0..15 in scaled units (0xFF token, 0 unused). */
+  readonly credits: readonly number[];
+}
+
+export interface TubeStatus {
+  readonly full: number;
+  readonly counts: readonly number[];
+}
+
+export const CHANGER_STATUS = {
+  1: "escrow request",
+  2: "changer payout busy",
+  3: "no credit",
+  4: "defective tube sensor",
+  5: "double arrival",
+  6: "acceptor unplugged",
+  7: "tube jam",
+  8: "ROM checksum error",
+  9: "coin routing error",
+  10: "changer busy",
+  11: "changer was reset",
+  12: "coin jam",
+  13: "possible credited coin removal",
+} as const;
+
+export type ChangerEvent =
+  | { readonly type: "setup"; readonly setup: ChangerSetup }
+  | { readonly type: "tubes"; readonly tubes: TubeStatus }
+  | {
+      readonly type: "identification";
+      readonly manufacturer: string;
+      readonly model: string;
+      readonly features: number;
+    }
+  | {
+      readonly type: "deposited";
+      readonly coinType: number;
+      /** Scaled value of the coin (from SETUP), 0 if unknown. */
+      readonly value: number;
+      readonly routing: "cashbox" | "tubes" | "reject";
+      readonly inTube: number;
+    }
+  | {
+      readonly type: "dispensed-manually";
+      readonly coinType: number;
+      readonly count: number;
+      readonly inTube: number;
+    }
+  | { readonly type: "status"; readonly code: number; readonly text: string }
+  | { readonly type: "slugs"; readonly count: number }
+  | { readonly type: "lost" }
+  | { readonly type: "bad-reply"; readonly detail: string };
+
+/** Splits a changer POLL reply into events (§5.3 POLL). */
+export function decodeChangerPoll(bytes: Uint8Array, setup: ChangerSetup | undefined): ChangerEvent[] {
+  const out: ChangerEvent[] = [];
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if (b & 0x80) {
+      const n = bytes[i + 1];
+      if (n === undefined)
+        return [...out, { type: "bad-reply", detail: "manual dispense without tube count" }];
+      out.push({ type: "dispensed-manually", coinType: b & 0x0f, count: (b >> 4) & 0x07, inTube: n });
+      i++;
+    } else if (b & 0x40) {
+      const n = bytes[i + 1];
+      if (n === undefined) return [...out, { type: "bad-reply", detail: "deposit without tube count" }];
+      const route = (b >> 4) & 0x03;
+      const coinType = b & 0x0f;
+      out.push({
+        type: "deposited",
+        coinType,
+        value: setup?.credits[coinType] ?? 0,
+        routing: route === 0 ? "cashbox" : route === 1 ? "tubes" : "reject",
+        inTube: n,
+      });
+      i++;
+    } else if (b & 0x20) {
+      out.push({ type: "slugs", count: b & 0x1f });
+    } else {
+      const text = CHANGER_STATUS[b as keyof typeof CHANGER_STATUS];
+      out.push(
+        text ? { type: "status", code: b, text } : { type: "bad-reply", detail: `unknown status ${b}` },
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * The VMC's driver for an MDB coin changer: initialises it after RESET (POLL until "changer was
+ * reset", SETUP, TUBE STATUS, EXPANSION ID at level 3, COIN TYPE), then polls it, reads tubes
+ * after each deposit or payout, and dispenses on request. Sans-I/O: `next(now)` gives the block
+ * to send, `reply(r, now)` takes the answer and returns events.
+ */
+export class CoinChangerMaster {
+  setup: ChangerSetup | undefined;
+  tubes: TubeStatus | undefined;
+  private events: ChangerEvent[] = [];
+  private readonly poller: Poller;
+  private enableMask = 0xffff;
+
+  constructor(options: { pollInterval?: number; nonResponse?: number } = {}) {
+    this.poller = new Poller(
+      () => ({ bytes: Uint8Array.of(CHANGER.poll), onReply: (r) => this.onPoll(r) }),
+      () => this.resetCommand(),
+      { pollInterval: options.pollInterval ?? 100, nonResponse: options.nonResponse ?? 2000 },
+    );
+    this.poller.enqueue(this.resetCommand());
+  }
+
+  next(now: number): Uint8Array | undefined {
+    const wasLost = this.poller.lost;
+    const bytes = this.poller.next(now);
+    if (!wasLost && this.poller.lost) this.events.push({ type: "lost" });
+    return bytes;
+  }
+
+  reply(r: PeripheralReply, now: number): ChangerEvent[] {
+    this.poller.reply(r, now);
+    const out = this.events;
+    this.events = [];
+    return out;
+  }
+
+  /** Which coin types to accept (bit n = type n). */
+  enableCoins(mask: number): void {
+    this.enableMask = mask;
+    this.poller.enqueue(this.coinTypeCommand());
+  }
+
+  /** Pays out `count` (1..15) coins of `coinType` from the tubes. */
+  dispense(coinType: number, count: number): void {
+    this.poller.enqueue({
+      bytes: Uint8Array.of(CHANGER.dispense, ((count & 0x0f) << 4) | (coinType & 0x0f)),
+      onReply: () => this.readTubes(),
+    });
+  }
+
+  /** The largest value the tubes can pay in change, in scaled units. */
+  changeAvailable(): number {
+    if (!this.setup || !this.tubes) return 0;
+    let total = 0;
+    for (let t = 0; t < 16; t++) {
+      if ((this.setup.routing >> t) & 1) total += (this.setup.credits[t] ?? 0) * (this.tubes.counts[t] ?? 0);
+    }
+    return total;
+  }
+
+  private resetCommand(): Pending {
+    return {
+      bytes: Uint8Array.of(CHANGER.reset),
+      onReply: () => {
+        this.setup = undefined;
+        this.tubes = undefined;
+      },
+    };
+  }
+
+  private coinTypeCommand(): Pending {
+    return {
+      bytes: Uint8Array.of(CHANGER.coinType, this.enableMask >> 8, this.enableMask & 0xff, 0xff, 0xff),
+      onReply: () => {},
+    };
+  }
+
+  private readTubes(): void {
+    this.poller.enqueue({
+      bytes: Uint8Array.of(CHANGER.tubeStatus),
+      onReply: (r) => {
+        if (r.kind !== "data" || r.bytes.length < 18) return this.bad("TUBE STATUS is 18 bytes");
+        this.tubes = { full: readUint(r.bytes, 0, 2), counts: Array.from(r.bytes.subarray(2, 18)) };
+        this.events.push({ type: "tubes", tubes: this.tubes });
+      },
+    });
+  }
+
+  private onPoll(r: PeripheralReply): void {
+    if (r.kind !== "data") return;
+    const events = decodeChangerPoll(r.bytes, this.setup);
+    this.events.push(...events);
+    if (events.some((e) => e.type === "status" && e.code === 11)) this.initialise();
+    else if (events.some((e) => e.type === "deposited" || e.type === "dispensed-manually")) this.readTubes();
+  }
+
+  private initialise(): void {
+    this.poller.clear();
+    this.poller.enqueue({
+      bytes: Uint8Array.of(CHANGER.setup),
+      onReply: (r) => {
+        if (r.kind !== "data" || r.bytes.length < 23) return this.bad("SETUP is 23 bytes");
+        const b = r.bytes;
+        this.setup = {
+          level: b[0] as number,
+          currency: readUint(b, 1, 2),
+          scale: b[3] as number,
+          decimals: b[4] as number,
+          routing: readUint(b, 5, 2),
+          credits: Array.from(b.subarray(7, 23)),
+        };
+        this.events.push({ type: "setup", setup: this.setup });
+        if (this.setup.level >= 3) {
+          this.poller.enqueue({
+            bytes: Uint8Array.of(CHANGER.expansion, 0x00),
+            onReply: (id) => {
+              if (id.kind !== "data" || id.bytes.length < 33) return this.bad("EXPANSION ID is 33 bytes");
+              const text = (from: number, n: number) =>
+                String.fromCharCode(...id.bytes.subarray(from, from + n));
+              this.events.push({
+                type: "identification",
+                manufacturer: text(0, 3),
+                model: text(15, 12),
+                features: readUint(id.bytes, 29, 4),
+              });
+            },
+          });
+        }
+        this.readTubes();
+        this.poller.enqueue(this.coinTypeCommand());
+      },
+    });
+  }
+
+  private bad(detail: string): void {
+    this.events.push({ type: "bad-reply", detail });
+  }
+}

@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import type { PeripheralReply } from "../link.js";
+import { BillValidatorMaster, type ValidatorEvent } from "./bill-validator.js";
+import { type ChangerEvent, CoinChangerMaster, decodeChangerPoll } from "./coin-changer.js";
+import { BillValidatorSimulator, CoinChangerSimulator } from "./simulators.js";
+
+/** Runs a master against a simulated peripheral for `ms` milliseconds of bus time. */
+function run<E>(
+  master: { next(now: number): Uint8Array | undefined; reply(r: PeripheralReply, now: number): E[] },
+  device: { handleBlock(b: Uint8Array): Uint8Array | undefined },
+  from: number,
+  ms: number,
+): E[] {
+  const events: E[] = [];
+  for (let now = from; now < from + ms; now += 5) {
+    const block = master.next(now);
+    if (block === undefined) continue;
+    const answer = device.handleBlock(block);
+    const reply: PeripheralReply =
+      answer === undefined
+        ? { kind: "error", code: "TIMEOUT", at: 0, detail: "silence" }
+        : answer.length === 0
+          ? { kind: "ack" }
+          : { kind: "data", bytes: answer };
+    events.push(...master.reply(reply, now));
+  }
+  return events;
+}
+
+describe("coin changer master", () => {
+  it("initialises after 'changer was reset': SETUP, ID, tubes, coin types", () => {
+    const sim = new CoinChangerSimulator(undefined, 0b1111, [10, 10, 10, 10]);
+    const master = new CoinChangerMaster();
+    const events = run(master, sim, 0, 1000);
+    expect(events.map((e) => e.type)).toEqual(["status", "setup", "identification", "tubes"]);
+    expect(master.setup).toMatchObject({
+      level: 3,
+      currency: 0x1978,
+      scale: 1,
+      decimals: 2,
+      credits: [5, 10, 20, 50, 100, 200, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    });
+    expect(events[2]).toEqual({
+      type: "identification",
+      manufacturer: "VKT",
+      model: "CHANGER-SIM ",
+      features: 0,
+    });
+    expect(master.changeAvailable()).toBe(10 * (5 + 10 + 20 + 50));
+  });
+
+  it("reports deposits with their value and route, and reads tubes after them", () => {
+    const sim = new CoinChangerSimulator();
+    const master = new CoinChangerMaster();
+    run(master, sim, 0, 1000);
+    sim.insertCoin(3);
+    sim.insertCoin(5);
+    const events = run(master, sim, 1000, 500);
+    expect(events.filter((e) => e.type === "deposited")).toEqual([
+      { type: "deposited", coinType: 3, value: 50, routing: "tubes", inTube: 1 },
+      { type: "deposited", coinType: 5, value: 200, routing: "cashbox", inTube: 0 },
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: "tubes" });
+    expect(master.tubes?.counts[3]).toBe(1);
+  });
+
+  it("pays out change and follows the tubes; disabled coins are rejected", () => {
+    const sim = new CoinChangerSimulator(undefined, 0b1111, [0, 20, 0, 0]);
+    const master = new CoinChangerMaster();
+    run(master, sim, 0, 1000);
+    master.dispense(1, 3);
+    run(master, sim, 1000, 200);
+    expect(sim.tubes[1]).toBe(17);
+    expect(master.tubes?.counts[1]).toBe(17);
+    master.enableCoins(0b0011);
+    run(master, sim, 1200, 100);
+    sim.insertCoin(4);
+    expect(run(master, sim, 1300, 200).find((e) => e.type === "deposited")).toMatchObject({
+      routing: "reject",
+      coinType: 4,
+    });
+  });
+
+  it("says when the changer stops answering and RESETs it", () => {
+    const sim = new CoinChangerSimulator();
+    const master = new CoinChangerMaster({ nonResponse: 2000 });
+    run(master, sim, 0, 1000);
+    sim.silent = true;
+    expect(run(master, sim, 1000, 3000).filter((e) => e.type === "lost")).toHaveLength(1);
+    sim.silent = false;
+    const back = run(master, sim, 4000, 1000);
+    expect(back.some((e) => e.type === "setup")).toBe(true);
+  });
+
+  it("decodes every POLL event kind and refuses unknown ones", () => {
+    const events: ChangerEvent[] = decodeChangerPoll(
+      Uint8Array.of(0x93, 4, 0x52, 7, 0x23, 0x0c, 0x0e, 0x41),
+      undefined,
+    );
+    expect(events).toEqual([
+      { type: "dispensed-manually", coinType: 3, count: 1, inTube: 4 },
+      { type: "deposited", coinType: 2, value: 0, routing: "tubes", inTube: 7 },
+      { type: "slugs", count: 3 },
+      { type: "status", code: 12, text: "coin jam" },
+      { type: "bad-reply", detail: "unknown status 14" },
+      { type: "bad-reply", detail: "deposit without tube count" },
+    ]);
+  });
+});
+
+describe("bill validator master", () => {
+  it("initialises, takes a bill into escrow and stacks it", () => {
+    const sim = new BillValidatorSimulator();
+    const master = new BillValidatorMaster();
+    const init = run(master, sim, 0, 1000);
+    expect(init.map((e) => e.type)).toEqual(["status", "setup", "stacker"]);
+    expect(master.setup).toMatchObject({
+      level: 1,
+      scale: 100,
+      decimals: 2,
+      escrow: true,
+      credits: [5, 10, 20, 50, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    });
+    sim.insertBill(1);
+    const events = run(master, sim, 1000, 500);
+    expect(events.filter((e) => e.type === "bill")).toEqual([
+      { type: "bill", billType: 1, value: 10, route: "escrow" },
+      { type: "bill", billType: 1, value: 10, route: "stacked" },
+    ]);
+    expect(events.at(-1)).toEqual({ type: "stacker", full: false, count: 1 });
+  });
+
+  it("returns a bill when the escrow decision says so (e.g. change is short)", () => {
+    const sim = new BillValidatorSimulator();
+    const master = new BillValidatorMaster({ onEscrow: (_type, value) => value <= 10 });
+    run(master, sim, 0, 1000);
+    sim.insertBill(2);
+    const events: ValidatorEvent[] = run(master, sim, 1000, 500);
+    expect(events.filter((e) => e.type === "bill").map((e) => (e.type === "bill" ? e.route : ""))).toEqual([
+      "escrow",
+      "returned",
+    ]);
+    expect(sim.stacked).toBe(0);
+  });
+
+  it("rejects bills while disabled and reports a jam", () => {
+    const sim = new BillValidatorSimulator();
+    const master = new BillValidatorMaster();
+    run(master, sim, 0, 1000);
+    master.enableBills(0);
+    run(master, sim, 1000, 100);
+    sim.insertBill(0);
+    sim.jam();
+    const events = run(master, sim, 1100, 300);
+    expect(events).toContainEqual({ type: "bill", billType: 0, value: 5, route: "disabled-rejected" });
+    expect(events).toContainEqual({ type: "status", code: 5, text: "validator jammed" });
+  });
+});
