@@ -64,3 +64,12 @@ export {
 } from "./master/coin-changer.js";
 export { type Pending, Poller } from "./master/poller.js";
 export { BillValidatorSimulator, CoinChangerSimulator } from "./master/simulators.js";
+export { encodeWords, type FramingError, WordDeframer } from "./transport/mdb9-framing.js";
+export {
+  parseReplyLine,
+  parseRequestLine,
+  QIBIXX,
+  type QibixxConstants,
+  replyLine,
+  requestLine,
+} from "./transport/qibixx.js";

@@ -1,0 +1,59 @@
+import type { PeripheralReply } from "../link.js";
+
+/**
+ * The ASCII line protocol of Qibixx MDB Pi HAT / MDB-USB adapters in master mode (115200 baud,
+ * lines ending in LF): `V` (version, answered `v,...`), `M,1` (master mode, answered `m,ACK`),
+ * `R,<address byte>[,<data>]` (a raw request; the adapter adds the mode bit and CHK and answers
+ * with one line). These are the commands public code for the MDB-USB uses (maehw/
+ * mdb-coin-controller); the answer to `R` is read as two characters of prefix then `ACK`,
+ * `NACK` or the reply's data bytes in hex. The prefix and words are constants here, so an
+ * adapter whose firmware differs can be matched without code changes.
+ */
+export const QIBIXX = {
+  baudRate: 115200,
+  version: "V",
+  masterMode: "M,1",
+  masterModeOk: "m,ACK",
+  request: "R",
+  replyPrefixLength: 2,
+  ack: "ACK",
+  nack: "NACK",
+} as const;
+
+export type QibixxConstants = typeof QIBIXX;
+
+const hex = (bytes: ArrayLike<number>) =>
+  Array.from(bytes, (b) => (b & 0xff).toString(16).toUpperCase().padStart(2, "0")).join("");
+
+/** The request line for a block (address byte first, CHK excluded). */
+export function requestLine(block: ArrayLike<number>, c: QibixxConstants = QIBIXX): string {
+  const [address, ...data] = Array.from(block);
+  return `${c.request},${hex([address ?? 0])}${data.length > 0 ? `,${hex(data)}` : ""}\n`;
+}
+
+/** Reads a request line back into a block (what an emulated adapter does). */
+export function parseRequestLine(line: string, c: QibixxConstants = QIBIXX): Uint8Array | undefined {
+  const m = new RegExp(`^${c.request},([0-9A-Fa-f]{2})(?:,((?:[0-9A-Fa-f]{2})+))?$`).exec(line.trim());
+  if (m === null) return undefined;
+  return Uint8Array.from(Buffer.from(`${m[1]}${m[2] ?? ""}`, "hex"));
+}
+
+/** An adapter's answer line as a peripheral reply. */
+export function parseReplyLine(line: string, c: QibixxConstants = QIBIXX): PeripheralReply {
+  const body = line.trim().slice(c.replyPrefixLength);
+  if (body === c.ack) return { kind: "ack" };
+  if (body === c.nack) return { kind: "nak" };
+  if (/^(?:[0-9A-Fa-f]{2})+$/.test(body))
+    return { kind: "data", bytes: Uint8Array.from(Buffer.from(body, "hex")) };
+  return { kind: "error", code: "TIMEOUT", at: 0, detail: `adapter said "${line.trim()}"` };
+}
+
+/** The answer line an adapter sends for a peripheral's reply (for emulated adapters). */
+export function replyLine(
+  reply: Uint8Array | "ack" | "nack",
+  prefix = "p,",
+  c: QibixxConstants = QIBIXX,
+): string {
+  const body = reply === "ack" ? c.ack : reply === "nack" ? c.nack : hex(reply);
+  return `${prefix}${body}\n`;
+}

@@ -1,0 +1,130 @@
+import type { Duplex } from "node:stream";
+import { SerialPort } from "serialport";
+import { MODE, type PeripheralReply } from "../link.js";
+import { encodeWords, WordDeframer } from "./mdb9-framing.js";
+import { parseReplyLine, QIBIXX, type QibixxConstants, requestLine } from "./qibixx.js";
+
+/** Opens a serial device (a USB adapter, a UART, or a pty). */
+export function openSerial(path: string, baudRate: number): Promise<SerialPort> {
+  return new Promise((resolve, reject) => {
+    const port = new SerialPort({ path, baudRate, autoOpen: false });
+    port.open((err) => (err ? reject(err) : resolve(port)));
+  });
+}
+
+/** Lines from a byte stream, as a queue that waits. */
+class LineReader {
+  private buffer = "";
+  private lines: string[] = [];
+  private waiters: ((line: string | undefined) => void)[] = [];
+
+  constructor(stream: Duplex) {
+    stream.on("data", (chunk: Buffer) => {
+      this.buffer += chunk.toString("latin1");
+      let nl = this.buffer.indexOf("\n");
+      while (nl !== -1) {
+        const line = this.buffer.slice(0, nl).replace(/\r$/, "");
+        this.buffer = this.buffer.slice(nl + 1);
+        const w = this.waiters.shift();
+        if (w) w(line);
+        else this.lines.push(line);
+        nl = this.buffer.indexOf("\n");
+      }
+    });
+  }
+
+  next(timeoutMs: number): Promise<string | undefined> {
+    const ready = this.lines.shift();
+    if (ready !== undefined) return Promise.resolve(ready);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== done);
+        resolve(undefined);
+      }, timeoutMs);
+      const done = (line: string | undefined) => {
+        clearTimeout(timer);
+        resolve(line);
+      };
+      this.waiters.push(done);
+    });
+  }
+}
+
+/**
+ * The bus master's link through a Qibixx MDB-USB / Pi HAT in master mode: each request is one
+ * line, each answer one line, turned into a `PeripheralReply` (silence = TIMEOUT).
+ */
+export class QibixxMasterLink {
+  private readonly lines: LineReader;
+
+  constructor(
+    private readonly stream: Duplex,
+    private readonly timeoutMs = 200,
+    private readonly c: QibixxConstants = QIBIXX,
+  ) {
+    this.lines = new LineReader(stream);
+  }
+
+  /** Asks for the version and switches the adapter to master mode. */
+  async start(): Promise<string> {
+    this.stream.write(`${this.c.version}\n`);
+    const version = (await this.lines.next(this.timeoutMs)) ?? "";
+    this.stream.write(`${this.c.masterMode}\n`);
+    const mode = await this.lines.next(this.timeoutMs);
+    if (mode?.trim() !== this.c.masterModeOk)
+      throw new Error(`adapter did not enter master mode: ${mode ?? "no answer"}`);
+    return version.trim();
+  }
+
+  async request(block: ArrayLike<number>): Promise<PeripheralReply> {
+    this.stream.write(requestLine(block, this.c));
+    const line = await this.lines.next(this.timeoutMs);
+    if (line === undefined)
+      return { kind: "error", code: "TIMEOUT", at: 0, detail: "the adapter did not answer" };
+    return parseReplyLine(line, this.c);
+  }
+}
+
+/** A 9-bit word link through an MCU adapter using the two-byte framing of `mdb9-framing.ts`. */
+export class FramedWordLink {
+  private readonly deframer = new WordDeframer();
+  private listeners: ((word: number) => void)[] = [];
+  /** Framing errors seen so far. */
+  errors = 0;
+
+  constructor(private readonly stream: Duplex) {
+    stream.on("data", (chunk: Buffer) => {
+      for (const w of this.deframer.push(chunk)) {
+        if (typeof w === "number") for (const l of this.listeners) l(w);
+        else this.errors++;
+      }
+    });
+  }
+
+  send(words: ArrayLike<number>): void {
+    this.stream.write(Buffer.from(encodeWords(words)));
+  }
+
+  onWord(listener: (word: number) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Sends a master block and collects the peripheral's words up to its mode bit. */
+  exchange(words: ArrayLike<number>, timeoutMs = 200): Promise<number[]> {
+    return new Promise((resolve) => {
+      const got: number[] = [];
+      const listener = (w: number) => {
+        got.push(w);
+        if (w & MODE) finish();
+      };
+      const timer = setTimeout(() => finish(), timeoutMs);
+      const finish = () => {
+        clearTimeout(timer);
+        this.listeners = this.listeners.filter((l) => l !== listener);
+        resolve(got);
+      };
+      this.listeners.push(listener);
+      this.send(words);
+    });
+  }
+}
