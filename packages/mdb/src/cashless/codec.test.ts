@@ -44,6 +44,10 @@ const commandArb = (ctx: CashlessContext): fc.Arbitrary<CashlessCommand> => {
       { type: "revalue-limit-request" },
     ),
     fc.record({ type: fc.constant("vend-success" as const), item: u16 }),
+    fc.record({
+      type: fc.constant("data-entry-response" as const),
+      data: fc.array(fc.nat(255), { minLength: 8, maxLength: 8 }),
+    }),
     fc.record({ type: fc.constant("revalue-request" as const), amount: money }),
     fc.record({
       type: fc.constant("request-id" as const),
@@ -128,6 +132,8 @@ const responseArb = (ctx: CashlessContext): fc.Arbitrary<CashlessResponse> => {
     fc.record({ type: fc.constantFrom("vend-approved" as const, "revalue-limit" as const), amount: money }),
     id,
     fc.record({ type: fc.constant("malfunction" as const), code: fc.nat(255) }),
+    fc.record({ type: fc.constant("data-entry-request" as const), spec: fc.nat(255) }),
+    fc.constant<CashlessResponse>({ type: "data-entry-cancel" }),
     ctx.level >= 2
       ? fc.record({ type: fc.constant("out-of-sequence" as const), status: fc.integer({ min: 1, max: 7 }) })
       : fc.constant<CashlessResponse>({ type: "out-of-sequence" }),

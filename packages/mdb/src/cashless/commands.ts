@@ -23,6 +23,7 @@ export type CashlessCommand =
   | { readonly type: "reader-disable" }
   | { readonly type: "reader-enable" }
   | { readonly type: "reader-cancel" }
+  | { readonly type: "data-entry-response"; readonly data: readonly number[] }
   | { readonly type: "revalue-request"; readonly amount: number }
   | { readonly type: "revalue-limit-request" }
   | {
@@ -53,7 +54,7 @@ export function commandLength(bytes: readonly number[], ctx: CashlessContext): n
       if (sub === 2) return 4;
       return sub <= 4 ? 2 : undefined;
     case C.reader:
-      return sub <= 2 ? 2 : undefined;
+      return sub <= 2 ? 2 : sub === 3 ? 10 : undefined;
     case C.revalue:
       return sub === 0 ? 2 + m : sub === 1 ? 2 : undefined;
     case C.expansion:
@@ -133,6 +134,7 @@ export function decodeCommand(
       }
     }
     case C.reader:
+      if (sub === 3) return ok({ type: "data-entry-response", data: list.slice(2, 10) });
       return ok({ type: sub === 0 ? "reader-disable" : sub === 1 ? "reader-enable" : "reader-cancel" });
     case C.revalue:
       return ok(
@@ -212,6 +214,10 @@ export function encodeCommand(command: CashlessCommand, address: number, ctx: Ca
       break;
     case "reader-cancel":
       head(C.reader, 2);
+      break;
+    case "data-entry-response":
+      head(C.reader, 3);
+      out.push(...command.data.slice(0, 8));
       break;
     case "revalue-request":
       head(C.revalue, 0);

@@ -196,6 +196,20 @@ describe("out of sequence and the VMC's retries", () => {
   });
 });
 
+describe("data entry (level 3, option b4)", () => {
+  it("asks the VMC for keypad input and reports what comes back", () => {
+    const { reader, vmc, events } = bus({ vmcLevel: 3 });
+    vmc.initialise();
+    expect(reader.requestDataEntry(0x24)).toBe(true);
+    expect(vmc.poll()).toEqual([{ type: "data-entry-request", spec: 0x24 }]);
+    vmc.send({ type: "data-entry-response", data: [1, 2, 3, 4, 0, 0, 0, 0] });
+    expect(events.at(-1)).toEqual({ type: "data-entry", data: [1, 2, 3, 4, 0, 0, 0, 0] });
+    const l2 = bus({ vmcLevel: 2 });
+    l2.vmc.initialise();
+    expect(l2.reader.requestDataEntry(0x24)).toBe(false);
+  });
+});
+
 describe("revalue and credit updates", () => {
   it("revalues at level 2 and refuses it at level 1", () => {
     const l2 = bus({ vmcLevel: 2 });

@@ -85,6 +85,7 @@ export type CashlessEvent =
   | { readonly type: "cash-sale"; readonly price: number; readonly item: number }
   | { readonly type: "revalue-request"; readonly amount: number }
   | { readonly type: "reader-cancel" }
+  | { readonly type: "data-entry"; readonly data: readonly number[] }
   | { readonly type: "time-date"; readonly bcd: readonly number[] }
   | { readonly type: "options-enabled"; readonly options: number }
   | { readonly type: "vmc-id"; readonly manufacturer: string; readonly model: string }
@@ -217,6 +218,17 @@ export class CashlessPeripheral {
     this.nextFunds = funds;
     this.queue.push({ type: "session-cancel-request" });
     return true;
+  }
+
+  /** L3 data entry (option b4): ask the VMC for keypad input (`spec`: length and repeat). */
+  requestDataEntry(spec: number): boolean {
+    if (this.ctx.level < 3 || !(this.state === "enabled" || this.state === "session-idle")) return false;
+    this.queue.push({ type: "data-entry-request", spec });
+    return true;
+  }
+
+  cancelDataEntry(): void {
+    this.queue.push({ type: "data-entry-cancel" });
   }
 
   /** A reader fault for the VMC (MALFUNCTION/ERROR code). */
@@ -390,6 +402,10 @@ export class CashlessPeripheral {
           this.state = "disabled";
           events.push({ type: "disabled" });
         }
+        return none;
+      case "data-entry-response":
+        if (this.ctx.level < 3) return outOfSequence();
+        events.push({ type: "data-entry", data: c.data });
         return none;
       case "reader-cancel":
         if (this.state === "inactive") return outOfSequence();

@@ -45,7 +45,10 @@ export type CashlessResponse =
   | { readonly type: "revalue-approved" }
   | { readonly type: "revalue-denied" }
   | { readonly type: "revalue-limit"; readonly amount: number }
-  | { readonly type: "time-date-request" };
+  | { readonly type: "time-date-request" }
+  /** L3 option b4: ask the VMC for keypad input; `spec` is the length and repeat byte. */
+  | { readonly type: "data-entry-request"; readonly spec: number }
+  | { readonly type: "data-entry-cancel" };
 
 const CODES = {
   "just-reset": 0x00,
@@ -64,6 +67,8 @@ const CODES = {
   "revalue-denied": 0x0e,
   "revalue-limit": 0x0f,
   "time-date-request": 0x11,
+  "data-entry-request": 0x12,
+  "data-entry-cancel": 0x13,
 } as const;
 
 const ascii = (bytes: ArrayLike<number>, at: number, n: number) =>
@@ -108,6 +113,9 @@ export function encodeResponse(r: CashlessResponse, ctx: CashlessContext, out: n
       break;
     case "malfunction":
       out.push(r.code);
+      break;
+    case "data-entry-request":
+      out.push(r.spec);
       break;
     case "out-of-sequence":
       if (ctx.level >= 2) out.push(r.status ?? 0);
@@ -242,6 +250,14 @@ export function decodeResponses(
         break;
       case 0x11:
         out.push({ type: "time-date-request" });
+        break;
+      case 0x12:
+        if (!need(1)) return truncated;
+        out.push({ type: "data-entry-request", spec: b[i] as number });
+        i += 1;
+        break;
+      case 0x13:
+        out.push({ type: "data-entry-cancel" });
         break;
       default:
         return { ok: false, code: "UNKNOWN_RESPONSE", at };

@@ -60,6 +60,12 @@ export type ValidatorEvent =
   | { readonly type: "status"; readonly code: number; readonly text: string }
   | { readonly type: "attempts-while-disabled"; readonly count: number }
   | { readonly type: "stacker"; readonly full: boolean; readonly count: number }
+  | {
+      readonly type: "identification";
+      readonly manufacturer: string;
+      readonly model: string;
+      readonly options: number | undefined;
+    }
   | { readonly type: "lost" }
   | { readonly type: "bad-reply"; readonly detail: string };
 
@@ -187,6 +193,23 @@ export class BillValidatorMaster {
           credits: Array.from(b.subarray(11, 27)),
         };
         this.events.push({ type: "setup", setup: this.setup });
+        // EXPANSION IDENTIFICATION: 37 00 at level 1 (29 bytes), 37 02 with option bits above (33)
+        const withOptions = this.setup.level >= 2;
+        this.poller.enqueue({
+          bytes: Uint8Array.of(VALIDATOR.expansion, withOptions ? 0x02 : 0x00),
+          onReply: (id) => {
+            if (id.kind !== "data" || id.bytes.length < (withOptions ? 33 : 29))
+              return this.bad("EXPANSION ID is too short");
+            const text = (from: number, n: number) =>
+              String.fromCharCode(...id.bytes.subarray(from, from + n));
+            this.events.push({
+              type: "identification",
+              manufacturer: text(0, 3),
+              model: text(15, 12),
+              options: withOptions ? readUint(id.bytes, 29, 4) : undefined,
+            });
+          },
+        });
         const sec = this.options.security ?? 0;
         this.poller.enqueue({
           bytes: Uint8Array.of(VALIDATOR.security, sec >> 8, sec & 0xff),

@@ -71,6 +71,13 @@ export type ChangerEvent =
     }
   | { readonly type: "status"; readonly code: number; readonly text: string }
   | { readonly type: "slugs"; readonly count: number }
+  | {
+      readonly type: "payout";
+      readonly value: number;
+      readonly coins: readonly number[];
+      readonly method: "alternative" | "dispense";
+    }
+  | { readonly type: "diagnostics"; readonly codes: readonly (readonly [number, number])[] }
   | { readonly type: "lost" }
   | { readonly type: "bad-reply"; readonly detail: string };
 
@@ -122,6 +129,8 @@ export class CoinChangerMaster {
   private events: ChangerEvent[] = [];
   private readonly poller: Poller;
   private enableMask = 0xffff;
+  /** L3 features the changer offers and we enabled (b0 alternative payout, b1 extended diagnostics). */
+  features = 0;
 
   constructor(options: { pollInterval?: number; nonResponse?: number } = {}) {
     this.poller = new Poller(
@@ -157,6 +166,79 @@ export class CoinChangerMaster {
     this.poller.enqueue({
       bytes: Uint8Array.of(CHANGER.dispense, ((count & 0x0f) << 4) | (coinType & 0x0f)),
       onReply: () => this.readTubes(),
+    });
+  }
+
+  /**
+   * Pays `value` (scaled units) in change: with EXPANSION ALTERNATIVE PAYOUT where the changer
+   * offers it (then PAYOUT VALUE POLL until a bare ACK, then PAYOUT STATUS), otherwise with
+   * DISPENSE commands, largest coins first, from what the tubes hold. Reports a `payout` event.
+   */
+  payout(value: number): void {
+    if (this.features & 1) {
+      this.poller.enqueue({
+        bytes: Uint8Array.of(CHANGER.expansion, 0x02, Math.min(255, value)),
+        onReply: () => this.pollPayout(),
+      });
+      return;
+    }
+    const plan = this.dispensePlan(value);
+    plan.forEach((count, type) => {
+      for (let left = count; left > 0; left -= 15) this.dispense(type, Math.min(15, left));
+    });
+    const paid = plan.reduce((sum, n, t) => sum + n * (this.setup?.credits[t] ?? 0), 0);
+    this.events.push({ type: "payout", value: paid, coins: plan, method: "dispense" });
+  }
+
+  /** Asks for the changer's diagnostic status (EXPANSION 05, L3). */
+  diagnose(): void {
+    this.poller.enqueue({
+      bytes: Uint8Array.of(CHANGER.expansion, 0x05),
+      onReply: (r) => {
+        if (r.kind !== "data" || r.bytes.length % 2 !== 0)
+          return this.bad("DIAGNOSTIC STATUS comes in byte pairs");
+        const codes: [number, number][] = [];
+        for (let i = 0; i < r.bytes.length; i += 2)
+          codes.push([r.bytes[i] as number, r.bytes[i + 1] as number]);
+        this.events.push({ type: "diagnostics", codes });
+      },
+    });
+  }
+
+  /** Coins per type to pay `value` from the tubes, largest first (what DISPENSE can do). */
+  dispensePlan(value: number): number[] {
+    const plan = Array<number>(16).fill(0);
+    if (!this.setup || !this.tubes) return plan;
+    const types = Array.from({ length: 16 }, (_, t) => t)
+      .filter((t) => (this.setup?.routing ?? 0) & (1 << t) && (this.setup?.credits[t] ?? 0) > 0)
+      .sort((a, b) => (this.setup?.credits[b] ?? 0) - (this.setup?.credits[a] ?? 0));
+    let left = value;
+    for (const t of types) {
+      const credit = this.setup.credits[t] as number;
+      const n = Math.min(Math.floor(left / credit), this.tubes.counts[t] ?? 0);
+      plan[t] = n;
+      left -= n * credit;
+    }
+    return plan;
+  }
+
+  private pollPayout(): void {
+    this.poller.enqueue({
+      bytes: Uint8Array.of(CHANGER.expansion, 0x04),
+      onReply: (r) => {
+        if (r.kind === "data") return this.pollPayout();
+        this.poller.enqueue({
+          bytes: Uint8Array.of(CHANGER.expansion, 0x03),
+          onReply: (status) => {
+            if (status.kind !== "data" || status.bytes.length < 16)
+              return this.bad("PAYOUT STATUS is 16 bytes");
+            const coins = Array.from(status.bytes.subarray(0, 16));
+            const value = coins.reduce((sum, n, t) => sum + n * (this.setup?.credits[t] ?? 0), 0);
+            this.events.push({ type: "payout", value, coins, method: "alternative" });
+            this.readTubes();
+          },
+        });
+      },
     });
   }
 
@@ -229,12 +311,21 @@ export class CoinChangerMaster {
               if (id.kind !== "data" || id.bytes.length < 33) return this.bad("EXPANSION ID is 33 bytes");
               const text = (from: number, n: number) =>
                 String.fromCharCode(...id.bytes.subarray(from, from + n));
+              const offered = readUint(id.bytes, 29, 4);
               this.events.push({
                 type: "identification",
                 manufacturer: text(0, 3),
                 model: text(15, 12),
-                features: readUint(id.bytes, 29, 4),
+                features: offered,
               });
+              // enable alternative payout and extended diagnostics where offered (§5, EXPANSION 01)
+              this.features = offered & 0b11;
+              if (this.features !== 0) {
+                this.poller.enqueue({
+                  bytes: Uint8Array.of(CHANGER.expansion, 0x01, 0, 0, 0, this.features),
+                  onReply: () => {},
+                });
+              }
             },
           });
         }

@@ -81,6 +81,36 @@ describe("coin changer master", () => {
     });
   });
 
+  it("pays change with ALTERNATIVE PAYOUT where offered, and with DISPENSE otherwise", () => {
+    const smart = new CoinChangerSimulator(undefined, 0b1111, [10, 10, 10, 10], 0b11);
+    const a = new CoinChangerMaster();
+    run(a, smart, 0, 1000);
+    expect(a.features).toBe(0b11);
+    a.payout(85);
+    const paid = run(a, smart, 1000, 300);
+    expect(paid.find((e) => e.type === "payout")).toEqual({
+      type: "payout",
+      value: 85,
+      coins: [1, 1, 1, 1, ...Array(12).fill(0)],
+      method: "alternative",
+    });
+    expect(a.tubes?.counts.slice(0, 4)).toEqual([9, 9, 9, 9]);
+    a.diagnose();
+    expect(run(a, smart, 1300, 100).find((e) => e.type === "diagnostics")).toEqual({
+      type: "diagnostics",
+      codes: [[3, 0]],
+    });
+
+    const plain = new CoinChangerSimulator(undefined, 0b1111, [10, 1, 0, 3]);
+    const b = new CoinChangerMaster();
+    run(b, plain, 0, 1000);
+    expect(b.dispensePlan(125)).toEqual([3, 1, 0, 2, ...Array(12).fill(0)]);
+    b.payout(125);
+    const events = run(b, plain, 1000, 300);
+    expect(events.find((e) => e.type === "payout")).toMatchObject({ value: 125, method: "dispense" });
+    expect(plain.tubes.slice(0, 4)).toEqual([7, 0, 0, 1]);
+  });
+
   it("says when the changer stops answering and RESETs it", () => {
     const sim = new CoinChangerSimulator();
     const master = new CoinChangerMaster({ nonResponse: 2000 });
@@ -113,7 +143,13 @@ describe("bill validator master", () => {
     const sim = new BillValidatorSimulator();
     const master = new BillValidatorMaster();
     const init = run(master, sim, 0, 1000);
-    expect(init.map((e) => e.type)).toEqual(["status", "setup", "stacker"]);
+    expect(init.map((e) => e.type)).toEqual(["status", "setup", "identification", "stacker"]);
+    expect(init[2]).toEqual({
+      type: "identification",
+      manufacturer: "VKT",
+      model: "VALIDATOR-SM",
+      options: undefined,
+    });
     expect(master.setup).toMatchObject({
       level: 1,
       scale: 100,

@@ -15,12 +15,16 @@ export class CoinChangerSimulator {
   cashbox = 0;
   private events: number[] = [11];
   private enabled = 0;
+  private payoutCoins: number[] | undefined;
+  private payoutPolls = 0;
   silent = false;
 
   constructor(
     readonly credits: readonly number[] = [5, 10, 20, 50, 100, 200, ...Array(10).fill(0)],
     readonly routing = 0b1111,
     tubes: readonly number[] = Array(16).fill(0),
+    /** L3 features offered: b0 alternative payout, b1 extended diagnostics. */
+    readonly features = 0,
   ) {
     this.tubes = Array.from({ length: 16 }, (_, i) => tubes[i] ?? 0);
   }
@@ -46,6 +50,49 @@ export class CoinChangerSimulator {
 
   jam(): void {
     this.events.push(12);
+  }
+
+  private expansion(bytes: Uint8Array): Uint8Array {
+    switch (bytes[1]) {
+      case 0x00:
+        return Uint8Array.from(
+          [..."VKT000000000042CHANGER-SIM "]
+            .map((c) => c.charCodeAt(0))
+            .concat([0x01, 0x00, 0, 0, 0, this.features]),
+        );
+      case 0x02: {
+        // alternative payout: largest coins first from the tubes
+        let left = bytes[2] ?? 0;
+        const coins = Array<number>(16).fill(0);
+        const order = this.credits
+          .map((credit, type) => ({ credit, type }))
+          .filter(({ credit, type }) => credit > 0 && (this.routing >> type) & 1)
+          .sort((a, b) => b.credit - a.credit);
+        for (const { credit, type } of order) {
+          const n = Math.min(Math.floor(left / credit), this.tubes[type] ?? 0);
+          coins[type] = n;
+          this.tubes[type] = (this.tubes[type] ?? 0) - n;
+          left -= n * credit;
+        }
+        this.payoutCoins = coins;
+        this.payoutPolls = 2;
+        return new Uint8Array(0);
+      }
+      case 0x04: {
+        // payout value poll: the value so far while busy, then a bare ACK
+        const coins = this.payoutCoins;
+        if (this.payoutPolls-- > 0 && coins) {
+          return Uint8Array.of(coins.reduce((sum, n, t) => sum + n * (this.credits[t] ?? 0), 0) & 0xff);
+        }
+        return new Uint8Array(0);
+      }
+      case 0x03:
+        return Uint8Array.from(this.payoutCoins ?? Array(16).fill(0));
+      case 0x05:
+        return Uint8Array.of(0x03, 0x00);
+      default:
+        return new Uint8Array(0);
+    }
   }
 
   handleBlock(bytes: Uint8Array): Uint8Array | undefined {
@@ -86,12 +133,7 @@ export class CoinChangerSimulator {
         return none;
       }
       case CHANGER.expansion:
-        if (bytes[1] === 0) {
-          return Uint8Array.from(
-            [..."VKT000000000042CHANGER-SIM "].map((c) => c.charCodeAt(0)).concat([0x01, 0x00, 0, 0, 0, 0]),
-          );
-        }
-        return none;
+        return this.expansion(bytes);
       default:
         return undefined;
     }
@@ -164,6 +206,12 @@ export class BillValidatorSimulator {
         return Uint8Array.from(out);
       }
       case VALIDATOR.security:
+        return none;
+      case VALIDATOR.expansion:
+        if (bytes[1] === 0x00)
+          return Uint8Array.from(
+            [..."VKT000000000043VALIDATOR-SM"].map((c) => c.charCodeAt(0)).concat([0x01, 0x00]),
+          );
         return none;
       default:
         return undefined;
