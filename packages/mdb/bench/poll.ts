@@ -6,24 +6,13 @@
  *   npm run bench -w @vendkit/mdb
  */
 import { CashlessPeripheral } from "../src/cashless/peripheral.js";
+import { testReader } from "../src/cashless/test-support.js";
 import { checksum } from "../src/link.js";
 
 const N = 1_000_000;
 const reader = new CashlessPeripheral({
   address: 0x10,
-  identity: {
-    manufacturer: "VKT",
-    serial: "1",
-    model: "BENCH",
-    version: 1,
-    level: 3,
-    currency: 0x1978,
-    scale: 1,
-    decimals: 2,
-    maxResponseTime: 5,
-    configOptions: 0,
-    features: 0,
-  },
+  identity: testReader({ model: "BENCH", level: 3 }),
 });
 const poll = Uint8Array.of(0x12);
 const setup = Uint8Array.of(0x11, 0x00, 0x03, 0x10, 0x02, 0x00);

@@ -5,25 +5,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MdbCapture, readPcap } from "./capture.js";
 import { CashlessPeripheral } from "./cashless/peripheral.js";
+import { testReader } from "./cashless/test-support.js";
 import { VmcSimulator } from "./cashless/vmc-simulator.js";
 
 function session(): MdbCapture {
   const capture = new MdbCapture(Date.UTC(2026, 10, 22));
   const reader = new CashlessPeripheral({
     address: 0x10,
-    identity: {
-      manufacturer: "VKT",
-      serial: "1",
-      model: "CAP",
-      version: 1,
-      level: 2,
-      currency: 0x1978,
-      scale: 1,
-      decimals: 2,
-      maxResponseTime: 5,
-      configOptions: 0,
-      features: 0,
-    },
+    identity: testReader({ model: "CAP", level: 2 }),
   });
   const vmc = new VmcSimulator(reader, { vmcLevel: 2, capture });
   capture.busReset(0);

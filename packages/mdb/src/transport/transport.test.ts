@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { encodeCommand } from "../cashless/commands.js";
 import { CashlessPeripheral } from "../cashless/peripheral.js";
 import { decodeResponses } from "../cashless/responses.js";
+import { testReader } from "../cashless/test-support.js";
 import { encodeMasterBlock, ReplyDecoder } from "../link.js";
 import { type ChangerEvent, CoinChangerMaster } from "../master/coin-changer.js";
 import { CoinChangerSimulator } from "../master/simulators.js";
@@ -102,19 +103,7 @@ describe("over a real pty pair (socat)", () => {
     try {
       const reader = new CashlessPeripheral({
         address: 0x10,
-        identity: {
-          manufacturer: "VKT",
-          serial: "1",
-          model: "PTY",
-          version: 1,
-          level: 2,
-          currency: 0x1978,
-          scale: 1,
-          decimals: 2,
-          maxResponseTime: 5,
-          configOptions: 0,
-          features: 0,
-        },
+        identity: testReader({ model: "PTY", level: 2 }),
       });
       const readerLink = new FramedWordLink(readerSide);
       let t = 0;
