@@ -2,7 +2,7 @@ import { defineConfig } from "tsup";
 import { libraryBuild } from "../../tsup.base.js";
 
 export default defineConfig([
-  libraryBuild(),
+  libraryBuild({ index: "src/index.ts", dex: "src/dex/index.ts" }),
   {
     entry: { cli: "src/cli.ts" },
     format: ["esm"],

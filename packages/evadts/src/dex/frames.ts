@@ -1,0 +1,129 @@
+import { crc16Update } from "../crc16.js";
+
+/** DEX/UCS control characters. */
+export const ENQ = 0x05;
+export const EOT = 0x04;
+export const NAK = 0x15;
+export const DLE = 0x10;
+export const SOH = 0x01;
+export const STX = 0x02;
+export const ETX = 0x03;
+export const ETB = 0x17;
+export const ACK0 = 0x30; // DLE '0'
+export const ACK1 = 0x31; // DLE '1'
+
+/** What travels on a DEX/UCS line, parsed. */
+export type DexFrame =
+  | { readonly kind: "enq" }
+  | { readonly kind: "eot" }
+  | { readonly kind: "nak" }
+  | { readonly kind: "ack"; readonly parity: 0 | 1 }
+  /** A header (SOH) or data (STX) block; `last` is true for ETX, false for ETB. */
+  | { readonly kind: "block"; readonly header: boolean; readonly data: Uint8Array; readonly last: boolean }
+  | { readonly kind: "bad-block"; readonly detail: string };
+
+/**
+ * The CRC of a block: CRC-16/ARC over the block's data and its ETB/ETX character (the DLEs and
+ * the SOH/STX are not included), sent low byte first.
+ */
+export function blockCrc(data: Uint8Array, end: number): number {
+  return crc16Update(crc16Update(0, data), Uint8Array.of(end));
+}
+
+/** DLE SOH|STX data DLE ETB|ETX CRC-low CRC-high. */
+export function encodeBlock(data: Uint8Array, header: boolean, last: boolean): Uint8Array {
+  const end = last ? ETX : ETB;
+  const crc = blockCrc(data, end);
+  const out = new Uint8Array(data.length + 6);
+  out[0] = DLE;
+  out[1] = header ? SOH : STX;
+  out.set(data, 2);
+  out[data.length + 2] = DLE;
+  out[data.length + 3] = end;
+  out[data.length + 4] = crc & 0xff;
+  out[data.length + 5] = crc >> 8;
+  return out;
+}
+
+export const ackFrame = (parity: 0 | 1): Uint8Array => Uint8Array.of(DLE, parity === 0 ? ACK0 : ACK1);
+
+/**
+ * Turns received bytes into frames. Never throws: a block whose CRC fails, in which a DLE is
+ * followed by anything but ETB/ETX, or which holds a control character other than CR, LF or TAB
+ * (EVA-DTS blocks are text) becomes a `bad-block` (to be NAKed); stray bytes between frames are
+ * skipped. Blocks longer than `maxBlock` data bytes are bad blocks too.
+ */
+export class DexFrameParser {
+  private state: "idle" | "dle" | "data" | "data-dle" | "crc1" | "crc2" = "idle";
+  private header = false;
+  private data: number[] = [];
+  private end = 0;
+  private crcLow = 0;
+
+  constructor(private readonly maxBlock = 512) {}
+
+  push(bytes: ArrayLike<number>): DexFrame[] {
+    const out: DexFrame[] = [];
+    for (let i = 0; i < bytes.length; i++) {
+      const b = (bytes[i] as number) & 0xff;
+      switch (this.state) {
+        case "idle":
+          if (b === ENQ) out.push({ kind: "enq" });
+          else if (b === EOT) out.push({ kind: "eot" });
+          else if (b === NAK) out.push({ kind: "nak" });
+          else if (b === DLE) this.state = "dle";
+          break;
+        case "dle":
+          this.state = "idle";
+          if (b === ACK0 || b === ACK1) out.push({ kind: "ack", parity: b === ACK0 ? 0 : 1 });
+          else if (b === SOH || b === STX) {
+            this.header = b === SOH;
+            this.data = [];
+            this.state = "data";
+          }
+          break;
+        case "data":
+          if (b === DLE) this.state = "data-dle";
+          else if (b < 0x20 && b !== 0x0d && b !== 0x0a && b !== 0x09) {
+            // EVA-DTS is text: a control character means the block was cut; read it as a frame
+            out.push({ kind: "bad-block", detail: `control byte ${b.toString(16)} inside a block` });
+            this.state = "idle";
+            i--;
+          } else if (this.data.length >= this.maxBlock) {
+            out.push({ kind: "bad-block", detail: `more than ${this.maxBlock} data bytes` });
+            this.state = "idle";
+          } else this.data.push(b);
+          break;
+        case "data-dle":
+          if (b === ETB || b === ETX) {
+            this.end = b;
+            this.state = "crc1";
+          } else {
+            out.push({ kind: "bad-block", detail: `DLE followed by ${b.toString(16)} inside a block` });
+            this.state = "idle";
+          }
+          break;
+        case "crc1":
+          this.crcLow = b;
+          this.state = "crc2";
+          break;
+        case "crc2": {
+          this.state = "idle";
+          const data = Uint8Array.from(this.data);
+          const stated = this.crcLow | (b << 8);
+          const computed = blockCrc(data, this.end);
+          out.push(
+            stated === computed
+              ? { kind: "block", header: this.header, data, last: this.end === ETX }
+              : {
+                  kind: "bad-block",
+                  detail: `CRC ${stated.toString(16)}, computed ${computed.toString(16)}`,
+                },
+          );
+          break;
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,173 @@
+import { ackFrame, type DexFrame, ENQ, EOT, NAK } from "./frames.js";
+
+/** Timing and retry rules, as parameters. */
+export interface DexTiming {
+  /** How long to wait for an answer before sending again (ms). */
+  readonly ackTimeout: number;
+  /** How many times one frame is sent again (after a NAK, a wrong ACK or silence) before giving up. */
+  readonly retries: number;
+  /** Longest silence the receiving side accepts while a transfer is open (ms). */
+  readonly idleTimeout: number;
+}
+
+export const DEFAULT_DEX_TIMING: DexTiming = { ackTimeout: 1000, retries: 5, idleTimeout: 10_000 };
+
+export type DexFailure = "TIMEOUT" | "TOO_MANY_RETRIES" | "REFUSED" | "PROTOCOL" | "CORRUPT_AUDIT";
+
+export type DexEvent =
+  | {
+      readonly type: "handshake";
+      readonly communicationId: string;
+      readonly revision: string;
+      readonly detail: string;
+    }
+  | { readonly type: "progress"; readonly done: number; readonly total: number | undefined }
+  | { readonly type: "received"; readonly data: Uint8Array }
+  /** Device side: the collector acknowledged the last block; period data may be reset now. */
+  | { readonly type: "collected" }
+  | { readonly type: "failed"; readonly reason: DexFailure; readonly detail: string };
+
+export interface Step {
+  readonly send: Uint8Array[];
+  readonly events: DexEvent[];
+}
+
+/**
+ * Sends a list of blocks: ENQ, wait DLE 0, then each block, the ACKs alternating DLE 1 / DLE 0,
+ * then EOT. On silence it sends ENQ and the receiver repeats its last ACK: the expected one means
+ * the block arrived, the other one that it must be sent again (so a lost ACK never duplicates a
+ * block). A NAK is answered the same way, since it may answer an earlier frame. Each frame is
+ * tried at most `retries` more times.
+ */
+class Sender {
+  private index = -1; // -1: the opening ENQ is outstanding
+  private tries = 0;
+  private deadline = 0;
+  private expect: 0 | 1 = 0;
+  done = false;
+
+  constructor(
+    private readonly blocks: Uint8Array[],
+    private readonly timing: DexTiming,
+    private readonly onProgress?: (done: number) => DexEvent | undefined,
+  ) {}
+
+  start(now: number, out: Step): void {
+    this.deadline = now + this.timing.ackTimeout;
+    out.send.push(Uint8Array.of(ENQ));
+  }
+
+  private retry(now: number, out: Step, frame: Uint8Array, why: string): void {
+    if (++this.tries > this.timing.retries) {
+      this.done = true;
+      out.events.push({
+        type: "failed",
+        reason: why === "silence" ? "TIMEOUT" : "TOO_MANY_RETRIES",
+        detail: `${why}, ${this.timing.retries} retries spent`,
+      });
+      return;
+    }
+    this.deadline = now + this.timing.ackTimeout;
+    out.send.push(frame);
+  }
+
+  receive(f: DexFrame, now: number, out: Step): void {
+    if (this.done) return;
+    if (f.kind === "ack" && f.parity === this.expect) {
+      this.tries = 0;
+      this.index++;
+      this.expect = this.expect === 0 ? 1 : 0;
+      if (this.index > 0) {
+        const e = this.onProgress?.(this.index);
+        if (e) out.events.push(e);
+      }
+      if (this.index >= this.blocks.length) {
+        this.done = true;
+        out.send.push(Uint8Array.of(EOT));
+        return;
+      }
+      this.deadline = now + this.timing.ackTimeout;
+      out.send.push(this.blocks[this.index] as Uint8Array);
+    } else if (f.kind === "ack" && this.index >= 0) {
+      // the receiver's last answer is the previous ACK: the block did not arrive
+      this.retry(now, out, this.blocks[this.index] as Uint8Array, "previous ACK");
+    } else if (f.kind === "nak") {
+      // a NAK may be stale (answering an earlier frame): ask for the receiver's last answer
+      // instead of sending the block again, so that a block is never delivered twice
+      this.retry(now, out, Uint8Array.of(ENQ), "NAK");
+    } else if (f.kind === "eot" && this.index < 0) {
+      this.done = true;
+      out.events.push({ type: "failed", reason: "REFUSED", detail: "the other end answered ENQ with EOT" });
+    }
+  }
+
+  tick(now: number, out: Step): void {
+    if (!this.done && now >= this.deadline) this.retry(now, out, Uint8Array.of(ENQ), "silence");
+  }
+}
+
+/**
+ * Receives blocks: DLE 0 to the opening ENQ, DLE 1 / DLE 0 alternating to good blocks, NAK to
+ * bad ones, its last answer again to a later ENQ, and done at EOT.
+ */
+class Receiver {
+  private parity: 0 | 1 = 1;
+  private lastSeen = 0;
+  private lastAnswer: Uint8Array | undefined;
+  readonly blocks: Uint8Array[] = [];
+  done = false;
+
+  constructor(
+    private readonly timing: DexTiming,
+    private readonly onBlock?: (count: number, bytes: number) => DexEvent | undefined,
+  ) {}
+
+  begin(now: number): void {
+    this.lastSeen = now;
+  }
+
+  receive(f: DexFrame, now: number, out: Step): void {
+    if (this.done) return;
+    this.lastSeen = now;
+    switch (f.kind) {
+      case "enq":
+        if (this.lastAnswer === undefined) this.lastAnswer = ackFrame(0);
+        out.send.push(this.lastAnswer);
+        break;
+      case "block": {
+        if (this.lastAnswer === undefined) return;
+        this.blocks.push(f.data);
+        this.lastAnswer = ackFrame(this.parity);
+        this.parity = this.parity === 0 ? 1 : 0;
+        const e = this.onBlock?.(
+          this.blocks.length,
+          this.blocks.reduce((n, b) => n + b.length, 0),
+        );
+        if (e) out.events.push(e);
+        out.send.push(this.lastAnswer);
+        break;
+      }
+      case "bad-block":
+        if (this.lastAnswer !== undefined) out.send.push(Uint8Array.of(NAK));
+        break;
+      case "eot":
+        if (this.lastAnswer !== undefined) this.done = true;
+        break;
+      default:
+        break;
+    }
+  }
+
+  tick(now: number, out: Step): void {
+    if (!this.done && now - this.lastSeen > this.timing.idleTimeout) {
+      this.done = true;
+      out.events.push({
+        type: "failed",
+        reason: "TIMEOUT",
+        detail: `no byte for ${this.timing.idleTimeout} ms`,
+      });
+    }
+  }
+}
+
+export { Receiver, Sender };
