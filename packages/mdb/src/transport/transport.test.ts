@@ -1,3 +1,4 @@
+import { ensureSocat, ptyPair } from "@vendkit/test-support";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeCommand } from "../cashless/commands.js";
@@ -8,7 +9,6 @@ import { encodeMasterBlock, ReplyDecoder } from "../link.js";
 import { type ChangerEvent, CoinChangerMaster } from "../master/coin-changer.js";
 import { CoinChangerSimulator } from "../master/simulators.js";
 import { encodeWords, WordDeframer } from "./mdb9-framing.js";
-import { ensureSocat, ptyPair } from "./pty.test-support.js";
 import { parseReplyLine, parseRequestLine, QIBIXX, replyLine, requestLine } from "./qibixx.js";
 import { FramedWordLink, openSerial, QibixxMasterLink } from "./serial.js";
 

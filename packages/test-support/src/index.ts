@@ -1,0 +1,1 @@
+export { ensureSocat, ptyPair } from "./pty.js";
