@@ -22,7 +22,7 @@ const IDENTITY: ReaderIdentity = {
   decimals: 2,
   maxResponseTime: 5,
   configOptions: 0b0001,
-  features: OPTIONS.money32 | OPTIONS.negativeVend,
+  features: OPTIONS.money32 | OPTIONS.negativeVend | OPTIONS.alwaysIdle,
 };
 
 /** A reader on the bus with a VMC, recording every event for the payment core. */
@@ -193,6 +193,27 @@ describe("out of sequence and the VMC's retries", () => {
     vmc.send({ type: "vend-success", item: 4 });
     vmc.endSession();
     expect(reader.state).toBe("disabled");
+  });
+});
+
+describe("always idle (level 3, option b5)", () => {
+  it("takes a vend request without a session when the VMC enabled the option", () => {
+    const { reader, vmc, events } = bus({ vmcLevel: 3, features: OPTIONS.alwaysIdle });
+    vmc.initialise();
+    vmc.send({ type: "vend-request", price: 120, item: 9 });
+    expect(events.at(-1)).toEqual({ type: "vend-request", price: 120, item: 9 });
+    expect(reader.approveVend(120)).toBe(true);
+    expect(vmc.pollFor(["vend-approved"])).toEqual({ type: "vend-approved", amount: 120 });
+    vmc.send({ type: "vend-success", item: 9 });
+    expect(vmc.endSession()).toBe(true);
+    expect(reader.state).toBe("enabled");
+  });
+
+  it("answers out of sequence without the option", () => {
+    const { vmc } = bus({ vmcLevel: 3 });
+    vmc.initialise();
+    vmc.send({ type: "vend-request", price: 120, item: 9 });
+    expect(vmc.poll()).toEqual([{ type: "out-of-sequence", status: 3 }]);
   });
 });
 

@@ -128,6 +128,7 @@ export class CashlessPeripheral {
   private disableAfterSession = false;
   private nextFunds: number | undefined;
   private revalueLimit = 0;
+  private alwaysIdle = false;
   private readonly custom: Customisations;
   private readonly decoder: CommandDecoder;
 
@@ -326,6 +327,7 @@ export class CashlessPeripheral {
         this.approved = undefined;
         this.disableAfterSession = false;
         this.nextFunds = undefined;
+        this.alwaysIdle = false;
         return none;
       }
       case "poll":
@@ -378,6 +380,7 @@ export class CashlessPeripheral {
         if (this.ctx.level < 3 || this.state === "inactive") return outOfSequence();
         const enabled = c.options & this.options.identity.features;
         this.ctx = { ...this.ctx, expanded: (enabled & (OPTIONS.money32 | OPTIONS.multiCurrency)) !== 0 };
+        this.alwaysIdle = (enabled & OPTIONS.alwaysIdle) !== 0;
         events.push({ type: "options-enabled", options: enabled });
         return none;
       }
@@ -413,7 +416,11 @@ export class CashlessPeripheral {
         this.queue.push({ type: "cancelled" });
         return none;
       case "vend-request":
-        if (this.state !== "session-idle") return outOfSequence();
+        // "always idle" (L3 option b5): the VMC may ask for a vend without a session; the core
+        // decides on its own funds, so the session's are unknown
+        if (this.state === "enabled" && this.alwaysIdle)
+          this.funds = this.ctx.expanded ? UNKNOWN_FUNDS_32 : UNKNOWN_FUNDS_16;
+        else if (this.state !== "session-idle") return outOfSequence();
         this.state = "vend";
         this.pendingVend = { price: c.price, item: c.item };
         this.approved = undefined;
