@@ -73,3 +73,13 @@ export {
   replyLine,
   requestLine,
 } from "./transport/qibixx.js";
+export {
+  approveLine,
+  denyLine,
+  enableLine,
+  formatAmount,
+  parseAmount,
+  parseCashlessLine,
+  QIBIXX_CASHLESS,
+  type QibixxCashlessEvent,
+} from "./transport/qibixx-cashless.js";

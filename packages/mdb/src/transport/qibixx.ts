@@ -42,7 +42,14 @@ export function parseRequestLine(line: string, c: QibixxConstants = QIBIXX): Uin
 export function parseReplyLine(line: string, c: QibixxConstants = QIBIXX): PeripheralReply {
   const body = line.trim().slice(c.replyPrefixLength);
   if (body === c.ack) return { kind: "ack" };
-  if (body === c.nack) return { kind: "nak" };
+  // docs.qibixx.com: NACK means the peripheral did not answer in time, not an MDB NAK byte
+  if (body === c.nack)
+    return {
+      kind: "error",
+      code: "TIMEOUT",
+      at: 0,
+      detail: "the peripheral did not answer (adapter said NACK)",
+    };
   if (/^(?:[0-9A-Fa-f]{2})+$/.test(body))
     return { kind: "data", bytes: Uint8Array.from(Buffer.from(body, "hex")) };
   return { kind: "error", code: "TIMEOUT", at: 0, detail: `adapter said "${line.trim()}"` };

@@ -3,6 +3,13 @@ import { SerialPort } from "serialport";
 import { MODE, type PeripheralReply } from "../link.js";
 import { encodeWords, WordDeframer } from "./mdb9-framing.js";
 import { parseReplyLine, QIBIXX, type QibixxConstants, requestLine } from "./qibixx.js";
+import {
+  approveLine,
+  denyLine,
+  enableLine,
+  parseCashlessLine,
+  type QibixxCashlessEvent,
+} from "./qibixx-cashless.js";
 
 /** Opens a serial device (a USB adapter, a UART, or a pty). */
 export function openSerial(path: string, baudRate: number): Promise<SerialPort> {
@@ -126,5 +133,39 @@ export class FramedWordLink {
       this.listeners.push(listener);
       this.send(words);
     });
+  }
+}
+
+/**
+ * A host's link to a Qibixx adapter acting as the machine's cashless device: enable it, hear
+ * its status and vend requests, approve or deny them.
+ */
+export class QibixxCashlessLink {
+  private readonly lines: LineReader;
+
+  constructor(private readonly stream: Duplex) {
+    this.lines = new LineReader(stream);
+  }
+
+  /** The adapter's next report, or undefined if none comes within `timeoutMs`. */
+  async next(timeoutMs: number): Promise<QibixxCashlessEvent | undefined> {
+    for (;;) {
+      const line = await this.lines.next(timeoutMs);
+      if (line === undefined) return undefined;
+      if (line.trim() !== "") return parseCashlessLine(line);
+    }
+  }
+
+  enable(on = true): void {
+    this.stream.write(enableLine(on));
+  }
+
+  /** Approves the pending vend for `amount`, decimal text as the adapter shows it ("1.20"). */
+  approve(amount: string): void {
+    this.stream.write(approveLine(amount));
+  }
+
+  deny(): void {
+    this.stream.write(denyLine());
   }
 }

@@ -38,7 +38,7 @@ describe("Qibixx master-mode lines", () => {
     expect(Array.from(parseRequestLine("R,0C,FFFF0000") ?? [])).toEqual([0x0c, 0xff, 0xff, 0x00, 0x00]);
     expect(parseRequestLine("X,1")).toBeUndefined();
     expect(parseReplyLine("p,ACK")).toEqual({ kind: "ack" });
-    expect(parseReplyLine("p,NACK")).toEqual({ kind: "nak" });
+    expect(parseReplyLine("p,NACK")).toMatchObject({ kind: "error", code: "TIMEOUT" });
     expect(parseReplyLine("p,0B")).toEqual({ kind: "data", bytes: Uint8Array.of(0x0b) });
     expect(parseReplyLine("p,zz")).toMatchObject({ kind: "error" });
     expect(replyLine(Uint8Array.of(1, 2))).toBe("p,0102\n");

@@ -1,0 +1,79 @@
+/**
+ * The cashless-device ("cashless slave") lines of Qibixx MDB-USB / Pi HAT adapters, in the
+ * always-idle flow their public documentation shows (docs.qibixx.com: "Cashless Device - Accept a
+ * Vend Request from VMC in Always Idle", "Vending Sessions Examples"): the host sends `C,1` to
+ * enable the cashless device, the adapter reports `c,STATUS,<state>`, a selection as
+ * `c,STATUS,VEND,<amount>,<product>`, the host approves with `C,VEND,<amount>` or denies with
+ * `C,STOP`, and the adapter reports `c,VEND,SUCCESS` or `c,ERR,<detail>` (e.g. `VEND 3` for a
+ * failed vend); `r,ACK` lines mean the VMC polled. Amounts are decimal text in the currency
+ * ("1.00"). The words are constants so a firmware that differs can be matched.
+ */
+export const QIBIXX_CASHLESS = {
+  enable: "C,1",
+  disable: "C,0",
+  approve: "C,VEND",
+  deny: "C,STOP",
+  status: "c,STATUS",
+  vend: "c,VEND",
+  error: "c,ERR",
+  vmcQuery: "r,ACK",
+} as const;
+
+export type QibixxCashlessEvent =
+  | { readonly type: "status"; readonly state: string }
+  | { readonly type: "vend-request"; readonly amount: string; readonly product: number }
+  | { readonly type: "vend-success" }
+  | { readonly type: "error"; readonly detail: string }
+  | { readonly type: "vmc-query" }
+  | { readonly type: "unknown"; readonly line: string };
+
+/** Reads one line from the adapter. */
+export function parseCashlessLine(line: string, c = QIBIXX_CASHLESS): QibixxCashlessEvent {
+  const l = line.trim();
+  if (l === c.vmcQuery) return { type: "vmc-query" };
+  if (l === `${c.vend},SUCCESS`) return { type: "vend-success" };
+  if (l.startsWith(`${c.error},`)) return { type: "error", detail: l.slice(c.error.length + 1) };
+  if (l.startsWith(`${c.status},`)) {
+    const [state, amount, product] = l.slice(c.status.length + 1).split(",");
+    if (
+      state === "VEND" &&
+      amount !== undefined &&
+      product !== undefined &&
+      /^\d+(\.\d+)?$/.test(amount) &&
+      /^\d+$/.test(product)
+    ) {
+      return { type: "vend-request", amount, product: Number(product) };
+    }
+    if (state && state !== "VEND") return { type: "status", state };
+  }
+  return { type: "unknown", line: l };
+}
+
+/** The line that approves a vend for `amount` (decimal text). */
+export const approveLine = (amount: string, c = QIBIXX_CASHLESS): string => `${c.approve},${amount}\n`;
+export const denyLine = (c = QIBIXX_CASHLESS): string => `${c.deny}\n`;
+export const enableLine = (on: boolean, c = QIBIXX_CASHLESS): string => `${on ? c.enable : c.disable}\n`;
+
+/** An integer amount of the smallest unit as the adapter's decimal text ("1.20"). */
+export function formatAmount(units: number, decimals: number): string {
+  if (!Number.isSafeInteger(units) || units < 0)
+    throw new RangeError(`${units} is not a whole, non-negative amount`);
+  if (decimals === 0) return String(units);
+  const s = String(units).padStart(decimals + 1, "0");
+  return `${s.slice(0, -decimals)}.${s.slice(-decimals)}`;
+}
+
+/** The adapter's decimal text as an integer amount of the smallest unit, exactly. */
+export function parseAmount(text: string, decimals: number): number | undefined {
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  if (m === null) return undefined;
+  const frac = m[2] ?? "";
+  if (frac.length > decimals)
+    return frac
+      .slice(decimals)
+      .split("")
+      .every((d) => d === "0")
+      ? parseAmount(`${m[1]}.${frac.slice(0, decimals)}`, decimals)
+      : undefined;
+  return Number(m[1]) * 10 ** decimals + Number(frac.padEnd(decimals, "0") || "0");
+}
