@@ -111,6 +111,22 @@ describe("coin changer master", () => {
     expect(plain.tubes.slice(0, 4)).toEqual([7, 0, 0, 1]);
   });
 
+  it("reports the escrow lever so the machine can return the customer's credit", () => {
+    const sim = new CoinChangerSimulator(undefined, 0b1111, [10, 10, 10, 10]);
+    const master = new CoinChangerMaster();
+    run(master, sim, 0, 1000);
+    sim.insertCoin(3);
+    sim.pressEscrowLever();
+    const events = run(master, sim, 1000, 100);
+    expect(events.filter((e) => e.type === "deposited" || e.type === "status")).toEqual([
+      { type: "deposited", coinType: 3, value: 50, routing: "tubes", inTube: 11 },
+      { type: "status", code: 1, text: "escrow request" },
+    ]);
+    master.payout(50);
+    expect(run(master, sim, 1100, 300).find((e) => e.type === "payout")).toMatchObject({ value: 50 });
+    expect(sim.tubes[3]).toBe(10);
+  });
+
   it("says when the changer stops answering and RESETs it", () => {
     const sim = new CoinChangerSimulator();
     const master = new CoinChangerMaster({ nonResponse: 2000 });

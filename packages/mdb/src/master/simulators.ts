@@ -48,6 +48,11 @@ export class CoinChangerSimulator {
     this.events.push(0x80 | (n << 4) | type, this.tubes[type] ?? 0);
   }
 
+  /** The customer presses the escrow (coin return) lever: the changer reports status 01. */
+  pressEscrowLever(): void {
+    this.events.push(1);
+  }
+
   jam(): void {
     this.events.push(12);
   }
