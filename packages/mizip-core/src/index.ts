@@ -9,4 +9,22 @@ export {
 } from "./access.js";
 export { packText, unpackText } from "./audit-text.js";
 export { BlackList, BlackListFull, type BlackListMode } from "./black-list.js";
+export {
+  BLACK_LIST_FIRST,
+  defaultParameters,
+  initialise,
+  MACHINE_CODE,
+  NUMERIC_PARAMETERS,
+  type NumericName,
+  type NumericParameter,
+  numericParameter,
+  ParameterError,
+  READER_CODE,
+  resetPassword,
+  type SystemParameters,
+  setParameter,
+  setupKeyCopy,
+  USER_GROUPS,
+  validateParameters,
+} from "./parameters.js";
 export { MemoryStorage, PowerCut, type Storage } from "./storage.js";

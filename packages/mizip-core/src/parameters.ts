@@ -1,0 +1,234 @@
+/**
+ * The reader's system parameters (MiZip Plus manual ch. 4, numbers from table 5.2): codes,
+ * protocol, coins and bills, other parameters, audit, black list. Prices and the EXTRA functions
+ * (table 5.2 numbers 10001-17139 and 50000-55009) are `@vendkit/pricing`'s configuration, which
+ * validates them with the same numbers.
+ *
+ * Numbers are whole, money in the smallest unit. Where the manual states a default it is used;
+ * the rest are marked `stated: false` and listed in the README.
+ */
+export interface NumericParameter {
+  readonly number: number;
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly default: number;
+  /** Whether the manual states this default (false: vendkit's choice). */
+  readonly stated: boolean;
+}
+
+const p = <N extends string>(
+  number: number,
+  name: N,
+  min: number,
+  max: number,
+  def: number,
+  stated = true,
+): NumericParameter & { readonly name: N } => ({
+  number,
+  name,
+  min,
+  max,
+  default: def,
+  stated,
+});
+
+/** Every numeric system parameter, by table 5.2 number. */
+export const NUMERIC_PARAMETERS = [
+  p(0, "operatorCode", 0, 99_999_999, 1),
+  p(1, "customerCode", 0, 65_535, 1),
+  p(2, "departmentCode", 0, 255, 1),
+  p(9, "password", 0, 99_999_999, 0),
+  p(10, "userGroupsOn", 0, 1, 0, false),
+  p(15, "machineCodeSize", 0, 1, 0, false), // 0 six characters, 1 twelve
+  p(20000, "coinValidator", 0, 3, 2, false), // disabled, sale only, recharge+sale, recharge only
+  p(20049, "escrowLever", 0, 1, 0),
+  p(20050, "maxChange", 0, 65_535, 200),
+  p(20051, "minTubeLevel", 0, 255, 7),
+  p(20052, "exactChange", 0, 2, 0, false),
+  p(21000, "billAcceptor", 0, 2, 0, false), // disabled, recharge only, recharge+sale
+  p(30000, "protocol", 0, 2, 2, false), // Executive master, Executive slave, MDB
+  p(30001, "saleType", 0, 1, 1, false), // multiple, single
+  p(30002, "priceSystem", 0, 3, 0, false),
+  p(30003, "baseCoin", 1, 65_535, 1),
+  p(30004, "decimalPoint", 0, 4, 2, false),
+  p(30006, "vendDelay", 0, 1, 0),
+  p(30007, "displayDelay", 0, 1, 0),
+  p(30008, "communicationDelay", 0, 1, 0, false),
+  p(30010, "mdbLevel", 0, 2, 1), // level 1, 2, 3; the manual's default is level 2
+  p(30011, "mdbMaxResponseTime", 1, 255, 5),
+  p(30012, "mdbInterByteTime", 1, 255, 1, false),
+  p(30013, "mdbCountryCode", 0, 0xffff, 0x1978, false), // ISO 4217 978 (euro) as MDB writes it
+  p(30014, "mdbCustomisations", 0, 7, 0), // b0 out of sequence, b1 revalue no ACK, b2 update credit
+  p(40000, "maxLoadableCredit", 0, 65_535, 1000, false),
+  p(40001, "maxUsableCredit", 0, 65_535, 1200, false),
+  p(40002, "failedVendRefund", 0, 1, 0, false),
+  p(40003, "overprice", 0, 2, 1), // OFF, ON, 3 MINUTES; the manual's default is ON
+  p(40005, "errorMessages", 0, 1, 0, false),
+  p(40006, "checkAudit", 0, 1, 0, false),
+  p(40007, "auditMode", 0, 6, 4, false), // standard, maxi key, extended, DDCMP 6.0(+), DEX 6.0(+)
+  p(40011, "maxiBox", 0, 2, 0, false), // OFF, ON, ON OVERWRITE
+  p(40012, "rechargeKey", 0, 1, 0),
+  p(40013, "freeKey", 0, 1, 0),
+  p(40102, "keyType", 0, 2, 2), // 125 kHz, MIFARE, both
+  p(40105, "language", 0, 6, 0), // it, en-UK, en-US, fr, es, pt, de
+  p(40110, "noChangeMessage", 0, 1, 0),
+  p(40111, "negativeCredit", 0, 1, 0, false),
+  p(40114, "separator", 0, 2, 0), // OFF, comma, point
+  p(40116, "statisticsBackup", 0, 1, 0),
+  p(40118, "rechargeLimit", 0, 99_999, 0), // 0 = no limit
+  p(41000, "blackList", 0, 2, 0, false), // disabled, 50 keys, 500 keys
+  p(59900, "cashInterface", 0, 2, 0, false), // coins, coins + bills, bills only
+] as const;
+
+export type NumericName = (typeof NUMERIC_PARAMETERS)[number]["name"];
+
+export interface SystemParameters {
+  readonly numeric: Readonly<Record<NumericName, number>>;
+  /** Parameter 003: 6 or 12 characters (parameter 015). */
+  readonly machineCode: string;
+  /** Parameter 004: 6 characters; not used with a 12-character machine code. */
+  readonly readerCode: string;
+  /** Parameter 011: five department codes; only #5 may be 0 (any department). */
+  readonly userGroups: readonly [number, number, number, number, number];
+  /** Parameters 41001-41500: black-listed key numbers. */
+  readonly blackList: readonly number[];
+}
+
+export const MACHINE_CODE = 3;
+export const READER_CODE = 4;
+export const USER_GROUPS = 11;
+export const BLACK_LIST_FIRST = 41001;
+
+/** A parameter that is not what the manual allows (the "parameter error" of manual 5.1). */
+export class ParameterError extends Error {
+  readonly code = "PARAMETER_ERROR" as const;
+  constructor(
+    /** Table 5.2 number, as the programmer shows it. */
+    readonly parameter: number,
+    message: string,
+  ) {
+    super(`parameter ${String(parameter).padStart(3, "0")}: ${message}`);
+    this.name = "ParameterError";
+  }
+}
+
+const BY_NAME = new Map<string, NumericParameter>(NUMERIC_PARAMETERS.map((d) => [d.name, d]));
+const BY_NUMBER = new Map<number, NumericParameter>(NUMERIC_PARAMETERS.map((d) => [d.number, d]));
+
+/** The definition of a numeric parameter by its table 5.2 number. */
+export const numericParameter = (number: number): NumericParameter | undefined => BY_NUMBER.get(number);
+
+export function defaultParameters(): SystemParameters {
+  return {
+    numeric: Object.fromEntries(NUMERIC_PARAMETERS.map((d) => [d.name, d.default])) as Record<
+      NumericName,
+      number
+    >,
+    machineCode: "000001",
+    readerCode: "000000",
+    userGroups: [1, 1, 1, 1, 1],
+    blackList: [],
+  };
+}
+
+const blackListCapacity = (mode: number) => (mode === 1 ? 50 : mode === 2 ? 500 : 0);
+const CODE_TEXT = /^[0-9A-Z ]*$/;
+
+/**
+ * Every problem, in table 5.2 order; the first is the one the reader reports with its
+ * "parameter error" LED pattern and the programmer shows (manual 5.1).
+ */
+export function validateParameters(params: SystemParameters): ParameterError[] {
+  const out: ParameterError[] = [];
+  for (const d of NUMERIC_PARAMETERS) {
+    const v = params.numeric[d.name];
+    if (!Number.isInteger(v) || v < d.min || v > d.max)
+      out.push(new ParameterError(d.number, `${d.name} is ${v}, allowed ${d.min}..${d.max}`));
+  }
+  const size = params.numeric.machineCodeSize === 1 ? 12 : 6;
+  if (params.machineCode.length !== size || !CODE_TEXT.test(params.machineCode))
+    out.push(new ParameterError(MACHINE_CODE, `machine code must be ${size} characters 0-9, A-Z or space`));
+  if (size === 6 && (params.readerCode.length !== 6 || !CODE_TEXT.test(params.readerCode)))
+    out.push(new ParameterError(READER_CODE, "reader code must be 6 characters 0-9, A-Z or space"));
+  params.userGroups.forEach((code, i) => {
+    const min = i === 4 ? 0 : 1; // manual 4.9: only group 5 may be 0, the passe-partout
+    if (!Number.isInteger(code) || code < min || code > 255)
+      out.push(new ParameterError(USER_GROUPS, `user group ${i + 1} is ${code}, allowed ${min}..255`));
+  });
+  const capacity = blackListCapacity(params.numeric.blackList);
+  if (params.blackList.length > capacity)
+    out.push(
+      new ParameterError(
+        BLACK_LIST_FIRST + capacity,
+        `black list holds ${capacity} keys, not ${params.blackList.length}`,
+      ),
+    );
+  params.blackList.forEach((key, i) => {
+    if (!Number.isInteger(key) || key < 1 || key > 9_999_999)
+      out.push(new ParameterError(BLACK_LIST_FIRST + i, `key number ${key} is not 1..9999999`));
+  });
+  return out.sort((a, b) => a.parameter - b.parameter);
+}
+
+/**
+ * Sets one numeric parameter by its number and returns the new set; throws `ParameterError`
+ * (and leaves `params` as it was) when the number is unknown or the value out of range.
+ */
+export function setParameter(params: SystemParameters, number: number, value: number): SystemParameters {
+  const d = BY_NUMBER.get(number);
+  if (d === undefined) throw new ParameterError(number, "no such system parameter");
+  if (!Number.isInteger(value) || value < d.min || value > d.max)
+    throw new ParameterError(number, `${d.name} is ${value}, allowed ${d.min}..${d.max}`);
+  return { ...params, numeric: { ...params.numeric, [d.name]: value } };
+}
+
+/**
+ * Initialisation (manual 4.10.15): everything back to its default except language, customer
+ * and department codes, machine and reader codes and user groups, which are kept, or set to
+ * the manual's fallbacks when out of range; the operator code always returns to 00000001.
+ */
+export function initialise(params: SystemParameters): SystemParameters {
+  const fresh = defaultParameters();
+  const keep = (name: NumericName): number => {
+    const d = BY_NAME.get(name);
+    const v = params.numeric[name];
+    return d && Number.isInteger(v) && v >= d.min && v <= d.max ? v : fresh.numeric[name];
+  };
+  const kept: SystemParameters = {
+    ...fresh,
+    numeric: {
+      ...fresh.numeric,
+      language: keep("language"),
+      customerCode: keep("customerCode"),
+      departmentCode: keep("departmentCode"),
+      userGroupsOn: keep("userGroupsOn"),
+      machineCodeSize: keep("machineCodeSize"),
+    },
+    machineCode: params.machineCode,
+    readerCode: params.readerCode,
+    userGroups: params.userGroups,
+  };
+  const problems = new Set(validateParameters(kept).map((e) => e.parameter));
+  return {
+    ...kept,
+    numeric: problems.has(MACHINE_CODE) ? { ...kept.numeric, machineCodeSize: 0 } : kept.numeric,
+    machineCode: problems.has(MACHINE_CODE) ? fresh.machineCode : kept.machineCode,
+    readerCode: problems.has(READER_CODE) || problems.has(MACHINE_CODE) ? fresh.readerCode : kept.readerCode,
+    userGroups: problems.has(USER_GROUPS) ? fresh.userGroups : kept.userGroups,
+  };
+}
+
+/**
+ * What a setup key carries to another reader (manual 4.10.11): every parameter, except that
+ * the keys of a 500-key black list stay behind: the target keeps the 500-key mode with an empty
+ * list, to be filled by a black-list key or Maxi Key as a 500-key list always is (manual 4.12).
+ */
+export function setupKeyCopy(params: SystemParameters): SystemParameters {
+  return params.numeric.blackList === 2 ? { ...params, blackList: [] } : params;
+}
+
+/** Resetting the password also returns the operator code to its default (manual 4.9.3). */
+export function resetPassword(params: SystemParameters): SystemParameters {
+  return { ...params, numeric: { ...params.numeric, password: 0, operatorCode: 1 } };
+}
