@@ -10,6 +10,19 @@ export {
 export { packText, unpackText } from "./audit-text.js";
 export { BlackList, BlackListFull, type BlackListMode } from "./black-list.js";
 export {
+  canSell,
+  ERROR_CODES,
+  type ErrorCode,
+  errorLabel,
+  isErrorCode,
+  keyLedPattern,
+  type LedPattern,
+  ledPattern,
+  type ReaderCondition,
+  type ReaderState,
+  readerState,
+} from "./diagnostics.js";
+export {
   BLACK_LIST_FIRST,
   defaultParameters,
   initialise,
