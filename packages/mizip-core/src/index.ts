@@ -23,6 +23,18 @@ export {
   readerState,
 } from "./diagnostics.js";
 export {
+  formatTransaction,
+  type KeyTransactions,
+  MaxiBox,
+  type MaxiBoxEntry,
+  MaxiBoxFull,
+  type MaxiBoxMode,
+  RECHARGE_SOURCES,
+  type RechargeSource,
+  SALE_KINDS,
+  type SaleKind,
+} from "./maxi-box.js";
+export {
   BLACK_LIST_FIRST,
   defaultParameters,
   initialise,
