@@ -52,4 +52,11 @@ export {
   USER_GROUPS,
   validateParameters,
 } from "./parameters.js";
+export {
+  type Collection,
+  CollectionRefused,
+  type Counters,
+  MIN_COLLECTION_INTERVAL,
+  Statistics,
+} from "./statistics.js";
 export { MemoryStorage, PowerCut, type Storage } from "./storage.js";
