@@ -1,4 +1,5 @@
 import { type ErrorCode, isErrorCode } from "./diagnostics.js";
+import { decodeJson, encodeJson } from "./json-record.js";
 import type { Storage } from "./storage.js";
 
 /**
@@ -73,17 +74,6 @@ export interface KeyTransactions {
 
 const META = "maxibox/meta";
 const slotKey = (slot: number) => `maxibox/e/${String(slot).padStart(5, "0")}`;
-const encode = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
-
-function decodeJson(bytes: Uint8Array | undefined): unknown {
-  if (bytes === undefined) return undefined;
-  try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-  } catch {
-    return undefined;
-  }
-}
-
 const isAmount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
 const isKey = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
 
@@ -149,8 +139,8 @@ export class MaxiBox {
     if (this.isFull(mode)) throw new MaxiBoxFull(this.capacity);
     const { written, collected } = this.meta();
     return new Map([
-      [slotKey(written % this.capacity), encode(entry)],
-      [META, encode({ written: written + 1, collected: Math.max(collected, written + 1 - this.capacity) })],
+      [slotKey(written % this.capacity), encodeJson(entry)],
+      [META, encodeJson({ written: written + 1, collected: Math.max(collected, written + 1 - this.capacity) })],
     ]);
   }
 
@@ -186,7 +176,7 @@ export class MaxiBox {
     const { written } = this.meta();
     const first = written - this.uncollected;
     const upTo = first + Math.max(0, Math.min(count, written - first));
-    this.storage.commit(new Map([[META, encode({ written, collected: upTo })]]));
+    this.storage.commit(new Map([[META, encodeJson({ written, collected: upTo })]]));
   }
 
   /** The per-key query of manual 4.15.1, over the last `capacity` entries. */

@@ -1,4 +1,5 @@
 import { crc32 } from "node:zlib";
+import { decodeJson, encodeJson } from "./json-record.js";
 import type { Storage } from "./storage.js";
 
 /**
@@ -56,7 +57,7 @@ function reseal(state: State, intact: boolean): Uint8Array {
 }
 
 function seal(state: State): Uint8Array {
-  const body = new TextEncoder().encode(JSON.stringify(state));
+  const body = encodeJson(state);
   const out = new Uint8Array(body.length + 4);
   out.set(body);
   new DataView(out.buffer).setUint32(body.length, crc32(body));
@@ -75,12 +76,8 @@ function unseal(bytes: Uint8Array | undefined): { state: State; intact: boolean 
   if (bytes.length < 4) return { state: empty, intact: false };
   const body = bytes.subarray(0, bytes.length - 4);
   const sum = new DataView(bytes.buffer, bytes.byteOffset + body.length, 4).getUint32(0);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
-  } catch {
-    return { state: empty, intact: false };
-  }
+  const parsed = decodeJson(body);
+  if (parsed === undefined) return { state: empty, intact: false };
   const p = parsed as Partial<State> | null;
   const state: State = {
     period: isCounters(p?.period) ? p.period : {},
