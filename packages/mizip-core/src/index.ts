@@ -10,6 +10,12 @@ export {
 export { packText, unpackText } from "./audit-text.js";
 export { BlackList, BlackListFull, type BlackListMode } from "./black-list.js";
 export {
+  type CashAcceptance,
+  type CashRefusal,
+  type CashSituation,
+  cashAcceptance,
+} from "./cash-acceptance.js";
+export {
   canSell,
   ERROR_CODES,
   type ErrorCode,

@@ -140,7 +140,10 @@ export class MaxiBox {
     const { written, collected } = this.meta();
     return new Map([
       [slotKey(written % this.capacity), encodeJson(entry)],
-      [META, encodeJson({ written: written + 1, collected: Math.max(collected, written + 1 - this.capacity) })],
+      [
+        META,
+        encodeJson({ written: written + 1, collected: Math.max(collected, written + 1 - this.capacity) }),
+      ],
     ]);
   }
 

@@ -1,0 +1,59 @@
+/**
+ * Whether the reader lets coins and bills in right now (MiZip Plus manual 3.2, 3.3, 4.6.1,
+ * 4.7.1, 4.10.2, 4.10.4). Money is in the smallest unit.
+ */
+export interface CashSituation {
+  /** Parameter 20000: 0 disabled, 1 sale only, 2 recharge and sale, 3 recharge only. */
+  readonly coinMode: number;
+  /** Parameter 21000: 0 disabled, 1 recharge only, 2 recharge and sale. */
+  readonly billMode: number;
+  /** Credit on the inserted key, or undefined when no key is in. */
+  readonly keyCredit: number | undefined;
+  /** Parameter 40000. */
+  readonly maxLoadableCredit: number;
+  /** Cash credit waiting in the machine (no key). */
+  readonly machineCredit: number;
+  /** The highest price programmed in the reader. */
+  readonly highestPrice: number;
+  /** Parameter 40118, 0 = no limit. */
+  readonly rechargeLimit: number;
+  /** Cash taken since the last collection. */
+  readonly cashIn: number;
+  /** A product is being vended. */
+  readonly vending: boolean;
+}
+
+export type CashRefusal =
+  | "DISABLED"
+  | "VENDING"
+  | "RECHARGE_LIMIT"
+  | "KEY_IN_SALE_ONLY"
+  | "NO_KEY_RECHARGE_ONLY"
+  | "KEY_FULL"
+  | "ENOUGH_FOR_ANY_SALE";
+
+export interface CashAcceptance {
+  readonly coins: true | CashRefusal;
+  readonly bills: true | CashRefusal;
+}
+
+function decide(s: CashSituation, forSale: boolean, forRecharge: boolean): true | CashRefusal {
+  if (!forSale && !forRecharge) return "DISABLED";
+  if (s.vending) return "VENDING";
+  // 4.10.4: the limit stops coins and bills; keys keep working
+  if (s.rechargeLimit > 0 && s.cashIn >= s.rechargeLimit) return "RECHARGE_LIMIT";
+  if (s.keyCredit !== undefined) {
+    if (!forRecharge) return "KEY_IN_SALE_ONLY";
+    return s.keyCredit >= s.maxLoadableCredit ? "KEY_FULL" : true;
+  }
+  if (!forSale) return "NO_KEY_RECHARGE_ONLY";
+  // 3.2: refused once the credit exceeds the highest programmed price
+  return s.machineCredit > s.highestPrice ? "ENOUGH_FOR_ANY_SALE" : true;
+}
+
+export function cashAcceptance(s: CashSituation): CashAcceptance {
+  return {
+    coins: decide(s, s.coinMode === 1 || s.coinMode === 2, s.coinMode === 2 || s.coinMode === 3),
+    bills: decide(s, s.billMode === 2, s.billMode === 1 || s.billMode === 2),
+  };
+}
