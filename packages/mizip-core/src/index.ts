@@ -29,6 +29,13 @@ export {
   readerState,
 } from "./diagnostics.js";
 export {
+  InsufficientCredit,
+  MachineCredit,
+  OVERPRICE_DELAY,
+  type OverpriceMode,
+  overpriceMode,
+} from "./machine-credit.js";
+export {
   formatTransaction,
   type KeyTransactions,
   MaxiBox,
