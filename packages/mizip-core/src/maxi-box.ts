@@ -131,7 +131,8 @@ export class MaxiBox {
 
   /**
    * The records that add `entry`, to commit together with the sale or recharge they describe
-   * (empty when the Maxi Box is OFF). Throws `MaxiBoxFull` when ON and full.
+   * (empty when the Maxi Box is OFF). Throws `MaxiBoxFull` when ON and full. The records place
+   * the entry after what is stored now, so commit them before preparing the next entry.
    */
   prepare(entry: MaxiBoxEntry, mode: MaxiBoxMode): Map<string, Uint8Array> {
     if (mode === "off") return new Map();
