@@ -210,6 +210,12 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
+/** The key as `quote` sees it once its time-based data is brought up to date. */
+const refreshedKey = (
+  c: { config: PricingConfig; now: LocalTime },
+  medium: Extract<Medium, { kind: "key" }>,
+) => refreshKey(c.config, medium.state, medium.level, medium.technology, c.now).key;
+
 describe("quote properties", () => {
   it("generates valid configurations", () => {
     fc.assert(
@@ -243,13 +249,7 @@ describe("quote properties", () => {
         const q = quote(c.config, request(c));
         if (!q.ok || c.medium.kind !== "key" || c.medium.free || q.outOfTable || q.line === undefined) return;
         const level = c.config.keys[c.medium.level].mode === "key0" ? 0 : c.medium.level;
-        const refreshed = refreshKey(
-          c.config,
-          c.medium.state,
-          c.medium.level,
-          c.medium.technology,
-          c.now,
-        ).key;
+        const refreshed = refreshedKey(c, c.medium);
         const lp = c.config.loyalty;
         const points =
           lp.mode !== "off" &&
@@ -318,13 +318,7 @@ describe("quote properties", () => {
       fc.property(caseArb, (c) => {
         const q = quote(c.config, request(c));
         if (!q.ok || c.medium.kind !== "key" || q.key === undefined) return;
-        const refreshed = refreshKey(
-          c.config,
-          c.medium.state,
-          c.medium.level,
-          c.medium.technology,
-          c.now,
-        ).key;
+        const refreshed = refreshedKey(c, c.medium);
         expect(q.charge).toBeLessThanOrEqual(refreshed.credit);
         expect(q.bonusCreditUsed).toBeLessThanOrEqual(refreshed.bonus1.amount);
         expect(q.key.credit).toBe(refreshed.credit - q.charge + q.stats.loyaltyCredit);
