@@ -6,27 +6,10 @@
  *   npm run bench -w @vendkit/metering
  */
 import { billFromReadings } from "../src/billing.js";
-import type { Contract, Reading } from "../src/model.js";
+import type { Reading } from "../src/model.js";
+import { SAMPLE_CONTRACT } from "../src/test-support.js";
 
 const N = 10_000;
-const contract: Contract = {
-  installationId: "",
-  period: "quarterly",
-  readingDay: 1,
-  start: "2026-01-01",
-  fee: 15_000,
-  minimumCharge: 16_000,
-  terms: {
-    mono: { included: 6_000, tiers: [{ price: 12, per: 10 }] },
-    colour: {
-      included: 1_000,
-      tiers: [
-        { upTo: 2_000, price: 8, per: 1 },
-        { price: 6, per: 1 },
-      ],
-    },
-  },
-};
 const installations: Reading[][] = Array.from({ length: N }, (_, i) => {
   const r = (date: string, mono: number, colour: number, extra: Partial<Reading> = {}): Reading => ({
     installationId: `i${i}`,
@@ -60,7 +43,7 @@ function time(fn: () => number): { ms: number; check: number } {
 }
 
 const billing = time(() =>
-  installations.reduce((sum, rs) => sum + (billFromReadings(contract, rs, 1)?.total ?? 0), 0),
+  installations.reduce((sum, rs) => sum + (billFromReadings(SAMPLE_CONTRACT, rs, 1)?.total ?? 0), 0),
 );
 const baseline = time(() =>
   installations.reduce((sum, rs) => sum + ((rs[3]?.counters.mono ?? 0) - (rs[0]?.counters.mono ?? 0)), 0),

@@ -5,6 +5,7 @@ import { billFromReadings, billPeriod, overageCharge, periodOf } from "./billing
 import { checkConsumables } from "./consumables.js";
 import { readingFromAudit } from "./evadts-import.js";
 import type { Contract, Device, Reading } from "./model.js";
+import { SAMPLE_CONTRACT } from "./test-support.js";
 import { usageBetween, usageOver } from "./usage.js";
 import { validateReading } from "./validate.js";
 
@@ -17,25 +18,6 @@ const COPIER: Device = {
     { name: "black toner", counter: "mono", ratedYield: 20_000 },
     { name: "colour toner", counter: "colour", ratedYield: 8_000 },
   ],
-};
-
-const CONTRACT: Contract = {
-  installationId: "i1",
-  period: "quarterly",
-  readingDay: 1,
-  start: "2026-01-01",
-  fee: 15_000,
-  minimumCharge: 16_000,
-  terms: {
-    mono: { included: 6_000, tiers: [{ price: 12, per: 10 }] },
-    colour: {
-      included: 1_000,
-      tiers: [
-        { upTo: 2_000, price: 8, per: 1 },
-        { price: 6, per: 1 },
-      ],
-    },
-  },
 };
 
 const reading = (date: string, mono: number, colour: number, extra: Partial<Reading> = {}): Reading => ({
@@ -96,24 +78,24 @@ describe("overage", () => {
 
 describe("period bills", () => {
   it("bills fee plus overage per counter, raised to the minimum", () => {
-    const bill = billPeriod(CONTRACT, { mono: 7_005, colour: 2_500 });
+    const bill = billPeriod(SAMPLE_CONTRACT, { mono: 7_005, colour: 2_500 });
     expect(bill.lines).toEqual([
       { counter: "mono", usage: 7_005, included: 6_000, excess: 1_005, charge: 1_206 },
       { counter: "colour", usage: 2_500, included: 1_000, excess: 1_500, charge: 12_000 },
     ]);
     expect(bill.total).toBe(15_000 + 13_206);
-    expect(billPeriod(CONTRACT, { mono: 10, colour: 10 }).total).toBe(16_000);
+    expect(billPeriod(SAMPLE_CONTRACT, { mono: 10, colour: 10 }).total).toBe(16_000);
   });
 
   it("finds the period and its readings", () => {
-    expect(periodOf(CONTRACT, 1)).toEqual({ from: "2026-04-01", to: "2026-07-01" });
+    expect(periodOf(SAMPLE_CONTRACT, 1)).toEqual({ from: "2026-04-01", to: "2026-07-01" });
     const readings = [
       reading("2026-03-30", 1_000, 100),
       reading("2026-05-15", 4_000, 600),
       reading("2026-06-30", 8_000, 1_500),
     ];
-    expect(billFromReadings(CONTRACT, readings, 1)?.lines.map((l) => l.usage)).toEqual([7_000, 1_400]);
-    expect(billFromReadings(CONTRACT, readings, 2)).toBeUndefined();
+    expect(billFromReadings(SAMPLE_CONTRACT, readings, 1)?.lines.map((l) => l.usage)).toEqual([7_000, 1_400]);
+    expect(billFromReadings(SAMPLE_CONTRACT, readings, 2)).toBeUndefined();
   });
 
   it("counts across a meter replacement", () => {
