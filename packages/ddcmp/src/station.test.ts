@@ -1,14 +1,7 @@
+import { CLEAN, type Fault, faultArb, LossyLine } from "@vendkit/test-support";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Output, Station, type StationEvent } from "./station.js";
-
-interface Fault {
-  readonly drop: boolean;
-  readonly flip: number | undefined;
-  readonly duplicate: boolean;
-  readonly delay: number;
-}
-const CLEAN: Fault = { drop: false, flip: undefined, duplicate: false, delay: 1 };
 
 /** Two stations over an in-memory line; A sends `messages` to B. */
 function link(
@@ -19,20 +12,10 @@ function link(
   const a = new Station({ replyTimeout: 40, retries: 6, window });
   const b = new Station({ replyTimeout: 40, retries: 6, window });
   const events = { a: [] as StationEvent[], b: [] as StationEvent[] };
-  const inFlight: { at: number; to: "a" | "b"; bytes: Uint8Array }[] = [];
-  let chunks = 0;
+  const line = new LossyLine<"a" | "b">(faults, 2);
   const post = (out: Output, from: "a" | "b", now: number) => {
     events[from].push(...out.events);
-    for (const bytes of out.send) {
-      const f = faults(chunks++, bytes);
-      if (f.drop) continue;
-      const copy = Uint8Array.from(bytes);
-      if (f.flip !== undefined)
-        copy[f.flip % copy.length] = (copy[f.flip % copy.length] as number) ^ (1 << (f.flip % 8));
-      const to = from === "a" ? "b" : "a";
-      inFlight.push({ at: now + f.delay, to, bytes: copy });
-      if (f.duplicate) inFlight.push({ at: now + f.delay + 2, to, bytes: copy });
-    }
+    line.send(out.send, from === "a" ? "b" : "a", now);
   };
   post(a.start(0), "a", 0);
   let queued = false;
@@ -41,14 +24,11 @@ function link(
       queued = true;
       for (const m of messages) post(a.send(m, now), "a", now);
     }
-    for (const m of inFlight.filter((x) => x.at <= now)) {
-      inFlight.splice(inFlight.indexOf(m), 1);
-      post((m.to === "a" ? a : b).receive(m.bytes, now), m.to, now);
-    }
+    for (const m of line.arrived(now)) post((m.to === "a" ? a : b).receive(m.bytes, now), m.to, now);
     post(a.tick(now), "a", now);
     post(b.tick(now), "b", now);
     if (a.state === "failed" || b.state === "failed") break;
-    if (queued && a.pending === 0 && inFlight.length === 0) break;
+    if (queued && a.pending === 0 && line.empty) break;
   }
   const received = events.b
     .filter((e) => e.type === "data")
@@ -97,15 +77,9 @@ describe("DDCMP station", () => {
   });
 
   it("over a lossy line (drops, bit flips, duplicates, delays) delivers every message once, in order, or fails with a typed error", () => {
-    const faultArb = fc.record({
-      drop: fc.boolean(),
-      flip: fc.option(fc.nat(4000), { nil: undefined }),
-      duplicate: fc.boolean(),
-      delay: fc.integer({ min: 1, max: 60 }),
-    });
     fc.assert(
       fc.property(
-        fc.array(fc.option(faultArb, { nil: undefined, freq: 3 }), { maxLength: 80 }),
+        fc.array(fc.option(faultArb(60), { nil: undefined, freq: 3 }), { maxLength: 80 }),
         fc.integer({ min: 1, max: 4 }),
         (plan, window) => {
           const messages = payloads(40);

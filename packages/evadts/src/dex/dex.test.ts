@@ -1,3 +1,4 @@
+import { CLEAN, type Fault, faultArb, LossyLine } from "@vendkit/test-support";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildAudit, write } from "../write.js";
@@ -6,15 +7,6 @@ import { DexCollector, DexDevice, verifyAudit } from "./roles.js";
 import type { DexEvent, Step } from "./session.js";
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
-
-/** What the line does to one chunk of bytes on its way. */
-interface Fault {
-  readonly drop: boolean;
-  readonly flip: number | undefined;
-  readonly duplicate: boolean;
-  readonly delay: number;
-}
-const CLEAN: Fault = { drop: false, flip: undefined, duplicate: false, delay: 1 };
 
 /** Runs both ends over an in-memory line until both are finished or time runs out. */
 function run(audit: Uint8Array, faults: (n: number) => Fault = () => CLEAN, blockSize = 64) {
@@ -28,27 +20,14 @@ function run(audit: Uint8Array, faults: (n: number) => Fault = () => CLEAN, bloc
   });
   const deviceEvents: DexEvent[] = [];
   const collectorEvents: DexEvent[] = [];
-  const inFlight: { at: number; to: "device" | "collector"; bytes: Uint8Array }[] = [];
-  let chunks = 0;
-  const post = (step: Step, to: "device" | "collector", now: number) => {
-    for (const bytes of step.send) {
-      const f = faults(chunks++);
-      if (f.drop) continue;
-      const copy = Uint8Array.from(bytes);
-      if (f.flip !== undefined && copy.length > 0)
-        copy[f.flip % copy.length] = (copy[f.flip % copy.length] as number) ^ (1 << (f.flip % 8));
-      inFlight.push({ at: now + f.delay, to, bytes: copy });
-      if (f.duplicate) inFlight.push({ at: now + f.delay + 1, to, bytes: copy });
-    }
-  };
+  const line = new LossyLine<"device" | "collector">((n) => faults(n), 1);
+  const post = (step: Step, to: "device" | "collector", now: number) => line.send(step.send, to, now);
   device.start(0);
   const opening = collector.start(0);
   collectorEvents.push(...opening.events);
   post(opening, "device", 0);
   for (let now = 0; now < 60_000 && !(device.finished && collector.finished); now++) {
-    const due = inFlight.filter((m) => m.at <= now);
-    for (const m of due) {
-      inFlight.splice(inFlight.indexOf(m), 1);
+    for (const m of line.arrived(now)) {
       const end = m.to === "device" ? device : collector;
       const step = end.receive(m.bytes, now);
       (m.to === "device" ? deviceEvents : collectorEvents).push(...step.events);
@@ -132,25 +111,22 @@ describe("DEX/UCS session, both ends in memory", () => {
   });
 
   it("over a lossy line (drops, bit flips, duplicates, delays) delivers the audit exactly or fails with a typed error", () => {
-    const faultArb = fc.record({
-      drop: fc.boolean().map((b) => b && Math.random() < 1),
-      flip: fc.option(fc.nat(4000), { nil: undefined }),
-      duplicate: fc.boolean(),
-      delay: fc.integer({ min: 1, max: 80 }),
-    });
     fc.assert(
-      fc.property(fc.array(fc.option(faultArb, { nil: undefined, freq: 3 }), { maxLength: 60 }), (plan) => {
-        const { collectorEvents } = run(audit, (n) => plan[n] ?? CLEAN);
-        const received = collectorEvents.find((e) => e.type === "received");
-        const failed = collectorEvents.find((e) => e.type === "failed");
-        if (received?.type === "received")
-          expect(Buffer.from(received.data).equals(Buffer.from(audit))).toBe(true);
-        else
-          expect(failed).toMatchObject({
-            type: "failed",
-            reason: expect.stringMatching(/TIMEOUT|TOO_MANY_RETRIES|REFUSED|PROTOCOL|CORRUPT_AUDIT/),
-          });
-      }),
+      fc.property(
+        fc.array(fc.option(faultArb(80), { nil: undefined, freq: 3 }), { maxLength: 60 }),
+        (plan) => {
+          const { collectorEvents } = run(audit, (n) => plan[n] ?? CLEAN);
+          const received = collectorEvents.find((e) => e.type === "received");
+          const failed = collectorEvents.find((e) => e.type === "failed");
+          if (received?.type === "received")
+            expect(Buffer.from(received.data).equals(Buffer.from(audit))).toBe(true);
+          else
+            expect(failed).toMatchObject({
+              type: "failed",
+              reason: expect.stringMatching(/TIMEOUT|TOO_MANY_RETRIES|REFUSED|PROTOCOL|CORRUPT_AUDIT/),
+            });
+        },
+      ),
       { numRuns: 1000 },
     );
   });
