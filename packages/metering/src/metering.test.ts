@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { billFromReadings, billPeriod, overageCharge, periodOf } from "./billing.js";
 import { checkConsumables } from "./consumables.js";
 import { readingFromAudit } from "./evadts-import.js";
-import type { Contract, Device, Reading } from "./model.js";
+import type { Device, Reading } from "./model.js";
 import { SAMPLE_CONTRACT } from "./test-support.js";
 import { usageBetween, usageOver } from "./usage.js";
 import { validateReading } from "./validate.js";
