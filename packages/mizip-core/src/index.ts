@@ -15,6 +15,7 @@ export {
   type CashSituation,
   cashAcceptance,
 } from "./cash-acceptance.js";
+export { billCount, coinCount, errorCounter, lineCount, S, userGroupCounter } from "./counters.js";
 export {
   canSell,
   ERROR_CODES,
@@ -28,9 +29,12 @@ export {
   type ReaderState,
   readerState,
 } from "./diagnostics.js";
+export { toKeyState, toPurseState } from "./key-bridge.js";
+export { KeyJournal, type PendingWrite } from "./key-journal.js";
 export {
   InsufficientCredit,
   MachineCredit,
+  type MachineCreditRecord,
   OVERPRICE_DELAY,
   type OverpriceMode,
   overpriceMode,
@@ -65,6 +69,17 @@ export {
   USER_GROUPS,
   validateParameters,
 } from "./parameters.js";
+export {
+  type KeyOutcome,
+  NEGATIVE_CREDIT_FLOOR,
+  PaymentError,
+  type PaymentPorts,
+  PaymentSystem,
+  type PaymentSystemOptions,
+  type VendDecision,
+  type VendRefusal,
+  type VendRequest,
+} from "./payment-system.js";
 export {
   type Collection,
   CollectionRefused,

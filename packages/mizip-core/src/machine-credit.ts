@@ -27,11 +27,34 @@ const whole = (n: number, what: string) => {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${what} must be a whole amount ≥ 0, not ${n}`);
 };
 
+export interface MachineCreditRecord {
+  readonly credit: number;
+  /** When a 3 MINUTES overprice zeroes the credit. */
+  readonly deadline?: number;
+}
+
 export class MachineCredit {
   private amount = 0;
   private deadline: number | undefined;
 
-  constructor(private readonly mode: OverpriceMode) {}
+  /** `saved` is what `saved` gave before a power cut: the credit and its overprice deadline. */
+  constructor(
+    private readonly mode: OverpriceMode,
+    saved?: MachineCreditRecord,
+  ) {
+    if (saved !== undefined) {
+      whole(saved.credit, "a saved credit");
+      this.amount = saved.credit;
+      this.deadline = saved.deadline;
+    }
+  }
+
+  /** What to keep in non-volatile memory to carry the credit across a power cut. */
+  get saved(): MachineCreditRecord {
+    return this.deadline === undefined
+      ? { credit: this.amount }
+      : { credit: this.amount, deadline: this.deadline };
+  }
 
   get credit(): number {
     return this.amount;

@@ -71,11 +71,20 @@ describe("statistics store (manual 7, 4.10.8)", () => {
     expect(stats.get("S1")).toEqual({ period: 12, historic: 12 });
   });
 
-  it("refuses counters that are not S-numbers and amounts that are not whole and ≥ 0", () => {
+  it("refuses counters that are not S-numbers or E1..E16 and amounts that are not whole and ≥ 0", () => {
     const stats = new Statistics(new MemoryStorage());
-    const bad: Record<string, number>[] = [{ X1: 1 }, { S1: -1 }, { S1: 0.5 }, { S12345: 1 }];
+    const bad: Record<string, number>[] = [
+      { X1: 1 },
+      { S1: -1 },
+      { S1: 0.5 },
+      { S12345: 1 },
+      { E0: 1 },
+      { E17: 1 },
+    ];
     for (const b of bad) expect(() => stats.add(b)).toThrow(RangeError);
     expect(stats.get("S1").period).toBe(0);
+    stats.add({ E8: 1, E16: 2 });
+    expect(stats.get("E16")).toEqual({ period: 2, historic: 2 });
   });
 
   it("detects altered data and stays locked until a collection and a historic reset (5.1)", () => {

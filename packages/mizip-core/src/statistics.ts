@@ -4,7 +4,7 @@ import type { Storage } from "./storage.js";
 
 /**
  * The statistics store (MiZip Plus manual 7, 4.10.8): counters named by their S-number ("S1",
- * "S290", ...) kept twice, as period data (cleared by a collection) and historic data (cleared
+ * "S290", ...) or error code ("E8") kept twice, as period data (cleared by a collection) and historic data (cleared
  * only on purpose, e.g. after a price change). Every update is a set of records to commit with
  * the key write of the sale it describes, so a counter never moves without its sale.
  *
@@ -38,7 +38,8 @@ export const MIN_COLLECTION_INTERVAL = 2 * 60 * 1000;
 
 const STATS = "stats/current";
 const LAST = "stats/last-collection";
-const COUNTER = /^S\d{1,4}$/;
+/** S-numbers, and the error counters E1..E16 (see counters.ts). */
+const COUNTER = /^(S\d{1,4}|E([1-9]|1[0-6]))$/;
 
 interface State {
   period: Record<string, number>;
@@ -117,7 +118,7 @@ export class Statistics {
     for (const [name, n] of Object.entries(deltas))
       if (!COUNTER.test(name) || !Number.isSafeInteger(n) || n < 0)
         throw new RangeError(
-          `counter ${name} cannot grow by ${n}: names are S-numbers, amounts whole and ≥ 0`,
+          `counter ${name} cannot grow by ${n}: names are S-numbers or E1..E16, amounts whole and ≥ 0`,
         );
     const { state, intact } = this.read();
     const add = (into: Record<string, number>) => {

@@ -1,0 +1,75 @@
+/**
+ * The statistics counters the sale engine keeps, by S-number. Names and numbers come from the
+ * programmer's statistics menu (manual 9.4.2, "Lettura statistiche"), which lists each counter
+ * beside its number; the per-line blocks continue the menu's first ten lines with the ranges
+ * table 7.5 gives (cash lines 11..60 at S180..S229; key levels in blocks of 60 from S230).
+ * Table 7.5 also numbers price lines 61..100, but its PDF text is flattened so that those
+ * ranges cannot be paired with their lists; such sales are counted in the totals only.
+ *
+ * Error counters have no S-number we can read with certainty (the same flattening scrambles
+ * list 14): they are kept as `E1`..`E16`, the codes the programmer shows.
+ */
+export const S = {
+  /** INCASSO MONETE: value of coins taken. */
+  coinsIn: "S1",
+  /** INCASSO BANCON.: value of bills taken. */
+  billsIn: "S2",
+  /** VENDITE CONTANTE: value of cash sales. */
+  cashSales: "S3",
+  /** MANC. VEND. CONT.: value of failed cash vends that were charged (refund OFF). */
+  failedCashVends: "S4",
+  /** SOVRAPPREZZO: credit left in the machine and zeroed (manual 4.10.6). */
+  overprice: "S5",
+  /** VENDITE CHIAVE: value charged to keys for sales. */
+  keySales: "S6",
+  /** MANC. VEND. CHIAVE: value of failed key vends that were charged (refund OFF). */
+  failedKeyVends: "S7",
+  /** VENDITE GRATUITE: list value of what free keys took. */
+  freeSales: "S8",
+  /** SCONTI PRATICATI: what the extras (bonus, promotions, happy hours, loyalty) took off. */
+  discounts: "S9",
+  /** CREDITO PROGRAM.: credit loaded by the programmer or a recharge key. */
+  programmedCredit: "S10",
+  /** BONUS: bonus-1 credit spent. */
+  bonus: "S23",
+  /** INC. NON TABELLA (cash): value of out-of-table cash sales. */
+  cashOutOfTable: "S24",
+  /** INC. NON TABELLA (key 0): value of out-of-table key sales. */
+  keyOutOfTable: "S35",
+  /** NUM. SCRITT. CH.: key writes. */
+  keyWrites: "S63",
+  /** NUM. LETTURE CH.: key reads. */
+  keyReads: "S64",
+  /** RIPRIST. ALIMENT.: power restored. */
+  powerRestores: "S65",
+  /** RICARICHE CONT.: cash (coins, bills, machine credit) loaded on keys. */
+  cashRecharges: "S72",
+  /** Value of coins loaded into the changer's tubes by hand (table 7.5, CA1501). */
+  tubeFill: "S118",
+} as const;
+
+/** NUMERO MONETE 1..8: coins of each type taken. */
+export function coinCount(type: number): string | undefined {
+  return Number.isInteger(type) && type >= 1 && type <= 8 ? `S${10 + type}` : undefined;
+}
+
+/** NUMERO BANC. 1..4: bills of each type taken. */
+export function billCount(type: number): string | undefined {
+  return Number.isInteger(type) && type >= 1 && type <= 4 ? `S${18 + type}` : undefined;
+}
+
+/** NUM. VEND. PR. n: sales of price line 1..60, for cash or a key level 0..3. */
+export function lineCount(medium: "cash" | 0 | 1 | 2 | 3, line: number): string | undefined {
+  if (!Number.isInteger(line) || line < 1 || line > 60) return undefined;
+  if (medium === "cash") return line <= 10 ? `S${24 + line}` : `S${169 + line}`;
+  return `S${229 + 60 * medium + line}`;
+}
+
+/** TOT. BONUS / TOT. GRATIS U.G. 1..5: bonus and free-key value per user group. */
+export function userGroupCounter(kind: "bonus" | "free", group: number): string | undefined {
+  if (!Number.isInteger(group) || group < 1 || group > 5) return undefined;
+  return `S${46 + 2 * group + (kind === "free" ? 1 : 0)}`;
+}
+
+/** The counter of error code 1..16 (manual 7.5 list 14). */
+export const errorCounter = (code: number): string => `E${code}`;

@@ -1,0 +1,207 @@
+import type { SimulatedCard } from "@vendkit/mifare-purse";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { S } from "./counters.js";
+import type { NumericName } from "./parameters.js";
+import { PowerCut } from "./storage.js";
+import { at, type Rig, rig } from "./test-support.js";
+
+/**
+ * Random days at a reader: keys in and out, coins and bills, vends that succeed or fail, the
+ * return button, clock ticks, keys torn out in the middle of any block write and power cut at
+ * any commit. After the day every key comes back once (settling what a tear left open), and the
+ * books must balance to the unit.
+ */
+type Op =
+  | { op: "insert"; key: number }
+  | { op: "remove" }
+  | { op: "coin"; value: number }
+  | { op: "bill"; value: number }
+  | { op: "vend"; line: number }
+  | { op: "outcome"; success: boolean }
+  | { op: "return" }
+  | { op: "tick"; ms: number }
+  | { op: "tear"; atWrite: number; during: boolean }
+  | { op: "cut" };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { arbitrary: fc.record({ op: fc.constant("insert" as const), key: fc.nat(2) }), weight: 3 },
+  { arbitrary: fc.constant({ op: "remove" as const }), weight: 1 },
+  {
+    arbitrary: fc.record({ op: fc.constant("coin" as const), value: fc.constantFrom(10, 20, 50, 100, 200) }),
+    weight: 3,
+  },
+  {
+    arbitrary: fc.record({ op: fc.constant("bill" as const), value: fc.constantFrom(500, 1000) }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({ op: fc.constant("vend" as const), line: fc.integer({ min: 1, max: 5 }) }),
+    weight: 4,
+  },
+  { arbitrary: fc.record({ op: fc.constant("outcome" as const), success: fc.boolean() }), weight: 4 },
+  { arbitrary: fc.constant({ op: "return" as const }), weight: 1 },
+  {
+    arbitrary: fc.record({ op: fc.constant("tick" as const), ms: fc.integer({ min: 1000, max: 400_000 }) }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      op: fc.constant("tear" as const),
+      atWrite: fc.integer({ min: 1, max: 4 }),
+      during: fc.boolean(),
+    }),
+    weight: 1,
+  },
+  { arbitrary: fc.constant({ op: "cut" as const }), weight: 1 },
+);
+
+const settingsArb = fc.record({
+  failedVendRefund: fc.nat(1),
+  overprice: fc.nat(2),
+  saleType: fc.nat(1),
+  protocol: fc.constantFrom(0, 2),
+  negativeCredit: fc.nat(1),
+  billAcceptor: fc.nat(2),
+  coinValidator: fc.integer({ min: 1, max: 3 }),
+}) as fc.Arbitrary<Partial<Record<NumericName, number>>>;
+
+const credits = [0, 120, 700];
+
+interface Day {
+  r: Rig;
+  cards: SimulatedCard[];
+  start: number[];
+  /** Approved amounts that exceeded the funds the sale could use. */
+  overdrawn: number;
+}
+
+async function live(ops: Op[], settings: Partial<Record<NumericName, number>>): Promise<Day> {
+  const r = rig({ ...settings, maxiBox: 2 });
+  const cards = await Promise.all(credits.map((c, i) => r.key(200 + i, c)));
+  let now = at("07:00");
+  let inserted: SimulatedCard | undefined;
+  let overdrawn = 0;
+  const step = async (o: Op) => {
+    switch (o.op) {
+      case "insert": {
+        await r.pay.removeKey(now);
+        const card = cards[o.key] as SimulatedCard;
+        card.insert();
+        inserted = card;
+        await r.pay.insertKey(card, now);
+        return;
+      }
+      case "remove":
+        inserted?.remove();
+        inserted = undefined;
+        return r.pay.removeKey(now);
+      case "coin":
+        return r.pay.coin(o.value, now);
+      case "bill":
+        return r.pay.bill(o.value, now);
+      case "vend": {
+        const funds = r.pay.keyCredit ?? r.pay.machineCredit;
+        const d = await r.pay.vendRequest({ line: o.line }, now);
+        if (d.approved && r.pay.keyCredit === undefined && d.amount > funds) overdrawn++;
+        return;
+      }
+      case "outcome":
+        try {
+          await (o.success ? r.pay.vendSuccess(now) : r.pay.vendFailure(now));
+        } catch (e) {
+          if ((e as { code?: string }).code !== "NO_VEND") throw e;
+        }
+        return;
+      case "return":
+        await r.pay.returnCredit(now);
+        return;
+      case "tick":
+        now += o.ms;
+        return r.pay.tick(now);
+      case "tear":
+        inserted?.armTear({ atWrite: o.atWrite, mode: o.during ? "during" : "after", keep: 7 });
+        return;
+      case "cut":
+        r.storage.cutPowerOnNextCommit();
+        return;
+    }
+  };
+  /** Runs `f`; after a power cut reboots, and with `retry` runs `f` again on the new engine. */
+  const surviving = async (f: () => Promise<unknown>, retry = false) => {
+    let next = f;
+    for (;;) {
+      try {
+        await next();
+        if (next === f || !retry) return;
+        next = f;
+      } catch (e) {
+        if (!(e instanceof PowerCut)) throw e;
+        inserted = undefined;
+        next = () => r.reboot(now);
+      }
+    }
+  };
+  for (const o of ops) {
+    now += 1000;
+    await surviving(() => step(o));
+  }
+  // close the day: finish an open vend, then every key comes back once
+  await surviving(async () => {
+    try {
+      await r.pay.vendSuccess(now);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "NO_VEND") throw e;
+    }
+  });
+  for (const card of cards) {
+    card.disarmTear();
+    card.insert();
+    await surviving(() => r.pay.removeKey(now), true);
+    await surviving(() => r.pay.insertKey(card, now), true);
+  }
+  await r.pay.removeKey(now);
+  return { r, cards, start: credits, overdrawn };
+}
+
+describe("the payment system over random days", () => {
+  it("balances to the unit: key money, cash, statistics and Maxi Box agree, nothing pending", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { maxLength: 45 }), settingsArb, async (ops, settings) => {
+        const { r, cards, start, overdrawn } = await live(ops, settings);
+        const n = (name: string) => r.pay.statistics.get(name).period;
+        expect(r.pay.pendingKeyWrites).toEqual([]);
+        expect(overdrawn).toBe(0);
+
+        const now = await Promise.all(cards.map((c) => r.read(c)));
+        const keyMoney = now.reduce((a, s) => a + s.credit, 0) - start.reduce((a, b) => a + b, 0);
+        expect(keyMoney).toBe(
+          n(S.cashRecharges) + n(S.programmedCredit) - n(S.keySales) - n(S.failedKeyVends),
+        );
+        if (settings.negativeCredit === 0) for (const s of now) expect(s.credit).toBeGreaterThanOrEqual(0);
+
+        const paidOut = r.shown.paidOut.reduce((a, b) => a + b, 0);
+        expect(n(S.coinsIn) + n(S.billsIn)).toBe(
+          n(S.cashSales) +
+            n(S.failedCashVends) +
+            n(S.overprice) +
+            n(S.cashRecharges) +
+            paidOut +
+            r.pay.machineCredit,
+        );
+
+        const log = r.pay.maxiBox.entries();
+        const sum = (f: (e: (typeof log)[number]) => boolean) =>
+          log.filter(f).reduce((a, e) => a + (e.kind === "error" ? 0 : e.amount), 0);
+        expect(sum((e) => e.kind === "sale" && e.keyNumber !== undefined && e.error === undefined)).toBe(
+          n(S.keySales),
+        );
+        expect(sum((e) => e.kind === "sale" && e.keyNumber === undefined && e.error === undefined)).toBe(
+          n(S.cashSales),
+        );
+        expect(sum((e) => e.kind === "recharge")).toBe(n(S.cashRecharges) + n(S.programmedCredit));
+      }),
+      { numRuns: 250 },
+    );
+  }, 120_000);
+});

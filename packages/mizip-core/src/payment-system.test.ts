@@ -1,0 +1,404 @@
+import { describe, expect, it } from "vitest";
+import { S } from "./counters.js";
+import { NEGATIVE_CREDIT_FLOOR, PaymentError } from "./payment-system.js";
+import { PowerCut } from "./storage.js";
+import { at, parameters, rig, shopPricing } from "./test-support.js";
+
+const period = (r: ReturnType<typeof rig>, name: string) => r.pay.statistics.get(name).period;
+
+describe("key sales (manual 3.1)", () => {
+  it("charges the key level's price, counts the sale and logs it in the Maxi Box", async () => {
+    const r = rig({ maxiBox: 1 });
+    const card = await r.key(101, 500);
+    expect(await r.pay.insertKey(card, at("09:00"))).toEqual({ ok: true, function: "sale", credit: 500 });
+    const d = await r.pay.vendRequest({ line: 2 }, at("09:00"));
+    expect(d).toMatchObject({ approved: true, amount: 55 });
+    expect((await r.read(card)).credit).toBe(445); // charged before the product is released
+    await r.pay.vendSuccess(at("09:01"));
+    expect(period(r, S.keySales)).toBe(55);
+    expect(period(r, "S231")).toBe(1); // key 0, line 2
+    expect(period(r, S.keyWrites)).toBe(1);
+    expect(r.pay.maxiBox.keyTransactions(101).entries).toMatchObject([
+      { kind: "sale", keyNumber: 101, selection: 2, amount: 55, sale: "no-discount" },
+    ]);
+    expect(r.pay.pendingKeyWrites).toEqual([]);
+    expect(r.shown.display.at(-1)).toBe(445);
+  });
+
+  it("uses the key's own level (key 1 is ten less)", async () => {
+    const r = rig();
+    const card = await r.key(102, 500, { priceLevel: 1 });
+    await r.pay.insertKey(card, at("09:00"));
+    expect(await r.pay.vendRequest({ line: 1 }, at("09:00"))).toMatchObject({ approved: true, amount: 40 });
+    await r.pay.vendSuccess(at("09:00"));
+    expect(period(r, "S290")).toBe(1);
+  });
+
+  it("refuses a price above the credit, unless negative credit is ON (manual 4.10.1)", async () => {
+    const off = rig();
+    await off.pay.insertKey(await off.key(103, 20), at("09:00"));
+    expect(await off.pay.vendRequest({ line: 1 }, at("09:00"))).toMatchObject({
+      approved: false,
+      reason: "INSUFFICIENT_FUNDS",
+    });
+    const on = rig({ negativeCredit: 1 });
+    const card = await on.key(103, 20);
+    await on.pay.insertKey(card, at("09:00"));
+    expect(await on.pay.vendRequest({ line: 1 }, at("09:00"))).toMatchObject({ approved: true, amount: 45 });
+    await on.pay.vendSuccess(at("09:00"));
+    expect((await on.read(card)).credit).toBe(-25);
+    expect(NEGATIVE_CREDIT_FLOOR).toBe(-32_768);
+  });
+
+  it("single vend asks for the key again after each vend; multiple vend does not (4.2.1)", async () => {
+    const single = rig({ saleType: 1 });
+    const card = await single.key(104, 500);
+    await single.pay.insertKey(card, at("09:00"));
+    await single.pay.vendRequest({ line: 1 }, at("09:00"));
+    await single.pay.vendSuccess(at("09:00"));
+    expect(await single.pay.vendRequest({ line: 1 }, at("09:01"))).toMatchObject({ reason: "REINSERT_KEY" });
+    await single.pay.removeKey(at("09:01"));
+    await single.pay.insertKey(card, at("09:01"));
+    expect(await single.pay.vendRequest({ line: 1 }, at("09:01"))).toMatchObject({ approved: true });
+
+    const multiple = rig({ saleType: 0 });
+    const other = await multiple.key(105, 500);
+    await multiple.pay.insertKey(other, at("09:00"));
+    for (let i = 0; i < 3; i++) {
+      expect(await multiple.pay.vendRequest({ line: 1 }, at("09:00"))).toMatchObject({ approved: true });
+      await multiple.pay.vendSuccess(at("09:00"));
+    }
+    expect((await multiple.read(other)).credit).toBe(500 - 3 * 45);
+  });
+
+  it("refunds a failed vend with refund ON, keeps the charge with refund OFF (4.10.5)", async () => {
+    const on = rig({ failedVendRefund: 1 });
+    const a = await on.key(106, 500);
+    await on.pay.insertKey(a, at("09:00"));
+    await on.pay.vendRequest({ line: 5 }, at("09:00"));
+    await on.pay.vendFailure(at("09:00"));
+    expect((await on.read(a)).credit).toBe(500);
+    expect(period(on, "E8")).toBe(1);
+    expect(period(on, S.keySales)).toBe(0);
+    expect(on.pay.pendingKeyWrites).toEqual([]);
+
+    const off = rig({ failedVendRefund: 0 });
+    const b = await off.key(106, 500);
+    await off.pay.insertKey(b, at("09:00"));
+    await off.pay.vendRequest({ line: 5 }, at("09:00"));
+    await off.pay.vendFailure(at("09:00"));
+    expect((await off.read(b)).credit).toBe(425);
+    expect(period(off, S.failedKeyVends)).toBe(75);
+    expect(period(off, "E8")).toBe(1);
+  });
+
+  it("refunds a failed vend on the next insertion when the key left during the vend", async () => {
+    const r = rig({ failedVendRefund: 1 });
+    const card = await r.key(107, 500);
+    await r.pay.insertKey(card, at("09:00"));
+    await r.pay.vendRequest({ line: 1 }, at("09:00"));
+    card.remove();
+    await r.pay.removeKey(at("09:00"));
+    await r.pay.vendFailure(at("09:00"));
+    expect(r.pay.pendingKeyWrites).toMatchObject([{ kind: "sale", phase: "refund-due" }]);
+    card.insert();
+    expect(await r.pay.insertKey(card, at("09:05"))).toMatchObject({ ok: true, credit: 500 });
+    expect(r.pay.pendingKeyWrites).toEqual([]);
+  });
+
+  it("sells free with a free key when free keys are ON, counting the list price (4.10.10)", async () => {
+    const r = rig({ freeKey: 1 });
+    const card = await r.key(108, 0, { keyFunction: "free" });
+    await r.pay.insertKey(card, at("09:00"));
+    expect(await r.pay.vendRequest({ line: 2 }, at("09:00"))).toMatchObject({ approved: true, amount: 0 });
+    await r.pay.vendSuccess(at("09:00"));
+    expect(period(r, S.freeSales)).toBe(60); // a free key's list price is the cash price
+    expect(period(r, S.keySales)).toBe(0);
+    const off = rig({ freeKey: 0 });
+    expect(
+      await off.pay.insertKey(await off.key(108, 0, { keyFunction: "free" }), at("09:00")),
+    ).toMatchObject({
+      ok: false,
+      err: 6,
+    });
+    expect(period(off, "E6")).toBe(1);
+  });
+
+  it("refuses keys with wrong codes or black-listed, counting ERR 2 and ERR 13", async () => {
+    const r = rig({}, shopPricing(), { ...parameters({ blackList: 1 }), blackList: [110] });
+    const wrong = await r.key(109, 500, { customerCode: 77 });
+    expect(await r.pay.insertKey(wrong, at("09:00"))).toMatchObject({ ok: false, reason: "REFUSED", err: 2 });
+    await r.pay.removeKey(at("09:00"));
+    const listed = await r.key(110, 500);
+    expect(await r.pay.insertKey(listed, at("09:00"))).toMatchObject({ ok: false, err: 13 });
+    expect(period(r, "E2")).toBe(1);
+    expect(period(r, "E13")).toBe(1);
+    expect(r.pay.keyCredit).toBeUndefined();
+  });
+});
+
+describe("cash (manual 3.2-3.4, 4.10.6)", () => {
+  it("sells from coins and zeroes the rest as overprice when overprice is ON", async () => {
+    const r = rig({ overprice: 1 });
+    await r.pay.coin(100, at("09:00"), 3);
+    expect(r.pay.machineCredit).toBe(100);
+    expect(period(r, S.coinsIn)).toBe(100);
+    expect(period(r, "S13")).toBe(1); // coin type 3
+    expect(await r.pay.vendRequest({ line: 2 }, at("09:00"))).toMatchObject({ approved: true, amount: 60 });
+    await r.pay.vendSuccess(at("09:00"));
+    expect(period(r, S.cashSales)).toBe(60);
+    expect(period(r, S.overprice)).toBe(40);
+    expect(period(r, "S26")).toBe(1); // cash line 2
+    expect(r.pay.machineCredit).toBe(0);
+  });
+
+  it("keeps the rest for 3 minutes, then counts it as overprice", async () => {
+    const r = rig({ overprice: 2 });
+    await r.pay.coin(100, at("09:00"));
+    await r.pay.vendRequest({ line: 1 }, at("09:00"));
+    await r.pay.vendSuccess(at("09:00"));
+    await r.pay.tick(at("09:02"));
+    expect(r.pay.machineCredit).toBe(50);
+    await r.pay.tick(at("09:03"));
+    expect(r.pay.machineCredit).toBe(0);
+    expect(period(r, S.overprice)).toBe(50);
+  });
+
+  it("refuses a cash vend above the credit and pays the credit back on return", async () => {
+    const r = rig({ overprice: 0 });
+    await r.pay.bill(50, at("09:00"), 1);
+    expect(await r.pay.vendRequest({ line: 5 }, at("09:00"))).toMatchObject({ reason: "INSUFFICIENT_FUNDS" });
+    expect(await r.pay.returnCredit(at("09:01"))).toBe(50);
+    expect(r.shown.paidOut).toEqual([50]);
+    expect(period(r, "S19")).toBe(1);
+  });
+
+  it("recharges an inserted key with coins and bills, and loads credit left in the machine", async () => {
+    const r = rig({ overprice: 0, billAcceptor: 2, maxiBox: 1 });
+    await r.pay.coin(30, at("09:00"));
+    const card = await r.key(110, 100);
+    expect(await r.pay.insertKey(card, at("09:01"))).toMatchObject({ credit: 130 });
+    await r.pay.coin(50, at("09:01"));
+    await r.pay.bill(500, at("09:01"));
+    expect((await r.read(card)).credit).toBe(680);
+    expect(period(r, S.cashRecharges)).toBe(580);
+    expect(r.pay.machineCredit).toBe(0);
+    expect(r.pay.maxiBox.keyTransactions(110).recharges.bySource).toMatchObject({
+      coins: 1,
+      bills: 1,
+      "machine-credit": 1,
+    });
+  });
+
+  it("keeps coins as cash credit when coins are for sales only (4.6.1)", async () => {
+    const r = rig({ coinValidator: 1 });
+    const card = await r.key(111, 100);
+    await r.pay.insertKey(card, at("09:00"));
+    expect(r.pay.acceptance.coins).toBe("KEY_IN_SALE_ONLY");
+    await r.pay.coin(50, at("09:00"));
+    expect((await r.read(card)).credit).toBe(100);
+    expect(r.pay.machineCredit).toBe(50);
+  });
+
+  it("rejects a coin value that is not a whole amount > 0 with a typed error", async () => {
+    const r = rig();
+    await expect(r.pay.coin(-5, at("09:00"))).rejects.toBeInstanceOf(PaymentError);
+    await expect(r.pay.coin(0.5, at("09:00"))).rejects.toMatchObject({ code: "INVALID_AMOUNT" });
+    expect(period(r, S.coinsIn)).toBe(0);
+  });
+});
+
+describe("special keys and vends", () => {
+  it("moves one use of a recharge key to the next sale key (manual 3.5)", async () => {
+    const r = rig({ rechargeKey: 1, maxiBox: 1 });
+    const recharge = await r.key(
+      120,
+      0,
+      { keyFunction: "recharge", rechargeValue: 300 },
+      { rechargesLeft: 2 },
+    );
+    expect(await r.pay.insertKey(recharge, at("09:00"))).toMatchObject({ ok: true, function: "recharge" });
+    expect(r.pay.rechargeKeyCredit).toBe(300);
+    expect((await r.read(recharge)).rechargesLeft).toBe(1);
+    await r.pay.removeKey(at("09:00"));
+    const sale = await r.key(121, 50);
+    expect(await r.pay.insertKey(sale, at("09:01"))).toMatchObject({ credit: 350 });
+    expect(r.pay.rechargeKeyCredit).toBe(0);
+    expect(period(r, S.programmedCredit)).toBe(300);
+    expect(r.pay.maxiBox.keyTransactions(121).recharges.bySource["recharge-key"]).toBe(1);
+  });
+
+  it("cancels a waiting recharge-key value on return, counting ERR 11", async () => {
+    const r = rig({ rechargeKey: 1 });
+    const recharge = await r.key(
+      122,
+      0,
+      { keyFunction: "recharge", rechargeValue: 300 },
+      { rechargesLeft: 1 },
+    );
+    await r.pay.insertKey(recharge, at("09:00"));
+    await r.pay.removeKey(at("09:00"));
+    await r.pay.returnCredit(at("09:01"));
+    expect(r.pay.rechargeKeyCredit).toBe(0);
+    expect(period(r, "E11")).toBe(1);
+  });
+
+  it("approves test vends free and counts them as ERR 15", async () => {
+    const r = rig();
+    expect(await r.pay.vendRequest({ line: 3, test: true }, at("09:00"))).toMatchObject({
+      approved: true,
+      amount: 0,
+    });
+    await r.pay.vendSuccess(at("09:00"));
+    expect(period(r, "E15")).toBe(1);
+    expect(period(r, S.cashSales)).toBe(0);
+  });
+
+  it("loads the changer's tubes with the programming key, refused while cash credit is in (4.8.7)", async () => {
+    const r = rig();
+    const prog = await r.key(123, 0, { keyFunction: "programming" });
+    expect(await r.pay.insertKey(prog, at("09:00"))).toMatchObject({ ok: true, function: "programming" });
+    await r.pay.coin(200, at("09:00"));
+    expect(period(r, S.tubeFill)).toBe(200);
+    expect(r.pay.machineCredit).toBe(0);
+    await r.pay.removeKey(at("09:01"));
+    await r.pay.coin(50, at("09:01"));
+    expect(await r.pay.insertKey(prog, at("09:02"))).toMatchObject({ ok: false, reason: "REFUSED" });
+  });
+
+  it("stops keys and the reader's cash inside an out-of-service band (manual 8.8)", async () => {
+    const pricing = shopPricing();
+    const bands = pricing.outOfService.bands.map((b, i) =>
+      i === 0 ? { enabled: true, start: 600, end: 660 } : b,
+    );
+    const r = rig({}, { ...pricing, outOfService: { enabled: true, stopsCash: false, bands } });
+    await r.pay.coin(100, at("09:00"));
+    await r.pay.tick(at("10:10"));
+    expect(r.pay.acceptance).toEqual({ coins: "DISABLED", bills: "DISABLED" });
+    expect(await r.pay.vendRequest({ line: 1 }, at("10:10"))).toMatchObject({ reason: "OUT_OF_SERVICE" });
+    const card = await r.key(124, 500);
+    await r.pay.insertKey(card, at("10:15"));
+    expect(await r.pay.vendRequest({ line: 1 }, at("10:15"))).toMatchObject({ reason: "OUT_OF_SERVICE" });
+    expect(await r.pay.vendRequest({ line: 1 }, at("11:00"))).toMatchObject({ approved: true });
+  });
+
+  it("stops selling when the Maxi Box is ON and full (4.15)", async () => {
+    const r = rig({ maxiBox: 1 });
+    for (let i = 0; i < r.pay.maxiBox.capacity; i++)
+      r.pay.maxiBox.record({ kind: "error", at: at("08:00"), error: 1 }, "on");
+    expect(r.pay.state).toEqual({ state: "maxi-box-full" });
+    expect(await r.pay.vendRequest({ line: 1, test: true }, at("09:00"))).toMatchObject({
+      reason: "READER_OUT_OF_SERVICE",
+    });
+    expect(r.pay.acceptance.coins).toBe("DISABLED");
+  });
+
+  it("refuses a second vend while one is open, and an outcome with no vend", async () => {
+    const r = rig();
+    await r.pay.coin(200, at("09:00"));
+    await r.pay.vendRequest({ line: 1 }, at("09:00"));
+    expect(await r.pay.vendRequest({ line: 1 }, at("09:00"))).toMatchObject({ reason: "VEND_IN_PROGRESS" });
+    await r.pay.vendSuccess(at("09:00"));
+    await expect(r.pay.vendSuccess(at("09:00"))).rejects.toMatchObject({ code: "NO_VEND" });
+  });
+});
+
+describe("a key pulled out mid-write, and power cuts", () => {
+  for (const atWrite of [1, 2, 3])
+    for (const mode of ["after", "during"] as const)
+      it(`a charge torn at block write ${atWrite} (${mode}) is refused and leaves the key as it was`, async () => {
+        const r = rig({ maxiBox: 1 });
+        const card = await r.key(130, 500);
+        await r.pay.insertKey(card, at("09:00"));
+        card.armTear({ atWrite, mode, keep: 5 });
+        expect(await r.pay.vendRequest({ line: 1 }, at("09:00"))).toMatchObject({
+          reason: "KEY_WRITE_FAILED",
+        });
+        // a tear before the last block fails the write (ERR 9), on it the read-back (ERR 12)
+        expect(period(r, "E9") + period(r, "E12")).toBe(1);
+        card.insert();
+        await r.pay.insertKey(card, at("09:01"));
+        expect((await r.read(card)).credit).toBe(500);
+        expect(period(r, S.keySales)).toBe(0);
+        expect(r.pay.pendingKeyWrites).toEqual([]);
+      });
+
+  for (const atWrite of [1, 3])
+    it(`a coin recharge torn at block write ${atWrite} is loaded once, on the next insertion`, async () => {
+      const r = rig({ maxiBox: 1 });
+      const card = await r.key(131, 100);
+      await r.pay.insertKey(card, at("09:00"));
+      card.armTear({ atWrite, mode: "after" });
+      await r.pay.coin(200, at("09:00"));
+      expect(period(r, S.coinsIn)).toBe(200);
+      card.insert();
+      await r.pay.insertKey(card, at("09:02"));
+      expect((await r.read(card)).credit).toBe(300);
+      expect(period(r, S.cashRecharges)).toBe(200);
+      expect(r.pay.maxiBox.keyTransactions(131).recharges.total).toBe(1);
+      expect(r.pay.pendingKeyWrites).toEqual([]);
+    });
+
+  it("a key taken out and put back while its product vends is charged once", async () => {
+    const r = rig({ saleType: 0 });
+    const card = await r.key(133, 500);
+    await r.pay.insertKey(card, at("09:00"));
+    await r.pay.vendRequest({ line: 1 }, at("09:00"));
+    await r.pay.removeKey(at("09:00"));
+    await r.pay.insertKey(card, at("09:00"));
+    expect(r.pay.pendingKeyWrites).toMatchObject([{ phase: "charged" }]);
+    await r.pay.vendSuccess(at("09:01"));
+    expect(period(r, S.keySales)).toBe(45);
+    expect((await r.read(card)).credit).toBe(455);
+    expect(r.pay.pendingKeyWrites).toEqual([]);
+  });
+
+  it("gives the benefit of the doubt, counted as ERR 12, when the key was used elsewhere first", async () => {
+    const here = rig();
+    const card = await here.key(134, 500);
+    await here.pay.insertKey(card, at("09:00"));
+    card.armTear({ atWrite: 3, mode: "after" }); // the charge lands, its read-back does not
+    expect(await here.pay.vendRequest({ line: 1 }, at("09:00"))).toMatchObject({
+      reason: "KEY_WRITE_FAILED",
+    });
+    const errorsBefore = here.pay.statistics.get("E12").period;
+    // another reader of the same operator sells from the key before it comes back
+    const elsewhere = rig();
+    card.insert();
+    await elsewhere.pay.insertKey(card, at("09:10"));
+    await elsewhere.pay.vendRequest({ line: 2 }, at("09:10"));
+    await elsewhere.pay.vendSuccess(at("09:10"));
+    await elsewhere.pay.removeKey(at("09:10"));
+    expect((await here.read(card)).credit).toBe(500 - 45 - 55);
+    await here.pay.insertKey(card, at("09:20"));
+    expect((await here.read(card)).credit).toBe(500 - 55); // our refused charge came back
+    expect(here.pay.statistics.get("E12").period).toBe(errorsBefore + 1);
+    expect(here.pay.pendingKeyWrites).toEqual([]);
+  });
+
+  it("a power cut while the product is vending counts the sale once, at power-up", async () => {
+    const r = rig({ maxiBox: 1 });
+    const card = await r.key(132, 500);
+    await r.pay.insertKey(card, at("09:00"));
+    await r.pay.vendRequest({ line: 1 }, at("09:00"));
+    r.storage.cutPowerOnNextCommit();
+    await expect(r.pay.vendSuccess(at("09:00"))).rejects.toBeInstanceOf(PowerCut);
+    const pay = await r.reboot(at("09:05"));
+    expect(pay.statistics.get(S.keySales).period).toBe(45);
+    expect(pay.statistics.get(S.powerRestores).period).toBe(1);
+    await r.reboot(at("09:06"));
+    expect(period(r, S.keySales)).toBe(45);
+    expect(r.pay.maxiBox.keyTransactions(132).sales.total).toBe(1);
+    expect((await r.read(card)).credit).toBe(455);
+  });
+
+  it("keeps machine credit across a power cut except in MDB, where it becomes overprice", async () => {
+    const exe = rig({ protocol: 0, overprice: 0 });
+    await exe.pay.coin(70, at("09:00"));
+    expect((await exe.reboot(at("09:01"))).machineCredit).toBe(70);
+    const mdb = rig({ protocol: 2, overprice: 0 });
+    await mdb.pay.coin(70, at("09:00"));
+    expect((await mdb.reboot(at("09:01"))).machineCredit).toBe(0);
+    expect(period(mdb, S.overprice)).toBe(70);
+  });
+});

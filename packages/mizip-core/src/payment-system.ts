@@ -1,0 +1,848 @@
+import {
+  type CardView,
+  type ClassicReader,
+  type KeyFunction,
+  PurseError,
+  type PurseState,
+  type PurseSystem,
+} from "@vendkit/mifare-purse";
+import {
+  type Charge,
+  inBand,
+  type LocalTime,
+  type PricingConfig,
+  quote,
+  type RefusalReason,
+} from "@vendkit/pricing";
+import { type AccessSettings, checkAccess } from "./access.js";
+import { type CashAcceptance, cashAcceptance } from "./cash-acceptance.js";
+import { billCount, coinCount, errorCounter, lineCount, S, userGroupCounter } from "./counters.js";
+import { canSell, type ErrorCode, isErrorCode, type ReaderState, readerState } from "./diagnostics.js";
+import { decodeJson, encodeJson } from "./json-record.js";
+import { toKeyState, toPurseState } from "./key-bridge.js";
+import { journalKey, KeyJournal, type PendingWrite } from "./key-journal.js";
+import { MachineCredit, type MachineCreditRecord, overpriceMode } from "./machine-credit.js";
+import {
+  MaxiBox,
+  type MaxiBoxEntry,
+  type MaxiBoxMode,
+  type RechargeSource,
+  type SaleKind,
+} from "./maxi-box.js";
+import { type SystemParameters, validateParameters } from "./parameters.js";
+import { type Counters, Statistics } from "./statistics.js";
+import type { Storage } from "./storage.js";
+
+/**
+ * The sale and recharge engine of a MiZip Plus-style reader (manual 3, 4.2-4.10, 7, 8), between
+ * the bus (which turns VMC and peripheral messages into calls here) and the key, the pricing
+ * rules and the non-volatile memory.
+ *
+ * Every method is async and the engine runs them one at a time in call order, so a bus can call
+ * it from its message handlers without interleaving a coin into the middle of a key write.
+ * Time (`now`) is wall-clock milliseconds read with UTC fields, as the reader's clock.
+ *
+ * Money: a key write and the reader's memory cannot change together, so every key write is
+ * journalled first (see key-journal.ts). Statistics and the Maxi Box entry of a sale or
+ * recharge are committed in one storage commit with the end of its journal entry.
+ */
+export interface PaymentPorts {
+  /** The credit the VMC should show: the key's, the machine's, or undefined for none. */
+  display?(credit: number | undefined): void;
+  /** Which cash the coin and bill peripherals may accept now. */
+  acceptance?(a: CashAcceptance): void;
+  /** Pay `amount` out as change (the bus asks the changer). */
+  payOut?(amount: number): void;
+}
+
+export interface PaymentSystemOptions {
+  readonly storage: Storage;
+  readonly purses: PurseSystem;
+  readonly parameters: SystemParameters;
+  readonly pricing: PricingConfig;
+  readonly ports?: PaymentPorts;
+}
+
+export interface VendRequest {
+  /** Selection / price line (price holding, out-of-table lines under prices on VMC). */
+  readonly line?: number;
+  /** The price the VMC asks (prices on VMC, price system). */
+  readonly price?: number;
+  /** A test vend the VMC asked for: free, counted as ERR 15. */
+  readonly test?: boolean;
+}
+
+export type VendRefusal =
+  | RefusalReason
+  | "READER_OUT_OF_SERVICE"
+  | "VEND_IN_PROGRESS"
+  | "REINSERT_KEY"
+  | "KEY_WRITE_FAILED";
+
+export type VendDecision =
+  | { readonly approved: true; readonly amount: number; readonly charge: Charge }
+  | { readonly approved: false; readonly reason: VendRefusal; readonly detail: string };
+
+export type KeyOutcome =
+  | { readonly ok: true; readonly function: KeyFunction; readonly credit: number }
+  | {
+      readonly ok: false;
+      readonly reason: "KEY_ALREADY_IN" | "READER_OUT_OF_SERVICE" | "REFUSED" | "UNREADABLE" | "SPECIAL_KEY";
+      /** The error code counted (manual 7.5 list 14), when the refusal counts one. */
+      readonly err?: ErrorCode;
+      readonly detail: string;
+    };
+
+export class PaymentError extends Error {
+  constructor(
+    readonly code: "VEND_IN_PROGRESS" | "NO_VEND" | "INVALID_AMOUNT",
+    message: string,
+  ) {
+    super(message);
+    this.name = "PaymentError";
+  }
+}
+
+/** A key in the reader. */
+interface Session {
+  readonly reader: ClassicReader;
+  view: CardView;
+  readonly userGroup: number | undefined;
+  /** Single sale type: the key has had its vend and must come out (manual 4.2.1). */
+  used: boolean;
+  /** A refused or special key: it is in the slot but nothing sells from it. */
+  readonly usable: boolean;
+}
+
+type Vend =
+  | { readonly medium: "key"; readonly uid: Uint8Array; readonly charge: Charge }
+  | { readonly medium: "cash"; readonly charge: Charge }
+  | { readonly medium: "test" };
+
+const CREDIT = "engine/machine-credit";
+const RECHARGE_CREDIT = "engine/recharge-key-credit";
+/** Lowest credit with negative credit ON: −327.68 in a 2-decimal currency (manual 4.10.1). */
+export const NEGATIVE_CREDIT_FLOOR = -32_768;
+
+function localTime(now: number): LocalTime {
+  const d = new Date(now);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    minute: d.getUTCHours() * 60 + d.getUTCMinutes(),
+  };
+}
+
+const add = (into: Record<string, number>, name: string | undefined, n: number) => {
+  if (name !== undefined && n > 0) into[name] = (into[name] ?? 0) + n;
+};
+
+const sameUid = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameState = (a: PurseState, b: PurseState) => JSON.stringify(a) === JSON.stringify(b);
+
+export class PaymentSystem {
+  readonly statistics: Statistics;
+  readonly maxiBox: MaxiBox;
+  private readonly journal: KeyJournal;
+  private readonly storage: Storage;
+  private readonly purses: PurseSystem;
+  private readonly params: SystemParameters;
+  private readonly pricing: PricingConfig;
+  private readonly ports: PaymentPorts;
+  private readonly machine: MachineCredit;
+  private session: Session | undefined;
+  private vend: Vend | undefined;
+  private tubeLoading = false;
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly parameterErrors: readonly number[];
+  /** The time of the latest event, for what depends on the clock between events. */
+  private now = 0;
+  /** The VMC talks to the reader; the bus layer keeps this up to date. */
+  vmcOnline = true;
+
+  constructor(options: PaymentSystemOptions) {
+    this.storage = options.storage;
+    this.purses = options.purses;
+    this.params = options.parameters;
+    // manual 8.8: an out-of-service band stops the cash the reader itself handles, in every mode
+    this.pricing = {
+      ...options.pricing,
+      outOfService: { ...options.pricing.outOfService, stopsCash: true },
+    };
+    this.ports = options.ports ?? {};
+    this.parameterErrors = validateParameters(this.params).map((e) => e.parameter);
+    this.statistics = new Statistics(this.storage);
+    this.maxiBox = new MaxiBox(this.storage);
+    this.journal = new KeyJournal(this.storage);
+    const saved = decodeJson(this.storage.get(CREDIT)) as MachineCreditRecord | undefined;
+    this.machine = new MachineCredit(
+      overpriceMode(this.params.numeric.overprice),
+      saved !== undefined && Number.isSafeInteger(saved.credit) && saved.credit >= 0 ? saved : undefined,
+    );
+  }
+
+  private run<T>(now: number, f: () => Promise<T> | T): Promise<T> {
+    const p = this.chain.then(() => {
+      this.now = now;
+      return f();
+    });
+    this.chain = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    return p;
+  }
+
+  // ---- what the reader shows ----
+
+  get state(): ReaderState {
+    const p = this.params.numeric;
+    return readerState({
+      parameterErrors: this.parameterErrors,
+      auditLocked: p.checkAudit === 1 && !this.statistics.intact,
+      maxiBoxFull: this.maxiBox.isFull(this.maxiBoxMode),
+      vmcOnline: this.vmcOnline,
+    });
+  }
+
+  /** Cash waiting in the machine (no key). */
+  get machineCredit(): number {
+    return this.machine.credit;
+  }
+
+  /** A recharge key's value waiting for a sale key (manual 3.5). */
+  get rechargeKeyCredit(): number {
+    const v = decodeJson(this.storage.get(RECHARGE_CREDIT));
+    return Number.isSafeInteger(v) && (v as number) > 0 ? (v as number) : 0;
+  }
+
+  /** The inserted key's credit, when a usable key is in. */
+  get keyCredit(): number | undefined {
+    return this.session?.usable ? this.session.view.state.credit : undefined;
+  }
+
+  /** Key writes not yet settled (keys pulled out mid-write), for the programmer and tests. */
+  get pendingKeyWrites(): readonly PendingWrite[] {
+    return this.journal.all().flatMap((j) => (j.pending === undefined ? [] : [j.pending]));
+  }
+
+  get acceptance(): CashAcceptance {
+    const off: CashAcceptance = { coins: "DISABLED", bills: "DISABLED" };
+    if (this.tubeLoading) return { coins: true, bills: "DISABLED" };
+    if (!canSell(this.state) || this.outOfService(this.now)) return off;
+    const p = this.params.numeric;
+    const s = this.session;
+    return cashAcceptance({
+      coinMode: p.coinValidator,
+      billMode: p.billAcceptor,
+      keyCredit: s === undefined ? undefined : s.usable ? s.view.state.credit : Number.MAX_SAFE_INTEGER,
+      maxLoadableCredit: p.maxLoadableCredit,
+      machineCredit: this.machine.credit,
+      highestPrice: Math.max(0, ...this.pricing.cash.slice(0, this.pricing.lines)),
+      rechargeLimit: p.rechargeLimit,
+      cashIn: this.statistics.get(S.coinsIn).period + this.statistics.get(S.billsIn).period,
+      vending: this.vend !== undefined,
+    });
+  }
+
+  private outOfService(now: number): boolean {
+    const o = this.pricing.outOfService;
+    const minute = localTime(now).minute;
+    return o.enabled && o.bands.some((b) => b.enabled && inBand(b, minute));
+  }
+
+  private get maxiBoxMode(): MaxiBoxMode {
+    const m = this.params.numeric.maxiBox;
+    return m === 1 ? "on" : m === 2 ? "overwrite" : "off";
+  }
+
+  private show(): void {
+    this.ports.display?.(this.keyCredit ?? (this.machine.credit > 0 ? this.machine.credit : undefined));
+    this.ports.acceptance?.(this.acceptance);
+  }
+
+  // ---- commits ----
+
+  /** Statistics, Maxi Box entry and other records in one commit. */
+  private commit(
+    counts: Counters,
+    entry: MaxiBoxEntry | undefined,
+    extra: [string, Uint8Array | undefined][] = [],
+  ): void {
+    const records = new Map<string, Uint8Array | undefined>(extra);
+    if (Object.keys(counts).length > 0)
+      for (const [k, v] of this.statistics.prepareAdd(counts)) records.set(k, v);
+    // ON and full: the sale was refused before it started; a coin that still arrives is counted
+    // in the statistics even though its Maxi Box line cannot be written.
+    if (entry !== undefined && !this.maxiBox.isFull(this.maxiBoxMode))
+      for (const [k, v] of this.maxiBox.prepare(entry, this.maxiBoxMode)) records.set(k, v);
+    if (records.size > 0) this.storage.commit(records);
+  }
+
+  private creditRecord(): [string, Uint8Array] {
+    return [CREDIT, encodeJson(this.machine.saved)];
+  }
+
+  private countError(err: ErrorCode, now: number, keyNumber?: number): void {
+    const entry: MaxiBoxEntry =
+      keyNumber === undefined
+        ? { kind: "error", at: now, error: err }
+        : { kind: "error", at: now, keyNumber, error: err };
+    this.commit({ [errorCounter(err)]: 1 }, entry);
+  }
+
+  /**
+   * Writes `next` on the session's key; on failure the key is treated as gone (its pending write
+   * stays in the journal) and the error is counted. Returns whether the write landed.
+   */
+  private async writeKey(next: PurseState, now: number): Promise<boolean> {
+    const s = this.session as Session;
+    try {
+      s.view = await this.purses.commit(s.reader, s.view, next);
+      return true;
+    } catch (e) {
+      if (!(e instanceof PurseError)) throw e;
+      this.session = undefined;
+      this.countError(isErrorCode(e.err) ? e.err : 9, now, s.view.identity.keyNumber);
+      return false;
+    }
+  }
+
+  // ---- power ----
+
+  /**
+   * After power returns: a sale whose charge was on a key when the power went is counted as
+   * made (the key paid for it and the VMC had the approval), never twice; other pending key
+   * writes wait for their key.
+   */
+  powerUp(now: number): Promise<void> {
+    return this.run(now, () => {
+      this.vend = undefined;
+      this.session = undefined;
+      this.tubeLoading = false;
+      this.commit({ [S.powerRestores]: 1 }, undefined);
+      for (const { key, pending } of this.journal.all())
+        if (pending?.kind === "sale" && pending.phase === "charged")
+          this.commit(pending.counts, pending.entry, [[key, undefined]]);
+      // manual 9 (MDB): a power cycle zeroes the cash credit as overprice
+      const gone = this.params.numeric.protocol === 2 ? this.machine.takeAll() : this.machine.tick(now);
+      if (gone > 0) this.commit({ [S.overprice]: gone }, undefined, [this.creditRecord()]);
+      this.show();
+    });
+  }
+
+  // ---- keys ----
+
+  insertKey(reader: ClassicReader, now: number): Promise<KeyOutcome> {
+    return this.run(now, async () => {
+      if (this.session !== undefined)
+        return { ok: false, reason: "KEY_ALREADY_IN", detail: "a key is already in the reader" } as const;
+      if (!canSell(this.state))
+        return {
+          ok: false,
+          reason: "READER_OUT_OF_SERVICE",
+          detail: `reader is ${this.state.state}`,
+        } as const;
+      let view: CardView;
+      try {
+        view = await this.purses.read(reader);
+      } catch (e) {
+        if (!(e instanceof PurseError)) throw e;
+        const err = isErrorCode(e.err) ? e.err : 1;
+        this.countError(err, now);
+        return { ok: false, reason: "UNREADABLE", err, detail: e.message } as const;
+      }
+      const counts: Record<string, number> = { [S.keyReads]: 1 };
+      if (view.restored) counts[errorCounter(14)] = 1;
+      this.commit(counts, undefined);
+
+      // a write this reader left open on this key is settled first, whatever the key is now
+      this.session = { reader, view, userGroup: undefined, used: false, usable: false };
+      await this.settle(now);
+      const left = { ok: false, reason: "UNREADABLE", detail: "the key left during a write" } as const;
+      if (this.session === undefined) return left;
+      view = (this.session as Session).view;
+      const id = view.identity;
+      const p = this.params.numeric;
+      const fn = id.keyFunction;
+      if (fn === "programming") return this.startTubeLoading(reader, view);
+      const disabled = (fn === "recharge" && p.rechargeKey !== 1) || (fn === "free" && p.freeKey !== 1);
+      if (disabled || (fn !== "sale" && fn !== "free" && fn !== "recharge")) {
+        this.session = { reader, view, userGroup: undefined, used: false, usable: false };
+        if (disabled) {
+          this.countError(6, now, id.keyNumber);
+          return { ok: false, reason: "REFUSED", err: 6, detail: `${fn} keys are OFF` } as const;
+        }
+        return { ok: false, reason: "SPECIAL_KEY", detail: `a ${fn} key is not used for sales` } as const;
+      }
+      const access = checkAccess(this.accessSettings(), {
+        technology: "mifare",
+        keyNumber: id.keyNumber,
+        operatorCode: id.operatorCode,
+        customerCode: id.customerCode,
+        departmentCode: id.departmentCode,
+        level: id.priceLevel,
+        credit: view.state.credit,
+      });
+      if (!access.ok) {
+        this.session = { reader, view, userGroup: undefined, used: false, usable: false };
+        this.countError(access.err as ErrorCode, now, id.keyNumber);
+        this.show();
+        return { ok: false, reason: "REFUSED", err: access.err as ErrorCode, detail: access.reason } as const;
+      }
+      this.session = { reader, view, userGroup: access.userGroup, used: false, usable: true };
+      if (this.session !== undefined && fn === "recharge") await this.takeRechargeKeyUse(now);
+      else if (this.session !== undefined && fn === "sale") await this.loadWaitingCredit(now);
+      this.show();
+      return this.session === undefined
+        ? left
+        : ({ ok: true, function: fn, credit: this.session.view.state.credit } as const);
+    });
+  }
+
+  removeKey(now: number): Promise<void> {
+    return this.run(now, () => {
+      this.session = undefined;
+      this.tubeLoading = false;
+      this.show();
+    });
+  }
+
+  private accessSettings(): AccessSettings {
+    const p = this.params.numeric;
+    const levelsOff = new Set<number>();
+    this.pricing.keys.forEach((k, level) => {
+      if (k.mode === "off") levelsOff.add(level);
+    });
+    return {
+      operatorCode: p.operatorCode,
+      customerCode: p.customerCode,
+      departmentCode: p.departmentCode,
+      userGroups: { enabled: p.userGroupsOn === 1, codes: this.params.userGroups },
+      keyType: p.keyType === 0 ? "125khz" : p.keyType === 1 ? "mifare" : "both",
+      maxUsableCredit: p.maxUsableCredit,
+      blackList: new Set(p.blackList === 0 ? [] : this.params.blackList),
+      levelsOff,
+    };
+  }
+
+  /** Manual 4.8.7: the programming key opens tube loading, refused while cash credit is in. */
+  private startTubeLoading(reader: ClassicReader, view: CardView): KeyOutcome {
+    this.session = { reader, view, userGroup: undefined, used: false, usable: false };
+    if (this.machine.credit > 0)
+      return { ok: false, reason: "REFUSED", detail: "tube loading is refused while cash credit is in" };
+    if (view.identity.operatorCode !== this.params.numeric.operatorCode)
+      return { ok: false, reason: "REFUSED", err: 2, detail: "programming key of another operator" };
+    this.tubeLoading = true;
+    this.show();
+    return { ok: true, function: "programming", credit: view.state.credit };
+  }
+
+  /**
+   * Settles the inserted key's pending write (see key-journal.ts) from how far its transaction
+   * counter moved since. One step: our write landed. None: it did not. More: the key was
+   * written elsewhere too, so whether ours landed cannot be known; the customer gets the benefit
+   * of the doubt and the case is counted as an unverified key write (ERR 12).
+   */
+  private async settle(now: number): Promise<void> {
+    const s = this.session as Session;
+    const uid = s.view.uid;
+    const pending = this.journal.get(uid);
+    if (pending === undefined) return;
+    if (this.vend?.medium === "key" && sameUid(this.vend.uid, uid)) return; // its vend is still open
+    const drop = this.journal.record(uid, undefined);
+    const moved = (s.view.counter - pending.counter) >>> 0;
+    const doubt = () => this.countError(12, now, s.view.identity.keyNumber);
+    const write = async (next: PurseState, counts: Counters, entry?: MaxiBoxEntry) => {
+      if (await this.writeKey(next, now)) this.commit({ ...counts, [S.keyWrites]: 1 }, entry, [drop]);
+    };
+    const credited = (n: number): PurseState => ({ ...s.view.state, credit: s.view.state.credit + n });
+    switch (pending.kind) {
+      case "sale":
+        if (pending.phase === "charged") return this.commit(pending.counts, pending.entry, [drop]);
+        // the vend was refused or failed with refund ON: a charge that landed goes back
+        if (pending.phase === "writing" && moved === 0) return this.commit({}, undefined, [drop]);
+        if (moved === 1) return write(pending.before, {});
+        // refund-due and written twice since the charge: either the refund landed (the key is
+        // exactly as before the sale) or the key was used elsewhere
+        if (pending.phase === "refund-due" && moved === 2 && sameState(s.view.state, pending.before))
+          return this.commit({}, undefined, [drop]);
+        doubt();
+        return write(credited(pending.charge), {});
+      case "recharge":
+        if (moved === 1) return this.commit(pending.counts, pending.entry, [drop]);
+        if (moved !== 0) doubt();
+        return write(credited(pending.amount), pending.counts, pending.entry);
+      case "recharge-key":
+        if (moved === 0) return this.commit({}, undefined, [drop]);
+        if (moved !== 1) doubt();
+        return this.commit({}, undefined, [
+          drop,
+          [RECHARGE_CREDIT, encodeJson(this.rechargeKeyCredit + pending.value)],
+        ]);
+    }
+  }
+
+  /** Manual 3.5: a recharge key gives one use; its value waits for the next sale key. */
+  private async takeRechargeKeyUse(now: number): Promise<void> {
+    const s = this.session as Session;
+    const { state, counter } = s.view;
+    const value = s.view.identity.rechargeValue;
+    if (state.rechargesLeft <= 0 || value <= 0) return;
+    const pending: PendingWrite = { kind: "recharge-key", counter, value };
+    this.commit({}, undefined, [this.journal.record(s.view.uid, pending)]);
+    if (!(await this.writeKey({ ...state, rechargesLeft: state.rechargesLeft - 1 }, now))) return;
+    this.commit({ [S.keyWrites]: 1 }, undefined, [
+      this.journal.record(s.view.uid, undefined),
+      [RECHARGE_CREDIT, encodeJson(this.rechargeKeyCredit + value)],
+    ]);
+    s.used = true;
+  }
+
+  /** A sale key takes what waits: a recharge key's value, and cash left in the machine. */
+  private async loadWaitingCredit(now: number): Promise<void> {
+    if (this.vend !== undefined) return; // a cash vend is still using the machine's credit
+    const fromRechargeKey = this.rechargeKeyCredit;
+    if (fromRechargeKey > 0)
+      await this.recharge(fromRechargeKey, "recharge-key", { [S.programmedCredit]: fromRechargeKey }, now, [
+        [RECHARGE_CREDIT, undefined],
+      ]);
+    // cash left in the machine goes on the key, unless coins are for sales only (manual 4.6.1)
+    if (this.session === undefined || this.machine.credit === 0 || this.params.numeric.coinValidator === 1)
+      return;
+    const cash = this.machine.takeAll();
+    await this.recharge(cash, "machine-credit", { [S.cashRecharges]: cash }, now, [this.creditRecord()]);
+  }
+
+  /**
+   * Loads `amount` on the session's key, journalled: `first` records go into the commit that
+   * opens the journal entry (e.g. the coin's cash-in count), `counts` are counted when it lands.
+   */
+  private async recharge(
+    amount: number,
+    source: RechargeSource,
+    counts: Counters,
+    now: number,
+    first: [string, Uint8Array | undefined][],
+    firstCounts: Counters = {},
+  ): Promise<void> {
+    const s = this.session as Session;
+    const entry: MaxiBoxEntry = {
+      kind: "recharge",
+      at: now,
+      keyNumber: s.view.identity.keyNumber,
+      source,
+      amount,
+    };
+    const pending: PendingWrite = {
+      kind: "recharge",
+      counter: s.view.counter,
+      amount,
+      source,
+      counts,
+      entry,
+    };
+    this.commit(firstCounts, undefined, [...first, this.journal.record(s.view.uid, pending)]);
+    const uid = s.view.uid;
+    if (await this.writeKey({ ...s.view.state, credit: s.view.state.credit + amount }, now))
+      this.commit({ ...counts, [S.keyWrites]: 1 }, entry, [this.journal.record(uid, undefined)]);
+  }
+
+  // ---- cash ----
+
+  /** A coin the validator or changer took; `type` 1..8 feeds the per-coin counters. */
+  coin(value: number, now: number, type?: number): Promise<void> {
+    return this.run(now, () => this.cash("coins", value, now, type));
+  }
+
+  /** A bill the acceptor stacked; `type` 1..4 feeds the per-bill counters. */
+  bill(value: number, now: number, type?: number): Promise<void> {
+    return this.run(now, () => this.cash("bills", value, now, type));
+  }
+
+  private async cash(source: "coins" | "bills", value: number, now: number, type?: number): Promise<void> {
+    if (!Number.isSafeInteger(value) || value <= 0)
+      throw new PaymentError("INVALID_AMOUNT", `a ${source} value must be a whole amount > 0, not ${value}`);
+    if (this.tubeLoading && source === "coins") {
+      this.commit({ [S.tubeFill]: value }, undefined);
+      return;
+    }
+    const taken: Record<string, number> = { [source === "coins" ? S.coinsIn : S.billsIn]: value };
+    add(taken, type === undefined ? undefined : source === "coins" ? coinCount(type) : billCount(type), 1);
+    const s = this.session;
+    // Cash always lands somewhere: on a usable key not vending, else in the machine's credit.
+    const p = this.params.numeric;
+    const recharges = source === "coins" ? p.coinValidator >= 2 : p.billAcceptor >= 1;
+    if (s?.usable && recharges && this.vend === undefined && s.view.identity.keyFunction === "sale") {
+      await this.recharge(value, source, { [S.cashRecharges]: value }, now, [], taken);
+    } else {
+      this.machine.insert(value);
+      this.commit(taken, undefined, [this.creditRecord()]);
+    }
+    this.show();
+  }
+
+  /** The escrow lever or return button: cash credit goes back as change. */
+  returnCredit(now: number): Promise<number> {
+    return this.run(now, () => {
+      if (this.vend !== undefined) return 0;
+      const extra: [string, Uint8Array | undefined][] = [];
+      const counts: Record<string, number> = {};
+      // A recharge key's value cannot be paid out: pressing return cancels it (ERR 11).
+      if (this.rechargeKeyCredit > 0) {
+        extra.push([RECHARGE_CREDIT, undefined]);
+        counts[errorCounter(11)] = 1;
+      }
+      const amount = this.machine.takeAll();
+      if (amount > 0) extra.push(this.creditRecord());
+      this.commit(
+        counts,
+        counts[errorCounter(11)] ? { kind: "error", at: now, error: 11 } : undefined,
+        extra,
+      );
+      if (amount > 0) this.ports.payOut?.(amount);
+      this.show();
+      return amount;
+    });
+  }
+
+  /** As time passes: the 3 MINUTES overprice (manual 4.10.6). */
+  tick(now: number): Promise<void> {
+    return this.run(now, () => {
+      if (this.vend !== undefined) return; // the credit is in use; the deadline waits for the vend
+      const gone = this.machine.tick(now);
+      if (gone > 0) {
+        this.commit({ [S.overprice]: gone }, undefined, [this.creditRecord()]);
+        this.show();
+      }
+    });
+  }
+
+  // ---- vends ----
+
+  vendRequest(req: VendRequest, now: number): Promise<VendDecision> {
+    return this.run(now, async (): Promise<VendDecision> => {
+      const refuse = (reason: VendRefusal, detail: string): VendDecision => ({
+        approved: false,
+        reason,
+        detail,
+      });
+      if (this.vend !== undefined) return refuse("VEND_IN_PROGRESS", "a vend is already in progress");
+      if (!canSell(this.state)) return refuse("READER_OUT_OF_SERVICE", `reader is ${this.state.state}`);
+      const at = localTime(now);
+      const s = this.session;
+      if (req.test) {
+        const q = quote(this.pricing, {
+          line: req.line,
+          vmcPrice: req.price ?? 0,
+          medium: { kind: "cash" },
+          test: true,
+          now: at,
+        });
+        if (!q.ok) return refuse(q.reason, q.detail);
+        this.vend = { medium: "test" };
+        return { approved: true, amount: 0, charge: q };
+      }
+      if (s?.usable) {
+        if (s.used) return refuse("REINSERT_KEY", "single vend: take the key out and insert it again");
+        const fn = s.view.identity.keyFunction;
+        if (fn === "recharge") return refuse("INSUFFICIENT_FUNDS", "a recharge key does not buy");
+        const bonus1 = this.pricing.bonus1.type;
+        const q = quote(this.pricing, {
+          line: req.line,
+          vmcPrice: req.price,
+          medium: {
+            kind: "key",
+            level: s.view.identity.priceLevel,
+            technology: "mizip",
+            free: fn === "free",
+            state: toKeyState(s.view.state),
+            minCredit: this.params.numeric.negativeCredit === 1 ? NEGATIVE_CREDIT_FLOOR : 0,
+          },
+          now: at,
+        });
+        if (!q.ok) return refuse(q.reason, q.detail);
+        const next = toPurseState(q.key ?? toKeyState(s.view.state), s.view.state, {
+          bonus1: bonus1,
+          loyalty: this.pricing.loyalty.type,
+        });
+        const pending: PendingWrite = {
+          kind: "sale",
+          phase: "writing",
+          counter: s.view.counter,
+          before: s.view.state,
+          charge: q.charge,
+          counts: {
+            ...this.saleCounts(q, fn === "free", s.view.identity.priceLevel, s.userGroup),
+            [S.keyWrites]: 1,
+          },
+          entry: this.saleEntry(q, now, s.view.identity.keyNumber),
+        };
+        const uid = s.view.uid;
+        this.commit({}, undefined, [this.journal.record(uid, pending)]);
+        if (!(await this.writeKey(next, now))) {
+          this.show();
+          return refuse("KEY_WRITE_FAILED", "the key left while it was being charged");
+        }
+        this.commit({}, undefined, [this.journal.record(uid, { ...pending, phase: "charged" })]);
+        this.vend = { medium: "key", uid, charge: q };
+        this.show();
+        return { approved: true, amount: q.charge + q.bonusCreditUsed, charge: q };
+      }
+      const q = quote(this.pricing, {
+        line: req.line,
+        vmcPrice: req.price,
+        medium: { kind: "cash" },
+        now: at,
+      });
+      if (!q.ok) return refuse(q.reason, q.detail);
+      if (q.charge > this.machine.credit)
+        return refuse("INSUFFICIENT_FUNDS", `credit ${this.machine.credit}, price ${q.charge}`);
+      this.vend = { medium: "cash", charge: q };
+      this.show();
+      return { approved: true, amount: q.charge, charge: q };
+    });
+  }
+
+  /** The VMC reports the product delivered. */
+  vendSuccess(now: number): Promise<void> {
+    return this.run(now, () => {
+      const v = this.takeVend();
+      if (v.medium === "test") {
+        this.commit({ [errorCounter(15)]: 1 }, undefined);
+      } else if (v.medium === "key") {
+        const pending = this.pendingSale(v.uid);
+        this.commit(pending.counts, { ...pending.entry, at: now }, [this.journal.record(v.uid, undefined)]);
+        this.afterKeyVend(v.uid);
+      } else {
+        const q = v.charge;
+        const overprice = this.machine.sell(q.charge, now);
+        const counts = this.saleCounts(q, false, "cash", undefined);
+        add(counts, S.overprice, overprice);
+        this.commit(counts, this.saleEntry(q, now, undefined), [this.creditRecord()]);
+      }
+      this.show();
+    });
+  }
+
+  /** The VMC reports the vend failed (manual 4.10.5: refunded when failed-vend refund is ON). */
+  vendFailure(now: number): Promise<void> {
+    return this.run(now, async () => {
+      const v = this.takeVend();
+      const refund = this.params.numeric.failedVendRefund === 1;
+      const failed = { [errorCounter(8)]: 1 };
+      if (v.medium === "test") {
+        this.commit(failed, undefined);
+      } else if (v.medium === "cash") {
+        const q = v.charge;
+        if (refund) this.commit(failed, undefined);
+        else {
+          const overprice = this.machine.sell(q.charge, now);
+          const counts: Record<string, number> = { ...failed, [S.failedCashVends]: q.charge };
+          add(counts, S.overprice, overprice);
+          this.commit(counts, { ...this.saleEntry(q, now, undefined), error: 8 }, [this.creditRecord()]);
+        }
+      } else {
+        const pending = this.pendingSale(v.uid);
+        const entry: MaxiBoxEntry = { ...pending.entry, at: now, error: 8 };
+        if (!refund) {
+          this.commit({ ...failed, [S.failedKeyVends]: pending.charge, [S.keyWrites]: 1 }, entry, [
+            this.journal.record(v.uid, undefined),
+          ]);
+        } else {
+          this.commit({ ...failed, [S.keyWrites]: 1 }, entry, [
+            this.journal.record(v.uid, { ...pending, phase: "refund-due" }),
+          ]);
+          const s = this.session;
+          if (s !== undefined && sameUid(s.view.uid, v.uid)) await this.settle(now);
+        }
+        this.afterKeyVend(v.uid);
+      }
+      this.show();
+    });
+  }
+
+  private takeVend(): Vend {
+    const v = this.vend;
+    if (v === undefined) throw new PaymentError("NO_VEND", "no vend is in progress");
+    this.vend = undefined;
+    return v;
+  }
+
+  private pendingSale(uid: Uint8Array): Extract<PendingWrite, { kind: "sale" }> {
+    const p = this.journal.get(uid);
+    if (p?.kind !== "sale")
+      throw new PaymentError("NO_VEND", `no charge is pending for key ${journalKey(uid)}`);
+    return p;
+  }
+
+  private afterKeyVend(uid: Uint8Array): void {
+    const s = this.session;
+    if (s !== undefined && sameUid(s.view.uid, uid) && this.params.numeric.saleType === 1) s.used = true;
+  }
+
+  /** What a sale adds to the statistics (manual 9.4.2 counters). */
+  private saleCounts(
+    q: Charge,
+    free: boolean,
+    medium: "cash" | 0 | 1 | 2 | 3,
+    userGroup: number | undefined,
+  ) {
+    const c: Record<string, number> = {};
+    if (medium === "cash") {
+      add(c, S.cashSales, q.charge);
+      if (q.outOfTable) add(c, S.cashOutOfTable, q.charge);
+    } else if (free) {
+      add(c, S.freeSales, q.listPrice);
+      if (userGroup !== undefined) add(c, userGroupCounter("free", userGroup), q.listPrice);
+    } else {
+      add(c, S.keySales, q.charge);
+      if (q.outOfTable) add(c, S.keyOutOfTable, q.charge);
+      add(c, S.discounts, q.discount);
+      add(c, S.bonus, q.bonusCreditUsed);
+      if (userGroup !== undefined)
+        add(
+          c,
+          userGroupCounter("bonus", userGroup),
+          q.bonusCreditUsed + (q.funding === "credit" ? 0 : q.discount),
+        );
+    }
+    if (q.line !== undefined && !q.outOfTable) add(c, lineCount(medium, q.line), 1);
+    return c;
+  }
+
+  private saleEntry(q: Charge, now: number, keyNumber: number | undefined): MaxiBoxEntry {
+    const base = {
+      kind: "sale",
+      at: now,
+      sale: this.saleKind(q, now),
+      selection: q.line ?? 0,
+      amount: q.charge,
+    } as const;
+    return keyNumber === undefined ? base : { ...base, keyNumber };
+  }
+
+  /** The Maxi Box sale kind (manual 9.6). */
+  private saleKind(q: Charge, now: number): SaleKind {
+    switch (q.funding) {
+      case "loyalty-points":
+        return "loyalty";
+      case "promotion":
+        return "promotion";
+      case "bonus1":
+        return "bonus-1";
+      case "bonus2":
+        return "bonus-2";
+      case "happy-hour": {
+        const minute = localTime(now).minute;
+        const band = this.pricing.happyHours.bands.findIndex(
+          (b) => b.mode !== "disabled" && inBand(b, minute),
+        );
+        return band === 1 ? "happy-hour-2" : band === 2 ? "happy-hour-3" : "happy-hour-1";
+      }
+      default:
+        return "no-discount";
+    }
+  }
+}
