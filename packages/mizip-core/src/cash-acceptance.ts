@@ -30,11 +30,15 @@ export type CashRefusal =
   | "KEY_IN_SALE_ONLY"
   | "NO_KEY_RECHARGE_ONLY"
   | "KEY_FULL"
-  | "ENOUGH_FOR_ANY_SALE";
+  | "ENOUGH_FOR_ANY_SALE"
+  /** The reader's MDB changer cannot promise change (manual 4.8.6). */
+  | "NO_CHANGE";
 
 export interface CashAcceptance {
   readonly coins: true | CashRefusal;
   readonly bills: true | CashRefusal;
+  /** With the reader's own MDB changer: the coin types 1..16 it may accept (manual 4.8.2, 4.8.6). */
+  readonly coinTypes?: readonly number[];
 }
 
 function decide(s: CashSituation, forSale: boolean, forRecharge: boolean): true | CashRefusal {

@@ -15,6 +15,17 @@ export {
   type CashSituation,
   cashAcceptance,
 } from "./cash-acceptance.js";
+export {
+  acceptedCoinTypes,
+  billsAllowed,
+  type ChangerSettings,
+  escrowAllowed,
+  exactAmountNeeded,
+  noChange,
+  type Payout,
+  planPayout,
+  type Tube,
+} from "./change-rules.js";
 export { billCount, coinCount, errorCounter, lineCount, S, userGroupCounter } from "./counters.js";
 export {
   canSell,

@@ -84,6 +84,14 @@ export class MachineCredit {
     return this.takeAll();
   }
 
+  /** Part of the credit leaves as change; throws `InsufficientCredit` beyond the credit. */
+  take(amount: number): void {
+    whole(amount, "an amount");
+    if (amount > this.amount) throw new InsufficientCredit(this.amount, amount);
+    this.amount -= amount;
+    if (this.amount === 0) this.deadline = undefined;
+  }
+
   /** The whole credit leaves the machine's account (returned as change, or loaded on a key). */
   takeAll(): number {
     const all = this.amount;

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { S } from "./counters.js";
 import type { NumericName } from "./parameters.js";
 import { PowerCut } from "./storage.js";
-import { at, type Rig, rig } from "./test-support.js";
+import { at, CHANGER, parameters, type Rig, rig, shopPricing, tubes } from "./test-support.js";
 
 /**
  * Random days at a reader: keys in and out, coins and bills, vends that succeed or fail, the
@@ -22,7 +22,8 @@ type Op =
   | { op: "return" }
   | { op: "tick"; ms: number }
   | { op: "tear"; atWrite: number; during: boolean }
-  | { op: "cut" };
+  | { op: "cut" }
+  | { op: "tubes"; counts: number[] };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant("insert" as const), key: fc.nat(2) }), weight: 3 },
@@ -54,6 +55,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     weight: 1,
   },
   { arbitrary: fc.constant({ op: "cut" as const }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      op: fc.constant("tubes" as const),
+      counts: fc.array(fc.nat(12), { minLength: 4, maxLength: 4 }),
+    }),
+    weight: 1,
+  },
 );
 
 const settingsArb = fc.record({
@@ -64,6 +72,8 @@ const settingsArb = fc.record({
   negativeCredit: fc.nat(1),
   billAcceptor: fc.nat(2),
   coinValidator: fc.integer({ min: 1, max: 3 }),
+  escrowLever: fc.nat(1),
+  exactChange: fc.nat(2),
 }) as fc.Arbitrary<Partial<Record<NumericName, number>>>;
 
 const credits = [0, 120, 700];
@@ -76,8 +86,17 @@ interface Day {
   overdrawn: number;
 }
 
-async function live(ops: Op[], settings: Partial<Record<NumericName, number>>): Promise<Day> {
-  const r = rig({ ...settings, maxiBox: 2 });
+async function live(
+  ops: Op[],
+  settings: Partial<Record<NumericName, number>>,
+  withChanger: boolean,
+): Promise<Day> {
+  const r = rig(
+    {},
+    shopPricing(),
+    parameters({ ...settings, maxiBox: 2 }),
+    withChanger ? CHANGER : undefined,
+  );
   const cards = await Promise.all(credits.map((c, i) => r.key(200 + i, c)));
   let now = at("07:00");
   let inserted: SimulatedCard | undefined;
@@ -125,6 +144,8 @@ async function live(ops: Op[], settings: Partial<Record<NumericName, number>>): 
       case "cut":
         r.storage.cutPowerOnNextCommit();
         return;
+      case "tubes":
+        return r.pay.tubeStatus(tubes(...o.counts), now);
     }
   };
   /** Runs `f`; after a power cut reboots, and with `retry` runs `f` again on the new engine. */
@@ -167,40 +188,45 @@ async function live(ops: Op[], settings: Partial<Record<NumericName, number>>): 
 describe("the payment system over random days", () => {
   it("balances to the unit: key money, cash, statistics and Maxi Box agree, nothing pending", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { maxLength: 45 }), settingsArb, async (ops, settings) => {
-        const { r, cards, start, overdrawn } = await live(ops, settings);
-        const n = (name: string) => r.pay.statistics.get(name).period;
-        expect(r.pay.pendingKeyWrites).toEqual([]);
-        expect(overdrawn).toBe(0);
+      fc.asyncProperty(
+        fc.array(opArb, { maxLength: 45 }),
+        settingsArb,
+        fc.boolean(),
+        async (ops, settings, withChanger) => {
+          const { r, cards, start, overdrawn } = await live(ops, settings, withChanger);
+          const n = (name: string) => r.pay.statistics.get(name).period;
+          expect(r.pay.pendingKeyWrites).toEqual([]);
+          expect(overdrawn).toBe(0);
 
-        const now = await Promise.all(cards.map((c) => r.read(c)));
-        const keyMoney = now.reduce((a, s) => a + s.credit, 0) - start.reduce((a, b) => a + b, 0);
-        expect(keyMoney).toBe(
-          n(S.cashRecharges) + n(S.programmedCredit) - n(S.keySales) - n(S.failedKeyVends),
-        );
-        if (settings.negativeCredit === 0) for (const s of now) expect(s.credit).toBeGreaterThanOrEqual(0);
+          const now = await Promise.all(cards.map((c) => r.read(c)));
+          const keyMoney = now.reduce((a, s) => a + s.credit, 0) - start.reduce((a, b) => a + b, 0);
+          expect(keyMoney).toBe(
+            n(S.cashRecharges) + n(S.programmedCredit) - n(S.keySales) - n(S.failedKeyVends),
+          );
+          if (settings.negativeCredit === 0) for (const s of now) expect(s.credit).toBeGreaterThanOrEqual(0);
 
-        const paidOut = r.shown.paidOut.reduce((a, b) => a + b, 0);
-        expect(n(S.coinsIn) + n(S.billsIn)).toBe(
-          n(S.cashSales) +
-            n(S.failedCashVends) +
-            n(S.overprice) +
-            n(S.cashRecharges) +
-            paidOut +
-            r.pay.machineCredit,
-        );
+          const paidOut = r.shown.paidOut.reduce((a, b) => a + b, 0);
+          expect(n(S.coinsIn) + n(S.billsIn)).toBe(
+            n(S.cashSales) +
+              n(S.failedCashVends) +
+              n(S.overprice) +
+              n(S.cashRecharges) +
+              paidOut +
+              r.pay.machineCredit,
+          );
 
-        const log = r.pay.maxiBox.entries();
-        const sum = (f: (e: (typeof log)[number]) => boolean) =>
-          log.filter(f).reduce((a, e) => a + (e.kind === "error" ? 0 : e.amount), 0);
-        expect(sum((e) => e.kind === "sale" && e.keyNumber !== undefined && e.error === undefined)).toBe(
-          n(S.keySales),
-        );
-        expect(sum((e) => e.kind === "sale" && e.keyNumber === undefined && e.error === undefined)).toBe(
-          n(S.cashSales),
-        );
-        expect(sum((e) => e.kind === "recharge")).toBe(n(S.cashRecharges) + n(S.programmedCredit));
-      }),
+          const log = r.pay.maxiBox.entries();
+          const sum = (f: (e: (typeof log)[number]) => boolean) =>
+            log.filter(f).reduce((a, e) => a + (e.kind === "error" ? 0 : e.amount), 0);
+          expect(sum((e) => e.kind === "sale" && e.keyNumber !== undefined && e.error === undefined)).toBe(
+            n(S.keySales),
+          );
+          expect(sum((e) => e.kind === "sale" && e.keyNumber === undefined && e.error === undefined)).toBe(
+            n(S.cashSales),
+          );
+          expect(sum((e) => e.kind === "recharge")).toBe(n(S.cashRecharges) + n(S.programmedCredit));
+        },
+      ),
       { numRuns: 250 },
     );
   }, 120_000);

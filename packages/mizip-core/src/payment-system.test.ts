@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { S } from "./counters.js";
 import { NEGATIVE_CREDIT_FLOOR, PaymentError } from "./payment-system.js";
 import { PowerCut } from "./storage.js";
-import { at, parameters, rig, shopPricing } from "./test-support.js";
+import { at, CHANGER, parameters, rig, shopPricing, tubes } from "./test-support.js";
 
 const period = (r: ReturnType<typeof rig>, name: string) => r.pay.statistics.get(name).period;
 
@@ -400,5 +400,77 @@ describe("a key pulled out mid-write, and power cuts", () => {
     await mdb.pay.coin(70, at("09:00"));
     expect((await mdb.reboot(at("09:01"))).machineCredit).toBe(0);
     expect(period(mdb, S.overprice)).toBe(70);
+  });
+});
+
+describe("Rendiresto Plus MDB: the reader's own changer (manual 4.8)", () => {
+  const withChanger = (overrides: Parameters<typeof parameters>[0]) =>
+    rig({}, shopPricing(), parameters(overrides), CHANGER);
+
+  it("pays the rest of a single vend back at once, in coins the tubes hold", async () => {
+    const r = withChanger({ saleType: 1, overprice: 1 });
+    await r.pay.tubeStatus(tubes(20, 20, 20, 20), at("09:00"));
+    await r.pay.coin(200, at("09:00"));
+    expect(await r.pay.vendRequest({ line: 2 }, at("09:00"))).toMatchObject({ approved: true, amount: 60 });
+    await r.pay.vendSuccess(at("09:00"));
+    expect(r.shown.paidOut).toEqual([140]);
+    expect(r.shown.coinsOut).toEqual([
+      [
+        { type: 3, count: 2 },
+        { type: 4, count: 2 },
+      ],
+    ]);
+    expect(period(r, S.overprice)).toBe(0);
+    expect(r.pay.machineCredit).toBe(0);
+  });
+
+  it("returns coins before a sale only with the escrow lever ON (4.8.3)", async () => {
+    const off = withChanger({ escrowLever: 0 });
+    await off.pay.tubeStatus(tubes(20, 20, 20, 20), at("09:00"));
+    await off.pay.coin(100, at("09:00"));
+    expect(await off.pay.returnCredit(at("09:00"))).toBe(0);
+    expect(off.pay.machineCredit).toBe(100);
+    const on = withChanger({ escrowLever: 1 });
+    await on.pay.tubeStatus(tubes(20, 20, 20, 20), at("09:00"));
+    await on.pay.coin(100, at("09:00"));
+    expect(await on.pay.returnCredit(at("09:00"))).toBe(100);
+  });
+
+  it("after a multiple-vend sale the lever returns the rest, but never above the max change (4.8.4)", async () => {
+    const r = withChanger({ saleType: 0, overprice: 0, billAcceptor: 2 });
+    await r.pay.tubeStatus(tubes(20, 20, 20, 20), at("09:00"));
+    await r.pay.bill(500, at("09:00"));
+    await r.pay.vendRequest({ line: 1 }, at("09:00"));
+    await r.pay.vendSuccess(at("09:00"));
+    expect(await r.pay.returnCredit(at("09:01"))).toBe(0); // 450 > max change 200
+    expect(r.pay.machineCredit).toBe(450);
+    for (const line of [5, 5, 5, 1]) {
+      await r.pay.vendRequest({ line }, at("09:02"));
+      await r.pay.vendSuccess(at("09:02"));
+    }
+    expect(await r.pay.returnCredit(at("09:03"))).toBe(160); // 450 − 3 × 80 − 50
+    expect(r.pay.machineCredit).toBe(0);
+  });
+
+  it("with change short: bills off, chosen coins only, or the exact amount only (4.8.6)", async () => {
+    const chosen = withChanger({ exactChange: 1, billAcceptor: 2 });
+    await chosen.pay.tubeStatus(tubes(3, 20, 20, 20), at("09:00"));
+    expect(chosen.pay.acceptance).toMatchObject({ bills: "NO_CHANGE", coinTypes: [1, 2] });
+    await chosen.pay.tubeStatus(tubes(20, 20, 20, 20), at("09:00"));
+    expect(chosen.pay.acceptance).toMatchObject({ bills: true, coinTypes: [1, 2, 3, 4, 5, 6] });
+
+    const exact = withChanger({ exactChange: 2 });
+    await exact.pay.tubeStatus(tubes(3, 20, 20, 20), at("09:00"));
+    await exact.pay.coin(100, at("09:00"));
+    expect(await exact.pay.vendRequest({ line: 1 }, at("09:00"))).toMatchObject({ reason: "EXACT_CHANGE" });
+    expect(await exact.pay.vendRequest({ line: 2 }, at("09:00"))).toMatchObject({ reason: "EXACT_CHANGE" });
+    await exact.pay.returnCredit(at("09:00"));
+    const fresh = withChanger({ exactChange: 2, escrowLever: 1 });
+    await fresh.pay.tubeStatus(tubes(3, 20, 20, 20), at("09:00"));
+    await fresh.pay.coin(50, at("09:00"));
+    expect(await fresh.pay.vendRequest({ line: 1 }, at("09:00"))).toMatchObject({
+      approved: true,
+      amount: 50,
+    });
   });
 });

@@ -16,6 +16,15 @@ import {
 } from "@vendkit/pricing";
 import { type AccessSettings, checkAccess } from "./access.js";
 import { type CashAcceptance, cashAcceptance } from "./cash-acceptance.js";
+import {
+  acceptedCoinTypes,
+  billsAllowed,
+  type ChangerSettings,
+  escrowAllowed,
+  exactAmountNeeded,
+  planPayout,
+  type Tube,
+} from "./change-rules.js";
 import { billCount, coinCount, errorCounter, lineCount, S, userGroupCounter } from "./counters.js";
 import { canSell, type ErrorCode, isErrorCode, type ReaderState, readerState } from "./diagnostics.js";
 import { decodeJson, encodeJson } from "./json-record.js";
@@ -51,8 +60,11 @@ export interface PaymentPorts {
   display?(credit: number | undefined): void;
   /** Which cash the coin and bill peripherals may accept now. */
   acceptance?(a: CashAcceptance): void;
-  /** Pay `amount` out as change (the bus asks the changer). */
-  payOut?(amount: number): void;
+  /**
+   * Pay `amount` out as change (the bus asks the changer). With the reader's own changer,
+   * `coins` says how many of each tube's coin type make it.
+   */
+  payOut?(amount: number, coins?: readonly { readonly type: number; readonly count: number }[]): void;
 }
 
 export interface PaymentSystemOptions {
@@ -61,6 +73,17 @@ export interface PaymentSystemOptions {
   readonly parameters: SystemParameters;
   readonly pricing: PricingConfig;
   readonly ports?: PaymentPorts;
+  /**
+   * "Rendiresto Plus MDB" (manual 4.8): the reader drives an MDB coin changer. Escrow lever,
+   * max change, min tube level and exact change come from parameters 20049-20052; these are
+   * the changer's own: its safety coins per tube, the coin types enabled (4.8.2) and those still
+   * accepted when change is short (20053-20068).
+   */
+  readonly changer?: {
+    readonly safetyCoins: number;
+    readonly coinEnables: readonly boolean[];
+    readonly exactChangeCoins: readonly boolean[];
+  };
 }
 
 export interface VendRequest {
@@ -77,7 +100,9 @@ export type VendRefusal =
   | "READER_OUT_OF_SERVICE"
   | "VEND_IN_PROGRESS"
   | "REINSERT_KEY"
-  | "KEY_WRITE_FAILED";
+  | "KEY_WRITE_FAILED"
+  /** Change is short and exact change is ENABLED: only the exact amount sells (4.8.6). */
+  | "EXACT_CHANGE";
 
 export type VendDecision =
   | { readonly approved: true; readonly amount: number; readonly charge: Charge }
@@ -119,6 +144,12 @@ type Vend =
   | { readonly medium: "cash"; readonly charge: Charge }
   | { readonly medium: "test" };
 
+interface Change {
+  readonly paid: number;
+  readonly coins: readonly { readonly type: number; readonly count: number }[];
+}
+const NO_CHANGE: Change = { paid: 0, coins: [] };
+
 const CREDIT = "engine/machine-credit";
 const RECHARGE_CREDIT = "engine/recharge-key-credit";
 /** Lowest credit with negative credit ON: −327.68 in a 2-decimal currency (manual 4.10.1). */
@@ -154,6 +185,11 @@ export class PaymentSystem {
   private session: Session | undefined;
   private vend: Vend | undefined;
   private tubeLoading = false;
+  private readonly changer: ChangerSettings | undefined;
+  /** The changer's tubes as last reported (reader-driven changer only). */
+  private tubes: readonly Tube[] = [];
+  /** A cash sale was made since coins went in: the escrow lever may return the rest (4.8.3). */
+  private soldSinceCash = false;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly parameterErrors: readonly number[];
   /** The time of the latest event, for what depends on the clock between events. */
@@ -172,6 +208,17 @@ export class PaymentSystem {
     };
     this.ports = options.ports ?? {};
     this.parameterErrors = validateParameters(this.params).map((e) => e.parameter);
+    const n = this.params.numeric;
+    this.changer =
+      options.changer === undefined
+        ? undefined
+        : {
+            ...options.changer,
+            escrowLever: n.escrowLever === 1,
+            maxChange: n.maxChange,
+            minTubeLevel: n.minTubeLevel,
+            exactChange: n.exactChange as 0 | 1 | 2,
+          };
     this.statistics = new Statistics(this.storage);
     this.maxiBox = new MaxiBox(this.storage);
     this.journal = new KeyJournal(this.storage);
@@ -233,7 +280,7 @@ export class PaymentSystem {
     if (!canSell(this.state) || this.outOfService(this.now)) return off;
     const p = this.params.numeric;
     const s = this.session;
-    return cashAcceptance({
+    const base = cashAcceptance({
       coinMode: p.coinValidator,
       billMode: p.billAcceptor,
       keyCredit: s === undefined ? undefined : s.usable ? s.view.state.credit : Number.MAX_SAFE_INTEGER,
@@ -244,6 +291,42 @@ export class PaymentSystem {
       cashIn: this.statistics.get(S.coinsIn).period + this.statistics.get(S.billsIn).period,
       vending: this.vend !== undefined,
     });
+    if (this.changer === undefined) return base;
+    return {
+      coins: base.coins,
+      bills: base.bills === true && !billsAllowed(this.tubes, this.changer) ? "NO_CHANGE" : base.bills,
+      coinTypes: acceptedCoinTypes(this.tubes, this.changer),
+    };
+  }
+
+  /** The reader's own changer reports its tubes (MDB TUBE STATUS). */
+  tubeStatus(tubes: readonly Tube[], now: number): Promise<void> {
+    return this.run(now, () => {
+      this.tubes = tubes.map((t) => ({ ...t }));
+      this.show();
+    });
+  }
+
+  /**
+   * The change the reader can pay for `amount` now: all of it when the bus pays change itself;
+   * with the reader's own changer what its tubes can pay up to the max change (4.8.4). Nothing
+   * changes until `giveChange`, which comes after the commit that takes it from the credit.
+   */
+  private planChange(amount: number): Change {
+    if (amount <= 0) return NO_CHANGE;
+    if (this.changer === undefined) return { paid: amount, coins: [] };
+    const plan = planPayout(amount, this.tubes, this.changer);
+    const coins = this.tubes.map((t, i) => ({ type: t.type, count: plan.coins[i] as number }));
+    return { paid: plan.paid, coins: coins.filter((c) => c.count > 0) };
+  }
+
+  private giveChange(change: Change): void {
+    if (change.paid === 0) return;
+    this.tubes = this.tubes.map((t) => {
+      const used = change.coins.find((c) => c.type === t.type);
+      return used === undefined ? t : { ...t, count: t.count - used.count };
+    });
+    this.ports.payOut?.(change.paid, this.changer === undefined ? undefined : change.coins);
   }
 
   private outOfService(now: number): boolean {
@@ -583,27 +666,33 @@ export class PaymentSystem {
     this.show();
   }
 
-  /** The escrow lever or return button: cash credit goes back as change. */
+  /**
+   * The escrow lever or return button: cash credit goes back as change — with the reader's own
+   * changer, only what its tubes can pay up to the max change, and before any sale only with
+   * the escrow lever ON (4.8.3, 4.8.4). Returns what was paid.
+   */
   returnCredit(now: number): Promise<number> {
     return this.run(now, () => {
       if (this.vend !== undefined) return 0;
       const extra: [string, Uint8Array | undefined][] = [];
       const counts: Record<string, number> = {};
       // A recharge key's value cannot be paid out: pressing return cancels it (ERR 11).
-      if (this.rechargeKeyCredit > 0) {
+      const cancelled = this.rechargeKeyCredit > 0;
+      if (cancelled) {
         extra.push([RECHARGE_CREDIT, undefined]);
         counts[errorCounter(11)] = 1;
       }
-      const amount = this.machine.takeAll();
-      if (amount > 0) extra.push(this.creditRecord());
-      this.commit(
-        counts,
-        counts[errorCounter(11)] ? { kind: "error", at: now, error: 11 } : undefined,
-        extra,
-      );
-      if (amount > 0) this.ports.payOut?.(amount);
+      const allowed = this.changer === undefined || escrowAllowed(this.changer, this.soldSinceCash);
+      const change = allowed ? this.planChange(this.machine.credit) : NO_CHANGE;
+      if (change.paid > 0) {
+        this.machine.take(change.paid);
+        extra.push(this.creditRecord());
+      }
+      this.commit(counts, cancelled ? { kind: "error", at: now, error: 11 } : undefined, extra);
+      this.giveChange(change);
+      if (this.machine.credit === 0) this.soldSinceCash = false;
       this.show();
-      return amount;
+      return change.paid;
     });
   }
 
@@ -699,6 +788,12 @@ export class PaymentSystem {
       if (!q.ok) return refuse(q.reason, q.detail);
       if (q.charge > this.machine.credit)
         return refuse("INSUFFICIENT_FUNDS", `credit ${this.machine.credit}, price ${q.charge}`);
+      if (
+        this.changer !== undefined &&
+        exactAmountNeeded(this.tubes, this.changer) &&
+        q.charge !== this.machine.credit
+      )
+        return refuse("EXACT_CHANGE", `change is short: insert exactly ${q.charge}`);
       this.vend = { medium: "cash", charge: q };
       this.show();
       return { approved: true, amount: q.charge, charge: q };
@@ -717,10 +812,17 @@ export class PaymentSystem {
         this.afterKeyVend(v.uid);
       } else {
         const q = v.charge;
+        // with the reader's own changer, a single vend pays the rest back at once (4.8.3);
+        // what the tubes cannot pay stays as credit, under the overprice rule
+        const single = this.changer !== undefined && this.params.numeric.saleType === 1;
+        const change = single ? this.planChange(this.machine.credit - q.charge) : NO_CHANGE;
+        this.machine.take(change.paid);
         const overprice = this.machine.sell(q.charge, now);
         const counts = this.saleCounts(q, false, "cash", undefined);
         add(counts, S.overprice, overprice);
         this.commit(counts, this.saleEntry(q, now, undefined), [this.creditRecord()]);
+        this.giveChange(change);
+        this.soldSinceCash = this.machine.credit > 0;
       }
       this.show();
     });

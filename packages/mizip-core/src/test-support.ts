@@ -7,7 +7,7 @@ import {
 } from "@vendkit/mifare-purse";
 import { defaultConfig, type PricingConfig } from "@vendkit/pricing";
 import { defaultParameters, type NumericName, type SystemParameters } from "./parameters.js";
-import { type PaymentPorts, PaymentSystem } from "./payment-system.js";
+import { type PaymentPorts, PaymentSystem, type PaymentSystemOptions } from "./payment-system.js";
 import { MemoryStorage } from "./storage.js";
 
 /** Test and benchmark fixtures for the payment system: a reader, its memory and demo keys. */
@@ -41,7 +41,11 @@ export interface Rig {
   readonly storage: MemoryStorage;
   readonly purses: PurseSystem;
   pay: PaymentSystem;
-  readonly shown: { display: (number | undefined)[]; paidOut: number[] };
+  readonly shown: {
+    display: (number | undefined)[];
+    paidOut: number[];
+    coinsOut: { type: number; count: number }[][];
+  };
   /** A formatted key with this number, credit and function. */
   key(
     keyNumber: number,
@@ -59,15 +63,19 @@ export function rig(
   overrides: Partial<Record<NumericName, number>> = {},
   pricing: PricingConfig = shopPricing(),
   params: SystemParameters = parameters(overrides),
+  changer?: PaymentSystemOptions["changer"],
 ): Rig {
   const storage = new MemoryStorage();
   const purses = new PurseSystem({ masterKey: MASTER, operatorCode: params.numeric.operatorCode, format: 1 });
-  const shown: Rig["shown"] = { display: [], paidOut: [] };
+  const shown: Rig["shown"] = { display: [], paidOut: [], coinsOut: [] };
   const ports: PaymentPorts = {
     display: (c) => shown.display.push(c),
-    payOut: (a) => shown.paidOut.push(a),
+    payOut: (a, coins) => {
+      shown.paidOut.push(a);
+      if (coins !== undefined) shown.coinsOut.push(coins.map((c) => ({ ...c })));
+    },
   };
-  const make = () => new PaymentSystem({ storage, purses, parameters: params, pricing, ports });
+  const make = () => new PaymentSystem({ storage, purses, parameters: params, pricing, ports, changer });
   const r: Rig = {
     storage,
     purses,
@@ -106,3 +114,13 @@ export function rig(
   };
   return r;
 }
+
+/** An MDB changer with tubes of 5, 10, 20 and 50 (types 1-4) and 2 safety coins per tube. */
+export const CHANGER: NonNullable<PaymentSystemOptions["changer"]> = {
+  safetyCoins: 2,
+  coinEnables: Array.from({ length: 16 }, (_, i) => i < 6),
+  exactChangeCoins: Array.from({ length: 16 }, (_, i) => i < 2),
+};
+
+export const tubes = (...counts: number[]) =>
+  [5, 10, 20, 50].map((value, i) => ({ type: i + 1, value, count: counts[i] ?? 0 }));
