@@ -48,6 +48,20 @@ export const S = {
   tubeFill: "S118",
 } as const;
 
+/**
+ * Counts the audit needs and the programmer's menu does not number (table 7.5 derives them from
+ * S-numbers whose pairing the flattened PDF loses): vendkit's own, named V so that they are
+ * never mistaken for the manual's S-numbers.
+ */
+export const V = {
+  /** Cash vends (CA202/CA204). */
+  cashVends: "V1",
+  /** Key vends paid from credit, bonus or an extra, free keys excluded (DA202/DA204). */
+  keyVends: "V2",
+  /** Free-key vends (VA302/VA304). */
+  freeVends: "V3",
+} as const;
+
 /** NUMERO MONETE 1..8: coins of each type taken. */
 export function coinCount(type: number): string | undefined {
   return Number.isInteger(type) && type >= 1 && type <= 8 ? `S${10 + type}` : undefined;

@@ -7,6 +7,13 @@ export {
   type KeyTechnology,
   userGroupProblems,
 } from "./access.js";
+export {
+  type AuditIdentity,
+  type AuditMode,
+  AuditModeUnsupported,
+  auditFile,
+  auditMode,
+} from "./audit.js";
 export { packText, unpackText } from "./audit-text.js";
 export { BlackList, BlackListFull, type BlackListMode } from "./black-list.js";
 export {
@@ -26,7 +33,7 @@ export {
   planPayout,
   type Tube,
 } from "./change-rules.js";
-export { billCount, coinCount, errorCounter, lineCount, S, userGroupCounter } from "./counters.js";
+export { billCount, coinCount, errorCounter, lineCount, S, userGroupCounter, V } from "./counters.js";
 export {
   canSell,
   ERROR_CODES,

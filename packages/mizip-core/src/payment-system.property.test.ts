@@ -1,6 +1,8 @@
+import { cashlessSales, cashTotals, parse, validate } from "@vendkit/evadts";
 import type { SimulatedCard } from "@vendkit/mifare-purse";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { auditFile } from "./audit.js";
 import { S } from "./counters.js";
 import type { NumericName } from "./parameters.js";
 import { PowerCut } from "./storage.js";
@@ -77,6 +79,7 @@ const settingsArb = fc.record({
 }) as fc.Arbitrary<Partial<Record<NumericName, number>>>;
 
 const credits = [0, 120, 700];
+const WHO = { serial: "VK00000001", model: "VENDKIT", softwareVersion: "1" };
 
 interface Day {
   r: Rig;
@@ -225,6 +228,20 @@ describe("the payment system over random days", () => {
             n(S.cashSales),
           );
           expect(sum((e) => e.kind === "recharge")).toBe(n(S.cashRecharges) + n(S.programmedCredit));
+
+          // and the EVA-DTS audit of the day is valid and says the same
+          const audit = parse(
+            auditFile(
+              r.pay.statistics.collect(at("23:00")),
+              parameters(),
+              shopPricing(),
+              WHO,
+              "ddcmp-6.0-plus",
+            ),
+          );
+          expect(validate(audit).filter((f) => f.severity === "error")).toEqual([]);
+          expect(cashTotals(audit).sales?.valueReset).toBe(n(S.cashSales));
+          expect(cashlessSales(audit)?.valueReset).toBe(n(S.keySales));
         },
       ),
       { numRuns: 250 },

@@ -25,7 +25,7 @@ import {
   planPayout,
   type Tube,
 } from "./change-rules.js";
-import { billCount, coinCount, errorCounter, lineCount, S, userGroupCounter } from "./counters.js";
+import { billCount, coinCount, errorCounter, lineCount, S, userGroupCounter, V } from "./counters.js";
 import { canSell, type ErrorCode, isErrorCode, type ReaderState, readerState } from "./diagnostics.js";
 import { decodeJson, encodeJson } from "./json-record.js";
 import { toKeyState, toPurseState } from "./key-bridge.js";
@@ -893,12 +893,15 @@ export class PaymentSystem {
   ) {
     const c: Record<string, number> = {};
     if (medium === "cash") {
+      add(c, V.cashVends, 1);
       add(c, S.cashSales, q.charge);
       if (q.outOfTable) add(c, S.cashOutOfTable, q.charge);
     } else if (free) {
+      add(c, V.freeVends, 1);
       add(c, S.freeSales, q.listPrice);
       if (userGroup !== undefined) add(c, userGroupCounter("free", userGroup), q.listPrice);
     } else {
+      add(c, V.keyVends, 1);
       add(c, S.keySales, q.charge);
       if (q.outOfTable) add(c, S.keyOutOfTable, q.charge);
       add(c, S.discounts, q.discount);

@@ -71,7 +71,7 @@ describe("statistics store (manual 7, 4.10.8)", () => {
     expect(stats.get("S1")).toEqual({ period: 12, historic: 12 });
   });
 
-  it("refuses counters that are not S-numbers or E1..E16 and amounts that are not whole and ≥ 0", () => {
+  it("refuses counters that are not S-numbers, E1..E16 or V-numbers and amounts that are not whole and ≥ 0", () => {
     const stats = new Statistics(new MemoryStorage());
     const bad: Record<string, number>[] = [
       { X1: 1 },
@@ -80,10 +80,11 @@ describe("statistics store (manual 7, 4.10.8)", () => {
       { S12345: 1 },
       { E0: 1 },
       { E17: 1 },
+      { V123: 1 },
     ];
     for (const b of bad) expect(() => stats.add(b)).toThrow(RangeError);
     expect(stats.get("S1").period).toBe(0);
-    stats.add({ E8: 1, E16: 2 });
+    stats.add({ E8: 1, E16: 2, V1: 1 });
     expect(stats.get("E16")).toEqual({ period: 2, historic: 2 });
   });
 

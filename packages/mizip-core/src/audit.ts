@@ -1,0 +1,162 @@
+import { buildAudit, type SegmentInput, write } from "@vendkit/evadts";
+import type { PricingConfig } from "@vendkit/pricing";
+import { errorCounter, lineCount, S, V } from "./counters.js";
+import type { SystemParameters } from "./parameters.js";
+import type { Collection } from "./statistics.js";
+
+/**
+ * The EVA-DTS audit of a collection (MiZip Plus manual 7.1, 7.4, 7.5; digest §13), in the
+ * audit modes that speak EVA-DTS. Parameter 40007 numbers the modes: 0 standard, 1 Maxi Key,
+ * 2 extended (N&W's own field layouts, which are not public), 3 DDCMP 6.0, 4 DDCMP 6.0 Plus,
+ * 5 DEX 6.0, 6 DEX 6.0 Plus. The 6.0 modes carry identification, totals, cash and key sales
+ * and the cash and key-0 price lists; Plus adds test and free vends, overpay, tube fill,
+ * recharges, the price lists of key levels 1-3 and the error counters.
+ *
+ * Period data is "since last reset", historic data "since initialisation".
+ */
+export type AuditMode = "ddcmp-6.0" | "ddcmp-6.0-plus" | "dex-6.0" | "dex-6.0-plus";
+
+export class AuditModeUnsupported extends Error {
+  readonly code = "AUDIT_MODE_UNSUPPORTED" as const;
+  constructor(readonly parameter: number) {
+    super(`audit mode ${parameter} (standard, Maxi Key or extended) is N&W's own format, not EVA-DTS`);
+    this.name = "AuditModeUnsupported";
+  }
+}
+
+/** Parameter 40007 as an EVA-DTS audit mode; throws `AuditModeUnsupported` for 0..2. */
+export function auditMode(parameter: number): AuditMode {
+  const modes: Record<number, AuditMode> = {
+    3: "ddcmp-6.0",
+    4: "ddcmp-6.0-plus",
+    5: "dex-6.0",
+    6: "dex-6.0-plus",
+  };
+  const mode = modes[parameter];
+  if (mode === undefined) throw new AuditModeUnsupported(parameter);
+  return mode;
+}
+
+export interface AuditIdentity {
+  /** The payment system's serial number: ID101, DA101 and the DXS communication ID (≤ 10). */
+  readonly serial: string;
+  /** ID102 / DA102. */
+  readonly model: string;
+  /** DA103. */
+  readonly softwareVersion: string;
+  /** EA304: who collects (the handheld's ID), when known. */
+  readonly collector?: string;
+}
+
+const ISO_4217: Readonly<Record<number, string>> = { 978: "EUR", 756: "CHF", 826: "GBP", 840: "USD" };
+
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+
+function dateTime(at: number, shortDate: boolean): [string, string] {
+  const d = new Date(at);
+  const year = shortDate ? pad(d.getUTCFullYear() % 100, 2) : pad(d.getUTCFullYear(), 4);
+  return [
+    `${year}${pad(d.getUTCMonth() + 1, 2)}${pad(d.getUTCDate(), 2)}`,
+    `${pad(d.getUTCHours(), 2)}${pad(d.getUTCMinutes(), 2)}`,
+  ];
+}
+
+/** The audit of `collection` as EVA-DTS bytes, envelope (DXS, ST, G85, SE, DXE) included. */
+export function auditFile(
+  collection: Collection,
+  params: SystemParameters,
+  pricing: PricingConfig,
+  identity: AuditIdentity,
+  mode: AuditMode,
+): Uint8Array {
+  const plus = mode.endsWith("plus");
+  const [date, time] = dateTime(collection.at, mode.startsWith("dex"));
+  const p = (name: string) => collection.period[name] ?? 0;
+  const h = (name: string) => collection.historic[name] ?? 0;
+  /** value-first counters: since initialisation, then since the last reset */
+  const counters = (value: (f: typeof p) => number, count: (f: typeof p) => number) =>
+    [value(h), count(h), value(p), count(p)].map(String);
+  const n = params.numeric;
+  const body: SegmentInput[] = [];
+  const seg = (tag: string, ...elements: (string | number)[]) =>
+    body.push({ tag, elements: elements.map(String) });
+
+  // identification: ID104 customer code, ID106 reader + machine code (manual 7.5 list 15)
+  const asset = n.machineCodeSize === 1 ? params.machineCode : `${params.readerCode}${params.machineCode}`;
+  seg("ID1", identity.serial, identity.model, "", pad(n.customerCode, 5), "", asset);
+  const country = n.mdbCountryCode.toString(16).padStart(4, "0");
+  seg("ID4", n.decimalPoint, country, ISO_4217[Number.parseInt(country.slice(1), 10)] ?? "");
+  seg("ID5", date, time);
+
+  const paidValue = (f: typeof p) => f(S.cashSales) + f(S.keySales);
+  const paidCount = (f: typeof p) => f(V.cashVends) + f(V.keyVends);
+  seg("VA1", ...counters(paidValue, paidCount));
+  if (plus) {
+    seg(
+      "VA2",
+      ...counters(
+        () => 0,
+        (f) => f(errorCounter(15)),
+      ),
+    );
+    seg(
+      "VA3",
+      ...counters(
+        (f) => f(S.freeSales),
+        (f) => f(V.freeVends),
+      ),
+    );
+  }
+
+  seg(
+    "CA2",
+    ...counters(
+      (f) => f(S.cashSales),
+      (f) => f(V.cashVends),
+    ),
+  );
+  const cashIn = (f: typeof p) => f(S.coinsIn) + f(S.billsIn);
+  // CA3: in / to box / to tubes / bills, since reset then since init, then 6.0's bills again
+  seg("CA3", cashIn(p), "", "", p(S.billsIn), cashIn(h), "", "", h(S.billsIn), p(S.billsIn), h(S.billsIn));
+  if (plus) {
+    seg("CA8", p(S.overprice), h(S.overprice));
+    seg("CA15", p(S.tubeFill));
+  }
+
+  seg("DA1", identity.serial, identity.model, identity.softwareVersion);
+  seg(
+    "DA2",
+    ...counters(
+      (f) => f(S.keySales),
+      (f) => f(V.keyVends),
+    ),
+  );
+  if (plus) {
+    // DA4: credit loaded on keys (7.5 "total recharges"), since init then since reset
+    const loaded = (f: typeof p) => f(S.cashRecharges) + f(S.programmedCredit);
+    seg("DA4", loaded(h), loaded(p));
+  }
+
+  // price lists: LA1*list*line*price*vends since init*vends since reset (manual 7.5 lists 0-4)
+  const lines = Math.min(pricing.lines, 60);
+  const list = (number: number, medium: "cash" | 0 | 1 | 2 | 3, prices: readonly number[]) => {
+    for (let line = 1; line <= lines; line++) {
+      const counter = lineCount(medium, line) as string;
+      seg("LA1", number, line, prices[line - 1] ?? 0, h(counter), p(counter));
+    }
+  };
+  list(0, "cash", pricing.cash);
+  list(1, 0, pricing.keys[0].prices);
+  if (plus)
+    for (const level of [1, 2, 3] as const)
+      if (pricing.keys[level].mode === "on") list(level + 1, level, pricing.keys[level].prices);
+
+  if (plus)
+    for (let code = 1; code <= 16; code++) {
+      const name = errorCounter(code);
+      if (h(name) > 0 || p(name) > 0) seg("EA2", `NE${code}`, p(name), h(name), 0);
+    }
+  seg("EA3", "", date, time, identity.collector ?? "");
+
+  return write(buildAudit(body, { communicationId: identity.serial.slice(0, 10) }));
+}
