@@ -87,6 +87,7 @@ export {
   USER_GROUPS,
   validateParameters,
 } from "./parameters.js";
+export { checkPassword, PasswordRefused, PROTECTED_OPERATIONS, type ProtectedOperation } from "./password.js";
 export {
   type KeyOutcome,
   NEGATIVE_CREDIT_FLOOR,

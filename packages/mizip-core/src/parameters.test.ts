@@ -182,7 +182,7 @@ describe("setup key and password reset", () => {
   });
 
   it("resets the operator code with the password (4.9.3)", () => {
-    const p = setParameter(setParameter(defaultParameters(), 9, 1234), 0, 555);
+    const p = setParameter(setParameter(defaultParameters(), 9, 1234), 0, 555, 1234);
     expect(resetPassword(p).numeric).toMatchObject({ password: 0, operatorCode: 1 });
   });
 });

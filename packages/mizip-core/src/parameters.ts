@@ -1,3 +1,5 @@
+import { checkPassword } from "./password.js";
+
 /**
  * The reader's system parameters (MiZip Plus manual ch. 4, numbers from table 5.2): codes,
  * protocol, coins and bills, other parameters, audit, black list. Prices and the EXTRA functions
@@ -173,9 +175,18 @@ export function validateParameters(params: SystemParameters): ParameterError[] {
 
 /**
  * Sets one numeric parameter by its number and returns the new set; throws `ParameterError`
- * (and leaves `params` as it was) when the number is unknown or the value out of range.
+ * (and leaves `params` as it was) when the number is unknown or the value out of range. The
+ * operator code (000) and the password (009) need the current password once one is programmed
+ * (`PasswordRefused`, manual 4.9.3).
  */
-export function setParameter(params: SystemParameters, number: number, value: number): SystemParameters {
+export function setParameter(
+  params: SystemParameters,
+  number: number,
+  value: number,
+  password?: number,
+): SystemParameters {
+  if (number === 0) checkPassword(params, "operator-code", password);
+  if (number === 9) checkPassword(params, "password", password);
   const d = BY_NUMBER.get(number);
   if (d === undefined) throw new ParameterError(number, "no such system parameter");
   if (!Number.isInteger(value) || value < d.min || value > d.max)

@@ -474,3 +474,57 @@ describe("Rendiresto Plus MDB: the reader's own changer (manual 4.8)", () => {
     });
   });
 });
+
+describe("the programmer (manual 9, 9.5.1)", () => {
+  it("recharges a key and sets a recharge key's uses, with the password once it is programmed", async () => {
+    const r = rig({}, shopPricing(), { ...parameters({ password: 4711, rechargeKey: 1 }) });
+    await r.pay.connectProgrammer(at("09:00"));
+    expect(await r.pay.vendRequest({ line: 1, test: true }, at("09:00"))).toMatchObject({
+      reason: "READER_OUT_OF_SERVICE",
+    });
+    const card = await r.key(140, 100);
+    await r.pay.insertKey(card, at("09:00"));
+    await expect(r.pay.programmerRecharge(500, at("09:00"))).rejects.toMatchObject({
+      code: "PASSWORD_REQUIRED",
+    });
+    expect(await r.pay.programmerRecharge(500, at("09:00"), 4711)).toBe(600);
+    expect(period(r, S.programmedCredit)).toBe(500);
+    expect(r.pay.maxiBox.keyTransactions(140).recharges.bySource.programmer).toBe(0); // Maxi Box OFF
+    await r.pay.removeKey(at("09:01"));
+    const recharge = await r.key(
+      141,
+      0,
+      { keyFunction: "recharge", rechargeValue: 200 },
+      { rechargesLeft: 3 },
+    );
+    await r.pay.insertKey(recharge, at("09:01"));
+    expect(r.pay.rechargeKeyCredit).toBe(0); // reading it for key management takes no use
+    await expect(r.pay.setRechargeKeyUses(50, at("09:01"), 1)).rejects.toMatchObject({
+      code: "WRONG_PASSWORD",
+    });
+    expect(await r.pay.setRechargeKeyUses(50, at("09:01"), 4711)).toBe(true);
+    expect((await r.read(recharge)).rechargesLeft).toBe(50);
+    await r.pay.removeKey(at("09:02"));
+    await r.pay.disconnectProgrammer(at("09:02"));
+    expect(await r.pay.vendRequest({ line: 1, test: true }, at("09:02"))).toMatchObject({ approved: true });
+  });
+
+  it("is refused with a key in, and with cash credit in MDB; in Executive the credit becomes overprice", async () => {
+    const mdb = rig({ protocol: 2, overprice: 0 });
+    const card = await mdb.key(142, 100);
+    await mdb.pay.insertKey(card, at("09:00"));
+    await expect(mdb.pay.connectProgrammer(at("09:00"))).rejects.toMatchObject({
+      code: "PROGRAMMING_REFUSED",
+    });
+    await mdb.pay.removeKey(at("09:00"));
+    await mdb.pay.coin(50, at("09:00"));
+    await expect(mdb.pay.connectProgrammer(at("09:00"))).rejects.toMatchObject({
+      code: "PROGRAMMING_REFUSED",
+    });
+    const exe = rig({ protocol: 0, overprice: 0 });
+    await exe.pay.coin(50, at("09:00"));
+    await exe.pay.connectProgrammer(at("09:00"));
+    expect(exe.pay.machineCredit).toBe(0);
+    expect(period(exe, S.overprice)).toBe(50);
+  });
+});

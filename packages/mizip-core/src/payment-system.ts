@@ -39,6 +39,7 @@ import {
   type SaleKind,
 } from "./maxi-box.js";
 import { type SystemParameters, validateParameters } from "./parameters.js";
+import { checkPassword } from "./password.js";
 import { type Counters, Statistics } from "./statistics.js";
 import type { Storage } from "./storage.js";
 
@@ -120,7 +121,7 @@ export type KeyOutcome =
 
 export class PaymentError extends Error {
   constructor(
-    readonly code: "VEND_IN_PROGRESS" | "NO_VEND" | "INVALID_AMOUNT",
+    readonly code: "VEND_IN_PROGRESS" | "NO_VEND" | "INVALID_AMOUNT" | "NO_KEY" | "PROGRAMMING_REFUSED",
     message: string,
   ) {
     super(message);
@@ -185,6 +186,8 @@ export class PaymentSystem {
   private session: Session | undefined;
   private vend: Vend | undefined;
   private tubeLoading = false;
+  /** The programmer is connected: keys are read for key management, nothing sells. */
+  private programming = false;
   private readonly changer: ChangerSettings | undefined;
   /** The changer's tubes as last reported (reader-driven changer only). */
   private tubes: readonly Tube[] = [];
@@ -277,6 +280,7 @@ export class PaymentSystem {
   get acceptance(): CashAcceptance {
     const off: CashAcceptance = { coins: "DISABLED", bills: "DISABLED" };
     if (this.tubeLoading) return { coins: true, bills: "DISABLED" };
+    if (this.programming) return off;
     if (!canSell(this.state) || this.outOfService(this.now)) return off;
     const p = this.params.numeric;
     const s = this.session;
@@ -475,8 +479,9 @@ export class PaymentSystem {
         return { ok: false, reason: "REFUSED", err: access.err as ErrorCode, detail: access.reason } as const;
       }
       this.session = { reader, view, userGroup: access.userGroup, used: false, usable: true };
-      if (this.session !== undefined && fn === "recharge") await this.takeRechargeKeyUse(now);
-      else if (this.session !== undefined && fn === "sale") await this.loadWaitingCredit(now);
+      // with the programmer connected the key is only read, for key management
+      if (!this.programming && fn === "recharge") await this.takeRechargeKeyUse(now);
+      else if (!this.programming && fn === "sale") await this.loadWaitingCredit(now);
       this.show();
       return this.session === undefined
         ? left
@@ -632,6 +637,69 @@ export class PaymentSystem {
       this.commit({ ...counts, [S.keyWrites]: 1 }, entry, [this.journal.record(uid, undefined)]);
   }
 
+  // ---- programmer ----
+
+  /**
+   * The programmer is connected (manual 9, digest §15): refused with a key in; in MDB refused
+   * while cash credit is in the machine; in Executive the cash credit is zeroed as overprice.
+   */
+  connectProgrammer(now: number): Promise<void> {
+    return this.run(now, () => {
+      if (this.session !== undefined)
+        throw new PaymentError("PROGRAMMING_REFUSED", "take the key out before programming");
+      if (this.vend !== undefined) throw new PaymentError("PROGRAMMING_REFUSED", "a vend is in progress");
+      if (this.machine.credit > 0 && this.params.numeric.protocol === 2)
+        throw new PaymentError(
+          "PROGRAMMING_REFUSED",
+          `cash credit ${this.machine.credit} is in the machine: sell it, load it on a key, or power-cycle`,
+        );
+      if (this.machine.credit > 0) {
+        const gone = this.machine.takeAll();
+        this.commit({ [S.overprice]: gone }, undefined, [this.creditRecord()]);
+      }
+      this.programming = true;
+      this.show();
+    });
+  }
+
+  disconnectProgrammer(now: number): Promise<void> {
+    return this.run(now, () => {
+      this.programming = false;
+      this.show();
+    });
+  }
+
+  /** Loads credit on the inserted sale key from the programmer (manual 9.5.1; password 4.9.3). */
+  programmerRecharge(amount: number, now: number, password?: number): Promise<number> {
+    return this.run(now, async () => {
+      checkPassword(this.params, "key-credit", password);
+      if (!Number.isSafeInteger(amount) || amount <= 0)
+        throw new PaymentError("INVALID_AMOUNT", `a credit must be a whole amount > 0, not ${amount}`);
+      const s = this.session;
+      if (!s?.usable || s.view.identity.keyFunction !== "sale")
+        throw new PaymentError("NO_KEY", "no usable sale key is in the reader");
+      await this.recharge(amount, "programmer", { [S.programmedCredit]: amount }, now, []);
+      this.show();
+      return this.keyCredit ?? 0;
+    });
+  }
+
+  /** Sets the inserted recharge key's number of uses (manual 9.5.1; password 4.9.3). */
+  setRechargeKeyUses(uses: number, now: number, password?: number): Promise<boolean> {
+    return this.run(now, async () => {
+      checkPassword(this.params, "recharge-key-uses", password);
+      if (!Number.isInteger(uses) || uses < 0 || uses > 65_535)
+        throw new PaymentError("INVALID_AMOUNT", `recharge-key uses are 0..65535, not ${uses}`);
+      const s = this.session;
+      if (s === undefined || s.view.identity.keyFunction !== "recharge")
+        throw new PaymentError("NO_KEY", "no recharge key is in the reader");
+      // not money on its own: a torn write leaves the old or the new count, never a mix
+      const landed = await this.writeKey({ ...s.view.state, rechargesLeft: uses }, now);
+      if (landed) this.commit({ [S.keyWrites]: 1 }, undefined);
+      return landed;
+    });
+  }
+
   // ---- cash ----
 
   /** A coin the validator or changer took; `type` 1..8 feeds the per-coin counters. */
@@ -719,6 +787,7 @@ export class PaymentSystem {
       });
       if (this.vend !== undefined) return refuse("VEND_IN_PROGRESS", "a vend is already in progress");
       if (!canSell(this.state)) return refuse("READER_OUT_OF_SERVICE", `reader is ${this.state.state}`);
+      if (this.programming) return refuse("READER_OUT_OF_SERVICE", "the programmer is connected");
       const at = localTime(now);
       const s = this.session;
       if (req.test) {
