@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import { Bus } from "./bus.js";
+import { ExecutiveMaster, type MasterEvent } from "./master.js";
+import { VmcSimulator } from "./simulators.js";
+import { ExecutiveSlave } from "./slave.js";
+import { creditBlock, EXECUTIVE } from "./wire.js";
+
+const buses = new WeakMap<object, Bus>();
+/** One bus per master, so bytes in flight carry over from one run to the next. */
+const bus = (master: ExecutiveMaster, slave: VmcSimulator): Bus => {
+  let b = buses.get(master);
+  if (b === undefined) {
+    b = new Bus(master, slave);
+    buses.set(master, b);
+  }
+  return b;
+};
+
+const kinds = (events: readonly MasterEvent[]) => events.map((e) => e.kind);
+
+describe("payment system as Executive master of a VMC (manual 4.3.1)", () => {
+  it("shows the credit, takes a vend request with the price in base units, vends on approval", () => {
+    const master = new ExecutiveMaster();
+    const vmc = new VmcSimulator({ priceSystem: "prices-on-vmc", prices: [60, 100], baseCoin: 5 });
+    master.display(creditBlock(150, 5, 2));
+    bus(master, vmc).run(0, 300);
+    expect(vmc.shown).toBe(150);
+    vmc.press(2);
+    const requests: number[] = [];
+    const events = bus(master, vmc).run(301, 3000, (evs) => {
+      for (const e of evs)
+        if (e.kind === "vend-request") {
+          requests.push(e.value);
+          master.approve();
+        }
+    });
+    expect(requests).toEqual([20]); // 100 in base coins of 5
+    expect(events).toContainEqual({ kind: "vend-result", success: true, timedOut: false });
+    expect(vmc.delivered).toEqual([2]);
+    expect(master.idle).toBe(true);
+  });
+
+  it("under price holding gets the selection, and can show the price before refusing (4.3.5)", () => {
+    const master = new ExecutiveMaster();
+    const vmc = new VmcSimulator({ priceSystem: "price-holding" });
+    vmc.press(7);
+    const events = bus(master, vmc).run(0, 500, (evs) => {
+      for (const e of evs)
+        if (e.kind === "vend-request") {
+          expect(e.value).toBe(7);
+          master.display(creditBlock(80, 1, 2)); // price holding display: the price
+          master.deny();
+        }
+    });
+    expect(kinds(events)).not.toContain("vend-result");
+    expect(vmc.shown).toBe(80);
+    expect(vmc.delivered).toEqual([]);
+  });
+
+  it("reports a failed vend, and a VMC silent past 60 s as a timed-out failure", () => {
+    const master = new ExecutiveMaster();
+    const vmc = new VmcSimulator({ priceSystem: "price-holding", vendMs: 70_000 });
+    vmc.press(1);
+    const approve = (evs: readonly MasterEvent[]) => {
+      for (const e of evs) if (e.kind === "vend-request") master.approve();
+    };
+    const slow = bus(master, vmc).run(0, 65_000, approve, 5);
+    expect(slow).toContainEqual({ kind: "vend-result", success: false, timedOut: true });
+
+    const patient = new ExecutiveMaster({ vendDelay: true });
+    const vmc2 = new VmcSimulator({ priceSystem: "price-holding", vendMs: 70_000 });
+    vmc2.press(1);
+    const events = bus(patient, vmc2).run(
+      0,
+      75_000,
+      (evs) => {
+        for (const e of evs) if (e.kind === "vend-request") patient.approve();
+      },
+      5,
+    );
+    expect(events).toContainEqual({ kind: "vend-result", success: true, timedOut: false });
+
+    const master3 = new ExecutiveMaster();
+    const jammed = new VmcSimulator({ priceSystem: "price-holding" });
+    jammed.failVends = true;
+    jammed.press(3);
+    const failed = bus(master3, jammed).run(0, 4000, (evs) => {
+      for (const e of evs) if (e.kind === "vend-request") master3.approve();
+    });
+    expect(failed).toContainEqual({ kind: "vend-result", success: false, timedOut: false });
+  });
+
+  it("reports a silent VMC offline after the retries, and shows the credit again when it is back", () => {
+    const master = new ExecutiveMaster();
+    const vmc = new VmcSimulator({ priceSystem: "price-holding" });
+    master.display(creditBlock(200, 1, 2));
+    bus(master, vmc).run(0, 200);
+    vmc.slave.silent = true;
+    const down = bus(master, vmc).run(201, 2000);
+    expect(kinds(down)).toContain("offline");
+    expect(master.isOnline).toBe(false);
+    vmc.slave.silent = false;
+    const shownBefore = vmc.displays.length;
+    const up = bus(master, vmc).run(2201, 500);
+    expect(kinds(up)).toContain("online");
+    expect(vmc.displays.length).toBeGreaterThan(shownBefore);
+    expect(vmc.shown).toBe(200);
+  });
+
+  it("sends a byte again after a PNAK, and reports bytes that come when no answer is due", () => {
+    const master = new ExecutiveMaster();
+    let first = true;
+    const answers = new ExecutiveSlave({
+      status: () => 0,
+      display: () => {},
+      vendRequest: () => undefined,
+      vend: () => {},
+    });
+    const flaky = {
+      step(byte: number, now: number) {
+        if (first) {
+          first = false;
+          return { send: [EXECUTIVE.replies.pnak], events: [] };
+        }
+        return answers.step(byte, now);
+      },
+    };
+    const sent: number[] = [];
+    const m = master.step({ kind: "tick" }, 0);
+    sent.push(...m.send);
+    const again = master.step({ kind: "byte", byte: flaky.step(sent[0] as number, 0).send[0] as number }, 1);
+    expect(again.send).toEqual([EXECUTIVE.commands.status]);
+    const idle = new ExecutiveMaster();
+    expect(idle.step({ kind: "byte", byte: 0x55 }, 0).events).toMatchObject([
+      { kind: "error", error: { code: "UNEXPECTED_BYTE" } },
+    ]);
+    expect(() => idle.approve()).toThrow(expect.objectContaining({ code: "NO_VEND" }));
+  });
+});
+
+describe("Executive slave", () => {
+  it("answers PNAK to an unknown byte and to a block that is not a credit block", () => {
+    const slave = new ExecutiveSlave({
+      status: () => 0,
+      display: () => {},
+      vendRequest: () => undefined,
+      vend: () => {},
+    });
+    expect(slave.step(0x3f, 0)).toMatchObject({ send: [0xff], events: [{ kind: "error" }] });
+    expect(slave.step(0x38, 0).send).toEqual([0x00]);
+    expect(slave.step(0x21, 0).send).toEqual([0x00]);
+    expect(slave.step(0x39, 0)).toMatchObject({ send: [0xff], events: [{ error: { code: "BAD_BLOCK" } }] });
+    expect(slave.step(0x31, 0).send).toEqual([0x00]);
+    expect(slave.step(0x32, 0).send).toEqual([0xfe]);
+    expect(() => slave.vendDone(true)).toThrow(expect.objectContaining({ code: "NO_VEND" }));
+  });
+});

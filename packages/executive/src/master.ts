@@ -1,0 +1,247 @@
+import {
+  type CreditBlock,
+  creditNibbles,
+  EXECUTIVE,
+  type ExecutiveConstants,
+  ExecutiveError,
+  encodeBlock,
+} from "./wire.js";
+
+/**
+ * The Executive master (a payment system driving a VMC, or a coin changer driving the reader),
+ * sans-I/O: feed it the bytes that arrive and clock ticks, send the bytes it returns. Timers are
+ * deadlines compared with `now`; nothing here sets a timeout.
+ *
+ * A poll cycle: STATUS; the display block when the credit shown has changed (each byte answered
+ * on its own); CREDIT, whose answer is "no vend request" or a vend request byte (the price in
+ * base units, or the selection under price holding). A vend request waits for `approve` or
+ * `deny`; VEND then waits up to 60 s (or the vend-delay time) for the result. A PNAK or silence
+ * sends the same byte again; after `retries` the slave is reported offline and polling goes on
+ * until it answers again.
+ */
+export type MasterInput = { readonly kind: "byte"; readonly byte: number } | { readonly kind: "tick" };
+
+export type MasterEvent =
+  | {
+      readonly kind: "status";
+      readonly byte: number;
+      readonly freeVend: boolean;
+      readonly inhibited: boolean;
+    }
+  | { readonly kind: "display-shown"; readonly block: CreditBlock | undefined }
+  | { readonly kind: "vend-request"; readonly value: number }
+  | { readonly kind: "vend-result"; readonly success: boolean; readonly timedOut: boolean }
+  | { readonly kind: "offline" }
+  | { readonly kind: "online" }
+  | { readonly kind: "error"; readonly error: ExecutiveError };
+
+export interface MasterOutput {
+  readonly send: number[];
+  readonly events: MasterEvent[];
+}
+
+type Waiting =
+  | { readonly what: "status" }
+  | {
+      readonly what: "block";
+      readonly bytes: Uint8Array;
+      readonly index: number;
+      readonly block: CreditBlock | undefined;
+    }
+  | { readonly what: "credit" }
+  | { readonly what: "vend" };
+
+type Phase =
+  | { readonly name: "between"; readonly next: number }
+  | {
+      readonly name: "waiting";
+      readonly w: Waiting;
+      readonly byte: number;
+      readonly deadline: number;
+      readonly tries: number;
+    }
+  | { readonly name: "decision"; readonly value: number };
+
+export interface MasterOptions {
+  readonly constants?: ExecutiveConstants;
+  /** Manual 4.3.8: the VMC may answer a vend after more than 60 s. */
+  readonly vendDelay?: boolean;
+}
+
+export class ExecutiveMaster {
+  private readonly c: ExecutiveConstants;
+  private readonly vendMs: number;
+  private phase: Phase = { name: "between", next: 0 };
+  /** What the slave should show; `shown` is what it last acknowledged. */
+  private wanted: CreditBlock | undefined;
+  private shown: CreditBlock | undefined;
+  private shownOnce = false;
+  private decision: "approve" | "deny" | undefined;
+  private online = true;
+
+  constructor(options: MasterOptions = {}) {
+    this.c = options.constants ?? EXECUTIVE;
+    this.vendMs = options.vendDelay ? this.c.vendDelayMs : this.c.vendMs;
+  }
+
+  /** The credit (or, for price holding display, the price) the slave should show; undefined: none. */
+  display(block: CreditBlock | undefined): void {
+    if (block !== undefined) creditNibbles(block); // checks the ranges now, not mid-cycle
+    this.wanted = block;
+  }
+
+  /** Answers the pending vend request. Throws NO_VEND when there is none. */
+  approve(): void {
+    this.decide("approve");
+  }
+
+  deny(): void {
+    this.decide("deny");
+  }
+
+  private decide(d: "approve" | "deny"): void {
+    if (this.phase.name !== "decision") throw new ExecutiveError("NO_VEND", "no vend request is waiting");
+    this.decision = d;
+  }
+
+  get isOnline(): boolean {
+    return this.online;
+  }
+
+  /** True between poll cycles. */
+  get idle(): boolean {
+    return this.phase.name === "between";
+  }
+
+  /** A vend request waits for a decision, or a VEND for its result. */
+  get vending(): boolean {
+    const p = this.phase;
+    return p.name === "decision" || (p.name === "waiting" && p.w.what === "vend");
+  }
+
+  step(input: MasterInput, now: number): MasterOutput {
+    const out: MasterOutput = { send: [], events: [] };
+    if (input.kind === "byte") this.onByte(input.byte & 0xff, now, out);
+    this.onTime(now, out);
+    return out;
+  }
+
+  private sendByte(byte: number, w: Waiting, now: number, out: MasterOutput, tries = 1): void {
+    const wait = w.what === "vend" ? this.vendMs : this.c.answerMs;
+    this.phase = { name: "waiting", w, byte, deadline: now + wait, tries };
+    out.send.push(byte);
+  }
+
+  private endCycle(now: number): void {
+    this.phase = { name: "between", next: now + this.c.pollMs };
+  }
+
+  private onTime(now: number, out: MasterOutput): void {
+    const p = this.phase;
+    if (p.name === "between" && now >= p.next) {
+      this.sendByte(this.c.commands.status, { what: "status" }, now, out);
+    } else if (p.name === "decision" && this.decision !== undefined) {
+      const d = this.decision;
+      this.decision = undefined;
+      if (d === "approve") this.sendByte(this.c.commands.vend, { what: "vend" }, now, out);
+      else this.endCycle(now);
+    } else if (p.name === "waiting" && now >= p.deadline) {
+      if (p.w.what === "vend") {
+        // the VMC never said: the product is taken as not delivered, the caller refunds
+        out.events.push({ kind: "vend-result", success: false, timedOut: true });
+        out.events.push({ kind: "error", error: new ExecutiveError("TIMEOUT", "no vend result in time") });
+        this.endCycle(now);
+      } else this.retry(p, now, out);
+    }
+  }
+
+  private retry(p: Extract<Phase, { name: "waiting" }>, now: number, out: MasterOutput): void {
+    if (p.tries < this.c.retries) {
+      this.sendByte(p.byte, p.w, now, out, p.tries + 1);
+      return;
+    }
+    if (this.online) {
+      this.online = false;
+      out.events.push({ kind: "offline" });
+      out.events.push({
+        kind: "error",
+        error: new ExecutiveError("TIMEOUT", `no answer to ${p.byte.toString(16)} after ${p.tries} tries`),
+      });
+    }
+    this.shownOnce = false; // show the credit again once it is back
+    this.endCycle(now);
+  }
+
+  private onByte(byte: number, now: number, out: MasterOutput): void {
+    const p = this.phase;
+    if (p.name !== "waiting") {
+      out.events.push({
+        kind: "error",
+        error: new ExecutiveError("UNEXPECTED_BYTE", `byte ${byte.toString(16)} while no answer was due`),
+      });
+      return;
+    }
+    // a PNAK means the byte was not understood, so sending it again (VEND too) is safe
+    if (byte === this.c.replies.pnak) {
+      this.retry(p, now, out);
+      return;
+    }
+    if (!this.online) {
+      this.online = true;
+      out.events.push({ kind: "online" });
+    }
+    switch (p.w.what) {
+      case "status": {
+        const bits = this.c.statusBits;
+        out.events.push({
+          kind: "status",
+          byte,
+          freeVend: (byte & bits.freeVend) !== 0,
+          inhibited: (byte & bits.inhibited) !== 0,
+        });
+        this.afterStatus(now, out);
+        return;
+      }
+      case "block": {
+        const next = p.w.index + 1;
+        if (next < p.w.bytes.length) {
+          const b = p.w.bytes[next] as number;
+          this.sendByte(b, { ...p.w, index: next }, now, out);
+          return;
+        }
+        this.shown = p.w.block;
+        this.shownOnce = true;
+        out.events.push({ kind: "display-shown", block: p.w.block });
+        this.sendByte(this.c.commands.credit, { what: "credit" }, now, out);
+        return;
+      }
+      case "credit":
+        if (byte === this.c.replies.noVendRequest) {
+          this.endCycle(now);
+          return;
+        }
+        this.phase = { name: "decision", value: byte };
+        out.events.push({ kind: "vend-request", value: byte });
+        return;
+      case "vend":
+        out.events.push({ kind: "vend-result", success: byte === this.c.replies.ok, timedOut: false });
+        this.endCycle(now);
+        return;
+    }
+  }
+
+  private afterStatus(now: number, out: MasterOutput): void {
+    const same = this.shownOnce && JSON.stringify(this.shown ?? null) === JSON.stringify(this.wanted ?? null);
+    if (same) {
+      this.sendByte(this.c.commands.credit, { what: "credit" }, now, out);
+      return;
+    }
+    // "nothing to show" is a zero credit block
+    const block = this.wanted;
+    const bytes = encodeBlock(
+      creditNibbles(block ?? { count: 0, baseUnit: 1, decimals: 0, exactOnly: false }),
+      this.c,
+    );
+    this.sendByte(bytes[0] as number, { what: "block", bytes, index: 0, block }, now, out);
+  }
+}

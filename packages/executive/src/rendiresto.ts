@@ -1,0 +1,202 @@
+import { ExecutiveMaster, type MasterOptions } from "./master.js";
+import { ExecutiveSlave, type SlaveHandler } from "./slave.js";
+import { type CreditBlock, creditBlock, EXECUTIVE, type ExecutiveConstants } from "./wire.js";
+
+/**
+ * The three Executive modes of a MiZip-style reader (manual 4.3.1-4.3.3) and who counts what
+ * in each (the table of 4.3.3), as data for the statistics layer.
+ */
+export type ExecutiveMode = "master" | "rendiresto" | "slave";
+
+export interface StatisticsSplit {
+  /** What the changer's own audit holds. */
+  readonly changer: readonly string[];
+  /** What the reader counts. */
+  readonly reader: readonly string[];
+  /** Whether a recharge key may be used. */
+  readonly rechargeKey: boolean;
+  /** How coins reach a key. */
+  readonly coinRecharge: "reader" | "automatic-100-base-units" | "changer-dependent";
+}
+
+export const STATISTICS_SPLIT: Readonly<Record<ExecutiveMode, StatisticsSplit>> = {
+  master: {
+    changer: [],
+    reader: ["coins and bills in", "cash sales", "key sales", "key recharges", "discounts"],
+    rechargeKey: true,
+    coinRecharge: "reader",
+  },
+  rendiresto: {
+    changer: ["coins in and where they went (cash box, tubes)"],
+    reader: [
+      "total taken",
+      "cash sales",
+      "key sales",
+      "key recharges",
+      "discount levels",
+      "loyalty",
+      "promotions",
+    ],
+    rechargeKey: true,
+    coinRecharge: "automatic-100-base-units",
+  },
+  slave: {
+    changer: ["coins in and where they went", "cash sales", "key sales and recharges (without discounts)"],
+    reader: ["key sales", "key recharges", "discount levels", "cash taken for key recharges only"],
+    rechargeKey: false,
+    // Coinco Global Euro and NRI G-46 automatic; Mars Cashflow 690/7000 by "Autoreval"
+    coinRecharge: "changer-dependent",
+  },
+};
+
+/** What the reader's payment logic decides and counts, as the bridge asks for it. */
+export interface RendirestoHooks {
+  /** The inserted key's credit, or undefined without a key. */
+  keyCredit(): number | undefined;
+  /** A key vend at `price`: true when the key was charged (the vend goes ahead). */
+  keyVend(price: number): boolean;
+  /** The outcome of a key vend `keyVend` allowed (refund on failure is the caller's rule). */
+  keyVendResult(success: boolean): void;
+  /** Changer credit moved onto the key (manual 4.3.3: in steps of 100 base units). */
+  recharged(amount: number): void;
+  /** A cash sale the changer paid for and the VMC delivered: the reader counts it (4.3.3). */
+  cashSale(amount: number): void;
+}
+
+export interface RendirestoOptions extends MasterOptions {
+  readonly baseCoin: number;
+  readonly decimals: number;
+  readonly constants?: ExecutiveConstants;
+}
+
+export interface BridgeOutput {
+  readonly toChanger: number[];
+  readonly toVmc: number[];
+}
+
+/** Units of changer credit moved onto a key per transfer (manual 4.3.3). */
+export const RECHARGE_STEP_UNITS = 100;
+
+/**
+ * RENDIRESTO (manual 4.3.2): an Executive changer is master of the reader, the reader master of
+ * the VMC. Toward the changer the reader answers like a VMC; toward the VMC it polls like a
+ * changer. A cash vend the VMC asks for is passed to the changer (which approves it against its
+ * coins) and its outcome passed back; a key vend is the reader's own; with a key in, the
+ * changer's credit is moved onto the key by asking the changer for "vends" of 100 base units.
+ */
+export class RendirestoBridge implements SlaveHandler {
+  readonly vmc: ExecutiveMaster;
+  readonly changerSide: ExecutiveSlave;
+  private changerCredit = 0;
+  /** What the changer is to be asked for at its next CREDIT poll. */
+  private ask: { readonly kind: "cash"; readonly value: number } | { readonly kind: "transfer" } | undefined;
+  /** What the changer's VEND is for, once asked. */
+  private asked: typeof this.ask;
+  private vmcVend: { readonly kind: "key" | "cash"; readonly price: number } | undefined;
+  private toChanger: number[] = [];
+
+  constructor(
+    private readonly hooks: RendirestoHooks,
+    private readonly o: RendirestoOptions,
+  ) {
+    const c = o.constants ?? EXECUTIVE;
+    this.vmc = new ExecutiveMaster({ ...o, constants: c });
+    this.changerSide = new ExecutiveSlave(this, c);
+  }
+
+  // ---- toward the changer (we are its slave) ----
+
+  status(): number {
+    // a new poll cycle: a cash request the changer did not take up was refused
+    if (this.asked?.kind === "cash" && this.vmcVend?.kind === "cash") {
+      this.vmcVend = undefined;
+      this.vmc.deny();
+    }
+    this.asked = undefined;
+    return 0;
+  }
+
+  display(block: CreditBlock | undefined): void {
+    this.changerCredit = block === undefined ? 0 : block.count * block.baseUnit;
+    this.showOnVmc();
+  }
+
+  vendRequest(): number | undefined {
+    const key = this.hooks.keyCredit();
+    if (
+      this.ask === undefined &&
+      key !== undefined &&
+      this.changerCredit >= RECHARGE_STEP_UNITS * this.o.baseCoin
+    )
+      this.ask = { kind: "transfer" };
+    const a = this.ask;
+    this.ask = undefined;
+    this.asked = a;
+    if (a === undefined) return undefined;
+    return a.kind === "transfer" ? RECHARGE_STEP_UNITS : a.value;
+  }
+
+  vend(): void {
+    const a = this.asked;
+    this.asked = undefined;
+    if (a?.kind === "transfer") {
+      // the changer has taken the 100 units: they are the key's now
+      this.toChanger.push(...this.changerSide.vendDone(true).send);
+      this.hooks.recharged(RECHARGE_STEP_UNITS * this.o.baseCoin);
+    } else if (a?.kind === "cash" && this.vmcVend?.kind === "cash") {
+      this.vmc.approve(); // the changer approved: the VMC may vend
+    } else {
+      this.toChanger.push(...this.changerSide.vendDone(false).send);
+    }
+  }
+
+  // ---- toward the VMC (we are its master) ----
+
+  private showOnVmc(): void {
+    const key = this.hooks.keyCredit();
+    const amount = key ?? this.changerCredit;
+    this.vmc.display(amount > 0 ? creditBlock(amount, this.o.baseCoin, this.o.decimals) : undefined);
+  }
+
+  /** A byte from the changer, a byte from the VMC, or the clock. */
+  step(
+    input: { readonly from: "changer" | "vmc"; readonly byte: number } | { readonly from: "clock" },
+    now: number,
+  ): BridgeOutput {
+    const out: BridgeOutput = { toChanger: [], toVmc: [] };
+    if (input.from === "changer") out.toChanger.push(...this.changerSide.step(input.byte, now).send);
+    this.showOnVmc();
+    const m = this.vmc.step(
+      input.from === "vmc" ? { kind: "byte", byte: input.byte } : { kind: "tick" },
+      now,
+    );
+    out.toVmc.push(...m.send);
+    for (const e of m.events) {
+      if (e.kind === "vend-request") {
+        const price = e.value * this.o.baseCoin;
+        if (this.hooks.keyCredit() !== undefined) {
+          const ok = this.hooks.keyVend(price);
+          this.vmcVend = ok ? { kind: "key", price } : undefined;
+          if (ok) this.vmc.approve();
+          else this.vmc.deny();
+        } else {
+          this.vmcVend = { kind: "cash", price };
+          this.ask = { kind: "cash", value: e.value };
+        }
+      } else if (e.kind === "vend-result") {
+        const v = this.vmcVend;
+        this.vmcVend = undefined;
+        if (v?.kind === "key") this.hooks.keyVendResult(e.success);
+        if (v?.kind === "cash") {
+          out.toChanger.push(...this.changerSide.vendDone(e.success).send);
+          if (e.success) this.hooks.cashSale(v.price);
+        }
+      }
+    }
+    // decisions taken above go out on the same step
+    out.toVmc.push(...this.vmc.step({ kind: "tick" }, now).send);
+    out.toChanger.push(...this.toChanger);
+    this.toChanger = [];
+    return out;
+  }
+}
