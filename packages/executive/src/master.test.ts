@@ -139,7 +139,7 @@ describe("payment system as Executive master of a VMC (manual 4.3.1)", () => {
 });
 
 describe("Executive slave", () => {
-  it("answers PNAK to an unknown byte and to a block that is not a credit block", () => {
+  it("answers PNAK to an unknown byte, a block that is not a credit block and a VEND out of order", () => {
     const slave = new ExecutiveSlave({
       status: () => 0,
       display: () => {},
@@ -152,6 +152,11 @@ describe("Executive slave", () => {
     expect(slave.step(0x39, 0)).toMatchObject({ send: [0xff], events: [{ error: { code: "BAD_BLOCK" } }] });
     expect(slave.step(0x31, 0).send).toEqual([0x00]);
     expect(slave.step(0x32, 0).send).toEqual([0xfe]);
+    expect(slave.step(0x33, 0)).toMatchObject({
+      send: [0xff],
+      events: [{ error: { code: "UNEXPECTED_BYTE" } }],
+    });
+    expect(slave.isVending).toBe(false);
     expect(() => slave.vendDone(true)).toThrow(expect.objectContaining({ code: "NO_VEND" }));
   });
 });

@@ -108,6 +108,28 @@ describe("RENDIRESTO: changer master of the reader, reader master of the VMC (ma
     expect(changer.sales).toEqual([100, 100]); // the transfers, nothing else
   });
 
+  it("a VMC that goes quiet during a cash vend fails it: the changer keeps its credit", () => {
+    const changer = new ChangerSimulator({ baseCoin: 5, decimals: 2, single: false });
+    const r = reader();
+    const bridge = new RendirestoBridge(r.hooks, { baseCoin: 5, decimals: 2 });
+    const vmc = new VmcSimulator({ priceSystem: "prices-on-vmc", prices: [60], baseCoin: 5, vendMs: 5000 });
+    changer.insert(100);
+    runChain(changer, bridge, vmc, 0, 500);
+    vmc.press(1);
+    runChain(changer, bridge, vmc, 501, 300);
+    vmc.slave.silent = true;
+    runChain(changer, bridge, vmc, 802, 61_000);
+    expect(vmc.delivered).toEqual([]);
+    expect(changer.credit).toBe(100);
+    expect(changer.sales).toEqual([]);
+    expect(r.log.cash).toEqual([]);
+    expect(bridge.vmc.isOnline).toBe(false);
+    vmc.slave.silent = false;
+    runChain(changer, bridge, vmc, 61_803, 500);
+    expect(bridge.vmc.isOnline).toBe(true);
+    expect(vmc.shown).toBe(100);
+  });
+
   it("says who counts what in each mode (table of 4.3.3)", () => {
     expect(STATISTICS_SPLIT.rendiresto.reader).toContain("cash sales");
     expect(STATISTICS_SPLIT.slave.reader).not.toContain("cash sales");

@@ -38,6 +38,8 @@ export class ExecutiveSlave {
   private readonly c: ExecutiveConstants;
   private block: number[] | undefined;
   private vending = false;
+  /** The last CREDIT was answered with a vend request: a VEND may follow. */
+  private requested = false;
   /** The master stops getting answers (a VMC switched off, a cut cable). */
   silent = false;
 
@@ -100,10 +102,17 @@ export class ExecutiveSlave {
     }
     switch (byte) {
       case k.status:
+        this.requested = false; // a new cycle: a request the master did not take up is dropped
         return this.handler.status(now) & 0xff;
-      case k.credit:
-        return this.handler.vendRequest(now) ?? this.c.replies.noVendRequest;
+      case k.credit: {
+        const request = this.handler.vendRequest(now);
+        this.requested = request !== undefined;
+        return request ?? this.c.replies.noVendRequest;
+      }
       case k.vend:
+        if (!this.requested)
+          return this.refuse(out, "UNEXPECTED_BYTE", "VEND with no vend request before it");
+        this.requested = false;
         this.vending = true;
         out.events.push({ kind: "vend-started" });
         this.handler.vend(now);
