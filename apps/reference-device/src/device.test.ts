@@ -1,0 +1,47 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { S } from "@vendkit/mizip-core";
+import { describe, expect, it } from "vitest";
+import { Device } from "./device.js";
+
+const dir = () => mkdtempSync(join(tmpdir(), "vendkit-device-"));
+
+describe("the reference device over MDB", () => {
+  it("sells from a key and from coins through MDB frames, and keeps it all across a restart", async () => {
+    const data = dir();
+    const device = await Device.open(data);
+    expect((await device.insertKey(0)).ok).toBe(true);
+    expect(await device.select(1)).toBe(50);
+    expect(await device.select(5)).toBe(150);
+    await device.removeKey();
+    await device.coin(100);
+    expect(await device.select(2)).toBe(60);
+    expect(await device.select(4)).toBeUndefined(); // overprice ON took the 0.40 left
+    expect((await device.state()).statistics[S.overprice]).toBe(40);
+    const before = await device.state();
+    expect(before.keys[0]?.credit).toBe(300);
+    expect(before.statistics[S.keySales]).toBe(200);
+    expect(before.statistics[S.cashSales]).toBe(60);
+    expect(before.maxiBoxEntries).toBe(3);
+    device.close();
+
+    const again = await Device.open(data);
+    const after = await again.state();
+    expect(after.keys).toEqual(before.keys);
+    expect(after.statistics[S.keySales]).toBe(200);
+    expect(after.statistics[S.powerRestores]).toBe(2);
+    // MDB: a power cycle counts the cash credit left as overprice (manual 9)
+    expect(after.machineCredit).toBe(0);
+    expect(after.statistics[S.overprice]).toBe((before.statistics[S.overprice] ?? 0) + before.machineCredit);
+    again.close();
+  });
+
+  it("refuses a vend above the key's credit, and the VMC vends nothing", async () => {
+    const device = await Device.open(dir());
+    await device.insertKey(2); // the empty demo key
+    expect(await device.select(1)).toBeUndefined();
+    expect((await device.state()).statistics[S.keySales]).toBe(0);
+    device.close();
+  });
+});

@@ -1,0 +1,231 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type CashlessEvent, CashlessPeripheral, VmcSimulator } from "@vendkit/mdb";
+import { EMPTY_STATE, PurseSystem, SimulatedCard } from "@vendkit/mifare-purse";
+import {
+  defaultParameters,
+  type KeyOutcome,
+  PaymentSystem,
+  S,
+  type SystemParameters,
+} from "@vendkit/mizip-core";
+import { defaultConfig, type PricingConfig } from "@vendkit/pricing";
+import { type DurableKey, KeyStore } from "./key-store.js";
+import { SqliteStorage } from "./sqlite-storage.js";
+
+/**
+ * The reference device: the payment system (`@vendkit/mizip-core`) as an MDB cashless reader
+ * (`@vendkit/mdb`) in front of a simulated VMC, with its memory in SQLite and simulated MIFARE
+ * keys that keep their blocks on disk. Everything a vendor would swap for hardware is one
+ * object here: the VMC (`vmc`), the keys (`keys`), the storage.
+ */
+
+/** The embedded defaults: an operator secret for the demo keys only, and the demo prices. */
+const DEMO_MASTER_KEY = Uint8Array.from(Buffer.from("d3a1c0de5eed0fa1c0ffee0123456789", "hex"));
+export const DEMO_KEYS = [
+  { keyNumber: 1, credit: 500 },
+  { keyNumber: 2, credit: 1000 },
+  { keyNumber: 3, credit: 0 },
+] as const;
+/** Selections 1..5 and the prices the simulated VMC asks (prices on VMC). */
+export const DEMO_PRICES = [50, 60, 80, 100, 150] as const;
+
+function demoPricing(): PricingConfig {
+  const c = defaultConfig();
+  const cash = c.cash.map((p, i) => DEMO_PRICES[i] ?? p);
+  return {
+    ...c,
+    lines: DEMO_PRICES.length,
+    cash,
+    keys: [{ mode: "on", prices: cash }, c.keys[1], c.keys[2], c.keys[3]],
+  };
+}
+
+function demoParameters(): SystemParameters {
+  const p = defaultParameters();
+  // multiple vend, Maxi Box on overwrite: a demo that sells on and logs everything
+  return { ...p, numeric: { ...p.numeric, saleType: 0, maxiBox: 2, maxUsableCredit: 65_535 } };
+}
+
+export interface DeviceState {
+  readonly machineCredit: number;
+  readonly keyCredit: number | undefined;
+  readonly keys: readonly { readonly uid: string; readonly credit: number | undefined }[];
+  readonly statistics: Readonly<Record<string, number>>;
+  readonly maxiBoxEntries: number;
+  readonly pendingKeyWrites: number;
+}
+
+export class Device {
+  readonly vmc: VmcSimulator;
+  readonly reader: CashlessPeripheral;
+  private readonly events: CashlessEvent[] = [];
+  private inserted: DurableKey | undefined;
+
+  private constructor(
+    readonly pay: PaymentSystem,
+    readonly purses: PurseSystem,
+    readonly keys: readonly DurableKey[],
+    private readonly storage: SqliteStorage,
+    private readonly keyStore: KeyStore,
+    private readonly clock: () => number,
+  ) {
+    this.reader = new CashlessPeripheral({
+      address: 0x10,
+      identity: {
+        manufacturer: "VKT",
+        serial: "000000000001",
+        model: "REFERENCE",
+        version: 0x0100,
+        level: 3,
+        currency: 0x1978,
+        scale: 1,
+        decimals: 2,
+        maxResponseTime: 5,
+        configOptions: 0,
+        features: 0,
+      },
+    });
+    this.vmc = new VmcSimulator(
+      {
+        receiveWord: (w, now) => {
+          const r = this.reader.receiveWord(w, now);
+          this.events.push(...r.events);
+          return r;
+        },
+      },
+      { vmcLevel: 3 },
+    );
+  }
+
+  /** Opens (or creates, with the demo keys) the device whose files are in `dataDir`. */
+  static async open(dataDir: string, clock: () => number = Date.now): Promise<Device> {
+    mkdirSync(dataDir, { recursive: true });
+    const storage = new SqliteStorage(join(dataDir, "device.sqlite"));
+    const keyStore = new KeyStore(join(dataDir, "keys.sqlite"));
+    const params = demoParameters();
+    const purses = new PurseSystem({
+      masterKey: DEMO_MASTER_KEY,
+      operatorCode: params.numeric.operatorCode,
+      format: 1,
+    });
+    if (keyStore.uids().length === 0) {
+      for (const k of DEMO_KEYS) {
+        const uid = Uint8Array.of(0x04, 0xd3, 0x00, k.keyNumber);
+        const card = new SimulatedCard(uid);
+        await purses.format(
+          card,
+          {
+            keyNumber: k.keyNumber,
+            customerCode: params.numeric.customerCode,
+            departmentCode: params.numeric.departmentCode,
+            priceLevel: 0,
+            keyFunction: "sale",
+            rechargeValue: 0,
+          },
+          { ...EMPTY_STATE, credit: k.credit },
+        );
+        keyStore.saveAll(card, Buffer.from(uid).toString("hex"));
+      }
+    }
+    const keys = keyStore.uids().map((uid) => keyStore.load(uid));
+    const pay = new PaymentSystem({ storage, purses, parameters: params, pricing: demoPricing() });
+    const device = new Device(pay, purses, keys, storage, keyStore, clock);
+    await pay.powerUp(clock());
+    device.vmc.initialise();
+    device.events.length = 0;
+    return device;
+  }
+
+  /** A key goes into the reader: the payment system reads it and the VMC is told its credit. */
+  async insertKey(index: number): Promise<KeyOutcome> {
+    const key = this.keys[index];
+    if (key === undefined) throw new RangeError(`no demo key ${index}`);
+    await this.removeKey();
+    key.card.insert();
+    this.inserted = key;
+    const outcome = await this.pay.insertKey(key, this.clock());
+    if (outcome.ok && this.pay.keyCredit !== undefined) {
+      this.reader.beginSession(Math.max(0, this.pay.keyCredit));
+      this.vmc.pollFor(["begin-session"]);
+    }
+    return outcome;
+  }
+
+  async removeKey(): Promise<void> {
+    if (this.inserted === undefined) return;
+    this.inserted.card.remove();
+    this.inserted = undefined;
+    if (this.reader.cancelSession()) {
+      this.vmc.pollFor(["session-cancel-request"]);
+      this.vmc.endSession();
+    }
+    await this.pay.removeKey(this.clock());
+  }
+
+  async coin(value: number): Promise<void> {
+    await this.pay.coin(value, this.clock());
+  }
+
+  /**
+   * A customer presses selection `item`: the VMC asks to vend at its price, the payment system
+   * decides, and the VMC vends. Returns the amount approved, or undefined when refused.
+   */
+  async select(item: number): Promise<number | undefined> {
+    const price = DEMO_PRICES[item - 1];
+    if (price === undefined) throw new RangeError(`no selection ${item}`);
+    const cashSession = this.inserted === undefined && this.pay.machineCredit > 0;
+    if (cashSession) {
+      this.reader.beginSession(this.pay.machineCredit);
+      this.vmc.pollFor(["begin-session"]);
+    }
+    this.events.length = 0;
+    this.vmc.send({ type: "vend-request", price, item });
+    const request = this.events.find((e) => e.type === "vend-request");
+    if (request === undefined) return undefined;
+    const d = await this.pay.vendRequest({ price, line: item }, this.clock());
+    if (d.approved) this.reader.approveVend(d.amount);
+    else this.reader.denyVend();
+    const answer = this.vmc.pollFor(["vend-approved", "vend-denied"]);
+    if (answer?.type !== "vend-approved" || !d.approved) {
+      if (cashSession) this.vmc.endSession();
+      return undefined;
+    }
+    this.vmc.send({ type: "vend-success", item });
+    await this.pay.vendSuccess(this.clock());
+    if (cashSession) this.vmc.endSession();
+    return d.amount;
+  }
+
+  /** What the device holds now, for the console and the tests. */
+  async state(): Promise<DeviceState> {
+    const keys = [];
+    for (const k of this.keys) {
+      const wasIn = k.card.isPresent;
+      k.card.insert();
+      let credit: number | undefined;
+      try {
+        credit = (await this.purses.read(k)).state.credit;
+      } catch {
+        credit = undefined; // torn or unreadable: the payment system repairs it on insertion
+      }
+      if (!wasIn) k.card.remove();
+      keys.push({ uid: k.uidHex, credit });
+    }
+    const statistics: Record<string, number> = {};
+    for (const name of Object.values(S)) statistics[name] = this.pay.statistics.get(name).historic;
+    return {
+      machineCredit: this.pay.machineCredit,
+      keyCredit: this.pay.keyCredit,
+      keys,
+      statistics,
+      maxiBoxEntries: this.pay.maxiBox.entries().length,
+      pendingKeyWrites: this.pay.pendingKeyWrites.length,
+    };
+  }
+
+  close(): void {
+    this.storage.close();
+    this.keyStore.close();
+  }
+}

@@ -1,0 +1,54 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { serveStatus } from "./console.js";
+import { DEMO_KEYS, Device } from "./device.js";
+import { drive } from "./drive.js";
+
+/**
+ * `npm start`: the reference device on its embedded defaults — data in ./data, a simulated MDB
+ * VMC, three demo keys, status on http://127.0.0.1:8080.
+ *   --data DIR     where device.sqlite and keys.sqlite live
+ *   --port N       HTTP port (0: none)
+ *   --drive SEED   run a stream of simulated customers (for the durability test), printing each
+ *                  completed operation
+ *   --check        power up, settle every key by inserting it once, print the state as JSON, exit
+ */
+const { values } = parseArgs({
+  options: {
+    data: { type: "string", default: "data" },
+    port: { type: "string", default: "8080" },
+    drive: { type: "string" },
+    check: { type: "boolean", default: false },
+  },
+});
+const dataDir = resolve(values.data);
+const device = await Device.open(dataDir);
+
+if (values.check) {
+  for (let i = 0; i < device.keys.length; i++) {
+    await device.insertKey(i);
+    await device.removeKey();
+  }
+  console.log(JSON.stringify(await device.state()));
+  device.close();
+} else if (values.drive !== undefined) {
+  await drive(device, Number(values.drive), (line) => console.log(line));
+} else {
+  const port = Number(values.port);
+  const state = await device.state();
+  console.log(`vendkit reference device`);
+  console.log(`  storage        ${dataDir}/device.sqlite (SQLite, WAL, synchronous FULL)`);
+  console.log(
+    `  keys           ${dataDir}/keys.sqlite: ${DEMO_KEYS.length} demo keys, credits ${state.keys.map((k) => k.credit).join(", ")}`,
+  );
+  console.log(`  VMC            simulated, MDB cashless level 3`);
+  if (port > 0) {
+    await serveStatus(device, port);
+    console.log(`  status         http://127.0.0.1:${port}/ (JSON at /api/state)`);
+  }
+  console.log(`Ctrl-C stops it.`);
+  process.on("SIGINT", () => {
+    device.close();
+    process.exit(0);
+  });
+}
