@@ -37,11 +37,14 @@ describe("the reference device over MDB", () => {
     again.close();
   });
 
-  it("refuses a vend above the key's credit, and the VMC vends nothing", async () => {
+  it("refuses a vend above the key's credit; coins onto the key update the VMC's session funds", async () => {
     const device = await Device.open(dir());
     await device.insertKey(2); // the empty demo key
     expect(await device.select(1)).toBeUndefined();
     expect((await device.state()).statistics[S.keySales]).toBe(0);
+    await device.coin(100);
+    expect(await device.select(1)).toBe(50); // the MDB session now holds 1.00 (UPDATE CREDIT)
+    expect((await device.state()).keys[2]?.credit).toBe(50);
     device.close();
   });
 });

@@ -85,6 +85,8 @@ export class Device {
         configOptions: 0,
         features: 0,
       },
+      // MiZip's UPDATE CREDIT (manual 4.2.9): a recharge with the key in is shown at once
+      customisations: { updateCredit: true },
     });
     this.vmc = new VmcSimulator(
       {
@@ -163,8 +165,19 @@ export class Device {
     await this.pay.removeKey(this.clock());
   }
 
+  /** A coin into the reader's changer: onto the inserted key, or into the cash credit. */
   async coin(value: number): Promise<void> {
     await this.pay.coin(value, this.clock());
+    const credit = this.pay.keyCredit;
+    if (
+      this.inserted !== undefined &&
+      credit !== undefined &&
+      this.reader.updateCredit(Math.max(0, credit))
+    ) {
+      this.vmc.pollFor(["session-cancel-request"]);
+      this.vmc.endSession();
+      this.vmc.pollFor(["begin-session"]);
+    }
   }
 
   /**
