@@ -3,6 +3,9 @@ import { join } from "node:path";
 import { type CashlessEvent, CashlessPeripheral, VmcSimulator } from "@vendkit/mdb";
 import { EMPTY_STATE, PurseSystem, SimulatedCard } from "@vendkit/mifare-purse";
 import {
+  auditFile,
+  auditMode,
+  type Collection,
   defaultParameters,
   type KeyOutcome,
   PaymentSystem,
@@ -64,6 +67,8 @@ export class Device {
 
   private constructor(
     readonly pay: PaymentSystem,
+    readonly params: SystemParameters,
+    readonly pricing: PricingConfig,
     readonly purses: PurseSystem,
     readonly keys: readonly DurableKey[],
     private readonly storage: SqliteStorage,
@@ -131,8 +136,9 @@ export class Device {
       }
     }
     const keys = keyStore.uids().map((uid) => keyStore.load(uid));
-    const pay = new PaymentSystem({ storage, purses, parameters: params, pricing: demoPricing() });
-    const device = new Device(pay, purses, keys, storage, keyStore, clock);
+    const pricing = demoPricing();
+    const pay = new PaymentSystem({ storage, purses, parameters: params, pricing });
+    const device = new Device(pay, params, pricing, purses, keys, storage, keyStore, clock);
     await pay.powerUp(clock());
     device.vmc.initialise();
     device.events.length = 0;
@@ -208,6 +214,29 @@ export class Device {
     await this.pay.vendSuccess(this.clock());
     if (cashSession) this.vmc.endSession();
     return d.amount;
+  }
+
+  /**
+   * Takes a statistics collection and writes its EVA-DTS audit, in the audit mode's Plus or
+   * plain flavour with DEX dates (the audit port speaks DEX/UCS). Nothing is cleared until
+   * `confirmAudit`. Throws `CollectionRefused` within 2 minutes of the last collection.
+   */
+  collectAudit(): { bytes: Uint8Array; collection: Collection } {
+    const collection = this.pay.statistics.collect(this.clock());
+    const plus = auditMode(this.params.numeric.auditMode).endsWith("plus");
+    const bytes = auditFile(
+      collection,
+      this.params,
+      this.pricing,
+      { serial: "VKT0000001", model: "VENDKIT REFERENCE", softwareVersion: "0.0.0" },
+      plus ? "dex-6.0-plus" : "dex-6.0",
+    );
+    return { bytes, collection };
+  }
+
+  /** The collector has the audit: period data is cleared (manual 7). */
+  confirmAudit(collection: Collection): void {
+    this.pay.statistics.confirm(collection);
   }
 
   /** What the device holds now, for the console and the tests. */

@@ -1,20 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { S } from "@vendkit/mizip-core";
 import { describe, expect, it } from "vitest";
 import { DEMO_KEYS, type DeviceState } from "./device.js";
-
-const here = dirname(fileURLToPath(import.meta.url));
-const main = join(here, "main.ts");
-
-function run(args: string[]): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", main, "--port", "0", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
+import { spawnDevice as run } from "./test-process.js";
 
 /** Drives the device, and kills it with SIGKILL `afterMs` after its first completed operation. */
 function driveAndKill(data: string, seed: number, afterMs: number): Promise<number> {

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { serveAudits } from "./audit-port.js";
 import { serveStatus } from "./console.js";
 import { DEMO_KEYS, Device } from "./device.js";
 import { drive } from "./drive.js";
@@ -12,6 +13,7 @@ import { drive } from "./drive.js";
  *   --drive SEED   run a stream of simulated customers (for the durability test), printing each
  *                  completed operation
  *   --check        power up, settle every key by inserting it once, print the state as JSON, exit
+ *   --audit-port P answer audit collectors (DEX/UCS) on a serial path or tcp://host:port
  */
 const { values } = parseArgs({
   options: {
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     port: { type: "string", default: "8080" },
     drive: { type: "string" },
     check: { type: "boolean", default: false },
+    "audit-port": { type: "string" },
   },
 });
 const dataDir = resolve(values.data);
@@ -45,6 +48,13 @@ if (values.check) {
   if (port > 0) {
     await serveStatus(device, port);
     console.log(`  status         http://127.0.0.1:${port}/ (JSON at /api/state)`);
+  }
+  const auditPort = values["audit-port"];
+  if (auditPort !== undefined) {
+    void serveAudits(device, { port: auditPort }, (line) => console.log(line)).catch((e: unknown) => {
+      console.error(`audit port: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    console.log(`  audit port     ${auditPort} (DEX/UCS)`);
   }
   console.log(`Ctrl-C stops it.`);
   process.on("SIGINT", () => {
