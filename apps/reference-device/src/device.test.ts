@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { S } from "@vendkit/mizip-core";
 import { describe, expect, it } from "vitest";
 import { Device } from "./device.js";
+import { ExecutiveLink } from "./executive-link.js";
 
 const dir = () => mkdtempSync(join(tmpdir(), "vendkit-device-"));
 
@@ -45,6 +46,33 @@ describe("the reference device over MDB", () => {
     await device.coin(100);
     expect(await device.select(1)).toBe(50); // the MDB session now holds 1.00 (UPDATE CREDIT)
     expect((await device.state()).keys[2]?.credit).toBe(50);
+    device.close();
+  });
+});
+
+describe("the reference device as Executive master (manual 4.3.1)", () => {
+  it("shows the credit on the VMC, sells from a key and from coins, and counts a jammed vend", async () => {
+    const device = await Device.open(dir(), { protocol: "executive-master" });
+    const link = device.link;
+    if (!(link instanceof ExecutiveLink)) throw new Error("not an Executive link");
+    await device.insertKey(1);
+    expect(link.vmc.shown).toBe(1000);
+    expect(await device.select(4)).toBe(100);
+    expect(link.vmc.shown).toBe(900);
+    expect(link.vmc.delivered).toEqual([4]);
+    link.vmc.failVends = true;
+    expect(await device.select(1)).toBeUndefined();
+    link.vmc.failVends = false;
+    await device.removeKey();
+    expect(link.vmc.shown).toBeUndefined();
+    await device.coin(100);
+    expect(link.vmc.shown).toBe(100);
+    expect(await device.select(2)).toBe(60);
+    const s = await device.state();
+    expect(s.statistics[S.keySales]).toBe(100);
+    expect(s.statistics[S.failedKeyVends]).toBe(50); // failed-vend refund OFF: charged, counted
+    expect(s.statistics[S.cashSales]).toBe(60);
+    expect(s.keys[1]?.credit).toBe(850);
     device.close();
   });
 });

@@ -1,6 +1,5 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type CashlessEvent, CashlessPeripheral, VmcSimulator } from "@vendkit/mdb";
 import { EMPTY_STATE, PurseSystem, SimulatedCard } from "@vendkit/mifare-purse";
 import {
   auditFile,
@@ -13,14 +12,18 @@ import {
   type SystemParameters,
 } from "@vendkit/mizip-core";
 import { defaultConfig, type PricingConfig } from "@vendkit/pricing";
+import { ExecutiveLink } from "./executive-link.js";
 import { type DurableKey, KeyStore } from "./key-store.js";
+import { MdbLink } from "./mdb-link.js";
 import { SqliteStorage } from "./sqlite-storage.js";
+import type { VmcLink } from "./vmc-link.js";
 
 /**
  * The reference device: the payment system (`@vendkit/mizip-core`) as an MDB cashless reader
- * (`@vendkit/mdb`) in front of a simulated VMC, with its memory in SQLite and simulated MIFARE
- * keys that keep their blocks on disk. Everything a vendor would swap for hardware is one
- * object here: the VMC (`vmc`), the keys (`keys`), the storage.
+ * (`@vendkit/mdb`) or an Executive master (`@vendkit/executive`) in front of a simulated VMC,
+ * with its memory in SQLite and simulated MIFARE keys that keep their blocks on disk.
+ * Everything a vendor would swap for hardware is one object here: the VMC side (`link`), the
+ * keys (`keys`), the storage.
  */
 
 /** The embedded defaults: an operator secret for the demo keys only, and the demo prices. */
@@ -44,10 +47,19 @@ function demoPricing(): PricingConfig {
   };
 }
 
-function demoParameters(): SystemParameters {
+function demoParameters(protocol: Protocol): SystemParameters {
   const p = defaultParameters();
   // multiple vend, Maxi Box on overwrite: a demo that sells on and logs everything
-  return { ...p, numeric: { ...p.numeric, saleType: 0, maxiBox: 2, maxUsableCredit: 65_535 } };
+  return {
+    ...p,
+    numeric: {
+      ...p.numeric,
+      protocol: protocol === "mdb" ? 2 : 0,
+      saleType: 0,
+      maxiBox: 2,
+      maxUsableCredit: 65_535,
+    },
+  };
 }
 
 export interface DeviceState {
@@ -59,10 +71,9 @@ export interface DeviceState {
   readonly pendingKeyWrites: number;
 }
 
+export type Protocol = "mdb" | "executive-master";
+
 export class Device {
-  readonly vmc: VmcSimulator;
-  readonly reader: CashlessPeripheral;
-  private readonly events: CashlessEvent[] = [];
   private inserted: DurableKey | undefined;
 
   private constructor(
@@ -71,46 +82,23 @@ export class Device {
     readonly pricing: PricingConfig,
     readonly purses: PurseSystem,
     readonly keys: readonly DurableKey[],
+    readonly link: VmcLink,
     private readonly storage: SqliteStorage,
     private readonly keyStore: KeyStore,
     private readonly clock: () => number,
-  ) {
-    this.reader = new CashlessPeripheral({
-      address: 0x10,
-      identity: {
-        manufacturer: "VKT",
-        serial: "000000000001",
-        model: "REFERENCE",
-        version: 0x0100,
-        level: 3,
-        currency: 0x1978,
-        scale: 1,
-        decimals: 2,
-        maxResponseTime: 5,
-        configOptions: 0,
-        features: 0,
-      },
-      // MiZip's UPDATE CREDIT (manual 4.2.9): a recharge with the key in is shown at once
-      customisations: { updateCredit: true },
-    });
-    this.vmc = new VmcSimulator(
-      {
-        receiveWord: (w, now) => {
-          const r = this.reader.receiveWord(w, now);
-          this.events.push(...r.events);
-          return r;
-        },
-      },
-      { vmcLevel: 3 },
-    );
-  }
+  ) {}
 
   /** Opens (or creates, with the demo keys) the device whose files are in `dataDir`. */
-  static async open(dataDir: string, clock: () => number = Date.now): Promise<Device> {
+  static async open(
+    dataDir: string,
+    options: { protocol?: Protocol; clock?: () => number } = {},
+  ): Promise<Device> {
+    const clock = options.clock ?? Date.now;
+    const protocol = options.protocol ?? "mdb";
     mkdirSync(dataDir, { recursive: true });
     const storage = new SqliteStorage(join(dataDir, "device.sqlite"));
     const keyStore = new KeyStore(join(dataDir, "keys.sqlite"));
-    const params = demoParameters();
+    const params = demoParameters(protocol);
     const purses = new PurseSystem({
       masterKey: DEMO_MASTER_KEY,
       operatorCode: params.numeric.operatorCode,
@@ -138,11 +126,19 @@ export class Device {
     const keys = keyStore.uids().map((uid) => keyStore.load(uid));
     const pricing = demoPricing();
     const pay = new PaymentSystem({ storage, purses, parameters: params, pricing });
-    const device = new Device(pay, params, pricing, purses, keys, storage, keyStore, clock);
+    const link = protocol === "mdb" ? new MdbLink() : new ExecutiveLink(DEMO_PRICES, params.numeric.baseCoin);
+    const device = new Device(pay, params, pricing, purses, keys, link, storage, keyStore, clock);
     await pay.powerUp(clock());
-    device.vmc.initialise();
-    device.events.length = 0;
+    device.showCredit();
     return device;
+  }
+
+  /** Tells the VMC what credit there is now: the key's, else the cash credit, else none. */
+  private showCredit(): void {
+    const key = this.pay.keyCredit;
+    if (key !== undefined) this.link.show(key, "key");
+    else if (this.pay.machineCredit > 0) this.link.show(this.pay.machineCredit, "cash");
+    else this.link.show(undefined, "none");
   }
 
   /** A key goes into the reader: the payment system reads it and the VMC is told its credit. */
@@ -153,10 +149,7 @@ export class Device {
     key.card.insert();
     this.inserted = key;
     const outcome = await this.pay.insertKey(key, this.clock());
-    if (outcome.ok && this.pay.keyCredit !== undefined) {
-      this.reader.beginSession(Math.max(0, this.pay.keyCredit));
-      this.vmc.pollFor(["begin-session"]);
-    }
+    this.showCredit();
     return outcome;
   }
 
@@ -164,26 +157,14 @@ export class Device {
     if (this.inserted === undefined) return;
     this.inserted.card.remove();
     this.inserted = undefined;
-    if (this.reader.cancelSession()) {
-      this.vmc.pollFor(["session-cancel-request"]);
-      this.vmc.endSession();
-    }
     await this.pay.removeKey(this.clock());
+    this.showCredit();
   }
 
   /** A coin into the reader's changer: onto the inserted key, or into the cash credit. */
   async coin(value: number): Promise<void> {
     await this.pay.coin(value, this.clock());
-    const credit = this.pay.keyCredit;
-    if (
-      this.inserted !== undefined &&
-      credit !== undefined &&
-      this.reader.updateCredit(Math.max(0, credit))
-    ) {
-      this.vmc.pollFor(["session-cancel-request"]);
-      this.vmc.endSession();
-      this.vmc.pollFor(["begin-session"]);
-    }
+    this.showCredit();
   }
 
   /**
@@ -193,27 +174,17 @@ export class Device {
   async select(item: number): Promise<number | undefined> {
     const price = DEMO_PRICES[item - 1];
     if (price === undefined) throw new RangeError(`no selection ${item}`);
-    const cashSession = this.inserted === undefined && this.pay.machineCredit > 0;
-    if (cashSession) {
-      this.reader.beginSession(this.pay.machineCredit);
-      this.vmc.pollFor(["begin-session"]);
-    }
-    this.events.length = 0;
-    this.vmc.send({ type: "vend-request", price, item });
-    const request = this.events.find((e) => e.type === "vend-request");
-    if (request === undefined) return undefined;
-    const d = await this.pay.vendRequest({ price, line: item }, this.clock());
-    if (d.approved) this.reader.approveVend(d.amount);
-    else this.reader.denyVend();
-    const answer = this.vmc.pollFor(["vend-approved", "vend-denied"]);
-    if (answer?.type !== "vend-approved" || !d.approved) {
-      if (cashSession) this.vmc.endSession();
-      return undefined;
-    }
-    this.vmc.send({ type: "vend-success", item });
-    await this.pay.vendSuccess(this.clock());
-    if (cashSession) this.vmc.endSession();
-    return d.amount;
+    const amount = await this.link.vend(
+      item,
+      price,
+      async (asked) => {
+        const d = await this.pay.vendRequest({ price: asked, line: item }, this.clock());
+        return d.approved ? d.amount : undefined;
+      },
+      (success) => (success ? this.pay.vendSuccess(this.clock()) : this.pay.vendFailure(this.clock())),
+    );
+    this.showCredit();
+    return amount;
   }
 
   /**

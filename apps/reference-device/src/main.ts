@@ -9,6 +9,7 @@ import { drive } from "./drive.js";
  * `npm start`: the reference device on its embedded defaults — data in ./data, a simulated MDB
  * VMC, three demo keys, status on http://127.0.0.1:8080.
  *   --data DIR     where device.sqlite and keys.sqlite live
+ *   --protocol P   mdb (default) or executive-master: the bus to the simulated VMC
  *   --port N       HTTP port (0: none)
  *   --drive SEED   run a stream of simulated customers (for the durability test), printing each
  *                  completed operation
@@ -18,6 +19,7 @@ import { drive } from "./drive.js";
 const { values } = parseArgs({
   options: {
     data: { type: "string", default: "data" },
+    protocol: { type: "string", default: "mdb" },
     port: { type: "string", default: "8080" },
     drive: { type: "string" },
     check: { type: "boolean", default: false },
@@ -25,7 +27,14 @@ const { values } = parseArgs({
   },
 });
 const dataDir = resolve(values.data);
-const device = await Device.open(dataDir);
+const protocol = values.protocol;
+if (protocol !== "mdb" && protocol !== "executive-master") {
+  console.error(
+    `--protocol ${protocol}: this release runs mdb or executive-master (executive-slave is not wired yet)`,
+  );
+  process.exit(2);
+}
+const device = await Device.open(dataDir, { protocol });
 
 if (values.check) {
   for (let i = 0; i < device.keys.length; i++) {
@@ -44,7 +53,7 @@ if (values.check) {
   console.log(
     `  keys           ${dataDir}/keys.sqlite: ${DEMO_KEYS.length} demo keys, credits ${state.keys.map((k) => k.credit).join(", ")}`,
   );
-  console.log(`  VMC            simulated, MDB cashless level 3`);
+  console.log(`  VMC            simulated, ${device.link.name}`);
   if (port > 0) {
     await serveStatus(device, port);
     console.log(`  status         http://127.0.0.1:${port}/ (JSON at /api/state)`);
@@ -56,6 +65,8 @@ if (values.check) {
     });
     console.log(`  audit port     ${auditPort} (DEX/UCS)`);
   }
+  // the clock the payment system needs between events (the 3-minute overprice, 4.10.6)
+  setInterval(() => void device.pay.tick(Date.now()), 1000);
   console.log(`Ctrl-C stops it.`);
   process.on("SIGINT", () => {
     device.close();

@@ -1,0 +1,84 @@
+import { type CashlessEvent, CashlessPeripheral, VmcSimulator } from "@vendkit/mdb";
+import type { VmcLink } from "./vmc-link.js";
+
+/** MDB: the device is a level-3 cashless reader at 0x10 in front of a simulated VMC. */
+export class MdbLink implements VmcLink {
+  readonly name = "MDB cashless level 3";
+  readonly reader: CashlessPeripheral;
+  readonly vmc: VmcSimulator;
+  private readonly events: CashlessEvent[] = [];
+  private session: "key" | "cash" | "none" = "none";
+
+  constructor() {
+    this.reader = new CashlessPeripheral({
+      address: 0x10,
+      identity: {
+        manufacturer: "VKT",
+        serial: "000000000001",
+        model: "REFERENCE",
+        version: 0x0100,
+        level: 3,
+        currency: 0x1978,
+        scale: 1,
+        decimals: 2,
+        maxResponseTime: 5,
+        configOptions: 0,
+        features: 0,
+      },
+      // MiZip's UPDATE CREDIT (manual 4.2.9): a recharge with the key in is shown at once
+      customisations: { updateCredit: true },
+    });
+    this.vmc = new VmcSimulator(
+      {
+        receiveWord: (w, now) => {
+          const r = this.reader.receiveWord(w, now);
+          this.events.push(...r.events);
+          return r;
+        },
+      },
+      { vmcLevel: 3 },
+    );
+    this.vmc.initialise();
+  }
+
+  private endSession(): void {
+    if (this.reader.cancelSession()) {
+      this.vmc.pollFor(["session-cancel-request"]);
+      this.vmc.endSession();
+    }
+  }
+
+  show(credit: number | undefined, session: "key" | "cash" | "none"): void {
+    const funds = Math.max(0, credit ?? 0);
+    if (session === "none" || credit === undefined) {
+      this.endSession();
+    } else if (this.session === "none") {
+      this.reader.beginSession(funds);
+      this.vmc.pollFor(["begin-session"]);
+    } else if (this.reader.updateCredit(funds)) {
+      this.vmc.pollFor(["session-cancel-request"]);
+      this.vmc.endSession();
+      this.vmc.pollFor(["begin-session"]);
+    }
+    this.session = session === "none" || credit === undefined ? "none" : session;
+  }
+
+  async vend(
+    item: number,
+    price: number,
+    decide: (price: number) => Promise<number | undefined>,
+    ended: (success: boolean) => Promise<void>,
+  ): Promise<number | undefined> {
+    this.events.length = 0;
+    this.vmc.send({ type: "vend-request", price, item });
+    if (!this.events.some((e) => e.type === "vend-request")) return undefined;
+    const amount = await decide(price);
+    if (amount === undefined) this.reader.denyVend();
+    else this.reader.approveVend(amount);
+    const answer = this.vmc.pollFor(["vend-approved", "vend-denied"]);
+    if (answer?.type !== "vend-approved" || amount === undefined) return undefined;
+    this.vmc.send({ type: "vend-success", item });
+    await ended(true);
+    return amount;
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The reference device's side of the vending machine: whatever bus it is, the device shows a
+ * credit and lets a customer's selection ask the payment system. One implementation per bus
+ * (`MdbLink`, `ExecutiveLink`), each driving its simulated VMC in memory.
+ */
+export interface VmcLink {
+  /** Which bus, for the start-up lines. */
+  readonly name: string;
+  /** Show `credit` (a key's, or the cash credit) or nothing; `session` says whether a key is in. */
+  show(credit: number | undefined, session: "key" | "cash" | "none"): void;
+  /**
+   * A customer presses `item`, priced `price` by the VMC: `decide` asks the payment system,
+   * `ended` tells it the outcome. Returns the amount approved, or undefined when refused.
+   */
+  vend(
+    item: number,
+    price: number,
+    decide: (price: number) => Promise<number | undefined>,
+    ended: (success: boolean) => Promise<void>,
+  ): Promise<number | undefined>;
+}
