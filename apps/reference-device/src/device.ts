@@ -7,11 +7,16 @@ import {
   type Collection,
   defaultParameters,
   type KeyOutcome,
+  NUMERIC_PARAMETERS,
+  type NumericName,
   PaymentSystem,
+  type PaymentSystemOptions,
   S,
   type SystemParameters,
+  setParameter,
+  type Tube,
 } from "@vendkit/mizip-core";
-import { defaultConfig, type PricingConfig } from "@vendkit/pricing";
+import { defaultConfig, type PricingConfig, validateConfig } from "@vendkit/pricing";
 import { ExecutiveLink } from "./executive-link.js";
 import { type DurableKey, KeyStore } from "./key-store.js";
 import { MdbLink } from "./mdb-link.js";
@@ -36,7 +41,7 @@ export const DEMO_KEYS = [
 /** Selections 1..5 and the prices the simulated VMC asks (prices on VMC). */
 export const DEMO_PRICES = [50, 60, 80, 100, 150] as const;
 
-function demoPricing(): PricingConfig {
+export function demoPricing(): PricingConfig {
   const c = defaultConfig();
   const cash = c.cash.map((p, i) => DEMO_PRICES[i] ?? p);
   return {
@@ -73,6 +78,26 @@ export interface DeviceState {
 
 export type Protocol = "mdb" | "executive-master";
 
+/** How to set a device up beyond the embedded defaults (the scenario runner uses it). */
+export interface DeviceOptions {
+  readonly protocol?: Protocol;
+  readonly clock?: () => number;
+  /** System parameters to change, by name (checked: a refused value throws ParameterError). */
+  readonly parameters?: Partial<Record<NumericName, number>>;
+  /** The pricing to use instead of the demo prices (checked with `validateConfig`). */
+  readonly pricing?: PricingConfig;
+  /** The reader drives an MDB coin changer ("Rendiresto Plus MDB", manual 4.8). */
+  readonly changer?: PaymentSystemOptions["changer"];
+}
+
+export class DeviceSetupError extends Error {
+  readonly code = "DEVICE_SETUP" as const;
+  constructor(message: string) {
+    super(message);
+    this.name = "DeviceSetupError";
+  }
+}
+
 export class Device {
   private inserted: DurableKey | undefined;
 
@@ -89,16 +114,22 @@ export class Device {
   ) {}
 
   /** Opens (or creates, with the demo keys) the device whose files are in `dataDir`. */
-  static async open(
-    dataDir: string,
-    options: { protocol?: Protocol; clock?: () => number } = {},
-  ): Promise<Device> {
+  static async open(dataDir: string, options: DeviceOptions = {}): Promise<Device> {
     const clock = options.clock ?? Date.now;
     const protocol = options.protocol ?? "mdb";
     mkdirSync(dataDir, { recursive: true });
     const storage = new SqliteStorage(join(dataDir, "device.sqlite"));
     const keyStore = new KeyStore(join(dataDir, "keys.sqlite"));
-    const params = demoParameters(protocol);
+    let params = demoParameters(protocol);
+    for (const [name, value] of Object.entries(options.parameters ?? {})) {
+      const def = NUMERIC_PARAMETERS.find((d) => d.name === name);
+      if (def === undefined) throw new DeviceSetupError(`no system parameter named ${name}`);
+      params = setParameter(params, def.number, value as number);
+    }
+    const pricing = options.pricing ?? demoPricing();
+    const findings = validateConfig(pricing);
+    if (findings.length > 0)
+      throw new DeviceSetupError(`pricing: ${findings.map((f) => `${f.path}: ${f.message}`).join("; ")}`);
     const purses = new PurseSystem({
       masterKey: DEMO_MASTER_KEY,
       operatorCode: params.numeric.operatorCode,
@@ -124,8 +155,7 @@ export class Device {
       }
     }
     const keys = keyStore.uids().map((uid) => keyStore.load(uid));
-    const pricing = demoPricing();
-    const pay = new PaymentSystem({ storage, purses, parameters: params, pricing });
+    const pay = new PaymentSystem({ storage, purses, parameters: params, pricing, changer: options.changer });
     const link = protocol === "mdb" ? new MdbLink() : new ExecutiveLink(DEMO_PRICES, params.numeric.baseCoin);
     const device = new Device(pay, params, pricing, purses, keys, link, storage, keyStore, clock);
     await pay.powerUp(clock());
@@ -158,6 +188,23 @@ export class Device {
     this.inserted.card.remove();
     this.inserted = undefined;
     await this.pay.removeKey(this.clock());
+    this.showCredit();
+  }
+
+  /** The reader's MDB changer reports its tubes (with the `changer` option). */
+  async tubes(tubes: readonly Tube[]): Promise<void> {
+    await this.pay.tubeStatus(tubes, this.clock());
+  }
+
+  /** A bill into the reader's bill acceptor. */
+  async bill(value: number): Promise<void> {
+    await this.pay.bill(value, this.clock());
+    this.showCredit();
+  }
+
+  /** The clock moved on: overprice deadlines (manual 4.10.6). */
+  async tick(): Promise<void> {
+    await this.pay.tick(this.clock());
     this.showCredit();
   }
 

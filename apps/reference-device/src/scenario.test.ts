@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse, validate } from "@vendkit/evadts";
+import { describe, expect, it } from "vitest";
+import { runScenario, type Scenario, ScenarioError } from "./scenario.js";
+
+const folder = join(dirname(fileURLToPath(import.meta.url)), "../scenarios");
+const load = (name: string) => JSON.parse(readFileSync(join(folder, name), "utf8")) as Scenario;
+const counter = (r: Awaited<ReturnType<typeof runScenario>>, name: string) =>
+  r.statistics.find((s) => s.name === name)?.historic ?? 0;
+
+describe("scenarios of the manual's kits (ch. 10)", () => {
+  for (const name of readdirSync(folder).filter((f) => f.endsWith(".json")))
+    it(`${name} runs and its audit validates`, async () => {
+      const result = await runScenario(load(name));
+      expect(result.audits.length).toBeGreaterThan(0);
+      for (const audit of result.audits)
+        expect(validate(parse(audit)).filter((f) => f.severity === "error")).toEqual([]);
+      expect(counter(result, "keySales") + counter(result, "cashSales")).toBeGreaterThan(0);
+    });
+
+  it("prices the happy hour only inside its band (10.2.1)", async () => {
+    const r = await runScenario(load("kit-10.2.1-mdb.json"));
+    // 08:15 inside the 08:00-09:00 band: 1.00 and 0.50 at 20 % off; outside it full price
+    expect(r.log).toContain("  selection 4: paid 80");
+    expect(r.log).toContain("  selection 4: paid 100");
+    expect(counter(r, "discounts")).toBe(30);
+  });
+
+  it("gives change from the tubes and sells only the exact amount when change is short (10.2.3)", async () => {
+    const r = await runScenario(load("kit-10.2.3-mdb-changer-bills.json"));
+    expect(r.log).toContain("  selection 2: paid 60");
+    expect(r.log).toContain("  selection 3: refused"); // 1.00 in for 0.80 with a tube low
+    expect(r.log).toContain("  selection 1: refused");
+    expect(r.log).toContain("  selection 5: paid 150"); // the key pays, change does not matter
+  });
+
+  it("refuses a scenario whose clock goes back, or whose parameters are out of range", async () => {
+    const base = load("kit-10.1.1-executive.json");
+    await expect(runScenario({ ...base, steps: [{ at: "07:00" }] })).rejects.toBeInstanceOf(ScenarioError);
+    await expect(runScenario({ ...base, parameters: { overprice: 7 } })).rejects.toMatchObject({
+      code: "PARAMETER_ERROR",
+    });
+  });
+});
