@@ -2,28 +2,136 @@ import { mkdtempSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { serveStatus } from "./console.js";
-import { Device, type DeviceState } from "./device.js";
+import { cashlessSales, parse, validate } from "@vendkit/evadts";
+import { S } from "@vendkit/mizip-core";
+import { ensureChromium } from "@vendkit/test-support";
+import { chromium } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { serveConsole } from "./console.js";
+import { CONSOLE_PAGE } from "./console-page.js";
+import { Device } from "./device.js";
 
-describe("status page", () => {
-  it("serves the device's state as JSON and as a page, read-only", async () => {
-    const device = await Device.open(mkdtempSync(join(tmpdir(), "vendkit-console-")));
-    await device.insertKey(1);
-    await device.select(3);
-    const server = await serveStatus(device, 0);
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    try {
-      const state = (await (await fetch(`${base}/api/state`)).json()) as DeviceState;
-      expect(state.keys[1]?.credit).toBe(920);
-      expect(state.keyCredit).toBe(920);
-      const page = await (await fetch(`${base}/`)).text();
-      expect(page).toContain("<td>04d30002</td><td>9.20</td>");
-      expect((await fetch(`${base}/api/state`, { method: "POST" })).status).toBe(405);
-      expect((await fetch(`${base}/nothing`)).status).toBe(404);
-    } finally {
-      server.close();
-      device.close();
-    }
+async function withConsole(run: (base: string, device: Device) => Promise<void>): Promise<void> {
+  const device = await Device.open(mkdtempSync(join(tmpdir(), "vendkit-console-")));
+  const server = await serveConsole(device, 0);
+  try {
+    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, device);
+  } finally {
+    server.close();
+    device.close();
+  }
+}
+
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+describe("programmer console API", () => {
+  it("serves a page whose script parses", () => {
+    const script = CONSOLE_PAGE.split("<script>")[1]?.split("</script>")[0] ?? "";
+    expect(script.length).toBeGreaterThan(100);
+    expect(() => new Function(script)).not.toThrow();
   });
+
+  it("enforces ranges by parameter number, the password, and no programming with a key in", async () => {
+    await withConsole(async (base, device) => {
+      const bad = await post(`${base}/api/parameters`, { number: 40003, value: 9 });
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toMatchObject({ code: "PARAMETER_ERROR", parameter: 40003 });
+      expect((await post(`${base}/api/parameters`, { number: 40003, value: 2 })).status).toBe(200);
+      expect(device.params.numeric.overprice).toBe(2);
+      expect((await post(`${base}/api/parameters`, { number: 9, value: 4711 })).status).toBe(200);
+      const locked = await post(`${base}/api/parameters`, { number: 0, value: 12345678 });
+      expect(locked.status).toBe(403);
+      expect(await locked.json()).toMatchObject({ code: "PASSWORD_REQUIRED" });
+      await post(`${base}/api/keys/insert`, { index: 0 });
+      const keyIn = await post(`${base}/api/parameters`, { number: 40003, value: 0 });
+      expect(keyIn.status).toBe(409);
+      expect((await post(`${base}/api/parameters`, { number: "x", value: 1 })).status).toBe(400);
+      expect((await fetch(`${base}/nothing`)).status).toBe(404);
+    });
+  });
+
+  it("downloads the audit as a collection: period data cleared after the download", async () => {
+    await withConsole(async (base, device) => {
+      await post(`${base}/api/keys/insert`, { index: 1 });
+      await post(`${base}/api/select`, { item: 3 });
+      const audit = new Uint8Array(await (await fetch(`${base}/api/audit`)).arrayBuffer());
+      const file = parse(audit);
+      expect(validate(file).filter((f) => f.severity === "error")).toEqual([]);
+      expect(cashlessSales(file)).toMatchObject({ valueReset: 80, countReset: 1 });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(device.pay.statistics.get(S.keySales)).toEqual({ period: 0, historic: 80 });
+      expect((await fetch(`${base}/api/audit`)).status).toBe(409); // a second within 2 minutes
+    });
+  });
+});
+
+describe("programmer console in headless Chromium", () => {
+  let executablePath: string | undefined;
+  beforeAll(() => {
+    executablePath = ensureChromium();
+    if (!executablePath)
+      console.warn("chromium is missing and cannot be installed here: the browser test did NOT run");
+  });
+
+  it("programs, manages a key, sells, charts and downloads the audit with progress", async (ctx) => {
+    if (!executablePath) return ctx.skip();
+    const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+    try {
+      await withConsole(async (base) => {
+        const page = await browser.newPage();
+        await page.goto(base);
+        await page.waitForSelector("#key-table button");
+
+        // programming: out of range shows the parameter error by number, then a good value
+        await page.fill("#param-number", "40003");
+        await page.fill("#param-value", "9");
+        await page.click("#param-save");
+        await page.waitForSelector("#param-message.error");
+        expect(await page.textContent("#param-message")).toContain("parameter error 40003");
+        await page.fill("#param-value", "2");
+        await page.click("#param-save");
+        await page.waitForSelector("#param-message.ok");
+        expect(await page.textContent("#param-40003 .value")).toBe("2");
+
+        // a password, then key credit from the programmer asks for it
+        await page.fill("#param-number", "9");
+        await page.fill("#param-value", "4711");
+        await page.click("#param-save");
+        await page.waitForSelector("#param-message.ok");
+        await page.click("[data-insert='2']");
+        await page.waitForFunction("document.getElementById('inserted').textContent.startsWith('key 3')");
+        await page.fill("#recharge-amount", "500");
+        await page.click("#recharge");
+        await page.waitForSelector("#recharge-message.error");
+        expect(await page.textContent("#recharge-message")).toContain("password");
+        await page.fill("#recharge-password", "4711");
+        await page.click("#recharge");
+        await page.waitForSelector("#recharge-message.ok");
+        expect(await page.textContent("#recharge-message")).toBe("credit now 5.00");
+
+        // a sale, then the chart shows it on its price line
+        await page.click("[data-select='3']");
+        await page.waitForSelector("#sale.ok");
+        await page.waitForSelector("rect.bar[data-line='3'][data-sales='1']");
+
+        // the Maxi Box lines of that key
+        await page.fill("#maxibox-key", "3");
+        await page.click("#maxibox-read");
+        await page.waitForFunction(
+          "document.getElementById('maxibox-lines').textContent.includes('sales 1')",
+        );
+
+        // the audit, with its progress
+        await page.click("#audit-download");
+        await page.waitForSelector("#audit-link:not([hidden])");
+        expect(await page.textContent("#audit-progress")).toMatch(/^100 %/);
+        const audit = (await page.evaluate("window.lastAudit")) as string;
+        expect(validate(parse(audit)).filter((f) => f.severity === "error")).toEqual([]);
+        expect(cashlessSales(parse(audit))).toMatchObject({ valueReset: 80, countReset: 1 });
+      });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });

@@ -1,47 +1,152 @@
-import { createServer, type Server } from "node:http";
-import type { Device } from "./device.js";
-
-const money = (n: number | undefined) => (n === undefined ? "—" : (n / 100).toFixed(2));
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  CollectionRefused,
+  formatTransaction,
+  lineCount,
+  NUMERIC_PARAMETERS,
+  ParameterError,
+  PasswordRefused,
+  PaymentError,
+  S,
+  V,
+} from "@vendkit/mizip-core";
+import { CONSOLE_PAGE } from "./console-page.js";
+import { type Device, DeviceSetupError } from "./device.js";
 
 /**
- * The device's status over HTTP on loopback: `GET /api/state` as JSON and `GET /` as a page
- * (keys and their credit, cash credit, the main counters). Read-only; the programmer's menus
- * of manual ch. 9 are not served yet.
+ * The programmer console over HTTP on loopback (manual ch. 9): the page at `/` and its JSON API.
+ * Every change goes through the same checks as the programmer's keypad: parameter ranges by
+ * number (400 with the number), the password where the manual asks for it (403), no
+ * programming with a key in (409).
  */
-export function serveStatus(device: Device, port: number, host = "127.0.0.1"): Promise<Server> {
+export function serveConsole(device: Device, port: number, host = "127.0.0.1"): Promise<Server> {
   const server = createServer((req, res) => {
-    void (async () => {
-      if (req.method !== "GET") {
-        res.writeHead(405, { allow: "GET" }).end();
-        return;
-      }
-      const state = await device.state();
-      if (req.url === "/api/state") {
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(state));
-      } else if (req.url === "/") {
-        const rows = state.keys
-          .map((k) => `<tr><td>${escapeHtml(k.uid)}</td><td>${money(k.credit)}</td></tr>`)
-          .join("");
-        const stats = Object.entries(state.statistics)
-          .map(([name, n]) => `<tr><td>${escapeHtml(name)}</td><td>${n}</td></tr>`)
-          .join("");
-        res
-          .writeHead(200, { "content-type": "text/html; charset=utf-8" })
-          .end(
-            `<!doctype html><title>vendkit reference device</title><h1>vendkit reference device</h1>` +
-              `<p>Cash credit: <b id="cash">${money(state.machineCredit)}</b></p>` +
-              `<h2>Keys</h2><table id="keys"><tr><th>UID</th><th>credit</th></tr>${rows}</table>` +
-              `<h2>Statistics (historic)</h2><table id="stats">${stats}</table>` +
-              `<p>Maxi Box entries: ${state.maxiBoxEntries}. Key writes pending: ${state.pendingKeyWrites}.</p>`,
-          );
-      } else res.writeHead(404).end();
-    })().catch((e: unknown) => {
-      res.writeHead(500, { "content-type": "text/plain" }).end(String(e));
-    });
+    route(device, req, res).catch((e: unknown) => fail(res, e));
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve(server));
   });
+}
+
+const json = (res: ServerResponse, status: number, body: unknown) =>
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+
+function fail(res: ServerResponse, e: unknown): void {
+  if (e instanceof ParameterError)
+    json(res, 400, { code: e.code, parameter: e.parameter, message: e.message });
+  else if (e instanceof PasswordRefused) json(res, 403, { code: e.code, message: e.message });
+  else if (e instanceof DeviceSetupError || e instanceof PaymentError || e instanceof CollectionRefused)
+    json(res, 409, { code: e.code, message: e.message });
+  else if (e instanceof SyntaxError) json(res, 400, { code: "BAD_REQUEST", message: e.message });
+  else json(res, 500, { code: "INTERNAL", message: e instanceof Error ? e.message : String(e) });
+}
+
+async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let text = "";
+  for await (const chunk of req) text += chunk;
+  const parsed: unknown = JSON.parse(text || "{}");
+  if (typeof parsed !== "object" || parsed === null) throw new SyntaxError("a JSON object is expected");
+  return parsed as Record<string, unknown>;
+}
+
+const num = (v: unknown, what: string): number => {
+  if (typeof v !== "number" || !Number.isInteger(v)) throw new SyntaxError(`${what} must be a whole number`);
+  return v;
+};
+const optionalNum = (v: unknown, what: string) => (v === undefined || v === "" ? undefined : num(v, what));
+
+async function route(device: Device, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://console");
+  const at = `${req.method} ${url.pathname}`;
+  switch (at) {
+    case "GET /":
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(CONSOLE_PAGE);
+      return;
+    case "GET /api/state":
+      json(res, 200, {
+        ...(await device.state()),
+        inserted: device.insertedIndex,
+        readerState: device.pay.state,
+      });
+      return;
+    case "GET /api/parameters":
+      json(
+        res,
+        200,
+        NUMERIC_PARAMETERS.map((d) => ({ ...d, value: device.params.numeric[d.name] })),
+      );
+      return;
+    case "POST /api/parameters": {
+      const b = await body(req);
+      await device.setParameter(
+        num(b.number, "number"),
+        num(b.value, "value"),
+        optionalNum(b.password, "password"),
+      );
+      json(res, 200, { ok: true });
+      return;
+    }
+    case "POST /api/keys/insert": {
+      const outcome = await device.insertKey(num((await body(req)).index, "index"));
+      json(res, 200, outcome);
+      return;
+    }
+    case "POST /api/keys/remove":
+      await device.removeKey();
+      json(res, 200, { ok: true });
+      return;
+    case "POST /api/keys/recharge": {
+      const b = await body(req);
+      const credit = await device.programmerRecharge(
+        num(b.amount, "amount"),
+        optionalNum(b.password, "password"),
+      );
+      json(res, 200, { credit });
+      return;
+    }
+    case "POST /api/select": {
+      const amount = await device.select(num((await body(req)).item, "item"));
+      json(res, 200, { amount: amount ?? null });
+      return;
+    }
+    case "GET /api/statistics": {
+      const names = [...Object.entries(S), ...Object.entries(V)];
+      const counters = names.map(([name, counter]) => ({
+        name,
+        counter,
+        ...device.pay.statistics.get(counter),
+      }));
+      const lines = [];
+      for (let line = 1; line <= Math.min(device.pricing.lines, 60); line++) {
+        const count = (m: "cash" | 0) => device.pay.statistics.get(lineCount(m, line) as string).historic;
+        lines.push({ line, cash: count("cash"), key: count(0) });
+      }
+      json(res, 200, { counters, lines });
+      return;
+    }
+    case "GET /api/maxibox": {
+      const key = num(Number(url.searchParams.get("key")), "key");
+      const t = device.pay.maxiBox.keyTransactions(key);
+      json(res, 200, {
+        recharges: t.recharges,
+        sales: t.sales,
+        lines: t.entries.map((e) => formatTransaction(e, device.params.numeric.decimalPoint)),
+      });
+      return;
+    }
+    case "GET /api/audit": {
+      // a collection: the period data is cleared once the whole file has gone out (manual 7)
+      const { bytes, collection } = device.collectAudit();
+      res.writeHead(200, {
+        "content-type": "application/octet-stream",
+        "content-length": bytes.length,
+        "content-disposition": 'attachment; filename="audit.eva"',
+      });
+      res.end(Buffer.from(bytes), () => device.confirmAudit(collection));
+      return;
+    }
+    default:
+      json(res, 404, { code: "NOT_FOUND", message: at });
+  }
 }

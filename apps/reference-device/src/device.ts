@@ -98,12 +98,28 @@ export class DeviceSetupError extends Error {
   }
 }
 
+/** Where the device keeps its system parameters in its storage. */
+const PARAMETERS = "device/parameters";
+
+function storedParameters(storage: SqliteStorage): SystemParameters | undefined {
+  const bytes = storage.get(PARAMETERS);
+  if (bytes === undefined) return undefined;
+  try {
+    const p = JSON.parse(new TextDecoder().decode(bytes)) as SystemParameters;
+    return typeof p.numeric === "object" && Array.isArray(p.userGroups) && Array.isArray(p.blackList)
+      ? p
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class Device {
   private inserted: DurableKey | undefined;
 
   private constructor(
-    readonly pay: PaymentSystem,
-    readonly params: SystemParameters,
+    private paySystem: PaymentSystem,
+    private parameters: SystemParameters,
     readonly pricing: PricingConfig,
     readonly purses: PurseSystem,
     readonly keys: readonly DurableKey[],
@@ -111,7 +127,51 @@ export class Device {
     private readonly storage: SqliteStorage,
     private readonly keyStore: KeyStore,
     private readonly clock: () => number,
+    private readonly changer: DeviceOptions["changer"],
   ) {}
+
+  get pay(): PaymentSystem {
+    return this.paySystem;
+  }
+
+  get params(): SystemParameters {
+    return this.parameters;
+  }
+
+  /**
+   * The programmer changes one system parameter by its table 5.2 number (manual 9.2-9.3): not
+   * with a key in, checked as the manual says (`ParameterError` with the number,
+   * `PasswordRefused` for the operator code and the password), kept in the device's storage.
+   * The protocol is chosen at start (`--protocol`), not here.
+   */
+  async setParameter(number: number, value: number, password?: number): Promise<void> {
+    if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
+    if (number === 30000)
+      throw new DeviceSetupError("the protocol is chosen when the device starts (--protocol)");
+    const next = setParameter(this.parameters, number, value, password);
+    this.storage.commit(new Map([[PARAMETERS, new TextEncoder().encode(JSON.stringify(next))]]));
+    this.parameters = next;
+    this.paySystem = new PaymentSystem({
+      storage: this.storage,
+      purses: this.purses,
+      parameters: next,
+      pricing: this.pricing,
+      changer: this.changer,
+    });
+    this.showCredit();
+  }
+
+  /** Key management from the programmer: credit loaded on the inserted key (password, 4.9.3). */
+  async programmerRecharge(amount: number, password?: number): Promise<number> {
+    const credit = await this.pay.programmerRecharge(amount, this.clock(), password);
+    this.showCredit();
+    return credit;
+  }
+
+  /** The demo key in the reader, if any (index into `keys`). */
+  get insertedIndex(): number | undefined {
+    return this.inserted === undefined ? undefined : this.keys.indexOf(this.inserted);
+  }
 
   /** Opens (or creates, with the demo keys) the device whose files are in `dataDir`. */
   static async open(dataDir: string, options: DeviceOptions = {}): Promise<Device> {
@@ -120,12 +180,14 @@ export class Device {
     mkdirSync(dataDir, { recursive: true });
     const storage = new SqliteStorage(join(dataDir, "device.sqlite"));
     const keyStore = new KeyStore(join(dataDir, "keys.sqlite"));
-    let params = demoParameters(protocol);
+    let params = storedParameters(storage) ?? demoParameters(protocol);
     for (const [name, value] of Object.entries(options.parameters ?? {})) {
       const def = NUMERIC_PARAMETERS.find((d) => d.name === name);
       if (def === undefined) throw new DeviceSetupError(`no system parameter named ${name}`);
-      params = setParameter(params, def.number, value as number);
+      params = setParameter(params, def.number, value as number, params.numeric.password);
     }
+    params = { ...params, numeric: { ...params.numeric, protocol: protocol === "mdb" ? 2 : 0 } };
+    storage.commit(new Map([[PARAMETERS, new TextEncoder().encode(JSON.stringify(params))]]));
     const pricing = options.pricing ?? demoPricing();
     const findings = validateConfig(pricing);
     if (findings.length > 0)
@@ -157,7 +219,18 @@ export class Device {
     const keys = keyStore.uids().map((uid) => keyStore.load(uid));
     const pay = new PaymentSystem({ storage, purses, parameters: params, pricing, changer: options.changer });
     const link = protocol === "mdb" ? new MdbLink() : new ExecutiveLink(DEMO_PRICES, params.numeric.baseCoin);
-    const device = new Device(pay, params, pricing, purses, keys, link, storage, keyStore, clock);
+    const device = new Device(
+      pay,
+      params,
+      pricing,
+      purses,
+      keys,
+      link,
+      storage,
+      keyStore,
+      clock,
+      options.changer,
+    );
     await pay.powerUp(clock());
     device.showCredit();
     return device;

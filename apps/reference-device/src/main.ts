@@ -1,13 +1,13 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { serveAudits } from "./audit-port.js";
-import { serveStatus } from "./console.js";
+import { serveConsole } from "./console.js";
 import { DEMO_KEYS, Device } from "./device.js";
 import { drive } from "./drive.js";
 
 /**
  * `npm start`: the reference device on its embedded defaults — data in ./data, a simulated MDB
- * VMC, three demo keys, status on http://127.0.0.1:8080.
+ * VMC, three demo keys, the programmer console on http://127.0.0.1:8080.
  *   --data DIR     where device.sqlite and keys.sqlite live
  *   --protocol P   mdb (default) or executive-master: the bus to the simulated VMC
  *   --port N       HTTP port (0: none)
@@ -55,8 +55,8 @@ if (values.check) {
   );
   console.log(`  VMC            simulated, ${device.link.name}`);
   if (port > 0) {
-    await serveStatus(device, port);
-    console.log(`  status         http://127.0.0.1:${port}/ (JSON at /api/state)`);
+    await serveConsole(device, port);
+    console.log(`  console        http://127.0.0.1:${port}/ (programmer console; JSON under /api)`);
   }
   const auditPort = values["audit-port"];
   if (auditPort !== undefined) {

@@ -1,2 +1,3 @@
+export { ensureChromium, ensureDebianPackage, ensureSocat } from "./debian.js";
 export { CLEAN, type Fault, faultArb, LossyLine } from "./lossy-line.js";
-export { ensureSocat, ptyPair } from "./pty.js";
+export { ptyPair } from "./pty.js";

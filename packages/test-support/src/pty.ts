@@ -1,25 +1,7 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-/**
- * socat makes the pty pairs the serial tests run over. Installed here with apt-get when it is
- * missing and we may (root, as on CI); otherwise the caller says plainly that the test did not run.
- */
-export function ensureSocat(): boolean {
-  if (spawnSync("socat", ["-V"]).status === 0) return true;
-  if (process.getuid?.() !== 0) return false;
-  const install = () =>
-    spawnSync("apt-get", ["install", "-y", "-qq", "socat"], {
-      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-    });
-  if (install().status !== 0) {
-    spawnSync("apt-get", ["update", "-qq"]);
-    install();
-  }
-  return spawnSync("socat", ["-V"]).status === 0;
-}
 
 /** Two linked pseudo-terminals, like a serial cable between two devices. */
 export async function ptyPair(): Promise<{ a: string; b: string; close: () => void }> {

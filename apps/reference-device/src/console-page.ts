@@ -1,0 +1,137 @@
+/**
+ * The programmer console's page: plain HTML and a little script over the JSON API of
+ * console.ts. Sections follow manual ch. 9: programming (parameters by number), key management
+ * (the reader's demo keys, credit from the programmer), statistics (with sales per price line),
+ * Maxi Box (per-key transactions), and the audit download.
+ */
+export const CONSOLE_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>vendkit reference device — programmer</title>
+<style>
+body{font:14px system-ui,sans-serif;margin:1.5em;max-width:60em}
+section{border:1px solid #ccc;border-radius:6px;padding:.5em 1em;margin:1em 0}
+table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left}
+.error{color:#b00}.ok{color:#070}
+</style></head><body>
+<h1>vendkit reference device</h1>
+<p>Reader: <b id="reader-state">…</b> · cash credit <b id="cash">…</b> · key in: <b id="inserted">none</b></p>
+
+<section id="keys"><h2>Key management</h2>
+<table id="key-table"></table>
+<p><button id="remove-key">Take the key out</button></p>
+<p>Load credit on the key in the reader:
+<input id="recharge-amount" type="number" min="1" placeholder="amount (cents)">
+<input id="recharge-password" type="password" placeholder="password">
+<button id="recharge">Load</button> <span id="recharge-message"></span></p>
+</section>
+
+<section id="customer"><h2>Customer (simulated VMC)</h2>
+<p id="selections"></p><p id="sale"></p></section>
+
+<section id="programming"><h2>Programming</h2>
+<p>Parameter <input id="param-number" type="number" placeholder="number, e.g. 40003">
+value <input id="param-value" type="number">
+<input id="param-password" type="password" placeholder="password (000, 009)">
+<button id="param-save">Save</button> <span id="param-message"></span></p>
+<table id="param-table"></table></section>
+
+<section id="statistics"><h2>Statistics</h2>
+<svg id="chart" width="420" height="140" role="img" aria-label="sales per price line"></svg>
+<table id="stat-table"></table></section>
+
+<section id="maxibox"><h2>Maxi Box</h2>
+<p>Key number <input id="maxibox-key" type="number" value="1"> <button id="maxibox-read">Transactions</button></p>
+<pre id="maxibox-lines"></pre></section>
+
+<section id="audit"><h2>Audit (EVA-DTS)</h2>
+<p><button id="audit-download">Collect and download</button> <span id="audit-progress"></span>
+<a id="audit-link" download="audit.eva" hidden>audit.eva</a></p></section>
+
+<script>
+const $ = (id) => document.getElementById(id);
+const money = (n) => n === undefined || n === null ? "—" : (n / 100).toFixed(2);
+async function call(method, path, data) {
+  const r = await fetch(path, { method, headers: { "content-type": "application/json" },
+    body: data === undefined ? undefined : JSON.stringify(data) });
+  const json = await r.json();
+  if (!r.ok) throw Object.assign(new Error(json.message), json);
+  return json;
+}
+function say(el, text, ok) { el.textContent = text; el.className = ok ? "ok" : "error"; }
+const passwordOf = (el) => el.value === "" ? undefined : Number(el.value);
+
+async function refresh() {
+  const s = await call("GET", "/api/state");
+  $("reader-state").textContent = s.readerState.state + (s.readerState.parameter !== undefined ? " " + s.readerState.parameter : "");
+  $("cash").textContent = money(s.machineCredit);
+  $("inserted").textContent = s.inserted === undefined ? "none" : "key " + (s.inserted + 1) + ", credit " + money(s.keyCredit);
+  $("key-table").innerHTML = "<tr><th>key</th><th>UID</th><th>credit</th><th></th></tr>" + s.keys.map((k, i) =>
+    "<tr><td>" + (i + 1) + "</td><td>" + k.uid + "</td><td class=credit>" + money(k.credit) +
+    "</td><td><button data-insert=" + i + ">Insert</button></td></tr>").join("");
+  const params = await call("GET", "/api/parameters");
+  $("param-table").innerHTML = "<tr><th>number</th><th>name</th><th>range</th><th>value</th></tr>" + params.map((p) =>
+    "<tr id=param-" + p.number + "><td>" + String(p.number).padStart(3, "0") + "</td><td>" + p.name + "</td><td>" +
+    p.min + "…" + p.max + "</td><td class=value>" + p.value + "</td></tr>").join("");
+  const st = await call("GET", "/api/statistics");
+  $("stat-table").innerHTML = "<tr><th>counter</th><th>name</th><th>period</th><th>historic</th></tr>" +
+    st.counters.filter((c) => c.historic > 0).map((c) =>
+      "<tr><td>" + c.counter + "</td><td>" + c.name + "</td><td>" + c.period + "</td><td>" + c.historic + "</td></tr>").join("");
+  const max = Math.max(1, ...st.lines.map((l) => l.cash + l.key));
+  const w = 400 / st.lines.length;
+  $("chart").innerHTML = st.lines.map((l, i) => {
+    const h = Math.round(((l.cash + l.key) / max) * 110);
+    return "<rect class=bar data-line=" + l.line + " data-sales=" + (l.cash + l.key) + " x=" + (10 + i * w) +
+      " y=" + (120 - h) + " width=" + (w - 6) + " height=" + h + " fill=#4a7></rect>" +
+      "<text x=" + (10 + i * w) + " y=135>" + l.line + "</text>";
+  }).join("");
+}
+
+$("selections").innerHTML = [1, 2, 3, 4, 5].map((n) => "<button data-select=" + n + ">Selection " + n + "</button>").join(" ");
+document.body.addEventListener("click", async (ev) => {
+  const t = ev.target;
+  try {
+    if (t.dataset.insert !== undefined) await call("POST", "/api/keys/insert", { index: Number(t.dataset.insert) });
+    else if (t.dataset.select !== undefined) {
+      const r = await call("POST", "/api/select", { item: Number(t.dataset.select) });
+      say($("sale"), r.amount === null ? "selection " + t.dataset.select + " refused" : "selection " + t.dataset.select + " paid " + money(r.amount), r.amount !== null);
+    } else if (t.id === "remove-key") await call("POST", "/api/keys/remove");
+    else if (t.id === "recharge") {
+      const r = await call("POST", "/api/keys/recharge", { amount: Number($("recharge-amount").value), password: passwordOf($("recharge-password")) });
+      say($("recharge-message"), "credit now " + money(r.credit), true);
+    } else if (t.id === "param-save") {
+      await call("POST", "/api/parameters", { number: Number($("param-number").value), value: Number($("param-value").value), password: passwordOf($("param-password")) });
+      say($("param-message"), "saved", true);
+    } else if (t.id === "maxibox-read") {
+      const r = await call("GET", "/api/maxibox?key=" + Number($("maxibox-key").value));
+      $("maxibox-lines").textContent = "recharges " + r.recharges.total + ", sales " + r.sales.total + "\\n" + r.lines.join("\\n");
+    } else if (t.id === "audit-download") await download();
+    else return;
+    await refresh();
+  } catch (e) {
+    const where = t.id === "param-save" ? $("param-message") : t.id === "recharge" ? $("recharge-message") : $("sale");
+    say(where, e.code === "PARAMETER_ERROR" ? "parameter error " + e.parameter + ": " + e.message
+      : e.code === "PASSWORD_REQUIRED" ? "this needs the password" : e.message, false);
+  }
+});
+
+async function download() {
+  const r = await fetch("/api/audit");
+  if (!r.ok) throw Object.assign(new Error((await r.json()).message), {});
+  const total = Number(r.headers.get("content-length"));
+  const reader = r.body.getReader();
+  const parts = [];
+  let done = 0;
+  for (;;) {
+    const { value, done: end } = await reader.read();
+    if (end) break;
+    parts.push(value);
+    done += value.length;
+    $("audit-progress").textContent = Math.round((done / total) * 100) + " % (" + done + " of " + total + " bytes)";
+  }
+  const blob = new Blob(parts, { type: "application/octet-stream" });
+  window.lastAudit = await blob.text();
+  const a = $("audit-link");
+  a.href = URL.createObjectURL(blob);
+  a.hidden = false;
+}
+refresh();
+</script></body></html>`;

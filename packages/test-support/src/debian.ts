@@ -1,0 +1,31 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+/**
+ * Installs a Debian package the tests need when it is missing and we may (root, as on CI), and
+ * says whether it is there now. The caller reports plainly when a test could not run.
+ */
+export function ensureDebianPackage(pkg: string, present: () => boolean): boolean {
+  if (present()) return true;
+  if (process.getuid?.() !== 0) return false;
+  const install = () =>
+    spawnSync("apt-get", ["install", "-y", "-qq", pkg], {
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
+  if (install().status !== 0) {
+    spawnSync("apt-get", ["update", "-qq"]);
+    install();
+  }
+  return present();
+}
+
+/** socat, which makes the pty pairs the serial tests run over. */
+export const ensureSocat = (): boolean =>
+  ensureDebianPackage("socat", () => spawnSync("socat", ["-V"]).status === 0);
+
+const CHROMIUM = "/usr/bin/chromium";
+
+/** Debian's chromium for the browser tests (driven by playwright-core); its path, or undefined. */
+export function ensureChromium(): string | undefined {
+  return ensureDebianPackage("chromium", () => existsSync(CHROMIUM)) ? CHROMIUM : undefined;
+}
