@@ -15,6 +15,7 @@ import {
   type SystemParameters,
   setParameter,
   type Tube,
+  validateParameters,
 } from "@vendkit/mizip-core";
 import { defaultConfig, type PricingConfig, validateConfig } from "@vendkit/pricing";
 import { ExecutiveLink } from "./executive-link.js";
@@ -73,7 +74,11 @@ export interface DeviceState {
   readonly keys: readonly { readonly uid: string; readonly credit: number | undefined }[];
   readonly statistics: Readonly<Record<string, number>>;
   readonly maxiBoxEntries: number;
+  /** What the Maxi Box's lines add up to: key sales and recharges without an error. */
+  readonly maxiBoxTotals: { readonly keySales: number; readonly recharges: number };
   readonly pendingKeyWrites: number;
+  /** The numbers of the parameters that fail validation (the "parameter error" of 5.1). */
+  readonly parameterErrors: readonly number[];
 }
 
 export type Protocol = "mdb" | "executive-master";
@@ -345,6 +350,8 @@ export class Device {
       if (!wasIn) k.card.remove();
       keys.push({ uid: k.uidHex, credit });
     }
+    const entries = this.pay.maxiBox.entries();
+    const sum = (xs: typeof entries) => xs.reduce((a, e) => a + (e.kind === "error" ? 0 : e.amount), 0);
     const statistics: Record<string, number> = {};
     for (const name of Object.values(S)) statistics[name] = this.pay.statistics.get(name).historic;
     return {
@@ -352,8 +359,15 @@ export class Device {
       keyCredit: this.pay.keyCredit,
       keys,
       statistics,
-      maxiBoxEntries: this.pay.maxiBox.entries().length,
+      maxiBoxEntries: entries.length,
+      maxiBoxTotals: {
+        keySales: sum(
+          entries.filter((e) => e.kind === "sale" && e.keyNumber !== undefined && e.error === undefined),
+        ),
+        recharges: sum(entries.filter((e) => e.kind === "recharge" && e.error === undefined)),
+      },
       pendingKeyWrites: this.pay.pendingKeyWrites.length,
+      parameterErrors: validateParameters(this.params).map((e) => e.parameter),
     };
   }
 

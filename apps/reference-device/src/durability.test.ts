@@ -46,10 +46,11 @@ function check(data: string): Promise<DeviceState> {
 }
 
 describe("durability: the device killed (SIGKILL) at random points and restarted", () => {
-  it("never loses or double-counts money: keys, cash, statistics agree after every restart", async () => {
+  it("never loses or double-counts money: keys, cash, statistics, Maxi Box agree after every restart", async () => {
     const data = mkdtempSync(join(tmpdir(), "vendkit-kill-"));
     const start = DEMO_KEYS.reduce((a, k) => a + k.credit, 0);
     let operations = 0;
+    let maxiBoxChecked = 0;
     for (let round = 1; round <= 6; round++) {
       operations += await driveAndKill(data, round * 7919, 150 + ((round * 337) % 900));
       const s = await check(data);
@@ -61,7 +62,15 @@ describe("durability: the device killed (SIGKILL) at random points and restarted
       expect(n(S.coinsIn) + n(S.billsIn)).toBe(
         n(S.cashSales) + n(S.failedCashVends) + n(S.overprice) + n(S.cashRecharges) + s.machineCredit,
       );
+      expect(s.parameterErrors).toEqual([]);
+      if (s.maxiBoxEntries < 4000) {
+        // the Maxi Box holds every sale and recharge once, as the counters do
+        expect(s.maxiBoxTotals.keySales).toBe(n(S.keySales));
+        expect(s.maxiBoxTotals.recharges).toBe(n(S.cashRecharges) + n(S.programmedCredit));
+        maxiBoxChecked++;
+      }
     }
     expect(operations).toBeGreaterThan(20); // the kills landed in a real stream of sales
+    expect(maxiBoxChecked).toBeGreaterThan(0);
   }, 120_000);
 });
