@@ -293,8 +293,8 @@ export class Device {
   }
 
   /**
-   * A customer presses selection `item`: the VMC asks to vend at its price, the payment system
-   * decides, and the VMC vends. Returns the amount approved, or undefined when refused.
+   * A customer presses selection `item` on the simulated VMC: it asks to vend at its price, the
+   * payment system decides, and the VMC vends. Returns the amount approved, or undefined.
    */
   async select(item: number): Promise<number | undefined> {
     const price = DEMO_PRICES[item - 1];
@@ -302,14 +302,23 @@ export class Device {
     const amount = await this.link.vend(
       item,
       price,
-      async (asked) => {
-        const d = await this.pay.vendRequest({ price: asked, line: item }, this.clock());
-        return d.approved ? d.amount : undefined;
-      },
-      (success) => (success ? this.pay.vendSuccess(this.clock()) : this.pay.vendFailure(this.clock())),
+      (asked) => this.requestVend(item, asked),
+      (success) => this.endVend(success),
     );
     this.showCredit();
     return amount;
+  }
+
+  /** A VMC asks to vend `item` at `price` (from any bus): the amount approved, or undefined. */
+  async requestVend(item: number, price: number): Promise<number | undefined> {
+    const d = await this.pay.vendRequest({ price, line: item }, this.clock());
+    return d.approved ? d.amount : undefined;
+  }
+
+  /** The VMC reports how the approved vend went. */
+  async endVend(success: boolean): Promise<void> {
+    await (success ? this.pay.vendSuccess(this.clock()) : this.pay.vendFailure(this.clock()));
+    this.showCredit();
   }
 
   /**

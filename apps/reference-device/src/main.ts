@@ -1,9 +1,12 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { QIBIXX } from "@vendkit/mdb";
+import { openSerial, QibixxCashlessLink } from "@vendkit/mdb/serial";
 import { serveAudits } from "./audit-port.js";
 import { serveConsole } from "./console.js";
 import { DEMO_KEYS, Device } from "./device.js";
 import { drive } from "./drive.js";
+import { runQibixxVmc } from "./serial-vmc.js";
 
 /**
  * `npm start`: the reference device on its embedded defaults — data in ./data, a simulated MDB
@@ -15,6 +18,8 @@ import { drive } from "./drive.js";
  *                  completed operation
  *   --check        power up, settle every key by inserting it once, print the state as JSON, exit
  *   --audit-port P answer audit collectors (DEX/UCS) on a serial path or tcp://host:port
+ *   --serial PATH  a real vending machine through a Qibixx MDB adapter (cashless-device lines,
+ *                  115200 baud) instead of the simulated VMC
  */
 const { values } = parseArgs({
   options: {
@@ -24,6 +29,7 @@ const { values } = parseArgs({
     drive: { type: "string" },
     check: { type: "boolean", default: false },
     "audit-port": { type: "string" },
+    serial: { type: "string" },
   },
 });
 const dataDir = resolve(values.data);
@@ -53,7 +59,19 @@ if (values.check) {
   console.log(
     `  keys           ${dataDir}/keys.sqlite: ${DEMO_KEYS.length} demo keys, credits ${state.keys.map((k) => k.credit).join(", ")}`,
   );
-  console.log(`  VMC            simulated, ${device.link.name}`);
+  const serial = values.serial;
+  if (serial === undefined) console.log(`  VMC            simulated, ${device.link.name}`);
+  else {
+    const port = await openSerial(serial, QIBIXX.baudRate).catch((e: unknown) => {
+      console.error(`--serial ${serial}: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    });
+    const link = new QibixxCashlessLink(port);
+    void runQibixxVmc(device, link, (line) => console.log(line)).catch((e: unknown) => {
+      console.error(`serial VMC: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    console.log(`  VMC            ${serial}, Qibixx MDB adapter (cashless device, always idle)`);
+  }
   if (port > 0) {
     await serveConsole(device, port);
     console.log(`  console        http://127.0.0.1:${port}/ (programmer console; JSON under /api)`);

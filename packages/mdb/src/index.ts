@@ -83,3 +83,4 @@ export {
   QIBIXX_CASHLESS,
   type QibixxCashlessEvent,
 } from "./transport/qibixx-cashless.js";
+export { QibixxAdapterEmulator } from "./transport/qibixx-emulator.js";

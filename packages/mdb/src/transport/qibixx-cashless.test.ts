@@ -1,12 +1,6 @@
-import type { Duplex } from "node:stream";
 import { ensureSocat, ptyPair } from "@vendkit/test-support";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { OPTIONS } from "../cashless/context.js";
-import { type CashlessEvent, CashlessPeripheral } from "../cashless/peripheral.js";
-import type { CashlessResponse } from "../cashless/responses.js";
-import { testReader } from "../cashless/test-support.js";
-import { VmcSimulator } from "../cashless/vmc-simulator.js";
 import {
   approveLine,
   denyLine,
@@ -15,6 +9,7 @@ import {
   parseAmount,
   parseCashlessLine,
 } from "./qibixx-cashless.js";
+import { QibixxAdapterEmulator } from "./qibixx-emulator.js";
 import { openSerial, QibixxCashlessLink } from "./serial.js";
 
 describe("Qibixx cashless-device lines", () => {
@@ -61,80 +56,6 @@ describe("Qibixx cashless-device lines", () => {
   });
 });
 
-/**
- * An emulated adapter in cashless-device mode: a VMC simulator (level 3, always idle) on one
- * side of a real MDB cashless reader, the adapter's lines on the other. This is our stand-in
- * for the hardware, built from the documented lines; it is what the host code is tested against.
- */
-function emulateAdapter(stream: Duplex) {
-  const reader = new CashlessPeripheral({
-    address: 0x10,
-    identity: testReader({ model: "QBX-EMU", features: OPTIONS.alwaysIdle }),
-  });
-  const events: CashlessEvent[] = [];
-  const vmc = new VmcSimulator(
-    {
-      receiveWord(word: number, now: number) {
-        const r = reader.receiveWord(word, now);
-        events.push(...r.events);
-        return r;
-      },
-    },
-    { vmcLevel: 3, features: OPTIONS.alwaysIdle },
-  );
-  const vmcSaw: CashlessResponse[] = [];
-  let pending: { price: number; item: number } | undefined;
-  let buffer = "";
-  stream.on("data", (chunk: Buffer) => {
-    buffer += chunk.toString("latin1");
-    let nl = buffer.indexOf("\n");
-    while (nl !== -1) {
-      const line = buffer.slice(0, nl).trim();
-      buffer = buffer.slice(nl + 1);
-      nl = buffer.indexOf("\n");
-      if (line === "C,1") {
-        vmc.initialise();
-        stream.write(`c,STATUS,${reader.state === "enabled" ? "ENABLED" : "DISABLED"}\n`);
-      } else if (line.startsWith("C,VEND,") && pending) {
-        const amount = parseAmount(line.slice("C,VEND,".length), 2);
-        if (amount === undefined || !reader.approveVend(amount)) {
-          stream.write("c,ERR,BAD AMOUNT\n");
-          continue;
-        }
-        const answer = vmc.pollFor(["vend-approved"]);
-        if (answer) vmcSaw.push(answer);
-        const failed = pending.item === 13; // the emulated machine jams on product 13
-        vmc.send(failed ? { type: "vend-failure" } : { type: "vend-success", item: pending.item });
-        vmc.endSession();
-        pending = undefined;
-        stream.write(failed ? "c,ERR,VEND 3\n" : "c,VEND,SUCCESS\n");
-      } else if (line === "C,STOP" && pending) {
-        reader.denyVend();
-        const answer = vmc.pollFor(["vend-denied"]);
-        if (answer) vmcSaw.push(answer);
-        vmc.endSession();
-        pending = undefined;
-        stream.write("c,STATUS,ENABLED\n");
-      }
-    }
-  });
-  return {
-    reader,
-    events,
-    vmcSaw,
-    /** A customer presses a selection on the machine. */
-    select(price: number, item: number) {
-      vmc.send({ type: "vend-request", price, item });
-      const request = events.at(-1);
-      if (request?.type !== "vend-request")
-        throw new Error(`reader did not take the request: ${request?.type}`);
-      pending = { price: request.price, item: request.item };
-      stream.write("r,ACK\n");
-      stream.write(`c,STATUS,VEND,${formatAmount(price, 2)},${item}\n`);
-    },
-  };
-}
-
 describe("a host driving an emulated Qibixx cashless adapter over a real pty pair (socat)", () => {
   let available = false;
   beforeAll(() => {
@@ -149,7 +70,7 @@ describe("a host driving an emulated Qibixx cashless adapter over a real pty pai
     const hostSide = await openSerial(pair.a, 115200);
     const adapterSide = await openSerial(pair.b, 115200);
     try {
-      const adapter = emulateAdapter(adapterSide);
+      const adapter = new QibixxAdapterEmulator(adapterSide);
       const host = new QibixxCashlessLink(hostSide);
       const nextReal = async () => {
         for (;;) {
