@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cashlessSales, parse, validate } from "@vendkit/evadts";
 import { S } from "@vendkit/mizip-core";
-import { ensureSocat, ptyPair } from "@vendkit/test-support";
+import { ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Device } from "./device.js";
 import { spawnDevice, watchOutput } from "./test-process.js";
@@ -15,9 +15,7 @@ const ddcmpCli = join(dirname(fileURLToPath(import.meta.url)), "../../../package
 describe("the audit port, collected by the ddcmp CLI over a pty (socat)", () => {
   let available = false;
   beforeAll(() => {
-    available = ensureSocat();
-    if (!available)
-      console.warn("socat is missing and cannot be installed here: the audit-port test did NOT run");
+    available = socatFor("the audit-port test");
   });
 
   it("hands a valid EVA-DTS audit to an external collector and clears the period only after it", async (ctx) => {

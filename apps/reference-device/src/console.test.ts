@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cashlessSales, parse, validate } from "@vendkit/evadts";
 import { S } from "@vendkit/mizip-core";
-import { ensureChromium } from "@vendkit/test-support";
+import { chromiumFor } from "@vendkit/test-support";
 import { chromium } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { serveConsole } from "./console.js";
@@ -69,9 +69,7 @@ describe("programmer console API", () => {
 describe("programmer console in headless Chromium", () => {
   let executablePath: string | undefined;
   beforeAll(() => {
-    executablePath = ensureChromium();
-    if (!executablePath)
-      console.warn("chromium is missing and cannot be installed here: the browser test did NOT run");
+    executablePath = chromiumFor("the browser test");
   });
 
   it("programs, manages a key, sells, charts and downloads the audit with progress", async (ctx) => {

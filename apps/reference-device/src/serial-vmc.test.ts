@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { QibixxAdapterEmulator } from "@vendkit/mdb";
 import { openSerial, QibixxCashlessLink } from "@vendkit/mdb/serial";
 import { S } from "@vendkit/mizip-core";
-import { ensureSocat, ptyPair } from "@vendkit/test-support";
+import { ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Device } from "./device.js";
 import { runQibixxVmc } from "./serial-vmc.js";
@@ -12,9 +12,7 @@ import { runQibixxVmc } from "./serial-vmc.js";
 describe("--serial: a VMC through an (emulated) Qibixx MDB adapter over a pty (socat)", () => {
   let available = false;
   beforeAll(() => {
-    available = ensureSocat();
-    if (!available)
-      console.warn("socat is missing and cannot be installed here: the --serial test did NOT run");
+    available = socatFor("the --serial test");
   });
 
   it("approves from the key in the reader, denies without funds, and counts a jam", async (ctx) => {

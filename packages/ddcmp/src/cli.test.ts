@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildAudit, write } from "@vendkit/evadts";
-import { ensureSocat, ptyPair } from "@vendkit/test-support";
+import { ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -72,9 +72,7 @@ describe("ddcmp CLI (DEX/UCS link)", () => {
   describe("over a real pty pair (socat)", () => {
     let available = false;
     beforeAll(() => {
-      available = ensureSocat();
-      if (!available)
-        console.warn("socat is missing and cannot be installed here: the pty CLI test did NOT run");
+      available = socatFor("the pty CLI test");
     });
 
     it("collects through a serial line with the CLI on both ends", async (ctx) => {

@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { Bus } from "./bus.js";
 import { ExecutiveMaster, type MasterEvent } from "./master.js";
 import { VmcSimulator } from "./simulators.js";
 import { ExecutiveSlave } from "./slave.js";
+import { bus } from "./test-support.js";
 import { creditBlock, EXECUTIVE } from "./wire.js";
-
-const buses = new WeakMap<object, Bus>();
-/** One bus per master, so bytes in flight carry over from one run to the next. */
-const bus = (master: ExecutiveMaster, slave: VmcSimulator): Bus => {
-  let b = buses.get(master);
-  if (b === undefined) {
-    b = new Bus(master, slave);
-    buses.set(master, b);
-  }
-  return b;
-};
 
 const kinds = (events: readonly MasterEvent[]) => events.map((e) => e.kind);
 

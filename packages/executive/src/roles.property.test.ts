@@ -1,21 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Bus } from "./bus.js";
 import { ExecutiveMaster } from "./master.js";
 import { ChangerSimulator, VmcSimulator } from "./simulators.js";
 import { ExecutiveSlave } from "./slave.js";
+import { bus } from "./test-support.js";
 import { creditBlock } from "./wire.js";
-
-const buses = new WeakMap<object, Bus>();
-/** One bus per master, so bytes in flight carry over from one run to the next. */
-const bus = (master: ExecutiveMaster, slave: VmcSimulator): Bus => {
-  let b = buses.get(master);
-  if (b === undefined) {
-    b = new Bus(master, slave);
-    buses.set(master, b);
-  }
-  return b;
-};
 
 const PRICES = [50, 60, 120, 200];
 

@@ -1,4 +1,4 @@
-import { ensureSocat, ptyPair } from "@vendkit/test-support";
+import { ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ExecutiveMaster, type MasterEvent } from "./master.js";
 import { openExecutivePort, SerialMaster, SerialSlave } from "./serial.js";
@@ -8,9 +8,7 @@ import { creditBlock } from "./wire.js";
 describe("over a real pty pair (socat)", () => {
   let available = false;
   beforeAll(() => {
-    available = ensureSocat();
-    if (!available)
-      console.warn("socat is missing and cannot be installed here: the Executive pty test did NOT run");
+    available = socatFor("the Executive pty test");
   });
 
   it("a payment system master sells through a simulated VMC on the other end of a serial line", async (ctx) => {

@@ -29,3 +29,18 @@ const CHROMIUM = "/usr/bin/chromium";
 export function ensureChromium(): string | undefined {
   return ensureDebianPackage("chromium", () => existsSync(CHROMIUM)) ? CHROMIUM : undefined;
 }
+
+/** socat for `what` (a test): true when it is here; otherwise a plain warning that `what` did NOT run. */
+export function socatFor(what: string): boolean {
+  const ok = ensureSocat();
+  if (!ok) console.warn(`socat is missing and cannot be installed here: ${what} did NOT run`);
+  return ok;
+}
+
+/** chromium's path for `what` (a test), or undefined with a plain warning that `what` did NOT run. */
+export function chromiumFor(what: string): string | undefined {
+  const path = ensureChromium();
+  if (path === undefined)
+    console.warn(`chromium is missing and cannot be installed here: ${what} did NOT run`);
+  return path;
+}

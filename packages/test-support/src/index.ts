@@ -1,3 +1,3 @@
-export { ensureChromium, ensureDebianPackage, ensureSocat } from "./debian.js";
+export { chromiumFor, ensureDebianPackage, socatFor } from "./debian.js";
 export { CLEAN, type Fault, faultArb, LossyLine } from "./lossy-line.js";
 export { ptyPair } from "./pty.js";

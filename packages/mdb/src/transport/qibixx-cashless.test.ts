@@ -1,4 +1,4 @@
-import { ensureSocat, ptyPair } from "@vendkit/test-support";
+import { ptyPair, socatFor } from "@vendkit/test-support";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -59,9 +59,7 @@ describe("Qibixx cashless-device lines", () => {
 describe("a host driving an emulated Qibixx cashless adapter over a real pty pair (socat)", () => {
   let available = false;
   beforeAll(() => {
-    available = ensureSocat();
-    if (!available)
-      console.warn("socat is missing and cannot be installed here: the Qibixx cashless pty test did NOT run");
+    available = socatFor("the Qibixx cashless pty test");
   });
 
   it("enables the device, approves one vend, denies one, and hears a failed one", async (ctx) => {

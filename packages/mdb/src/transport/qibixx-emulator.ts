@@ -2,6 +2,7 @@ import type { Duplex } from "node:stream";
 import { OPTIONS } from "../cashless/context.js";
 import { type CashlessEvent, CashlessPeripheral } from "../cashless/peripheral.js";
 import type { CashlessResponse } from "../cashless/responses.js";
+import { testReader } from "../cashless/test-support.js";
 import { VmcSimulator } from "../cashless/vmc-simulator.js";
 import { formatAmount, parseAmount } from "./qibixx-cashless.js";
 
@@ -14,19 +15,7 @@ import { formatAmount, parseAmount } from "./qibixx-cashless.js";
 export class QibixxAdapterEmulator {
   readonly reader = new CashlessPeripheral({
     address: 0x10,
-    identity: {
-      manufacturer: "QBX",
-      serial: "000000000001",
-      model: "QBX-EMU",
-      version: 1,
-      level: 3,
-      currency: 0x1978,
-      scale: 1,
-      decimals: 2,
-      maxResponseTime: 5,
-      configOptions: 0,
-      features: OPTIONS.alwaysIdle,
-    },
+    identity: testReader({ manufacturer: "QBX", model: "QBX-EMU", features: OPTIONS.alwaysIdle }),
   });
   /** What the reader reported to the emulated VMC. */
   readonly events: CashlessEvent[] = [];

@@ -1,4 +1,4 @@
-import { ensureSocat, ptyPair } from "@vendkit/test-support";
+import { ptyPair, socatFor } from "@vendkit/test-support";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeCommand } from "../cashless/commands.js";
@@ -48,9 +48,7 @@ describe("Qibixx master-mode lines", () => {
 describe("over a real pty pair (socat)", () => {
   let available = false;
   beforeAll(() => {
-    available = ensureSocat();
-    if (!available)
-      console.warn("socat is missing and cannot be installed here: the pty transport tests did NOT run");
+    available = socatFor("the pty transport tests");
   });
 
   it("drives a coin changer through an emulated Qibixx adapter in master mode", async (ctx) => {
