@@ -1,5 +1,6 @@
 import { readUint } from "../cashless/context.js";
 import { ADDRESSES, type PeripheralReply } from "../link.js";
+import { DeviceMaster } from "./device-master.js";
 import { type Pending, Poller } from "./poller.js";
 
 const A = ADDRESSES.billValidator;
@@ -93,10 +94,10 @@ export function decodeValidatorPoll(bytes: Uint8Array, setup: ValidatorSetup | u
  * the `onEscrow` decision (e.g. "return when change is short", manual 4.8). Sans-I/O like
  * `CoinChangerMaster`.
  */
-export class BillValidatorMaster {
+export class BillValidatorMaster extends DeviceMaster<ValidatorEvent> {
   setup: ValidatorSetup | undefined;
-  private events: ValidatorEvent[] = [];
-  private readonly poller: Poller;
+  protected readonly poller: Poller;
+  protected readonly lostEvent: ValidatorEvent = { type: "lost" };
   private enableMask = 0xffff;
 
   constructor(
@@ -109,6 +110,7 @@ export class BillValidatorMaster {
       onEscrow?: (billType: number, value: number) => boolean;
     } = {},
   ) {
+    super();
     this.poller = new Poller(
       () => ({ bytes: Uint8Array.of(VALIDATOR.poll), onReply: (r) => this.onPoll(r) }),
       () => ({
@@ -120,20 +122,6 @@ export class BillValidatorMaster {
       { pollInterval: options.pollInterval ?? 100, nonResponse: options.nonResponse ?? 5000 },
     );
     this.poller.enqueue({ bytes: Uint8Array.of(VALIDATOR.reset), onReply: () => {} });
-  }
-
-  next(now: number): Uint8Array | undefined {
-    const wasLost = this.poller.lost;
-    const bytes = this.poller.next(now);
-    if (!wasLost && this.poller.lost) this.events.push({ type: "lost" });
-    return bytes;
-  }
-
-  reply(r: PeripheralReply, now: number): ValidatorEvent[] {
-    this.poller.reply(r, now);
-    const out = this.events;
-    this.events = [];
-    return out;
   }
 
   /** Which bill types to accept (bit n = type n); 0 disables the validator. */

@@ -1,5 +1,6 @@
 import { readUint } from "../cashless/context.js";
 import { ADDRESSES, type PeripheralReply } from "../link.js";
+import { DeviceMaster } from "./device-master.js";
 import { type Pending, Poller } from "./poller.js";
 
 const A = ADDRESSES.changer;
@@ -123,36 +124,23 @@ export function decodeChangerPoll(bytes: Uint8Array, setup: ChangerSetup | undef
  * after each deposit or payout, and dispenses on request. Sans-I/O: `next(now)` gives the block
  * to send, `reply(r, now)` takes the answer and returns events.
  */
-export class CoinChangerMaster {
+export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
   setup: ChangerSetup | undefined;
   tubes: TubeStatus | undefined;
-  private events: ChangerEvent[] = [];
-  private readonly poller: Poller;
+  protected readonly poller: Poller;
+  protected readonly lostEvent: ChangerEvent = { type: "lost" };
   private enableMask = 0xffff;
   /** L3 features the changer offers and we enabled (b0 alternative payout, b1 extended diagnostics). */
   features = 0;
 
   constructor(options: { pollInterval?: number; nonResponse?: number } = {}) {
+    super();
     this.poller = new Poller(
       () => ({ bytes: Uint8Array.of(CHANGER.poll), onReply: (r) => this.onPoll(r) }),
       () => this.resetCommand(),
       { pollInterval: options.pollInterval ?? 100, nonResponse: options.nonResponse ?? 2000 },
     );
     this.poller.enqueue(this.resetCommand());
-  }
-
-  next(now: number): Uint8Array | undefined {
-    const wasLost = this.poller.lost;
-    const bytes = this.poller.next(now);
-    if (!wasLost && this.poller.lost) this.events.push({ type: "lost" });
-    return bytes;
-  }
-
-  reply(r: PeripheralReply, now: number): ChangerEvent[] {
-    this.poller.reply(r, now);
-    const out = this.events;
-    this.events = [];
-    return out;
   }
 
   /** Which coin types to accept (bit n = type n). */
