@@ -1,6 +1,6 @@
 /**
  * The programmer console's page: plain HTML and a little script over the JSON API of
- * console.ts. Sections follow manual ch. 9: programming (parameters by number), key management
+ * console.ts. Sections follow manual ch. 9: programming (parameters by number, prices), key management
  * (the reader's demo keys, credit from the programmer), statistics (with sales per price line),
  * Maxi Box (per-key transactions), and the audit download.
  */
@@ -33,6 +33,14 @@ value <input id="param-value" type="number">
 <input id="param-password" type="password" placeholder="password (000, 009)">
 <button id="param-save">Save</button> <span id="param-message"></span></p>
 <table id="param-table"></table></section>
+
+<section id="prices"><h2>Prices</h2>
+<p>Table <select id="price-table"><option value="cash">cash</option><option value="0">key 0</option>
+<option value="1">key 1</option><option value="2">key 2</option><option value="3">key 3</option></select>
+line <input id="price-line" type="number" min="1" max="100"> price <input id="price-value" type="number" min="0">
+<button id="price-save">Save</button> <span id="price-message"></span>
+<br><small>After a price change, collect the statistics and reset the historic data (manual 7).</small></p>
+<table id="price-table-view"></table></section>
 
 <section id="statistics"><h2>Statistics</h2>
 <svg id="chart" width="420" height="140" role="img" aria-label="sales per price line"></svg>
@@ -71,6 +79,10 @@ async function refresh() {
   $("param-table").innerHTML = "<tr><th>number</th><th>name</th><th>range</th><th>value</th></tr>" + params.map((p) =>
     "<tr id=param-" + p.number + "><td>" + String(p.number).padStart(3, "0") + "</td><td>" + p.name + "</td><td>" +
     p.min + "…" + p.max + "</td><td class=value>" + p.value + "</td></tr>").join("");
+  const pr = await call("GET", "/api/prices");
+  $("price-table-view").innerHTML = "<tr><th>line</th><th>cash</th><th>key 0</th><th>key 1</th><th>key 2</th><th>key 3</th></tr>" +
+    pr.cash.map((c, i) => "<tr id=price-line-" + (i + 1) + "><td>" + (i + 1) + "</td><td>" + money(c) + "</td>" +
+      pr.keys.map((k) => "<td>" + (k.mode === "off" ? "off" : money(k.prices[i])) + "</td>").join("") + "</tr>").join("");
   const st = await call("GET", "/api/statistics");
   $("stat-table").innerHTML = "<tr><th>counter</th><th>name</th><th>period</th><th>historic</th></tr>" +
     st.counters.filter((c) => c.historic > 0).map((c) =>
@@ -100,6 +112,10 @@ document.body.addEventListener("click", async (ev) => {
     } else if (t.id === "param-save") {
       await call("POST", "/api/parameters", { number: Number($("param-number").value), value: Number($("param-value").value), password: passwordOf($("param-password")) });
       say($("param-message"), "saved", true);
+    } else if (t.id === "price-save") {
+      const table = $("price-table").value;
+      await call("POST", "/api/prices", { table: table === "cash" ? "cash" : Number(table), line: Number($("price-line").value), price: Number($("price-value").value) });
+      say($("price-message"), "saved", true);
     } else if (t.id === "maxibox-read") {
       const r = await call("GET", "/api/maxibox?key=" + Number($("maxibox-key").value));
       $("maxibox-lines").textContent = "recharges " + r.recharges.total + ", sales " + r.sales.total + "\\n" + r.lines.join("\\n");
@@ -107,7 +123,8 @@ document.body.addEventListener("click", async (ev) => {
     else return;
     await refresh();
   } catch (e) {
-    const where = t.id === "param-save" ? $("param-message") : t.id === "recharge" ? $("recharge-message") : $("sale");
+    const where = t.id === "param-save" ? $("param-message") : t.id === "price-save" ? $("price-message")
+      : t.id === "recharge" ? $("recharge-message") : $("sale");
     say(where, e.code === "PARAMETER_ERROR" ? "parameter error " + e.parameter + ": " + e.message
       : e.code === "PASSWORD_REQUIRED" ? "this needs the password" : e.message, false);
   }

@@ -92,6 +92,18 @@ describe("programmer console in headless Chromium", () => {
         await page.waitForSelector("#param-message.ok");
         expect(await page.textContent("#param-40003 .value")).toBe("2");
 
+        // prices: out of range refused by its number, then key 0's line 3 at 0.70
+        await page.selectOption("#price-table", "0");
+        await page.fill("#price-line", "3");
+        await page.fill("#price-value", "70000");
+        await page.click("#price-save");
+        await page.waitForSelector("#price-message.error");
+        expect(await page.textContent("#price-message")).toContain("parameter error 11003");
+        await page.fill("#price-value", "70");
+        await page.click("#price-save");
+        await page.waitForSelector("#price-message.ok");
+        expect(await page.textContent("#price-line-3 td:nth-child(3)")).toBe("0.70");
+
         // a password, then key credit from the programmer asks for it
         await page.fill("#param-number", "9");
         await page.fill("#param-value", "4711");
@@ -107,6 +119,7 @@ describe("programmer console in headless Chromium", () => {
         await page.click("#recharge");
         await page.waitForSelector("#recharge-message.ok");
         expect(await page.textContent("#recharge-message")).toBe("credit now 5.00");
+        expect(await page.textContent("#inserted")).toBe("key 3, credit 5.00");
 
         // a sale, then the chart shows it on its price line
         await page.click("[data-select='3']");
@@ -126,7 +139,7 @@ describe("programmer console in headless Chromium", () => {
         expect(await page.textContent("#audit-progress")).toMatch(/^100 %/);
         const audit = (await page.evaluate("window.lastAudit")) as string;
         expect(validate(parse(audit)).filter((f) => f.severity === "error")).toEqual([]);
-        expect(cashlessSales(parse(audit))).toMatchObject({ valueReset: 80, countReset: 1 });
+        expect(cashlessSales(parse(audit))).toMatchObject({ valueReset: 70, countReset: 1 });
       });
     } finally {
       await browser.close();

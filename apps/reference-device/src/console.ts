@@ -87,6 +87,24 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       json(res, 200, { ok: true });
       return;
     }
+    case "GET /api/prices": {
+      const p = device.pricing;
+      json(res, 200, {
+        lines: p.lines,
+        cash: p.cash.slice(0, p.lines),
+        keys: p.keys.map((k) => ({ mode: k.mode, prices: k.prices.slice(0, p.lines) })),
+      });
+      return;
+    }
+    case "POST /api/prices": {
+      const b = await body(req);
+      const table = b.table === "cash" ? "cash" : num(b.table, "table");
+      if (table !== "cash" && (table < 0 || table > 3))
+        throw new SyntaxError("table is cash or a key level 0..3");
+      await device.setPrice(table as "cash" | 0 | 1 | 2 | 3, num(b.line, "line"), num(b.price, "price"));
+      json(res, 200, { ok: true });
+      return;
+    }
     case "POST /api/keys/insert": {
       const outcome = await device.insertKey(num((await body(req)).index, "index"));
       json(res, 200, outcome);

@@ -50,6 +50,28 @@ describe("the reference device over MDB", () => {
   });
 });
 
+describe("the programmer's settings", () => {
+  it("keeps parameters and prices across a restart, refusing what is out of range by number", async () => {
+    const data = dir();
+    const device = await Device.open(data);
+    await device.setParameter(40003, 0);
+    await device.setPrice(0, 2, 45);
+    await expect(device.setPrice("cash", 1, 70_000)).rejects.toMatchObject({
+      code: "PARAMETER_ERROR",
+      parameter: 10001,
+    });
+    await device.insertKey(0);
+    await expect(device.setPrice("cash", 1, 40)).rejects.toMatchObject({ code: "DEVICE_SETUP" });
+    expect(await device.select(2)).toBe(45);
+    device.close();
+    const again = await Device.open(data);
+    expect(again.params.numeric.overprice).toBe(0);
+    expect(again.pricing.keys[0].prices[1]).toBe(45);
+    expect(again.pricing.cash[0]).toBe(50);
+    again.close();
+  });
+});
+
 describe("the reference device as Executive master (manual 4.3.1)", () => {
   it("shows the credit on the VMC, sells from a key and from coins, and counts a jammed vend", async () => {
     const device = await Device.open(dir(), { protocol: "executive-master" });

@@ -9,6 +9,7 @@ import {
   type KeyOutcome,
   NUMERIC_PARAMETERS,
   type NumericName,
+  ParameterError,
   PaymentSystem,
   type PaymentSystemOptions,
   S,
@@ -17,7 +18,7 @@ import {
   type Tube,
   validateParameters,
 } from "@vendkit/mizip-core";
-import { defaultConfig, type PricingConfig, validateConfig } from "@vendkit/pricing";
+import { defaultConfig, type KeyTable, type PricingConfig, validateConfig } from "@vendkit/pricing";
 import { ExecutiveLink } from "./executive-link.js";
 import { type DurableKey, KeyStore } from "./key-store.js";
 import { MdbLink } from "./mdb-link.js";
@@ -103,17 +104,17 @@ export class DeviceSetupError extends Error {
   }
 }
 
-/** Where the device keeps its system parameters in its storage. */
+/** Where the device keeps the programmer's settings in its storage. */
 const PARAMETERS = "device/parameters";
+const PRICING = "device/pricing";
 
-function storedParameters(storage: SqliteStorage): SystemParameters | undefined {
-  const bytes = storage.get(PARAMETERS);
+/** A stored settings record, when it is there and reads as JSON that `looksRight`. */
+function stored<T>(storage: SqliteStorage, key: string, looksRight: (v: T) => boolean): T | undefined {
+  const bytes = storage.get(key);
   if (bytes === undefined) return undefined;
   try {
-    const p = JSON.parse(new TextDecoder().decode(bytes)) as SystemParameters;
-    return typeof p.numeric === "object" && Array.isArray(p.userGroups) && Array.isArray(p.blackList)
-      ? p
-      : undefined;
+    const v = JSON.parse(new TextDecoder().decode(bytes)) as T;
+    return looksRight(v) ? v : undefined;
   } catch {
     return undefined;
   }
@@ -125,7 +126,7 @@ export class Device {
   private constructor(
     private paySystem: PaymentSystem,
     private parameters: SystemParameters,
-    readonly pricing: PricingConfig,
+    private prices: PricingConfig,
     readonly purses: PurseSystem,
     readonly keys: readonly DurableKey[],
     readonly link: VmcLink,
@@ -143,6 +144,10 @@ export class Device {
     return this.parameters;
   }
 
+  get pricing(): PricingConfig {
+    return this.prices;
+  }
+
   /**
    * The programmer changes one system parameter by its table 5.2 number (manual 9.2-9.3): not
    * with a key in, checked as the manual says (`ParameterError` with the number,
@@ -156,11 +161,41 @@ export class Device {
     const next = setParameter(this.parameters, number, value, password);
     this.storage.commit(new Map([[PARAMETERS, new TextEncoder().encode(JSON.stringify(next))]]));
     this.parameters = next;
+    this.rebuild();
+  }
+
+  /**
+   * The programmer sets one price (manual 4.4.3-4.4.5): the cash table or key level 0-3, line
+   * 1..100. Checked by `validateConfig` (range, base-coin multiple), refused as a
+   * `ParameterError` with the table 5.2 number (10001-10100 cash, 11001-14100 key levels).
+   */
+  async setPrice(table: "cash" | 0 | 1 | 2 | 3, line: number, price: number): Promise<void> {
+    if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
+    const number = (table === "cash" ? 10_000 : 11_000 + 1000 * table) + line;
+    if (!Number.isInteger(line) || line < 1 || line > 100)
+      throw new ParameterError(number, `line ${line} is not 1..100`);
+    const replace = (prices: readonly number[]) => prices.map((p, i) => (i === line - 1 ? price : p));
+    const keys = this.prices.keys.map((k, level) =>
+      level === table ? { ...k, prices: replace(k.prices) } : k,
+    );
+    const next: PricingConfig =
+      table === "cash"
+        ? { ...this.prices, cash: replace(this.prices.cash) }
+        : { ...this.prices, keys: keys as [KeyTable, KeyTable, KeyTable, KeyTable] };
+    const finding = validateConfig(next)[0];
+    if (finding !== undefined) throw new ParameterError(finding.parameter ?? number, finding.message);
+    this.storage.commit(new Map([[PRICING, new TextEncoder().encode(JSON.stringify(next))]]));
+    this.prices = next;
+    this.rebuild();
+  }
+
+  /** A new payment system over the same storage, after the programmer changed its settings. */
+  private rebuild(): void {
     this.paySystem = new PaymentSystem({
       storage: this.storage,
       purses: this.purses,
-      parameters: next,
-      pricing: this.pricing,
+      parameters: this.parameters,
+      pricing: this.prices,
       changer: this.changer,
     });
     this.showCredit();
@@ -185,7 +220,12 @@ export class Device {
     mkdirSync(dataDir, { recursive: true });
     const storage = new SqliteStorage(join(dataDir, "device.sqlite"));
     const keyStore = new KeyStore(join(dataDir, "keys.sqlite"));
-    let params = storedParameters(storage) ?? demoParameters(protocol);
+    let params =
+      stored<SystemParameters>(
+        storage,
+        PARAMETERS,
+        (p) => typeof p.numeric === "object" && Array.isArray(p.userGroups) && Array.isArray(p.blackList),
+      ) ?? demoParameters(protocol);
     for (const [name, value] of Object.entries(options.parameters ?? {})) {
       const def = NUMERIC_PARAMETERS.find((d) => d.name === name);
       if (def === undefined) throw new DeviceSetupError(`no system parameter named ${name}`);
@@ -193,7 +233,10 @@ export class Device {
     }
     params = { ...params, numeric: { ...params.numeric, protocol: protocol === "mdb" ? 2 : 0 } };
     storage.commit(new Map([[PARAMETERS, new TextEncoder().encode(JSON.stringify(params))]]));
-    const pricing = options.pricing ?? demoPricing();
+    const pricing =
+      options.pricing ??
+      stored<PricingConfig>(storage, PRICING, (c) => validateConfig(c).length === 0) ??
+      demoPricing();
     const findings = validateConfig(pricing);
     if (findings.length > 0)
       throw new DeviceSetupError(`pricing: ${findings.map((f) => `${f.path}: ${f.message}`).join("; ")}`);
