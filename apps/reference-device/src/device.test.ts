@@ -5,6 +5,7 @@ import { S } from "@vendkit/mizip-core";
 import { describe, expect, it } from "vitest";
 import { Device } from "./device.js";
 import { ExecutiveLink } from "./executive-link.js";
+import { RendirestoLink } from "./rendiresto-link.js";
 
 const dir = () => mkdtempSync(join(tmpdir(), "vendkit-device-"));
 
@@ -95,6 +96,33 @@ describe("the reference device as Executive master (manual 4.3.1)", () => {
     expect(s.statistics[S.failedKeyVends]).toBe(50); // failed-vend refund OFF: charged, counted
     expect(s.statistics[S.cashSales]).toBe(60);
     expect(s.keys[1]?.credit).toBe(850);
+    device.close();
+  });
+});
+
+describe("the reference device in RENDIRESTO (manual 4.3.2, kit 10.1.4)", () => {
+  it("sells cash through the Executive changer, moves its credit to a key in steps of 100, sells from the key", async () => {
+    const device = await Device.open(dir(), { protocol: "executive-rendiresto" });
+    const link = device.link;
+    if (!(link instanceof RendirestoLink)) throw new Error("not a rendiresto link");
+    await device.coin(100);
+    expect(link.changer.credit).toBe(100);
+    expect(link.vmc.shown).toBe(100);
+    expect(await device.select(1)).toBe(50); // the changer approves against its coins
+    expect(link.changer.credit).toBe(50);
+    expect(await device.select(5)).toBeUndefined(); // 1.50 with 0.50 in: the changer refuses
+    await device.insertKey(2); // the empty demo key
+    await device.coin(200);
+    expect(link.changer.credit).toBe(50); // 2.50 in, two steps of 1.00 moved, 0.50 stays
+    expect(device.pay.keyCredit).toBe(200);
+    expect(link.vmc.shown).toBe(200);
+    expect(await device.select(4)).toBe(100);
+    const s = await device.state();
+    expect(s.keys[2]?.credit).toBe(100);
+    expect(s.statistics[S.cashSales]).toBe(50); // counted by the reader in this mode (4.3.3)
+    expect(s.statistics[S.cashRecharges]).toBe(200);
+    expect(s.statistics[S.keySales]).toBe(100);
+    expect(link.vmc.delivered).toEqual([1, 4]);
     device.close();
   });
 });

@@ -22,6 +22,7 @@ import { defaultConfig, type KeyTable, type PricingConfig, validateConfig } from
 import { ExecutiveLink } from "./executive-link.js";
 import { type DurableKey, KeyStore } from "./key-store.js";
 import { MdbLink } from "./mdb-link.js";
+import { RendirestoLink } from "./rendiresto-link.js";
 import { SqliteStorage } from "./sqlite-storage.js";
 import type { VmcLink } from "./vmc-link.js";
 
@@ -82,7 +83,7 @@ export interface DeviceState {
   readonly parameterErrors: readonly number[];
 }
 
-export type Protocol = "mdb" | "executive-master";
+export type Protocol = "mdb" | "executive-master" | "executive-rendiresto";
 
 /** How to set a device up beyond the embedded defaults (the scenario runner uses it). */
 export interface DeviceOptions {
@@ -231,6 +232,7 @@ export class Device {
       if (def === undefined) throw new DeviceSetupError(`no system parameter named ${name}`);
       params = setParameter(params, def.number, value as number, params.numeric.password);
     }
+    // RENDIRESTO is Executive master with an Executive changer (manual 4.3.2)
     params = { ...params, numeric: { ...params.numeric, protocol: protocol === "mdb" ? 2 : 0 } };
     storage.commit(new Map([[PARAMETERS, new TextEncoder().encode(JSON.stringify(params))]]));
     const pricing =
@@ -266,19 +268,27 @@ export class Device {
     }
     const keys = keyStore.uids().map((uid) => keyStore.load(uid));
     const pay = new PaymentSystem({ storage, purses, parameters: params, pricing, changer: options.changer });
-    const link = protocol === "mdb" ? new MdbLink() : new ExecutiveLink(DEMO_PRICES, params.numeric.baseCoin);
-    const device = new Device(
-      pay,
-      params,
-      pricing,
-      purses,
-      keys,
-      link,
-      storage,
-      keyStore,
-      clock,
-      options.changer,
-    );
+    // the RENDIRESTO link reaches the payment system through the device, which it is part of
+    let device: Device | undefined;
+    const link =
+      protocol === "mdb"
+        ? new MdbLink()
+        : protocol === "executive-master"
+          ? new ExecutiveLink(DEMO_PRICES, params.numeric.baseCoin)
+          : new RendirestoLink(
+              {
+                keyCredit: () => device?.pay.keyCredit,
+                recharged: async (amount) => {
+                  await device?.pay.coin(amount, clock());
+                },
+                cashSale: async (item, price) => {
+                  await device?.pay.countCashSale({ line: item, price }, clock());
+                },
+              },
+              DEMO_PRICES,
+              params.numeric.baseCoin,
+            );
+    device = new Device(pay, params, pricing, purses, keys, link, storage, keyStore, clock, options.changer);
     await pay.powerUp(clock());
     device.showCredit();
     return device;
@@ -331,6 +341,11 @@ export class Device {
 
   /** A coin into the reader's changer: onto the inserted key, or into the cash credit. */
   async coin(value: number): Promise<void> {
+    if (this.link.coin) {
+      await this.link.coin(value);
+      this.showCredit();
+      return;
+    }
     await this.pay.coin(value, this.clock());
     this.showCredit();
   }

@@ -12,7 +12,8 @@ import { runQibixxVmc } from "./serial-vmc.js";
  * `npm start`: the reference device on its embedded defaults — data in ./data, a simulated MDB
  * VMC, three demo keys, the programmer console on http://127.0.0.1:8080.
  *   --data DIR     where device.sqlite and keys.sqlite live
- *   --protocol P   mdb (default) or executive-master: the bus to the simulated VMC
+ *   --protocol P   mdb (default), executive-master, or executive-rendiresto (an Executive changer
+ *                  master of the reader): the bus to the simulated VMC
  *   --port N       HTTP port (0: none)
  *   --drive SEED   run a stream of simulated customers (for the durability test), printing each
  *                  completed operation
@@ -34,9 +35,9 @@ const { values } = parseArgs({
 });
 const dataDir = resolve(values.data);
 const protocol = values.protocol;
-if (protocol !== "mdb" && protocol !== "executive-master") {
+if (protocol !== "mdb" && protocol !== "executive-master" && protocol !== "executive-rendiresto") {
   console.error(
-    `--protocol ${protocol}: this release runs mdb or executive-master (executive-slave is not wired yet)`,
+    `--protocol ${protocol}: this release runs mdb, executive-master or executive-rendiresto (executive-slave is not wired yet)`,
   );
   process.exit(2);
 }

@@ -36,6 +36,15 @@ describe("scenarios of the manual's kits (ch. 10)", () => {
     expect(r.log).toContain("  selection 5: paid 150"); // the key pays, change does not matter
   });
 
+  it("sells cash through the changer and moves coins onto a key in RENDIRESTO (10.1.4)", async () => {
+    const r = await runScenario(load("kit-10.1.4-executive-rendiresto.json"));
+    expect(r.log).toContain("  selection 2: paid 60");
+    expect(r.log).toContain("  selection 4: paid 100");
+    expect(counter(r, "cashRecharges")).toBe(200); // two steps of 1.00; 0.40 stays in the changer
+    expect(r.log).toContain("  selection 1: refused"); // 0.50 with the 0.40 left
+    expect(counter(r, "cashSales")).toBe(60);
+  });
+
   it("refuses a scenario whose clock goes back, or whose parameters are out of range", async () => {
     const base = load("kit-10.1.1-executive.json");
     await expect(runScenario({ ...base, steps: [{ at: "07:00" }] })).rejects.toBeInstanceOf(ScenarioError);

@@ -6,6 +6,11 @@
 export interface VmcLink {
   /** Which bus, for the start-up lines. */
   readonly name: string;
+  /**
+   * Where coins go when the VMC side has its own changer (RENDIRESTO); without it they go to the
+   * reader's own validator or changer.
+   */
+  coin?(value: number): Promise<void>;
   /** Show `credit` (a key's, or the cash credit) or nothing; `session` says whether a key is in. */
   show(credit: number | undefined, session: "key" | "cash" | "none"): void;
   /**

@@ -475,6 +475,18 @@ describe("Rendiresto Plus MDB: the reader's own changer (manual 4.8)", () => {
   });
 });
 
+describe("cash paid through an Executive changer (RENDIRESTO, manual 4.3.3)", () => {
+  it("counts the changer's cash sale with its line, moving no credit", async () => {
+    const r = rig({ maxiBox: 1 });
+    expect(await r.pay.countCashSale({ line: 2 }, at("09:00"))).toBe(true);
+    expect(period(r, S.cashSales)).toBe(60);
+    expect(period(r, "S26")).toBe(1);
+    expect(r.pay.machineCredit).toBe(0);
+    expect(r.pay.maxiBox.entries()).toMatchObject([{ kind: "sale", selection: 2, amount: 60 }]);
+    expect(await r.pay.countCashSale({ line: 99 }, at("09:00"))).toBe(false); // beyond the lines in use
+  });
+});
+
 describe("the programmer (manual 9, 9.5.1)", () => {
   it("recharges a key and sets a recharge key's uses, with the password once it is programmed", async () => {
     const r = rig({}, shopPricing(), { ...parameters({ password: 4711, rechargeKey: 1 }) });

@@ -869,6 +869,25 @@ export class PaymentSystem {
     });
   }
 
+  /**
+   * A cash sale paid with someone else's cash: in RENDIRESTO an Executive changer holds the
+   * coins and approves the vend, and the reader counts the sale (manual 4.3.3). No credit moves
+   * here; the sale is priced like any cash sale and counted with its line and Maxi Box entry.
+   */
+  countCashSale(req: VendRequest, now: number): Promise<boolean> {
+    return this.run(now, () => {
+      const q = quote(this.pricing, {
+        line: req.line,
+        vmcPrice: req.price,
+        medium: { kind: "cash" },
+        now: localTime(now),
+      });
+      if (!q.ok) return false;
+      this.commit(this.saleCounts(q, false, "cash", undefined), this.saleEntry(q, now, undefined));
+      return true;
+    });
+  }
+
   /** The VMC reports the product delivered. */
   vendSuccess(now: number): Promise<void> {
     return this.run(now, () => {
