@@ -8,6 +8,8 @@ export class MdbLink implements VmcLink {
   readonly vmc: VmcSimulator;
   private readonly events: CashlessEvent[] = [];
   private session: "key" | "cash" | "none" = "none";
+  /** The funds the VMC's session holds: what was announced, less the vends it approved. */
+  private sessionFunds = 0;
 
   constructor() {
     this.reader = new CashlessPeripheral({
@@ -55,7 +57,10 @@ export class MdbLink implements VmcLink {
     } else if (this.session === "none") {
       this.reader.beginSession(funds);
       this.vmc.pollFor(["begin-session"]);
-    } else if (this.reader.updateCredit(funds)) {
+      this.sessionFunds = funds;
+    } else if (funds !== this.sessionFunds && this.reader.updateCredit(funds)) {
+      // only when the credit moved other than by the vends the VMC already took off
+      this.sessionFunds = funds;
       this.vmc.pollFor(["session-cancel-request"]);
       this.vmc.endSession();
       this.vmc.pollFor(["begin-session"]);
@@ -78,6 +83,7 @@ export class MdbLink implements VmcLink {
     const answer = this.vmc.pollFor(["vend-approved", "vend-denied"]);
     if (answer?.type !== "vend-approved" || amount === undefined) return undefined;
     this.vmc.send({ type: "vend-success", item });
+    this.sessionFunds -= amount;
     await ended(true);
     return amount;
   }
