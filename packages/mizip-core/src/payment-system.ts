@@ -444,7 +444,8 @@ export class PaymentSystem {
       if (view.restored) counts[errorCounter(14)] = 1;
       this.commit(counts, undefined);
 
-      // a write this reader left open on this key is settled first, whatever the key is now
+      // the key is in, not usable until accepted; a write this reader left open on it is
+      // settled first, whatever the key is now
       this.session = { reader, view, userGroup: undefined, used: false, usable: false };
       await this.settle(now);
       const left = { ok: false, reason: "UNREADABLE", detail: "the key left during a write" } as const;
@@ -453,10 +454,9 @@ export class PaymentSystem {
       const id = view.identity;
       const p = this.params.numeric;
       const fn = id.keyFunction;
-      if (fn === "programming") return this.startTubeLoading(reader, view);
+      if (fn === "programming") return this.startTubeLoading(view);
       const disabled = (fn === "recharge" && p.rechargeKey !== 1) || (fn === "free" && p.freeKey !== 1);
       if (disabled || (fn !== "sale" && fn !== "free" && fn !== "recharge")) {
-        this.session = { reader, view, userGroup: undefined, used: false, usable: false };
         if (disabled) {
           this.countError(6, now, id.keyNumber);
           return { ok: false, reason: "REFUSED", err: 6, detail: `${fn} keys are OFF` } as const;
@@ -473,7 +473,6 @@ export class PaymentSystem {
         credit: view.state.credit,
       });
       if (!access.ok) {
-        this.session = { reader, view, userGroup: undefined, used: false, usable: false };
         this.countError(access.err as ErrorCode, now, id.keyNumber);
         this.show();
         return { ok: false, reason: "REFUSED", err: access.err as ErrorCode, detail: access.reason } as const;
@@ -516,8 +515,7 @@ export class PaymentSystem {
   }
 
   /** Manual 4.8.7: the programming key opens tube loading, refused while cash credit is in. */
-  private startTubeLoading(reader: ClassicReader, view: CardView): KeyOutcome {
-    this.session = { reader, view, userGroup: undefined, used: false, usable: false };
+  private startTubeLoading(view: CardView): KeyOutcome {
     if (this.machine.credit > 0)
       return { ok: false, reason: "REFUSED", detail: "tube loading is refused while cash credit is in" };
     if (view.identity.operatorCode !== this.params.numeric.operatorCode)
