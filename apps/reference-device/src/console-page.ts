@@ -34,6 +34,13 @@ value <input id="param-value" type="number">
 <button id="param-save">Save</button> <span id="param-message"></span></p>
 <table id="param-table"></table></section>
 
+<section id="codes"><h2>Codes and black list</h2>
+<p>Machine code <input id="machine-code" size="12"> reader code <input id="reader-code" size="6">
+<button id="codes-save">Save codes</button></p>
+<p>Black list (<span id="black-list-mode"></span>): <span id="black-list"></span><br>
+key number <input id="black-key" type="number" min="1"> <button id="black-add">Add</button>
+<button id="black-remove">Remove</button> <span id="codes-message"></span></p></section>
+
 <section id="prices"><h2>Prices</h2>
 <p>Table <select id="price-table"><option value="cash">cash</option><option value="0">key 0</option>
 <option value="1">key 1</option><option value="2">key 2</option><option value="3">key 3</option></select>
@@ -79,6 +86,12 @@ async function refresh() {
   $("param-table").innerHTML = "<tr><th>number</th><th>name</th><th>range</th><th>value</th></tr>" + params.map((p) =>
     "<tr id=param-" + p.number + "><td>" + String(p.number).padStart(3, "0") + "</td><td>" + p.name + "</td><td>" +
     p.min + "…" + p.max + "</td><td class=value>" + p.value + "</td></tr>").join("");
+  const codes = await call("GET", "/api/codes");
+  window.codes = codes;
+  if (document.activeElement !== $("machine-code")) $("machine-code").value = codes.machineCode;
+  if (document.activeElement !== $("reader-code")) $("reader-code").value = codes.readerCode;
+  $("black-list-mode").textContent = ["disabled", "50 keys", "500 keys"][codes.blackListMode] ?? "?";
+  $("black-list").textContent = codes.blackList.length === 0 ? "empty" : codes.blackList.join(", ");
   const pr = await call("GET", "/api/prices");
   $("price-table-view").innerHTML = "<tr><th>line</th><th>cash</th><th>key 0</th><th>key 1</th><th>key 2</th><th>key 3</th></tr>" +
     pr.cash.map((c, i) => "<tr id=price-line-" + (i + 1) + "><td>" + (i + 1) + "</td><td>" + money(c) + "</td>" +
@@ -112,6 +125,14 @@ document.body.addEventListener("click", async (ev) => {
     } else if (t.id === "param-save") {
       await call("POST", "/api/parameters", { number: Number($("param-number").value), value: Number($("param-value").value), password: passwordOf($("param-password")) });
       say($("param-message"), "saved", true);
+    } else if (t.id === "codes-save") {
+      await call("POST", "/api/codes", { machineCode: $("machine-code").value, readerCode: $("reader-code").value });
+      say($("codes-message"), "saved", true);
+    } else if (t.id === "black-add" || t.id === "black-remove") {
+      const key = Number($("black-key").value);
+      const list = window.codes.blackList.filter((k) => k !== key);
+      await call("POST", "/api/codes", { blackList: t.id === "black-add" ? [...list, key] : list });
+      say($("codes-message"), "saved", true);
     } else if (t.id === "price-save") {
       const table = $("price-table").value;
       await call("POST", "/api/prices", { table: table === "cash" ? "cash" : Number(table), line: Number($("price-line").value), price: Number($("price-value").value) });
@@ -124,6 +145,7 @@ document.body.addEventListener("click", async (ev) => {
     await refresh();
   } catch (e) {
     const where = t.id === "param-save" ? $("param-message") : t.id === "price-save" ? $("price-message")
+      : t.id.startsWith("codes") || t.id.startsWith("black") ? $("codes-message")
       : t.id === "recharge" ? $("recharge-message") : $("sale");
     say(where, e.code === "PARAMETER_ERROR" ? "parameter error " + e.parameter + ": " + e.message
       : e.code === "PASSWORD_REQUIRED" ? "this needs the password" : e.message, false);

@@ -90,7 +90,7 @@ describe("programmer console in headless Chromium", () => {
         await page.fill("#param-value", "2");
         await page.click("#param-save");
         await page.waitForSelector("#param-message.ok");
-        expect(await page.textContent("#param-40003 .value")).toBe("2");
+        await page.waitForFunction("document.querySelector('#param-40003 .value').textContent === '2'");
 
         // prices: out of range refused by its number, then key 0's line 3 at 0.70
         await page.selectOption("#price-table", "0");
@@ -102,7 +102,30 @@ describe("programmer console in headless Chromium", () => {
         await page.fill("#price-value", "70");
         await page.click("#price-save");
         await page.waitForSelector("#price-message.ok");
-        expect(await page.textContent("#price-line-3 td:nth-child(3)")).toBe("0.70");
+        await page.waitForFunction(
+          "document.querySelector('#price-line-3 td:nth-child(3)').textContent === '0.70'",
+        );
+
+        // codes and the black list: a bad machine code refused by number 003; key 1 listed is refused
+        await page.fill("#machine-code", "bad!");
+        await page.click("#codes-save");
+        await page.waitForSelector("#codes-message.error");
+        expect(await page.textContent("#codes-message")).toContain("parameter error 3");
+        await page.fill("#machine-code", "M00042");
+        await page.click("#codes-save");
+        await page.waitForSelector("#codes-message.ok");
+        await page.fill("#param-number", "41000");
+        await page.fill("#param-value", "1");
+        await page.click("#param-save");
+        await page.waitForFunction("document.getElementById('black-list-mode').textContent === '50 keys'");
+        await page.fill("#black-key", "1");
+        await page.click("#black-add");
+        await page.waitForFunction("document.getElementById('black-list').textContent === '1'");
+        await page.click("[data-insert='0']");
+        await page.waitForFunction("document.getElementById('inserted').textContent.startsWith('key 1')");
+        await page.click("[data-select='1']");
+        await page.waitForSelector("#sale.error"); // the black-listed key buys nothing
+        await page.click("#remove-key");
 
         // a password, then key credit from the programmer asks for it
         await page.fill("#param-number", "9");

@@ -87,6 +87,33 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       json(res, 200, { ok: true });
       return;
     }
+    case "GET /api/codes": {
+      const p = device.params;
+      json(res, 200, {
+        machineCode: p.machineCode,
+        readerCode: p.readerCode,
+        blackListMode: p.numeric.blackList,
+        blackList: p.blackList,
+      });
+      return;
+    }
+    case "POST /api/codes": {
+      const b = await body(req);
+      const text = (v: unknown, what: string) => {
+        if (v !== undefined && typeof v !== "string") throw new SyntaxError(`${what} must be text`);
+        return v as string | undefined;
+      };
+      const list = b.blackList;
+      if (list !== undefined && (!Array.isArray(list) || !list.every((k) => Number.isInteger(k))))
+        throw new SyntaxError("blackList must be a list of key numbers");
+      await device.setCodes({
+        machineCode: text(b.machineCode, "machineCode"),
+        readerCode: text(b.readerCode, "readerCode"),
+        blackList: list as number[] | undefined,
+      });
+      json(res, 200, { ok: true });
+      return;
+    }
     case "GET /api/prices": {
       const p = device.pricing;
       json(res, 200, {

@@ -64,8 +64,14 @@ describe("the programmer's settings", () => {
     await device.insertKey(0);
     await expect(device.setPrice("cash", 1, 40)).rejects.toMatchObject({ code: "DEVICE_SETUP" });
     expect(await device.select(2)).toBe(45);
+    await device.removeKey();
+    await expect(device.setCodes({ readerCode: "toolong1" })).rejects.toMatchObject({ parameter: 4 });
+    await device.setParameter(41000, 1);
+    await device.setCodes({ blackList: [2] });
+    expect(await device.insertKey(1)).toMatchObject({ ok: false, err: 13 });
     device.close();
     const again = await Device.open(data);
+    expect(again.params.blackList).toEqual([2]);
     expect(again.params.numeric.overprice).toBe(0);
     expect(again.pricing.keys[0].prices[1]).toBe(45);
     expect(again.pricing.cash[0]).toBe(50);

@@ -159,7 +159,32 @@ export class Device {
     if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
     if (number === 30000)
       throw new DeviceSetupError("the protocol is chosen when the device starts (--protocol)");
-    const next = setParameter(this.parameters, number, value, password);
+    this.keepParameters(setParameter(this.parameters, number, value, password));
+  }
+
+  /**
+   * The machine and reader codes (parameters 003 and 004, manual 4.9.2) and the black list
+   * (41001-41500, manual 4.12), checked by `validateParameters`: the first problem is thrown as
+   * the `ParameterError` the programmer shows.
+   */
+  async setCodes(codes: {
+    machineCode?: string;
+    readerCode?: string;
+    blackList?: readonly number[];
+  }): Promise<void> {
+    if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
+    const next: SystemParameters = {
+      ...this.parameters,
+      machineCode: codes.machineCode ?? this.parameters.machineCode,
+      readerCode: codes.readerCode ?? this.parameters.readerCode,
+      blackList: codes.blackList ?? this.parameters.blackList,
+    };
+    const problem = validateParameters(next)[0];
+    if (problem !== undefined) throw problem;
+    this.keepParameters(next);
+  }
+
+  private keepParameters(next: SystemParameters): void {
     this.storage.commit(new Map([[PARAMETERS, new TextEncoder().encode(JSON.stringify(next))]]));
     this.parameters = next;
     this.rebuild();
