@@ -18,6 +18,9 @@ table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ee
 <section id="keys"><h2>Key management</h2>
 <table id="key-table"></table>
 <p><button id="remove-key">Take the key out</button></p>
+<p>Format key <input id="format-index" type="number" min="1" max="3" value="1"> as number
+<input id="format-number" type="number" min="1"> (keeps its credit; takes the reader's codes)
+<button id="format-key">Format</button> <span id="format-message"></span></p>
 <p>Load credit on the key in the reader:
 <input id="recharge-amount" type="number" min="1" placeholder="amount (cents)">
 <input id="recharge-password" type="password" placeholder="password">
@@ -79,8 +82,9 @@ async function refresh() {
   $("reader-state").textContent = s.readerState.state + (s.readerState.parameter !== undefined ? " " + s.readerState.parameter : "");
   $("cash").textContent = money(s.machineCredit);
   $("inserted").textContent = s.inserted === undefined ? "none" : "key " + (s.inserted + 1) + ", credit " + money(s.keyCredit);
-  $("key-table").innerHTML = "<tr><th>key</th><th>UID</th><th>credit</th><th></th></tr>" + s.keys.map((k, i) =>
-    "<tr><td>" + (i + 1) + "</td><td>" + k.uid + "</td><td class=credit>" + money(k.credit) +
+  $("key-table").innerHTML = "<tr><th>key</th><th>UID</th><th>number</th><th>credit</th><th></th></tr>" + s.keys.map((k, i) =>
+    "<tr id=key-" + (i + 1) + "><td>" + (i + 1) + "</td><td>" + k.uid + "</td><td class=number>" + (k.keyNumber ?? "—") +
+    "</td><td class=credit>" + money(k.credit) +
     "</td><td><button data-insert=" + i + ">Insert</button></td></tr>").join("");
   const params = await call("GET", "/api/parameters");
   $("param-table").innerHTML = "<tr><th>number</th><th>name</th><th>range</th><th>value</th></tr>" + params.map((p) =>
@@ -125,6 +129,9 @@ document.body.addEventListener("click", async (ev) => {
     } else if (t.id === "param-save") {
       await call("POST", "/api/parameters", { number: Number($("param-number").value), value: Number($("param-value").value), password: passwordOf($("param-password")) });
       say($("param-message"), "saved", true);
+    } else if (t.id === "format-key") {
+      await call("POST", "/api/keys/format", { index: Number($("format-index").value) - 1, keyNumber: Number($("format-number").value) });
+      say($("format-message"), "formatted", true);
     } else if (t.id === "codes-save") {
       await call("POST", "/api/codes", { machineCode: $("machine-code").value, readerCode: $("reader-code").value });
       say($("codes-message"), "saved", true);
@@ -146,6 +153,7 @@ document.body.addEventListener("click", async (ev) => {
   } catch (e) {
     const where = t.id === "param-save" ? $("param-message") : t.id === "price-save" ? $("price-message")
       : t.id.startsWith("codes") || t.id.startsWith("black") ? $("codes-message")
+      : t.id === "format-key" ? $("format-message")
       : t.id === "recharge" ? $("recharge-message") : $("sale");
     say(where, e.code === "PARAMETER_ERROR" ? "parameter error " + e.parameter + ": " + e.message
       : e.code === "PASSWORD_REQUIRED" ? "this needs the password" : e.message, false);

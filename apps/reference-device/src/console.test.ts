@@ -127,6 +127,14 @@ describe("programmer console in headless Chromium", () => {
         await page.waitForSelector("#sale.error"); // the black-listed key buys nothing
         await page.click("#remove-key");
 
+        // key formatting: key 2 becomes number 4711 and keeps its credit
+        await page.fill("#format-index", "2");
+        await page.fill("#format-number", "4711");
+        await page.click("#format-key");
+        await page.waitForSelector("#format-message.ok");
+        await page.waitForFunction("document.querySelector('#key-2 .number').textContent === '4711'");
+        expect(await page.textContent("#key-2 .credit")).toBe("10.00");
+
         // a password, then key credit from the programmer asks for it
         await page.fill("#param-number", "9");
         await page.fill("#param-value", "4711");

@@ -137,6 +137,12 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       json(res, 200, outcome);
       return;
     }
+    case "POST /api/keys/format": {
+      const b = await body(req);
+      await device.formatKey(num(b.index, "index"), num(b.keyNumber, "keyNumber"));
+      json(res, 200, { ok: true });
+      return;
+    }
     case "POST /api/keys/remove":
       await device.removeKey();
       json(res, 200, { ok: true });

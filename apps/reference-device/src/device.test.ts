@@ -69,13 +69,34 @@ describe("the programmer's settings", () => {
     await device.setParameter(41000, 1);
     await device.setCodes({ blackList: [2] });
     expect(await device.insertKey(1)).toMatchObject({ ok: false, err: 13 });
+    await device.removeKey();
+    await device.formatKey(0, 4711);
+    expect((await device.state()).keys[0]).toMatchObject({ keyNumber: 4711, credit: 455 });
+    await expect(device.formatKey(0, 0)).rejects.toMatchObject({ code: "DEVICE_SETUP" });
     device.close();
     const again = await Device.open(data);
+    expect((await again.state()).keys[0]).toMatchObject({ keyNumber: 4711, credit: 455 });
     expect(again.params.blackList).toEqual([2]);
     expect(again.params.numeric.overprice).toBe(0);
     expect(again.pricing.keys[0].prices[1]).toBe(45);
     expect(again.pricing.cash[0]).toBe(50);
     again.close();
+  });
+});
+
+describe("key formatting", () => {
+  it("waits until a write the reader left open on the key is settled", async () => {
+    const device = await Device.open(dir());
+    await device.insertKey(0);
+    device.keys[0]?.card.armTear({ atWrite: 1, mode: "after" }); // pulled during the charge
+    expect(await device.select(1)).toBeUndefined();
+    await device.removeKey();
+    await expect(device.formatKey(0, 99)).rejects.toThrow(/pending/);
+    await device.insertKey(0); // settles it
+    await device.removeKey();
+    await device.formatKey(0, 99);
+    expect((await device.state()).keys[0]).toMatchObject({ keyNumber: 99, credit: 500 });
+    device.close();
   });
 });
 

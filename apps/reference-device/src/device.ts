@@ -6,6 +6,7 @@ import {
   auditMode,
   type Collection,
   defaultParameters,
+  KeyJournal,
   type KeyOutcome,
   NUMERIC_PARAMETERS,
   type NumericName,
@@ -73,7 +74,11 @@ function demoParameters(protocol: Protocol): SystemParameters {
 export interface DeviceState {
   readonly machineCredit: number;
   readonly keyCredit: number | undefined;
-  readonly keys: readonly { readonly uid: string; readonly credit: number | undefined }[];
+  readonly keys: readonly {
+    readonly uid: string;
+    readonly keyNumber: number | undefined;
+    readonly credit: number | undefined;
+  }[];
   readonly statistics: Readonly<Record<string, number>>;
   readonly maxiBoxEntries: number;
   /** What the Maxi Box's lines add up to: key sales and recharges without an error. */
@@ -225,6 +230,41 @@ export class Device {
       changer: this.changer,
     });
     this.showCredit();
+  }
+
+  /**
+   * Key formatting in the reader (manual 9.5.2) with PROGRAM. CREDITO OFF: the demo key `index`
+   * takes a new key number and the reader's customer and department codes, keeping its credit
+   * and purse as they are. Refused with a key in the reader or while a write to that key is
+   * still pending (its journal counts on the key's transaction counter).
+   */
+  async formatKey(index: number, keyNumber: number): Promise<void> {
+    const key = this.keys[index];
+    if (key === undefined) throw new DeviceSetupError(`no demo key ${index + 1}`);
+    if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before formatting");
+    if (!Number.isInteger(keyNumber) || keyNumber < 1 || keyNumber > 9_999_999)
+      throw new DeviceSetupError(`key number ${keyNumber} is not 1..9999999`);
+    key.card.insert();
+    try {
+      const view = await this.purses.read(key);
+      if (new KeyJournal(this.storage).get(view.uid) !== undefined)
+        throw new DeviceSetupError("a write to this key is still pending: insert it once first");
+      await this.purses.format(
+        key,
+        {
+          keyNumber,
+          customerCode: this.params.numeric.customerCode,
+          departmentCode: this.params.numeric.departmentCode,
+          priceLevel: view.identity.priceLevel,
+          keyFunction: view.identity.keyFunction,
+          rechargeValue: view.identity.rechargeValue,
+        },
+        view.state,
+        { masterKey: DEMO_MASTER_KEY },
+      );
+    } finally {
+      key.card.remove();
+    }
   }
 
   /** Key management from the programmer: credit loaded on the inserted key (password, 4.9.3). */
@@ -434,13 +474,16 @@ export class Device {
       const wasIn = k.card.isPresent;
       k.card.insert();
       let credit: number | undefined;
+      let keyNumber: number | undefined;
       try {
-        credit = (await this.purses.read(k)).state.credit;
+        const view = await this.purses.read(k);
+        credit = view.state.credit;
+        keyNumber = view.identity.keyNumber;
       } catch {
         credit = undefined; // torn or unreadable: the payment system repairs it on insertion
       }
       if (!wasIn) k.card.remove();
-      keys.push({ uid: k.uidHex, credit });
+      keys.push({ uid: k.uidHex, keyNumber, credit });
     }
     const entries = this.pay.maxiBox.entries();
     const sum = (xs: typeof entries) => xs.reduce((a, e) => a + (e.kind === "error" ? 0 : e.amount), 0);
