@@ -52,6 +52,13 @@ line <input id="price-line" type="number" min="1" max="100"> price <input id="pr
 <br><small>After a price change, collect the statistics and reset the historic data (manual 7).</small></p>
 <table id="price-table-view"></table></section>
 
+<section id="extra"><h2>EXTRA functions</h2>
+<p>Limits, bonus 1-3, loyalty, promotions, happy hours and out-of-service bands (manual ch. 8), as
+JSON; what you send is merged into the settings (objects by key, lists by position) and checked
+whole. Times of day are minutes after midnight.</p>
+<textarea id="extra-json" rows="8" cols="90" spellcheck="false"></textarea><br>
+<button id="extra-save">Save</button> <button id="extra-load">Show current</button> <span id="extra-message"></span></section>
+
 <section id="statistics"><h2>Statistics</h2>
 <svg id="chart" width="420" height="140" role="img" aria-label="sales per price line"></svg>
 <table id="stat-table"></table></section>
@@ -132,6 +139,12 @@ document.body.addEventListener("click", async (ev) => {
     } else if (t.id === "format-key") {
       await call("POST", "/api/keys/format", { index: Number($("format-index").value) - 1, keyNumber: Number($("format-number").value) });
       say($("format-message"), "formatted", true);
+    } else if (t.id === "extra-load") {
+      $("extra-json").value = JSON.stringify(await call("GET", "/api/extra"));
+      return;
+    } else if (t.id === "extra-save") {
+      await call("POST", "/api/extra", JSON.parse($("extra-json").value));
+      say($("extra-message"), "saved", true);
     } else if (t.id === "codes-save") {
       await call("POST", "/api/codes", { machineCode: $("machine-code").value, readerCode: $("reader-code").value });
       say($("codes-message"), "saved", true);
@@ -154,6 +167,7 @@ document.body.addEventListener("click", async (ev) => {
     const where = t.id === "param-save" ? $("param-message") : t.id === "price-save" ? $("price-message")
       : t.id.startsWith("codes") || t.id.startsWith("black") ? $("codes-message")
       : t.id === "format-key" ? $("format-message")
+      : t.id.startsWith("extra") ? $("extra-message")
       : t.id === "recharge" ? $("recharge-message") : $("sale");
     say(where, e.code === "PARAMETER_ERROR" ? "parameter error " + e.parameter + ": " + e.message
       : e.code === "PASSWORD_REQUIRED" ? "this needs the password" : e.message, false);

@@ -92,6 +92,21 @@ describe("programmer console in headless Chromium", () => {
         await page.waitForSelector("#param-message.ok");
         await page.waitForFunction("document.querySelector('#param-40003 .value').textContent === '2'");
 
+        // EXTRA: overlapping happy hours are refused; a 50 % band from midnight on is taken
+        const band = (start: number, end: number) => ({ mode: "global", discount: 50, start, end });
+        await page.fill(
+          "#extra-json",
+          JSON.stringify({ happyHours: { enabled: true, bands: [band(0, 1439), band(600, 700)] } }),
+        );
+        await page.click("#extra-save");
+        await page.waitForSelector("#extra-message.error");
+        await page.fill(
+          "#extra-json",
+          JSON.stringify({ happyHours: { enabled: true, bands: [band(0, 1439)] } }),
+        );
+        await page.click("#extra-save");
+        await page.waitForSelector("#extra-message.ok");
+
         // prices: out of range refused by its number, then key 0's line 3 at 0.70
         await page.selectOption("#price-table", "0");
         await page.fill("#price-line", "3");
@@ -170,7 +185,8 @@ describe("programmer console in headless Chromium", () => {
         expect(await page.textContent("#audit-progress")).toMatch(/^100 %/);
         const audit = (await page.evaluate("window.lastAudit")) as string;
         expect(validate(parse(audit)).filter((f) => f.severity === "error")).toEqual([]);
-        expect(cashlessSales(parse(audit))).toMatchObject({ valueReset: 70, countReset: 1 });
+        // the happy hour's price (0.80 cash price at 50 %) beats key 0's 0.70 (manual 8.7)
+        expect(cashlessSales(parse(audit))).toMatchObject({ valueReset: 40, countReset: 1 });
       });
     } finally {
       await browser.close();

@@ -114,6 +114,15 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       json(res, 200, { ok: true });
       return;
     }
+    case "GET /api/extra": {
+      const { limits, bonus1, bonus2, loyalty, promotions, happyHours, outOfService } = device.pricing;
+      json(res, 200, { limits, bonus1, bonus2, loyalty, promotions, happyHours, outOfService });
+      return;
+    }
+    case "POST /api/extra":
+      await device.setPricing(await body(req));
+      json(res, 200, { ok: true });
+      return;
     case "GET /api/prices": {
       const p = device.pricing;
       json(res, 200, {

@@ -23,6 +23,7 @@ import { defaultConfig, type KeyTable, type PricingConfig, validateConfig } from
 import { ExecutiveLink } from "./executive-link.js";
 import { type DurableKey, KeyStore } from "./key-store.js";
 import { MdbLink } from "./mdb-link.js";
+import { merge } from "./merge.js";
 import { RendirestoLink } from "./rendiresto-link.js";
 import { SqliteStorage } from "./sqlite-storage.js";
 import type { VmcLink } from "./vmc-link.js";
@@ -213,8 +214,27 @@ export class Device {
       table === "cash"
         ? { ...this.prices, cash: replace(this.prices.cash) }
         : { ...this.prices, keys: keys as [KeyTable, KeyTable, KeyTable, KeyTable] };
+    this.keepPricing(next, number);
+  }
+
+  /**
+   * The EXTRA functions and the rest of the pricing (manual 4.4-4.5, ch. 8: limits, bonus 1-3,
+   * loyalty, promotions, happy hours, out-of-service bands): `changes` is merged into the
+   * pricing (objects by key, arrays by index) and checked whole by `validateConfig`; a refusal
+   * is a `ParameterError` with the table 5.2 number where the setting has one.
+   */
+  async setPricing(changes: unknown): Promise<void> {
+    if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
+    this.keepPricing(merge(this.prices, changes) as PricingConfig);
+  }
+
+  private keepPricing(next: PricingConfig, number?: number): void {
     const finding = validateConfig(next)[0];
-    if (finding !== undefined) throw new ParameterError(finding.parameter ?? number, finding.message);
+    if (finding !== undefined) {
+      const at = finding.parameter ?? number;
+      if (at === undefined) throw new DeviceSetupError(`${finding.path}: ${finding.message}`);
+      throw new ParameterError(at, finding.message);
+    }
     this.storage.commit(new Map([[PRICING, new TextEncoder().encode(JSON.stringify(next))]]));
     this.prices = next;
     this.rebuild();

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { S, V } from "@vendkit/mizip-core";
 import type { PricingConfig } from "@vendkit/pricing";
 import { Device, type DeviceOptions, demoPricing, type Protocol } from "./device.js";
+import { merge } from "./merge.js";
 
 /**
  * A scenario: a day at a machine, as data. Steps run in order; `at` moves the clock (a time of
@@ -42,24 +43,6 @@ export class ScenarioError extends Error {
     super(step === undefined ? message : `step ${step + 1}: ${message}`);
     this.name = "ScenarioError";
   }
-}
-
-/** Merges `over` into `base`: objects key by key, arrays index by index, anything else replaced. */
-function merge(base: unknown, over: unknown): unknown {
-  if (over === undefined) return base;
-  if (Array.isArray(base) && Array.isArray(over)) {
-    const out = [...base];
-    over.forEach((v, i) => {
-      out[i] = merge(base[i], v);
-    });
-    return out;
-  }
-  if (typeof base === "object" && base !== null && typeof over === "object" && over !== null) {
-    const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-    for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
-    return out;
-  }
-  return over;
 }
 
 const TUBE_VALUES = [5, 10, 20, 50] as const;
