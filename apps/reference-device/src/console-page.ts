@@ -28,7 +28,7 @@ table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ee
 </section>
 
 <section id="customer"><h2>Customer (simulated VMC)</h2>
-<p id="selections"></p><p id="sale"></p></section>
+<p id="selections"></p><p id="cash-in"></p><p id="sale"></p></section>
 
 <section id="programming"><h2>Programming</h2>
 <p>Parameter <input id="param-number" type="number" placeholder="number, e.g. 40003">
@@ -107,6 +107,11 @@ async function refresh() {
   $("price-table-view").innerHTML = "<tr><th>line</th><th>cash</th><th>key 0</th><th>key 1</th><th>key 2</th><th>key 3</th></tr>" +
     pr.cash.map((c, i) => "<tr id=price-line-" + (i + 1) + "><td>" + (i + 1) + "</td><td>" + money(c) + "</td>" +
       pr.keys.map((k) => "<td>" + (k.mode === "off" ? "off" : money(k.prices[i])) + "</td>").join("") + "</tr>").join("");
+  const value = (name) => (params.find((p) => p.name === name) || {}).value || 0;
+  $("cash-in").innerHTML = [1, 2, 3, 4, 5, 6, 7, 8].filter((n) => value("coin" + n + "Value") > 0).map((n) =>
+    "<button data-coin=" + n + ">coin " + money(value("coin" + n + "Value")) + "</button>").join(" ") + " " +
+    [1, 2, 3, 4].filter((n) => value("bill" + n + "Value") > 0).map((n) =>
+    "<button data-bill=" + n + ">bill " + money(value("bill" + n + "Value")) + "</button>").join(" ");
   const st = await call("GET", "/api/statistics");
   $("stat-table").innerHTML = "<tr><th>counter</th><th>name</th><th>period</th><th>historic</th></tr>" +
     st.counters.filter((c) => c.historic > 0).map((c) =>
@@ -126,6 +131,8 @@ document.body.addEventListener("click", async (ev) => {
   const t = ev.target;
   try {
     if (t.dataset.insert !== undefined) await call("POST", "/api/keys/insert", { index: Number(t.dataset.insert) });
+    else if (t.dataset.coin !== undefined) await call("POST", "/api/coin", { type: Number(t.dataset.coin) });
+    else if (t.dataset.bill !== undefined) await call("POST", "/api/bill", { type: Number(t.dataset.bill) });
     else if (t.dataset.select !== undefined) {
       const r = await call("POST", "/api/select", { item: Number(t.dataset.select) });
       say($("sale"), r.amount === null ? "selection " + t.dataset.select + " refused" : "selection " + t.dataset.select + " paid " + money(r.amount), r.amount !== null);

@@ -187,6 +187,11 @@ describe("programmer console in headless Chromium", () => {
         expect(validate(parse(audit)).filter((f) => f.severity === "error")).toEqual([]);
         // the happy hour's price (0.80 cash price at 50 %) beats key 0's 0.70 (manual 8.7)
         expect(cashlessSales(parse(audit))).toMatchObject({ valueReset: 40, countReset: 1 });
+
+        // cash: a coin of line 5 (1.00) from the parallel validator, with the key out
+        await page.click("#remove-key");
+        await page.click("[data-coin='5']");
+        await page.waitForFunction("document.getElementById('cash').textContent === '1.00'");
       });
     } finally {
       await browser.close();

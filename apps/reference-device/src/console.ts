@@ -165,6 +165,14 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       json(res, 200, { credit });
       return;
     }
+    case "POST /api/coin":
+      await device.insertCoin(num((await body(req)).type, "type"));
+      json(res, 200, { ok: true });
+      return;
+    case "POST /api/bill":
+      await device.insertBill(num((await body(req)).type, "type"));
+      json(res, 200, { ok: true });
+      return;
     case "POST /api/select": {
       const amount = await device.select(num((await body(req)).item, "item"));
       json(res, 200, { amount: amount ?? null });

@@ -84,6 +84,20 @@ describe("the programmer's settings", () => {
   });
 });
 
+describe("the parallel validator and bill acceptor", () => {
+  it("takes coins and bills by line at their programmed values, counted per type", async () => {
+    const device = await Device.open(dir());
+    await device.insertCoin(5); // 1.00
+    await device.insertBill(1); // 5.00
+    expect(device.pay.machineCredit).toBe(600);
+    expect(device.pay.statistics.get("S15").period).toBe(1); // coin 5
+    expect(device.pay.statistics.get("S19").period).toBe(1); // bill 1
+    await expect(device.insertCoin(7)).rejects.toThrow(/no value/);
+    await expect(device.insertBill(9)).rejects.toMatchObject({ code: "DEVICE_SETUP" });
+    device.close();
+  });
+});
+
 describe("key formatting", () => {
   it("waits until a write the reader left open on the key is settled", async () => {
     const device = await Device.open(dir());

@@ -67,6 +67,16 @@ function demoParameters(protocol: Protocol): SystemParameters {
       protocol: protocol === "mdb" ? 2 : 0,
       saleType: 0,
       maxiBox: 2,
+      // a standard euro validator (coins 0.05-2.00) and a parallel bill acceptor (5 and 10 euro)
+      validatorType: 1,
+      coin1Value: 5,
+      coin2Value: 10,
+      coin3Value: 20,
+      coin4Value: 50,
+      coin5Value: 100,
+      coin6Value: 200,
+      bill1Value: 500,
+      bill2Value: 1000,
       maxUsableCredit: 65_535,
     },
   };
@@ -422,6 +432,31 @@ export class Device {
   async tick(): Promise<void> {
     await this.pay.tick(this.clock());
     this.showCredit();
+  }
+
+  /**
+   * A coin of line `type` (1-8) from the reader's parallel validator, worth what parameters
+   * 20002-20009 say (manual 4.6.3); counted per type as well (S11-S18).
+   */
+  async insertCoin(type: number): Promise<void> {
+    const value = this.lineValue("coin", type, 8);
+    await this.pay.coin(value, this.clock(), type);
+    this.showCredit();
+  }
+
+  /** A bill of line `type` (1-4), worth what parameters 21002-21005 say (manual 4.7.3). */
+  async insertBill(type: number): Promise<void> {
+    const value = this.lineValue("bill", type, 4);
+    await this.pay.bill(value, this.clock(), type);
+    this.showCredit();
+  }
+
+  private lineValue(kind: "coin" | "bill", type: number, lines: number): number {
+    if (!Number.isInteger(type) || type < 1 || type > lines)
+      throw new DeviceSetupError(`${kind} type ${type} is not 1..${lines}`);
+    const value = this.params.numeric[`${kind}${type}Value` as NumericName];
+    if (value === 0) throw new DeviceSetupError(`${kind} type ${type} has no value programmed`);
+    return value;
   }
 
   /** A coin into the reader's changer: onto the inserted key, or into the cash credit. */

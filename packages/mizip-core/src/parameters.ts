@@ -44,11 +44,27 @@ export const NUMERIC_PARAMETERS = [
   p(10, "userGroupsOn", 0, 1, 0, false),
   p(15, "machineCodeSize", 0, 1, 0, false), // 0 six characters, 1 twelve
   p(20000, "coinValidator", 0, 3, 2, false), // disabled, sale only, recharge+sale, recharge only
+  p(20001, "validatorType", 0, 4, 0, false), // standard, standard euro, binary 1, binary 2, changer
+  // coin values of a parallel validator (4.6.3); 0 = the line is not used
+  p(20002, "coin1Value", 0, 65_535, 0, false),
+  p(20003, "coin2Value", 0, 65_535, 0, false),
+  p(20004, "coin3Value", 0, 65_535, 0, false),
+  p(20005, "coin4Value", 0, 65_535, 0, false),
+  p(20006, "coin5Value", 0, 65_535, 0, false),
+  p(20007, "coin6Value", 0, 65_535, 0, false),
+  p(20008, "coin7Value", 0, 65_535, 0, false),
+  p(20009, "coin8Value", 0, 65_535, 0, false),
   p(20049, "escrowLever", 0, 1, 0),
   p(20050, "maxChange", 0, 65_535, 200),
   p(20051, "minTubeLevel", 0, 255, 7),
   p(20052, "exactChange", 0, 2, 0, false),
   p(21000, "billAcceptor", 0, 2, 0, false), // disabled, recharge only, recharge+sale
+  p(21001, "billAcceptorType", 0, 5, 0, false), // GPT parallel, GPT serial, Smile, JCM, Parallel I, MDB
+  // bill values of a parallel acceptor (4.7.3); 0 = the line is not used
+  p(21002, "bill1Value", 0, 65_535, 0, false),
+  p(21003, "bill2Value", 0, 65_535, 0, false),
+  p(21004, "bill3Value", 0, 65_535, 0, false),
+  p(21005, "bill4Value", 0, 65_535, 0, false),
   p(30000, "protocol", 0, 2, 2, false), // Executive master, Executive slave, MDB
   p(30001, "saleType", 0, 1, 1, false), // multiple, single
   p(30002, "priceSystem", 0, 3, 0, false),
