@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { Device } from "./device.js";
 import { ExecutiveLink } from "./executive-link.js";
 import { RendirestoLink } from "./rendiresto-link.js";
+import { SqliteStorage } from "./sqlite-storage.js";
 
 const dir = () => mkdtempSync(join(tmpdir(), "vendkit-device-"));
 
@@ -80,6 +81,26 @@ describe("the programmer's settings", () => {
     expect(again.params.numeric.overprice).toBe(0);
     expect(again.pricing.keys[0].prices[1]).toBe(45);
     expect(again.pricing.cash[0]).toBe(50);
+    again.close();
+  });
+});
+
+describe("upgrades", () => {
+  it("gives parameters a newer release added their defaults, keeping the programmed ones", async () => {
+    const data = dir();
+    const first = await Device.open(data);
+    await first.setParameter(40003, 2);
+    first.close();
+    // the stored set as an older release wrote it, without the coin values
+    const storage = new SqliteStorage(join(data, "device.sqlite"));
+    const old = JSON.parse(new TextDecoder().decode(storage.get("device/parameters")));
+    delete old.numeric.coin5Value;
+    storage.commit(new Map([["device/parameters", new TextEncoder().encode(JSON.stringify(old))]]));
+    storage.close();
+    const again = await Device.open(data);
+    expect(again.params.numeric.overprice).toBe(2);
+    expect(again.params.numeric.coin5Value).toBe(100);
+    expect((await again.state()).parameterErrors).toEqual([]);
     again.close();
   });
 });

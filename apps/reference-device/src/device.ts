@@ -316,12 +316,15 @@ export class Device {
     mkdirSync(dataDir, { recursive: true });
     const storage = new SqliteStorage(join(dataDir, "device.sqlite"));
     const keyStore = new KeyStore(join(dataDir, "keys.sqlite"));
+    const defaults = demoParameters(protocol);
+    const kept = stored<SystemParameters>(
+      storage,
+      PARAMETERS,
+      (p) => typeof p.numeric === "object" && Array.isArray(p.userGroups) && Array.isArray(p.blackList),
+    );
+    // parameters a newer release added take their defaults; the rest stay as programmed
     let params =
-      stored<SystemParameters>(
-        storage,
-        PARAMETERS,
-        (p) => typeof p.numeric === "object" && Array.isArray(p.userGroups) && Array.isArray(p.blackList),
-      ) ?? demoParameters(protocol);
+      kept === undefined ? defaults : { ...kept, numeric: { ...defaults.numeric, ...kept.numeric } };
     for (const [name, value] of Object.entries(options.parameters ?? {})) {
       const def = NUMERIC_PARAMETERS.find((d) => d.name === name);
       if (def === undefined) throw new DeviceSetupError(`no system parameter named ${name}`);
