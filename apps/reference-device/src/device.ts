@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import type { Duplex } from "node:stream";
 import { EMPTY_STATE, PurseSystem, SimulatedCard } from "@vendkit/mifare-purse";
 import {
   auditFile,
@@ -20,11 +21,13 @@ import {
   validateParameters,
 } from "@vendkit/mizip-core";
 import { defaultConfig, type KeyTable, type PricingConfig, validateConfig } from "@vendkit/pricing";
+import { DeviceSetupError } from "./device-errors.js";
 import { ExecutiveLink } from "./executive-link.js";
 import { type DurableKey, KeyStore } from "./key-store.js";
 import { MdbLink } from "./mdb-link.js";
 import { merge } from "./merge.js";
 import { RendirestoLink } from "./rendiresto-link.js";
+import { SerialMdbLink } from "./serial-mdb-link.js";
 import { SqliteStorage } from "./sqlite-storage.js";
 import type { VmcLink } from "./vmc-link.js";
 
@@ -111,15 +114,13 @@ export interface DeviceOptions {
   readonly pricing?: PricingConfig;
   /** The reader drives an MDB coin changer ("Rendiresto Plus MDB", manual 4.8). */
   readonly changer?: PaymentSystemOptions["changer"];
+  /** A real MDB bus: a stream of two-byte 9-bit words from a UART (replaces the simulated VMC). */
+  readonly serialMdb?: Duplex;
+  /** Where the device reports what a real bus did. */
+  readonly log?: (line: string) => void;
 }
 
-export class DeviceSetupError extends Error {
-  readonly code = "DEVICE_SETUP" as const;
-  constructor(message: string) {
-    super(message);
-    this.name = "DeviceSetupError";
-  }
-}
+export { DeviceSetupError };
 
 /** Where the device keeps the programmer's settings in its storage. */
 const PARAMETERS = "device/parameters";
@@ -368,8 +369,16 @@ export class Device {
     const pay = new PaymentSystem({ storage, purses, parameters: params, pricing, changer: options.changer });
     // the RENDIRESTO link reaches the payment system through the device, which it is part of
     let device: Device | undefined;
-    const link =
-      protocol === "mdb"
+    const link = options.serialMdb
+      ? new SerialMdbLink(
+          options.serialMdb,
+          {
+            requestVend: (item, price) => (device as Device).requestVend(item, price),
+            endVend: (success) => (device as Device).endVend(success),
+          },
+          options.log,
+        )
+      : protocol === "mdb"
         ? new MdbLink()
         : protocol === "executive-master"
           ? new ExecutiveLink(DEMO_PRICES, params.numeric.baseCoin)

@@ -21,6 +21,8 @@ import { runQibixxVmc } from "./serial-vmc.js";
  *   --audit-port P answer audit collectors (DEX/UCS) on a serial path or tcp://host:port
  *   --serial PATH  a real vending machine through a Qibixx MDB adapter (cashless-device lines,
  *                  115200 baud) instead of the simulated VMC
+ *   --serial-9bit PATH  a real MDB bus through a UART adapter that carries the mode bit as
+ *                  two-byte words (115200 baud to the adapter)
  */
 const { values } = parseArgs({
   options: {
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     check: { type: "boolean", default: false },
     "audit-port": { type: "string" },
     serial: { type: "string" },
+    "serial-9bit": { type: "string" },
   },
 });
 const dataDir = resolve(values.data);
@@ -41,7 +44,15 @@ if (protocol !== "mdb" && protocol !== "executive-master" && protocol !== "execu
   );
   process.exit(2);
 }
-const device = await Device.open(dataDir, { protocol });
+const nineBit = values["serial-9bit"];
+const serialMdb =
+  nineBit === undefined
+    ? undefined
+    : await openSerial(nineBit, 115_200).catch((e: unknown) => {
+        console.error(`--serial-9bit ${nineBit}: ${e instanceof Error ? e.message : String(e)}`);
+        process.exit(1);
+      });
+const device = await Device.open(dataDir, { protocol, serialMdb, log: (line) => console.log(line) });
 
 if (values.check) {
   for (let i = 0; i < device.keys.length; i++) {
@@ -61,7 +72,8 @@ if (values.check) {
     `  keys           ${dataDir}/keys.sqlite: ${DEMO_KEYS.length} demo keys, credits ${state.keys.map((k) => k.credit).join(", ")}`,
   );
   const serial = values.serial;
-  if (serial === undefined) console.log(`  VMC            simulated, ${device.link.name}`);
+  if (nineBit !== undefined) console.log(`  VMC            ${nineBit}, ${device.link.name}`);
+  else if (serial === undefined) console.log(`  VMC            simulated, ${device.link.name}`);
   else {
     const port = await openSerial(serial, QIBIXX.baudRate).catch((e: unknown) => {
       console.error(`--serial ${serial}: ${e instanceof Error ? e.message : String(e)}`);

@@ -1,0 +1,88 @@
+import type { Duplex } from "node:stream";
+import { type CashlessEvent, CashlessPeripheral } from "@vendkit/mdb";
+import { FramedWordLink } from "@vendkit/mdb/serial";
+import { DeviceSetupError } from "./device-errors.js";
+import type { VmcLink } from "./vmc-link.js";
+
+/** What the reader does for a real VMC's requests. */
+export interface SerialMdbReader {
+  requestVend(item: number, price: number): Promise<number | undefined>;
+  endVend(success: boolean): Promise<void>;
+}
+
+/**
+ * A real MDB bus through a UART that carries the mode bit as two-byte words (`--serial-9bit`):
+ * the VMC's words go to the device's `CashlessPeripheral` and its replies back. The VMC polls,
+ * so a vend request can be decided asynchronously: the reader answers POLL with ACK until the
+ * payment system has charged the key, then with VEND APPROVED. The customer chooses at the
+ * machine, so `vend` (the simulated customer) is refused here.
+ */
+export class SerialMdbLink implements VmcLink {
+  readonly name = "MDB cashless level 3 over a 9-bit serial link";
+  readonly reader: CashlessPeripheral;
+  private readonly link: FramedWordLink;
+  private session = false;
+  private sessionFunds = 0;
+  private approved = 0;
+
+  constructor(
+    stream: Duplex,
+    private readonly device: SerialMdbReader,
+    private readonly log: (line: string) => void = () => {},
+  ) {
+    this.reader = new CashlessPeripheral({
+      address: 0x10,
+      identity: {
+        manufacturer: "VKT",
+        serial: "000000000001",
+        model: "REFERENCE",
+        version: 0x0100,
+        level: 3,
+        currency: 0x1978,
+        scale: 1,
+        decimals: 2,
+        maxResponseTime: 5,
+        configOptions: 0,
+        features: 0,
+      },
+      customisations: { updateCredit: true },
+    });
+    this.link = new FramedWordLink(stream);
+    this.link.onWord((w) => {
+      const r = this.reader.receiveWord(w, performance.now());
+      if (r.words.length > 0) this.link.send(r.words);
+      for (const e of r.events) void this.handle(e);
+    });
+  }
+
+  private async handle(e: CashlessEvent): Promise<void> {
+    if (e.type === "vend-request") {
+      const amount = await this.device.requestVend(e.item, e.price);
+      if (amount === undefined) this.reader.denyVend();
+      else {
+        this.approved = amount;
+        this.reader.approveVend(amount);
+      }
+      this.log(`vend ${e.item} at ${e.price}: ${amount === undefined ? "denied" : `approved ${amount}`}`);
+    } else if (e.type === "vend-success" || e.type === "vend-failure") {
+      if (e.type === "vend-success") this.sessionFunds -= this.approved;
+      await this.device.endVend(e.type === "vend-success");
+      this.log(e.type === "vend-success" ? "vend delivered" : "vend failed");
+    } else if (e.type === "session-complete") this.session = false;
+  }
+
+  show(credit: number | undefined, session: "key" | "cash" | "none"): void {
+    const funds = Math.max(0, credit ?? 0);
+    if (session === "none" || credit === undefined) {
+      if (this.session) this.reader.cancelSession();
+      this.session = false;
+    } else if (!this.session) {
+      this.session = this.reader.beginSession(funds);
+      this.sessionFunds = funds;
+    } else if (funds !== this.sessionFunds && this.reader.updateCredit(funds)) this.sessionFunds = funds;
+  }
+
+  vend(): Promise<number | undefined> {
+    return Promise.reject(new DeviceSetupError("on a real VMC the customer chooses at the machine"));
+  }
+}
