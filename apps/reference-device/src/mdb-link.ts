@@ -1,4 +1,6 @@
-import { type CashlessEvent, CashlessPeripheral, VmcSimulator } from "@vendkit/mdb";
+import type { CashlessEvent, CashlessPeripheral } from "@vendkit/mdb";
+import { VmcSimulator } from "@vendkit/mdb";
+import { referenceReader } from "./cashless-reader.js";
 import type { VmcLink } from "./vmc-link.js";
 
 /** MDB: the device is a level-3 cashless reader at 0x10 in front of a simulated VMC. */
@@ -12,24 +14,7 @@ export class MdbLink implements VmcLink {
   private sessionFunds = 0;
 
   constructor() {
-    this.reader = new CashlessPeripheral({
-      address: 0x10,
-      identity: {
-        manufacturer: "VKT",
-        serial: "000000000001",
-        model: "REFERENCE",
-        version: 0x0100,
-        level: 3,
-        currency: 0x1978,
-        scale: 1,
-        decimals: 2,
-        maxResponseTime: 5,
-        configOptions: 0,
-        features: 0,
-      },
-      // MiZip's UPDATE CREDIT (manual 4.2.9): a recharge with the key in is shown at once
-      customisations: { updateCredit: true },
-    });
+    this.reader = referenceReader();
     this.vmc = new VmcSimulator(
       {
         receiveWord: (w, now) => {

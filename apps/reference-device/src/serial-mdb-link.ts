@@ -1,6 +1,7 @@
 import type { Duplex } from "node:stream";
-import { type CashlessEvent, CashlessPeripheral } from "@vendkit/mdb";
+import type { CashlessEvent, CashlessPeripheral } from "@vendkit/mdb";
 import { FramedWordLink } from "@vendkit/mdb/serial";
+import { referenceReader } from "./cashless-reader.js";
 import { DeviceSetupError } from "./device-errors.js";
 import type { VmcLink } from "./vmc-link.js";
 
@@ -30,23 +31,7 @@ export class SerialMdbLink implements VmcLink {
     private readonly device: SerialMdbReader,
     private readonly log: (line: string) => void = () => {},
   ) {
-    this.reader = new CashlessPeripheral({
-      address: 0x10,
-      identity: {
-        manufacturer: "VKT",
-        serial: "000000000001",
-        model: "REFERENCE",
-        version: 0x0100,
-        level: 3,
-        currency: 0x1978,
-        scale: 1,
-        decimals: 2,
-        maxResponseTime: 5,
-        configOptions: 0,
-        features: 0,
-      },
-      customisations: { updateCredit: true },
-    });
+    this.reader = referenceReader();
     this.link = new FramedWordLink(stream);
     this.link.onWord((w) => {
       const r = this.reader.receiveWord(w, performance.now());
