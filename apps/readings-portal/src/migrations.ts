@@ -1,0 +1,70 @@
+import type { Db } from "./db.js";
+
+/**
+ * The schema, as numbered steps applied once each, in order, each in its own transaction. The
+ * SQL is the common ground of SQLite and PostgreSQL: TEXT, INTEGER/BIGINT, JSON kept as TEXT.
+ * A step, once released, is never edited: a change is a new step.
+ */
+export const MIGRATIONS: readonly (readonly string[])[] = [
+  [
+    `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+    `CREATE TABLE customers (
+      id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL)`,
+    `CREATE TABLE accounts (
+      user_id TEXT PRIMARY KEY,
+      role TEXT NOT NULL CHECK (role IN ('operator', 'customer')),
+      customer_id TEXT REFERENCES customers(id),
+      password_hash TEXT NOT NULL,
+      CHECK ((role = 'customer') = (customer_id IS NOT NULL)))`,
+    `CREATE TABLE devices (
+      id TEXT PRIMARY KEY, model TEXT NOT NULL, serial TEXT NOT NULL UNIQUE,
+      counters TEXT NOT NULL, consumables TEXT NOT NULL)`,
+    `CREATE TABLE installations (
+      id TEXT PRIMARY KEY,
+      device_id TEXT NOT NULL REFERENCES devices(id),
+      customer_id TEXT NOT NULL REFERENCES customers(id),
+      site TEXT NOT NULL)`,
+    `CREATE INDEX installations_customer ON installations (customer_id)`,
+    `CREATE TABLE contracts (
+      installation_id TEXT PRIMARY KEY REFERENCES installations(id),
+      period TEXT NOT NULL, reading_day INTEGER NOT NULL, start TEXT NOT NULL,
+      fee BIGINT NOT NULL, minimum_charge BIGINT, terms TEXT NOT NULL)`,
+    `CREATE TABLE readings (
+      installation_id TEXT NOT NULL REFERENCES installations(id),
+      date TEXT NOT NULL,
+      counters TEXT NOT NULL, consumables TEXT, replacements TEXT,
+      source TEXT NOT NULL, received_at TEXT NOT NULL,
+      receipt TEXT NOT NULL UNIQUE, findings TEXT NOT NULL,
+      PRIMARY KEY (installation_id, date))`,
+    `CREATE TABLE requests (
+      installation_id TEXT NOT NULL REFERENCES installations(id),
+      due TEXT NOT NULL, sent_at TEXT NOT NULL,
+      reminders INTEGER NOT NULL DEFAULT 0, last_mail_at TEXT NOT NULL,
+      PRIMARY KEY (installation_id, due))`,
+  ],
+];
+
+/** Applies the steps the database has not seen yet; returns how many it applied. */
+export async function migrate(db: Db): Promise<number> {
+  await db.run(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`,
+  );
+  const done = new Set(
+    (await db.all<{ version: number }>(`SELECT version FROM schema_migrations`)).map((r) => r.version),
+  );
+  let applied = 0;
+  for (const [i, step] of MIGRATIONS.entries()) {
+    const version = i + 1;
+    if (done.has(version)) continue;
+    await db.transaction(async (q) => {
+      // Two portals starting at once: the second one's insert conflicts and its step rolls back.
+      for (const sql of step) await q.run(sql);
+      await q.run(`INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, [
+        version,
+        new Date().toISOString(),
+      ]);
+    });
+    applied++;
+  }
+  return applied;
+}

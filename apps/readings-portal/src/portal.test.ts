@@ -1,0 +1,452 @@
+import { existsSync, readFileSync } from "node:fs";
+import { billPeriod } from "@vendkit/metering";
+import { describe, expect, it } from "vitest";
+import { billingCsv } from "./billing-run.js";
+import { parseCsv } from "./csv.js";
+import { PortalError } from "./errors.js";
+import { migrate } from "./migrations.js";
+import type { Principal } from "./portal.js";
+import { backends, OPERATOR, type Rig, rig, twoCustomers } from "./test-support.js";
+
+const refused = async (p: Promise<unknown>, code: string) => {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(PortalError);
+  expect((e as PortalError).code).toBe(code);
+  return e as PortalError;
+};
+
+const HISTORY = [
+  "installation,date,mono,colour,level:toner",
+  "ACME-1,2026-01-28,10000,500,90",
+  "ACME-1,2026-02-28,11500,600,83",
+  "BETA-1,2026-01-28,20000,900,",
+  "BETA-1,2026-02-28,20800,950,",
+].join("\n");
+
+const list = await backends("the portal's tests");
+
+describe.each(list)("readings portal on $name", (backend) => {
+  const withRig = async (run: (r: Rig) => Promise<void>) => {
+    const r = await rig(await backend.open());
+    try {
+      await twoCustomers(r.portal);
+      await run(r);
+    } finally {
+      await r.close();
+    }
+  };
+
+  it("keeps each customer to its own installations, readings and receipts", () =>
+    withRig(async ({ portal }) => {
+      await portal.importCsv(OPERATOR, HISTORY);
+      const acme = await portal.login("acme", "acme-password");
+      const beta = await portal.login("beta", "beta-password");
+      expect((await portal.installationsFor(acme)).map((i) => i.id)).toEqual(["ACME-1"]);
+      expect((await portal.installationsFor(beta)).map((i) => i.id)).toEqual(["BETA-1"]);
+      await refused(portal.visibleInstallation(acme, "BETA-1"), "NOT_FOUND");
+      await refused(portal.readingsFor(acme, "BETA-1"), "NOT_FOUND");
+      await refused(portal.review(acme, "BETA-1", { mono: "21000", colour: "960" }), "NOT_FOUND");
+      await refused(portal.confirm(acme, "BETA-1", { mono: "21000", colour: "960" }), "NOT_FOUND");
+      // The same answer for another's installation and for none at all: nothing leaks.
+      const other = await refused(portal.visibleInstallation(acme, "BETA-1"), "NOT_FOUND");
+      const none = await refused(portal.visibleInstallation(acme, "NOPE-1"), "NOT_FOUND");
+      expect(other.message.replace("BETA-1", "X")).toBe(none.message.replace("NOPE-1", "X"));
+      const betaReceipt = (await portal.readingsFor(beta, "BETA-1"))[0]?.receipt as string;
+      await refused(portal.receipt(acme, betaReceipt), "NOT_FOUND");
+      expect((await portal.receipt(beta, betaReceipt)).reading.installationId).toBe("BETA-1");
+      await refused(portal.board(acme), "FORBIDDEN");
+      await refused(portal.importCsv(acme, HISTORY), "FORBIDDEN");
+      await refused(portal.billing(acme, "2026-02"), "FORBIDDEN");
+      await refused(portal.customers(acme), "FORBIDDEN");
+      // A session survives its token round trip with the same scope, and a forged one does not.
+      expect(portal.principal(portal.session(acme))).toEqual(acme);
+      const forged = portal
+        .session(beta)
+        .replace(
+          /^[^.]+/,
+          Buffer.from(
+            JSON.stringify({ purpose: "session", sub: "beta", role: "operator", exp: 9e15 }),
+          ).toString("base64url"),
+        );
+      await refused(
+        Promise.resolve().then(() => portal.principal(forged)),
+        "BAD_TOKEN",
+      );
+    }));
+
+  it("a reading link opens that installation only, for that purpose, until it expires", () =>
+    withRig(async ({ portal, clock }) => {
+      await portal.addDevice(OPERATOR, {
+        model: "Vendor",
+        serial: "SV-1",
+        counters: ["vends"],
+        consumables: [],
+      });
+      await portal.addInstallation(OPERATOR, {
+        id: "ACME-2",
+        serial: "SV-1",
+        customerId: "ACME",
+        site: "canteen",
+      });
+      const link = portal.readingLink("ACME-1", "2026-03-28");
+      const token = link.split("/r/")[1] as string;
+      const who = await portal.openLink(token);
+      expect(who).toMatchObject({ role: "customer", customerId: "ACME", only: "ACME-1" });
+      expect((await portal.installationsFor(who)).map((i) => i.id)).toEqual(["ACME-1"]);
+      await refused(portal.visibleInstallation(who, "ACME-2"), "NOT_FOUND");
+      await refused(portal.visibleInstallation(who, "BETA-1"), "NOT_FOUND");
+      // Single-purpose: a link is not a session and a session is not a link.
+      await refused(
+        Promise.resolve().then(() => portal.principal(token)),
+        "BAD_TOKEN",
+      );
+      await refused(portal.openLink(portal.session(who)), "BAD_TOKEN");
+      const tampered = token.replace(
+        /^[^.]+/,
+        Buffer.from(JSON.stringify({ purpose: "reading-link", sub: "BETA-1", exp: 9e15 })).toString(
+          "base64url",
+        ),
+      );
+      await refused(portal.openLink(tampered), "BAD_TOKEN");
+      await refused(portal.openLink("garbage"), "BAD_TOKEN");
+      clock.now = new Date("2026-04-27T23:00:00Z");
+      await expect(portal.openLink(token)).resolves.toMatchObject({ only: "ACME-1" });
+      clock.now = new Date("2026-04-28T00:00:00Z");
+      await refused(portal.openLink(token), "TOKEN_EXPIRED");
+    }));
+
+  it("review warns, confirm stores and mails a receipt and the operator's CSV, which imports again unchanged", () =>
+    withRig(async ({ portal, mailCount }) => {
+      await portal.importCsv(OPERATOR, HISTORY);
+      const acme = await portal.login("acme", "acme-password");
+      const form = { mono: "12900", colour: "690", "level:toner": "20" };
+      const review = await portal.review(acme, "ACME-1", form);
+      expect(review.reading).toMatchObject({
+        date: "2026-03-25",
+        counters: { mono: 12900, colour: 690 },
+        consumables: { toner: 20 },
+      });
+      // 1400 mono pages predict 7 points of toner; 63 fell.
+      expect(review.warnings).toEqual([
+        expect.stringContaining("toner: over-consumption, level fell 63 points"),
+      ]);
+      expect(await portal.readingsFor(acme, "ACME-1")).toHaveLength(2);
+      const stored = await portal.confirm(acme, "ACME-1", form);
+      expect(stored).toMatchObject({ source: "customer", findings: review.warnings });
+      expect(stored.receipt).toMatch(/^R-[0-9A-F]{10}$/);
+      const mails = await mailCount(2);
+      const toOperator = mails.find((m) => m.subject?.startsWith("Reading ACME-1"));
+      const toCustomer = mails.find((m) => m.subject?.startsWith("Receipt"));
+      expect(toOperator?.text).toContain("over-consumption");
+      expect(toCustomer?.text).toContain(stored.receipt);
+      expect(JSON.stringify(toCustomer?.to)).toContain("acme@customer.example");
+      const attachment = toOperator?.attachments[0];
+      expect(attachment?.filename).toBe("reading-ACME-1-2026-03-25.csv");
+      const csv = attachment?.content.toString("utf8") as string;
+      expect(parseCsv(csv)).toEqual([
+        ["installation", "date", "mono", "colour", "level:toner"],
+        ["ACME-1", "2026-03-25", "12900", "690", "20"],
+      ]);
+      expect(await portal.importCsv(OPERATOR, csv)).toEqual([
+        {
+          line: 2,
+          installationId: "ACME-1",
+          date: "2026-03-25",
+          outcome: "unchanged",
+          receipt: stored.receipt,
+          messages: stored.findings,
+        },
+      ]);
+      // Confirming twice in a day stores nothing new and mails nothing new.
+      await portal.confirm(acme, "ACME-1", form);
+      await refused(portal.review(acme, "ACME-1", form), "CONFLICT");
+      expect(await portal.readingsFor(acme, "ACME-1")).toHaveLength(3);
+      const different = await refused(portal.confirm(acme, "ACME-1", { ...form, mono: "13000" }), "CONFLICT");
+      expect(different.message).toContain(stored.receipt);
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await mailCount(2)).length).toBe(2);
+    }));
+
+  it("refuses a bad reading with a message per problem and stores nothing", () =>
+    withRig(async ({ portal }) => {
+      await portal.importCsv(OPERATOR, HISTORY);
+      const acme = await portal.login("acme", "acme-password");
+      const badForm = await refused(
+        portal.review(acme, "ACME-1", { mono: "12x", colour: "", "level:toner": "150" }),
+        "BAD_INPUT",
+      );
+      expect(badForm.details).toEqual([
+        '"mono": "12x" is not a whole number',
+        'enter the "colour" counter',
+        '"toner" level: "150" is not a percentage from 0 to 100',
+      ]);
+      const backwards = await refused(
+        portal.confirm(acme, "ACME-1", { mono: "11000", colour: "700" }),
+        "READING_REFUSED",
+      );
+      expect(backwards.details).toEqual([
+        'counter "mono" went back by 500 with no meter replacement recorded',
+      ]);
+      expect(await portal.readingsFor(acme, "ACME-1")).toHaveLength(2);
+    }));
+
+  it("imports CSV rows each on its own: accepted, unchanged, refused with the line and the reason", () =>
+    withRig(async ({ portal }) => {
+      const first = await portal.importCsv(OPERATOR, HISTORY);
+      expect(first.map((r) => r.outcome)).toEqual(["accepted", "accepted", "accepted", "accepted"]);
+      const again = await portal.importCsv(
+        OPERATOR,
+        [
+          "installation,date,mono,colour,level:toner",
+          "ACME-1,2026-01-28,10000,500,90",
+          "ACME-1,2026-02-28,11501,600,83",
+          "NOPE-1,2026-03-01,1,1,",
+          "BETA-1,2026-03-20,20900,abc,",
+          "BETA-1,2026-03-21,20900,1000,",
+          'BETA-1,"2026-03-22",20950,1010,,extra',
+        ].join("\r\n"),
+      );
+      expect(again.map((r) => [r.line, r.outcome])).toEqual([
+        [2, "unchanged"],
+        [3, "refused"],
+        [4, "refused"],
+        [5, "refused"],
+        [6, "accepted"],
+        [7, "refused"],
+      ]);
+      expect(again[1]?.messages[0]).toContain("a different reading on 2026-02-28 is on file");
+      expect(again[2]?.messages).toEqual(['no installation "NOPE-1"']);
+      expect(again[3]?.messages).toEqual(['colour is "abc", not a whole count']);
+      expect(again[5]?.messages).toEqual(["6 cells where the header has 5"]);
+      await refused(portal.importCsv(OPERATOR, "date,installation\n"), "BAD_INPUT");
+      await refused(portal.importCsv(OPERATOR, 'installation,date,mono\n"ACME-1,2026'), "BAD_INPUT");
+    }));
+
+  const audit = new URL("../../../../shared/data/evadts-real/animo.eva_dts", import.meta.url);
+  it.skipIf(!existsSync(audit))(
+    "imports an EVA-DTS audit onto the installation of its machine serial (real Animo audit)",
+    () =>
+      withRig(async ({ portal }) => {
+        await portal.addDevice(OPERATOR, {
+          model: "Animo OPTIME",
+          serial: "ANIKraftver",
+          counters: ["vends", "free", "test"],
+          consumables: [],
+        });
+        await portal.addInstallation(OPERATOR, {
+          id: "ACME-COFFEE",
+          serial: "ANIKraftver",
+          customerId: "ACME",
+          site: "hall",
+        });
+        const bytes = readFileSync(audit);
+        const result = await portal.importEvadts(OPERATOR, bytes);
+        expect(result).toMatchObject({
+          installationId: "ACME-COFFEE",
+          date: "2010-01-19",
+          outcome: "accepted",
+        });
+        const [reading] = await portal.readingsFor(OPERATOR, "ACME-COFFEE");
+        expect(reading).toMatchObject({ source: "evadts", counters: { vends: 8161, test: 29, free: 2322 } });
+        expect((await portal.importEvadts(OPERATOR, bytes)).outcome).toBe("unchanged");
+        await refused(portal.importEvadts(OPERATOR, new TextEncoder().encode("not an audit")), "BAD_INPUT");
+      }),
+  );
+  if (!existsSync(audit))
+    console.warn(`${audit.pathname} is absent: the real EVA-DTS import test did NOT run`);
+
+  it("mails requests when readings fall due, reminders while they are missing, and stops", () =>
+    withRig(async ({ portal, clock, mails, mailCount }) => {
+      await portal.importCsv(OPERATOR, HISTORY);
+      clock.now = new Date("2026-03-24T08:00:00Z");
+      expect(await portal.runScheduler()).toEqual({ requests: 0, reminders: 0 });
+      clock.now = new Date("2026-03-25T08:00:00Z");
+      expect(await portal.runScheduler()).toEqual({ requests: 2, reminders: 0 });
+      expect(await portal.runScheduler()).toEqual({ requests: 0, reminders: 0 });
+      await mailCount(2);
+      const toAcme = mails.find((m) => JSON.stringify(m.to).includes("acme@")) as (typeof mails)[number];
+      expect(toAcme.subject).toBe("meter reading due 2026-03-28: Copier MX-1");
+      const link = /http:\/\/portal\.test\/r\/(\S+)/.exec(toAcme.text ?? "")?.[1] as string;
+      const who = (await portal.openLink(link)) as Principal & { role: "customer" };
+      expect(who.only).toBe("ACME-1");
+      const board = await portal.board(OPERATOR);
+      expect(board.map((r) => [r.installation.id, r.status, r.mails])).toEqual([
+        ["ACME-1", "missing", 1],
+        ["BETA-1", "missing", 1],
+      ]);
+      // ACME answers through the link; BETA keeps getting reminded, three times at most.
+      clock.now = new Date("2026-03-27T10:00:00Z");
+      await portal.confirm(who, "ACME-1", { mono: "11900", colour: "650", "level:toner": "81" });
+      expect(await portal.runScheduler()).toEqual({ requests: 0, reminders: 0 });
+      clock.now = new Date("2026-03-28T08:00:00Z");
+      expect(await portal.runScheduler()).toEqual({ requests: 0, reminders: 1 });
+      for (const day of ["03-31", "04-03", "04-06", "04-09"]) {
+        clock.now = new Date(`2026-${day}T08:00:00Z`);
+        await portal.runScheduler();
+      }
+      const toBeta = (await mailCount(7)).filter((m) => JSON.stringify(m.to).includes("beta@"));
+      expect(toBeta.map((m) => m.subject?.startsWith("Reminder"))).toEqual([false, true, true, true]);
+      clock.now = new Date("2026-03-28T08:00:00Z");
+      const statuses = (await portal.board(OPERATOR)).map((r) => [r.installation.id, r.status, r.mails]);
+      expect(statuses).toEqual([
+        ["ACME-1", "received", 1],
+        ["BETA-1", "missing", 4],
+      ]);
+    }));
+
+  it("the board tells received, late and anomalous readings apart", () =>
+    withRig(async ({ portal, clock }) => {
+      await portal.importCsv(OPERATOR, HISTORY);
+      await portal.importCsv(
+        OPERATOR,
+        "installation,date,mono,colour,level:toner\nACME-1,2026-03-27,12000,610,81\nBETA-1,2026-03-30,21600,1000,",
+      );
+      clock.now = new Date("2026-03-30T12:00:00Z");
+      expect((await portal.board(OPERATOR)).map((r) => r.status)).toEqual(["received", "late"]);
+      await portal.importCsv(
+        OPERATOR,
+        "installation,date,mono,colour,level:toner\nACME-1,2026-04-25,30000,620,80",
+      );
+      clock.now = new Date("2026-04-26T12:00:00Z");
+      const acme = (await portal.board(OPERATOR))[0];
+      expect(acme?.status).toBe("anomalous");
+      // 18000 mono pages in 29 days against a usual 33.5 a day, and toner that hardly moved.
+      expect(acme?.last?.findings).toEqual([
+        '"mono" ran at 620.7/day, 18.6x its usual 33.5/day',
+        "toner: under-consumption, level fell 1 points where the counters predict 90",
+      ]);
+    }));
+
+  it("bills the periods ending in a month, exactly, with a line per amount in the CSV", () =>
+    withRig(async ({ portal }) => {
+      await portal.importCsv(OPERATOR, HISTORY);
+      const run = await portal.billing(OPERATOR, "2026-02");
+      const contract = await portal.contractOf(OPERATOR, "ACME-1");
+      expect(run.entries.map((e) => [e.installation.id, e.from, e.to])).toEqual([
+        ["ACME-1", "2026-01-28", "2026-02-28"],
+        ["BETA-1", "2026-01-28", "2026-02-28"],
+      ]);
+      expect(run.entries[0]?.bill).toEqual(billPeriod(contract as never, { mono: 1500, colour: 100 }));
+      expect(run.entries[0]?.bill?.total).toBe(5000 + 500);
+      expect(run.entries[1]?.bill?.total).toBe(5000);
+      expect(run.total).toBe(10500);
+      const rows = parseCsv(billingCsv(run));
+      expect(rows[0]).toEqual([
+        "customer",
+        "installation",
+        "device",
+        "from",
+        "to",
+        "line",
+        "counter",
+        "usage",
+        "included",
+        "excess",
+        "amount",
+      ]);
+      expect(rows.slice(1).reduce((s, r) => s + Number(r[10] || 0), 0)).toBe(run.total);
+      expect(rows).toContainEqual([
+        "ACME",
+        "ACME-1",
+        "MX-1",
+        "2026-01-28",
+        "2026-02-28",
+        "overage",
+        "mono",
+        "1500",
+        "1000",
+        "500",
+        "500",
+      ]);
+      const march = await portal.billing(OPERATOR, "2026-03");
+      expect(march.entries.map((e) => e.bill)).toEqual([undefined, undefined]);
+      expect(
+        parseCsv(billingCsv(march))
+          .slice(1)
+          .map((r) => r[5]),
+      ).toEqual(["missing", "missing"]);
+      await refused(portal.billing(OPERATOR, "2026-13"), "BAD_INPUT");
+    }));
+
+  it("validates the registry's input with a message per field", () =>
+    withRig(async ({ portal, db }) => {
+      const customer = await refused(
+        portal.addCustomer(OPERATOR, {
+          id: "bad id!",
+          name: "",
+          email: "nope",
+          userId: "x",
+          password: "short",
+        }),
+        "BAD_INPUT",
+      );
+      expect(customer.details).toHaveLength(4);
+      await refused(
+        portal.addCustomer(OPERATOR, {
+          id: "ACME",
+          name: "A",
+          email: "a@b.example",
+          userId: "new",
+          password: "long-enough-pw",
+        }),
+        "CONFLICT",
+      );
+      // The failed customer left no account behind (one transaction).
+      expect(await db.get(`SELECT user_id FROM accounts WHERE user_id = 'new'`)).toBeUndefined();
+      const device = await refused(
+        portal.addDevice(OPERATOR, {
+          model: "M",
+          serial: "S-9",
+          counters: ["mono", "mono"],
+          consumables: ["toner:colour:0"],
+        }),
+        "BAD_INPUT",
+      );
+      expect(device.details).toEqual([
+        "a counter is named twice",
+        '"toner:colour:0": "colour" is not one of the device\'s counters',
+        '"toner:colour:0": the rated yield must be a whole number > 0',
+      ]);
+      await refused(
+        portal.addInstallation(OPERATOR, { id: "X-1", serial: "MX-1", customerId: "BETA", site: "s" }),
+        "CONFLICT",
+      );
+      const contract = await refused(
+        portal.setContract(OPERATOR, {
+          installationId: "ACME-1",
+          period: "weekly",
+          readingDay: 31,
+          start: "2026-1-1",
+          fee: -1,
+          terms: "scans: 5 included",
+        }),
+        "BAD_INPUT",
+      );
+      expect(contract.details).toEqual([
+        "the period is one of monthly, bimonthly, quarterly, semiannual, annual",
+        "the reading day is 1 to 28",
+        "the start is a YYYY-MM-DD date",
+        "the fee is a whole amount in cents, 0 or more",
+        'the device has no counter "scans"',
+      ]);
+    }));
+
+  it("keeps only scrypt hashes of passwords, and refuses wrong ones as it refuses unknown users", () =>
+    withRig(async ({ portal, db }) => {
+      const rows = await db.all<{ password_hash: string }>(`SELECT password_hash FROM accounts`);
+      expect(rows).toHaveLength(3);
+      for (const r of rows) expect(r.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+      const everything = JSON.stringify(
+        await Promise.all(["accounts", "customers", "settings"].map((t) => db.all(`SELECT * FROM ${t}`))),
+      );
+      for (const clear of ["operator-password", "acme-password", "beta-password"])
+        expect(everything).not.toContain(clear);
+      const wrong = await refused(portal.login("acme", "beta-password"), "UNAUTHENTICATED");
+      const unknown = await refused(portal.login("nobody", "acme-password"), "UNAUTHENTICATED");
+      expect(wrong.message).toBe(unknown.message);
+      expect(await migrate(db)).toBe(0);
+    }));
+});

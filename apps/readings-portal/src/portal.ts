@@ -1,0 +1,781 @@
+import { createHash, randomBytes } from "node:crypto";
+import { EvadtsError, identification, parse } from "@vendkit/evadts";
+import {
+  type Contract,
+  checkConsumables,
+  MONTHS,
+  type PeriodLength,
+  type Reading,
+  type ReadingSource,
+  readingFromAudit,
+  validateReading,
+} from "@vendkit/metering";
+import { type BillingRun, billingRun } from "./billing-run.js";
+import type { Db, Queryable } from "./db.js";
+import { PortalError } from "./errors.js";
+import type { Mailer } from "./mailer.js";
+import { migrate } from "./migrations.js";
+import { hashPassword, passwordProblem, verifyPassword } from "./passwords.js";
+import { readingsFromCsv, readingsToCsv } from "./readings-csv.js";
+import {
+  addDays,
+  DEFAULT_RULES,
+  openDue,
+  type ReadingStatus,
+  type ScheduleRules,
+  statusFor,
+} from "./schedule.js";
+import * as store from "./store.js";
+import { parseTerms } from "./terms.js";
+import { type TokenClaims, Tokens } from "./tokens.js";
+
+export type Principal =
+  | { readonly role: "operator"; readonly userId: string }
+  | {
+      readonly role: "customer";
+      readonly userId: string;
+      readonly customerId: string;
+      /** Set when the session came from a reading link: that installation only. */
+      readonly only?: string;
+    };
+
+export interface PortalOptions {
+  readonly db: Db;
+  readonly mailer: Mailer;
+  /** The portal's public address, for the links in e-mails. */
+  readonly baseUrl: string;
+  /** The operator's mailbox: each confirmed reading arrives there as a CSV attachment. */
+  readonly operatorEmail: string;
+  readonly now?: () => Date;
+  /** HMAC key for tokens; by default one is made on first start and kept in the database. */
+  readonly secret?: string;
+  readonly rules?: Partial<ScheduleRules>;
+  readonly sessionHours?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface ImportResult {
+  readonly line: number;
+  readonly installationId?: string;
+  readonly date?: string;
+  readonly outcome: "accepted" | "unchanged" | "refused";
+  readonly receipt?: string;
+  readonly messages: readonly string[];
+}
+
+export interface BoardRow {
+  readonly installation: store.InstallationRow;
+  readonly due?: string;
+  readonly status: ReadingStatus;
+  readonly last?: store.StoredReading;
+  readonly mails: number;
+}
+
+export interface Review {
+  readonly reading: Reading;
+  /** Warnings the customer sees before confirming (errors refuse the reading instead). */
+  readonly warnings: readonly string[];
+}
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
+const EMAIL = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/;
+const NAME = /^[A-Za-z0-9][A-Za-z0-9 _-]{0,31}$/;
+
+function need(ok: boolean, message: string, problems: string[]) {
+  if (!ok) problems.push(message);
+}
+
+function refuseIf(problems: string[], what: string) {
+  if (problems.length > 0) throw new PortalError("BAD_INPUT", `${what}: ${problems.join("; ")}`, problems);
+}
+
+const today = (d: Date) => d.toISOString().slice(0, 10);
+const sameReading = (a: Reading, b: Reading) =>
+  JSON.stringify([a.counters, a.consumables ?? {}]) === JSON.stringify([b.counters, b.consumables ?? {}]);
+
+/**
+ * The readings portal's rules, apart from HTTP: accounts and sessions, what each principal may
+ * see, readings validated and stored, the scheduler's mail, imports and the billing run. Every
+ * customer-facing call takes the principal and checks the installation belongs to it; an
+ * installation of someone else answers exactly as one that does not exist.
+ */
+export class Portal {
+  readonly rules: ScheduleRules;
+  private constructor(
+    readonly db: Db,
+    private readonly options: PortalOptions,
+    private readonly tokens: Tokens,
+  ) {
+    this.rules = { ...DEFAULT_RULES, ...options.rules };
+  }
+
+  static async open(options: PortalOptions): Promise<Portal> {
+    await migrate(options.db);
+    let secret = options.secret;
+    if (secret === undefined) {
+      await options.db.run(
+        `INSERT INTO settings (key, value) VALUES ('secret', $1) ON CONFLICT (key) DO NOTHING`,
+        [Tokens.newSecret()],
+      );
+      secret = (await options.db.get<{ value: string }>(`SELECT value FROM settings WHERE key = 'secret'`))
+        ?.value;
+    }
+    return new Portal(options.db, options, new Tokens(Buffer.from(secret as string)));
+  }
+
+  now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  private log(line: string) {
+    this.options.log?.(line);
+  }
+
+  // ---- accounts and sessions ----
+
+  async createOperator(userId: string, password: string): Promise<void> {
+    const problems: string[] = [];
+    need(ID.test(userId), "a user id is 1-40 letters, digits, dots, dashes or underscores", problems);
+    const weak = passwordProblem(password);
+    if (weak) problems.push(weak);
+    refuseIf(problems, "operator not created");
+    await this.insertAccount(this.db, userId, "operator", null, password);
+  }
+
+  private async insertAccount(
+    q: Queryable,
+    userId: string,
+    role: string,
+    customerId: string | null,
+    password: string,
+  ) {
+    const hash = await hashPassword(password);
+    const added = await q.run(
+      `INSERT INTO accounts (user_id, role, customer_id, password_hash) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (user_id) DO NOTHING`,
+      [userId, role, customerId, hash],
+    );
+    if (added === 0) throw new PortalError("CONFLICT", `the user id "${userId}" is taken`);
+  }
+
+  /** The principal for a user id and password; one refusal for an unknown user or a wrong password. */
+  async login(userId: string, password: string): Promise<Principal> {
+    const account = await this.db.get<{
+      user_id: string;
+      role: string;
+      customer_id: string | null;
+      password_hash: string;
+    }>(`SELECT * FROM accounts WHERE user_id = $1`, [userId]);
+    // An unknown user costs the same scrypt as a known one.
+    const ok = await verifyPassword(password, account?.password_hash ?? DUMMY_HASH);
+    if (!account || !ok) throw new PortalError("UNAUTHENTICATED", "unknown user id or wrong password");
+    return account.role === "operator"
+      ? { role: "operator", userId: account.user_id }
+      : { role: "customer", userId: account.user_id, customerId: account.customer_id as string };
+  }
+
+  /** A session token (cookie value) for a principal. */
+  session(p: Principal): string {
+    const hours = this.options.sessionHours ?? 12;
+    return this.tokens.sign({
+      purpose: "session",
+      sub: p.userId,
+      exp: this.now().getTime() + hours * 3_600_000,
+      role: p.role,
+      customer: p.role === "customer" ? p.customerId : undefined,
+      only: p.role === "customer" ? p.only : undefined,
+      n: randomBytes(9).toString("base64url"),
+    });
+  }
+
+  principal(sessionToken: string): Principal {
+    const c = this.tokens.verify(sessionToken, "session", this.now().getTime());
+    if (c.role === "operator") return { role: "operator", userId: c.sub };
+    if (c.role === "customer" && typeof c.customer === "string")
+      return {
+        role: "customer",
+        userId: c.sub,
+        customerId: c.customer,
+        ...(typeof c.only === "string" ? { only: c.only } : {}),
+      };
+    throw new PortalError("BAD_TOKEN", "the session is malformed");
+  }
+
+  /** The CSRF token a session's forms carry: bound to that session, useless with any other. */
+  csrf(sessionToken: string): string {
+    return this.tokens.sign({
+      purpose: "csrf",
+      sub: createHash("sha256").update(sessionToken).digest("base64url"),
+      exp: Number.MAX_SAFE_INTEGER,
+    });
+  }
+
+  checkCsrf(sessionToken: string, given: string | undefined): void {
+    const bound = createHash("sha256").update(sessionToken).digest("base64url");
+    let claims: TokenClaims;
+    try {
+      claims = this.tokens.verify(given ?? "", "csrf", this.now().getTime());
+    } catch {
+      throw new PortalError("CSRF", "the form is stale or was not sent from this portal; reload the page");
+    }
+    if (claims.sub !== bound)
+      throw new PortalError("CSRF", "the form is stale or was not sent from this portal; reload the page");
+  }
+
+  /** The link a reading request carries: that installation, that reading day, until it expires. */
+  readingLink(installationId: string, due: string): string {
+    const exp = Date.parse(`${addDays(due, this.rules.linkDays)}T23:59:59Z`);
+    const token = this.tokens.sign({ purpose: "reading-link", sub: installationId, exp, due });
+    return `${this.options.baseUrl}/r/${token}`;
+  }
+
+  /** A session limited to the link's installation. */
+  async openLink(token: string): Promise<Principal> {
+    const c = this.tokens.verify(token, "reading-link", this.now().getTime());
+    const inst = await store.installation(this.db, c.sub);
+    if (!inst) throw new PortalError("NOT_FOUND", "this installation no longer exists");
+    return { role: "customer", userId: `link:${inst.id}`, customerId: inst.customerId, only: inst.id };
+  }
+
+  // ---- what a principal may see ----
+
+  private operatorOnly(p: Principal) {
+    if (p.role !== "operator") throw new PortalError("FORBIDDEN", "this page is for the operator");
+  }
+
+  /** The installation if `p` may see it; NOT_FOUND otherwise, whether it exists or not. */
+  async visibleInstallation(p: Principal, id: string): Promise<store.InstallationRow> {
+    const inst = await store.installation(this.db, id);
+    const allowed =
+      inst !== undefined &&
+      (p.role === "operator" ||
+        (inst.customerId === p.customerId && (p.only === undefined || p.only === id)));
+    if (!allowed) throw new PortalError("NOT_FOUND", `no installation "${id}"`);
+    return inst;
+  }
+
+  async installationsFor(p: Principal): Promise<store.InstallationRow[]> {
+    if (p.role === "operator") return store.installations(this.db);
+    const mine = await store.installations(this.db, p.customerId);
+    return p.only === undefined ? mine : mine.filter((i) => i.id === p.only);
+  }
+
+  async readingsFor(p: Principal, installationId: string): Promise<store.StoredReading[]> {
+    await this.visibleInstallation(p, installationId);
+    return store.readingsOf(this.db, installationId);
+  }
+
+  async receipt(
+    p: Principal,
+    receipt: string,
+  ): Promise<{ reading: store.StoredReading; installation: store.InstallationRow }> {
+    const reading = await store.readingByReceipt(this.db, receipt);
+    if (!reading) throw new PortalError("NOT_FOUND", `no receipt "${receipt}"`);
+    try {
+      return { reading, installation: await this.visibleInstallation(p, reading.installationId) };
+    } catch {
+      throw new PortalError("NOT_FOUND", `no receipt "${receipt}"`);
+    }
+  }
+
+  // ---- the operator's registry ----
+
+  async addCustomer(
+    p: Principal,
+    c: { id: string; name: string; email: string; userId: string; password: string },
+  ): Promise<void> {
+    this.operatorOnly(p);
+    const problems: string[] = [];
+    need(ID.test(c.id), "a customer code is 1-40 letters, digits, dots, dashes or underscores", problems);
+    need(
+      c.name.trim().length > 0 && c.name.length <= 200,
+      "the customer needs a name (at most 200 characters)",
+      problems,
+    );
+    need(EMAIL.test(c.email), `"${c.email}" is not an e-mail address`, problems);
+    need(ID.test(c.userId), "a user id is 1-40 letters, digits, dots, dashes or underscores", problems);
+    const weak = passwordProblem(c.password);
+    if (weak) problems.push(weak);
+    refuseIf(problems, "customer not created");
+    await this.db.transaction(async (q) => {
+      const added = await q.run(
+        `INSERT INTO customers (id, name, email) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
+        [c.id, c.name.trim(), c.email],
+      );
+      if (added === 0) throw new PortalError("CONFLICT", `the customer code "${c.id}" is taken`);
+      await this.insertAccount(q, c.userId, "customer", c.id, c.password);
+    });
+  }
+
+  async customers(p: Principal): Promise<{ id: string; name: string; email: string }[]> {
+    this.operatorOnly(p);
+    return this.db.all(`SELECT id, name, email FROM customers ORDER BY id`);
+  }
+
+  /**
+   * A device: its counters, and its consumables as `name:counter:ratedYield` (e.g.
+   * `toner-black:mono:20000`: a black toner prints 20000 mono pages).
+   */
+  async addDevice(
+    p: Principal,
+    d: { model: string; serial: string; counters: string[]; consumables: string[] },
+  ): Promise<void> {
+    this.operatorOnly(p);
+    const problems: string[] = [];
+    need(
+      d.model.trim().length > 0 && d.model.length <= 100,
+      "the device needs a model (at most 100 characters)",
+      problems,
+    );
+    need(ID.test(d.serial), "a serial is 1-40 letters, digits, dots, dashes or underscores", problems);
+    need(d.counters.length > 0, "a device counts something: name at least one counter", problems);
+    for (const c of d.counters)
+      need(NAME.test(c), `"${c}" is not a counter name (letters, digits, spaces, - or _)`, problems);
+    need(new Set(d.counters).size === d.counters.length, "a counter is named twice", problems);
+    const consumables = d.consumables.map((spec) => {
+      const [name = "", counter = "", yieldText = ""] = spec.split(":").map((s) => s.trim());
+      need(NAME.test(name), `"${spec}": the consumable needs a name`, problems);
+      need(
+        d.counters.includes(counter),
+        `"${spec}": "${counter}" is not one of the device's counters`,
+        problems,
+      );
+      need(
+        /^\d{1,9}$/.test(yieldText) && Number(yieldText) > 0,
+        `"${spec}": the rated yield must be a whole number > 0`,
+        problems,
+      );
+      return { name, counter, ratedYield: Number(yieldText) };
+    });
+    refuseIf(problems, "device not registered");
+    const added = await this.db.run(
+      `INSERT INTO devices (id, model, serial, counters, consumables) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING`,
+      [d.serial, d.model.trim(), d.serial, JSON.stringify(d.counters), JSON.stringify(consumables)],
+    );
+    if (added === 0)
+      throw new PortalError("CONFLICT", `a device with serial "${d.serial}" is registered already`);
+  }
+
+  async devices(p: Principal) {
+    this.operatorOnly(p);
+    return store.allDevices(this.db);
+  }
+
+  async addInstallation(
+    p: Principal,
+    i: { id: string; serial: string; customerId: string; site: string },
+  ): Promise<void> {
+    this.operatorOnly(p);
+    const problems: string[] = [];
+    need(
+      ID.test(i.id),
+      "an installation code is 1-40 letters, digits, dots, dashes or underscores",
+      problems,
+    );
+    need(
+      i.site.trim().length > 0 && i.site.length <= 200,
+      "say where the device is (at most 200 characters)",
+      problems,
+    );
+    refuseIf(problems, "installation not created");
+    await this.db.transaction(async (q) => {
+      const device = await store.deviceBySerial(q, i.serial);
+      if (!device) throw new PortalError("BAD_INPUT", `no device with serial "${i.serial}"`);
+      if (!(await q.get(`SELECT id FROM customers WHERE id = $1`, [i.customerId])))
+        throw new PortalError("BAD_INPUT", `no customer "${i.customerId}"`);
+      if (await q.get(`SELECT id FROM installations WHERE device_id = $1`, [device.id]))
+        throw new PortalError("CONFLICT", `device "${i.serial}" is installed already`);
+      const added = await q.run(
+        `INSERT INTO installations (id, device_id, customer_id, site) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+        [i.id, device.id, i.customerId, i.site.trim()],
+      );
+      if (added === 0) throw new PortalError("CONFLICT", `the installation code "${i.id}" is taken`);
+    });
+  }
+
+  async setContract(
+    p: Principal,
+    c: {
+      installationId: string;
+      period: string;
+      readingDay: number;
+      start: string;
+      fee: number;
+      minimumCharge?: number;
+      terms: string;
+    },
+  ): Promise<Contract> {
+    this.operatorOnly(p);
+    const inst = await this.visibleInstallation(p, c.installationId);
+    const problems: string[] = [];
+    need(c.period in MONTHS, `the period is one of ${Object.keys(MONTHS).join(", ")}`, problems);
+    need(
+      Number.isInteger(c.readingDay) && c.readingDay >= 1 && c.readingDay <= 28,
+      "the reading day is 1 to 28",
+      problems,
+    );
+    need(
+      /^\d{4}-\d{2}-\d{2}$/.test(c.start) && !Number.isNaN(Date.parse(c.start)),
+      "the start is a YYYY-MM-DD date",
+      problems,
+    );
+    need(
+      Number.isSafeInteger(c.fee) && c.fee >= 0,
+      "the fee is a whole amount in cents, 0 or more",
+      problems,
+    );
+    if (c.minimumCharge !== undefined)
+      need(
+        Number.isSafeInteger(c.minimumCharge) && c.minimumCharge >= 0,
+        "the minimum charge is a whole amount in cents",
+        problems,
+      );
+    let terms: Contract["terms"] = {};
+    try {
+      terms = parseTerms(c.terms);
+    } catch (e) {
+      if (!(e instanceof PortalError)) throw e;
+      problems.push(...e.details);
+    }
+    for (const counter of Object.keys(terms))
+      need(inst.device.counters.includes(counter), `the device has no counter "${counter}"`, problems);
+    refuseIf(problems, "contract not saved");
+    const contract: Contract = {
+      installationId: c.installationId,
+      period: c.period as PeriodLength,
+      readingDay: c.readingDay,
+      start: c.start,
+      fee: c.fee,
+      ...(c.minimumCharge === undefined ? {} : { minimumCharge: c.minimumCharge }),
+      terms,
+    };
+    await store.saveContract(this.db, contract);
+    return contract;
+  }
+
+  async contractOf(p: Principal, installationId: string): Promise<Contract | undefined> {
+    await this.visibleInstallation(p, installationId);
+    return store.contractOf(this.db, installationId);
+  }
+
+  // ---- readings ----
+
+  /**
+   * Checks a reading against its device and history. Errors refuse it (READING_REFUSED, one
+   * message per problem); warnings (an implausible jump, consumables used faster or slower than
+   * the counters say) let it in, marked for the operator.
+   */
+  private async check(
+    q: Queryable,
+    reading: Reading,
+  ): Promise<{ warnings: string[]; existing?: store.StoredReading }> {
+    const inst = await store.installation(q, reading.installationId);
+    if (!inst) throw new PortalError("READING_REFUSED", `no installation "${reading.installationId}"`, []);
+    const history = await store.readingsOf(q, reading.installationId);
+    const existing = history.find((r) => r.date === reading.date);
+    if (existing) return { warnings: [], existing };
+    const findings = validateReading(inst.device, history, reading);
+    const errors = findings.filter((f) => f.severity === "error").map((f) => f.message);
+    if (errors.length > 0)
+      throw new PortalError("READING_REFUSED", `reading refused: ${errors.join("; ")}`, errors);
+    const warnings = findings.map((f) => f.message);
+    for (const level of Object.keys(reading.consumables ?? {}))
+      if (!inst.device.consumables.some((c) => c.name === level))
+        throw new PortalError("READING_REFUSED", `${inst.device.model} has no consumable "${level}"`, [
+          `${inst.device.model} has no consumable "${level}"`,
+        ]);
+    const previous = history[history.length - 1];
+    if (previous)
+      for (const c of checkConsumables(inst.device, previous, reading))
+        if (c.finding !== "ok")
+          warnings.push(
+            `${c.consumable}: ${c.finding}, level fell ${c.reportedDrop} points where the counters predict ${c.expectedDrop}`,
+          );
+    return { warnings };
+  }
+
+  /** Stores a reading unless the same one is there; a different one on the same day is a conflict. */
+  private async store(
+    reading: Reading,
+  ): Promise<{ outcome: "accepted" | "unchanged"; stored: store.StoredReading }> {
+    return this.db.transaction(async (q) => {
+      const { warnings, existing } = await this.check(q, reading);
+      if (existing) {
+        if (sameReading(existing, reading)) return { outcome: "unchanged" as const, stored: existing };
+        throw new PortalError(
+          "CONFLICT",
+          `a different reading of ${reading.installationId} on ${reading.date} is on file (receipt ${existing.receipt})`,
+          [`a different reading on ${reading.date} is on file (receipt ${existing.receipt})`],
+        );
+      }
+      const stored: store.StoredReading = {
+        ...reading,
+        receipt: `R-${randomBytes(5).toString("hex").toUpperCase()}`,
+        receivedAt: this.now().toISOString(),
+        findings: warnings,
+      };
+      await store.insertReading(q, stored);
+      return { outcome: "accepted" as const, stored };
+    });
+  }
+
+  /** A customer's form, read into a reading: `values` holds counters and `level:<name>` levels. */
+  private async fromForm(
+    p: Principal,
+    installationId: string,
+    values: Record<string, string>,
+  ): Promise<Reading> {
+    const inst = await this.visibleInstallation(p, installationId);
+    const problems: string[] = [];
+    const counters: Record<string, number> = {};
+    for (const name of inst.device.counters) {
+      const raw = (values[name] ?? "").trim();
+      if (/^\d{1,15}$/.test(raw)) counters[name] = Number(raw);
+      else
+        problems.push(
+          raw === "" ? `enter the "${name}" counter` : `"${name}": "${raw}" is not a whole number`,
+        );
+    }
+    const consumables: Record<string, number> = {};
+    for (const c of inst.device.consumables) {
+      const raw = (values[`level:${c.name}`] ?? "").trim();
+      if (raw === "") continue;
+      if (/^\d{1,3}$/.test(raw) && Number(raw) <= 100) consumables[c.name] = Number(raw);
+      else problems.push(`"${c.name}" level: "${raw}" is not a percentage from 0 to 100`);
+    }
+    refuseIf(problems, "please correct the reading");
+    return {
+      installationId,
+      date: today(this.now()),
+      counters,
+      source: p.role === "operator" ? "operator" : "customer",
+      ...(Object.keys(consumables).length > 0 ? { consumables } : {}),
+    };
+  }
+
+  /** The first step of the customer's entry: the reading as it would be stored, and its warnings. */
+  async review(p: Principal, installationId: string, values: Record<string, string>): Promise<Review> {
+    const reading = await this.fromForm(p, installationId, values);
+    const { warnings, existing } = await this.check(this.db, reading);
+    if (existing)
+      throw new PortalError("CONFLICT", `today's reading is on file already (receipt ${existing.receipt})`, [
+        `today's reading is on file already (receipt ${existing.receipt})`,
+      ]);
+    return { reading, warnings };
+  }
+
+  /**
+   * The confirmation: stored, then mailed — to the operator's mailbox with the reading as a CSV
+   * attachment the portal imports again, and to the customer as a receipt. A mail that fails is
+   * logged; the reading is safe in the database either way.
+   */
+  async confirm(
+    p: Principal,
+    installationId: string,
+    values: Record<string, string>,
+  ): Promise<store.StoredReading> {
+    const reading = await this.fromForm(p, installationId, values);
+    const { outcome, stored } = await this.store(reading);
+    if (outcome === "accepted") {
+      const inst = await this.visibleInstallation(p, installationId);
+      const summary = Object.entries(stored.counters)
+        .map(([k, v]) => `  ${k}: ${v}`)
+        .concat(Object.entries(stored.consumables ?? {}).map(([k, v]) => `  ${k}: ${v}%`))
+        .join("\n");
+      await this.mail({
+        to: this.options.operatorEmail,
+        subject: `Reading ${inst.id} ${stored.date} (receipt ${stored.receipt})`,
+        text: `${inst.customerName} sent the reading of ${inst.device.model} ${inst.device.serial} at ${inst.site}:\n${summary}\n${
+          stored.findings.length > 0
+            ? `\nTo check:\n${stored.findings.map((f) => `  ${f}`).join("\n")}\n`
+            : ""
+        }\nThe attachment imports into the portal (Import → CSV).\n`,
+        attachments: [
+          {
+            filename: `reading-${inst.id}-${stored.date}.csv`,
+            content: readingsToCsv([stored]),
+            contentType: "text/csv",
+          },
+        ],
+      });
+      await this.mail({
+        to: inst.customerEmail,
+        subject: `Receipt ${stored.receipt}: reading of ${inst.device.model} ${inst.device.serial}`,
+        text: `We received your reading of ${stored.date} for ${inst.site}:\n${summary}\n\nReceipt: ${stored.receipt}\n`,
+      });
+    }
+    return stored;
+  }
+
+  private async mail(m: Parameters<Mailer["send"]>[0]): Promise<boolean> {
+    try {
+      await this.options.mailer.send(m);
+      return true;
+    } catch (e) {
+      this.log(`mail to ${m.to} failed: ${(e as Error).message}`);
+      return false;
+    }
+  }
+
+  /** Imports readings from the exchange CSV: each row on its own; a refused row stops nothing. */
+  async importCsv(p: Principal, text: string, source: ReadingSource = "operator"): Promise<ImportResult[]> {
+    this.operatorOnly(p);
+    const out: ImportResult[] = [];
+    for (const row of readingsFromCsv(text, source)) {
+      if (!row.reading) {
+        out.push({ line: row.line, outcome: "refused", messages: [row.error as string] });
+        continue;
+      }
+      out.push(await this.importOne(row.line, row.reading));
+    }
+    return out;
+  }
+
+  private async importOne(line: number, reading: Reading): Promise<ImportResult> {
+    const where = { line, installationId: reading.installationId, date: reading.date };
+    try {
+      const { outcome, stored } = await this.store(reading);
+      return { ...where, outcome, receipt: stored.receipt, messages: stored.findings };
+    } catch (e) {
+      if (!(e instanceof PortalError)) throw e;
+      return { ...where, outcome: "refused", messages: e.details.length > 0 ? e.details : [e.message] };
+    }
+  }
+
+  /**
+   * Imports an EVA-DTS audit: the installation whose device serial is the audit's machine serial
+   * (ID101) unless one is named; counters from the audit's totals, those the device counts.
+   */
+  async importEvadts(
+    p: Principal,
+    bytes: Uint8Array,
+    installationId?: string,
+    date?: string,
+  ): Promise<ImportResult> {
+    this.operatorOnly(p);
+    let file: ReturnType<typeof parse>;
+    try {
+      file = parse(bytes);
+    } catch (e) {
+      if (e instanceof EvadtsError) throw new PortalError("BAD_INPUT", `not an EVA-DTS audit: ${e.message}`);
+      throw e;
+    }
+    let id = installationId;
+    if (id === undefined || id === "") {
+      const serial = identification(file).machineSerial?.trim();
+      const device = serial ? await store.deviceBySerial(this.db, serial) : undefined;
+      const inst =
+        device &&
+        (await this.db.get<{ id: string }>(`SELECT id FROM installations WHERE device_id = $1`, [device.id]));
+      if (!inst)
+        throw new PortalError(
+          "BAD_INPUT",
+          `the audit's machine serial "${serial ?? ""}" is not an installed device; choose the installation`,
+        );
+      id = inst.id;
+    }
+    const inst = await this.visibleInstallation(p, id);
+    const raw = readingFromAudit(file, inst.id, date || undefined);
+    if (!raw) throw new PortalError("BAD_INPUT", "the audit has no date (ID5); give the reading date");
+    const counters = Object.fromEntries(
+      Object.entries(raw.counters).filter(([k]) => inst.device.counters.includes(k)),
+    );
+    return this.importOne(1, { ...raw, counters });
+  }
+
+  // ---- the board, the scheduler, billing ----
+
+  async board(p: Principal): Promise<BoardRow[]> {
+    this.operatorOnly(p);
+    const day = today(this.now());
+    const [insts, all, cons, reqs] = await Promise.all([
+      store.installations(this.db),
+      store.allReadings(this.db),
+      store.contracts(this.db),
+      this.db.all<{ installation_id: string; due: string; reminders: number }>(`SELECT * FROM requests`),
+    ]);
+    return insts.map((installation) => {
+      const contract = cons.get(installation.id);
+      const readings = all.get(installation.id) ?? [];
+      const due = contract && openDue(contract, day, this.rules);
+      const request = reqs.find((r) => r.installation_id === installation.id && r.due === due);
+      return {
+        installation,
+        ...(due ? { due } : {}),
+        status: statusFor(due, readings, this.rules),
+        ...(readings.length > 0 ? { last: readings[readings.length - 1] } : {}),
+        mails: request ? 1 + request.reminders : 0,
+      };
+    });
+  }
+
+  /**
+   * Sends what is due today: a request for each installation whose reading day is within
+   * `leadDays`, then reminders every `reminderDays` while no reading has come, `maxReminders` at
+   * most. Idempotent: running it twice in a day sends nothing new.
+   */
+  async runScheduler(): Promise<{ requests: number; reminders: number }> {
+    const now = this.now();
+    const day = today(now);
+    let requests = 0;
+    let reminders = 0;
+    const [insts, all, cons] = await Promise.all([
+      store.installations(this.db),
+      store.allReadings(this.db),
+      store.contracts(this.db),
+    ]);
+    for (const inst of insts) {
+      const contract = cons.get(inst.id);
+      const due = contract && openDue(contract, day, this.rules);
+      if (!due || statusFor(due, all.get(inst.id) ?? [], this.rules) !== "missing") continue;
+      const request = await this.db.get<{ reminders: number; last_mail_at: string }>(
+        `SELECT reminders, last_mail_at FROM requests WHERE installation_id = $1 AND due = $2`,
+        [inst.id, due],
+      );
+      const reminder = request !== undefined;
+      if (reminder) {
+        const since = (now.getTime() - Date.parse(request.last_mail_at)) / 86_400_000;
+        if (request.reminders >= this.rules.maxReminders || since < this.rules.reminderDays) continue;
+      }
+      const sent = await this.mail({
+        to: inst.customerEmail,
+        subject: `${reminder ? "Reminder: " : ""}meter reading due ${due}: ${inst.device.model} ${inst.device.serial}`,
+        text: `Hello ${inst.customerName},\n\nplease send the counters of ${inst.device.model} ${inst.device.serial} at ${inst.site} (${inst.device.counters.join(", ")}${
+          inst.device.consumables.length > 0 ? ", and the consumables' levels" : ""
+        }) by ${due}:\n\n${this.readingLink(inst.id, due)}\n\nThe link works until ${addDays(due, this.rules.linkDays)}; you can also log in with your user id.\n`,
+      });
+      if (!sent) continue;
+      if (reminder) {
+        await this.db.run(
+          `UPDATE requests SET reminders = reminders + 1, last_mail_at = $3 WHERE installation_id = $1 AND due = $2`,
+          [inst.id, due, now.toISOString()],
+        );
+        reminders++;
+      } else {
+        await this.db.run(
+          `INSERT INTO requests (installation_id, due, sent_at, last_mail_at) VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING`,
+          [inst.id, due, now.toISOString()],
+        );
+        requests++;
+      }
+    }
+    return { requests, reminders };
+  }
+
+  /** The billing of periods ending in `month` (YYYY-MM). */
+  async billing(p: Principal, month: string): Promise<BillingRun> {
+    this.operatorOnly(p);
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
+      throw new PortalError("BAD_INPUT", `"${month}" is not a YYYY-MM month`);
+    const [insts, all, cons] = await Promise.all([
+      store.installations(this.db),
+      store.allReadings(this.db),
+      store.contracts(this.db),
+    ]);
+    return billingRun(month, insts, cons, all);
+  }
+}
+
+// The hash of a password nobody has: verifying against it costs what a real check costs.
+const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";

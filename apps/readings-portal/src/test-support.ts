@@ -1,0 +1,133 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { postgresFor } from "@vendkit/test-support";
+import { type ParsedMail, simpleParser } from "mailparser";
+import pg from "pg";
+import { afterAll } from "vitest";
+import { type Db, openDb } from "./db.js";
+import { startMailSink } from "./mail-sink.js";
+import { smtpMailer } from "./mailer.js";
+import { Portal, type PortalOptions, type Principal } from "./portal.js";
+
+export const OPERATOR: Principal = { role: "operator", userId: "op" };
+
+export interface Backend {
+  readonly name: "sqlite" | "postgres";
+  open(): Promise<Db>;
+}
+
+/**
+ * The databases a test file runs against (call it with top-level await): SQLite always, and
+ * PostgreSQL when it can be installed and started here — a throwaway cluster for the file, a fresh
+ * database per portal. When PostgreSQL cannot run, it is left out with a plain warning.
+ */
+export async function backends(what: string): Promise<Backend[]> {
+  const sqlite: Backend = {
+    name: "sqlite",
+    open: async () => openDb(join(mkdtempSync(join(tmpdir(), "portal-")), "portal.sqlite")),
+  };
+  const server = await postgresFor(`${what} on PostgreSQL`);
+  if (!server) return [sqlite];
+  afterAll(() => server.stop());
+  let n = 0;
+  const postgres: Backend = {
+    name: "postgres",
+    open: async () => {
+      const name = `portal_${process.pid}_${++n}`;
+      const admin = new pg.Client({ connectionString: server.url });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      return openDb(server.url.replace(/\/postgres$/, `/${name}`));
+    },
+  };
+  return [sqlite, postgres];
+}
+
+export interface Rig {
+  readonly portal: Portal;
+  /** Every message the loopback SMTP server received, parsed. */
+  readonly mails: ParsedMail[];
+  /** Waits until `count` messages have arrived. */
+  mailCount(count: number): Promise<ParsedMail[]>;
+  clock: { now: Date };
+  readonly db: Db;
+  close(): Promise<void>;
+}
+
+/** A portal on `db` with a real SMTP server on loopback and a settable clock. */
+export async function rig(db: Db, options: Partial<PortalOptions> = {}): Promise<Rig> {
+  const mails: ParsedMail[] = [];
+  const pending: Promise<void>[] = [];
+  const sink = await startMailSink({
+    onMessage: (raw) => {
+      pending.push(simpleParser(raw).then((m) => void mails.push(m)));
+    },
+  });
+  const clock = { now: new Date("2026-03-25T09:00:00Z") };
+  const mailer = smtpMailer(`smtp://127.0.0.1:${sink.port}`, "portal@test.example");
+  const portal = await Portal.open({
+    db,
+    mailer,
+    baseUrl: "http://portal.test",
+    operatorEmail: "operator@test.example",
+    now: () => clock.now,
+    ...options,
+  });
+  return {
+    portal,
+    mails,
+    clock,
+    db,
+    async mailCount(count) {
+      for (let i = 0; i < 200 && mails.length < count; i++) {
+        await Promise.all(pending);
+        if (mails.length < count) await new Promise((r) => setTimeout(r, 10));
+      }
+      return mails;
+    },
+    async close() {
+      mailer.close();
+      await sink.close();
+      await db.close();
+    },
+  };
+}
+
+/** An operator, two customers with a copier each (ACME-1, BETA-1), monthly contracts from 2026-01-01 read on the 28th. */
+export async function twoCustomers(portal: Portal): Promise<void> {
+  await portal.createOperator("op", "operator-password");
+  for (const [code, serial] of [
+    ["ACME", "MX-1"],
+    ["BETA", "MX-2"],
+  ] as const) {
+    await portal.addCustomer(OPERATOR, {
+      id: code,
+      name: `${code} Srl`,
+      email: `${code.toLowerCase()}@customer.example`,
+      userId: code.toLowerCase(),
+      password: `${code.toLowerCase()}-password`,
+    });
+    await portal.addDevice(OPERATOR, {
+      model: "Copier",
+      serial,
+      counters: ["mono", "colour"],
+      consumables: ["toner:mono:20000"],
+    });
+    await portal.addInstallation(OPERATOR, {
+      id: `${code}-1`,
+      serial,
+      customerId: code,
+      site: `${code} office`,
+    });
+    await portal.setContract(OPERATOR, {
+      installationId: `${code}-1`,
+      period: "monthly",
+      readingDay: 28,
+      start: "2026-01-28",
+      fee: 5000,
+      terms: "mono: 1000 included; 1/1\ncolour: 100 included; 10/1",
+    });
+  }
+}
