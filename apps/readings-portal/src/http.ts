@@ -25,11 +25,12 @@ const cookie = (name: string, value: string, maxAge?: number) =>
 async function body(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // Past the limit the rest is read and dropped, so the client gets the 413 rather than a reset.
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new PortalError("TOO_LARGE", `the upload is over ${limit} bytes`);
-    chunks.push(chunk as Buffer);
+    if (size <= limit) chunks.push(chunk as Buffer);
   }
+  if (size > limit) throw new PortalError("TOO_LARGE", `the upload is over ${limit} bytes`);
   return Buffer.concat(chunks);
 }
 

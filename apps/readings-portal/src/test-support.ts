@@ -1,4 +1,6 @@
 import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { postgresFor } from "@vendkit/test-support";
@@ -6,6 +8,7 @@ import { type ParsedMail, simpleParser } from "mailparser";
 import pg from "pg";
 import { afterAll } from "vitest";
 import { type Db, openDb } from "./db.js";
+import { servePortal } from "./http.js";
 import { startMailSink } from "./mail-sink.js";
 import { smtpMailer } from "./mailer.js";
 import { Portal, type PortalOptions, type Principal } from "./portal.js";
@@ -130,4 +133,24 @@ export async function twoCustomers(portal: Portal): Promise<void> {
       terms: "mono: 1000 included; 1/1\ncolour: 100 included; 10/1",
     });
   }
+}
+
+/** A portal served over HTTP on a free loopback port (its e-mail links point there). */
+export async function served(db: Db): Promise<Rig & { base: string }> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", () => r()));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  const base = `http://127.0.0.1:${port}`;
+  const r = await rig(db, { baseUrl: base });
+  const server = await servePortal(r.portal, port);
+  return {
+    ...r,
+    base,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+      await r.close();
+    },
+  };
 }

@@ -1,0 +1,173 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { openDb } from "./db.js";
+import { OPERATOR, served, twoCustomers } from "./test-support.js";
+
+/** A browser's cookie jar, reduced to what the portal sets. */
+class Client {
+  private jar = new Map<string, string>();
+  constructor(private readonly base: string) {}
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const res = await fetch(this.base + path, {
+      ...init,
+      redirect: "manual",
+      headers: {
+        ...(init.headers as Record<string, string>),
+        cookie: [...this.jar].map(([k, v]) => `${k}=${v}`).join("; "),
+      },
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const [k, v] = (pair as string).split("=") as [string, string];
+      if (v === "") this.jar.delete(k);
+      else this.jar.set(k, v);
+    }
+    return res;
+  }
+  async csrf(path: string): Promise<string> {
+    const page = await (await this.request(path)).text();
+    return /name="csrf" value="([^"]+)"/.exec(page)?.[1] as string;
+  }
+  post(path: string, form: Record<string, string>) {
+    return this.request(path, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(form).toString(),
+    });
+  }
+  async login(userId: string, password: string): Promise<Response> {
+    return this.post("/login", { csrf: await this.csrf("/login"), userId, password });
+  }
+}
+
+const withServer = async (run: (base: string, rig: Awaited<ReturnType<typeof served>>) => Promise<void>) => {
+  const rig = await served(openDb(join(mkdtempSync(join(tmpdir(), "portal-http-")), "portal.sqlite")));
+  try {
+    await twoCustomers(rig.portal);
+    await rig.portal.importCsv(
+      OPERATOR,
+      "installation,date,mono,colour\nACME-1,2026-02-28,1000,100\nBETA-1,2026-02-28,2000,200",
+    );
+    await run(rig.base, rig);
+  } finally {
+    await rig.close();
+  }
+};
+
+describe("portal over HTTP", () => {
+  it("logs in with a CSRF-protected form and sets an HttpOnly, SameSite session cookie", () =>
+    withServer(async (base) => {
+      const c = new Client(base);
+      expect((await c.request("/operator")).headers.get("location")).toBe("/login");
+      expect((await c.post("/login", { userId: "acme", password: "acme-password" })).status).toBe(403);
+      const wrong = await c.login("acme", "nope-nope-nope");
+      expect(wrong.status).toBe(401);
+      expect(await wrong.text()).toContain("unknown user id or wrong password");
+      const ok = await c.login("acme", "acme-password");
+      expect(ok.status).toBe(303);
+      expect(ok.headers.get("location")).toBe("/customer");
+      const session = ok.headers.getSetCookie().find((h) => h.startsWith("portal_session="));
+      expect(session).toMatch(/HttpOnly/);
+      expect(session).toMatch(/SameSite=Lax/);
+      const home = await (await c.request("/customer")).text();
+      expect(home).toContain("ACME office");
+      expect(home).not.toContain("BETA");
+    }));
+
+  it("never serves or takes another customer's installation, and forms need their session's CSRF token", () =>
+    withServer(async (base, rig) => {
+      const acme = new Client(base);
+      const beta = new Client(base);
+      await acme.login("acme", "acme-password");
+      await beta.login("beta", "beta-password");
+      expect((await acme.request("/customer/installations/BETA-1")).status).toBe(404);
+      const token = await acme.csrf("/customer/installations/ACME-1");
+      const theirs = await acme.post("/customer/installations/BETA-1", {
+        csrf: token,
+        step: "confirm",
+        mono: "3000",
+        colour: "300",
+      });
+      expect(theirs.status).toBe(404);
+      expect((await acme.request("/operator")).status).toBe(403);
+      expect((await acme.request("/operator/billing.csv?month=2026-03")).status).toBe(403);
+      // No token, or beta's token on acme's session: refused, nothing stored.
+      const form = { step: "confirm", mono: "1500", colour: "150" };
+      expect((await acme.post("/customer/installations/ACME-1", form)).status).toBe(403);
+      const betaToken = await beta.csrf("/customer");
+      expect((await acme.post("/customer/installations/ACME-1", { ...form, csrf: betaToken })).status).toBe(
+        403,
+      );
+      expect(await rig.portal.readingsFor(OPERATOR, "ACME-1")).toHaveLength(1);
+      const done = await acme.post("/customer/installations/ACME-1", { ...form, csrf: token });
+      expect(done.status).toBe(303);
+      const receiptPath = done.headers.get("location") as string;
+      expect(await (await acme.request(receiptPath)).text()).toContain("Thank you");
+      expect((await beta.request(receiptPath)).status).toBe(404);
+      expect(await rig.portal.readingsFor(OPERATOR, "ACME-1")).toHaveLength(2);
+    }));
+
+  it("a reading link gives a session for its installation only; bad and expired links are refused", () =>
+    withServer(async (base, rig) => {
+      const c = new Client(base);
+      const link = rig.portal.readingLink("ACME-1", "2026-03-28");
+      const opened = await c.request(link.slice(base.length));
+      expect(opened.status).toBe(303);
+      expect(opened.headers.get("location")).toBe("/customer/installations/ACME-1");
+      expect(await (await c.request("/customer/installations/ACME-1")).text()).toContain("Counter “mono”");
+      expect((await c.request("/customer/installations/BETA-1")).status).toBe(404);
+      expect((await new Client(base).request(`${link.slice(base.length)}x`)).status).toBe(403);
+      rig.clock.now = new Date("2026-05-01T00:00:00Z");
+      const expired = await new Client(base).request(link.slice(base.length));
+      expect(expired.status).toBe(403);
+      expect(await expired.text()).toContain("the link has expired");
+    }));
+
+  it("the operator's registry forms show each field's problem; imports need the CSRF header", () =>
+    withServer(async (base) => {
+      const op = new Client(base);
+      await op.login("op", "operator-password");
+      const token = await op.csrf("/operator/manage");
+      const bad = await op.post("/operator/devices", {
+        csrf: token,
+        model: "",
+        serial: "S 1",
+        counters: "",
+        consumables: "",
+      });
+      expect(bad.status).toBe(400);
+      const page = await bad.text();
+      expect(page).toContain("the device needs a model");
+      expect(page).toContain("a device counts something");
+      const good = await op.post("/operator/devices", {
+        csrf: token,
+        model: "Vendor",
+        serial: "SV-9",
+        counters: "vends",
+        consumables: "",
+      });
+      expect(await good.text()).toContain("Device SV-9 registered.");
+      const csv = "installation,date,mono,colour\nACME-1,2026-03-28,1600,130\n";
+      expect((await op.request("/operator/import?kind=csv", { method: "POST", body: csv })).status).toBe(403);
+      const imported = await op.request("/operator/import?kind=csv", {
+        method: "POST",
+        headers: { "x-csrf-token": token },
+        body: csv,
+      });
+      expect(((await imported.json()) as { results: unknown }).results).toMatchObject([{ line: 2, outcome: "accepted" }]);
+      const big = await op.request("/operator/import?kind=csv", {
+        method: "POST",
+        headers: { "x-csrf-token": token },
+        body: "x".repeat(9 * 1024 * 1024),
+      });
+      expect(big.status).toBe(413);
+      const billing = await op.request("/operator/billing.csv?month=2026-03");
+      expect(billing.headers.get("content-disposition")).toBe('attachment; filename="billing-2026-03.csv"');
+      expect(await billing.text()).toContain(
+        "ACME,ACME-1,MX-1,2026-02-28,2026-03-28,overage,mono,600,1000,0,0",
+      );
+      expect((await op.request("/operator/billing?month=march")).status).toBe(400);
+    }));
+});
