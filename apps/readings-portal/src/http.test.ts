@@ -156,7 +156,9 @@ describe("portal over HTTP", () => {
         headers: { "x-csrf-token": token },
         body: csv,
       });
-      expect(((await imported.json()) as { results: unknown }).results).toMatchObject([{ line: 2, outcome: "accepted" }]);
+      expect(((await imported.json()) as { results: unknown }).results).toMatchObject([
+        { line: 2, outcome: "accepted" },
+      ]);
       const big = await op.request("/operator/import?kind=csv", {
         method: "POST",
         headers: { "x-csrf-token": token },
