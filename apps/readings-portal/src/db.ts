@@ -139,18 +139,27 @@ class PostgresDb implements Db {
   run(sql: string, params?: readonly unknown[]) {
     return this.q.run(sql, params);
   }
+  /**
+   * SERIALIZABLE, so a transaction sees what SQLite's single writer would; PostgreSQL may then
+   * cancel one of two overlapping transactions (40001) or break a deadlock (40P01), and the whole
+   * transaction is run again — which is why `fn` must do nothing outside the database.
+   */
   async transaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN ISOLATION LEVEL SERIALIZABLE");
-      const result = await fn(pgQueryable(client));
-      await client.query("COMMIT");
-      return result;
-    } catch (e) {
-      await client.query("ROLLBACK");
-      throw e;
-    } finally {
-      client.release();
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      try {
+        await client.query("BEGIN ISOLATION LEVEL SERIALIZABLE");
+        const result = await fn(pgQueryable(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (e) {
+        await client.query("ROLLBACK").catch(() => {});
+        const code = (e as { code?: string }).code;
+        if ((code !== "40001" && code !== "40P01") || attempt >= 20) throw e;
+      } finally {
+        client.release();
+      }
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
     }
   }
   async close() {
@@ -163,8 +172,12 @@ class PostgresDb implements Db {
  * file (WAL, synchronous FULL: a confirmed reading survives a power cut).
  */
 export function openDb(where: string): Db {
-  if (/^postgres(ql)?:\/\//.test(where))
-    return new PostgresDb(new pg.Pool({ connectionString: where, types, max: 8 }));
+  if (/^postgres(ql)?:\/\//.test(where)) {
+    const pool = new pg.Pool({ connectionString: where, types, max: 8 });
+    // An idle connection the server closes (restart, admin) is replaced on next use, not fatal.
+    pool.on("error", (e) => console.error(`PostgreSQL: ${e.message}`));
+    return new PostgresDb(pool);
+  }
   const db = new Database(where);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");

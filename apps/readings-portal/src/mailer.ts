@@ -19,7 +19,8 @@ export interface Mailer {
 
 /** An SMTP mailer: `url` as nodemailer takes it, e.g. smtp://user:pass@mail.example.com:587. */
 export function smtpMailer(url: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(url);
+  // Pooled: one SMTP connection carries many messages instead of a handshake per message.
+  const transport = nodemailer.createTransport(`${url}${url.includes("?") ? "&" : "?"}pool=true`);
   return {
     send: async (mail) => {
       await transport.sendMail({

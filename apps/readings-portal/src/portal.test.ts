@@ -170,6 +170,44 @@ describe.each(list)("readings portal on $name", (backend) => {
       expect((await mailCount(2)).length).toBe(2);
     }));
 
+  it("takes concurrent readings without losing or doubling one (PostgreSQL retries serialization failures)", () =>
+    withRig(async ({ portal }) => {
+      for (let i = 0; i < 12; i++) {
+        await portal.addDevice(OPERATOR, {
+          model: "Vendor",
+          serial: `SV-${i}`,
+          counters: ["vends"],
+          consumables: [],
+        });
+        await portal.addInstallation(OPERATOR, {
+          id: `ACME-V${i}`,
+          serial: `SV-${i}`,
+          customerId: "ACME",
+          site: "hall",
+        });
+      }
+      const acme = await portal.login("acme", "acme-password");
+      // The customer's form and two imports of the same reading race for each installation.
+      const row = (i: number) => `installation,date,vends\nACME-V${i},2026-03-25,${200 + i}`;
+      const [confirmed, imports] = await Promise.all([
+        Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            portal.confirm(acme, `ACME-V${i}`, { vends: String(200 + i) }),
+          ),
+        ),
+        Promise.all(Array.from({ length: 24 }, (_, j) => portal.importCsv(OPERATOR, row(j % 12)))),
+      ]);
+      for (let i = 0; i < 12; i++) {
+        const readings = await portal.readingsFor(OPERATOR, `ACME-V${i}`);
+        expect(readings.map((r) => [r.date, r.counters.vends, r.receipt])).toEqual([
+          ["2026-03-25", 200 + i, confirmed[i]?.receipt],
+        ]);
+        const outcomes = imports.filter((_, j) => j % 12 === i).map((r) => r[0]?.outcome);
+        expect(outcomes.every((o) => o === "accepted" || o === "unchanged")).toBe(true);
+        expect(outcomes.filter((o) => o === "accepted").length).toBeLessThanOrEqual(1);
+      }
+    }));
+
   it("refuses a bad reading with a message per problem and stores nothing", () =>
     withRig(async ({ portal }) => {
       await portal.importCsv(OPERATOR, HISTORY);
