@@ -372,33 +372,13 @@ describe.each(list)("readings portal on $name", (backend) => {
       expect(run.entries[1]?.bill?.total).toBe(5000);
       expect(run.total).toBe(10500);
       const rows = parseCsv(billingCsv(run));
-      expect(rows[0]).toEqual([
-        "customer",
-        "installation",
-        "device",
-        "from",
-        "to",
-        "line",
-        "counter",
-        "usage",
-        "included",
-        "excess",
-        "amount",
-      ]);
+      expect(rows[0]?.join(",")).toBe(
+        "customer,installation,device,from,to,line,counter,usage,included,excess,amount",
+      );
       expect(rows.slice(1).reduce((s, r) => s + Number(r[10] || 0), 0)).toBe(run.total);
-      expect(rows).toContainEqual([
-        "ACME",
-        "ACME-1",
-        "MX-1",
-        "2026-01-28",
-        "2026-02-28",
-        "overage",
-        "mono",
-        "1500",
-        "1000",
-        "500",
-        "500",
-      ]);
+      expect(rows.map((r) => r.join(","))).toContain(
+        "ACME,ACME-1,MX-1,2026-01-28,2026-02-28,overage,mono,1500,1000,500,500",
+      );
       const march = await portal.billing(OPERATOR, "2026-03");
       expect(march.entries.map((e) => e.bill)).toEqual([undefined, undefined]);
       expect(
