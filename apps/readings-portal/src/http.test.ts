@@ -149,6 +149,12 @@ describe("portal over HTTP", () => {
         consumables: "",
       });
       expect(await good.text()).toContain("Device SV-9 registered.");
+      const replacement = { csrf: token, installationId: "ACME-1", counter: "mono", newStart: "0" };
+      const noFinal = await op.post("/operator/replacements", { ...replacement, oldFinal: "lots" });
+      expect(noFinal.status).toBe(400);
+      expect(await noFinal.text()).toContain("the old meter&#39;s final value must be a whole number");
+      const recorded = await op.post("/operator/replacements", { ...replacement, oldFinal: "1200" });
+      expect(await recorded.text()).toContain("Meter replacement of ACME-1 mono recorded");
       const csv = "installation,date,mono,colour\nACME-1,2026-03-28,1600,130\n";
       expect((await op.request("/operator/import?kind=csv", { method: "POST", body: csv })).status).toBe(403);
       const imported = await op.request("/operator/import?kind=csv", {
@@ -167,8 +173,9 @@ describe("portal over HTTP", () => {
       expect(big.status).toBe(413);
       const billing = await op.request("/operator/billing.csv?month=2026-03");
       expect(billing.headers.get("content-disposition")).toBe('attachment; filename="billing-2026-03.csv"');
+      // The import took the replacement: 200 pages on the old meter, 1600 on the new one.
       expect(await billing.text()).toContain(
-        "ACME,ACME-1,MX-1,2026-02-28,2026-03-28,overage,mono,600,1000,0,0",
+        "ACME,ACME-1,MX-1,2026-02-28,2026-03-28,overage,mono,1800,1000,800,800",
       );
       expect((await op.request("/operator/billing?month=march")).status).toBe(400);
     }));

@@ -270,6 +270,16 @@ export function portalHandler(portal: Portal) {
         });
         return `Contract of ${v.installationId} saved.`;
       });
+    if (method === "POST" && path === "/operator/replacements")
+      return registry(ctx, async (v, who) => {
+        await portal.recordReplacement(who, {
+          installationId: v.installationId ?? "",
+          counter: (v.counter ?? "").trim(),
+          oldFinal: int(v.oldFinal, "the old meter's final value"),
+          newStart: int(v.newStart, "the new meter's starting value"),
+        });
+        return `Meter replacement of ${v.installationId} ${v.counter} recorded: the next reading carries it.`;
+      });
     if (method === "GET" && path === "/operator/import") {
       const who = operator(ctx);
       return send(ctx, 200, pages.importPage(who, csrf(ctx), await portal.installationsFor(who)));

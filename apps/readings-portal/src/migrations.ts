@@ -42,10 +42,19 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
       reminders INTEGER NOT NULL DEFAULT 0, last_mail_at TEXT NOT NULL,
       PRIMARY KEY (installation_id, due))`,
   ],
+  [
+    // A meter swapped on site: applied to the installation's next reading (its `replacements`).
+    `CREATE TABLE meter_replacements (
+      installation_id TEXT NOT NULL REFERENCES installations(id),
+      counter TEXT NOT NULL, old_final BIGINT NOT NULL, new_start BIGINT NOT NULL,
+      recorded_at TEXT NOT NULL, receipt TEXT)`,
+    `CREATE UNIQUE INDEX meter_replacements_pending ON meter_replacements (installation_id, counter)
+      WHERE receipt IS NULL`,
+  ],
 ];
 
 /** Applies the steps the database has not seen yet; returns how many it applied. */
-export async function migrate(db: Db): Promise<number> {
+export async function migrate(db: Db, steps: readonly (readonly string[])[] = MIGRATIONS): Promise<number> {
   await db.run(
     `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`,
   );
@@ -53,7 +62,7 @@ export async function migrate(db: Db): Promise<number> {
     (await db.all<{ version: number }>(`SELECT version FROM schema_migrations`)).map((r) => r.version),
   );
   let applied = 0;
-  for (const [i, step] of MIGRATIONS.entries()) {
+  for (const [i, step] of steps.entries()) {
     const version = i + 1;
     if (done.has(version)) continue;
     await db.transaction(async (q) => {

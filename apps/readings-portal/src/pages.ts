@@ -112,7 +112,13 @@ ${data.installations.map((i) => {
 <label>Fee per period (cents) <input name="fee" type="number" min="0" value="0"></label>
 <label>Minimum charge (cents, optional) <input name="minimumCharge" type="number" min="0"></label>
 <label>Terms <textarea name="terms" rows="3" placeholder="mono: 5000 included; 80/100 up to 20000; 60/100"></textarea></label>
-<button>Save contract</button></form>`,
+<button>Save contract</button></form>
+<form class="box" method="post" action="/operator/replacements" id="replacement">${hidden}<strong>Meter replacement</strong>
+<label>Installation <select name="installationId">${data.installations.map((i) => html`<option>${i.id}</option>`)}</select></label>
+<label>Counter <input name="counter" required></label>
+<label>Old meter's final value <input name="oldFinal" type="number" min="0" required></label>
+<label>New meter's starting value <input name="newStart" type="number" min="0" value="0" required></label>
+<button>Record replacement</button></form>`,
     who,
     csrf,
   );
@@ -232,6 +238,7 @@ export function reviewPage(
     html`<p>${inst.device.model} ${inst.device.serial} at ${inst.site}, reading of ${r.date}:</p>
 <table>${Object.entries(r.counters).map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}
 ${Object.entries(r.consumables ?? {}).map(([k, v]) => html`<tr><th>${k}</th><td>${v}%</td></tr>`)}</table>
+${Object.entries(r.replacements ?? {}).map(([k, v]) => html`<p>Meter “${k}” was replaced: the old one ended at ${v.oldFinal}, the new one started at ${v.newStart}.</p>`)}
 ${review.warnings.length > 0 ? html`<div class="error" role="alert"><p>Please double-check:</p><ul>${review.warnings.map((w) => html`<li>${w}</li>`)}</ul></div>` : html``}
 <form method="post" action="/customer/installations/${encodeURIComponent(inst.id)}"><input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="step" value="confirm">
 ${Object.entries(values).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}<button id="confirm">Confirm</button></form>

@@ -231,6 +231,62 @@ describe.each(list)("readings portal on $name", (backend) => {
       expect(await portal.readingsFor(acme, "ACME-1")).toHaveLength(2);
     }));
 
+  it("a recorded meter replacement lets the next reading go lower, counts both meters' usage, and is used once", () =>
+    withRig(async ({ portal, clock }) => {
+      await portal.importCsv(OPERATOR, HISTORY);
+      const acme = await portal.login("acme", "acme-password");
+      const below = await refused(
+        portal.recordReplacement(OPERATOR, {
+          installationId: "ACME-1",
+          counter: "mono",
+          oldFinal: 11000,
+          newStart: 0,
+        }),
+        "BAD_INPUT",
+      );
+      expect(below.details).toEqual(["the old meter's final value 11000 is below its last reading, 11500"]);
+      await refused(
+        portal.recordReplacement(OPERATOR, {
+          installationId: "ACME-1",
+          counter: "scans",
+          oldFinal: 1,
+          newStart: 0,
+        }),
+        "BAD_INPUT",
+      );
+      await refused(
+        portal.recordReplacement(acme, {
+          installationId: "ACME-1",
+          counter: "mono",
+          oldFinal: 11600,
+          newStart: 0,
+        }),
+        "FORBIDDEN",
+      );
+      await portal.recordReplacement(OPERATOR, {
+        installationId: "ACME-1",
+        counter: "mono",
+        oldFinal: 11600,
+        newStart: 0,
+      });
+      const review = await portal.review(acme, "ACME-1", { mono: "300", colour: "650" });
+      expect(review.reading.replacements).toEqual({ mono: { oldFinal: 11600, newStart: 0 } });
+      clock.now = new Date("2026-03-28T09:00:00Z");
+      const stored = await portal.confirm(acme, "ACME-1", { mono: "300", colour: "650" });
+      expect(stored.replacements).toEqual({ mono: { oldFinal: 11600, newStart: 0 } });
+      // 100 pages on the old meter after the last reading, 300 on the new one.
+      const march = (await portal.billing(OPERATOR, "2026-03")).entries.find(
+        (e) => e.installation.id === "ACME-1",
+      );
+      expect(march?.bill?.lines.find((l) => l.counter === "mono")?.usage).toBe(400);
+      // Used once: the next reading is plain again, and backwards is refused again.
+      clock.now = new Date("2026-04-28T09:00:00Z");
+      await refused(portal.confirm(acme, "ACME-1", { mono: "200", colour: "700" }), "READING_REFUSED");
+      expect(
+        (await portal.confirm(acme, "ACME-1", { mono: "900", colour: "700" })).replacements,
+      ).toBeUndefined();
+    }));
+
   it("imports CSV rows each on its own: accepted, unchanged, refused with the line and the reason", () =>
     withRig(async ({ portal }) => {
       const first = await portal.importCsv(OPERATOR, HISTORY);

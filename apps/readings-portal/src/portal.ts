@@ -459,6 +459,53 @@ export class Portal {
     return store.contractOf(this.db, installationId);
   }
 
+  /**
+   * A meter swapped on site (a new counter board, a replaced meter): the old meter's final value
+   * and the new one's starting value. The installation's next reading carries it, so that reading
+   * may be lower than the last one and its usage is old final − last + current − new start.
+   */
+  async recordReplacement(
+    p: Principal,
+    r: { installationId: string; counter: string; oldFinal: number; newStart: number },
+  ): Promise<void> {
+    this.operatorOnly(p);
+    const inst = await this.visibleInstallation(p, r.installationId);
+    const problems: string[] = [];
+    need(
+      inst.device.counters.includes(r.counter),
+      `${inst.device.model} has no counter "${r.counter}"`,
+      problems,
+    );
+    need(
+      Number.isSafeInteger(r.oldFinal) && r.oldFinal >= 0,
+      "the old meter's final value is a whole count",
+      problems,
+    );
+    need(
+      Number.isSafeInteger(r.newStart) && r.newStart >= 0,
+      "the new meter's starting value is a whole count",
+      problems,
+    );
+    refuseIf(problems, "replacement not recorded");
+    await this.db.transaction(async (q) => {
+      const history = await store.readingsOf(q, r.installationId);
+      const last = history[history.length - 1]?.counters[r.counter];
+      if (last !== undefined && r.oldFinal < last) {
+        const problem = `the old meter's final value ${r.oldFinal} is below its last reading, ${last}`;
+        throw new PortalError("BAD_INPUT", `replacement not recorded: ${problem}`, [problem]);
+      }
+      await q.run(
+        `DELETE FROM meter_replacements WHERE installation_id = $1 AND counter = $2 AND receipt IS NULL`,
+        [r.installationId, r.counter],
+      );
+      await q.run(
+        `INSERT INTO meter_replacements (installation_id, counter, old_final, new_start, recorded_at)
+         VALUES ($1, $2, $3, $4, $5)`,
+        [r.installationId, r.counter, r.oldFinal, r.newStart, this.now().toISOString()],
+      );
+    });
+  }
+
   // ---- readings ----
 
   /**
@@ -469,12 +516,14 @@ export class Portal {
   private async check(
     q: Queryable,
     reading: Reading,
-  ): Promise<{ warnings: string[]; existing?: store.StoredReading }> {
+  ): Promise<{ reading: Reading; warnings: string[]; existing?: store.StoredReading }> {
     const inst = await store.installation(q, reading.installationId);
     if (!inst) throw new PortalError("READING_REFUSED", `no installation "${reading.installationId}"`, []);
     const history = await store.readingsOf(q, reading.installationId);
     const existing = history.find((r) => r.date === reading.date);
-    if (existing) return { warnings: [], existing };
+    if (existing) return { reading, warnings: [], existing };
+    const replacements = reading.replacements ?? (await store.pendingReplacements(q, reading.installationId));
+    if (replacements) reading = { ...reading, replacements };
     const findings = validateReading(inst.device, history, reading);
     const errors = findings.filter((f) => f.severity === "error").map((f) => f.message);
     if (errors.length > 0)
@@ -492,7 +541,7 @@ export class Portal {
           warnings.push(
             `${c.consumable}: ${c.finding}, level fell ${c.reportedDrop} points where the counters predict ${c.expectedDrop}`,
           );
-    return { warnings };
+    return { reading, warnings };
   }
 
   /** Stores a reading unless the same one is there; a different one on the same day is a conflict. */
@@ -500,7 +549,7 @@ export class Portal {
     reading: Reading,
   ): Promise<{ outcome: "accepted" | "unchanged"; stored: store.StoredReading }> {
     return this.db.transaction(async (q) => {
-      const { warnings, existing } = await this.check(q, reading);
+      const { reading: checked, warnings, existing } = await this.check(q, reading);
       if (existing) {
         if (sameReading(existing, reading)) return { outcome: "unchanged" as const, stored: existing };
         throw new PortalError(
@@ -510,12 +559,17 @@ export class Portal {
         );
       }
       const stored: store.StoredReading = {
-        ...reading,
+        ...checked,
         receipt: `R-${randomBytes(5).toString("hex").toUpperCase()}`,
         receivedAt: this.now().toISOString(),
         findings: warnings,
       };
       await store.insertReading(q, stored);
+      if (checked.replacements)
+        await q.run(
+          `UPDATE meter_replacements SET receipt = $2 WHERE installation_id = $1 AND receipt IS NULL`,
+          [checked.installationId, stored.receipt],
+        );
       return { outcome: "accepted" as const, stored };
     });
   }
@@ -556,8 +610,10 @@ export class Portal {
 
   /** The first step of the customer's entry: the reading as it would be stored, and its warnings. */
   async review(p: Principal, installationId: string, values: Record<string, string>): Promise<Review> {
-    const reading = await this.fromForm(p, installationId, values);
-    const { warnings, existing } = await this.check(this.db, reading);
+    const { reading, warnings, existing } = await this.check(
+      this.db,
+      await this.fromForm(p, installationId, values),
+    );
     if (existing)
       throw new PortalError("CONFLICT", `today's reading is on file already (receipt ${existing.receipt})`, [
         `today's reading is on file already (receipt ${existing.receipt})`,

@@ -202,3 +202,16 @@ export async function insertReading(q: Queryable, r: StoredReading): Promise<voi
     ],
   );
 }
+
+/** Meter replacements recorded for an installation and not yet applied to a reading. */
+export async function pendingReplacements(
+  q: Queryable,
+  installationId: string,
+): Promise<Reading["replacements"]> {
+  const rows = await q.all<{ counter: string; old_final: number; new_start: number }>(
+    `SELECT counter, old_final, new_start FROM meter_replacements WHERE installation_id = $1 AND receipt IS NULL`,
+    [installationId],
+  );
+  if (rows.length === 0) return undefined;
+  return Object.fromEntries(rows.map((r) => [r.counter, { oldFinal: r.old_final, newStart: r.new_start }]));
+}
