@@ -39,6 +39,8 @@ export interface CashAcceptance {
   readonly bills: true | CashRefusal;
   /** With the reader's own MDB changer: the coin types 1..16 it may accept (manual 4.8.2, 4.8.6). */
   readonly coinTypes?: readonly number[];
+  /** With an MDB bill acceptor: the bill types 1..16 it may accept (parameters 21006-21021). */
+  readonly billTypes?: readonly number[];
 }
 
 function decide(s: CashSituation, forSale: boolean, forRecharge: boolean): true | CashRefusal {

@@ -13,6 +13,7 @@ import {
   validateParameters,
 } from "./parameters.js";
 
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const numbers = (params: SystemParameters) => validateParameters(params).map((e) => e.parameter);
 
 describe("system parameters (manual ch. 4, table 5.2)", () => {
@@ -84,6 +85,88 @@ describe("system parameters (manual ch. 4, table 5.2)", () => {
         expect(numericParameter(def.number)).toBe(def);
       }),
     );
+  });
+});
+
+describe("the whole of table 5.2 outside prices and EXTRA", () => {
+  // Read off the manual's table 5.2 (the original, pages 30-31). 003/004/011/41001-41500 are the
+  // codes, user groups and black list kept as text and lists; 005 (coin mech code: its format is
+  // not given), 016 (no description survives the flattening) and 40117 (COPY CASH TABLE, an
+  // action of @vendkit/pricing) are not numeric parameters here.
+  const TABLE_5_2 = [
+    0,
+    1,
+    2,
+    6,
+    7,
+    8,
+    9,
+    10,
+    15,
+    ...range(20000, 20068),
+    ...range(21000, 21053),
+    30000,
+    30001,
+    30002,
+    30003,
+    30004,
+    30006,
+    30007,
+    30008,
+    30010,
+    30011,
+    30012,
+    30013,
+    30014,
+    40000,
+    40001,
+    40002,
+    40003,
+    40005,
+    40006,
+    40007,
+    40008,
+    40009,
+    40010,
+    40011,
+    40012,
+    40013,
+    40016,
+    40017,
+    40018,
+    40100,
+    40101,
+    40102,
+    40105,
+    40106,
+    40107,
+    40108,
+    40110,
+    40111,
+    40114,
+    40115,
+    40116,
+    40118,
+    41000,
+    59900,
+  ];
+
+  it("holds every numeric system parameter of the table, by number", () => {
+    expect(NUMERIC_PARAMETERS.map((p) => p.number).sort((a, b) => a - b)).toEqual(TABLE_5_2);
+  });
+
+  it("bounds the audit, key formatting and EURO parameters as the manual does", () => {
+    const d = defaultParameters();
+    expect(setParameter(d, 40018, 170).numeric.ackTimeout).toBe(170);
+    expect(() => setParameter(d, 40018, 169)).toThrow(/parameter 40018/);
+    expect(() => setParameter(d, 40018, 3001)).toThrow(/parameter 40018/);
+    expect(() => setParameter(d, 40017, 241)).toThrow(/parameter 40017/);
+    expect(setParameter(d, 40106, 193_627_000).numeric.euroRate).toBe(193_627_000); // 1936.27000
+    expect(d.numeric.euroRate).toBe(100_000); // 1.00000
+    expect(() => setParameter(d, 40108, 5)).toThrow(/parameter 40108/);
+    expect(setParameter(d, 20032, 0).numeric.mdbCoinEnabled16).toBe(0);
+    expect(() => setParameter(d, 20017, 2)).toThrow(/parameter 20017/);
+    expect(setParameter(d, 21053, 5000).numeric.mdbBillValue16).toBe(5000);
   });
 });
 

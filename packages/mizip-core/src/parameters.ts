@@ -35,11 +35,38 @@ const p = <N extends string>(
   stated,
 });
 
+type Upto = {
+  6: 1 | 2 | 3 | 4 | 5 | 6;
+  16: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16;
+};
+
+/** `count` numbered parameters in a row (a table 5.2 range such as 20017÷032), named `${prefix}1`…. */
+function series<P extends string, C extends keyof Upto>(
+  first: number,
+  count: C,
+  prefix: P,
+  min: number,
+  max: number,
+  def: number,
+): (NumericParameter & { readonly name: `${P}${Upto[C]}` })[] {
+  return Array.from({ length: count }, (_, i) =>
+    p(first + i, `${prefix}${i + 1}` as `${P}${Upto[C]}`, min, max, def, false),
+  );
+}
+
+/** Parameter 40008, BAUD RATE MAX of the DDCMP audit session: the index into this list. */
+export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, "unchanged"] as const;
+
 /** Every numeric system parameter, by table 5.2 number. */
 export const NUMERIC_PARAMETERS = [
   p(0, "operatorCode", 0, 99_999_999, 1),
   p(1, "customerCode", 0, 65_535, 1),
   p(2, "departmentCode", 0, 255, 1),
+  // 006/007: the codes a DDCMP collector must present (EVA-DTS security and pass code, 2 bytes each)
+  p(6, "evadtsSecurityCode", 0, 65_535, 0, false),
+  p(7, "evadtsPassCode", 0, 65_535, 0, false),
+  // 008: the operator code of the keys being taken over: key formatting and the EURO menu (4.16)
+  p(8, "previousOperatorCode", 0, 99_999_999, 1, false),
   p(9, "password", 0, 99_999_999, 0),
   p(10, "userGroupsOn", 0, 1, 0, false),
   p(15, "machineCodeSize", 0, 1, 0, false), // 0 six characters, 1 twelve
@@ -54,10 +81,15 @@ export const NUMERIC_PARAMETERS = [
   p(20007, "coin6Value", 0, 65_535, 0, false),
   p(20008, "coin7Value", 0, 65_535, 0, false),
   p(20009, "coin8Value", 0, 65_535, 0, false),
+  p(20010, "binaryCoin9Value", 0, 65_535, 0, false), // binary validators type 1-2: coin 9
+  ...series(20011, 6, "nationalCoinValue", 0, 65_535, 0), // binary validators: national coins 1-6
+  ...series(20017, 16, "mdbCoinEnabled", 0, 1, 1), // MDB changer: coin types 1-16 (4.8.2)
+  ...series(20033, 16, "mdbCoinValue", 0, 65_535, 0), // MDB changer: coin types' values
   p(20049, "escrowLever", 0, 1, 0),
   p(20050, "maxChange", 0, 65_535, 200),
   p(20051, "minTubeLevel", 0, 255, 7),
   p(20052, "exactChange", 0, 2, 0, false),
+  ...series(20053, 16, "exactChangeCoin", 0, 1, 0), // accepted without level (4.8.6, mode 1)
   p(21000, "billAcceptor", 0, 2, 0, false), // disabled, recharge only, recharge+sale
   p(21001, "billAcceptorType", 0, 5, 0, false), // GPT parallel, GPT serial, Smile, JCM, Parallel I, MDB
   // bill values of a parallel acceptor (4.7.3); 0 = the line is not used
@@ -65,6 +97,9 @@ export const NUMERIC_PARAMETERS = [
   p(21003, "bill2Value", 0, 65_535, 0, false),
   p(21004, "bill3Value", 0, 65_535, 0, false),
   p(21005, "bill4Value", 0, 65_535, 0, false),
+  ...series(21006, 16, "mdbBillEnabled", 0, 1, 1), // MDB acceptor: bill types 1-16
+  ...series(21022, 16, "mdbBillSecurity", 0, 1, 0), // MDB acceptor: security level per bill type
+  ...series(21038, 16, "mdbBillValue", 0, 65_535, 0), // MDB acceptor: bill types' values
   p(30000, "protocol", 0, 2, 2, false), // Executive master, Executive slave, MDB
   p(30001, "saleType", 0, 1, 1, false), // multiple, single
   p(30002, "priceSystem", 0, 3, 0, false),
@@ -85,14 +120,28 @@ export const NUMERIC_PARAMETERS = [
   p(40005, "errorMessages", 0, 1, 0, false),
   p(40006, "checkAudit", 0, 1, 0, false),
   p(40007, "auditMode", 0, 6, 4, false), // standard, maxi key, extended, DDCMP 6.0(+), DEX 6.0(+)
+  p(40008, "ddcmpBaudRateMax", 0, BAUD_RATES.length - 1, BAUD_RATES.length - 1, false), // BAUD_RATES index
+  p(40009, "ddcmpSelectFlag", 0, 1, 0, false), // one block or several
+  p(40010, "ddcmpCodesCheck", 0, 1, 0, false), // check 006/007
   p(40011, "maxiBox", 0, 2, 0, false), // OFF, ON, ON OVERWRITE
   p(40012, "rechargeKey", 0, 1, 0),
   p(40013, "freeKey", 0, 1, 0),
+  p(40016, "irda", 0, 1, 0, false), // audit over IrDA: DDCMP speed capped at 38400
+  p(40017, "dataBlockSize", 1, 240, 240, false), // DDCMP audit data block, bytes
+  p(40018, "ackTimeout", 170, 3000, 1000, false), // DDCMP audit ACK timeout, ms
+  p(40100, "formatProgramCredit", 0, 1, 0, false), // key formatting writes a credit (9.5.2)
+  p(40101, "formatProgramKeyNumber", 0, 1, 1, false), // key formatting writes a key number (9.5.2)
   p(40102, "keyType", 0, 2, 2), // 125 kHz, MIFARE, both
   p(40105, "language", 0, 6, 0), // it, en-UK, en-US, fr, es, pt, de
+  // EURO menu (4.16, 9.7): rate × 100000 (1936.27 → 193627000; 1.00000 → 100000), on/off,
+  // decimal point of the national currency the old keys hold
+  p(40106, "euroRate", 1, 999_999_999, 100_000, false),
+  p(40107, "euro", 0, 1, 0, false),
+  p(40108, "nationalDecimalPoint", 0, 4, 2, false),
   p(40110, "noChangeMessage", 0, 1, 0),
   p(40111, "negativeCredit", 0, 1, 0, false),
   p(40114, "separator", 0, 2, 0), // OFF, comma, point
+  p(40115, "formatKeyNumber", 1, 9_999_999, 1, false), // next key number formatting writes
   p(40116, "statisticsBackup", 0, 1, 0),
   p(40118, "rechargeLimit", 0, 99_999, 0), // 0 = no limit
   p(41000, "blackList", 0, 2, 0, false), // disabled, 50 keys, 500 keys

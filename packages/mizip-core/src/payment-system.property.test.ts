@@ -6,7 +6,16 @@ import { auditFile } from "./audit.js";
 import { S } from "./counters.js";
 import type { NumericName } from "./parameters.js";
 import { PowerCut } from "./storage.js";
-import { at, CHANGER, parameters, type Rig, rig, shopPricing, tubes } from "./test-support.js";
+import {
+  at,
+  CHANGER,
+  CHANGER_PARAMETERS,
+  parameters,
+  type Rig,
+  rig,
+  shopPricing,
+  tubes,
+} from "./test-support.js";
 
 /**
  * Random days at a reader: keys in and out, coins and bills, vends that succeed or fail, the
@@ -97,7 +106,7 @@ async function live(
   const r = rig(
     {},
     shopPricing(),
-    parameters({ ...settings, maxiBox: 2 }),
+    parameters({ ...(withChanger ? CHANGER_PARAMETERS : {}), ...settings, maxiBox: 2 }),
     withChanger ? CHANGER : undefined,
   );
   const cards = await Promise.all(credits.map((c, i) => r.key(200 + i, c)));

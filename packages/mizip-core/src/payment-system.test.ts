@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { S } from "./counters.js";
 import { NEGATIVE_CREDIT_FLOOR, PaymentError } from "./payment-system.js";
 import { PowerCut } from "./storage.js";
-import { at, CHANGER, parameters, rig, shopPricing, tubes } from "./test-support.js";
+import { at, CHANGER, CHANGER_PARAMETERS, parameters, rig, shopPricing, tubes } from "./test-support.js";
 
 const period = (r: ReturnType<typeof rig>, name: string) => r.pay.statistics.get(name).period;
 
@@ -405,7 +405,7 @@ describe("a key pulled out mid-write, and power cuts", () => {
 
 describe("Rendiresto Plus MDB: the reader's own changer (manual 4.8)", () => {
   const withChanger = (overrides: Parameters<typeof parameters>[0]) =>
-    rig({}, shopPricing(), parameters(overrides), CHANGER);
+    rig({}, shopPricing(), parameters({ ...CHANGER_PARAMETERS, ...overrides }), CHANGER);
 
   it("pays the rest of a single vend back at once, in coins the tubes hold", async () => {
     const r = withChanger({ saleType: 1, overprice: 1 });
@@ -450,6 +450,15 @@ describe("Rendiresto Plus MDB: the reader's own changer (manual 4.8)", () => {
     }
     expect(await r.pay.returnCredit(at("09:03"))).toBe(160); // 450 − 3 × 80 − 50
     expect(r.pay.machineCredit).toBe(0);
+  });
+
+  it("enables the coin types and MDB bill types the parameters enable (20017-20032, 21006-21021)", async () => {
+    const r = withChanger({ mdbCoinEnabled3: 0, billAcceptor: 2, billAcceptorType: 5, mdbBillEnabled2: 0 });
+    await r.pay.tubeStatus(tubes(20, 20, 20, 20), at("09:00"));
+    expect(r.pay.acceptance.coinTypes).toEqual([1, 2, 4, 5, 6]);
+    expect(r.pay.acceptance.billTypes).toEqual([1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    const parallel = withChanger({ billAcceptor: 2, billAcceptorType: 0 });
+    expect(parallel.pay.acceptance.billTypes).toBeUndefined();
   });
 
   it("with change short: bills off, chosen coins only, or the exact amount only (4.8.6)", async () => {

@@ -75,17 +75,19 @@ export interface PaymentSystemOptions {
   readonly pricing: PricingConfig;
   readonly ports?: PaymentPorts;
   /**
-   * "Rendiresto Plus MDB" (manual 4.8): the reader drives an MDB coin changer. Escrow lever,
-   * max change, min tube level and exact change come from parameters 20049-20052; these are
-   * the changer's own: its safety coins per tube, the coin types enabled (4.8.2) and those still
-   * accepted when change is short (20053-20068).
+   * "Rendiresto Plus MDB" (manual 4.8): the reader drives an MDB coin changer. The coin types
+   * enabled (20017-20032), escrow lever, max change, min tube level, exact change (20049-20052)
+   * and the coins still accepted when change is short (20053-20068) are parameters; this is the
+   * changer's own setting: the safety coins it keeps in each tube.
    */
   readonly changer?: {
     readonly safetyCoins: number;
-    readonly coinEnables: readonly boolean[];
-    readonly exactChangeCoins: readonly boolean[];
   };
 }
+
+/** Parameter 21001's value for an MDB bill acceptor. */
+const MDB_ACCEPTOR = 5;
+const SIXTEEN = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16] as const;
 
 export interface VendRequest {
   /** Selection / price line (price holding, out-of-table lines under prices on VMC). */
@@ -217,6 +219,8 @@ export class PaymentSystem {
         ? undefined
         : {
             ...options.changer,
+            coinEnables: SIXTEEN.map((i) => n[`mdbCoinEnabled${i}`] === 1),
+            exactChangeCoins: SIXTEEN.map((i) => n[`exactChangeCoin${i}`] === 1),
             escrowLever: n.escrowLever === 1,
             maxChange: n.maxChange,
             minTubeLevel: n.minTubeLevel,
@@ -295,9 +299,14 @@ export class PaymentSystem {
       cashIn: this.statistics.get(S.coinsIn).period + this.statistics.get(S.billsIn).period,
       vending: this.vend !== undefined,
     });
-    if (this.changer === undefined) return base;
+    // An MDB bill acceptor takes only the bill types enabled (21006-21021).
+    const withBills =
+      p.billAcceptorType === MDB_ACCEPTOR
+        ? { ...base, billTypes: SIXTEEN.filter((i) => p[`mdbBillEnabled${i}`] === 1) }
+        : base;
+    if (this.changer === undefined) return withBills;
     return {
-      coins: base.coins,
+      ...withBills,
       bills: base.bills === true && !billsAllowed(this.tubes, this.changer) ? "NO_CHANGE" : base.bills,
       coinTypes: acceptedCoinTypes(this.tubes, this.changer),
     };

@@ -116,11 +116,14 @@ export function rig(
 }
 
 /** An MDB changer with tubes of 5, 10, 20 and 50 (types 1-4) and 2 safety coins per tube. */
-export const CHANGER: NonNullable<PaymentSystemOptions["changer"]> = {
-  safetyCoins: 2,
-  coinEnables: Array.from({ length: 16 }, (_, i) => i < 6),
-  exactChangeCoins: Array.from({ length: 16 }, (_, i) => i < 2),
-};
+export const CHANGER: NonNullable<PaymentSystemOptions["changer"]> = { safetyCoins: 2 };
+
+/** Its parameters: coin types 1-6 enabled (20017-20032), 1-2 taken when change is short (20053-20068). */
+export const CHANGER_PARAMETERS: Partial<Record<NumericName, number>> = Object.fromEntries([
+  ...Array.from({ length: 10 }, (_, i) => [`mdbCoinEnabled${i + 7}`, 0]),
+  ["exactChangeCoin1", 1],
+  ["exactChangeCoin2", 1],
+]);
 
 export const tubes = (...counts: number[]) =>
   [5, 10, 20, 50].map((value, i) => ({ type: i + 1, value, count: counts[i] ?? 0 }));
