@@ -94,9 +94,13 @@ async function refresh() {
     "</td><td class=credit>" + money(k.credit) +
     "</td><td><button data-insert=" + i + ">Insert</button></td></tr>").join("");
   const params = await call("GET", "/api/parameters");
-  $("param-table").innerHTML = "<tr><th>number</th><th>name</th><th>range</th><th>value</th></tr>" + params.map((p) =>
+  // the programmer's menu tree (manual ch. 9): one heading per menu, its parameters below
+  const menus = [];
+  for (const p of params) if (!menus.includes(p.menu)) menus.push(p.menu);
+  $("param-table").innerHTML = "<tr><th>number</th><th>name</th><th>range</th><th>value</th></tr>" + menus.map((menu) =>
+    "<tr class=menu><th colspan=4>" + menu + "</th></tr>" + params.filter((p) => p.menu === menu).map((p) =>
     "<tr id=param-" + p.number + "><td>" + String(p.number).padStart(3, "0") + "</td><td>" + p.name + "</td><td>" +
-    p.min + "…" + p.max + "</td><td class=value>" + p.value + "</td></tr>").join("");
+    p.min + "…" + p.max + "</td><td class=value>" + p.value + "</td></tr>").join("")).join("");
   const codes = await call("GET", "/api/codes");
   window.codes = codes;
   if (document.activeElement !== $("machine-code")) $("machine-code").value = codes.machineCode;

@@ -39,6 +39,12 @@ describe("programmer console API", () => {
       expect(await bad.json()).toMatchObject({ code: "PARAMETER_ERROR", parameter: 40003 });
       expect((await post(`${base}/api/parameters`, { number: 40003, value: 2 })).status).toBe(200);
       expect(device.params.numeric.overprice).toBe(2);
+      const listed = (await (await fetch(`${base}/api/parameters`)).json()) as {
+        number: number;
+        menu: string;
+      }[];
+      expect(listed.find((p) => p.number === 21038)?.menu).toBe("Programming / Bills / MDB acceptor");
+      expect(listed.every((p) => typeof p.menu === "string")).toBe(true);
       expect((await post(`${base}/api/parameters`, { number: 9, value: 4711 })).status).toBe(200);
       const locked = await post(`${base}/api/parameters`, { number: 0, value: 12345678 });
       expect(locked.status).toBe(403);
@@ -91,6 +97,19 @@ describe("programmer console in headless Chromium", () => {
         await page.click("#param-save");
         await page.waitForSelector("#param-message.ok");
         await page.waitForFunction("document.querySelector('#param-40003 .value').textContent === '2'");
+        // the parameters sit under the programmer's menus: the Euro menu, an MDB changer coin
+        const menuOf = (n: number) =>
+          page.evaluate(`(() => {
+            let row = document.getElementById("param-${n}")?.previousElementSibling;
+            while (row && !row.classList.contains("menu")) row = row.previousElementSibling;
+            return row?.textContent;
+          })()`);
+        expect(await menuOf(40106)).toBe("Euro");
+        expect(await menuOf(20020)).toBe("Programming / Coins / MDB changer");
+        await page.fill("#param-number", "20020");
+        await page.fill("#param-value", "0");
+        await page.click("#param-save");
+        await page.waitForFunction("document.querySelector('#param-20020 .value').textContent === '0'");
 
         // EXTRA: overlapping happy hours are refused; a 50 % band from midnight on is taken
         const band = (start: number, end: number) => ({ mode: "global", discount: 50, start, end });

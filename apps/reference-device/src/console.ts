@@ -3,6 +3,7 @@ import {
   CollectionRefused,
   formatTransaction,
   lineCount,
+  menuOf,
   NUMERIC_PARAMETERS,
   ParameterError,
   PasswordRefused,
@@ -74,7 +75,11 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       json(
         res,
         200,
-        NUMERIC_PARAMETERS.map((d) => ({ ...d, value: device.params.numeric[d.name] })),
+        NUMERIC_PARAMETERS.map((d) => ({
+          ...d,
+          menu: menuOf(d.number),
+          value: device.params.numeric[d.name],
+        })),
       );
       return;
     case "POST /api/parameters": {

@@ -69,7 +69,9 @@ export {
   SALE_KINDS,
   type SaleKind,
 } from "./maxi-box.js";
+export { menuOf, PARAMETER_MENUS } from "./parameter-menus.js";
 export {
+  BAUD_RATES,
   BLACK_LIST_FIRST,
   defaultParameters,
   initialise,
