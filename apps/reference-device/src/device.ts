@@ -499,9 +499,15 @@ export class Device {
     return amount;
   }
 
-  /** A VMC asks to vend `item` at `price` (from any bus): the amount approved, or undefined. */
-  async requestVend(item: number, price: number): Promise<number | undefined> {
-    const d = await this.pay.vendRequest({ price, line: item }, this.clock());
+  /**
+   * A VMC asks to vend `item` at `price` (from any bus; an Executive VMC with prices on the VMC
+   * names no item): the amount approved, or undefined.
+   */
+  async requestVend(item: number | undefined, price: number): Promise<number | undefined> {
+    const d = await this.pay.vendRequest(
+      { price, ...(item === undefined ? {} : { line: item }) },
+      this.clock(),
+    );
     return d.approved ? d.amount : undefined;
   }
 

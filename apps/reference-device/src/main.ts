@@ -1,11 +1,13 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { openExecutivePort } from "@vendkit/executive/serial";
 import { QIBIXX } from "@vendkit/mdb";
 import { openSerial, QibixxCashlessLink } from "@vendkit/mdb/serial";
 import { serveAudits } from "./audit-port.js";
 import { serveConsole } from "./console.js";
 import { DEMO_KEYS, Device } from "./device.js";
 import { drive } from "./drive.js";
+import { runExecutiveVmc } from "./serial-executive-vmc.js";
 import { runQibixxVmc } from "./serial-vmc.js";
 
 /**
@@ -19,8 +21,9 @@ import { runQibixxVmc } from "./serial-vmc.js";
  *                  completed operation
  *   --check        power up, settle every key by inserting it once, print the state as JSON, exit
  *   --audit-port P answer audit collectors (DEX/UCS) on a serial path or tcp://host:port
- *   --serial PATH  a real vending machine through a Qibixx MDB adapter (cashless-device lines,
- *                  115200 baud) instead of the simulated VMC
+ *   --serial PATH  a real vending machine instead of the simulated VMC: with mdb, through a Qibixx
+ *                  MDB adapter (cashless-device lines, 115200 baud); with executive-master, an
+ *                  Executive interface on that port (the device polls the VMC)
  *   --serial-9bit PATH  a real MDB bus through a UART adapter that carries the mode bit as
  *                  two-byte words (115200 baud to the adapter)
  */
@@ -74,7 +77,21 @@ if (values.check) {
   const serial = values.serial;
   if (nineBit !== undefined) console.log(`  VMC            ${nineBit}, ${device.link.name}`);
   else if (serial === undefined) console.log(`  VMC            simulated, ${device.link.name}`);
-  else {
+  else if (protocol === "executive-master") {
+    const port = await openExecutivePort(serial).catch((e: unknown) => {
+      console.error(`--serial ${serial}: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    });
+    void runExecutiveVmc(device, port, (line) => console.log(line)).catch((e: unknown) => {
+      console.error(`serial VMC: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    console.log(`  VMC            ${serial}, Executive (the device is master; prices on the VMC)`);
+  } else if (protocol === "executive-rendiresto") {
+    console.error(
+      "--serial with executive-rendiresto: that mode needs two ports (changer and VMC); not supported",
+    );
+    process.exit(2);
+  } else {
     const port = await openSerial(serial, QIBIXX.baudRate).catch((e: unknown) => {
       console.error(`--serial ${serial}: ${e instanceof Error ? e.message : String(e)}`);
       process.exit(1);

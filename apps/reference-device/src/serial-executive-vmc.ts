@@ -1,0 +1,65 @@
+import { creditBlock, ExecutiveMaster, type MasterEvent } from "@vendkit/executive";
+import { SerialMaster } from "@vendkit/executive/serial";
+import type { Device } from "./device.js";
+
+interface Port {
+  write(data: Buffer): unknown;
+  on(event: "data", listener: (chunk: Buffer) => void): unknown;
+  off(event: "data", listener: (chunk: Buffer) => void): unknown;
+}
+
+/**
+ * A real Executive vending machine on a serial port (`--protocol executive-master --serial`): the
+ * device is the master (manual 4.3.1), polls the VMC, shows it the credit (the key's, else the
+ * cash credit) and answers its vend requests — prices on the VMC, so a request carries the price
+ * in base coins. Runs until `running.stop`.
+ */
+export async function runExecutiveVmc(
+  device: Device,
+  port: Port,
+  log: (line: string) => void,
+  running: { stop: boolean } = { stop: false },
+): Promise<void> {
+  const master = new ExecutiveMaster();
+  const { baseCoin, decimalPoint } = device.params.numeric;
+  const pending: MasterEvent[] = [];
+  const link = new SerialMaster(port, master, (events) => pending.push(...events));
+  let shown: number | undefined;
+  let vending = false;
+  try {
+    while (!running.stop) {
+      const credit =
+        device.pay.keyCredit ?? (device.pay.machineCredit > 0 ? device.pay.machineCredit : undefined);
+      if (credit !== shown) {
+        shown = credit;
+        master.display(
+          credit === undefined || credit <= 0 ? undefined : creditBlock(credit, baseCoin, decimalPoint),
+        );
+      }
+      const e = pending.shift();
+      if (e === undefined) {
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+      if (e.kind === "vend-request") {
+        const price = e.value * baseCoin;
+        const amount = await device.requestVend(undefined, price);
+        if (amount === undefined) {
+          master.deny();
+          log(`vend at ${price}: denied`);
+        } else {
+          master.approve();
+          vending = true;
+          log(`vend at ${price}: approved`);
+        }
+      } else if (e.kind === "vend-result" && vending) {
+        vending = false;
+        await device.endVend(e.success);
+        log(e.success ? "vend delivered" : `vend failed${e.timedOut ? " (no answer in time)" : ""}`);
+      } else if (e.kind === "offline" || e.kind === "online") log(`VMC ${e.kind}`);
+      else if (e.kind === "error") log(`Executive: ${e.error.message}`);
+    }
+  } finally {
+    link.close();
+  }
+}
