@@ -1,11 +1,14 @@
 import { CashlessPeripheral } from "@vendkit/mdb";
+import type { SystemParameters } from "@vendkit/mizip-core";
 
 /**
- * The reference device's MDB cashless reader (level 3 at 0x10), the same whether the VMC is
- * simulated or on a real bus. MiZip's UPDATE CREDIT (manual 4.2.9) is on, so a recharge with
- * the key in is shown to the VMC at once.
+ * The reference device's MDB cashless reader at 0x10, the same whether the VMC is simulated or
+ * on a real bus, configured by the MDB protocol parameters (manual 4.2): reader level (30010),
+ * max response time (30011), country or currency code (30013), decimal point (30004) and the
+ * customisations OUT OF SEQUENCE, REVALUE NO ACK and UPDATE CREDIT (30014, bits 0-2). The VMC
+ * reads them at its next SETUP: a change takes effect when the device starts again.
  */
-export function referenceReader(): CashlessPeripheral {
+export function referenceReader(numeric: SystemParameters["numeric"]): CashlessPeripheral {
   return new CashlessPeripheral({
     address: 0x10,
     identity: {
@@ -13,14 +16,18 @@ export function referenceReader(): CashlessPeripheral {
       serial: "000000000001",
       model: "REFERENCE",
       version: 0x0100,
-      level: 3,
-      currency: 0x1978,
+      level: (numeric.mdbLevel + 1) as 1 | 2 | 3,
+      currency: numeric.mdbCountryCode,
       scale: 1,
-      decimals: 2,
-      maxResponseTime: 5,
+      decimals: numeric.decimalPoint,
+      maxResponseTime: numeric.mdbMaxResponseTime,
       configOptions: 0,
       features: 0,
     },
-    customisations: { updateCredit: true },
+    customisations: {
+      outOfSequence: (numeric.mdbCustomisations & 1) !== 0,
+      revalueNoAck: (numeric.mdbCustomisations & 2) !== 0,
+      updateCredit: (numeric.mdbCustomisations & 4) !== 0,
+    },
   });
 }

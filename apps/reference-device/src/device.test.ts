@@ -5,6 +5,7 @@ import { S } from "@vendkit/mizip-core";
 import { describe, expect, it } from "vitest";
 import { Device } from "./device.js";
 import { ExecutiveLink } from "./executive-link.js";
+import type { MdbLink } from "./mdb-link.js";
 import { RendirestoLink } from "./rendiresto-link.js";
 import { SqliteStorage } from "./sqlite-storage.js";
 
@@ -49,6 +50,30 @@ describe("the reference device over MDB", () => {
     expect(await device.select(1)).toBe(50); // the MDB session now holds 1.00 (UPDATE CREDIT)
     expect((await device.state()).keys[2]?.credit).toBe(50);
     device.close();
+  });
+});
+
+describe("the MDB protocol parameters (manual 4.2)", () => {
+  it("configure the reader the VMC sets up: level, currency, decimals, response time", async () => {
+    const device = await Device.open(dir(), {
+      parameters: { mdbLevel: 0, mdbCountryCode: 0x1756, decimalPoint: 1, mdbMaxResponseTime: 9 },
+    });
+    const config = (device.link as MdbLink).vmc.initialise().config;
+    expect(config).toMatchObject({
+      type: "reader-config",
+      level: 1,
+      currency: 0x1756,
+      decimals: 1,
+      maxResponseTime: 9,
+    });
+    device.close();
+    const demo = await Device.open(dir());
+    expect((demo.link as MdbLink).vmc.initialise().config).toMatchObject({
+      level: 3,
+      decimals: 2,
+      currency: 0x1978,
+    });
+    demo.close();
   });
 });
 

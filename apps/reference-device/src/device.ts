@@ -81,6 +81,9 @@ function demoParameters(protocol: Protocol): SystemParameters {
       bill1Value: 500,
       bill2Value: 1000,
       maxUsableCredit: 65_535,
+      // an MDB reader of level 3 that shows a recharge with the key in at once (UPDATE CREDIT)
+      mdbLevel: 2,
+      mdbCustomisations: 4,
     },
   };
 }
@@ -372,6 +375,7 @@ export class Device {
     const link = options.serialMdb
       ? new SerialMdbLink(
           options.serialMdb,
+          params.numeric,
           {
             requestVend: (item, price) => (device as Device).requestVend(item, price),
             endVend: (success) => (device as Device).endVend(success),
@@ -379,7 +383,7 @@ export class Device {
           options.log,
         )
       : protocol === "mdb"
-        ? new MdbLink()
+        ? new MdbLink(params.numeric)
         : protocol === "executive-master"
           ? new ExecutiveLink(DEMO_PRICES, params.numeric.baseCoin)
           : new RendirestoLink(

@@ -1,5 +1,6 @@
 import type { CashlessEvent, CashlessPeripheral } from "@vendkit/mdb";
 import { VmcSimulator } from "@vendkit/mdb";
+import type { SystemParameters } from "@vendkit/mizip-core";
 import { referenceReader } from "./cashless-reader.js";
 import type { VmcLink } from "./vmc-link.js";
 
@@ -13,8 +14,8 @@ export class MdbLink implements VmcLink {
   /** The funds the VMC's session holds: what was announced, less the vends it approved. */
   private sessionFunds = 0;
 
-  constructor() {
-    this.reader = referenceReader();
+  constructor(numeric: SystemParameters["numeric"]) {
+    this.reader = referenceReader(numeric);
     this.vmc = new VmcSimulator(
       {
         receiveWord: (w, now) => {

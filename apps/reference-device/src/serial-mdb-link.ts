@@ -1,6 +1,7 @@
 import type { Duplex } from "node:stream";
 import type { CashlessEvent, CashlessPeripheral } from "@vendkit/mdb";
 import { FramedWordLink } from "@vendkit/mdb/serial";
+import type { SystemParameters } from "@vendkit/mizip-core";
 import { referenceReader } from "./cashless-reader.js";
 import { DeviceSetupError } from "./device-errors.js";
 import type { VmcLink } from "./vmc-link.js";
@@ -28,10 +29,11 @@ export class SerialMdbLink implements VmcLink {
 
   constructor(
     stream: Duplex,
+    numeric: SystemParameters["numeric"],
     private readonly device: SerialMdbReader,
     private readonly log: (line: string) => void = () => {},
   ) {
-    this.reader = referenceReader();
+    this.reader = referenceReader(numeric);
     this.link = new FramedWordLink(stream);
     this.link.onWord((w) => {
       const r = this.reader.receiveWord(w, performance.now());
