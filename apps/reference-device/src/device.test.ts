@@ -77,6 +77,24 @@ describe("the MDB protocol parameters (manual 4.2)", () => {
   });
 });
 
+describe("Executive VEND DELAY (parameter 30006, manual 4.3.8)", () => {
+  it("waits past 60 s for a machine that takes 90 s to vend only when ON", async () => {
+    for (const vendDelay of [false, true]) {
+      const link = new ExecutiveLink({ prices: [50], vmcVendMs: 90_000, vendDelay });
+      let ended: boolean | undefined;
+      const amount = await link.vend(
+        1,
+        50,
+        async (price) => price,
+        async (success) => {
+          ended = success;
+        },
+      );
+      expect([vendDelay, ended, amount]).toEqual(vendDelay ? [true, true, 50] : [false, false, undefined]);
+    }
+  });
+});
+
 describe("the programmer's settings", () => {
   it("keeps parameters and prices across a restart, refusing what is out of range by number", async () => {
     const data = dir();

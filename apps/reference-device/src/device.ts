@@ -385,7 +385,12 @@ export class Device {
       : protocol === "mdb"
         ? new MdbLink(params.numeric)
         : protocol === "executive-master"
-          ? new ExecutiveLink(DEMO_PRICES, params.numeric.baseCoin)
+          ? new ExecutiveLink({
+              prices: DEMO_PRICES,
+              baseCoin: params.numeric.baseCoin,
+              decimals: params.numeric.decimalPoint,
+              vendDelay: params.numeric.vendDelay === 1,
+            })
           : new RendirestoLink(
               {
                 keyCredit: () => device?.pay.keyCredit,

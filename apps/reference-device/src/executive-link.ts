@@ -1,10 +1,17 @@
-import { Bus, creditBlock, ExecutiveMaster, type MasterEvent, VmcSimulator } from "@vendkit/executive";
+import {
+  Bus,
+  creditBlock,
+  EXECUTIVE,
+  ExecutiveMaster,
+  type MasterEvent,
+  VmcSimulator,
+} from "@vendkit/executive";
 import type { VmcLink } from "./vmc-link.js";
 
 /** Milliseconds of bus time per run while waiting for the VMC. */
 const SLICE = 50;
-/** Give up on a VMC that says nothing for this long (the vend wait is 60 s). */
-const PATIENCE = 70_000;
+/** Give up on a VMC that says nothing for this long: past the vend wait (60 s, or 250 s with VEND DELAY). */
+const PATIENCE = 10_000;
 
 /**
  * EXECUTIVE MASTER (manual 4.3.1): the device is master of a simulated Executive VMC with
@@ -13,23 +20,40 @@ const PATIENCE = 70_000;
  */
 export class ExecutiveLink implements VmcLink {
   readonly name = "Executive master";
-  readonly master = new ExecutiveMaster();
+  readonly master: ExecutiveMaster;
   readonly vmc: VmcSimulator;
   private readonly bus: Bus;
   private t = 0;
+  private readonly patience: number;
 
-  constructor(
-    prices: readonly number[],
-    private readonly baseCoin = 1,
-    private readonly decimals = 2,
-  ) {
-    this.vmc = new VmcSimulator({ priceSystem: "prices-on-vmc", prices, baseCoin, vendMs: 1500 });
+  private readonly baseCoin: number;
+  private readonly decimals: number;
+
+  constructor(options: {
+    readonly prices: readonly number[];
+    readonly baseCoin?: number;
+    readonly decimals?: number;
+    /** Parameter 30006, VEND DELAY (manual 4.3.8): wait for machines that answer a vend after more than 60 s. */
+    readonly vendDelay?: boolean;
+    /** How long the simulated machine takes to vend. */
+    readonly vmcVendMs?: number;
+  }) {
+    this.baseCoin = options.baseCoin ?? 1;
+    this.decimals = options.decimals ?? 2;
+    this.master = new ExecutiveMaster({ vendDelay: options.vendDelay === true });
+    this.patience = (options.vendDelay ? EXECUTIVE.vendDelayMs : EXECUTIVE.vendMs) + PATIENCE;
+    this.vmc = new VmcSimulator({
+      priceSystem: "prices-on-vmc",
+      prices: options.prices,
+      baseCoin: this.baseCoin,
+      vendMs: options.vmcVendMs ?? 1500,
+    });
     this.bus = new Bus(this.master, this.vmc);
     this.run(() => false, 500);
   }
 
   /** Runs the bus until `until` sees its event, or `limit` ms pass; returns the events seen. */
-  private run(until: (e: MasterEvent) => boolean, limit = PATIENCE): MasterEvent | undefined {
+  private run(until: (e: MasterEvent) => boolean, limit = this.patience): MasterEvent | undefined {
     for (let spent = 0; spent < limit; spent += SLICE) {
       const events = this.bus.run(this.t, SLICE - 1);
       this.t += SLICE;

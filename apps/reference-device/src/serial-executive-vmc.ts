@@ -20,8 +20,9 @@ export async function runExecutiveVmc(
   log: (line: string) => void,
   running: { stop: boolean } = { stop: false },
 ): Promise<void> {
-  const master = new ExecutiveMaster();
-  const { baseCoin, decimalPoint } = device.params.numeric;
+  const { baseCoin, decimalPoint, vendDelay } = device.params.numeric;
+  // manual 4.3.8: VEND DELAY for machines that answer a vend after more than 60 s
+  const master = new ExecutiveMaster({ vendDelay: vendDelay === 1 });
   const pending: MasterEvent[] = [];
   const link = new SerialMaster(port, master, (events) => pending.push(...events));
   let shown: number | undefined;
