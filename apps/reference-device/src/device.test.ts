@@ -95,6 +95,23 @@ describe("Executive VEND DELAY (parameter 30006, manual 4.3.8)", () => {
   });
 });
 
+describe("Executive NON DA RESTO (parameter 40110, manual 4.10.13)", () => {
+  it("keeps the machine's no-change message on in EXECUTIVE MASTER, with or without credit", async () => {
+    const on = await Device.open(dir(), { protocol: "executive-master", parameters: { noChangeMessage: 1 } });
+    const vmc = (on.link as ExecutiveLink).vmc;
+    expect([vmc.shown, vmc.exactOnly]).toEqual([0, true]);
+    await on.insertKey(0);
+    expect([vmc.shown, vmc.exactOnly]).toEqual([500, true]);
+    on.close();
+    const off = await Device.open(dir(), { protocol: "executive-master" });
+    const plain = (off.link as ExecutiveLink).vmc;
+    expect([plain.shown, plain.exactOnly]).toEqual([undefined, false]);
+    await off.insertKey(0);
+    expect([plain.shown, plain.exactOnly]).toEqual([500, false]);
+    off.close();
+  });
+});
+
 describe("the programmer's settings", () => {
   it("keeps parameters and prices across a restart, refusing what is out of range by number", async () => {
     const data = dir();

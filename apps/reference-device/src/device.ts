@@ -390,6 +390,7 @@ export class Device {
               baseCoin: params.numeric.baseCoin,
               decimals: params.numeric.decimalPoint,
               vendDelay: params.numeric.vendDelay === 1,
+              noChangeMessage: params.numeric.noChangeMessage === 1,
             })
           : new RendirestoLink(
               {

@@ -28,6 +28,7 @@ export class ExecutiveLink implements VmcLink {
 
   private readonly baseCoin: number;
   private readonly decimals: number;
+  private readonly noChangeMessage: boolean;
 
   constructor(options: {
     readonly prices: readonly number[];
@@ -37,7 +38,10 @@ export class ExecutiveLink implements VmcLink {
     readonly vendDelay?: boolean;
     /** How long the simulated machine takes to vend. */
     readonly vmcVendMs?: number;
+    /** Parameter 40110, NON DA RESTO: the machine's display always says "no change". */
+    readonly noChangeMessage?: boolean;
   }) {
+    this.noChangeMessage = options.noChangeMessage === true;
     this.baseCoin = options.baseCoin ?? 1;
     this.decimals = options.decimals ?? 2;
     this.master = new ExecutiveMaster({ vendDelay: options.vendDelay === true });
@@ -64,8 +68,12 @@ export class ExecutiveLink implements VmcLink {
   }
 
   show(credit: number | undefined): void {
+    const none = credit === undefined || credit <= 0;
+    // manual 4.10.13: with NON DA RESTO in EXECUTIVE MASTER the "no change" message is always on
     const shown =
-      credit === undefined || credit <= 0 ? undefined : creditBlock(credit, this.baseCoin, this.decimals);
+      none && !this.noChangeMessage
+        ? undefined
+        : creditBlock(none ? 0 : credit, this.baseCoin, this.decimals, this.noChangeMessage);
     this.master.display(shown);
     this.run((e) => e.kind === "display-shown", 2 * SLICE);
   }

@@ -20,7 +20,9 @@ export async function runExecutiveVmc(
   log: (line: string) => void,
   running: { stop: boolean } = { stop: false },
 ): Promise<void> {
-  const { baseCoin, decimalPoint, vendDelay } = device.params.numeric;
+  const { baseCoin, decimalPoint, vendDelay, noChangeMessage } = device.params.numeric;
+  // manual 4.10.13: with NON DA RESTO the "no change" message is always on in EXECUTIVE MASTER
+  const exactOnly = noChangeMessage === 1;
   // manual 4.3.8: VEND DELAY for machines that answer a vend after more than 60 s
   const master = new ExecutiveMaster({ vendDelay: vendDelay === 1 });
   const pending: MasterEvent[] = [];
@@ -33,8 +35,9 @@ export async function runExecutiveVmc(
         device.pay.keyCredit ?? (device.pay.machineCredit > 0 ? device.pay.machineCredit : undefined);
       if (credit !== shown) {
         shown = credit;
+        const none = credit === undefined || credit <= 0;
         master.display(
-          credit === undefined || credit <= 0 ? undefined : creditBlock(credit, baseCoin, decimalPoint),
+          none && !exactOnly ? undefined : creditBlock(none ? 0 : credit, baseCoin, decimalPoint, exactOnly),
         );
       }
       const e = pending.shift();

@@ -29,6 +29,20 @@ describe("payment system as Executive master of a VMC (manual 4.3.1)", () => {
     expect(master.idle).toBe(true);
   });
 
+  it("shows 'exact coins only' even with no credit, and no credit without it as an empty display", () => {
+    const master = new ExecutiveMaster();
+    const vmc = new VmcSimulator({ priceSystem: "prices-on-vmc", prices: [60] });
+    master.display(creditBlock(0, 1, 2, true));
+    bus(master, vmc).run(0, 300);
+    expect([vmc.shown, vmc.exactOnly]).toEqual([0, true]);
+    master.display(creditBlock(50, 1, 2, true));
+    bus(master, vmc).run(301, 300);
+    expect([vmc.shown, vmc.exactOnly]).toEqual([50, true]);
+    master.display(creditBlock(0, 1, 2));
+    bus(master, vmc).run(602, 300);
+    expect([vmc.shown, vmc.exactOnly]).toEqual([undefined, false]);
+  });
+
   it("under price holding gets the selection, and can show the price before refusing (4.3.5)", () => {
     const master = new ExecutiveMaster();
     const vmc = new VmcSimulator({ priceSystem: "price-holding" });

@@ -24,6 +24,8 @@ export class VmcSimulator implements SlaveHandler {
   shown: number | undefined;
   /** Displays in the order shown. */
   readonly displays: (number | undefined)[] = [];
+  /** Whether the display shows "exact coins only" / "no change" (the credit block's flag). */
+  exactOnly = false;
   private pressed: number | undefined;
   private vendEnds: number | undefined;
   private vending: number | undefined;
@@ -47,6 +49,7 @@ export class VmcSimulator implements SlaveHandler {
 
   display(block: CreditBlock | undefined): void {
     this.shown = block === undefined ? undefined : block.count * block.baseUnit;
+    this.exactOnly = block?.exactOnly === true;
     this.displays.push(this.shown);
   }
 

@@ -86,7 +86,8 @@ export class ExecutiveSlave {
         if (nibbles.length !== 8)
           return this.refuse(out, "BAD_BLOCK", `a credit block of ${nibbles.length} nibbles`);
         const block = creditFromNibbles(nibbles);
-        this.handler.display(block.count === 0 ? undefined : block, now);
+        // no credit is no display, unless the block still says "exact coins only / no change"
+        this.handler.display(block.count === 0 && !block.exactOnly ? undefined : block, now);
         return this.c.replies.ack;
       }
       if (byte === k.blockStart) {
