@@ -33,7 +33,7 @@ export async function serveAudits(
     const events: DexEvent[] = await runOverStream(dex, stream, undefined);
     close();
     if (taken !== undefined && events.some((e) => e.type === "collected")) {
-      device.confirmAudit(taken.collection);
+      device.confirmAudit(taken);
       log(`audit collected: ${taken.bytes.length} bytes, period data cleared`);
     } else log("audit session ended without a collection");
   }

@@ -210,13 +210,13 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
     }
     case "GET /api/audit": {
       // a collection: the period data is cleared once the whole file has gone out (manual 7)
-      const { bytes, collection } = device.collectAudit();
+      const taken = device.collectAudit();
       res.writeHead(200, {
         "content-type": "application/octet-stream",
-        "content-length": bytes.length,
+        "content-length": taken.bytes.length,
         "content-disposition": 'attachment; filename="audit.eva"',
       });
-      res.end(Buffer.from(bytes), () => device.confirmAudit(collection));
+      res.end(Buffer.from(taken.bytes), () => device.confirmAudit(taken));
       return;
     }
     default:

@@ -112,6 +112,32 @@ describe("Executive NON DA RESTO (parameter 40110, manual 4.10.13)", () => {
   });
 });
 
+describe("statistics BACKUP (parameter 40116, manual 7.2)", () => {
+  it("re-reads the last collection without touching today's data, then turns itself OFF", async () => {
+    let now = Date.parse("2026-11-23T08:00:00Z");
+    const device = await Device.open(dir(), { clock: () => now });
+    await device.insertKey(0);
+    await device.select(1); // 0.50
+    const first = device.collectAudit();
+    device.confirmAudit(first);
+    now += 10 * 60_000;
+    await device.select(2); // 0.60, today's period
+    await device.removeKey();
+    await device.setParameter(40116, 1);
+    const again = device.collectAudit();
+    expect(again.backup).toBe(true);
+    expect(again.collection.period[S.keySales]).toBe(50);
+    expect(new TextDecoder("latin1").decode(again.bytes)).toBe(new TextDecoder("latin1").decode(first.bytes));
+    device.confirmAudit(again);
+    expect(device.params.numeric.statisticsBackup).toBe(0);
+    expect((await device.state()).statistics[S.keySales]).toBe(110); // historic 0.50 + 0.60 — nothing cleared twice
+    now += 10 * 60_000;
+    const next = device.collectAudit();
+    expect([next.backup, next.collection.period[S.keySales]]).toEqual([false, 60]);
+    device.close();
+  });
+});
+
 describe("the programmer's settings", () => {
   it("keeps parameters and prices across a restart, refusing what is out of range by number", async () => {
     const data = dir();

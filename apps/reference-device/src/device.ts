@@ -532,8 +532,10 @@ export class Device {
    * plain flavour with DEX dates (the audit port speaks DEX/UCS). Nothing is cleared until
    * `confirmAudit`. Throws `CollectionRefused` within 2 minutes of the last collection.
    */
-  collectAudit(): { bytes: Uint8Array; collection: Collection } {
-    const collection = this.pay.statistics.collect(this.clock());
+  collectAudit(): { bytes: Uint8Array; collection: Collection; backup: boolean } {
+    // manual 7.2: with BACKUP ON a collection re-reads the last one and leaves today's data alone
+    const backup = this.params.numeric.statisticsBackup === 1;
+    const collection = backup ? this.pay.statistics.backup() : this.pay.statistics.collect(this.clock());
     const plus = auditMode(this.params.numeric.auditMode).endsWith("plus");
     const bytes = auditFile(
       collection,
@@ -542,12 +544,16 @@ export class Device {
       { serial: "VKT0000001", model: "VENDKIT REFERENCE", softwareVersion: "0.0.0" },
       plus ? "dex-6.0-plus" : "dex-6.0",
     );
-    return { bytes, collection };
+    return { bytes, collection, backup };
   }
 
-  /** The collector has the audit: period data is cleared (manual 7). */
-  confirmAudit(collection: Collection): void {
-    this.pay.statistics.confirm(collection);
+  /**
+   * The collector has the audit: period data is cleared (manual 7); after a backup re-read
+   * nothing is cleared and BACKUP goes back to OFF by itself (7.2).
+   */
+  confirmAudit(taken: { readonly collection: Collection; readonly backup: boolean }): void {
+    if (taken.backup) this.keepParameters(setParameter(this.parameters, 40116, 0));
+    else this.pay.statistics.confirm(taken.collection);
   }
 
   /** What the device holds now, for the console and the tests. */

@@ -85,9 +85,9 @@ export async function runScenario(
   const log: string[] = [];
   const audits: string[] = [];
   const collect = () => {
-    const { bytes, collection } = device.collectAudit();
-    device.confirmAudit(collection);
-    audits.push(new TextDecoder("latin1").decode(bytes));
+    const taken = device.collectAudit();
+    device.confirmAudit(taken);
+    audits.push(new TextDecoder("latin1").decode(taken.bytes));
   };
   try {
     for (const [i, step] of scenario.steps.entries()) {

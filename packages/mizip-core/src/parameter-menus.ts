@@ -23,7 +23,7 @@ export const PARAMETER_MENUS: readonly { readonly path: string; readonly numbers
     { path: "Statistics / Collection", numbers: (n) => [40007, 40116].includes(n) },
     {
       path: "Statistics / Collection / Audit mode DDCMP",
-      numbers: (n) => [6, 7, 40008, 40009, 40010, 40016, 40017, 40018].includes(n),
+      numbers: (n) => [5, 6, 7, 40008, 40009, 40010, 40016, 40017, 40018].includes(n),
     },
     { path: "Key management / Formatting", numbers: (n) => [8, 40100, 40101, 40115].includes(n) },
     { path: "Maxi Box", numbers: (n) => n === 40011 },

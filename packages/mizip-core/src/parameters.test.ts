@@ -90,13 +90,14 @@ describe("system parameters (manual ch. 4, table 5.2)", () => {
 
 describe("the whole of table 5.2 outside prices and EXTRA", () => {
   // Read off the manual's table 5.2 (the original, pages 30-31). 003/004/011/41001-41500 are the
-  // codes, user groups and black list kept as text and lists; 005 (coin mech code: its format is
-  // not given), 016 (no description survives the flattening) and 40117 (COPY CASH TABLE, an
-  // action of @vendkit/pricing) are not numeric parameters here.
+  // codes, user groups and black list kept as text and lists; 016 (no description survives the
+  // flattening) and 40117 (COPY CASH TABLE, an action of @vendkit/pricing) are not numeric
+  // parameters here.
   const TABLE_5_2 = [
     0,
     1,
     2,
+    5,
     6,
     7,
     8,
@@ -157,7 +158,8 @@ describe("the whole of table 5.2 outside prices and EXTRA", () => {
 
   it("bounds the audit, key formatting and EURO parameters as the manual does", () => {
     const d = defaultParameters();
-    expect(setParameter(d, 40018, 170).numeric.ackTimeout).toBe(170);
+    expect(d.numeric).toMatchObject({ ackTimeout: 170, dataBlockSize: 240, coinMechCode: 0 }); // 9.4.1
+    expect(setParameter(d, 40018, 3000).numeric.ackTimeout).toBe(3000);
     expect(() => setParameter(d, 40018, 169)).toThrow(/parameter 40018/);
     expect(() => setParameter(d, 40018, 3001)).toThrow(/parameter 40018/);
     expect(() => setParameter(d, 40017, 241)).toThrow(/parameter 40017/);

@@ -62,6 +62,7 @@ export const NUMERIC_PARAMETERS = [
   p(0, "operatorCode", 0, 99_999_999, 1),
   p(1, "customerCode", 0, 65_535, 1),
   p(2, "departmentCode", 0, 255, 1),
+  p(5, "coinMechCode", 0, 999_999, 0), // DDCMP audit: CODICE GETTONIERA, 6 digits (9.4.1: 000000)
   // 006/007: the codes a DDCMP collector must present (EVA-DTS security and pass code, 2 bytes each)
   p(6, "evadtsSecurityCode", 0, 65_535, 0, false),
   p(7, "evadtsPassCode", 0, 65_535, 0, false),
@@ -127,8 +128,8 @@ export const NUMERIC_PARAMETERS = [
   p(40012, "rechargeKey", 0, 1, 0),
   p(40013, "freeKey", 0, 1, 0),
   p(40016, "irda", 0, 1, 0, false), // audit over IrDA: DDCMP speed capped at 38400
-  p(40017, "dataBlockSize", 1, 240, 240, false), // DDCMP audit data block, bytes
-  p(40018, "ackTimeout", 170, 3000, 1000, false), // DDCMP audit ACK timeout, ms
+  p(40017, "dataBlockSize", 1, 240, 240), // DDCMP audit data block, bytes (9.4.1: 240, max 240)
+  p(40018, "ackTimeout", 170, 3000, 170), // DDCMP audit ACK timeout, ms (9.4.1: 170, 170..3000)
   p(40100, "formatProgramCredit", 0, 1, 0, false), // key formatting writes a credit (9.5.2)
   p(40101, "formatProgramKeyNumber", 0, 1, 1, false), // key formatting writes a key number (9.5.2)
   p(40102, "keyType", 0, 2, 2), // 125 kHz, MIFARE, both
