@@ -1,10 +1,11 @@
-import { CashlessPeripheral } from "@vendkit/mdb";
+import { CashlessPeripheral, DEFAULT_TIMING } from "@vendkit/mdb";
 import type { SystemParameters } from "@vendkit/mizip-core";
 
 /**
  * The reference device's MDB cashless reader at 0x10, the same whether the VMC is simulated or
  * on a real bus, configured by the MDB protocol parameters (manual 4.2): reader level (30010),
- * max response time (30011), country or currency code (30013), decimal point (30004) and the
+ * max response time (30011), inter-byte time (30012), country or currency code (30013), decimal
+ * point (30004) and the
  * customisations OUT OF SEQUENCE, REVALUE NO ACK and UPDATE CREDIT (30014, bits 0-2). The VMC
  * reads them at its next SETUP: a change takes effect when the device starts again.
  */
@@ -24,6 +25,7 @@ export function referenceReader(numeric: SystemParameters["numeric"]): CashlessP
       configOptions: 0,
       features: 0,
     },
+    timing: { ...DEFAULT_TIMING, interByte: numeric.mdbInterByteTime },
     customisations: {
       outOfSequence: (numeric.mdbCustomisations & 1) !== 0,
       revalueNoAck: (numeric.mdbCustomisations & 2) !== 0,
