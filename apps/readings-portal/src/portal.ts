@@ -742,13 +742,21 @@ export class Portal {
 
   // ---- the board, the scheduler, billing ----
 
-  async board(p: Principal): Promise<BoardRow[]> {
-    this.operatorOnly(p);
-    const day = today(this.now());
-    const [insts, all, cons, reqs] = await Promise.all([
+  /** Every installation with its contract and readings: what the board, scheduler and billing read. */
+  private async everything() {
+    const [insts, all, cons] = await Promise.all([
       store.installations(this.db),
       store.allReadings(this.db),
       store.contracts(this.db),
+    ]);
+    return { insts, all, cons };
+  }
+
+  async board(p: Principal): Promise<BoardRow[]> {
+    this.operatorOnly(p);
+    const day = today(this.now());
+    const [{ insts, all, cons }, reqs] = await Promise.all([
+      this.everything(),
       this.db.all<{ installation_id: string; due: string; reminders: number }>(`SELECT * FROM requests`),
     ]);
     return insts.map((installation) => {
@@ -776,11 +784,7 @@ export class Portal {
     const day = today(now);
     let requests = 0;
     let reminders = 0;
-    const [insts, all, cons] = await Promise.all([
-      store.installations(this.db),
-      store.allReadings(this.db),
-      store.contracts(this.db),
-    ]);
+    const { insts, all, cons } = await this.everything();
     for (const inst of insts) {
       const contract = cons.get(inst.id);
       const due = contract && openDue(contract, day, this.rules);
@@ -824,11 +828,7 @@ export class Portal {
     this.operatorOnly(p);
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
       throw new PortalError("BAD_INPUT", `"${month}" is not a YYYY-MM month`);
-    const [insts, all, cons] = await Promise.all([
-      store.installations(this.db),
-      store.allReadings(this.db),
-      store.contracts(this.db),
-    ]);
+    const { insts, all, cons } = await this.everything();
     return billingRun(month, insts, cons, all);
   }
 }

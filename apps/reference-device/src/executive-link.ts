@@ -1,5 +1,6 @@
 import {
   Bus,
+  type CreditBlock,
   creditBlock,
   EXECUTIVE,
   ExecutiveMaster,
@@ -12,6 +13,21 @@ import type { VmcLink } from "./vmc-link.js";
 const SLICE = 50;
 /** Give up on a VMC that says nothing for this long: past the vend wait (60 s, or 250 s with VEND DELAY). */
 const PATIENCE = 10_000;
+
+/**
+ * What an Executive master shows the VMC for `credit` (smallest unit), or nothing. With NON DA
+ * RESTO (40110, manual 4.10.13) the "no change" flag is always on, so a block goes even with no
+ * credit.
+ */
+export function displayBlock(
+  credit: number | undefined,
+  baseCoin: number,
+  decimals: number,
+  noChange: boolean,
+): CreditBlock | undefined {
+  const none = credit === undefined || credit <= 0;
+  return none && !noChange ? undefined : creditBlock(none ? 0 : credit, baseCoin, decimals, noChange);
+}
 
 /**
  * EXECUTIVE MASTER (manual 4.3.1): the device is master of a simulated Executive VMC with
@@ -68,13 +84,7 @@ export class ExecutiveLink implements VmcLink {
   }
 
   show(credit: number | undefined): void {
-    const none = credit === undefined || credit <= 0;
-    // manual 4.10.13: with NON DA RESTO in EXECUTIVE MASTER the "no change" message is always on
-    const shown =
-      none && !this.noChangeMessage
-        ? undefined
-        : creditBlock(none ? 0 : credit, this.baseCoin, this.decimals, this.noChangeMessage);
-    this.master.display(shown);
+    this.master.display(displayBlock(credit, this.baseCoin, this.decimals, this.noChangeMessage));
     this.run((e) => e.kind === "display-shown", 2 * SLICE);
   }
 

@@ -1,6 +1,7 @@
-import { creditBlock, ExecutiveMaster, type MasterEvent } from "@vendkit/executive";
+import { ExecutiveMaster, type MasterEvent } from "@vendkit/executive";
 import { SerialMaster } from "@vendkit/executive/serial";
 import type { Device } from "./device.js";
+import { displayBlock } from "./executive-link.js";
 
 interface Port {
   write(data: Buffer): unknown;
@@ -21,8 +22,6 @@ export async function runExecutiveVmc(
   running: { stop: boolean } = { stop: false },
 ): Promise<void> {
   const { baseCoin, decimalPoint, vendDelay, noChangeMessage } = device.params.numeric;
-  // manual 4.10.13: with NON DA RESTO the "no change" message is always on in EXECUTIVE MASTER
-  const exactOnly = noChangeMessage === 1;
   // manual 4.3.8: VEND DELAY for machines that answer a vend after more than 60 s
   const master = new ExecutiveMaster({ vendDelay: vendDelay === 1 });
   const pending: MasterEvent[] = [];
@@ -35,10 +34,7 @@ export async function runExecutiveVmc(
         device.pay.keyCredit ?? (device.pay.machineCredit > 0 ? device.pay.machineCredit : undefined);
       if (credit !== shown) {
         shown = credit;
-        const none = credit === undefined || credit <= 0;
-        master.display(
-          none && !exactOnly ? undefined : creditBlock(none ? 0 : credit, baseCoin, decimalPoint, exactOnly),
-        );
+        master.display(displayBlock(credit, baseCoin, decimalPoint, noChangeMessage === 1));
       }
       const e = pending.shift();
       if (e === undefined) {
