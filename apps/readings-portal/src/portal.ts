@@ -579,7 +579,7 @@ export class Portal {
     p: Principal,
     installationId: string,
     values: Record<string, string>,
-  ): Promise<Reading> {
+  ): Promise<{ reading: Reading; inst: store.InstallationRow }> {
     const inst = await this.visibleInstallation(p, installationId);
     const problems: string[] = [];
     const counters: Record<string, number> = {};
@@ -599,20 +599,21 @@ export class Portal {
       else problems.push(`"${c.name}" level: "${raw}" is not a percentage from 0 to 100`);
     }
     refuseIf(problems, "please correct the reading");
-    return {
+    const reading: Reading = {
       installationId,
       date: today(this.now()),
       counters,
       source: p.role === "operator" ? "operator" : "customer",
       ...(Object.keys(consumables).length > 0 ? { consumables } : {}),
     };
+    return { reading, inst };
   }
 
   /** The first step of the customer's entry: the reading as it would be stored, and its warnings. */
   async review(p: Principal, installationId: string, values: Record<string, string>): Promise<Review> {
     const { reading, warnings, existing } = await this.check(
       this.db,
-      await this.fromForm(p, installationId, values),
+      (await this.fromForm(p, installationId, values)).reading,
     );
     if (existing)
       throw new PortalError("CONFLICT", `today's reading is on file already (receipt ${existing.receipt})`, [
@@ -631,10 +632,9 @@ export class Portal {
     installationId: string,
     values: Record<string, string>,
   ): Promise<store.StoredReading> {
-    const reading = await this.fromForm(p, installationId, values);
+    const { reading, inst } = await this.fromForm(p, installationId, values);
     const { outcome, stored } = await this.store(reading);
     if (outcome === "accepted") {
-      const inst = await this.visibleInstallation(p, installationId);
       const summary = Object.entries(stored.counters)
         .map(([k, v]) => `  ${k}: ${v}`)
         .concat(Object.entries(stored.consumables ?? {}).map(([k, v]) => `  ${k}: ${v}%`))
