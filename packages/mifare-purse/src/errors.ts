@@ -16,6 +16,11 @@ export const PURSE_ERRORS = {
   WRITE_FAILED: { err: 9, text: "the card left the field during a write: re-read it to learn the outcome" },
   UNVERIFIED_WRITE: { err: 12, text: "the record read back differs from the one written" },
   FORMAT_MISMATCH: { err: 16, text: "1-purse card in a 3-purse system or the reverse" },
+  NO_PAYLOAD_AREA: { err: 6, text: "only setup, black-list and data keys carry data" },
+  PAYLOAD_TOO_LARGE: { err: 10, text: "the data does not fit on this key" },
+  CORRUPT_PAYLOAD: { err: 10, text: "the data on the key fails its CRC (torn or never written)" },
+  FORGED_PAYLOAD: { err: 10, text: "the data on the key fails its MAC (copied or forged)" },
+  PAYLOAD_WRITE_FAILED: { err: 10, text: "the key left while its data was written, or reads back otherwise" },
   INVALID_FIELD: { err: 0, text: "a field is outside its range" },
 } as const;
 

@@ -35,8 +35,19 @@ export interface Identity {
   readonly rechargeValue: number;
 }
 
+/** What a system writes of an identity on top of its own operator code and format. */
+export type Holder = Omit<Identity, "format" | "operatorCode">;
+
+/** The holder's part of an identity, e.g. to rewrite it with `PurseSystem.rekey`. */
+export function holderOf(identity: Identity): Holder {
+  const { format: _format, operatorCode: _operator, ...holder } = identity;
+  return holder;
+}
+
 const MAGIC = [0x56, 0x4b] as const; // "VK"
 export const LAYOUT_VERSION = 1;
+/** Identity and record generations count modulo 16: only "the same" or "not" matters. */
+export const MAX_GENERATION = 15;
 
 export function checkRange(name: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -59,16 +70,22 @@ const AREA_IDENTITY = 0x49;
  * Identity area: two blocks (32 bytes).
  *  0-1 "VK", 2 layout version, 3 format (1|3), 4 key function, 5 price level,
  *  6-9 key number, 10-13 operator code, 14-15 customer code,
- *  16 department code, 17-20 recharge value, 21-23 zero, 24-27 MAC, 28-31 CRC-32.
- * Integers are little endian.
+ *  16 department code, 17-20 recharge value, 21 generation (0..15, see PurseSystem.rekey),
+ *  22-23 zero, 24-27 MAC, 28-31 CRC-32. Integers are little endian.
  */
-export function encodeIdentity(id: Identity, uid: Uint8Array, macKey: Uint8Array): Uint8Array {
+export function encodeIdentity(
+  id: Identity,
+  uid: Uint8Array,
+  macKey: Uint8Array,
+  generation = 0,
+): Uint8Array {
   checkRange("key number", id.keyNumber, 0, 0xffffffff);
   checkRange("operator code", id.operatorCode, 0, 99_999_999);
   checkRange("customer code", id.customerCode, 0, 65535);
   checkRange("department code", id.departmentCode, 0, 255);
   checkRange("price level", id.priceLevel, 0, 3);
   checkRange("recharge value", id.rechargeValue, 0, 0xffffffff);
+  checkRange("generation", generation, 0, MAX_GENERATION);
   const fn = KEY_FUNCTIONS.indexOf(id.keyFunction);
   if (fn < 0) throw new PurseError("INVALID_FIELD", `key function ${String(id.keyFunction)}`);
   if (id.format !== 1 && id.format !== 3)
@@ -85,6 +102,7 @@ export function encodeIdentity(id: Identity, uid: Uint8Array, macKey: Uint8Array
   v.setUint16(14, id.customerCode, true);
   out[16] = id.departmentCode;
   v.setUint32(17, id.rechargeValue, true);
+  out[21] = generation;
   out.set(areaMac(macKey, uid, AREA_IDENTITY, out.subarray(0, 24)), 24);
   v.setUint32(28, crc32(out.subarray(0, 28)), true);
   return out;
@@ -106,6 +124,8 @@ export function decodeIdentity(bytes: Uint8Array, uid: Uint8Array, macKey: Uint8
   if (format !== 1 && format !== 3) throw new PurseError("CORRUPT_IDENTITY", `format ${format}`);
   const priceLevel = bytes[5] as number;
   if (priceLevel > 3) throw new PurseError("CORRUPT_IDENTITY", `price level ${priceLevel}`);
+  if ((bytes[21] as number) > MAX_GENERATION)
+    throw new PurseError("CORRUPT_IDENTITY", `generation ${bytes[21]}`);
   return {
     keyNumber: v.getUint32(6, true),
     operatorCode: v.getUint32(10, true),
@@ -117,3 +137,6 @@ export function decodeIdentity(bytes: Uint8Array, uid: Uint8Array, macKey: Uint8
     rechargeValue: v.getUint32(17, true),
   };
 }
+
+/** The generation of an identity area `decodeIdentity` accepted. */
+export const identityGeneration = (bytes: Uint8Array): number => bytes[21] as number;

@@ -36,13 +36,18 @@ export {
 export {
   decodeIdentity,
   encodeIdentity,
+  type Holder,
+  holderOf,
   type Identity,
+  identityGeneration,
   KEY_FUNCTIONS,
   type KeyFunction,
 } from "./identity.js";
+export { PAYLOAD_FUNCTIONS, payloadCapacity, payloadSectors } from "./payload.js";
 export {
   type CardView,
   IDENTITY_SECTOR,
+  IDENTITY_SLOTS,
   PURSE_ACCESS,
   PurseSystem,
   type PurseSystemOptions,

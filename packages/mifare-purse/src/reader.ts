@@ -1,4 +1,5 @@
 import type { KeyType } from "./access-bits.js";
+import type { CardSize } from "./card.js";
 
 /**
  * What the purse needs of a MIFARE Classic reader with a card in its field. A PC/SC or MFRC522
@@ -6,6 +7,8 @@ import type { KeyType } from "./access-bits.js";
  * `CardError` (code NOT_PRESENT when the card has left the field).
  */
 export interface ClassicReader {
+  /** 1K or 4K (from the card's SAK); taken as 1K when a reader does not say. */
+  readonly size?: CardSize;
   /** The card's UID (4 or 7 bytes). */
   uid(): Promise<Uint8Array>;
   /** Authenticates the sector holding `block` with key A or B. */

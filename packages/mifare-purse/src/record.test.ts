@@ -1,7 +1,15 @@
+import { crc32 } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PurseError } from "./errors.js";
-import { decodeIdentity, encodeIdentity, type Identity, KEY_FUNCTIONS } from "./identity.js";
+import {
+  areaMac,
+  decodeIdentity,
+  encodeIdentity,
+  type Identity,
+  identityGeneration,
+  KEY_FUNCTIONS,
+} from "./identity.js";
 import { decodeRecord, EMPTY_STATE, encodeRecord, isNewer, type PurseState, RECORD_BYTES } from "./record.js";
 
 const UID = Uint8Array.of(1, 2, 3, 4);
@@ -42,10 +50,10 @@ const counterArb = fc.integer({ min: 0, max: 0xffffffff });
 describe("record codec", () => {
   it("round-trips every field at every value, limits included", () => {
     fc.assert(
-      fc.property(stateArb, counterArb, fc.nat(2), (state, counter, purse) => {
-        const bytes = encodeRecord(state, counter, purse, UID, MAC_KEY);
+      fc.property(stateArb, counterArb, fc.nat(2), fc.nat(15), (state, counter, purse, generation) => {
+        const bytes = encodeRecord(state, counter, purse, UID, MAC_KEY, generation);
         expect(bytes).toHaveLength(RECORD_BYTES);
-        expect(decodeRecord(bytes, purse, UID, MAC_KEY)).toEqual({ ok: true, state, counter });
+        expect(decodeRecord(bytes, purse, UID, MAC_KEY)).toEqual({ ok: true, state, counter, generation });
       }),
     );
   });
@@ -110,8 +118,10 @@ describe("identity codec", () => {
 
   it("round-trips every field at every value", () => {
     fc.assert(
-      fc.property(identityArb, (id) => {
-        expect(decodeIdentity(encodeIdentity(id, UID, MAC_KEY), UID, MAC_KEY)).toEqual(id);
+      fc.property(identityArb, fc.nat(15), (id, generation) => {
+        const bytes = encodeIdentity(id, UID, MAC_KEY, generation);
+        expect(decodeIdentity(bytes, UID, MAC_KEY)).toEqual(id);
+        expect(identityGeneration(bytes)).toBe(generation);
       }),
     );
   });
@@ -143,7 +153,14 @@ describe("identity codec", () => {
       "FORGED_IDENTITY",
     );
     expect(codeOf(new Uint8Array(32))).toBe("FOREIGN_CARD");
+    const beyond = Uint8Array.from(bytes);
+    beyond[21] = 16; // a generation past 15, properly signed
+    beyond.set(areaMac(MAC_KEY, UID, 0x49, beyond.subarray(0, 24)), 24);
+    new DataView(beyond.buffer).setUint32(28, crc32(beyond.subarray(0, 28)), true);
+    expect(codeOf(beyond)).toBe("CORRUPT_IDENTITY");
     expect(() => encodeIdentity({ ...id, operatorCode: 100_000_000 }, UID, MAC_KEY)).toThrow(PurseError);
     expect(() => encodeIdentity({ ...id, priceLevel: 4 as 0 }, UID, MAC_KEY)).toThrow(PurseError);
+    expect(() => encodeIdentity(id, UID, MAC_KEY, 16)).toThrow(PurseError);
+    expect(() => encodeRecord(EMPTY_STATE, 1, 0, UID, MAC_KEY, 16)).toThrow(PurseError);
   });
 });

@@ -1,6 +1,6 @@
 import { crc32 } from "node:zlib";
 import { PurseError } from "./errors.js";
-import { areaMac, checkRange } from "./identity.js";
+import { areaMac, checkRange, MAX_GENERATION } from "./identity.js";
 
 /** Number of sale categories (A..H) with a 4-bit counter each. */
 export const CATEGORIES = 8;
@@ -63,7 +63,7 @@ const unpackNibbles = (v: number): number[] =>
 /**
  * One record copy (48 bytes):
  *   0-3 transaction counter, 4-7 credit (int32), 8 flags (bit 0 bonus-1 tokens, bits 1-2 promotion
- *   machine, bit 3 loyalty points), 9-10 bonus-1 amount, 11-12 bonus-1 period, 13 bonus-2 tokens,
+ *   machine, bit 3 loyalty points, bits 4-7 the identity generation it belongs to), 9-10 bonus-1 amount, 11-12 bonus-1 period, 13 bonus-2 tokens,
  *   14-15 bonus-2 period, 16-19 category use (8 nibbles), 20-23 loyalty, 24-25 loyalty period,
  *   26-27 promotion discount, 28-31 promotion minute, 32-35 daily counts (8 nibbles), 36-37 day,
  *   38-39 recharges left, 40-43 MAC, 44-47 CRC-32 of bytes 0-43. Little endian.
@@ -74,8 +74,10 @@ export function encodeRecord(
   purse: number,
   uid: Uint8Array,
   macKey: Uint8Array,
+  generation = 0,
 ): Uint8Array {
   checkRange("counter", counter, 0, 0xffffffff);
+  checkRange("generation", generation, 0, MAX_GENERATION);
   checkRange("credit", state.credit, -0x80000000, 0x7fffffff);
   checkRange("bonus 1", state.bonus1.amount, 0, state.bonus1.mode === "tokens" ? 7 : 65535);
   checkRange("bonus 1 period", state.bonus1.period, 0, 65535);
@@ -95,7 +97,10 @@ export function encodeRecord(
   v.setUint32(0, counter, true);
   v.setInt32(4, state.credit, true);
   out[8] =
-    (state.bonus1.mode === "tokens" ? 1 : 0) | (machine << 1) | (state.loyalty.mode === "points" ? 8 : 0);
+    (state.bonus1.mode === "tokens" ? 1 : 0) |
+    (machine << 1) |
+    (state.loyalty.mode === "points" ? 8 : 0) |
+    (generation << 4);
   v.setUint16(9, state.bonus1.amount, true);
   v.setUint16(11, state.bonus1.period, true);
   out[13] = state.bonus2.tokens;
@@ -114,7 +119,13 @@ export function encodeRecord(
 }
 
 export type RecordCheck =
-  | { readonly ok: true; readonly state: PurseState; readonly counter: number }
+  | {
+      readonly ok: true;
+      readonly state: PurseState;
+      readonly counter: number;
+      /** The identity generation this record belongs to. */
+      readonly generation: number;
+    }
   | { readonly ok: false; readonly reason: "CRC" | "MAC" | "FIELDS" };
 
 /** Checks one record copy: CRC (torn or corrupted), then MAC (forged), then field ranges. */
@@ -134,11 +145,11 @@ export function decodeRecord(
   const tokens = (flags & 1) === 1;
   const bonus1 = v.getUint16(9, true);
   const bonus2 = bytes[13] as number;
-  if (machine === undefined || (tokens && bonus1 > 7) || bonus2 > 127 || flags > 15)
-    return { ok: false, reason: "FIELDS" };
+  if (machine === undefined || (tokens && bonus1 > 7) || bonus2 > 127) return { ok: false, reason: "FIELDS" };
   return {
     ok: true,
     counter: v.getUint32(0, true),
+    generation: flags >> 4,
     state: {
       credit: v.getInt32(4, true),
       bonus1: { mode: tokens ? "tokens" : "credit", amount: bonus1, period: v.getUint16(11, true) },
