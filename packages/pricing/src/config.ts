@@ -47,6 +47,12 @@ export interface PricingConfig {
   readonly keys: readonly [KeyTable, KeyTable, KeyTable, KeyTable];
   /** Category of lines 1..100 (params 17001-17100). */
   readonly categories: readonly Category[];
+  /**
+   * Names of lines 1..100 (manual 4.4.7): up to 8 printable ASCII characters, no "*" (the
+   * EVA-DTS element separator); the Plus audit modes carry them. Default "SEL.001".."SEL.100",
+   * as the programmer's menu shows them.
+   */
+  readonly names: readonly string[];
   readonly limits: {
     readonly enabled: boolean;
     readonly levels: readonly [LevelLimits, LevelLimits, LevelLimits, LevelLimits];
@@ -126,6 +132,7 @@ export function defaultConfig(): PricingConfig {
       { mode: "off", prices: lines(0) },
     ],
     categories: Array.from({ length: MAX_LINES }, () => "A" as const),
+    names: Array.from({ length: MAX_LINES }, (_, i) => `SEL.${String(i + 1).padStart(3, "0")}`),
     limits: { enabled: false, levels: [levelLimits(), levelLimits(), levelLimits(), levelLimits()] },
     bonus1: {
       usage: "disabled",
@@ -175,7 +182,8 @@ export interface ConfigFinding {
     | "WRONG_LENGTH"
     | "BANDS_OVERLAP"
     | "KEY0_NOT_ON"
-    | "KEY0_LIMITS_DIFFER";
+    | "KEY0_LIMITS_DIFFER"
+    | "BAD_NAME";
   /** The manual's parameter number (table 5.2), where it has one. */
   readonly parameter: number | undefined;
   /** Where in the configuration, e.g. `keys[1].prices[4]`. */
@@ -201,6 +209,8 @@ export function inBand(band: TimeBand, minute: number): boolean {
     ? minute >= band.start && minute < band.end
     : minute >= band.start || minute < band.end;
 }
+
+const SELECTION_NAME = /^[\x20-\x29\x2b-\x7e]{0,8}$/;
 
 export function validateConfig(c: PricingConfig): ConfigFinding[] {
   const out: ConfigFinding[] = [];
@@ -276,6 +286,18 @@ export function validateConfig(c: PricingConfig): ConfigFinding[] {
     if (!CATEGORY_NAMES.includes(cat))
       add("OUT_OF_RANGE", 17001 + i, `categories[${i}]`, `category ${String(cat)}`);
   });
+  if (!Array.isArray(c.names) || c.names.length !== MAX_LINES)
+    add("WRONG_LENGTH", undefined, "names", `one name per line, ${MAX_LINES}`);
+  else
+    c.names.forEach((name, i) => {
+      if (typeof name !== "string" || !SELECTION_NAME.test(name))
+        add(
+          "BAD_NAME",
+          undefined,
+          `names[${i}]`,
+          `${JSON.stringify(name)}: up to 8 printable ASCII characters, no "*"`,
+        );
+    });
   c.limits.levels.forEach((l, level) => {
     limits(l, 17102 + 10 * level, `limits.levels[${level}]`);
     // manual 4.5 note: a level cannot follow key 0 if its limits differ

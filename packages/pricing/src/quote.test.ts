@@ -355,6 +355,26 @@ describe("validateConfig", () => {
     expect(by("bonus1.levels[0].tokens")).toMatchObject({ code: "OUT_OF_RANGE" });
   });
 
+  it("names lines SEL.001..SEL.100 and refuses names the audit could not carry (4.4.7)", () => {
+    const c = editableConfig();
+    expect([c.names[0], c.names[99]]).toEqual(["SEL.001", "SEL.100"]);
+    c.names[0] = "ESPRESSO";
+    c.names[1] = "";
+    expect(validateConfig(c)).toEqual([]);
+    c.names[2] = "CAPPUCCINO"; // 10 characters
+    c.names[3] = "TEA*LEMON".slice(0, 8); // the EVA-DTS separator
+    c.names[4] = "CAFÉ";
+    const bad = validateConfig(c).map((f) => [f.code, f.path]);
+    expect(bad).toEqual([
+      ["BAD_NAME", "names[2]"],
+      ["BAD_NAME", "names[3]"],
+      ["BAD_NAME", "names[4]"],
+    ]);
+    expect(validateConfig({ ...c, names: c.names.slice(0, 99) })).toContainEqual(
+      expect.objectContaining({ code: "WRONG_LENGTH", path: "names" }),
+    );
+  });
+
   it("refuses overlapping bands and a →KEY 0 level whose limits differ", () => {
     const c = schoolConfig();
     c.happyHours.bands[0] = {
