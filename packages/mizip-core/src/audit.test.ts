@@ -5,6 +5,7 @@ import {
   identification,
   parse,
   priceLists,
+  products,
   validate,
 } from "@vendkit/evadts";
 import { describe, expect, it } from "vitest";
@@ -80,6 +81,103 @@ describe("EVA-DTS audit of a collection (manual 7.5)", () => {
       expect.objectContaining({ id: "NE8", countInit: 1, countReset: 0 }),
     );
     expect(file.first("CA8")?.elements).toEqual(["0", "40"]); // overprice of the cash sale
+  });
+
+  it("counts each price line's paid, discounted and free sales as PA1/PA2/PA4 (7.5 lists 12-13)", async () => {
+    const base = shopPricing();
+    const bands = base.happyHours.bands.map((b, i) =>
+      i === 0 ? { ...b, mode: "global" as const, discount: 20, start: 0, end: 1439 } : b,
+    );
+    const plain = parameters({ freeKey: 1 });
+    const names = base.names.map((n, i) => (i === 1 ? "ESPRESSO" : n));
+    const happy = { ...base, names, happyHours: { enabled: true, bands } };
+    const r = rig({}, happy, plain);
+    const key = await r.key(401, 500);
+    await r.pay.insertKey(key, at("08:00"));
+    await r.pay.vendRequest({ line: 2 }, at("08:00"));
+    await r.pay.vendSuccess(at("08:00"));
+    await r.pay.removeKey(at("08:01"));
+    const first = r.pay.statistics.collect(at("08:30"));
+    r.pay.statistics.confirm(first);
+    await r.pay.coin(100, at("09:00"));
+    await r.pay.vendRequest({ line: 4 }, at("09:00"));
+    await r.pay.vendSuccess(at("09:00"));
+    await r.pay.insertKey(await r.key(402, 0, { keyFunction: "free" }), at("09:05"));
+    await r.pay.vendRequest({ line: 3 }, at("09:05"));
+    await r.pay.vendSuccess(at("09:05"));
+    const collection = r.pay.statistics.collect(at("09:30"));
+    const file = parse(auditFile(collection, plain, happy, WHO, "ddcmp-6.0-plus"));
+    expect(validate(file).filter((f) => f.severity === "error")).toEqual([]);
+    const all = products(file);
+    expect(all.map((x) => x.name)).toEqual(["SEL.001", "ESPRESSO", "SEL.003", "SEL.004", "SEL.005"]);
+    expect(all.map((x) => [x.id, x.price])).toEqual([
+      ["1", 50],
+      ["2", 60],
+      ["3", 50],
+      ["4", 40],
+      ["5", 80],
+    ]);
+    const byId = (id: string) => all.find((x) => x.id === id);
+    // line 2: the key sale at happy hour, before the first collection, paid and discounted
+    const paid2 = collection.historic[S.keySales] as number;
+    expect(paid2).toBeGreaterThan(0);
+    expect(paid2).toBeLessThan(55);
+    expect(byId("2")?.paid).toEqual({ countInit: 1, valueInit: paid2, countReset: 0, valueReset: 0 });
+    const pa2 = (id: string) => {
+      for (let i = 0; i < file.length; i++)
+        if (file.tag(i) === "PA1" && file.segment(i).elements[0] === id) return file.segment(i + 1).elements;
+      return [];
+    };
+    expect(pa2("2")).toEqual(["1", String(paid2), "0", "0", "1", String(paid2), "0", "0"]);
+    // line 4: cash after the collection, at happy hour too when the quote applies it to cash
+    const cash4 = collection.period[S.cashSales] as number;
+    expect(byId("4")?.paid).toEqual({ countInit: 1, valueInit: cash4, countReset: 1, valueReset: cash4 });
+    expect(pa2("4").slice(4)).toEqual(
+      cash4 < 40 ? ["1", String(cash4), "1", String(cash4)] : ["0", "0", "0", "0"],
+    );
+    // line 3: the free key's, at the list price, as a free vend only
+    expect(byId("3")?.paid).toEqual({ countInit: 0, valueInit: 0, countReset: 0, valueReset: 0 });
+    expect(byId("3")?.free).toEqual({ countInit: 1, valueInit: 50, countReset: 1, valueReset: 50 });
+    expect(byId("1")?.paid?.countInit).toBe(0);
+    const core = parse(auditFile(collection, plain, happy, WHO, "ddcmp-6.0"));
+    expect(products(core).every((x) => x.free === undefined && x.name === undefined)).toBe(true);
+  });
+
+  it("details coins and bills per line (CA11, CA14) and failed key vends kept (DA9) in Plus", async () => {
+    const params = parameters({ coin5Value: 100, coin6Value: 200, bill1Value: 500, failedVendRefund: 0 });
+    const r = rig({}, shopPricing(), params);
+    await r.pay.coin(100, at("08:00"), 5);
+    await r.pay.coin(100, at("08:00"), 5);
+    await r.pay.bill(500, at("08:00"), 1);
+    await r.pay.returnCredit(at("08:01"));
+    const card = await r.key(501, 500);
+    await r.pay.insertKey(card, at("08:02"));
+    await r.pay.vendRequest({ line: 1 }, at("08:02"));
+    await r.pay.vendFailure(at("08:02"));
+    const file = parse(
+      auditFile(r.pay.statistics.collect(at("09:00")), params, shopPricing(), WHO, "dex-6.0-plus"),
+    );
+    expect(validate(file).filter((f) => f.severity === "error")).toEqual([]);
+    const all = (tag: string) => {
+      const out: string[][] = [];
+      for (let i = 0; i < file.length; i++) if (file.tag(i) === tag) out.push([...file.segment(i).elements]);
+      return out;
+    };
+    // lines with a value (5 and 6; bill 1) are listed, taken or not
+    expect(all("CA11").map((e) => e.slice(0, 2).concat(e[4] ?? ""))).toEqual([
+      ["100", "2", "2"],
+      ["200", "0", "0"],
+    ]);
+    expect(all("CA14").map((e) => [e[0], e[1], e[3]])).toEqual([["500", "1", "1"]]);
+    expect(all("DA9")).toEqual([["45", "45"]]);
+    const core = parse(
+      auditFile(r.pay.statistics.collect(at("09:00")), params, shopPricing(), WHO, "dex-6.0"),
+    );
+    expect([core.first("CA11"), core.first("CA14"), core.first("DA9")]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it("keeps the 6.0 modes to the core segments and writes DEX dates with six digits", async () => {

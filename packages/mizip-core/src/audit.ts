@@ -1,7 +1,16 @@
 import { buildAudit, type SegmentInput, write } from "@vendkit/evadts";
 import type { PricingConfig } from "@vendkit/pricing";
-import { errorCounter, lineCount, S, V } from "./counters.js";
-import type { SystemParameters } from "./parameters.js";
+import {
+  billCount,
+  coinCount,
+  errorCounter,
+  lineCount,
+  type ProductElement,
+  productCounter,
+  S,
+  V,
+} from "./counters.js";
+import type { NumericName, SystemParameters } from "./parameters.js";
 import type { Collection } from "./statistics.js";
 
 /**
@@ -120,6 +129,18 @@ export function auditFile(
   seg("CA3", cashIn(p), "", "", p(S.billsIn), cashIn(h), "", "", h(S.billsIn), p(S.billsIn), h(S.billsIn));
   if (plus) {
     seg("CA8", p(S.overprice), h(S.overprice));
+    // per coin and bill line of the parallel validator and acceptor (7.5 list 1): value, then
+    // the number taken since reset and since initialisation (where they went is not known)
+    for (let line = 1; line <= 8; line++) {
+      const value = n[`coin${line}Value` as NumericName];
+      const count = coinCount(line) as string;
+      if (value > 0 || h(count) > 0) seg("CA11", value, p(count), "", "", h(count));
+    }
+    for (let line = 1; line <= 4; line++) {
+      const value = n[`bill${line}Value` as NumericName];
+      const count = billCount(line) as string;
+      if (value > 0 || h(count) > 0) seg("CA14", value, p(count), "", h(count));
+    }
     seg("CA15", p(S.tubeFill));
   }
 
@@ -135,6 +156,20 @@ export function auditFile(
     // DA4: credit loaded on keys (7.5 "total recharges"), since init then since reset
     const loaded = (f: typeof p) => f(S.cashRecharges) + f(S.programmedCredit);
     seg("DA4", loaded(h), loaded(p));
+    // DA9: failed key vends whose charge stayed on (refund OFF), since reset then since init
+    seg("DA9", p(S.failedKeyVends), h(S.failedKeyVends));
+  }
+
+  // products (manual 7.5 lists 12-13): PA1*line*cash price*name, PA2 paid and discounted sales,
+  // PA4 free ones (Plus); number then value, since initialisation then since the last reset
+  for (let line = 1; line <= Math.min(pricing.lines, 100); line++) {
+    const pc = (element: ProductElement) => productCounter(line, element) as string;
+    const numberValue = (n: ProductElement, v: ProductElement) => [h(pc(n)), h(pc(v)), p(pc(n)), p(pc(v))];
+    // 4.4.7: the names go out in the Plus modes only
+    if (plus) seg("PA1", line, pricing.cash[line - 1] ?? 0, pricing.names[line - 1] ?? "");
+    else seg("PA1", line, pricing.cash[line - 1] ?? 0);
+    seg("PA2", ...numberValue(201, 202), ...numberValue(205, 206));
+    if (plus) seg("PA4", ...numberValue(401, 402));
   }
 
   // price lists: LA1*list*line*price*vends since init*vends since reset (manual 7.5 lists 0-4)

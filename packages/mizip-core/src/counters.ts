@@ -87,3 +87,16 @@ export function userGroupCounter(kind: "bonus" | "free", group: number): string 
 
 /** The counter of error code 1..16 (manual 7.5 list 14). */
 export const errorCounter = (code: number): string => `E${code}`;
+
+/** The EVA-DTS product elements table 7.5 list 12 counts per price line. */
+export type ProductElement = 201 | 202 | 205 | 206 | 401 | 402;
+
+/**
+ * Table 7.5 list 12 (PA2, PA4) per price line 1..100: paid sales (PA201 number, PA202 value),
+ * those of them sold at a discount (PA205, PA206) and the free ones — free key, loyalty —
+ * (PA401, PA402). The list names them by EVA-DTS element, not by S-number: vendkit keeps them
+ * as `P<line>.<element>`.
+ */
+export function productCounter(line: number, element: ProductElement): string | undefined {
+  return Number.isInteger(line) && line >= 1 && line <= 100 ? `P${line}.${element}` : undefined;
+}

@@ -33,7 +33,17 @@ export {
   planPayout,
   type Tube,
 } from "./change-rules.js";
-export { billCount, coinCount, errorCounter, lineCount, S, userGroupCounter, V } from "./counters.js";
+export {
+  billCount,
+  coinCount,
+  errorCounter,
+  lineCount,
+  type ProductElement,
+  productCounter,
+  S,
+  userGroupCounter,
+  V,
+} from "./counters.js";
 export {
   canSell,
   ERROR_CODES,
@@ -47,6 +57,7 @@ export {
   type ReaderState,
   readerState,
 } from "./diagnostics.js";
+export { type EuroSettings, euroIdentity, euroState, toEuro } from "./euro.js";
 export { toKeyState, toPurseState } from "./key-bridge.js";
 export { KeyJournal, type PendingWrite } from "./key-journal.js";
 export {
@@ -91,6 +102,7 @@ export {
 } from "./parameters.js";
 export { checkPassword, PasswordRefused, PROTECTED_OPERATIONS, type ProtectedOperation } from "./password.js";
 export {
+  type Carried,
   type KeyOutcome,
   NEGATIVE_CREDIT_FLOOR,
   PaymentError,
@@ -101,6 +113,13 @@ export {
   type VendRefusal,
   type VendRequest,
 } from "./payment-system.js";
+export {
+  dataKeyAudit,
+  decodeSpecialKey,
+  encodeSpecialKey,
+  type SpecialKeyContent,
+  SpecialKeyRefused,
+} from "./special-keys.js";
 export {
   type Collection,
   CollectionRefused,

@@ -1,3 +1,4 @@
+import { deflateRawSync } from "node:zlib";
 import {
   type CardView,
   type ClassicReader,
@@ -15,6 +16,7 @@ import {
   type RefusalReason,
 } from "@vendkit/pricing";
 import { type AccessSettings, checkAccess } from "./access.js";
+import { type AuditIdentity, type AuditMode, AuditModeUnsupported, auditFile, auditMode } from "./audit.js";
 import { type CashAcceptance, cashAcceptance } from "./cash-acceptance.js";
 import {
   acceptedCoinTypes,
@@ -25,8 +27,18 @@ import {
   planPayout,
   type Tube,
 } from "./change-rules.js";
-import { billCount, coinCount, errorCounter, lineCount, S, userGroupCounter, V } from "./counters.js";
+import {
+  billCount,
+  coinCount,
+  errorCounter,
+  lineCount,
+  productCounter,
+  S,
+  userGroupCounter,
+  V,
+} from "./counters.js";
 import { canSell, type ErrorCode, isErrorCode, type ReaderState, readerState } from "./diagnostics.js";
+import { euroIdentity, euroState } from "./euro.js";
 import { decodeJson, encodeJson } from "./json-record.js";
 import { toKeyState, toPurseState } from "./key-bridge.js";
 import { journalKey, KeyJournal, type PendingWrite } from "./key-journal.js";
@@ -40,7 +52,13 @@ import {
 } from "./maxi-box.js";
 import { type SystemParameters, validateParameters } from "./parameters.js";
 import { checkPassword } from "./password.js";
-import { type Counters, Statistics } from "./statistics.js";
+import {
+  decodeSpecialKey,
+  encodeSpecialKey,
+  type SpecialKeyContent,
+  SpecialKeyRefused,
+} from "./special-keys.js";
+import { type Collection, CollectionRefused, type Counters, Statistics } from "./statistics.js";
 import type { Storage } from "./storage.js";
 
 /**
@@ -83,6 +101,8 @@ export interface PaymentSystemOptions {
   readonly changer?: {
     readonly safetyCoins: number;
   };
+  /** Who the reader is in its audits: needed to collect onto a data key (manual 7.3.4). */
+  readonly auditIdentity?: AuditIdentity;
 }
 
 /** Parameter 21001's value for an MDB bill acceptor. */
@@ -111,8 +131,19 @@ export type VendDecision =
   | { readonly approved: true; readonly amount: number; readonly charge: Charge }
   | { readonly approved: false; readonly reason: VendRefusal; readonly detail: string };
 
+/** What a special key did at insertion: settings for the caller to keep, or a collection taken. */
+export type Carried =
+  | SpecialKeyContent
+  | { readonly kind: "data"; readonly backup: boolean; readonly collection: Collection };
+
 export type KeyOutcome =
-  | { readonly ok: true; readonly function: KeyFunction; readonly credit: number }
+  | {
+      readonly ok: true;
+      readonly function: KeyFunction;
+      readonly credit: number;
+      /** Setup and black-list keys: the settings they carry; data keys: the collection written. */
+      readonly carried?: Carried;
+    }
   | {
       readonly ok: false;
       readonly reason: "KEY_ALREADY_IN" | "READER_OUT_OF_SERVICE" | "REFUSED" | "UNREADABLE" | "SPECIAL_KEY";
@@ -191,6 +222,7 @@ export class PaymentSystem {
   /** The programmer is connected: keys are read for key management, nothing sells. */
   private programming = false;
   private readonly changer: ChangerSettings | undefined;
+  private readonly auditIdentity: AuditIdentity | undefined;
   /** The changer's tubes as last reported (reader-driven changer only). */
   private tubes: readonly Tube[] = [];
   /** A cash sale was made since coins went in: the escrow lever may return the rest (4.8.3). */
@@ -212,6 +244,7 @@ export class PaymentSystem {
       outOfService: { ...options.pricing.outOfService, stopsCash: true },
     };
     this.ports = options.ports ?? {};
+    this.auditIdentity = options.auditIdentity;
     this.parameterErrors = validateParameters(this.params).map((e) => e.parameter);
     const n = this.params.numeric;
     this.changer =
@@ -441,8 +474,16 @@ export class PaymentSystem {
           detail: `reader is ${this.state.state}`,
         } as const;
       let view: CardView;
+      const p = this.params.numeric;
+      // manual 4.16: with EURO ON a key of the previous operator code is taken over (not while
+      // the programmer is connected: the manual has it unplugged first)
+      const takeOver = p.euro === 1 && !this.programming && p.previousOperatorCode !== p.operatorCode;
       try {
-        view = await this.purses.read(reader);
+        view = await this.purses.read(
+          reader,
+          0,
+          takeOver ? [p.operatorCode, p.previousOperatorCode] : undefined,
+        );
       } catch (e) {
         if (!(e instanceof PurseError)) throw e;
         const err = isErrorCode(e.err) ? e.err : 1;
@@ -459,11 +500,19 @@ export class PaymentSystem {
       await this.settle(now);
       const left = { ok: false, reason: "UNREADABLE", detail: "the key left during a write" } as const;
       if (this.session === undefined) return left;
+      if ((this.session as Session).view.identity.operatorCode !== p.operatorCode) {
+        const refused = await this.takeOverKey(now);
+        if (refused !== undefined) return refused;
+      }
       view = (this.session as Session).view;
       const id = view.identity;
-      const p = this.params.numeric;
       const fn = id.keyFunction;
       if (fn === "programming") return this.startTubeLoading(view);
+      if (fn === "setup" || fn === "black-list" || fn === "data") {
+        // with the programmer connected the key is held to be loaded (`loadSpecialKey`)
+        if (this.programming) return { ok: true, function: fn, credit: view.state.credit } as const;
+        return this.specialKey(fn, now);
+      }
       const disabled = (fn === "recharge" && p.rechargeKey !== 1) || (fn === "free" && p.freeKey !== 1);
       if (disabled || (fn !== "sale" && fn !== "free" && fn !== "recharge")) {
         if (disabled) {
@@ -521,6 +570,96 @@ export class PaymentSystem {
       blackList: new Set(p.blackList === 0 ? [] : this.params.blackList),
       levelsOff,
     };
+  }
+
+  /**
+   * Manual 4.16: the key in the reader carries the previous operator code; it takes this
+   * system's operator and customer codes and its money is converted at the EURO rate, all in one
+   * tear-safe rewrite (a key pulled out midway reads as before and is converted next time).
+   */
+  private async takeOverKey(now: number): Promise<KeyOutcome | undefined> {
+    const s = this.session as Session;
+    const p = this.params.numeric;
+    const keyNumber = s.view.identity.keyNumber;
+    try {
+      const identity = euroIdentity(s.view.identity, p.customerCode, p);
+      s.view = await this.purses.rekey(s.reader, s.view, identity, (state) => euroState(state, p));
+    } catch (e) {
+      if (!(e instanceof PurseError) && !(e instanceof RangeError)) throw e;
+      this.session = undefined;
+      if (e instanceof RangeError || !isErrorCode(e.err)) {
+        // the converted amounts do not fit the key: it stays the previous operator's
+        this.countError(2, now, keyNumber);
+        return { ok: false, reason: "REFUSED", err: 2, detail: `EURO conversion: ${e.message}` };
+      }
+      this.countError(e.err, now, keyNumber);
+      return { ok: false, reason: "UNREADABLE", err: e.err, detail: e.message };
+    }
+    this.commit({ [S.keyWrites]: 1 }, undefined);
+    return undefined;
+  }
+
+  /**
+   * A special key inserted in service. Setup key (4.10.11) and black-list key (4.12): their
+   * settings, checked whole, are handed back in `carried` for the caller to keep (the payment
+   * system is built on its settings). Data key (7.3.4): the statistics are collected onto it as
+   * an EVA-DTS audit (40007's EVA-DTS mode; DDCMP 6.0 Plus when 40007 names one of N&W's own
+   * formats: a data key collects whatever the mode) and the period data is cleared once the key
+   * reads back right; with BACKUP ON (7.2) the last collection goes instead and nothing is cleared.
+   * Unreadable or unusable data counts ERR 10 and changes nothing.
+   */
+  private async specialKey(fn: "setup" | "black-list" | "data", now: number): Promise<KeyOutcome> {
+    const s = this.session as Session;
+    const keyNumber = s.view.identity.keyNumber;
+    const credit = s.view.state.credit;
+    try {
+      if (fn !== "data") {
+        const carried = decodeSpecialKey(fn, await this.purses.readPayload(s.reader, s.view));
+        return { ok: true, function: fn, credit, carried };
+      }
+      if (this.auditIdentity === undefined)
+        return {
+          ok: false,
+          reason: "SPECIAL_KEY",
+          detail: "this reader has no audit identity for data keys",
+        };
+      const backup = this.params.numeric.statisticsBackup === 1;
+      const collection = backup ? this.statistics.backup() : this.statistics.collect(now);
+      const audit = auditFile(
+        collection,
+        this.params,
+        this.pricing,
+        this.auditIdentity,
+        dataKeyMode(this.params),
+      );
+      await this.purses.writePayload(s.reader, s.view, deflateRawSync(audit));
+      if (!backup) this.statistics.confirm(collection);
+      return { ok: true, function: fn, credit, carried: { kind: "data", backup, collection } };
+    } catch (e) {
+      if (e instanceof CollectionRefused) return { ok: false, reason: "REFUSED", detail: e.message };
+      if (!(e instanceof PurseError) && !(e instanceof SpecialKeyRefused)) throw e;
+      const err = isErrorCode(e.err) ? e.err : 10;
+      this.countError(err, now, keyNumber);
+      return { ok: false, reason: "REFUSED", err, detail: e.message };
+    }
+  }
+
+  /**
+   * Loads the special key in the reader from the programmer: a setup key takes this system's
+   * settings (`setupKeyCopy` of the parameters, and the pricing), a black-list key `content`'s
+   * list. Resolves once the key reads back right; PaymentError NO_KEY without such a key.
+   */
+  loadSpecialKey(content: SpecialKeyContent, now: number): Promise<void> {
+    return this.run(now, async () => {
+      const s = this.session;
+      if (!this.programming || s === undefined || s.view.identity.keyFunction !== content.kind)
+        throw new PaymentError(
+          "NO_KEY",
+          `no ${content.kind} key is in the reader with the programmer connected`,
+        );
+      await this.purses.writePayload(s.reader, s.view, encodeSpecialKey(content));
+      this.commit({ [S.keyWrites]: 1 }, undefined);
+    });
   }
 
   /** Manual 4.8.7: the programming key opens tube loading, refused while cash credit is in. */
@@ -1008,7 +1147,23 @@ export class PaymentSystem {
           q.bonusCreditUsed + (q.funding === "credit" ? 0 : q.discount),
         );
     }
-    if (q.line !== undefined && !q.outOfTable) add(c, lineCount(medium, q.line), 1);
+    if (q.line !== undefined && !q.outOfTable) {
+      add(c, lineCount(medium, q.line), 1);
+      // manual 7.5 list 12: free key and loyalty sales are PA4's, the rest PA2's, at the price
+      // they were sold at; any extra that paid or took off counts the sale as discounted too
+      if (free || q.funding === "loyalty-points") {
+        add(c, productCounter(q.line, 401), 1);
+        add(c, productCounter(q.line, 402), q.listPrice);
+      } else {
+        const value = q.listPrice - q.discount;
+        add(c, productCounter(q.line, 201), 1);
+        add(c, productCounter(q.line, 202), value);
+        if (q.discount > 0 || q.bonusCreditUsed > 0 || (q.funding !== "credit" && q.funding !== "cash")) {
+          add(c, productCounter(q.line, 205), 1);
+          add(c, productCounter(q.line, 206), value);
+        }
+      }
+    }
     return c;
   }
 
@@ -1044,5 +1199,15 @@ export class PaymentSystem {
       default:
         return "no-discount";
     }
+  }
+}
+
+/** The EVA-DTS mode a data key collects in: 40007's, or DDCMP 6.0 Plus for N&W's own formats. */
+function dataKeyMode(params: SystemParameters): AuditMode {
+  try {
+    return auditMode(params.numeric.auditMode);
+  } catch (e) {
+    if (e instanceof AuditModeUnsupported) return "ddcmp-6.0-plus";
+    throw e;
   }
 }

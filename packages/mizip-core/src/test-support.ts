@@ -64,6 +64,7 @@ export function rig(
   pricing: PricingConfig = shopPricing(),
   params: SystemParameters = parameters(overrides),
   changer?: PaymentSystemOptions["changer"],
+  auditIdentity?: PaymentSystemOptions["auditIdentity"],
 ): Rig {
   const storage = new MemoryStorage();
   const purses = new PurseSystem({ masterKey: MASTER, operatorCode: params.numeric.operatorCode, format: 1 });
@@ -75,7 +76,8 @@ export function rig(
       if (coins !== undefined) shown.coinsOut.push(coins.map((c) => ({ ...c })));
     },
   };
-  const make = () => new PaymentSystem({ storage, purses, parameters: params, pricing, ports, changer });
+  const make = () =>
+    new PaymentSystem({ storage, purses, parameters: params, pricing, ports, changer, auditIdentity });
   const r: Rig = {
     storage,
     purses,
