@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cashlessSales, parse, validate } from "@vendkit/evadts";
 import { S } from "@vendkit/mizip-core";
-import { ptyPair, socatFor } from "@vendkit/test-support";
+import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Device } from "./device.js";
 import { spawnDevice, watchOutput } from "./test-process.js";
@@ -16,7 +16,7 @@ describe("the audit port, collected by the ddcmp CLI over a pty (socat)", () => 
   let available = false;
   beforeAll(() => {
     available = socatFor("the audit-port test");
-  });
+  }, INSTALL_TIMEOUT);
 
   it("hands a valid EVA-DTS audit to an external collector and clears the period only after it", async (ctx) => {
     if (!available) return ctx.skip();

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { VmcSimulator } from "@vendkit/executive";
 import { openExecutivePort, SerialSlave } from "@vendkit/executive/serial";
 import { S } from "@vendkit/mizip-core";
-import { ptyPair, socatFor } from "@vendkit/test-support";
+import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Device } from "./device.js";
 import { runExecutiveVmc } from "./serial-executive-vmc.js";
@@ -13,7 +13,7 @@ describe("--protocol executive-master --serial: an Executive VMC on a serial lin
   let available = false;
   beforeAll(() => {
     available = socatFor("the Executive --serial test");
-  });
+  }, INSTALL_TIMEOUT);
 
   it("shows the key's credit, sells from it, and denies what the key cannot pay", async (ctx) => {
     if (!available) return ctx.skip();

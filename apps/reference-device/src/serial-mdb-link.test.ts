@@ -13,7 +13,7 @@ import {
 } from "@vendkit/mdb";
 import { FramedWordLink, openSerial } from "@vendkit/mdb/serial";
 import { S } from "@vendkit/mizip-core";
-import { ptyPair, socatFor } from "@vendkit/test-support";
+import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Device } from "./device.js";
 
@@ -65,7 +65,7 @@ describe("--serial-9bit: a VMC on a 9-bit MDB line over a pty (socat)", () => {
   let available = false;
   beforeAll(() => {
     available = socatFor("the 9-bit serial test");
-  });
+  }, INSTALL_TIMEOUT);
 
   it("begins a session for the key, decides the vend asynchronously, and counts it", async (ctx) => {
     if (!available) return ctx.skip();

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { QibixxAdapterEmulator } from "@vendkit/mdb";
 import { openSerial, QibixxCashlessLink } from "@vendkit/mdb/serial";
 import { S } from "@vendkit/mizip-core";
-import { ptyPair, socatFor } from "@vendkit/test-support";
+import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Device } from "./device.js";
 import { runQibixxVmc } from "./serial-vmc.js";
@@ -13,7 +13,7 @@ describe("--serial: a VMC through an (emulated) Qibixx MDB adapter over a pty (s
   let available = false;
   beforeAll(() => {
     available = socatFor("the --serial test");
-  });
+  }, INSTALL_TIMEOUT);
 
   it("approves from the key in the reader, denies without funds, and counts a jam", async (ctx) => {
     if (!available) return ctx.skip();

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildAudit, write } from "@vendkit/evadts";
-import { ptyPair, socatFor } from "@vendkit/test-support";
+import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -73,7 +73,7 @@ describe("ddcmp CLI (DEX/UCS link)", () => {
     let available = false;
     beforeAll(() => {
       available = socatFor("the pty CLI test");
-    });
+    }, INSTALL_TIMEOUT);
 
     it("collects through a serial line with the CLI on both ends", async (ctx) => {
       if (!available) return ctx.skip();

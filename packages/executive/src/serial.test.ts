@@ -1,4 +1,4 @@
-import { ptyPair, socatFor } from "@vendkit/test-support";
+import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ExecutiveMaster, type MasterEvent } from "./master.js";
 import { openExecutivePort, SerialMaster, SerialSlave } from "./serial.js";
@@ -9,7 +9,7 @@ describe("over a real pty pair (socat)", () => {
   let available = false;
   beforeAll(() => {
     available = socatFor("the Executive pty test");
-  });
+  }, INSTALL_TIMEOUT);
 
   it("a payment system master sells through a simulated VMC on the other end of a serial line", async (ctx) => {
     if (!available) return ctx.skip();

@@ -19,6 +19,12 @@ export function ensureDebianPackage(pkg: string, present: () => boolean): boolea
   return present();
 }
 
+/**
+ * How long a test hook that may install a package waits: apt-get on a fresh machine takes far
+ * longer than vitest's 10 s hook default (chromium: about 20 s here, more on a slow mirror).
+ */
+export const INSTALL_TIMEOUT = 600_000;
+
 /** socat, which makes the pty pairs the serial tests run over. */
 export const ensureSocat = (): boolean =>
   ensureDebianPackage("socat", () => spawnSync("socat", ["-V"]).status === 0);

@@ -1,4 +1,4 @@
-import { ptyPair, socatFor } from "@vendkit/test-support";
+import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -60,7 +60,7 @@ describe("a host driving an emulated Qibixx cashless adapter over a real pty pai
   let available = false;
   beforeAll(() => {
     available = socatFor("the Qibixx cashless pty test");
-  });
+  }, INSTALL_TIMEOUT);
 
   it("enables the device, approves one vend, denies one, and hears a failed one", async (ctx) => {
     if (!available) return ctx.skip();

@@ -1,4 +1,4 @@
-import { ptyPair, socatFor } from "@vendkit/test-support";
+import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeCommand } from "../cashless/commands.js";
@@ -49,7 +49,7 @@ describe("over a real pty pair (socat)", () => {
   let available = false;
   beforeAll(() => {
     available = socatFor("the pty transport tests");
-  });
+  }, INSTALL_TIMEOUT);
 
   it("drives a coin changer through an emulated Qibixx adapter in master mode", async (ctx) => {
     if (!available) return ctx.skip();
