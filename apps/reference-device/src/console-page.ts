@@ -18,8 +18,13 @@ table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ee
 <section id="keys"><h2>Key management</h2>
 <table id="key-table"></table>
 <p><button id="remove-key">Take the key out</button></p>
-<p>Format key <input id="format-index" type="number" min="1" max="3" value="1"> as number
-<input id="format-number" type="number" min="1"> (keeps its credit; takes the reader's codes)
+<p>Format key <input id="format-index" type="number" min="1" max="3" value="1">
+(this operator's or the previous operator's key, 008; it takes the reader's codes):
+<label><input id="format-program-number" type="checkbox" checked> program key number</label>
+<input id="format-number" type="number" min="1" max="9999999" value="1">
+<label><input id="format-program-credit" type="checkbox"> program credit</label>
+<input id="format-credit" type="number" min="0" placeholder="credit (cents)">
+<input id="format-password" type="password" placeholder="password">
 <button id="format-key">Format</button> <span id="format-message"></span></p>
 <p>Load credit on the key in the reader:
 <input id="recharge-amount" type="number" min="1" placeholder="amount (cents)">
@@ -50,6 +55,8 @@ key number <input id="black-key" type="number" min="1"> <button id="black-add">A
 line <input id="price-line" type="number" min="1" max="100"> price <input id="price-value" type="number" min="0">
 <button id="price-save">Save</button> <span id="price-message"></span>
 <br><small>After a price change, collect the statistics and reset the historic data (manual 7).</small></p>
+<p>Name of line <input id="name-line" type="number" min="1" max="100"> <input id="name-value" maxlength="8" placeholder="up to 8 characters">
+<button id="name-save">Save</button> (manual 4.4.7: in the Plus audits)</p>
 <table id="price-table-view"></table></section>
 
 <section id="extra"><h2>EXTRA functions</h2>
@@ -74,6 +81,7 @@ whole. Times of day are minutes after midnight.</p>
 <script>
 const $ = (id) => document.getElementById(id);
 const money = (n) => n === undefined || n === null ? "—" : (n / 100).toFixed(2);
+const text = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
 async function call(method, path, data) {
   const r = await fetch(path, { method, headers: { "content-type": "application/json" },
     body: data === undefined ? undefined : JSON.stringify(data) });
@@ -108,8 +116,8 @@ async function refresh() {
   $("black-list-mode").textContent = ["disabled", "50 keys", "500 keys"][codes.blackListMode] ?? "?";
   $("black-list").textContent = codes.blackList.length === 0 ? "empty" : codes.blackList.join(", ");
   const pr = await call("GET", "/api/prices");
-  $("price-table-view").innerHTML = "<tr><th>line</th><th>cash</th><th>key 0</th><th>key 1</th><th>key 2</th><th>key 3</th></tr>" +
-    pr.cash.map((c, i) => "<tr id=price-line-" + (i + 1) + "><td>" + (i + 1) + "</td><td>" + money(c) + "</td>" +
+  $("price-table-view").innerHTML = "<tr><th>line</th><th>name</th><th>cash</th><th>key 0</th><th>key 1</th><th>key 2</th><th>key 3</th></tr>" +
+    pr.cash.map((c, i) => "<tr id=price-line-" + (i + 1) + "><td>" + (i + 1) + "</td><td class=name>" + text(pr.names[i]) + "</td><td>" + money(c) + "</td>" +
       pr.keys.map((k) => "<td>" + (k.mode === "off" ? "off" : money(k.prices[i])) + "</td>").join("") + "</tr>").join("");
   const value = (name) => (params.find((p) => p.name === name) || {}).value || 0;
   $("cash-in").innerHTML = [1, 2, 3, 4, 5, 6, 7, 8].filter((n) => value("coin" + n + "Value") > 0).map((n) =>
@@ -148,8 +156,16 @@ document.body.addEventListener("click", async (ev) => {
       await call("POST", "/api/parameters", { number: Number($("param-number").value), value: Number($("param-value").value), password: passwordOf($("param-password")) });
       say($("param-message"), "saved", true);
     } else if (t.id === "format-key") {
-      await call("POST", "/api/keys/format", { index: Number($("format-index").value) - 1, keyNumber: Number($("format-number").value) });
-      say($("format-message"), "formatted", true);
+      // manual 9.5.2: PROGRAM. N. CHIAVE (40101) and NUMERO CHIAVE (40115), PROGRAM. CREDITO (40100)
+      const programNumber = $("format-program-number").checked;
+      const programCredit = $("format-program-credit").checked;
+      await call("POST", "/api/parameters", { number: 40101, value: programNumber ? 1 : 0 });
+      if (programNumber) await call("POST", "/api/parameters", { number: 40115, value: Number($("format-number").value) });
+      await call("POST", "/api/parameters", { number: 40100, value: programCredit ? 1 : 0 });
+      const r = await call("POST", "/api/keys/format", { index: Number($("format-index").value) - 1,
+        credit: programCredit ? Number($("format-credit").value) : undefined, password: passwordOf($("format-password")) });
+      $("format-number").value = r.next;
+      say($("format-message"), "formatted as key " + r.keyNumber, true);
     } else if (t.id === "extra-load") {
       $("extra-json").value = JSON.stringify(await call("GET", "/api/extra"));
       return;
@@ -164,6 +180,9 @@ document.body.addEventListener("click", async (ev) => {
       const list = window.codes.blackList.filter((k) => k !== key);
       await call("POST", "/api/codes", { blackList: t.id === "black-add" ? [...list, key] : list });
       say($("codes-message"), "saved", true);
+    } else if (t.id === "name-save") {
+      await call("POST", "/api/names", { line: Number($("name-line").value), name: $("name-value").value });
+      say($("price-message"), "saved", true);
     } else if (t.id === "price-save") {
       const table = $("price-table").value;
       await call("POST", "/api/prices", { table: table === "cash" ? "cash" : Number(table), line: Number($("price-line").value), price: Number($("price-value").value) });
@@ -175,7 +194,7 @@ document.body.addEventListener("click", async (ev) => {
     else return;
     await refresh();
   } catch (e) {
-    const where = t.id === "param-save" ? $("param-message") : t.id === "price-save" ? $("price-message")
+    const where = t.id === "param-save" ? $("param-message") : t.id === "price-save" || t.id === "name-save" ? $("price-message")
       : t.id.startsWith("codes") || t.id.startsWith("black") ? $("codes-message")
       : t.id === "format-key" ? $("format-message")
       : t.id.startsWith("extra") ? $("extra-message")

@@ -2,9 +2,9 @@ import { mkdtempSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cashlessSales, parse, validate } from "@vendkit/evadts";
+import { cashlessSales, parse, products, validate } from "@vendkit/evadts";
 import { S } from "@vendkit/mizip-core";
-import { chromiumFor } from "@vendkit/test-support";
+import { chromiumFor, INSTALL_TIMEOUT } from "@vendkit/test-support";
 import { chromium } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { serveConsole } from "./console.js";
@@ -53,6 +53,11 @@ describe("programmer console API", () => {
       const keyIn = await post(`${base}/api/parameters`, { number: 40003, value: 0 });
       expect(keyIn.status).toBe(409);
       expect((await post(`${base}/api/parameters`, { number: "x", value: 1 })).status).toBe(400);
+      await post(`${base}/api/keys/remove`, {});
+      expect((await post(`${base}/api/names`, { line: 2, name: "RISTRETTO" })).status).toBe(409);
+      expect((await post(`${base}/api/names`, { line: 2, name: "RISTR." })).status).toBe(200);
+      const prices = (await (await fetch(`${base}/api/prices`)).json()) as { names: string[] };
+      expect(prices.names).toEqual(["ESPRESSO", "RISTR.", "CAPPUCC.", "CHOCO", "SOUP"]);
       expect((await fetch(`${base}/nothing`)).status).toBe(404);
     });
   });
@@ -65,6 +70,11 @@ describe("programmer console API", () => {
       const file = parse(audit);
       expect(validate(file).filter((f) => f.severity === "error")).toEqual([]);
       expect(cashlessSales(file)).toMatchObject({ valueReset: 80, countReset: 1 });
+      // the demo runs DDCMP 6.0 Plus: each line's name and sales go out as PA1/PA2 (7.5 lists 12-13)
+      expect(products(file).find((p) => p.id === "3")).toMatchObject({
+        name: "CAPPUCC.",
+        paid: { countReset: 1, valueReset: 80 },
+      });
       await new Promise((r) => setTimeout(r, 50));
       expect(device.pay.statistics.get(S.keySales)).toEqual({ period: 0, historic: 80 });
       expect((await fetch(`${base}/api/audit`)).status).toBe(409); // a second within 2 minutes
@@ -76,7 +86,7 @@ describe("programmer console in headless Chromium", () => {
   let executablePath: string | undefined;
   beforeAll(() => {
     executablePath = chromiumFor("the browser test");
-  });
+  }, INSTALL_TIMEOUT);
 
   it("programs, manages a key, sells, charts and downloads the audit with progress", async (ctx) => {
     if (!executablePath) return ctx.skip();
@@ -137,8 +147,13 @@ describe("programmer console in headless Chromium", () => {
         await page.click("#price-save");
         await page.waitForSelector("#price-message.ok");
         await page.waitForFunction(
-          "document.querySelector('#price-line-3 td:nth-child(3)').textContent === '0.70'",
+          "document.querySelector('#price-line-3 td:nth-child(4)').textContent === '0.70'",
         );
+        // the line's name (4.4.7), shown escaped
+        await page.fill("#name-line", "3");
+        await page.fill("#name-value", "<MOCHA>");
+        await page.click("#name-save");
+        await page.waitForFunction("document.querySelector('#price-line-3 .name').textContent === '<MOCHA>'");
 
         // codes and the black list: a bad machine code refused by number 003; key 1 listed is refused
         await page.fill("#machine-code", "bad!");
@@ -168,6 +183,16 @@ describe("programmer console in headless Chromium", () => {
         await page.waitForSelector("#format-message.ok");
         await page.waitForFunction("document.querySelector('#key-2 .number').textContent === '4711'");
         expect(await page.textContent("#key-2 .credit")).toBe("10.00");
+        expect(await page.textContent("#format-message")).toBe("formatted as key 4711");
+        expect(await page.inputValue("#format-number")).toBe("4712"); // 40115 moved on
+        // PROGRAM. CREDITO ON: key 3 keeps its number and takes the credit entered
+        await page.fill("#format-index", "3");
+        await page.uncheck("#format-program-number");
+        await page.check("#format-program-credit");
+        await page.fill("#format-credit", "250");
+        await page.click("#format-key");
+        await page.waitForFunction("document.querySelector('#key-3 .credit').textContent === '2.50'");
+        expect(await page.textContent("#key-3 .number")).toBe("3");
 
         // a password, then key credit from the programmer asks for it
         await page.fill("#param-number", "9");
@@ -183,8 +208,8 @@ describe("programmer console in headless Chromium", () => {
         await page.fill("#recharge-password", "4711");
         await page.click("#recharge");
         await page.waitForSelector("#recharge-message.ok");
-        expect(await page.textContent("#recharge-message")).toBe("credit now 5.00");
-        expect(await page.textContent("#inserted")).toBe("key 3, credit 5.00");
+        expect(await page.textContent("#recharge-message")).toBe("credit now 7.50");
+        expect(await page.textContent("#inserted")).toBe("key 3, credit 7.50");
 
         // a sale, then the chart shows it on its price line
         await page.click("[data-select='3']");

@@ -132,6 +132,7 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       const p = device.pricing;
       json(res, 200, {
         lines: p.lines,
+        names: p.names.slice(0, p.lines),
         cash: p.cash.slice(0, p.lines),
         keys: p.keys.map((k) => ({ mode: k.mode, prices: k.prices.slice(0, p.lines) })),
       });
@@ -146,6 +147,13 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       json(res, 200, { ok: true });
       return;
     }
+    case "POST /api/names": {
+      const b = await body(req);
+      if (typeof b.name !== "string") throw new SyntaxError("name must be a string");
+      await device.setName(num(b.line, "line"), b.name);
+      json(res, 200, { ok: true });
+      return;
+    }
     case "POST /api/keys/insert": {
       const outcome = await device.insertKey(num((await body(req)).index, "index"));
       json(res, 200, outcome);
@@ -153,8 +161,11 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
     }
     case "POST /api/keys/format": {
       const b = await body(req);
-      await device.formatKey(num(b.index, "index"), num(b.keyNumber, "keyNumber"));
-      json(res, 200, { ok: true });
+      const keyNumber = await device.formatKey(num(b.index, "index"), {
+        credit: optionalNum(b.credit, "credit"),
+        password: optionalNum(b.password, "password"),
+      });
+      json(res, 200, { keyNumber, next: device.params.numeric.formatKeyNumber });
       return;
     }
     case "POST /api/keys/remove":

@@ -5,6 +5,7 @@ import { S } from "@vendkit/mizip-core";
 import { describe, expect, it } from "vitest";
 import { Device } from "./device.js";
 import { ExecutiveLink } from "./executive-link.js";
+import type { DurableKey } from "./key-store.js";
 import type { MdbLink } from "./mdb-link.js";
 import { RendirestoLink } from "./rendiresto-link.js";
 import { SqliteStorage } from "./sqlite-storage.js";
@@ -157,9 +158,11 @@ describe("the programmer's settings", () => {
     await device.setCodes({ blackList: [2] });
     expect(await device.insertKey(1)).toMatchObject({ ok: false, err: 13 });
     await device.removeKey();
-    await device.formatKey(0, 4711);
+    await device.setParameter(40115, 4711);
+    expect(await device.formatKey(0)).toBe(4711);
     expect((await device.state()).keys[0]).toMatchObject({ keyNumber: 4711, credit: 455 });
-    await expect(device.formatKey(0, 0)).rejects.toMatchObject({ code: "DEVICE_SETUP" });
+    expect(device.params.numeric.formatKeyNumber).toBe(4712);
+    await expect(device.setParameter(40115, 0)).rejects.toMatchObject({ parameter: 40115 });
     device.close();
     const again = await Device.open(data);
     expect((await again.state()).keys[0]).toMatchObject({ keyNumber: 4711, credit: 455 });
@@ -189,6 +192,26 @@ describe("upgrades", () => {
     expect((await again.state()).parameterErrors).toEqual([]);
     again.close();
   });
+
+  it("gives pricing settings a newer release added their defaults, keeping the programmed prices", async () => {
+    const data = dir();
+    const first = await Device.open(data);
+    await first.setPrice("cash", 2, 65);
+    first.close();
+    // the stored pricing as a release before selection names (4.4.7) wrote it
+    const storage = new SqliteStorage(join(data, "device.sqlite"));
+    const old = JSON.parse(new TextDecoder().decode(storage.get("device/pricing")));
+    delete old.names;
+    storage.commit(new Map([["device/pricing", new TextEncoder().encode(JSON.stringify(old))]]));
+    storage.close();
+    const again = await Device.open(data);
+    expect(again.pricing.cash[1]).toBe(65);
+    expect(again.pricing.names.slice(0, 2)).toEqual(["SEL.001", "SEL.002"]);
+    await again.setName(1, "ESPRESSO");
+    await expect(again.setName(2, "TOO*MANY")).rejects.toThrow(/names\[1\]/);
+    expect(again.pricing.names.slice(0, 2)).toEqual(["ESPRESSO", "SEL.002"]);
+    again.close();
+  });
 });
 
 describe("the parallel validator and bill acceptor", () => {
@@ -212,12 +235,71 @@ describe("key formatting", () => {
     device.keys[0]?.card.armTear({ atWrite: 1, mode: "after" }); // pulled during the charge
     expect(await device.select(1)).toBeUndefined();
     await device.removeKey();
-    await expect(device.formatKey(0, 99)).rejects.toThrow(/pending/);
+    await device.setParameter(40115, 99);
+    await expect(device.formatKey(0)).rejects.toThrow(/pending/);
     await device.insertKey(0); // settles it
     await device.removeKey();
-    await device.formatKey(0, 99);
+    expect(await device.formatKey(0)).toBe(99);
     expect((await device.state()).keys[0]).toMatchObject({ keyNumber: 99, credit: 500 });
     device.close();
+  });
+});
+
+describe("key formatting (manual 9.5.2) and EURO (4.16)", () => {
+  it("keeps the number and credit with both OFF; programs a credit with the password", async () => {
+    const device = await Device.open(dir());
+    await device.setParameter(40101, 0);
+    expect(await device.formatKey(1)).toBe(2); // demo key 2 keeps its number and its 10.00
+    expect((await device.state()).keys[1]).toMatchObject({ keyNumber: 2, credit: 1000 });
+    await expect(device.formatKey(1, { credit: 100 })).rejects.toThrow(/PROGRAM\. CREDITO is OFF/);
+    await device.setParameter(40100, 1);
+    await expect(device.formatKey(1)).rejects.toThrow(/give the credit/);
+    await device.setParameter(9, 4242);
+    await expect(device.formatKey(1, { credit: 100 })).rejects.toMatchObject({ code: "PASSWORD_REQUIRED" });
+    await expect(device.formatKey(1, { credit: 100_000, password: 4242 })).rejects.toThrow(/not 0\.\./);
+    await device.formatKey(1, { credit: 100, password: 4242 });
+    expect((await device.state()).keys[1]).toMatchObject({ keyNumber: 2, credit: 100 });
+    device.close();
+  });
+
+  it("takes over the previous operator's keys, in the formatting menu and with EURO ON", async () => {
+    const device = await Device.open(dir());
+    await device.setParameter(0, 22_222_222); // the operator's new code: the demo keys carry 00000001
+    await device.setParameter(8, 7);
+    expect(await device.insertKey(0)).toMatchObject({ ok: false, err: 2 });
+    await device.removeKey();
+    await expect(device.formatKey(0)).rejects.toThrow(/^E 2/);
+    await device.setParameter(8, 1);
+    await device.setParameter(40101, 0);
+    await device.formatKey(0);
+    expect(await device.insertKey(0)).toMatchObject({ ok: true, credit: 500 });
+    await device.removeKey();
+    // EURO ON, rate 1.00000: the next old key is taken over as it is inserted
+    expect(await device.insertKey(1)).toMatchObject({ ok: false, err: 2 });
+    await device.removeKey();
+    await device.setParameter(40107, 1);
+    expect(await device.insertKey(1)).toMatchObject({ ok: true, credit: 1000 });
+    await device.removeKey();
+    const taken = device.keys[1] as DurableKey;
+    taken.card.insert();
+    expect((await device.purses.read(taken)).identity.operatorCode).toBe(22_222_222);
+    taken.card.remove();
+    device.close();
+  });
+
+  it("a key pulled out while it is formatted is as it was, and formats again", async () => {
+    for (let atWrite = 1; atWrite <= 3; atWrite++) {
+      const device = await Device.open(dir());
+      await device.setParameter(40115, 500);
+      device.keys[0]?.card.armTear({ atWrite, mode: "during", keep: 4 });
+      await expect(device.formatKey(0)).rejects.toThrow(/^FORMATT\. ERRATA/);
+      device.keys[0]?.card.disarmTear();
+      expect((await device.state()).keys[0]).toMatchObject({ keyNumber: 1, credit: 500 });
+      expect(device.params.numeric.formatKeyNumber).toBe(500);
+      expect(await device.formatKey(0)).toBe(500);
+      expect((await device.state()).keys[0]).toMatchObject({ keyNumber: 500, credit: 500 });
+      device.close();
+    }
   });
 });
 

@@ -1,11 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
-import { EMPTY_STATE, PurseSystem, SimulatedCard } from "@vendkit/mifare-purse";
+import { EMPTY_STATE, holderOf, PurseError, PurseSystem, SimulatedCard } from "@vendkit/mifare-purse";
 import {
   auditFile,
   auditMode,
   type Collection,
+  checkPassword,
   defaultParameters,
   KeyJournal,
   type KeyOutcome,
@@ -41,6 +42,8 @@ import type { VmcLink } from "./vmc-link.js";
 
 /** The embedded defaults: an operator secret for the demo keys only, and the demo prices. */
 const DEMO_MASTER_KEY = Uint8Array.from(Buffer.from("d3a1c0de5eed0fa1c0ffee0123456789", "hex"));
+const demoPurses = (operatorCode: number) =>
+  new PurseSystem({ masterKey: DEMO_MASTER_KEY, operatorCode, format: 1 });
 export const DEMO_KEYS = [
   { keyNumber: 1, credit: 500 },
   { keyNumber: 2, credit: 1000 },
@@ -48,6 +51,7 @@ export const DEMO_KEYS = [
 ] as const;
 /** Selections 1..5 and the prices the simulated VMC asks (prices on VMC). */
 export const DEMO_PRICES = [50, 60, 80, 100, 150] as const;
+const DEMO_NAMES = ["ESPRESSO", "LUNGO", "CAPPUCC.", "CHOCO", "SOUP"] as const;
 
 export function demoPricing(): PricingConfig {
   const c = defaultConfig();
@@ -56,6 +60,7 @@ export function demoPricing(): PricingConfig {
     ...c,
     lines: DEMO_PRICES.length,
     cash,
+    names: c.names.map((n, i) => DEMO_NAMES[i] ?? n),
     keys: [{ mode: "on", prices: cash }, c.keys[1], c.keys[2], c.keys[3]],
   };
 }
@@ -148,7 +153,7 @@ export class Device {
     private paySystem: PaymentSystem,
     private parameters: SystemParameters,
     private prices: PricingConfig,
-    readonly purses: PurseSystem,
+    private purseSystem: PurseSystem,
     readonly keys: readonly DurableKey[],
     readonly link: VmcLink,
     private readonly storage: SqliteStorage,
@@ -167,6 +172,11 @@ export class Device {
 
   get pricing(): PricingConfig {
     return this.prices;
+  }
+
+  /** The key rules in force: the demo operator secret with the operator code programmed (000). */
+  get purses(): PurseSystem {
+    return this.purseSystem;
   }
 
   /**
@@ -208,6 +218,14 @@ export class Device {
     this.storage.commit(new Map([[PARAMETERS, new TextEncoder().encode(JSON.stringify(next))]]));
     this.parameters = next;
     this.rebuild();
+  }
+
+  /** The programmer names a price line (manual 4.4.7); checked by `validateConfig` (BAD_NAME). */
+  async setName(line: number, name: string): Promise<void> {
+    if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
+    if (!Number.isInteger(line) || line < 1 || line > 100)
+      throw new DeviceSetupError(`line ${line} is not 1..100`);
+    this.keepPricing({ ...this.prices, names: this.prices.names.map((n, i) => (i === line - 1 ? name : n)) });
   }
 
   /**
@@ -256,6 +274,7 @@ export class Device {
 
   /** A new payment system over the same storage, after the programmer changed its settings. */
   private rebuild(): void {
+    this.purseSystem = demoPurses(this.parameters.numeric.operatorCode);
     this.paySystem = new PaymentSystem({
       storage: this.storage,
       purses: this.purses,
@@ -267,34 +286,60 @@ export class Device {
   }
 
   /**
-   * Key formatting in the reader (manual 9.5.2) with PROGRAM. CREDITO OFF: the demo key `index`
-   * takes a new key number and the reader's customer and department codes, keeping its credit
-   * and purse as they are. Refused with a key in the reader or while a write to that key is
-   * still pending (its journal counts on the key's transaction counter).
+   * Key formatting in the reader (manual 9.5.2): the demo key `index`, carrying this system's
+   * operator code or the previous one (008), takes this system's operator code and the reader's
+   * customer and department codes; with PROGRAM. N. CHIAVE ON (40101) the number in 40115, which
+   * then moves on to the next; with PROGRAM. CREDITO ON (40100) `credit` (asking for the
+   * password, 4.9.3), otherwise it keeps its credit. One tear-safe rewrite: a key pulled out
+   * midway is as it was and can be formatted again. Refused with a key in the reader, and while
+   * a write to that key is still pending (its journal counts on the key's transaction counter).
+   * Resolves with the key's number.
    */
-  async formatKey(index: number, keyNumber: number): Promise<void> {
+  async formatKey(index: number, options: { credit?: number; password?: number } = {}): Promise<number> {
     const key = this.keys[index];
     if (key === undefined) throw new DeviceSetupError(`no demo key ${index + 1}`);
     if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before formatting");
-    if (!Number.isInteger(keyNumber) || keyNumber < 1 || keyNumber > 9_999_999)
-      throw new DeviceSetupError(`key number ${keyNumber} is not 1..9999999`);
+    const p = this.params.numeric;
+    const programCredit = p.formatProgramCredit === 1;
+    if (programCredit !== (options.credit !== undefined))
+      throw new DeviceSetupError(
+        programCredit ? "PROGRAM. CREDITO is ON (40100): give the credit" : "PROGRAM. CREDITO is OFF (40100)",
+      );
+    if (options.credit !== undefined) {
+      checkPassword(this.parameters, "key-credit", options.password);
+      if (!Number.isSafeInteger(options.credit) || options.credit < 0 || options.credit > p.maxLoadableCredit)
+        throw new DeviceSetupError(`credit ${options.credit} is not 0..${p.maxLoadableCredit}`);
+    }
     key.card.insert();
     try {
-      const view = await this.purses.read(key);
+      const view = await this.purses.read(key, 0, [p.operatorCode, p.previousOperatorCode]);
       if (new KeyJournal(this.storage).get(view.uid) !== undefined)
         throw new DeviceSetupError("a write to this key is still pending: insert it once first");
-      await this.purses.format(
+      const keyNumber = p.formatProgramKeyNumber === 1 ? p.formatKeyNumber : view.identity.keyNumber;
+      const credit = options.credit;
+      await this.purses.rekey(
         key,
+        view,
         {
+          ...holderOf(view.identity),
           keyNumber,
-          customerCode: this.params.numeric.customerCode,
-          departmentCode: this.params.numeric.departmentCode,
-          priceLevel: view.identity.priceLevel,
-          keyFunction: view.identity.keyFunction,
-          rechargeValue: view.identity.rechargeValue,
+          customerCode: p.customerCode,
+          departmentCode: p.departmentCode,
         },
-        view.state,
-        { masterKey: DEMO_MASTER_KEY },
+        (state) => (credit === undefined ? state : { ...state, credit }),
+      );
+      if (p.formatProgramKeyNumber === 1)
+        this.keepParameters(
+          setParameter(this.parameters, 40115, keyNumber === 9_999_999 ? 1 : keyNumber + 1),
+        );
+      return keyNumber;
+    } catch (e) {
+      if (!(e instanceof PurseError)) throw e;
+      // 9.5.2: E 2 for a key of another operator, FORMATT. ERRATA when the write fails
+      throw new DeviceSetupError(
+        e.code === "WRONG_OPERATOR"
+          ? `E 2: the key is neither this operator's nor the previous operator's (008): ${e.message}`
+          : `FORMATT. ERRATA: ${e.message}`,
       );
     } finally {
       key.card.remove();
@@ -337,18 +382,22 @@ export class Device {
     // RENDIRESTO is Executive master with an Executive changer (manual 4.3.2)
     params = { ...params, numeric: { ...params.numeric, protocol: protocol === "mdb" ? 2 : 0 } };
     storage.commit(new Map([[PARAMETERS, new TextEncoder().encode(JSON.stringify(params))]]));
+    // settings a newer release added (selection names...) take their defaults here too
+    const keptPricing = stored<Partial<PricingConfig>>(
+      storage,
+      PRICING,
+      (c) => typeof c === "object" && c !== null,
+    );
+    const upgraded =
+      keptPricing === undefined ? undefined : ({ ...defaultConfig(), ...keptPricing } as PricingConfig);
     const pricing =
       options.pricing ??
-      stored<PricingConfig>(storage, PRICING, (c) => validateConfig(c).length === 0) ??
+      (upgraded !== undefined && validateConfig(upgraded).length === 0 ? upgraded : undefined) ??
       demoPricing();
     const findings = validateConfig(pricing);
     if (findings.length > 0)
       throw new DeviceSetupError(`pricing: ${findings.map((f) => `${f.path}: ${f.message}`).join("; ")}`);
-    const purses = new PurseSystem({
-      masterKey: DEMO_MASTER_KEY,
-      operatorCode: params.numeric.operatorCode,
-      format: 1,
-    });
+    const purses = demoPurses(params.numeric.operatorCode);
     if (keyStore.uids().length === 0) {
       for (const k of DEMO_KEYS) {
         const uid = Uint8Array.of(0x04, 0xd3, 0x00, k.keyNumber);
@@ -565,7 +614,8 @@ export class Device {
       let credit: number | undefined;
       let keyNumber: number | undefined;
       try {
-        const view = await this.purses.read(k);
+        const p = this.params.numeric;
+        const view = await this.purses.read(k, 0, [p.operatorCode, p.previousOperatorCode]);
         credit = view.state.credit;
         keyNumber = view.identity.keyNumber;
       } catch {
