@@ -260,7 +260,11 @@ describe("setup key and password reset", () => {
     const d = defaultParameters();
     const fifty = { ...setParameter(d, 41000, 1), blackList: [3, 4] };
     expect(setupKeyCopy(fifty)).toEqual(fifty);
-    const big = { ...setParameter(setParameter(d, 41000, 2), 40118, 700), blackList: [3, 4, 5] };
+    // 500 KEYS comes only from a black-list key (4.12), not from the programmer's setParameter
+    const five = { ...d, numeric: { ...d.numeric, blackList: 2 } };
+    expect(() => setParameter(d, 41000, 2)).toThrow(ParameterError);
+    expect(setParameter(five, 41000, 2)).toEqual(five);
+    const big = { ...setParameter(five, 40118, 700), blackList: [3, 4, 5] };
     const copy = setupKeyCopy(big);
     expect(copy.blackList).toEqual([]);
     expect({ ...copy, blackList: big.blackList }).toEqual(big);

@@ -209,16 +209,30 @@ const CODE_TEXT = /^[0-9A-Z ]*$/;
  */
 export function validateParameters(params: SystemParameters): ParameterError[] {
   const out: ParameterError[] = [];
+  // settings off a key or out of storage may not even have the shape: each missing part is
+  // reported as its parameters' error, never a crash
+  const given = (typeof params === "object" && params !== null ? params : {}) as Partial<SystemParameters>;
+  const numeric = (
+    typeof given.numeric === "object" && given.numeric !== null ? given.numeric : {}
+  ) as Partial<SystemParameters["numeric"]>;
   for (const d of NUMERIC_PARAMETERS) {
-    const v = params.numeric[d.name];
-    if (!Number.isInteger(v) || v < d.min || v > d.max)
+    const v = numeric[d.name];
+    if (v === undefined || !Number.isInteger(v) || v < d.min || v > d.max)
       out.push(new ParameterError(d.number, `${d.name} is ${v}, allowed ${d.min}..${d.max}`));
   }
-  const size = params.numeric.machineCodeSize === 1 ? 12 : 6;
-  if (params.machineCode.length !== size || !CODE_TEXT.test(params.machineCode))
+  const text = (v: unknown) => (typeof v === "string" ? v : "");
+  const machineCode = text(given.machineCode);
+  const readerCode = text(given.readerCode);
+  const size = numeric.machineCodeSize === 1 ? 12 : 6;
+  if (machineCode.length !== size || !CODE_TEXT.test(machineCode))
     out.push(new ParameterError(MACHINE_CODE, `machine code must be ${size} characters 0-9, A-Z or space`));
-  if (size === 6 && (params.readerCode.length !== 6 || !CODE_TEXT.test(params.readerCode)))
+  if (size === 6 && (readerCode.length !== 6 || !CODE_TEXT.test(readerCode)))
     out.push(new ParameterError(READER_CODE, "reader code must be 6 characters 0-9, A-Z or space"));
+  if (!Array.isArray(given.userGroups) || given.userGroups.length !== 5)
+    out.push(new ParameterError(USER_GROUPS, "there are 5 user group codes"));
+  if (!Array.isArray(given.blackList))
+    out.push(new ParameterError(BLACK_LIST_FIRST, "the black list is a list of key numbers"));
+  if (out.some((e) => e.parameter === USER_GROUPS || e.parameter === BLACK_LIST_FIRST)) return sorted(out);
   params.userGroups.forEach((code, i) => {
     const min = i === 4 ? 0 : 1; // manual 4.9: only group 5 may be 0, the passe-partout
     if (!Number.isInteger(code) || code < min || code > 255)
@@ -236,8 +250,10 @@ export function validateParameters(params: SystemParameters): ParameterError[] {
     if (!Number.isInteger(key) || key < 1 || key > 9_999_999)
       out.push(new ParameterError(BLACK_LIST_FIRST + i, `key number ${key} is not 1..9999999`));
   });
-  return out.sort((a, b) => a.parameter - b.parameter);
+  return sorted(out);
 }
+
+const sorted = (errors: ParameterError[]) => errors.sort((a, b) => a.parameter - b.parameter);
 
 /**
  * Sets one numeric parameter by its number and returns the new set; throws `ParameterError`
@@ -257,6 +273,9 @@ export function setParameter(
   if (d === undefined) throw new ParameterError(number, "no such system parameter");
   if (!Number.isInteger(value) || value < d.min || value > d.max)
     throw new ParameterError(number, `${d.name} is ${value}, allowed ${d.min}..${d.max}`);
+  // manual 4.12: 500 KEYS is set by a black-list key or a Maxi Key, never by the programmer
+  if (number === 41000 && value === 2 && params.numeric.blackList !== 2)
+    throw new ParameterError(number, "500 KEYS is set only by a black-list key (manual 4.12)");
   return { ...params, numeric: { ...params.numeric, [d.name]: value } };
 }
 

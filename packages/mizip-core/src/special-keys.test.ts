@@ -1,3 +1,4 @@
+import { deflateRawSync } from "node:zlib";
 import { cashlessSales, parse, validate } from "@vendkit/evadts";
 import { type CardSize, EMPTY_STATE, type KeyFunction, SimulatedCard } from "@vendkit/mifare-purse";
 import { validateConfig } from "@vendkit/pricing";
@@ -59,18 +60,55 @@ describe("special keys' encoding", () => {
         return e instanceof SpecialKeyRefused ? e.code : "crashed";
       }
     };
-    const list = (mode: 1 | 2, keys: number[]) => encodeSpecialKey({ kind: "black-list", mode, keys });
+    // the bytes a careless writer would put there: version, mode, count, keys
+    const list = (mode: number, keys: number[]) => {
+      const out = new Uint8Array(4 + 4 * keys.length);
+      const v = new DataView(out.buffer);
+      out.set([1, mode]);
+      v.setUint16(2, keys.length, true);
+      for (const [i, k] of keys.entries()) v.setUint32(4 + 4 * i, k, true);
+      return out;
+    };
     const fiftyOne = Array.from({ length: 51 }, (_, i) => i + 1);
+    expect(list(2, fiftyOne)).toEqual(encodeSpecialKey({ kind: "black-list", mode: 2, keys: fiftyOne }));
     expect(refusal("black-list", list(1, fiftyOne))).toBe("SPECIAL_KEY_REFUSED");
     expect(refusal("black-list", list(2, fiftyOne))).toBe("accepted");
     expect(refusal("black-list", list(1, [0]))).toBe("SPECIAL_KEY_REFUSED");
     expect(refusal("black-list", list(1, [5]).subarray(0, 7))).toBe("SPECIAL_KEY_REFUSED");
+    // and no system writes such a key
+    expect(() => encodeSpecialKey({ kind: "black-list", mode: 1, keys: fiftyOne })).toThrow(
+      SpecialKeyRefused,
+    );
     expect(refusal("black-list", Uint8Array.of(1, 3, 0, 0))).toBe("SPECIAL_KEY_REFUSED");
     expect(refusal("black-list", Uint8Array.of(2, 1, 0, 0))).toBe("SPECIAL_KEY_REFUSED");
     const setup = (params: SystemParameters) =>
       encodeSpecialKey({ kind: "setup", parameters: params, pricing: shopPricing() });
     expect(refusal("setup", setup(parameters()))).toBe("accepted");
-    expect(refusal("setup", setup(parameters({ maxLoadableCredit: -1 })))).toBe("SPECIAL_KEY_REFUSED");
+    expect(() => setup(parameters({ maxLoadableCredit: -1 }))).toThrow(SpecialKeyRefused);
+    const written = (parameters: unknown, v = 1, pricing: unknown = shopPricing()) =>
+      deflateRawSync(Buffer.from(JSON.stringify({ v, parameters, pricing })));
+    for (const pricing of [{}, { ...shopPricing(), cash: "free" }, { ...shopPricing(), keys: [] }])
+      expect(refusal("setup", written(parameters(), 1, pricing))).toBe("SPECIAL_KEY_REFUSED");
+    // any one setting replaced by anything at all: taken or refused, never a crash
+    const settings = (o: object) => fc.constantFrom(...Object.keys(o));
+    fc.assert(
+      fc.property(
+        settings(shopPricing()),
+        settings(parameters()),
+        fc.jsonValue(),
+        fc.boolean(),
+        (pk, qk, v, which) => {
+          const p = which ? { ...parameters(), [qk]: v } : parameters();
+          const q = which ? shopPricing() : { ...shopPricing(), [pk]: v };
+          expect(refusal("setup", written(p, 1, q))).not.toBe("crashed");
+        },
+      ),
+    );
+    expect(refusal("setup", written(parameters()))).toBe("accepted");
+    expect(refusal("setup", written(parameters({ maxLoadableCredit: -1 })))).toBe("SPECIAL_KEY_REFUSED");
+    expect(refusal("setup", written(parameters(), 2))).toBe("SPECIAL_KEY_REFUSED");
+    for (const odd of ["everything", {}, { numeric: {} }, { ...parameters(), blackList: "all" }, null])
+      expect(refusal("setup", written(odd))).toBe("SPECIAL_KEY_REFUSED");
     expect(refusal("setup", Uint8Array.of(1, 2, 3))).toBe("SPECIAL_KEY_REFUSED");
     fc.assert(
       fc.property(

@@ -1,6 +1,6 @@
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { ClassicReader, PurseSystem } from "@vendkit/mifare-purse";
-import { type PricingConfig, validateConfig } from "@vendkit/pricing";
+import { defaultConfig, type PricingConfig, validateConfig } from "@vendkit/pricing";
 import { defaultParameters, type SystemParameters, setupKeyCopy, validateParameters } from "./parameters.js";
 
 /**
@@ -25,7 +25,17 @@ export class SpecialKeyRefused extends Error {
 
 const VERSION = 1;
 
+/**
+ * The bytes a setup or black-list key carries. Throws `SpecialKeyRefused` for content that
+ * `decodeSpecialKey` would refuse, so no system ever writes a key another would refuse.
+ */
 export function encodeSpecialKey(content: SpecialKeyContent): Uint8Array {
+  const bytes = encode(content);
+  decodeSpecialKey(content.kind, bytes);
+  return bytes;
+}
+
+function encode(content: SpecialKeyContent): Uint8Array {
   if (content.kind === "setup") {
     const json = JSON.stringify({
       v: VERSION,
@@ -81,9 +91,45 @@ export function decodeSpecialKey(kind: "setup" | "black-list", data: Uint8Array)
     throw new SpecialKeyRefused("not settings of this version");
   const bad = validateParameters(parameters)[0];
   if (bad !== undefined) throw new SpecialKeyRefused(`parameter ${bad.parameter}: ${bad.message}`);
-  const finding = validateConfig(pricing)[0];
+  const odd = shapeProblem(defaultConfig(), pricing, "pricing");
+  if (odd !== undefined) throw new SpecialKeyRefused(odd);
+  let finding: ReturnType<typeof validateConfig>[number] | undefined;
+  try {
+    finding = validateConfig(pricing)[0];
+  } catch (e) {
+    // lists of the wrong length (4 key levels, 100 lines...) are past what the shape tells
+    if (!(e instanceof TypeError)) throw e;
+    throw new SpecialKeyRefused(`the pricing does not read: ${e.message}`);
+  }
   if (finding !== undefined) throw new SpecialKeyRefused(`${finding.path}: ${finding.message}`);
   return { kind, parameters, pricing };
+}
+
+/**
+ * Where `value` does not have the shape of `template` (the same keys, lists where it has lists,
+ * the same kinds of values; list items like its first), so that `validateConfig`, which checks
+ * values, only ever sees a pricing's shape.
+ */
+function shapeProblem(template: unknown, value: unknown, path: string): string | undefined {
+  if (Array.isArray(template)) {
+    if (!Array.isArray(value)) return `${path} is not a list`;
+    const first = template[0];
+    if (first === undefined) return undefined;
+    for (let i = 0; i < value.length; i++) {
+      const problem = shapeProblem(first, value[i], `${path}[${i}]`);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  }
+  if (typeof template === "object" && template !== null) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return `${path} is not a record`;
+    for (const [key, inner] of Object.entries(template)) {
+      const problem = shapeProblem(inner, (value as Record<string, unknown>)[key], `${path}.${key}`);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  }
+  return typeof value === typeof template ? undefined : `${path} is not a ${typeof template}`;
 }
 
 /**
