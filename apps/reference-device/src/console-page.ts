@@ -1,7 +1,7 @@
 /**
  * The programmer console's page: plain HTML and a little script over the JSON API of
  * console.ts. Sections follow manual ch. 9: programming (parameters by number, prices), key management
- * (the reader's demo keys, credit from the programmer), statistics (with sales per price line),
+ * (the reader's demo keys, credit from the programmer), special keys (setup, black list, data), statistics (with sales per price line),
  * Maxi Box (per-key transactions), and the audit download.
  */
 export const CONSOLE_PAGE = `<!doctype html>
@@ -31,6 +31,18 @@ table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ee
 <input id="recharge-password" type="password" placeholder="password">
 <button id="recharge">Load</button> <span id="recharge-message"></span></p>
 </section>
+
+<section id="special"><h2>Special keys</h2>
+<p>Setup key (manual 4.10.11): <button id="special-setup-load">Load with these settings</button>
+<button data-special="setup">Insert</button></p>
+<p>Black-list key (4.12): <select id="special-black-mode"><option value="1">50 keys</option>
+<option value="2" selected>500 keys</option></select>
+key numbers <input id="special-black-keys" size="30" placeholder="e.g. 12, 40-45">
+<button id="special-black-load">Load</button> <button data-special="black-list">Insert</button></p>
+<p>Data key (7.3.4): <button data-special="data">Insert (collects the statistics)</button>
+<button id="special-data-read">Read it in the office</button>
+<a id="data-link" download="data-key.eva" hidden>data-key.eva</a></p>
+<p id="special-message"></p></section>
 
 <section id="customer"><h2>Customer (simulated VMC)</h2>
 <p id="selections"></p><p id="cash-in"></p><p id="sale"></p></section>
@@ -96,7 +108,8 @@ async function refresh() {
   const s = await call("GET", "/api/state");
   $("reader-state").textContent = s.readerState.state + (s.readerState.parameter !== undefined ? " " + s.readerState.parameter : "");
   $("cash").textContent = money(s.machineCredit);
-  $("inserted").textContent = s.inserted === undefined ? "none" : "key " + (s.inserted + 1) + ", credit " + money(s.keyCredit);
+  $("inserted").textContent = s.insertedSpecial !== undefined ? s.insertedSpecial + " key"
+    : s.inserted === undefined ? "none" : "key " + (s.inserted + 1) + ", credit " + money(s.keyCredit);
   $("key-table").innerHTML = "<tr><th>key</th><th>UID</th><th>number</th><th>credit</th><th></th></tr>" + s.keys.map((k, i) =>
     "<tr id=key-" + (i + 1) + "><td>" + (i + 1) + "</td><td>" + k.uid + "</td><td class=number>" + (k.keyNumber ?? "—") +
     "</td><td class=credit>" + money(k.credit) +
@@ -143,7 +156,30 @@ document.body.addEventListener("click", async (ev) => {
   const t = ev.target;
   try {
     if (t.dataset.insert !== undefined) await call("POST", "/api/keys/insert", { index: Number(t.dataset.insert) });
-    else if (t.dataset.coin !== undefined) await call("POST", "/api/coin", { type: Number(t.dataset.coin) });
+    else if (t.dataset.special !== undefined) {
+      const r = await call("POST", "/api/special-keys/insert", { kind: t.dataset.special });
+      say($("special-message"), r.ok ? t.dataset.special + " key: " + (r.carried === "data" ? "statistics collected" : "settings taken")
+        : t.dataset.special + " key refused" + (r.err ? " (E" + r.err + ")" : "") + ": " + r.detail, r.ok);
+    } else if (t.id === "special-setup-load") {
+      await call("POST", "/api/special-keys/load", { kind: "setup" });
+      say($("special-message"), "setup key loaded", true);
+    } else if (t.id === "special-black-load") {
+      // "12, 40-45": single numbers and ranges
+      const keys = $("special-black-keys").value.split(",").map((x) => x.trim()).filter((x) => x !== "").flatMap((x) => {
+        const [a, b] = x.split("-").map(Number);
+        return b === undefined ? [a] : Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
+      });
+      await call("POST", "/api/special-keys/load", { kind: "black-list", mode: Number($("special-black-mode").value), keys });
+      say($("special-message"), "black-list key loaded with " + keys.length + " keys", true);
+    } else if (t.id === "special-data-read") {
+      const r = await fetch("/api/special-keys/data");
+      if (!r.ok) throw Object.assign(new Error((await r.json()).message), {});
+      const blob = await r.blob();
+      window.dataKeyAudit = await blob.text();
+      $("data-link").href = URL.createObjectURL(blob);
+      $("data-link").hidden = false;
+      say($("special-message"), "data key read: " + blob.size + " bytes", true);
+    } else if (t.dataset.coin !== undefined) await call("POST", "/api/coin", { type: Number(t.dataset.coin) });
     else if (t.dataset.bill !== undefined) await call("POST", "/api/bill", { type: Number(t.dataset.bill) });
     else if (t.dataset.select !== undefined) {
       const r = await call("POST", "/api/select", { item: Number(t.dataset.select) });
@@ -197,6 +233,7 @@ document.body.addEventListener("click", async (ev) => {
     const where = t.id === "param-save" ? $("param-message") : t.id === "price-save" || t.id === "name-save" ? $("price-message")
       : t.id.startsWith("codes") || t.id.startsWith("black") ? $("codes-message")
       : t.id === "format-key" ? $("format-message")
+      : t.dataset.special !== undefined || t.id.startsWith("special") ? $("special-message")
       : t.id.startsWith("extra") ? $("extra-message")
       : t.id === "recharge" ? $("recharge-message") : $("sale");
     say(where, e.code === "PARAMETER_ERROR" ? "parameter error " + e.parameter + ": " + e.message

@@ -25,6 +25,48 @@ async function withConsole(run: (base: string, device: Device) => Promise<void>)
 const post = (url: string, body: unknown) =>
   fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
+describe("programmer console API: special keys", () => {
+  it("loads and inserts the setup, black-list and data keys; the office reads the data key", async () => {
+    await withConsole(async (base, device) => {
+      await post(`${base}/api/keys/insert`, { index: 1 });
+      await post(`${base}/api/select`, { item: 3 });
+      await post(`${base}/api/keys/remove`, {});
+      expect((await fetch(`${base}/api/special-keys/data`)).status).toBe(409); // blank yet
+      const data = await post(`${base}/api/special-keys/insert`, { kind: "data" });
+      expect(await data.json()).toMatchObject({ ok: true, function: "data", carried: "data" });
+      const state = (await (await fetch(`${base}/api/state`)).json()) as { insertedSpecial: string };
+      expect(state.insertedSpecial).toBe("data");
+      await post(`${base}/api/keys/remove`, {});
+      const audit = new Uint8Array(await (await fetch(`${base}/api/special-keys/data`)).arrayBuffer());
+      expect(cashlessSales(parse(audit))).toMatchObject({ valueReset: 80, countReset: 1 });
+      expect(device.pay.statistics.get(S.keySales)).toEqual({ period: 0, historic: 80 });
+
+      const was = device.params.numeric.overprice;
+      expect((await post(`${base}/api/special-keys/load`, { kind: "setup" })).status).toBe(200);
+      await post(`${base}/api/parameters`, { number: 40003, value: was === 2 ? 0 : 2 });
+      const setup = await post(`${base}/api/special-keys/insert`, { kind: "setup" });
+      expect(await setup.json()).toMatchObject({ ok: true, carried: "setup" });
+      expect(device.params.numeric.overprice).toBe(was);
+      await post(`${base}/api/keys/remove`, {});
+
+      const tooMany = await post(`${base}/api/special-keys/load`, {
+        kind: "black-list",
+        mode: 1,
+        keys: Array.from({ length: 51 }, (_, i) => i + 1),
+      });
+      expect(tooMany.status).toBe(409);
+      expect((await post(`${base}/api/special-keys/load`, { kind: "black-list", mode: 2 })).status).toBe(400);
+      expect((await post(`${base}/api/special-keys/load`, { kind: "maxi" })).status).toBe(400);
+      const list = { kind: "black-list", mode: 2, keys: [2, 77] };
+      expect((await post(`${base}/api/special-keys/load`, list)).status).toBe(200);
+      await post(`${base}/api/special-keys/insert`, { kind: "black-list" });
+      await post(`${base}/api/keys/remove`, {});
+      const codes = (await (await fetch(`${base}/api/codes`)).json()) as { blackListMode: number };
+      expect(codes).toMatchObject({ blackListMode: 2, blackList: [2, 77] });
+    });
+  });
+});
+
 describe("programmer console API", () => {
   it("serves a page whose script parses", () => {
     const script = CONSOLE_PAGE.split("<script>")[1]?.split("</script>")[0] ?? "";
@@ -232,8 +274,25 @@ describe("programmer console in headless Chromium", () => {
         // the happy hour's price (0.80 cash price at 50 %) beats key 0's 0.70 (manual 8.7)
         expect(cashlessSales(parse(audit))).toMatchObject({ valueReset: 40, countReset: 1 });
 
-        // cash: a coin of line 5 (1.00) from the parallel validator, with the key out
         await page.click("#remove-key");
+        // special keys: a 500-key black list by ranges; a data key within 2 minutes of the audit
+        await page.fill("#special-black-keys", "1000-1498, 7");
+        await page.click("#special-black-load");
+        await page.waitForSelector("#special-message.ok");
+        expect(await page.textContent("#special-message")).toBe("black-list key loaded with 500 keys");
+        await page.click("[data-special='black-list']");
+        await page.waitForFunction("document.getElementById('black-list-mode').textContent === '500 keys'");
+        expect(await page.textContent("#inserted")).toBe("black-list key");
+        await page.click("[data-special='data']");
+        await page.waitForSelector("#special-message.error");
+        expect(await page.textContent("#special-message")).toContain("wait 2 minutes");
+        await page.click("#remove-key");
+        await page.click("#special-data-read");
+        await page.waitForFunction(
+          "document.getElementById('special-message').textContent.includes('holds no audit')",
+        );
+
+        // cash: a coin of line 5 (1.00) from the parallel validator, with the key out
         await page.click("[data-coin='5']");
         await page.waitForFunction("document.getElementById('cash').textContent === '1.00'");
       });

@@ -12,7 +12,7 @@ import {
   V,
 } from "@vendkit/mizip-core";
 import { CONSOLE_PAGE } from "./console-page.js";
-import { type Device, DeviceSetupError } from "./device.js";
+import { type Device, DeviceSetupError, SPECIAL_KEYS, type SpecialKind } from "./device.js";
 
 /**
  * The programmer console over HTTP on loopback (manual ch. 9): the page at `/` and its JSON API.
@@ -57,6 +57,13 @@ const num = (v: unknown, what: string): number => {
 };
 const optionalNum = (v: unknown, what: string) => (v === undefined || v === "" ? undefined : num(v, what));
 
+function specialKind(v: unknown): SpecialKind {
+  const found = SPECIAL_KEYS.find((k) => k.kind === v);
+  if (found === undefined)
+    throw new SyntaxError(`kind is one of ${SPECIAL_KEYS.map((k) => k.kind).join(", ")}`);
+  return found.kind;
+}
+
 async function route(device: Device, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://console");
   const at = `${req.method} ${url.pathname}`;
@@ -68,6 +75,7 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       json(res, 200, {
         ...(await device.state()),
         inserted: device.insertedIndex,
+        insertedSpecial: device.insertedSpecial,
         readerState: device.pay.state,
       });
       return;
@@ -179,6 +187,37 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
         optionalNum(b.password, "password"),
       );
       json(res, 200, { credit });
+      return;
+    }
+    case "POST /api/special-keys/load": {
+      const b = await body(req);
+      const kind = specialKind(b.kind);
+      if (kind === "data") throw new SyntaxError("a data key is loaded by inserting it (it collects)");
+      if (kind === "setup") await device.loadSpecialKey(kind);
+      else {
+        const keys = b.keys;
+        if (!Array.isArray(keys) || !keys.every((k) => Number.isInteger(k)))
+          throw new SyntaxError("keys must be a list of key numbers");
+        if (b.mode !== 1 && b.mode !== 2) throw new SyntaxError("mode is 1 (50 keys) or 2 (500 keys)");
+        await device.loadSpecialKey(kind, { mode: b.mode, keys: keys as number[] });
+      }
+      json(res, 200, { ok: true });
+      return;
+    }
+    case "POST /api/special-keys/insert": {
+      const outcome = await device.insertSpecialKey(specialKind((await body(req)).kind));
+      // what the key carried is now the device's settings or collection: say what, not all of it
+      json(res, 200, outcome.ok ? { ...outcome, carried: outcome.carried?.kind } : outcome);
+      return;
+    }
+    case "GET /api/special-keys/data": {
+      const audit = await device.readDataKey();
+      res
+        .writeHead(200, {
+          "content-type": "application/octet-stream",
+          "content-disposition": 'attachment; filename="data-key.eva"',
+        })
+        .end(Buffer.from(audit));
       return;
     }
     case "POST /api/coin":

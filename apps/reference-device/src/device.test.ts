@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cashlessSales, parse, validate } from "@vendkit/evadts";
 import { S } from "@vendkit/mizip-core";
 import { describe, expect, it } from "vitest";
 import { Device } from "./device.js";
@@ -300,6 +301,79 @@ describe("key formatting (manual 9.5.2) and EURO (4.16)", () => {
       expect((await device.state()).keys[0]).toMatchObject({ keyNumber: 500, credit: 500 });
       device.close();
     }
+  });
+});
+
+describe("special keys (manual 4.10.11, 4.12, 7.3.4)", () => {
+  it("a setup key carries the settings back; this device's identity and bus stay", async () => {
+    const device = await Device.open(dir());
+    await device.setParameter(40003, 0); // overprice OFF
+    await device.setPrice("cash", 1, 70);
+    await device.setName(1, "RISTRETT");
+    await device.loadSpecialKey("setup");
+    await device.setParameter(40003, 1);
+    await device.setPrice("cash", 1, 90);
+    await device.setCodes({ machineCode: "MACH02", readerCode: "RDR002" });
+    const outcome = await device.insertSpecialKey("setup");
+    expect(outcome).toMatchObject({ ok: true, function: "setup", carried: { kind: "setup" } });
+    await device.removeKey();
+    expect(device.params.numeric.overprice).toBe(0);
+    expect(device.pricing.cash[0]).toBe(70);
+    expect(device.pricing.names[0]).toBe("RISTRETT");
+    expect([device.params.machineCode, device.params.readerCode]).toEqual(["MACH02", "RDR002"]);
+    expect(device.params.numeric.protocol).toBe(2); // MDB, as started
+    await device.insertKey(0);
+    expect(await device.select(1)).toBe(50); // the rebuilt payment system sells on (prices on VMC)
+    device.close();
+  });
+
+  it("a black-list key sets a 500-key list, which survives a restart and refuses a listed key", async () => {
+    const data = dir();
+    const device = await Device.open(data);
+    const keys = [...Array.from({ length: 499 }, (_, i) => 10_000 + i), 2];
+    await expect(device.setParameter(41000, 2)).rejects.toMatchObject({ parameter: 41000 });
+    await device.loadSpecialKey("black-list", { mode: 2, keys });
+    expect(await device.insertSpecialKey("black-list")).toMatchObject({ ok: true, function: "black-list" });
+    await device.removeKey();
+    expect(device.params.numeric.blackList).toBe(2);
+    expect(device.params.blackList).toEqual(keys);
+    device.close();
+    const again = await Device.open(data);
+    expect(again.params.blackList).toHaveLength(500);
+    expect(await again.insertKey(1)).toMatchObject({ ok: false, err: 13 });
+    again.close();
+  });
+
+  it("a data key takes the collection; the office reads a valid audit off it, even after a restart", async () => {
+    let now = Date.parse("2026-11-23T08:00:00Z");
+    const data = dir();
+    const device = await Device.open(data, { clock: () => now });
+    await device.insertKey(0);
+    await device.select(1); // 0.50
+    await device.select(2); // 0.60
+    await expect(device.readDataKey()).rejects.toMatchObject({ code: "DEVICE_SETUP" }); // blank
+    now += 60_000;
+    expect(await device.insertSpecialKey("data")).toMatchObject({ ok: true, carried: { kind: "data" } });
+    await device.removeKey();
+    expect(device.pay.statistics.get(S.keySales)).toEqual({ period: 0, historic: 110 });
+    device.close();
+
+    const again = await Device.open(data, { clock: () => now });
+    const file = parse(await again.readDataKey());
+    expect(validate(file).filter((f) => f.severity === "error")).toEqual([]);
+    expect(cashlessSales(file)).toMatchObject({ valueInit: 110, countInit: 2, valueReset: 110 });
+    // within 2 minutes of that collection a second one is refused, and ERR 10 is not counted
+    now += 30_000;
+    expect(await again.insertSpecialKey("data")).toMatchObject({ ok: false, reason: "REFUSED" });
+    again.close();
+  });
+
+  it("a blank setup key counts ERR 10 and changes nothing", async () => {
+    const device = await Device.open(dir());
+    const before = device.params;
+    expect(await device.insertSpecialKey("setup")).toMatchObject({ ok: false, err: 10 });
+    expect(device.params).toBe(before);
+    device.close();
   });
 });
 

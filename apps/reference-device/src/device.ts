@@ -3,10 +3,13 @@ import { join } from "node:path";
 import type { Duplex } from "node:stream";
 import { EMPTY_STATE, holderOf, PurseError, PurseSystem, SimulatedCard } from "@vendkit/mifare-purse";
 import {
+  type AuditIdentity,
   auditFile,
   auditMode,
+  type Carried,
   type Collection,
   checkPassword,
+  dataKeyAudit,
   defaultParameters,
   KeyJournal,
   type KeyOutcome,
@@ -16,6 +19,8 @@ import {
   PaymentSystem,
   type PaymentSystemOptions,
   S,
+  type SpecialKeyContent,
+  SpecialKeyRefused,
   type SystemParameters,
   setParameter,
   type Tube,
@@ -49,6 +54,22 @@ export const DEMO_KEYS = [
   { keyNumber: 2, credit: 1000 },
   { keyNumber: 3, credit: 0 },
 ] as const;
+/**
+ * The demo special keys (manual 4.10.11, 4.12, 7.3.4), blank 4K cards until the programmer
+ * loads them (a 500-key black list needs the room). Kept apart from the customers' keys.
+ */
+export const SPECIAL_KEYS = [
+  { kind: "setup", keyNumber: 9_000_001, uid: "08d30001" },
+  { kind: "black-list", keyNumber: 9_000_002, uid: "08d30002" },
+  { kind: "data", keyNumber: 9_000_003, uid: "08d30003" },
+] as const;
+export type SpecialKind = (typeof SPECIAL_KEYS)[number]["kind"];
+/** Who the reference device is in its audits (EVA-DTS ID1/DA1). */
+const AUDIT_IDENTITY: AuditIdentity = {
+  serial: "VKT0000001",
+  model: "VENDKIT REFERENCE",
+  softwareVersion: "0.0.0",
+};
 /** Selections 1..5 and the prices the simulated VMC asks (prices on VMC). */
 export const DEMO_PRICES = [50, 60, 80, 100, 150] as const;
 const DEMO_NAMES = ["ESPRESSO", "LUNGO", "CAPPUCC.", "CHOCO", "SOUP"] as const;
@@ -155,6 +176,8 @@ export class Device {
     private prices: PricingConfig,
     private purseSystem: PurseSystem,
     readonly keys: readonly DurableKey[],
+    /** The special keys, by kind: not customers' keys, so not in `keys`. */
+    readonly specialKeys: Readonly<Record<SpecialKind, DurableKey>>,
     readonly link: VmcLink,
     private readonly storage: SqliteStorage,
     private readonly keyStore: KeyStore,
@@ -215,8 +238,20 @@ export class Device {
   }
 
   private keepParameters(next: SystemParameters): void {
-    this.storage.commit(new Map([[PARAMETERS, new TextEncoder().encode(JSON.stringify(next))]]));
-    this.parameters = next;
+    this.keepSettings(next, this.prices);
+  }
+
+  /** Parameters and pricing, committed together, and the payment system rebuilt on them once. */
+  private keepSettings(parameters: SystemParameters, pricing: PricingConfig): void {
+    const encode = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+    this.storage.commit(
+      new Map([
+        [PARAMETERS, encode(parameters)],
+        [PRICING, encode(pricing)],
+      ]),
+    );
+    this.parameters = parameters;
+    this.prices = pricing;
     this.rebuild();
   }
 
@@ -267,9 +302,7 @@ export class Device {
       if (at === undefined) throw new DeviceSetupError(`${finding.path}: ${finding.message}`);
       throw new ParameterError(at, finding.message);
     }
-    this.storage.commit(new Map([[PRICING, new TextEncoder().encode(JSON.stringify(next))]]));
-    this.prices = next;
-    this.rebuild();
+    this.keepSettings(this.parameters, next);
   }
 
   /** A new payment system over the same storage, after the programmer changed its settings. */
@@ -281,6 +314,7 @@ export class Device {
       parameters: this.parameters,
       pricing: this.prices,
       changer: this.changer,
+      auditIdentity: AUDIT_IDENTITY,
     });
     this.showCredit();
   }
@@ -355,7 +389,13 @@ export class Device {
 
   /** The demo key in the reader, if any (index into `keys`). */
   get insertedIndex(): number | undefined {
-    return this.inserted === undefined ? undefined : this.keys.indexOf(this.inserted);
+    const i = this.inserted === undefined ? -1 : this.keys.indexOf(this.inserted);
+    return i < 0 ? undefined : i;
+  }
+
+  /** The special key in the reader, if any. */
+  get insertedSpecial(): SpecialKind | undefined {
+    return SPECIAL_KEYS.find((k) => this.specialKeys[k.kind] === this.inserted)?.kind;
   }
 
   /** Opens (or creates, with the demo keys) the device whose files are in `dataDir`. */
@@ -417,8 +457,42 @@ export class Device {
         keyStore.saveAll(card, Buffer.from(uid).toString("hex"));
       }
     }
-    const keys = keyStore.uids().map((uid) => keyStore.load(uid));
-    const pay = new PaymentSystem({ storage, purses, parameters: params, pricing, changer: options.changer });
+    // the special keys join data directories made before them, blank
+    const present = new Set(keyStore.uids());
+    for (const k of SPECIAL_KEYS) {
+      if (present.has(k.uid)) continue;
+      const card = new SimulatedCard(Uint8Array.from(Buffer.from(k.uid, "hex")), "4K");
+      await purses.format(
+        card,
+        {
+          keyNumber: k.keyNumber,
+          customerCode: params.numeric.customerCode,
+          departmentCode: params.numeric.departmentCode,
+          priceLevel: 0,
+          keyFunction: k.kind,
+          rechargeValue: 0,
+        },
+        EMPTY_STATE,
+      );
+      keyStore.saveAll(card, k.uid);
+    }
+    const special = new Set<string>(SPECIAL_KEYS.map((k) => k.uid));
+    const keys = keyStore
+      .uids()
+      .filter((uid) => !special.has(uid))
+      .map((uid) => keyStore.load(uid));
+    const specialKeys = Object.fromEntries(SPECIAL_KEYS.map((k) => [k.kind, keyStore.load(k.uid)])) as Record<
+      SpecialKind,
+      DurableKey
+    >;
+    const pay = new PaymentSystem({
+      storage,
+      purses,
+      parameters: params,
+      pricing,
+      changer: options.changer,
+      auditIdentity: AUDIT_IDENTITY,
+    });
     // the RENDIRESTO link reaches the payment system through the device, which it is part of
     let device: Device | undefined;
     const link = options.serialMdb
@@ -454,7 +528,19 @@ export class Device {
               DEMO_PRICES,
               params.numeric.baseCoin,
             );
-    device = new Device(pay, params, pricing, purses, keys, link, storage, keyStore, clock, options.changer);
+    device = new Device(
+      pay,
+      params,
+      pricing,
+      purses,
+      keys,
+      specialKeys,
+      link,
+      storage,
+      keyStore,
+      clock,
+      options.changer,
+    );
     await pay.powerUp(clock());
     device.showCredit();
     return device;
@@ -472,12 +558,108 @@ export class Device {
   async insertKey(index: number): Promise<KeyOutcome> {
     const key = this.keys[index];
     if (key === undefined) throw new RangeError(`no demo key ${index}`);
+    return this.insert(key);
+  }
+
+  private async insert(key: DurableKey): Promise<KeyOutcome> {
     await this.removeKey();
     key.card.insert();
     this.inserted = key;
     const outcome = await this.pay.insertKey(key, this.clock());
+    if (outcome.ok && outcome.carried !== undefined) this.keepCarried(outcome.carried);
     this.showCredit();
     return outcome;
+  }
+
+  /**
+   * A special key inserted in service (programmer unplugged): a setup key's settings or a
+   * black-list key's list become this device's, kept in its storage; a data key takes the
+   * statistics collection (with BACKUP ON, the last one, and BACKUP goes back OFF, 7.2).
+   * Unusable keys come back refused, with ERR 10 counted, and change nothing.
+   */
+  insertSpecialKey(kind: SpecialKind): Promise<KeyOutcome> {
+    return this.insert(this.specialKeys[kind]);
+  }
+
+  private keepCarried(carried: Carried): void {
+    const p = this.parameters;
+    switch (carried.kind) {
+      case "setup": {
+        // manual 4.10.11: the 500-key list is not copied, so a 500-key list here stays; this
+        // device's identity (machine and reader codes) and its bus (--protocol) stay too
+        const from = carried.parameters;
+        this.keepSettings(
+          {
+            ...from,
+            numeric: { ...from.numeric, protocol: p.numeric.protocol },
+            machineCode: p.machineCode,
+            readerCode: p.readerCode,
+            blackList: from.numeric.blackList === 2 ? p.blackList : from.blackList,
+          },
+          carried.pricing,
+        );
+        return;
+      }
+      case "black-list":
+        this.keepParameters({
+          ...p,
+          numeric: { ...p.numeric, blackList: carried.mode },
+          blackList: carried.keys,
+        });
+        return;
+      case "data":
+        if (carried.backup) this.keepParameters(setParameter(p, 40116, 0));
+        return;
+    }
+  }
+
+  /**
+   * The programmer loads a special key (manual 4.10.11 CHIAVE DI SETUP, 4.12): the setup key
+   * with this device's settings, the black-list key with `blackList` (mode 1 = 50 keys, 2 = 500
+   * keys). Done with no key in the reader; the key reads back right before this resolves.
+   */
+  async loadSpecialKey(
+    kind: "setup" | "black-list",
+    blackList?: { readonly mode: 1 | 2; readonly keys: readonly number[] },
+  ): Promise<void> {
+    if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
+    let content: SpecialKeyContent;
+    if (kind === "setup") content = { kind, parameters: this.parameters, pricing: this.prices };
+    else if (blackList !== undefined) content = { kind, mode: blackList.mode, keys: blackList.keys };
+    else throw new DeviceSetupError("a black-list key needs its list");
+    const now = this.clock();
+    const key = this.specialKeys[kind];
+    await this.pay.connectProgrammer(now);
+    key.card.insert();
+    try {
+      const outcome = await this.pay.insertKey(key, now);
+      if (!outcome.ok) throw new DeviceSetupError(`the ${kind} key: ${outcome.detail}`);
+      await this.pay.loadSpecialKey(content, now);
+    } catch (e) {
+      if (e instanceof PurseError || e instanceof SpecialKeyRefused)
+        throw new DeviceSetupError(`the ${kind} key was not written: ${e.message}`);
+      throw e;
+    } finally {
+      key.card.remove();
+      await this.pay.removeKey(now);
+      await this.pay.disconnectProgrammer(now);
+    }
+  }
+
+  /** The audit on the data key, as the office reads it (manual 7.3.4). */
+  async readDataKey(): Promise<Uint8Array> {
+    const key = this.specialKeys.data;
+    if (this.inserted === key) throw new DeviceSetupError("take the data key out of the reader first");
+    key.card.insert();
+    try {
+      return await dataKeyAudit(this.purses, key);
+    } catch (e) {
+      if (e instanceof PurseError || e instanceof SpecialKeyRefused)
+        throw new DeviceSetupError(`the data key holds no audit: ${e.message}`);
+      throw e;
+    } finally {
+      key.card.remove();
+    }
   }
 
   async removeKey(): Promise<void> {
@@ -590,7 +772,7 @@ export class Device {
       collection,
       this.params,
       this.pricing,
-      { serial: "VKT0000001", model: "VENDKIT REFERENCE", softwareVersion: "0.0.0" },
+      AUDIT_IDENTITY,
       plus ? "dex-6.0-plus" : "dex-6.0",
     );
     return { bytes, collection, backup };

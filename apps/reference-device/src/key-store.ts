@@ -1,5 +1,5 @@
-import type { ClassicReader, KeyType } from "@vendkit/mifare-purse";
-import { SimulatedCard } from "@vendkit/mifare-purse";
+import type { CardSize, ClassicReader, KeyType } from "@vendkit/mifare-purse";
+import { SimulatedCard, sectorCount, trailerBlock } from "@vendkit/mifare-purse";
 import Database from "better-sqlite3";
 
 /**
@@ -28,11 +28,13 @@ export class KeyStore {
 
   /** A key as stored, in the reader's field; every block written to it is stored again. */
   load(uid: string): DurableKey {
-    const card = new SimulatedCard(Uint8Array.from(Buffer.from(uid, "hex")));
     const rows = this.db.prepare("SELECT block, data FROM blocks WHERE uid = ?").all(uid) as {
       block: number;
       data: Buffer;
     }[];
+    // a 4K card is stored with all its 256 blocks, a 1K card with 64
+    const size: CardSize = rows.some((r) => r.block >= blockCount("1K")) ? "4K" : "1K";
+    const card = new SimulatedCard(Uint8Array.from(Buffer.from(uid, "hex")), size);
     for (const r of rows) card.poke(r.block, new Uint8Array(r.data));
     return new DurableKey(card, this);
   }
@@ -41,7 +43,7 @@ export class KeyStore {
   saveAll(card: SimulatedCard, uid: string): void {
     const put = this.db.prepare("INSERT OR REPLACE INTO blocks (uid, block, data) VALUES (?, ?, ?)");
     this.db.transaction(() => {
-      for (let b = 0; b < 64; b++) put.run(uid, b, Buffer.from(card.peek(b)));
+      for (let b = 0; b < blockCount(card.size); b++) put.run(uid, b, Buffer.from(card.peek(b)));
     })();
   }
 
@@ -56,15 +58,19 @@ export class KeyStore {
   }
 }
 
+const blockCount = (size: CardSize) => trailerBlock(sectorCount(size) - 1) + 1;
+
 /** A simulated key whose block writes go to the key store as they happen. */
 export class DurableKey implements ClassicReader {
   readonly uidHex: string;
+  readonly size: CardSize;
 
   constructor(
     readonly card: SimulatedCard,
     private readonly store: KeyStore,
   ) {
     this.uidHex = Buffer.from(card.peek(0).subarray(0, 4)).toString("hex");
+    this.size = card.size;
   }
 
   uid(): Promise<Uint8Array> {

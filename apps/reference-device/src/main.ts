@@ -5,7 +5,7 @@ import { QIBIXX } from "@vendkit/mdb";
 import { openSerial, QibixxCashlessLink } from "@vendkit/mdb/serial";
 import { serveAudits } from "./audit-port.js";
 import { serveConsole } from "./console.js";
-import { DEMO_KEYS, Device } from "./device.js";
+import { DEMO_KEYS, Device, SPECIAL_KEYS } from "./device.js";
 import { drive } from "./drive.js";
 import { runExecutiveVmc } from "./serial-executive-vmc.js";
 import { runQibixxVmc } from "./serial-vmc.js";
@@ -73,6 +73,9 @@ if (values.check) {
   console.log(`  storage        ${dataDir}/device.sqlite (SQLite, WAL, synchronous FULL)`);
   console.log(
     `  keys           ${dataDir}/keys.sqlite: ${DEMO_KEYS.length} demo keys, credits ${state.keys.map((k) => k.credit).join(", ")}`,
+  );
+  console.log(
+    `  special keys   ${SPECIAL_KEYS.map((k) => k.kind).join(", ")} (4K cards, loaded from the console)`,
   );
   const serial = values.serial;
   if (nineBit !== undefined) console.log(`  VMC            ${nineBit}, ${device.link.name}`);
