@@ -43,6 +43,44 @@ async function morning() {
   return { r, params, pricing, collection: r.pay.statistics.collect(at("09:30")) };
 }
 
+describe("LA1 list 7, various data (manual 7.5 list 11)", () => {
+  const historic = { S4: 40, S5: 15, S10: 500, S24: 70, S35: 30, S72: 1000, S48: 3, S57: 9 };
+  const period = { S4: 20, S5: 5, S10: 0, S24: 70, S35: 10, S72: 300, S48: 1, S57: 2 };
+  const list7 = (groups: 0 | 1, mode: "ddcmp-6.0-plus" | "dex-6.0") =>
+    priceLists(
+      parse(
+        auditFile(
+          { at: at("09:30"), historic, period, damaged: false },
+          parameters({ userGroupsOn: groups }),
+          shopPricing(),
+          WHO,
+          mode,
+        ),
+      ),
+    )
+      .filter((l) => l.list === 7)
+      .map((l) => [Number(l.product), l.vendsInit, l.vendsReset]);
+
+  it("carries the counters the table pairs with n, since init then since reset", () => {
+    expect(list7(0, "ddcmp-6.0-plus")).toEqual([
+      [1, 40, 20], // failed cash vends, S4
+      [2, 15, 5], // overprice, S5
+      [3, 500, 0], // programmer and recharge-key credit, S10
+      [5, 70, 70], // cash out of table, S24
+      [6, 30, 10], // key out of table, S35
+      [17, 1000, 300], // cash loaded on keys, S72
+    ]);
+  });
+
+  it("adds the user groups' bonus and free sales (n = 7-16) only with user groups ON, and only in Plus", () => {
+    const on = list7(1, "ddcmp-6.0-plus");
+    expect(on.map(([n]) => n)).toEqual([1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
+    expect(on.find(([n]) => n === 7)).toEqual([7, 3, 1]); // bonus U.G.1, S48
+    expect(on.find(([n]) => n === 16)).toEqual([16, 9, 2]); // free sales U.G.5, S57
+    expect(list7(1, "dex-6.0")).toEqual([]);
+  });
+});
+
 describe("EVA-DTS audit of a collection (manual 7.5)", () => {
   it("writes a valid file whose totals read back as the counters: since init and since reset", async () => {
     const { params, pricing, collection } = await morning();

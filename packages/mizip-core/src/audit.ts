@@ -8,6 +8,7 @@ import {
   type ProductElement,
   productCounter,
   S,
+  userGroupCounter,
   V,
 } from "./counters.js";
 import type { NumericName, SystemParameters } from "./parameters.js";
@@ -185,6 +186,27 @@ export function auditFile(
   if (plus)
     for (const level of [1, 2, 3] as const)
       if (pricing.keys[level].mode === "on") list(level + 1, level, pricing.keys[level].prices);
+
+  // list 7 (7.5 "dati vari"): LA1*7*n**since init*since reset, for the n whose S-number the
+  // table pairs surely with a counter kept here (n = 4 and 30 name bonus-token sales and key
+  // level discounts, which S23 and S9 do not count as kept here; n = 18-29 and 31-37 are not kept)
+  if (plus) {
+    const various: [number, string][] = [
+      [1, S.failedCashVends],
+      [2, S.overprice],
+      [3, S.programmedCredit],
+      [5, S.cashOutOfTable],
+      [6, S.keyOutOfTable],
+      [17, S.cashRecharges],
+    ];
+    // n = 7-16: bonus and free sales of user groups 1-5, only with user groups ON
+    if (n.userGroupsOn === 1)
+      for (let group = 1; group <= 5; group++)
+        for (const kind of ["bonus", "free"] as const)
+          various.push([5 + 2 * group + (kind === "free" ? 1 : 0), userGroupCounter(kind, group) as string]);
+    for (const [number, counter] of various.sort((a, b) => a[0] - b[0]))
+      seg("LA1", 7, number, "", h(counter), p(counter));
+  }
 
   if (plus)
     for (let code = 1; code <= 16; code++) {
