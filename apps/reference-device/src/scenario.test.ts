@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse, validate } from "@vendkit/evadts";
+import { cashTotals, parse, validate } from "@vendkit/evadts";
 import { describe, expect, it } from "vitest";
 import { runScenario, type Scenario, ScenarioError } from "./scenario.js";
 
@@ -43,6 +43,16 @@ describe("scenarios of the manual's kits (ch. 10)", () => {
     expect(counter(r, "cashRecharges")).toBe(200); // two steps of 1.00; 0.40 stays in the changer
     expect(r.log).toContain("  selection 1: refused"); // 0.50 with the 0.40 left
     expect(counter(r, "cashSales")).toBe(60);
+  });
+
+  it("collects onto the data key (10.2.2): the audit read off it carries the day, the period is cleared", async () => {
+    const r = await runScenario(load("kit-10.2.2-mdb-validator.json"));
+    expect(r.log).toContain("  audit collected on the data key");
+    expect(r.audits).toHaveLength(1);
+    const sales = cashTotals(parse(r.audits[0] as string)).sales;
+    expect(sales?.valueInit).toBe(counter(r, "cashSales"));
+    expect(counter(r, "cashSales")).toBeGreaterThan(0);
+    expect(r.statistics.find((s) => s.name === "cashSales")?.period).toBe(0);
   });
 
   it("refuses a scenario whose clock goes back, or whose parameters are out of range", async () => {

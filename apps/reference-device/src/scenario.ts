@@ -32,7 +32,9 @@ export type Step =
   | { readonly bill: number }
   | { readonly select: number }
   | { readonly tubes: readonly number[] }
-  | { readonly collect: true };
+  | { readonly collect: true }
+  /** The data key (manual 7.3.4) goes in, takes the collection, and comes out to be read. */
+  | { readonly dataKey: true };
 
 export class ScenarioError extends Error {
   readonly code = "SCENARIO" as const;
@@ -126,6 +128,12 @@ export async function runScenario(
       } else if ("collect" in step) {
         collect();
         log.push("  audit collected");
+      } else if ("dataKey" in step) {
+        const outcome = await device.insertSpecialKey("data");
+        await device.removeKey();
+        if (!outcome.ok) throw new ScenarioError(`the data key was refused: ${outcome.detail}`, i);
+        audits.push(new TextDecoder("latin1").decode(await device.readDataKey()));
+        log.push("  audit collected on the data key");
       } else throw new ScenarioError(`unknown step ${JSON.stringify(step)}`, i);
     }
     if (audits.length === 0) collect();
