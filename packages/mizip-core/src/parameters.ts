@@ -218,7 +218,7 @@ export function validateParameters(params: SystemParameters): ParameterError[] {
   for (const d of NUMERIC_PARAMETERS) {
     const v = numeric[d.name];
     if (v === undefined || !Number.isInteger(v) || v < d.min || v > d.max)
-      out.push(new ParameterError(d.number, `${d.name} is ${v}, allowed ${d.min}..${d.max}`));
+      out.push(new ParameterError(d.number, `${d.name} is ${shown(v)}, allowed ${d.min}..${d.max}`));
   }
   const text = (v: unknown) => (typeof v === "string" ? v : "");
   const machineCode = text(given.machineCode);
@@ -236,9 +236,9 @@ export function validateParameters(params: SystemParameters): ParameterError[] {
   params.userGroups.forEach((code, i) => {
     const min = i === 4 ? 0 : 1; // manual 4.9: only group 5 may be 0, the passe-partout
     if (!Number.isInteger(code) || code < min || code > 255)
-      out.push(new ParameterError(USER_GROUPS, `user group ${i + 1} is ${code}, allowed ${min}..255`));
+      out.push(new ParameterError(USER_GROUPS, `user group ${i + 1} is ${shown(code)}, allowed ${min}..255`));
   });
-  const capacity = blackListCapacity(params.numeric.blackList);
+  const capacity = blackListCapacity(numeric.blackList ?? 0);
   if (params.blackList.length > capacity)
     out.push(
       new ParameterError(
@@ -248,10 +248,13 @@ export function validateParameters(params: SystemParameters): ParameterError[] {
     );
   params.blackList.forEach((key, i) => {
     if (!Number.isInteger(key) || key < 1 || key > 9_999_999)
-      out.push(new ParameterError(BLACK_LIST_FIRST + i, `key number ${key} is not 1..9999999`));
+      out.push(new ParameterError(BLACK_LIST_FIRST + i, `key number ${shown(key)} is not 1..9999999`));
   });
   return sorted(out);
 }
+
+/** A value as a message shows it, whatever it is (settings off a key may be anything). */
+const shown = (v: unknown): string => (typeof v === "number" ? String(v) : (JSON.stringify(v) ?? String(v)));
 
 const sorted = (errors: ParameterError[]) => errors.sort((a, b) => a.parameter - b.parameter);
 

@@ -107,7 +107,15 @@ describe("special keys' encoding", () => {
     expect(refusal("setup", written(parameters()))).toBe("accepted");
     expect(refusal("setup", written(parameters({ maxLoadableCredit: -1 })))).toBe("SPECIAL_KEY_REFUSED");
     expect(refusal("setup", written(parameters(), 2))).toBe("SPECIAL_KEY_REFUSED");
-    for (const odd of ["everything", {}, { numeric: {} }, { ...parameters(), blackList: "all" }, null])
+    for (const odd of [
+      "everything",
+      {},
+      { numeric: {} },
+      { ...parameters(), blackList: "all" },
+      { ...parameters(), numeric: null },
+      { ...parameters(), blackList: [{ toString: "" }] }, // found by a long property run
+      null,
+    ])
       expect(refusal("setup", written(odd))).toBe("SPECIAL_KEY_REFUSED");
     expect(refusal("setup", Uint8Array.of(1, 2, 3))).toBe("SPECIAL_KEY_REFUSED");
     fc.assert(
