@@ -179,6 +179,44 @@ describe("EVA-DTS audit of a collection (manual 7.5)", () => {
     expect(byId("1")?.paid?.countInit).toBe(0);
     const core = parse(auditFile(collection, plain, happy, WHO, "ddcmp-6.0"));
     expect(products(core).every((x) => x.free === undefined && x.name === undefined)).toBe(true);
+
+    // lists 5 and 6 (7.5 lists 9-10): the free key's sale of line 3 (n = 3, with its cash
+    // price), the happy-hour sales of line 2 (n = 302) and, if the quote discounted it, line 4
+    const byHow = priceLists(file)
+      .filter((l) => l.list === 5 || l.list === 6)
+      .map((l) => [l.list, l.product, l.price, l.vendsInit, l.vendsReset]);
+    expect(byHow).toEqual([
+      [5, "3", 50, 1, 1],
+      [6, "302", undefined, 1, 0],
+      ...(cash4 < 40 ? [[6, "304", undefined, 1, 1]] : []),
+    ]);
+    expect(priceLists(core).some((l) => l.list === 5 || l.list === 6)).toBe(false);
+  });
+
+  it("counts bonus-1 token sales in list 6, not sales bonus-1 credit paid", async () => {
+    const sale = async (type: "credit" | "tokens") => {
+      const base = shopPricing();
+      const levels = base.bonus1.levels.map((l, i) =>
+        i === 0 ? { enabled: true, credit: 100, tokens: 3, discount: 100 } : l,
+      );
+      const pricing = {
+        ...base,
+        bonus1: { ...base.bonus1, usage: "recharge-and-sale" as const, type, levels },
+      };
+      const r = rig({}, pricing);
+      const card = await r.key(601, 500, {}, { bonus1: { mode: type, amount: 0, period: 0 } });
+      await r.pay.insertKey(card, at("08:00"));
+      const decision = await r.pay.vendRequest({ line: 1 }, at("08:00"));
+      await r.pay.vendSuccess(at("08:00"));
+      expect(decision).toMatchObject({ approved: true, charge: { funding: "bonus1" } });
+      const collection = r.pay.statistics.collect(at("09:00"));
+      const file = parse(auditFile(collection, parameters(), pricing, WHO, "ddcmp-6.0-plus"));
+      return priceLists(file)
+        .filter((l) => l.list === 6)
+        .map((l) => [l.product, l.vendsInit]);
+    };
+    expect(await sale("tokens")).toEqual([["1", 1]]);
+    expect(await sale("credit")).toEqual([]);
   });
 
   it("details coins and bills per line (CA11, CA14) and failed key vends kept (DA9) in Plus", async () => {

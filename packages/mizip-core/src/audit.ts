@@ -5,6 +5,7 @@ import {
   coinCount,
   errorCounter,
   lineCount,
+  listSaleCounter,
   type ProductElement,
   productCounter,
   S,
@@ -186,6 +187,18 @@ export function auditFile(
   if (plus)
     for (const level of [1, 2, 3] as const)
       if (pricing.keys[level].mode === "on") list(level + 1, level, pricing.keys[level].prices);
+
+  // lists 5 and 6 (7.5 lists 9-10): the lines' free, loyalty, bonus-token, promotion and
+  // happy-hour sales, LA1*list*n*price*since init*since reset; list 5 carries the line's cash
+  // price, list 6 none (its format leaves LA103 out). Only entries with sales go out.
+  if (plus)
+    for (const kind of ["free", "loyalty", "bonus1", "bonus2", "promotion", "happy-hour"] as const)
+      for (let line = 1; line <= Math.min(pricing.lines, 100); line++) {
+        const entry = listSaleCounter(kind, line);
+        if (entry === undefined || h(entry.counter) === 0) continue;
+        const price = entry.list === 5 ? (pricing.cash[line - 1] ?? 0) : "";
+        seg("LA1", entry.list, entry.n, price, h(entry.counter), p(entry.counter));
+      }
 
   // list 7 (7.5 "dati vari"): LA1*7*n**since init*since reset, for the n whose S-number the
   // table pairs surely with a counter kept here (n = 4 and 30 name bonus-token sales and key

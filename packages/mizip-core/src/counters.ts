@@ -100,3 +100,31 @@ export type ProductElement = 201 | 202 | 205 | 206 | 401 | 402;
 export function productCounter(line: number, element: ProductElement): string | undefined {
   return Number.isInteger(line) && line >= 1 && line <= 100 ? `P${line}.${element}` : undefined;
 }
+
+/**
+ * Table 7.5 lists 5 and 6 (LA1*5*n, LA1*6*n): sales of price line 1..100 by how they were
+ * paid. List 5: free-key sales (n = line) and loyalty-point sales (n = 100 + line); list 6:
+ * bonus-1 and bonus-2 token sales (n = line, 100 + line), promotion sales (200 + line), happy-hour
+ * sales (300 + line). The list numbers its entries by n; vendkit keeps them as `L<list>.<n>`
+ * (the S-numbers the table gives for lines 1..60 of some of them cannot all be paired surely).
+ */
+export type ListSale = "free" | "loyalty" | "bonus1" | "bonus2" | "promotion" | "happy-hour";
+
+const LIST_ENTRY: Readonly<Record<ListSale, readonly [list: 5 | 6, offset: number]>> = {
+  free: [5, 0],
+  loyalty: [5, 100],
+  bonus1: [6, 0],
+  bonus2: [6, 100],
+  promotion: [6, 200],
+  "happy-hour": [6, 300],
+};
+
+/** The list-5/6 counter of a sale of `line` (1..100) paid as `kind`, with its list and n. */
+export function listSaleCounter(
+  kind: ListSale,
+  line: number,
+): { readonly counter: string; readonly list: 5 | 6; readonly n: number } | undefined {
+  if (!Number.isInteger(line) || line < 1 || line > 100) return undefined;
+  const [list, offset] = LIST_ENTRY[kind];
+  return { counter: `L${list}.${offset + line}`, list, n: offset + line };
+}

@@ -31,7 +31,9 @@ import {
   billCount,
   coinCount,
   errorCounter,
+  type ListSale,
   lineCount,
+  listSaleCounter,
   productCounter,
   S,
   userGroupCounter,
@@ -197,6 +199,24 @@ function localTime(now: number): LocalTime {
     day: d.getUTCDate(),
     minute: d.getUTCHours() * 60 + d.getUTCMinutes(),
   };
+}
+
+/** Manual 7.5 lists 5 and 6: what paid a sale, as those lists count it. */
+function listSale(q: Charge, free: boolean): ListSale | undefined {
+  if (free) return "free";
+  switch (q.funding) {
+    case "loyalty-points":
+      return "loyalty";
+    case "bonus1":
+      // list 6 counts token sales; bonus-1 credit that paid the whole price is "bonus1" too
+      return q.stats.tokensUsed > 0 ? "bonus1" : undefined;
+    case "bonus2":
+    case "promotion":
+    case "happy-hour":
+      return q.funding;
+    default:
+      return undefined;
+  }
 }
 
 const add = (into: Record<string, number>, name: string | undefined, n: number) => {
@@ -1149,6 +1169,9 @@ export class PaymentSystem {
     }
     if (q.line !== undefined && !q.outOfTable) {
       add(c, lineCount(medium, q.line), 1);
+      // manual 7.5 lists 5 and 6: the line's sales by what paid them
+      const paidBy = listSale(q, free);
+      if (paidBy !== undefined) add(c, listSaleCounter(paidBy, q.line)?.counter, 1);
       // manual 7.5 list 12: free key and loyalty sales are PA4's, the rest PA2's, at the price
       // they were sold at; any extra that paid or took off counts the sale as discounted too
       if (free || q.funding === "loyalty-points") {
