@@ -241,7 +241,7 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
         ...device.pay.statistics.get(counter),
       }));
       const lines = [];
-      for (let line = 1; line <= Math.min(device.pricing.lines, 60); line++) {
+      for (let line = 1; line <= Math.min(device.pricing.lines, 100); line++) {
         const count = (m: "cash" | 0) => device.pay.statistics.get(lineCount(m, line) as string).historic;
         lines.push({ line, cash: count("cash"), key: count(0) });
       }

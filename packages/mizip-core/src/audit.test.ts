@@ -193,6 +193,33 @@ describe("EVA-DTS audit of a collection (manual 7.5)", () => {
     expect(priceLists(core).some((l) => l.list === 5 || l.list === 6)).toBe(false);
   });
 
+  it("counts lines 61..100 too, in lists 0-4 (7.5 lists 1-4's lines 61..100)", async () => {
+    const base = shopPricing();
+    const cash = base.cash.map((p, i) => (i >= 5 && i < 80 ? 100 : p));
+    const keys = base.keys.map((k) => ({
+      ...k,
+      prices: k.prices.map((p, i) => (i >= 5 && i < 80 ? 90 : p)),
+    }));
+    const pricing = { ...base, lines: 80, cash, keys: keys as unknown as typeof base.keys };
+    const r = rig({}, pricing);
+    await r.pay.coin(100, at("08:00"));
+    await r.pay.vendRequest({ line: 75 }, at("08:00"));
+    await r.pay.vendSuccess(at("08:00"));
+    await r.pay.insertKey(await r.key(701, 500), at("08:01"));
+    await r.pay.vendRequest({ line: 75 }, at("08:01"));
+    await r.pay.vendSuccess(at("08:01"));
+    const file = parse(
+      auditFile(r.pay.statistics.collect(at("09:00")), parameters(), pricing, WHO, "dex-6.0"),
+    );
+    expect(validate(file).filter((f) => f.severity === "error")).toEqual([]);
+    const line = (list: number, n: string) =>
+      priceLists(file).find((l) => l.list === list && l.product === n);
+    expect(line(0, "75")).toMatchObject({ price: 100, vendsInit: 1, vendsReset: 1 });
+    expect(line(1, "75")).toMatchObject({ price: 90, vendsInit: 1, vendsReset: 1 });
+    expect(line(0, "80")).toMatchObject({ vendsInit: 0 });
+    expect(line(0, "81")).toBeUndefined();
+  });
+
   it("counts bonus-1 token sales in list 6, not sales bonus-1 credit paid", async () => {
     const sale = async (type: "credit" | "tokens") => {
       const base = shopPricing();

@@ -175,7 +175,7 @@ export function auditFile(
   }
 
   // price lists: LA1*list*line*price*vends since init*vends since reset (manual 7.5 lists 0-4)
-  const lines = Math.min(pricing.lines, 60);
+  const lines = Math.min(pricing.lines, 100);
   const list = (number: number, medium: "cash" | 0 | 1 | 2 | 3, prices: readonly number[]) => {
     for (let line = 1; line <= lines; line++) {
       const counter = lineCount(medium, line) as string;

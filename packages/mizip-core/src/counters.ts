@@ -4,7 +4,7 @@
  * beside its number; the per-line blocks continue the menu's first ten lines with the ranges
  * table 7.5 gives (cash lines 11..60 at S180..S229; key levels in blocks of 60 from S230).
  * Table 7.5 also numbers price lines 61..100, but its PDF text is flattened so that those
- * ranges cannot be paired with their lists; such sales are counted in the totals only.
+ * ranges cannot be paired with their lists; those lines' counts are kept under vendkit's names.
  *
  * Error counters have no S-number we can read with certainty (the same flattening scrambles
  * list 14): they are kept as `E1`..`E16`, the codes the programmer shows.
@@ -72,9 +72,14 @@ export function billCount(type: number): string | undefined {
   return Number.isInteger(type) && type >= 1 && type <= 4 ? `S${18 + type}` : undefined;
 }
 
-/** NUM. VEND. PR. n: sales of price line 1..60, for cash or a key level 0..3. */
+/**
+ * NUM. VEND. PR. n: sales of price line 1..100, for cash or a key level 0..3. Lines 1..60 have
+ * the S-numbers of 9.4.2 and table 7.5; lines 61..100 are kept as `L<list>.<line>` (list 0 cash,
+ * 1-4 key levels 0-3), since the table's ranges for them cannot be paired with their lists.
+ */
 export function lineCount(medium: "cash" | 0 | 1 | 2 | 3, line: number): string | undefined {
-  if (!Number.isInteger(line) || line < 1 || line > 60) return undefined;
+  if (!Number.isInteger(line) || line < 1 || line > 100) return undefined;
+  if (line > 60) return `L${medium === "cash" ? 0 : medium + 1}.${line}`;
   if (medium === "cash") return line <= 10 ? `S${24 + line}` : `S${169 + line}`;
   return `S${229 + 60 * medium + line}`;
 }

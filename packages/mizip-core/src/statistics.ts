@@ -40,7 +40,7 @@ const STATS = "stats/current";
 const LAST = "stats/last-collection";
 /** S-numbers, the error counters E1..E16 and vendkit's own V counters (see counters.ts). */
 const COUNTER =
-  /^(S\d{1,4}|E([1-9]|1[0-6])|V\d{1,2}|P(100|[1-9]\d?)\.(20[1256]|40[12])|L[56]\.[1-9]\d{0,2})$/;
+  /^(S\d{1,4}|E([1-9]|1[0-6])|V\d{1,2}|P(100|[1-9]\d?)\.(20[1256]|40[12])|L[0-6]\.[1-9]\d{0,2})$/;
 
 interface State {
   period: Record<string, number>;
