@@ -44,8 +44,14 @@ async function morning() {
 }
 
 describe("LA1 list 7, various data (manual 7.5 list 11)", () => {
-  const historic = { S4: 40, S5: 15, S10: 500, S24: 70, S35: 30, S72: 1000, S48: 3, S57: 9 };
-  const period = { S4: 20, S5: 5, S10: 0, S24: 70, S35: 10, S72: 300, S48: 1, S57: 2 };
+  const historic = {
+    ...{ S4: 40, S5: 15, S10: 500, S24: 70, S35: 30, S72: 1000, S48: 3, S57: 9 },
+    ...{ S1004: 200, S1005: 300, S1008: 12, V4: 2, V5: 1, V6: 1, V7: 50, V8: 25 },
+  };
+  const period = {
+    ...{ S4: 20, S5: 5, S10: 0, S24: 70, S35: 10, S72: 300, S48: 1, S57: 2 },
+    ...{ S1004: 0, S1005: 100, S1008: 4, V4: 1, V5: 0, V6: 1, V7: 50, V8: 0 },
+  };
   const list7 = (groups: 0 | 1, mode: "ddcmp-6.0-plus" | "dex-6.0") =>
     priceLists(
       parse(
@@ -69,12 +75,23 @@ describe("LA1 list 7, various data (manual 7.5 list 11)", () => {
       [5, 70, 70], // cash out of table, S24
       [6, 30, 10], // key out of table, S35
       [17, 1000, 300], // cash loaded on keys, S72
+      [23, 200, 0], // credit from the programmer, S1004
+      [24, 300, 100], // credit from recharge keys, S1005
+      [27, 12, 4], // loyalty credit given, S1008
+      [31, 2, 1], // cash sales out of table (number)
+      [32, 1, 0], // key sales out of table (number)
+      [33, 1, 1], // free-key sales out of table: number, then value
+      [34, 50, 50],
+      [35, 25, 0], // bonus-1 credit lapsed
     ]);
   });
 
   it("adds the user groups' bonus and free sales (n = 7-16) only with user groups ON, and only in Plus", () => {
     const on = list7(1, "ddcmp-6.0-plus");
-    expect(on.map(([n]) => n)).toEqual([1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
+    expect(on.map(([n]) => n)).toEqual([
+      ...[1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17],
+      ...[23, 24, 27, 31, 32, 33, 34, 35],
+    ]);
     expect(on.find(([n]) => n === 7)).toEqual([7, 3, 1]); // bonus U.G.1, S48
     expect(on.find(([n]) => n === 16)).toEqual([16, 9, 2]); // free sales U.G.5, S57
     expect(list7(1, "dex-6.0")).toEqual([]);

@@ -200,9 +200,10 @@ export function auditFile(
         seg("LA1", entry.list, entry.n, price, h(entry.counter), p(entry.counter));
       }
 
-  // list 7 (7.5 "dati vari"): LA1*7*n**since init*since reset, for the n whose S-number the
-  // table pairs surely with a counter kept here (n = 4 and 30 name bonus-token sales and key
-  // level discounts, which S23 and S9 do not count as kept here; n = 18-29 and 31-37 are not kept)
+  // list 7 (7.5 "dati vari"): LA1*7*n**since init*since reset, for the n the table pairs surely
+  // with a counter kept here (n = 4 and 30 name bonus-token sales and key-level discounts, which
+  // S23 and S9 as kept here are not; deposits, payroll, credit cards, bonus-1 credit given and
+  // the "revenue of failed sales" of n = 18, 25, 26, 28, 29, 36 and VMC free vends, 37, are not kept)
   if (plus) {
     const various: [number, string][] = [
       [1, S.failedCashVends],
@@ -211,6 +212,14 @@ export function auditFile(
       [5, S.cashOutOfTable],
       [6, S.keyOutOfTable],
       [17, S.cashRecharges],
+      [23, S.programmerCredit],
+      [24, S.rechargeKeyCredit],
+      [27, S.loyaltyCredit],
+      [31, V.cashOutOfTableVends],
+      [32, V.keyOutOfTableVends],
+      [33, V.freeOutOfTableVends],
+      [34, V.freeOutOfTable],
+      [35, V.bonusCreditLapsed],
     ];
     // n = 7-16: bonus and free sales of user groups 1-5, only with user groups ON
     if (n.userGroupsOn === 1)

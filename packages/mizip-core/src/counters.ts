@@ -46,6 +46,12 @@ export const S = {
   cashRecharges: "S72",
   /** Value of coins loaded into the changer's tubes by hand (table 7.5, CA1501). */
   tubeFill: "S118",
+  /** Credit loaded by the programmer (table 7.5 list 11, n = 23); S10 counts it too. */
+  programmerCredit: "S1004",
+  /** Credit loaded from a recharge key (table 7.5 list 11, n = 24); S10 counts it too. */
+  rechargeKeyCredit: "S1005",
+  /** Credit given back by loyalty in credit mode (table 7.5 list 11, n = 27). */
+  loyaltyCredit: "S1008",
 } as const;
 
 /**
@@ -60,6 +66,15 @@ export const V = {
   keyVends: "V2",
   /** Free-key vends (VA302/VA304). */
   freeVends: "V3",
+  /** Table 7.5 list 11 gives these no S-number: cash sales out of table (n = 31), */
+  cashOutOfTableVends: "V4",
+  /** key sales out of table (n = 32), */
+  keyOutOfTableVends: "V5",
+  /** free-key sales out of table (n = 33) and their value (n = 34), */
+  freeOutOfTableVends: "V6",
+  freeOutOfTable: "V7",
+  /** and bonus-1 credit that lapsed unused at the end of its period (n = 35). */
+  bonusCreditLapsed: "V8",
 } as const;
 
 /** NUMERO MONETE 1..8: coins of each type taken. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { S } from "./counters.js";
+import { S, V } from "./counters.js";
 import { NEGATIVE_CREDIT_FLOOR, PaymentError } from "./payment-system.js";
 import { PowerCut } from "./storage.js";
 import { at, CHANGER, CHANGER_PARAMETERS, parameters, rig, shopPricing, tubes } from "./test-support.js";
@@ -208,6 +208,57 @@ describe("cash (manual 3.2-3.4, 4.10.6)", () => {
   });
 });
 
+describe("out-of-table sales (manual 7.5 list 11, n = 5, 6, 31-34)", () => {
+  it("counts cash, key and free-key sales at a price no line has, by value and by number", async () => {
+    const pricing = { ...shopPricing(), priceSystem: "prices-on-vmc" as const };
+    const r = rig({ freeKey: 1, saleType: 0 }, pricing, parameters({ freeKey: 1, saleType: 0 }));
+    await r.pay.coin(100, at("09:00"));
+    await r.pay.vendRequest({ price: 70 }, at("09:00"));
+    await r.pay.vendSuccess(at("09:00"));
+    await r.pay.returnCredit(at("09:00"));
+    await r.pay.insertKey(await r.key(150, 500), at("09:01"));
+    await r.pay.vendRequest({ price: 90 }, at("09:01"));
+    await r.pay.vendSuccess(at("09:01"));
+    await r.pay.vendRequest({ price: 50 }, at("09:01")); // line 1's price: in the table
+    await r.pay.vendSuccess(at("09:01"));
+    await r.pay.removeKey(at("09:02"));
+    await r.pay.insertKey(await r.key(151, 0, { keyFunction: "free" }), at("09:03"));
+    await r.pay.vendRequest({ price: 35 }, at("09:03"));
+    await r.pay.vendSuccess(at("09:03"));
+    const counts = [S.cashOutOfTable, V.cashOutOfTableVends, S.keyOutOfTable, V.keyOutOfTableVends];
+    expect(counts.map((c) => period(r, c))).toEqual([70, 1, 90, 1]);
+    expect([period(r, V.freeOutOfTableVends), period(r, V.freeOutOfTable)]).toEqual([1, 35]);
+  });
+});
+
+describe("loyalty credit and bonus-1 credit (manual 7.5 list 11, n = 27, 35)", () => {
+  it("counts the loyalty credit a sale gives back, and bonus-1 credit lapsed at a new period", async () => {
+    const base = shopPricing();
+    const pricing = {
+      ...base,
+      loyalty: {
+        ...base.loyalty,
+        mode: "on" as const,
+        type: "credit" as const,
+        creditPerLine: base.cash.map(() => 5),
+      },
+      bonus1: {
+        ...base.bonus1,
+        usage: "recharge-and-sale" as const,
+        levels: base.bonus1.levels.map((l, i) => (i === 0 ? { ...l, enabled: true, credit: 100 } : l)),
+      },
+    };
+    const r = rig({}, pricing);
+    // 30 of bonus-1 credit stamped with a period long gone: it lapses, 100 comes in its place
+    const card = await r.key(160, 500, {}, { bonus1: { mode: "credit", amount: 30, period: 0 } });
+    await r.pay.insertKey(card, at("09:00"));
+    await r.pay.vendRequest({ line: 1 }, at("09:00"));
+    await r.pay.vendSuccess(at("09:00"));
+    expect([period(r, S.loyaltyCredit), period(r, V.bonusCreditLapsed)]).toEqual([5, 30]);
+    expect((await r.read(card)).bonus1.amount).toBe(100 - 45);
+  });
+});
+
 describe("special keys and vends", () => {
   it("moves one use of a recharge key to the next sale key (manual 3.5)", async () => {
     const r = rig({ rechargeKey: 1, maxiBox: 1 });
@@ -225,6 +276,7 @@ describe("special keys and vends", () => {
     expect(await r.pay.insertKey(sale, at("09:01"))).toMatchObject({ credit: 350 });
     expect(r.pay.rechargeKeyCredit).toBe(0);
     expect(period(r, S.programmedCredit)).toBe(300);
+    expect([period(r, S.rechargeKeyCredit), period(r, S.programmerCredit)]).toEqual([300, 0]);
     expect(r.pay.maxiBox.keyTransactions(121).recharges.bySource["recharge-key"]).toBe(1);
   });
 
@@ -510,6 +562,7 @@ describe("the programmer (manual 9, 9.5.1)", () => {
     });
     expect(await r.pay.programmerRecharge(500, at("09:00"), 4711)).toBe(600);
     expect(period(r, S.programmedCredit)).toBe(500);
+    expect([period(r, S.programmerCredit), period(r, S.rechargeKeyCredit)]).toEqual([500, 0]);
     expect(r.pay.maxiBox.keyTransactions(140).recharges.bySource.programmer).toBe(0); // Maxi Box OFF
     await r.pay.removeKey(at("09:01"));
     const recharge = await r.key(

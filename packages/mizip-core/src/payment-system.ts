@@ -758,10 +758,10 @@ export class PaymentSystem {
   private async loadWaitingCredit(now: number): Promise<void> {
     if (this.vend !== undefined) return; // a cash vend is still using the machine's credit
     const fromRechargeKey = this.rechargeKeyCredit;
-    if (fromRechargeKey > 0)
-      await this.recharge(fromRechargeKey, "recharge-key", { [S.programmedCredit]: fromRechargeKey }, now, [
-        [RECHARGE_CREDIT, undefined],
-      ]);
+    if (fromRechargeKey > 0) {
+      const counts = { [S.programmedCredit]: fromRechargeKey, [S.rechargeKeyCredit]: fromRechargeKey };
+      await this.recharge(fromRechargeKey, "recharge-key", counts, now, [[RECHARGE_CREDIT, undefined]]);
+    }
     // cash left in the machine goes on the key, unless coins are for sales only (manual 4.6.1)
     if (this.session === undefined || this.machine.credit === 0 || this.params.numeric.coinValidator === 1)
       return;
@@ -844,7 +844,8 @@ export class PaymentSystem {
       const s = this.session;
       if (!s?.usable || s.view.identity.keyFunction !== "sale")
         throw new PaymentError("NO_KEY", "no usable sale key is in the reader");
-      await this.recharge(amount, "programmer", { [S.programmedCredit]: amount }, now, []);
+      const counts = { [S.programmedCredit]: amount, [S.programmerCredit]: amount };
+      await this.recharge(amount, "programmer", counts, now, []);
       this.show();
       return this.keyCredit ?? 0;
     });
@@ -1150,14 +1151,19 @@ export class PaymentSystem {
       add(c, V.cashVends, 1);
       add(c, S.cashSales, q.charge);
       if (q.outOfTable) add(c, S.cashOutOfTable, q.charge);
+      if (q.outOfTable) add(c, V.cashOutOfTableVends, 1);
     } else if (free) {
       add(c, V.freeVends, 1);
       add(c, S.freeSales, q.listPrice);
       if (userGroup !== undefined) add(c, userGroupCounter("free", userGroup), q.listPrice);
+      if (q.outOfTable) add(c, V.freeOutOfTableVends, 1);
+      if (q.outOfTable) add(c, V.freeOutOfTable, q.listPrice);
     } else {
       add(c, V.keyVends, 1);
       add(c, S.keySales, q.charge);
       if (q.outOfTable) add(c, S.keyOutOfTable, q.charge);
+      if (q.outOfTable) add(c, V.keyOutOfTableVends, 1);
+      add(c, S.loyaltyCredit, q.stats.loyaltyCredit);
       add(c, S.discounts, q.discount);
       add(c, S.bonus, q.bonusCreditUsed);
       if (userGroup !== undefined)
@@ -1167,6 +1173,9 @@ export class PaymentSystem {
           q.bonusCreditUsed + (q.funding === "credit" ? 0 : q.discount),
         );
     }
+    // bonus-1 credit that lapsed as the key entered a new period (lapsed tokens are not money)
+    if (medium !== "cash" && this.pricing.bonus1.type === "credit")
+      add(c, V.bonusCreditLapsed, q.stats.expired?.bonus1 ?? 0);
     if (q.line !== undefined && !q.outOfTable) {
       add(c, lineCount(medium, q.line), 1);
       // manual 7.5 lists 5 and 6: the line's sales by what paid them
