@@ -67,6 +67,14 @@ describe("LA1 list 7, various data (manual 7.5 list 11)", () => {
       .filter((l) => l.list === 7)
       .map((l) => [Number(l.product), l.vendsInit, l.vendsReset]);
 
+  it("carries the change the reader's changer paid as CA4, in every mode", () => {
+    for (const mode of ["dex-6.0", "ddcmp-6.0-plus"] as const) {
+      const collection = { at: at("09:30"), historic: { S120: 850 }, period: { S120: 150 }, damaged: false };
+      const file = parse(auditFile(collection, parameters(), shopPricing(), WHO, mode));
+      expect(file.first("CA4")?.elements).toEqual(["150", "", "850", ""]);
+    }
+  });
+
   it("carries the counters the table pairs with n, since init then since reset", () => {
     expect(list7(0, "ddcmp-6.0-plus")).toEqual([
       [1, 40, 20], // failed cash vends, S4

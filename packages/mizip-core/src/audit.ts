@@ -129,6 +129,9 @@ export function auditFile(
   const cashIn = (f: typeof p) => f(S.coinsIn) + f(S.billsIn);
   // CA3: in / to box / to tubes / bills, since reset then since init, then 6.0's bills again
   seg("CA3", cashIn(p), "", "", p(S.billsIn), cashIn(h), "", "", h(S.billsIn), p(S.billsIn), h(S.billsIn));
+  // CA4: change paid from the tubes by the reader's changer, since reset then since init (what
+  // the changer's own buttons dispense is not reported to the reader, so left empty)
+  seg("CA4", p(S.changePaid), "", h(S.changePaid), "");
   if (plus) {
     seg("CA8", p(S.overprice), h(S.overprice));
     // per coin and bill line of the parallel validator and acceptor (7.5 list 1): value, then

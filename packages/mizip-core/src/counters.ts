@@ -44,6 +44,8 @@ export const S = {
   powerRestores: "S65",
   /** RICARICHE CONT.: cash (coins, bills, machine credit) loaded on keys. */
   cashRecharges: "S72",
+  /** Value of the change the reader's own changer paid from its tubes (table 7.5, CA401/CA403). */
+  changePaid: "S120",
   /** Value of coins loaded into the changer's tubes by hand (table 7.5, CA1501). */
   tubeFill: "S118",
   /** Credit loaded by the programmer (table 7.5 list 11, n = 23); S10 counts it too. */

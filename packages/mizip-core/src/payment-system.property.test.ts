@@ -218,6 +218,8 @@ describe("the payment system over random days", () => {
           if (settings.negativeCredit === 0) for (const s of now) expect(s.credit).toBeGreaterThanOrEqual(0);
 
           const paidOut = r.shown.paidOut.reduce((a, b) => a + b, 0);
+          // the change the reader's own changer paid is counted (CA4), none without one
+          expect(n(S.changePaid)).toBe(withChanger ? paidOut : 0);
           expect(n(S.coinsIn) + n(S.billsIn)).toBe(
             n(S.cashSales) +
               n(S.failedCashVends) +

@@ -922,6 +922,7 @@ export class PaymentSystem {
       if (change.paid > 0) {
         this.machine.take(change.paid);
         extra.push(this.creditRecord());
+        if (this.changer !== undefined) counts[S.changePaid] = change.paid;
       }
       this.commit(counts, cancelled ? { kind: "error", at: now, error: 11 } : undefined, extra);
       this.giveChange(change);
@@ -1075,6 +1076,7 @@ export class PaymentSystem {
         const overprice = this.machine.sell(q.charge, now);
         const counts = this.saleCounts(q, false, "cash", undefined);
         add(counts, S.overprice, overprice);
+        add(counts, S.changePaid, change.paid);
         this.commit(counts, this.saleEntry(q, now, undefined), [this.creditRecord()]);
         this.giveChange(change);
         this.soldSinceCash = this.machine.credit > 0;
