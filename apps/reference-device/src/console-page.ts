@@ -26,6 +26,12 @@ table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ee
 <input id="format-credit" type="number" min="0" placeholder="credit (cents)">
 <input id="format-password" type="password" placeholder="password">
 <button id="format-key">Format</button> <span id="format-message"></span></p>
+<p>Key in the reader (manual 4.14.1): <span id="key-report">none</span></p>
+<p>Set on it: bonus-1 tokens <input id="modify-bonus1" type="number" min="0" max="7" size="4">
+bonus-2 tokens <input id="modify-bonus2" type="number" min="0" max="127" size="4">
+loyalty points <input id="modify-points" type="number" min="0" max="65535" size="6">
+<input id="modify-password" type="password" placeholder="password">
+<button id="key-modify">Write</button> <span id="modify-message"></span></p>
 <p>Load credit on the key in the reader:
 <input id="recharge-amount" type="number" min="1" placeholder="amount (cents)">
 <input id="recharge-password" type="password" placeholder="password">
@@ -114,6 +120,12 @@ async function refresh() {
     "<tr id=key-" + (i + 1) + "><td>" + (i + 1) + "</td><td>" + k.uid + "</td><td class=number>" + (k.keyNumber ?? "—") +
     "</td><td class=credit>" + money(k.credit) +
     "</td><td><button data-insert=" + i + ">Insert</button></td></tr>").join("");
+  const k = s.keyReport;
+  $("key-report").textContent = k === null ? "none" : "number " + k.keyNumber + ", " + k.function + ", credit " + money(k.credit) +
+    ", customer " + k.customerCode + ", department " + k.departmentCode + ", level " + k.level +
+    (k.bonus1Tokens === undefined ? "" : ", bonus-1 tokens " + k.bonus1Tokens) + ", bonus-2 tokens " + k.bonus2Tokens +
+    (k.loyaltyPoints === undefined ? "" : ", points " + k.loyaltyPoints) + (k.blackListed ? ", BLACK-LISTED" : "") +
+    (k.recharge ? ", recharges left " + k.recharge.usesLeft + " of " + money(k.recharge.value) : "");
   const params = await call("GET", "/api/parameters");
   // the programmer's menu tree (manual ch. 9): one heading per menu, its parameters below
   const menus = [];
@@ -188,6 +200,11 @@ document.body.addEventListener("click", async (ev) => {
     else if (t.id === "recharge") {
       const r = await call("POST", "/api/keys/recharge", { amount: Number($("recharge-amount").value), password: passwordOf($("recharge-password")) });
       say($("recharge-message"), "credit now " + money(r.credit), true);
+    } else if (t.id === "key-modify") {
+      const field = (id) => $(id).value === "" ? undefined : Number($(id).value);
+      const r = await call("POST", "/api/keys/modify", { bonus1Tokens: field("modify-bonus1"), bonus2Tokens: field("modify-bonus2"),
+        loyaltyPoints: field("modify-points"), password: passwordOf($("modify-password")) });
+      say($("modify-message"), r.landed ? "written" : "the key left before the write was done", r.landed);
     } else if (t.id === "param-save") {
       await call("POST", "/api/parameters", { number: Number($("param-number").value), value: Number($("param-value").value), password: passwordOf($("param-password")) });
       say($("param-message"), "saved", true);
@@ -233,6 +250,7 @@ document.body.addEventListener("click", async (ev) => {
     const where = t.id === "param-save" ? $("param-message") : t.id === "price-save" || t.id === "name-save" ? $("price-message")
       : t.id.startsWith("codes") || t.id.startsWith("black") ? $("codes-message")
       : t.id === "format-key" ? $("format-message")
+      : t.id === "key-modify" ? $("modify-message")
       : t.dataset.special !== undefined || t.id.startsWith("special") ? $("special-message")
       : t.id.startsWith("extra") ? $("extra-message")
       : t.id === "recharge" ? $("recharge-message") : $("sale");

@@ -104,6 +104,24 @@ describe("programmer console API", () => {
     });
   });
 
+  it("reads the key in the reader and sets its bonus tokens (manual 4.14.1)", async () => {
+    await withConsole(async (base) => {
+      const state = async () =>
+        ((await (await fetch(`${base}/api/state`)).json()) as { keyReport: Record<string, unknown> | null })
+          .keyReport;
+      expect(await state()).toBeNull();
+      await post(`${base}/api/keys/insert`, { index: 0 });
+      expect(await state()).toMatchObject({ keyNumber: 1, function: "sale", credit: 500, bonus2Tokens: 0 });
+      const ok = await post(`${base}/api/keys/modify`, { bonus2Tokens: 5 });
+      expect(await ok.json()).toEqual({ landed: true });
+      expect(await state()).toMatchObject({ bonus2Tokens: 5, credit: 500 });
+      const bad = await post(`${base}/api/keys/modify`, { bonus2Tokens: 500 });
+      expect(bad.status).toBe(409);
+      expect(await bad.json()).toMatchObject({ code: "INVALID_AMOUNT" });
+      expect((await post(`${base}/api/keys/modify`, { loyaltyPoints: "many" })).status).toBe(400);
+    });
+  });
+
   it("downloads the audit as a collection: period data cleared after the download", async () => {
     await withConsole(async (base, device) => {
       await post(`${base}/api/keys/insert`, { index: 1 });
@@ -252,6 +270,15 @@ describe("programmer console in headless Chromium", () => {
         await page.waitForSelector("#recharge-message.ok");
         expect(await page.textContent("#recharge-message")).toBe("credit now 7.50");
         expect(await page.textContent("#inserted")).toBe("key 3, credit 7.50");
+        // the key's details, and bonus-2 tokens set on it with the password
+        expect(await page.textContent("#key-report")).toContain("number 3, sale, credit 7.50");
+        await page.fill("#modify-bonus2", "5");
+        await page.fill("#modify-password", "4711");
+        await page.click("#key-modify");
+        await page.waitForSelector("#modify-message.ok");
+        await page.waitForFunction(
+          "document.getElementById('key-report').textContent.includes('bonus-2 tokens 5')",
+        );
 
         // a sale, then the chart shows it on its price line
         await page.click("[data-select='3']");

@@ -76,6 +76,7 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
         ...(await device.state()),
         inserted: device.insertedIndex,
         insertedSpecial: device.insertedSpecial,
+        keyReport: device.pay.keyReport ?? null,
         readerState: device.pay.state,
       });
       return;
@@ -180,6 +181,19 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       await device.removeKey();
       json(res, 200, { ok: true });
       return;
+    case "POST /api/keys/modify": {
+      const b = await body(req);
+      const landed = await device.programmerSetKey(
+        {
+          bonus1Tokens: optionalNum(b.bonus1Tokens, "bonus1Tokens"),
+          bonus2Tokens: optionalNum(b.bonus2Tokens, "bonus2Tokens"),
+          loyaltyPoints: optionalNum(b.loyaltyPoints, "loyaltyPoints"),
+        },
+        optionalNum(b.password, "password"),
+      );
+      json(res, 200, { landed });
+      return;
+    }
     case "POST /api/keys/recharge": {
       const b = await body(req);
       const credit = await device.programmerRecharge(

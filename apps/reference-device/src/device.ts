@@ -11,6 +11,7 @@ import {
   checkPassword,
   dataKeyAudit,
   defaultParameters,
+  type KeyChanges,
   KeyJournal,
   type KeyOutcome,
   NUMERIC_PARAMETERS,
@@ -385,6 +386,16 @@ export class Device {
     const credit = await this.pay.programmerRecharge(amount, this.clock(), password);
     this.showCredit();
     return credit;
+  }
+
+  /**
+   * Key management from the programmer: bonus tokens and loyalty points on the inserted key
+   * (manual 4.14.1, password as for its credit). Resolves with whether the write landed.
+   */
+  async programmerSetKey(changes: KeyChanges, password?: number): Promise<boolean> {
+    const landed = await this.pay.programmerSetKey(changes, this.clock(), password);
+    this.showCredit();
+    return landed;
   }
 
   /** The demo key in the reader, if any (index into `keys`). */

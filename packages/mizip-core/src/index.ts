@@ -62,6 +62,7 @@ export {
 export { type EuroSettings, euroIdentity, euroState, toEuro } from "./euro.js";
 export { toKeyState, toPurseState } from "./key-bridge.js";
 export { KeyJournal, type PendingWrite } from "./key-journal.js";
+export { changedState, type KeyChanges, type KeyReport, keyReport } from "./key-management.js";
 export {
   InsufficientCredit,
   MachineCredit,

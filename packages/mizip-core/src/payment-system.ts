@@ -44,6 +44,7 @@ import { euroIdentity, euroState } from "./euro.js";
 import { decodeJson, encodeJson } from "./json-record.js";
 import { toKeyState, toPurseState } from "./key-bridge.js";
 import { journalKey, KeyJournal, type PendingWrite } from "./key-journal.js";
+import { changedState, type KeyChanges, type KeyReport, keyReport } from "./key-management.js";
 import { MachineCredit, type MachineCreditRecord, overpriceMode } from "./machine-credit.js";
 import {
   MaxiBox,
@@ -848,6 +849,30 @@ export class PaymentSystem {
       await this.recharge(amount, "programmer", counts, now, []);
       this.show();
       return this.keyCredit ?? 0;
+    });
+  }
+
+  /** The key in the reader as the programmer reads it (manual 4.14.1), when one is read. */
+  get keyReport(): KeyReport | undefined {
+    return this.session === undefined ? undefined : keyReport(this.session.view, this.params);
+  }
+
+  /**
+   * Changes the bonus tokens or loyalty points on the sale key in the reader (manual 4.14.1;
+   * the password as for its credit, 4.9.3). Not money: one tear-safe write, old or new. Resolves
+   * with whether the write landed.
+   */
+  programmerSetKey(changes: KeyChanges, now: number, password?: number): Promise<boolean> {
+    return this.run(now, async () => {
+      checkPassword(this.params, "key-credit", password);
+      const s = this.session;
+      if (!s?.usable || s.view.identity.keyFunction !== "sale")
+        throw new PaymentError("NO_KEY", "no usable sale key is in the reader");
+      const next = changedState(s.view.state, changes);
+      if (typeof next === "string") throw new PaymentError("INVALID_AMOUNT", next);
+      const landed = await this.writeKey(next, now);
+      if (landed) this.commit({ [S.keyWrites]: 1 }, undefined);
+      return landed;
     });
   }
 
