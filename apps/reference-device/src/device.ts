@@ -785,6 +785,7 @@ export class Device {
       this.pricing,
       AUDIT_IDENTITY,
       plus ? "dex-6.0-plus" : "dex-6.0",
+      this.pay.coinTubes,
     );
     return { bytes, collection, backup };
   }

@@ -34,6 +34,8 @@ describe("scenarios of the manual's kits (ch. 10)", () => {
     expect(r.log).toContain("  selection 3: refused"); // 1.00 in for 0.80 with a tube low
     expect(r.log).toContain("  selection 1: refused");
     expect(r.log).toContain("  selection 5: paid 150"); // the key pays, change does not matter
+    // the audit reports the reader's tubes (CA17), one segment per tube
+    expect((r.audits.at(-1) as string).match(/^CA17\*/gm)).toHaveLength(4);
   });
 
   it("sells cash through the changer and moves coins onto a key in RENDIRESTO (10.1.4)", async () => {

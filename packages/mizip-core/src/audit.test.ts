@@ -11,7 +11,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { type AuditIdentity, AuditModeUnsupported, auditFile, auditMode } from "./audit.js";
 import { S, V } from "./counters.js";
-import { at, parameters, rig, shopPricing } from "./test-support.js";
+import { at, CHANGER, CHANGER_PARAMETERS, parameters, rig, shopPricing, tubes } from "./test-support.js";
 
 const WHO: AuditIdentity = {
   serial: "VK00012345",
@@ -73,6 +73,28 @@ describe("LA1 list 7, various data (manual 7.5 list 11)", () => {
       const file = parse(auditFile(collection, parameters(), shopPricing(), WHO, mode));
       expect(file.first("CA4")?.elements).toEqual(["150", "", "850", ""]);
     }
+  });
+
+  it("carries the changer's tubes as CA17, without the coins the changer keeps", async () => {
+    const r = rig({}, shopPricing(), parameters(CHANGER_PARAMETERS), CHANGER);
+    expect(r.pay.coinTubes).toEqual([]); // no tube status yet
+    await r.pay.tubeStatus(tubes(10, 1, 30, 2), at("08:00"));
+    expect(r.pay.coinTubes).toEqual([
+      { value: 5, count: 8 },
+      { value: 10, count: 0 },
+      { value: 20, count: 28 },
+      { value: 50, count: 0 },
+    ]);
+    const collection = r.pay.statistics.collect(at("09:00"));
+    const file = parse(auditFile(collection, parameters(), shopPricing(), WHO, "dex-6.0", r.pay.coinTubes));
+    expect(validate(file).filter((f) => f.severity === "error")).toEqual([]);
+    expect(file.all("CA17").map((s) => s.elements)).toEqual([
+      ["1", "5", "8"],
+      ["2", "10", "0"],
+      ["3", "20", "28"],
+      ["4", "50", "0"],
+    ]);
+    expect(rig().pay.coinTubes).toEqual([]); // no changer: no tubes of the reader's
   });
 
   it("carries the counters the table pairs with n, since init then since reset", () => {

@@ -48,6 +48,12 @@ export function auditMode(parameter: number): AuditMode {
   return mode;
 }
 
+/** A coin tube as the audit reports it: its coin's value and the coins a customer could get. */
+export interface CoinTube {
+  readonly value: number;
+  readonly count: number;
+}
+
 export interface AuditIdentity {
   /** The payment system's serial number: ID101, DA101 and the DXS communication ID (≤ 10). */
   readonly serial: string;
@@ -79,6 +85,8 @@ export function auditFile(
   pricing: PricingConfig,
   identity: AuditIdentity,
   mode: AuditMode,
+  /** The coins in the reader's changer's tubes (`PaymentSystem.coinTubes`), for CA17. */
+  coinTubes: readonly CoinTube[] = [],
 ): Uint8Array {
   const plus = mode.endsWith("plus");
   const [date, time] = dateTime(collection.at, mode.startsWith("dex"));
@@ -148,6 +156,11 @@ export function auditFile(
     }
     seg("CA15", p(S.tubeFill));
   }
+
+  // CA17 (7.5 list 1): each tube's coin value and the coins in it above the changer's floor
+  coinTubes.forEach((t, i) => {
+    seg("CA17", i + 1, t.value, t.count);
+  });
 
   seg("DA1", identity.serial, identity.model, identity.softwareVersion);
   seg(

@@ -13,6 +13,7 @@ export {
   AuditModeUnsupported,
   auditFile,
   auditMode,
+  type CoinTube,
 } from "./audit.js";
 export { packText, unpackText } from "./audit-text.js";
 export { BlackList, BlackListFull, type BlackListMode } from "./black-list.js";

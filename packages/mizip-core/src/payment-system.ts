@@ -16,7 +16,14 @@ import {
   type RefusalReason,
 } from "@vendkit/pricing";
 import { type AccessSettings, checkAccess } from "./access.js";
-import { type AuditIdentity, type AuditMode, AuditModeUnsupported, auditFile, auditMode } from "./audit.js";
+import {
+  type AuditIdentity,
+  type AuditMode,
+  AuditModeUnsupported,
+  auditFile,
+  auditMode,
+  type CoinTube,
+} from "./audit.js";
 import { type CashAcceptance, cashAcceptance } from "./cash-acceptance.js";
 import {
   acceptedCoinTypes,
@@ -323,6 +330,17 @@ export class PaymentSystem {
   get rechargeKeyCredit(): number {
     const v = decodeJson(this.storage.get(RECHARGE_CREDIT));
     return Number.isSafeInteger(v) && (v as number) > 0 ? (v as number) : 0;
+  }
+
+  /**
+   * The coins in the reader's changer's tubes, as the audit's CA17 gives them: the safety coins
+   * the changer keeps in each tube are not counted (manual 7.5: the changer's floor is not in the
+   * figure). Empty without a changer or before its first tube status.
+   */
+  get coinTubes(): readonly CoinTube[] {
+    const safety = this.changer?.safetyCoins;
+    if (safety === undefined) return [];
+    return this.tubes.map((t) => ({ value: t.value, count: Math.max(0, t.count - safety) }));
   }
 
   /** The inserted key's credit, when a usable key is in. */
@@ -652,6 +670,7 @@ export class PaymentSystem {
         this.pricing,
         this.auditIdentity,
         dataKeyMode(this.params),
+        this.coinTubes,
       );
       await this.purses.writePayload(s.reader, s.view, deflateRawSync(audit));
       if (!backup) this.statistics.confirm(collection);
