@@ -1,7 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
-import { EMPTY_STATE, holderOf, PurseError, PurseSystem, SimulatedCard } from "@vendkit/mifare-purse";
+import {
+  EMPTY_STATE,
+  type Holder,
+  holderOf,
+  type KeyFunction,
+  PurseError,
+  PurseSystem,
+  SimulatedCard,
+} from "@vendkit/mifare-purse";
 import {
   type AuditIdentity,
   auditFile,
@@ -449,44 +457,38 @@ export class Device {
     if (findings.length > 0)
       throw new DeviceSetupError(`pricing: ${findings.map((f) => `${f.path}: ${f.message}`).join("; ")}`);
     const purses = demoPurses(params.numeric.operatorCode);
-    if (keyStore.uids().length === 0) {
-      for (const k of DEMO_KEYS) {
-        const uid = Uint8Array.of(0x04, 0xd3, 0x00, k.keyNumber);
-        const card = new SimulatedCard(uid);
-        await purses.format(
-          card,
-          {
-            keyNumber: k.keyNumber,
-            customerCode: params.numeric.customerCode,
-            departmentCode: params.numeric.departmentCode,
-            priceLevel: 0,
-            keyFunction: "sale",
-            rechargeValue: 0,
-          },
-          { ...EMPTY_STATE, credit: k.credit },
+    /** A demo key of this reader's codes, formatted and kept in the key store. */
+    const demoKey = async (
+      uid: string,
+      size: "1K" | "4K",
+      keyNumber: number,
+      keyFunction: KeyFunction,
+      credit: number,
+    ): Promise<void> => {
+      const card = new SimulatedCard(Uint8Array.from(Buffer.from(uid, "hex")), size);
+      const holder: Holder = {
+        keyNumber,
+        customerCode: params.numeric.customerCode,
+        departmentCode: params.numeric.departmentCode,
+        priceLevel: 0,
+        keyFunction,
+        rechargeValue: 0,
+      };
+      await purses.format(card, holder, { ...EMPTY_STATE, credit });
+      keyStore.saveAll(card, uid);
+    };
+    if (keyStore.uids().length === 0)
+      for (const k of DEMO_KEYS)
+        await demoKey(
+          Buffer.from([0x04, 0xd3, 0x00, k.keyNumber]).toString("hex"),
+          "1K",
+          k.keyNumber,
+          "sale",
+          k.credit,
         );
-        keyStore.saveAll(card, Buffer.from(uid).toString("hex"));
-      }
-    }
     // the special keys join data directories made before them, blank
     const present = new Set(keyStore.uids());
-    for (const k of SPECIAL_KEYS) {
-      if (present.has(k.uid)) continue;
-      const card = new SimulatedCard(Uint8Array.from(Buffer.from(k.uid, "hex")), "4K");
-      await purses.format(
-        card,
-        {
-          keyNumber: k.keyNumber,
-          customerCode: params.numeric.customerCode,
-          departmentCode: params.numeric.departmentCode,
-          priceLevel: 0,
-          keyFunction: k.kind,
-          rechargeValue: 0,
-        },
-        EMPTY_STATE,
-      );
-      keyStore.saveAll(card, k.uid);
-    }
+    for (const k of SPECIAL_KEYS) if (!present.has(k.uid)) await demoKey(k.uid, "4K", k.keyNumber, k.kind, 0);
     const special = new Set<string>(SPECIAL_KEYS.map((k) => k.uid));
     const keys = keyStore
       .uids()
