@@ -251,7 +251,11 @@ export function auditFile(
       const name = errorCounter(code);
       if (h(name) > 0 || p(name) > 0) seg("EA2", `NE${code}`, p(name), h(name), 0);
     }
-  seg("EA3", "", date, time, identity.collector ?? "");
+  // EA3 (7.5 list 15): collections with a reset so far (S47), this one's date, time and
+  // collector, then the previous collection's date and time
+  const [previousDate, previousTime] =
+    collection.previous === undefined ? ["", ""] : dateTime(collection.previous, mode.startsWith("dex"));
+  seg("EA3", h(S.collections), date, time, identity.collector ?? "", previousDate, previousTime);
 
   return write(buildAudit(body, { communicationId: identity.serial.slice(0, 10) }));
 }

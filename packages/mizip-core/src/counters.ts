@@ -36,6 +36,8 @@ export const S = {
   cashOutOfTable: "S24",
   /** INC. NON TABELLA (key 0): value of out-of-table key sales. */
   keyOutOfTable: "S35",
+  /** PROGRESSIVO ACQ.: collections followed by a reset of the period data (EA301); kept by `Statistics.confirm`. */
+  collections: "S47",
   /** NUM. SCRITT. CH.: key writes. */
   keyWrites: "S63",
   /** NUM. LETTURE CH.: key reads. */

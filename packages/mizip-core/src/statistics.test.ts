@@ -22,6 +22,12 @@ describe("statistics store (manual 7, 4.10.8)", () => {
     expect(stats.get("S1")).toEqual({ period: 0, historic: 250 });
     stats.add({ S1: 10 });
     expect(stats.get("S1")).toEqual({ period: 10, historic: 260 });
+    // PROGRESSIVO ACQ. (S47) counts confirmed collections; the next one knows when the last was
+    expect(stats.get("S47").historic).toBe(1);
+    const next = stats.collect(T0 + MIN_COLLECTION_INTERVAL);
+    expect(next.previous).toBe(T0);
+    stats.confirm(next);
+    expect(stats.get("S47").historic).toBe(2);
   });
 
   it("keeps what was counted between taking and confirming a collection", () => {

@@ -1,4 +1,5 @@
 import { crc32 } from "node:zlib";
+import { S } from "./counters.js";
 import { decodeJson, encodeJson } from "./json-record.js";
 import type { Storage } from "./storage.js";
 
@@ -21,6 +22,8 @@ export interface Collection {
   readonly historic: Counters;
   /** The data failed its integrity check; what could be read is given. */
   readonly damaged: boolean;
+  /** When the collection before this one was confirmed, if one was (EA305/EA306). */
+  readonly previous?: number;
 }
 
 export class CollectionRefused extends Error {
@@ -148,7 +151,13 @@ export class Statistics {
         `the last collection was ${Math.round((now - state.lastCollection) / 1000)} s ago; wait 2 minutes`,
       );
     this.storage.commit(new Map([[STATS, reseal({ ...state, pending: now }, intact)]]));
-    return { at: now, period: state.period, historic: state.historic, damaged: !intact };
+    return {
+      at: now,
+      period: state.period,
+      historic: state.historic,
+      damaged: !intact,
+      ...(state.lastCollection === undefined ? {} : { previous: state.lastCollection }),
+    };
   }
 
   /**
@@ -165,10 +174,11 @@ export class Statistics {
       const rest = n - (collection.period[name] ?? 0);
       if (rest > 0) period[name] = rest;
     }
-    // manual 5.1: a fault stays until the historic data is reset too
+    // manual 5.1: a fault stays until the historic data is reset too; PROGRESSIVO ACQ. (S47,
+    // 9.4.2) counts the collections followed by a reset
     const next: State = {
       period,
-      historic: state.historic,
+      historic: { ...state.historic, [S.collections]: (state.historic[S.collections] ?? 0) + 1 },
       lastCollection: collection.at,
     };
     this.storage.commit(
