@@ -1196,19 +1196,25 @@ export class PaymentSystem {
     if (medium === "cash") {
       add(c, V.cashVends, 1);
       add(c, S.cashSales, q.charge);
-      if (q.outOfTable) add(c, S.cashOutOfTable, q.charge);
-      if (q.outOfTable) add(c, V.cashOutOfTableVends, 1);
+      if (q.outOfTable) {
+        add(c, S.cashOutOfTable, q.charge);
+        add(c, V.cashOutOfTableVends, 1);
+      }
     } else if (free) {
       add(c, V.freeVends, 1);
       add(c, S.freeSales, q.listPrice);
       if (userGroup !== undefined) add(c, userGroupCounter("free", userGroup), q.listPrice);
-      if (q.outOfTable) add(c, V.freeOutOfTableVends, 1);
-      if (q.outOfTable) add(c, V.freeOutOfTable, q.listPrice);
+      if (q.outOfTable) {
+        add(c, V.freeOutOfTableVends, 1);
+        add(c, V.freeOutOfTable, q.listPrice);
+      }
     } else {
       add(c, V.keyVends, 1);
       add(c, S.keySales, q.charge);
-      if (q.outOfTable) add(c, S.keyOutOfTable, q.charge);
-      if (q.outOfTable) add(c, V.keyOutOfTableVends, 1);
+      if (q.outOfTable) {
+        add(c, S.keyOutOfTable, q.charge);
+        add(c, V.keyOutOfTableVends, 1);
+      }
       add(c, S.loyaltyCredit, q.stats.loyaltyCredit);
       add(c, S.discounts, q.discount);
       add(c, S.bonus, q.bonusCreditUsed);
