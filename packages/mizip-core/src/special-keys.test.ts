@@ -75,10 +75,12 @@ describe("special keys' encoding", () => {
     expect(refusal("black-list", list(2, fiftyOne))).toBe("accepted");
     expect(refusal("black-list", list(1, [0]))).toBe("SPECIAL_KEY_REFUSED");
     expect(refusal("black-list", list(1, [5]).subarray(0, 7))).toBe("SPECIAL_KEY_REFUSED");
-    // and no system writes such a key
+    // and no system writes such a key, nor cuts a key number to 32 bits
     expect(() => encodeSpecialKey({ kind: "black-list", mode: 1, keys: fiftyOne })).toThrow(
       SpecialKeyRefused,
     );
+    for (const bad of [2 ** 32 + 5, -5, 1.5, 10_000_000])
+      expect(() => encodeSpecialKey({ kind: "black-list", mode: 2, keys: [bad] })).toThrow(SpecialKeyRefused);
     expect(refusal("black-list", Uint8Array.of(1, 3, 0, 0))).toBe("SPECIAL_KEY_REFUSED");
     expect(refusal("black-list", Uint8Array.of(2, 1, 0, 0))).toBe("SPECIAL_KEY_REFUSED");
     const setup = (params: SystemParameters) =>

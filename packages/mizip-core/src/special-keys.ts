@@ -26,24 +26,18 @@ export class SpecialKeyRefused extends Error {
 const VERSION = 1;
 
 /**
- * The bytes a setup or black-list key carries. Throws `SpecialKeyRefused` for content that
- * `decodeSpecialKey` would refuse, so no system ever writes a key another would refuse.
+ * The bytes a setup or black-list key carries. Throws `SpecialKeyRefused` for content that the
+ * programmer would refuse (the checks `decodeSpecialKey` makes), so no key is written that a
+ * system would refuse, and no key number is cut to fit its 32 bits.
  */
 export function encodeSpecialKey(content: SpecialKeyContent): Uint8Array {
-  const bytes = encode(content);
-  decodeSpecialKey(content.kind, bytes);
-  return bytes;
-}
-
-function encode(content: SpecialKeyContent): Uint8Array {
   if (content.kind === "setup") {
-    const json = JSON.stringify({
-      v: VERSION,
-      parameters: setupKeyCopy(content.parameters),
-      pricing: content.pricing,
-    });
+    const parameters = setupKeyCopy(content.parameters);
+    checkSetup(parameters, content.pricing);
+    const json = JSON.stringify({ v: VERSION, parameters, pricing: content.pricing });
     return deflateRawSync(Buffer.from(json, "utf8"));
   }
+  checkBlackList(content.mode, content.keys);
   const out = new Uint8Array(4 + 4 * content.keys.length);
   const v = new DataView(out.buffer);
   out[0] = VERSION;
@@ -70,14 +64,7 @@ export function decodeSpecialKey(kind: "setup" | "black-list", data: Uint8Array)
     if ((mode !== 1 && mode !== 2) || data.length !== 4 + 4 * count)
       throw new SpecialKeyRefused(`black list mode ${mode} with ${count} keys in ${data.length} bytes`);
     const keys = Array.from({ length: count }, (_, i) => v.getUint32(4 + 4 * i, true));
-    // the programmer's own rules for the list (capacity of the mode, key numbers 1..9999999)
-    const base = defaultParameters();
-    const problem = validateParameters({
-      ...base,
-      numeric: { ...base.numeric, blackList: mode },
-      blackList: keys,
-    })[0];
-    if (problem !== undefined) throw new SpecialKeyRefused(`black list: ${problem.message}`);
+    checkBlackList(mode, keys);
     return { kind, mode, keys };
   }
   let parsed: { v?: unknown; parameters?: SystemParameters; pricing?: PricingConfig };
@@ -89,6 +76,24 @@ export function decodeSpecialKey(kind: "setup" | "black-list", data: Uint8Array)
   const { parameters, pricing } = parsed;
   if (parsed.v !== VERSION || typeof parameters !== "object" || typeof pricing !== "object")
     throw new SpecialKeyRefused("not settings of this version");
+  checkSetup(parameters, pricing);
+  return { kind, parameters, pricing };
+}
+
+/** The programmer's own rules for a list: the mode's capacity, key numbers 1..9999999. */
+function checkBlackList(mode: number, keys: readonly number[]): void {
+  if (mode !== 1 && mode !== 2) throw new SpecialKeyRefused(`black list mode ${mode} is not 1 or 2`);
+  const base = defaultParameters();
+  const problem = validateParameters({
+    ...base,
+    numeric: { ...base.numeric, blackList: mode },
+    blackList: keys,
+  })[0];
+  if (problem !== undefined) throw new SpecialKeyRefused(`black list: ${problem.message}`);
+}
+
+/** Settings a system can take whole: valid parameters, and a pricing of the right shape and values. */
+function checkSetup(parameters: SystemParameters, pricing: PricingConfig): void {
   const bad = validateParameters(parameters)[0];
   if (bad !== undefined) throw new SpecialKeyRefused(`parameter ${bad.parameter}: ${bad.message}`);
   const odd = shapeProblem(defaultConfig(), pricing, "pricing");
@@ -102,7 +107,6 @@ export function decodeSpecialKey(kind: "setup" | "black-list", data: Uint8Array)
     throw new SpecialKeyRefused(`the pricing does not read: ${e.message}`);
   }
   if (finding !== undefined) throw new SpecialKeyRefused(`${finding.path}: ${finding.message}`);
-  return { kind, parameters, pricing };
 }
 
 /**
