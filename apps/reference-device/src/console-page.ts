@@ -86,6 +86,9 @@ whole. Times of day are minutes after midnight.</p>
 
 <section id="statistics"><h2>Statistics</h2>
 <svg id="chart" width="420" height="140" role="img" aria-label="sales per price line"></svg>
+<p><button id="stat-reset">Reset historic data</button> (AZZERAMENTO STATISTICHE: after collecting,
+whenever prices, coin or bill values or the codes change, and to release the check-audit lock)
+<span id="stat-message"></span></p>
 <table id="stat-table"></table></section>
 
 <section id="maxibox"><h2>Maxi Box</h2>
@@ -240,6 +243,9 @@ document.body.addEventListener("click", async (ev) => {
       const table = $("price-table").value;
       await call("POST", "/api/prices", { table: table === "cash" ? "cash" : Number(table), line: Number($("price-line").value), price: Number($("price-value").value) });
       say($("price-message"), "saved", true);
+    } else if (t.id === "stat-reset") {
+      await call("POST", "/api/statistics/reset");
+      say($("stat-message"), "historic data reset", true);
     } else if (t.id === "maxibox-read") {
       const r = await call("GET", "/api/maxibox?key=" + Number($("maxibox-key").value));
       $("maxibox-lines").textContent = "recharges " + r.recharges.total + ", sales " + r.sales.total + "\\n" + r.lines.join("\\n");

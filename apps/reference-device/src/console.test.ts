@@ -138,6 +138,11 @@ describe("programmer console API", () => {
       await new Promise((r) => setTimeout(r, 50));
       expect(device.pay.statistics.get(S.keySales)).toEqual({ period: 0, historic: 80 });
       expect((await fetch(`${base}/api/audit`)).status).toBe(409); // a second within 2 minutes
+      // AZZERAMENTO STATISTICHE: historic data back to zero, the period's kept
+      await post(`${base}/api/select`, { item: 1 });
+      expect(device.pay.statistics.get(S.keySales)).toEqual({ period: 50, historic: 130 });
+      expect((await post(`${base}/api/statistics/reset`, {})).status).toBe(200);
+      expect(device.pay.statistics.get(S.keySales)).toEqual({ period: 50, historic: 0 });
     });
   });
 });

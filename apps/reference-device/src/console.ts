@@ -262,6 +262,10 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       json(res, 200, { counters, lines });
       return;
     }
+    case "POST /api/statistics/reset":
+      device.resetHistoric();
+      json(res, 200, { ok: true });
+      return;
     case "GET /api/maxibox": {
       const key = num(Number(url.searchParams.get("key")), "key");
       const t = device.pay.maxiBox.keyTransactions(key);

@@ -801,6 +801,17 @@ export class Device {
     else this.pay.statistics.confirm(taken.collection);
   }
 
+  /**
+   * AZZERAMENTO STATISTICHE (manual 9.4.2, 7): the historic data back to zero, the period data
+   * kept. The manual asks for it after a collection whenever prices, coin or bill values, the
+   * changer or acceptor type, or the machine or reader code change, and to release the
+   * check-audit lock (4.10.8, 5.1).
+   */
+  resetHistoric(): void {
+    this.pay.statistics.resetHistoric();
+    this.showCredit();
+  }
+
   /** What the device holds now, for the console and the tests. */
   async state(): Promise<DeviceState> {
     const keys = [];
