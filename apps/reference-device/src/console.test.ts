@@ -327,6 +327,11 @@ describe("programmer console in headless Chromium", () => {
         // cash: a coin of line 5 (1.00) from the parallel validator, with the key out
         await page.click("[data-coin='5']");
         await page.waitForFunction("document.getElementById('cash').textContent === '1.00'");
+
+        // AZZERAMENTO STATISTICHE: the historic counters go, so the table of non-zero ones empties
+        await page.click("#stat-reset");
+        await page.waitForSelector("#stat-message.ok");
+        await page.waitForFunction("document.querySelectorAll('#stat-table tr').length === 1");
       });
     } finally {
       await browser.close();
