@@ -53,6 +53,12 @@ export interface PricingConfig {
    * as the programmer's menu shows them.
    */
   readonly names: readonly string[];
+  /**
+   * CONVERSION TABLE (manual 4.4.6, params 16000-16100; MDB with price holding only): the
+   * machine's selection number each line answers to, 1..65535, 0 for none. `mode` is how the
+   * programmer enters them: "dec" as decimals, "hex" as four hex digits (the same numbers).
+   */
+  readonly conversion: { readonly mode: "off" | "dec" | "hex"; readonly numbers: readonly number[] };
   readonly limits: {
     readonly enabled: boolean;
     readonly levels: readonly [LevelLimits, LevelLimits, LevelLimits, LevelLimits];
@@ -133,6 +139,7 @@ export function defaultConfig(): PricingConfig {
     ],
     categories: Array.from({ length: MAX_LINES }, () => "A" as const),
     names: Array.from({ length: MAX_LINES }, (_, i) => `SEL.${String(i + 1).padStart(3, "0")}`),
+    conversion: { mode: "off", numbers: lines(0) },
     limits: { enabled: false, levels: [levelLimits(), levelLimits(), levelLimits(), levelLimits()] },
     bonus1: {
       usage: "disabled",
@@ -183,7 +190,8 @@ export interface ConfigFinding {
     | "BANDS_OVERLAP"
     | "KEY0_NOT_ON"
     | "KEY0_LIMITS_DIFFER"
-    | "BAD_NAME";
+    | "BAD_NAME"
+    | "DUPLICATE_SELECTION";
   /** The manual's parameter number (table 5.2), where it has one. */
   readonly parameter: number | undefined;
   /** Where in the configuration, e.g. `keys[1].prices[4]`. */
@@ -298,6 +306,25 @@ export function validateConfig(c: PricingConfig): ConfigFinding[] {
           `${JSON.stringify(name)}: up to 8 printable ASCII characters, no "*"`,
         );
     });
+  const conv = c.conversion;
+  if (!["off", "dec", "hex"].includes(conv.mode))
+    add("OUT_OF_RANGE", 16000, "conversion.mode", `conversion table ${String(conv.mode)}: off, dec or hex`);
+  table(conv.numbers, 0, 65535, 16001, "conversion.numbers");
+  if (conv.numbers.length === MAX_LINES) {
+    // each machine number names one line: two lines answering to it could not be told apart
+    const seen = new Map<number, number>();
+    conv.numbers.forEach((n, i) => {
+      const first = seen.get(n);
+      if (n > 0 && first !== undefined)
+        add(
+          "DUPLICATE_SELECTION",
+          16001 + i,
+          `conversion.numbers[${i}]`,
+          `selection ${n} is already line ${first + 1}'s`,
+        );
+      else seen.set(n, i);
+    });
+  }
   c.limits.levels.forEach((l, level) => {
     limits(l, 17102 + 10 * level, `limits.levels[${level}]`);
     // manual 4.5 note: a level cannot follow key 0 if its limits differ

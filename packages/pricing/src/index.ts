@@ -18,6 +18,7 @@ export {
   type Usage,
   validateConfig,
 } from "./config.js";
+export { lineOfSelection } from "./conversion.js";
 export {
   type Expired,
   effectiveLevel,
