@@ -78,7 +78,8 @@ line <input id="price-line" type="number" min="1" max="100"> price <input id="pr
 <table id="price-table-view"></table></section>
 
 <section id="extra"><h2>EXTRA functions</h2>
-<p>Limits, bonus 1-3, loyalty, promotions, happy hours and out-of-service bands (manual ch. 8), as
+<p>The conversion table (4.4.6: each line's machine selection number, MDB with price holding),
+limits, bonus 1-3, loyalty, promotions, happy hours and out-of-service bands (manual ch. 8), as
 JSON; what you send is merged into the settings (objects by key, lists by position) and checked
 whole. Times of day are minutes after midnight.</p>
 <textarea id="extra-json" rows="8" cols="90" spellcheck="false"></textarea><br>

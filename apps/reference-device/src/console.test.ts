@@ -100,6 +100,15 @@ describe("programmer console API", () => {
       expect((await post(`${base}/api/names`, { line: 2, name: "RISTR." })).status).toBe(200);
       const prices = (await (await fetch(`${base}/api/prices`)).json()) as { names: string[] };
       expect(prices.names).toEqual(["ESPRESSO", "RISTR.", "CAPPUCC.", "CHOCO", "SOUP"]);
+      // the conversion table (4.4.6) goes through the same merge, refused by number when ambiguous
+      const numbers = Array.from({ length: 100 }, () => 0);
+      numbers[0] = 201;
+      numbers[1] = 201;
+      const twice = await post(`${base}/api/extra`, { conversion: { mode: "dec", numbers } });
+      expect(await twice.json()).toMatchObject({ code: "PARAMETER_ERROR", parameter: 16002 });
+      numbers[1] = 202;
+      expect((await post(`${base}/api/extra`, { conversion: { mode: "dec", numbers } })).status).toBe(200);
+      expect(device.pricing.conversion.numbers.slice(0, 3)).toEqual([201, 202, 0]);
       expect((await fetch(`${base}/nothing`)).status).toBe(404);
     });
   });

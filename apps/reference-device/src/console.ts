@@ -129,8 +129,9 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       return;
     }
     case "GET /api/extra": {
-      const { limits, bonus1, bonus2, loyalty, promotions, happyHours, outOfService } = device.pricing;
-      json(res, 200, { limits, bonus1, bonus2, loyalty, promotions, happyHours, outOfService });
+      const { conversion, limits, bonus1, bonus2, loyalty, promotions, happyHours, outOfService } =
+        device.pricing;
+      json(res, 200, { conversion, limits, bonus1, bonus2, loyalty, promotions, happyHours, outOfService });
       return;
     }
     case "POST /api/extra":

@@ -244,6 +244,11 @@ export function auditFile(
           various.push([5 + 2 * group + (kind === "free" ? 1 : 0), userGroupCounter(kind, group) as string]);
     for (const [number, counter] of various.sort((a, b) => a[0] - b[0]))
       seg("LA1", 7, number, "", h(counter), p(counter));
+    // n = 201-300: the conversion table, each line's machine number in LA104, when it is ON
+    if (pricing.conversion.mode !== "off")
+      pricing.conversion.numbers.forEach((selection, i) => {
+        if (selection > 0) seg("LA1", 7, 201 + i, "", selection);
+      });
   }
 
   if (plus)

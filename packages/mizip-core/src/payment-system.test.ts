@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { auditFile } from "./audit.js";
 import { S, V } from "./counters.js";
 import { NEGATIVE_CREDIT_FLOOR, PaymentError } from "./payment-system.js";
 import { PowerCut } from "./storage.js";
@@ -205,6 +206,52 @@ describe("cash (manual 3.2-3.4, 4.10.6)", () => {
     await expect(r.pay.coin(-5, at("09:00"))).rejects.toBeInstanceOf(PaymentError);
     await expect(r.pay.coin(0.5, at("09:00"))).rejects.toMatchObject({ code: "INVALID_AMOUNT" });
     expect(period(r, S.coinsIn)).toBe(0);
+  });
+});
+
+describe("conversion table (manual 4.4.6)", () => {
+  const converting = () => {
+    const base = shopPricing();
+    const numbers = base.conversion.numbers.map((n, i) => (i < 5 ? 201 + i : n));
+    return { ...base, conversion: { mode: "dec" as const, numbers } };
+  };
+
+  it("on MDB with price holding, sells the line the machine's number stands for, and nothing else", async () => {
+    const pricing = converting();
+    const r = rig({ saleType: 0 }, pricing, parameters({ saleType: 0 }));
+    await r.pay.insertKey(await r.key(170, 500), at("09:00"));
+    expect(await r.pay.vendRequest({ line: 205 }, at("09:00"))).toMatchObject({ approved: true, amount: 75 });
+    await r.pay.vendSuccess(at("09:00"));
+    expect(await r.pay.vendRequest({ line: 5 }, at("09:00"))).toMatchObject({
+      approved: false,
+      reason: "LINE_NOT_SELLABLE",
+    });
+    expect(period(r, "S234")).toBe(1); // key 0, line 5
+    expect(await r.pay.countCashSale({ line: 202 }, at("09:01"))).toBe(true);
+    expect(await r.pay.countCashSale({ line: 2 }, at("09:01"))).toBe(false);
+    expect(period(r, S.cashSales)).toBe(60);
+    const audit = new TextDecoder().decode(
+      auditFile(
+        r.pay.statistics.collect(at("09:30")),
+        parameters(),
+        pricing,
+        { serial: "1", model: "M", softwareVersion: "1" },
+        "dex-6.0-plus",
+      ),
+    );
+    expect(audit).toContain("LA1*7*201**201\r\n");
+    expect(audit).toContain("LA1*7*205**205\r\n");
+    expect(audit).not.toContain("LA1*7*206*");
+  });
+
+  it("is not used in Executive, nor with prices on the VMC", async () => {
+    const exe = rig({ protocol: 0 }, converting(), parameters({ protocol: 0 }));
+    await exe.pay.insertKey(await exe.key(171, 500), at("09:00"));
+    expect(await exe.pay.vendRequest({ line: 5 }, at("09:00"))).toMatchObject({ approved: true, amount: 75 });
+    const vmc = { ...converting(), priceSystem: "prices-on-vmc" as const };
+    const r = rig({}, vmc);
+    await r.pay.insertKey(await r.key(172, 500), at("09:00"));
+    expect(await r.pay.vendRequest({ price: 80 }, at("09:00"))).toMatchObject({ approved: true, amount: 75 });
   });
 });
 

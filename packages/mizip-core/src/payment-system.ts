@@ -11,6 +11,7 @@ import {
   type Charge,
   inBand,
   type LocalTime,
+  lineOfSelection,
   type PricingConfig,
   quote,
   type RefusalReason,
@@ -115,6 +116,8 @@ export interface PaymentSystemOptions {
   readonly auditIdentity?: AuditIdentity;
 }
 
+/** Parameter 30000's value for MDB. */
+const MDB = 2;
 /** Parameter 21001's value for an MDB bill acceptor. */
 const MDB_ACCEPTOR = 5;
 const SIXTEEN = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16] as const;
@@ -494,7 +497,7 @@ export class PaymentSystem {
         if (pending?.kind === "sale" && pending.phase === "charged")
           this.commit(pending.counts, pending.entry, [[key, undefined]]);
       // manual 9 (MDB): a power cycle zeroes the cash credit as overprice
-      const gone = this.params.numeric.protocol === 2 ? this.machine.takeAll() : this.machine.tick(now);
+      const gone = this.params.numeric.protocol === MDB ? this.machine.takeAll() : this.machine.tick(now);
       if (gone > 0) this.commit({ [S.overprice]: gone }, undefined, [this.creditRecord()]);
       this.show();
     });
@@ -834,7 +837,7 @@ export class PaymentSystem {
       if (this.session !== undefined)
         throw new PaymentError("PROGRAMMING_REFUSED", "take the key out before programming");
       if (this.vend !== undefined) throw new PaymentError("PROGRAMMING_REFUSED", "a vend is in progress");
-      if (this.machine.credit > 0 && this.params.numeric.protocol === 2)
+      if (this.machine.credit > 0 && this.params.numeric.protocol === MDB)
         throw new PaymentError(
           "PROGRAMMING_REFUSED",
           `cash credit ${this.machine.credit} is in the machine: sell it, load it on a key, or power-cycle`,
@@ -990,7 +993,7 @@ export class PaymentSystem {
 
   // ---- vends ----
 
-  vendRequest(req: VendRequest, now: number): Promise<VendDecision> {
+  vendRequest(asked: VendRequest, now: number): Promise<VendDecision> {
     return this.run(now, async (): Promise<VendDecision> => {
       const refuse = (reason: VendRefusal, detail: string): VendDecision => ({
         approved: false,
@@ -1000,6 +1003,9 @@ export class PaymentSystem {
       if (this.vend !== undefined) return refuse("VEND_IN_PROGRESS", "a vend is already in progress");
       if (!canSell(this.state)) return refuse("READER_OUT_OF_SERVICE", `reader is ${this.state.state}`);
       if (this.programming) return refuse("READER_OUT_OF_SERVICE", "the programmer is connected");
+      const req = this.converted(asked);
+      if (req === undefined)
+        return refuse("LINE_NOT_SELLABLE", `selection ${asked.line} is no line's in the conversion table`);
       const at = localTime(now);
       const s = this.session;
       if (req.test) {
@@ -1086,8 +1092,10 @@ export class PaymentSystem {
    * coins and approves the vend, and the reader counts the sale (manual 4.3.3). No credit moves
    * here; the sale is priced like any cash sale and counted with its line and Maxi Box entry.
    */
-  countCashSale(req: VendRequest, now: number): Promise<boolean> {
+  countCashSale(asked: VendRequest, now: number): Promise<boolean> {
     return this.run(now, () => {
+      const req = this.converted(asked);
+      if (req === undefined) return false;
       const q = quote(this.pricing, {
         line: req.line,
         vmcPrice: req.price,
@@ -1098,6 +1106,20 @@ export class PaymentSystem {
       this.commit(this.saleCounts(q, false, "cash", undefined), this.saleEntry(q, now, undefined));
       return true;
     });
+  }
+
+  /**
+   * The request with the price line its selection number stands for: under the conversion table
+   * (manual 4.4.6: MDB with price holding, table ON) the machine's number is looked up, and
+   * undefined comes back when no line has it; otherwise the request as it is.
+   */
+  private converted(req: VendRequest): VendRequest | undefined {
+    const { priceSystem, conversion } = this.pricing;
+    const held = priceSystem === "price-holding" || priceSystem === "price-holding-display";
+    if (conversion.mode === "off" || !held || this.params.numeric.protocol !== MDB || req.line === undefined)
+      return req;
+    const line = lineOfSelection(this.pricing, req.line);
+    return line === undefined ? undefined : { ...req, line };
   }
 
   /** The VMC reports the product delivered. */
