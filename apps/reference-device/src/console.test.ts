@@ -96,7 +96,8 @@ describe("programmer console API", () => {
       expect(keyIn.status).toBe(409);
       expect((await post(`${base}/api/parameters`, { number: "x", value: 1 })).status).toBe(400);
       await post(`${base}/api/keys/remove`, {});
-      expect((await post(`${base}/api/names`, { line: 2, name: "RISTRETTO" })).status).toBe(409);
+      const long = await post(`${base}/api/names`, { line: 2, name: "RISTRETTO" });
+      expect(await long.json()).toMatchObject({ code: "PARAMETER_ERROR", parameter: 15002 });
       expect((await post(`${base}/api/names`, { line: 2, name: "RISTR." })).status).toBe(200);
       const prices = (await (await fetch(`${base}/api/prices`)).json()) as { names: string[] };
       expect(prices.names).toEqual(["ESPRESSO", "RISTR.", "CAPPUCC.", "CHOCO", "SOUP"]);

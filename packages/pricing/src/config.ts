@@ -295,13 +295,13 @@ export function validateConfig(c: PricingConfig): ConfigFinding[] {
       add("OUT_OF_RANGE", 17001 + i, `categories[${i}]`, `category ${String(cat)}`);
   });
   if (!Array.isArray(c.names) || c.names.length !== MAX_LINES)
-    add("WRONG_LENGTH", undefined, "names", `one name per line, ${MAX_LINES}`);
+    add("WRONG_LENGTH", 15001, "names", `one name per line, ${MAX_LINES}`);
   else
     c.names.forEach((name, i) => {
       if (typeof name !== "string" || !SELECTION_NAME.test(name))
         add(
           "BAD_NAME",
-          undefined,
+          15001 + i,
           `names[${i}]`,
           `${JSON.stringify(name)}: up to 8 printable ASCII characters, no "*"`,
         );

@@ -364,11 +364,11 @@ describe("validateConfig", () => {
     c.names[2] = "CAPPUCCINO"; // 10 characters
     c.names[3] = "TEA*LEMON".slice(0, 8); // the EVA-DTS separator
     c.names[4] = "CAFÉ";
-    const bad = validateConfig(c).map((f) => [f.code, f.path]);
+    const bad = validateConfig(c).map((f) => [f.code, f.path, f.parameter]);
     expect(bad).toEqual([
-      ["BAD_NAME", "names[2]"],
-      ["BAD_NAME", "names[3]"],
-      ["BAD_NAME", "names[4]"],
+      ["BAD_NAME", "names[2]", 15003], // table 5.2: names are 15001-15100
+      ["BAD_NAME", "names[3]", 15004],
+      ["BAD_NAME", "names[4]", 15005],
     ]);
     expect(validateConfig({ ...c, names: c.names.slice(0, 99) })).toContainEqual(
       expect.objectContaining({ code: "WRONG_LENGTH", path: "names" }),
