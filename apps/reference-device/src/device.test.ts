@@ -314,13 +314,18 @@ describe("special keys (manual 4.10.11, 4.12, 7.3.4)", () => {
     await device.setParameter(40003, 1);
     await device.setPrice("cash", 1, 90);
     await device.setCodes({ machineCode: "MACH02", readerCode: "RDR002" });
+    // a twelve-character machine code here, six on the key's system: the code and its size stay
+    await device.setParameter(15, 1);
+    await device.setCodes({ machineCode: "MACHINE00002" });
     const outcome = await device.insertSpecialKey("setup");
     expect(outcome).toMatchObject({ ok: true, function: "setup", carried: { kind: "setup" } });
     await device.removeKey();
     expect(device.params.numeric.overprice).toBe(0);
     expect(device.pricing.cash[0]).toBe(70);
     expect(device.pricing.names[0]).toBe("RISTRETT");
-    expect([device.params.machineCode, device.params.readerCode]).toEqual(["MACH02", "RDR002"]);
+    expect([device.params.machineCode, device.params.readerCode]).toEqual(["MACHINE00002", "RDR002"]);
+    expect(device.params.numeric.machineCodeSize).toBe(1);
+    expect((await device.state()).parameterErrors).toEqual([]);
     expect(device.params.numeric.protocol).toBe(2); // MDB, as started
     await device.insertKey(0);
     expect(await device.select(1)).toBe(50); // the rebuilt payment system sells on (prices on VMC)

@@ -599,18 +599,23 @@ export class Device {
     switch (carried.kind) {
       case "setup": {
         // manual 4.10.11: the 500-key list is not copied, so a 500-key list here stays; this
-        // device's identity (machine and reader codes) and its bus (--protocol) stay too
+        // device's identity (machine code, its size, reader code) and its bus (--protocol) stay too
         const from = carried.parameters;
-        this.keepSettings(
-          {
-            ...from,
-            numeric: { ...from.numeric, protocol: p.numeric.protocol },
-            machineCode: p.machineCode,
-            readerCode: p.readerCode,
-            blackList: from.numeric.blackList === 2 ? p.blackList : from.blackList,
+        const next: SystemParameters = {
+          ...from,
+          numeric: {
+            ...from.numeric,
+            protocol: p.numeric.protocol,
+            machineCodeSize: p.numeric.machineCodeSize,
           },
-          carried.pricing,
-        );
+          machineCode: p.machineCode,
+          readerCode: p.readerCode,
+          blackList: from.numeric.blackList === 2 ? p.blackList : from.blackList,
+        };
+        const problem = validateParameters(next)[0];
+        if (problem !== undefined)
+          throw new DeviceSetupError(`the setup key's settings here: ${problem.message}`);
+        this.keepSettings(next, carried.pricing);
         return;
       }
       case "black-list":
