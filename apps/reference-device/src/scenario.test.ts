@@ -47,6 +47,21 @@ describe("scenarios of the manual's kits (ch. 10)", () => {
     expect(counter(r, "cashSales")).toBe(60);
   });
 
+  it("gives each key its daily bonus-1 token, used up the first day and back the next (10.1.1)", async () => {
+    const r = await runScenario(load("kit-10.1.1-executive.json"));
+    const sales = r.log.filter((l) => l.includes("selection"));
+    // day 1: key 1 free then paid, key 3 (no credit) free on its token; day 2: key 1 free again
+    expect(sales).toEqual([
+      "  selection 1: paid 0",
+      "  selection 1: paid 50",
+      "  selection 5: paid 150",
+      "  selection 1: paid 0",
+      "  selection 1: paid 0",
+    ]);
+    expect(r.audits).toHaveLength(2);
+    expect(counter(r, "keySales")).toBe(200);
+  });
+
   it("collects onto the data key (10.2.2): the audit read off it carries the day, the period is cleared", async () => {
     const r = await runScenario(load("kit-10.2.2-mdb-validator.json"));
     expect(r.log).toContain("  audit collected on the data key");
