@@ -213,6 +213,30 @@ describe("upgrades", () => {
     expect(again.pricing.names.slice(0, 2)).toEqual(["ESPRESSO", "SEL.002"]);
     again.close();
   });
+
+  it("keeps a stored pricing it cannot use as it was while parameters change", async () => {
+    const data = dir();
+    const first = await Device.open(data);
+    await first.setPrice("cash", 2, 65);
+    first.close();
+    const raw = () => {
+      const storage = new SqliteStorage(join(data, "device.sqlite"));
+      const bytes = storage.get("device/pricing");
+      storage.close();
+      return bytes;
+    };
+    const storage = new SqliteStorage(join(data, "device.sqlite"));
+    const stored = JSON.parse(new TextDecoder().decode(storage.get("device/pricing")));
+    stored.cash[0] = 70_000; // out of range: this release will not sell from it
+    storage.commit(new Map([["device/pricing", new TextEncoder().encode(JSON.stringify(stored))]]));
+    storage.close();
+    const kept = raw();
+    const again = await Device.open(data);
+    expect(again.pricing.cash[1]).toBe(60); // the demo prices run meanwhile
+    await again.setParameter(40003, 0);
+    again.close();
+    expect(raw()).toEqual(kept);
+  });
 });
 
 describe("the parallel validator and bill acceptor", () => {

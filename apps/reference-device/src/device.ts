@@ -247,20 +247,21 @@ export class Device {
   }
 
   private keepParameters(next: SystemParameters): void {
-    this.keepSettings(next, this.prices);
+    this.keepSettings({ parameters: next });
   }
 
-  /** Parameters and pricing, committed together, and the payment system rebuilt on them once. */
-  private keepSettings(parameters: SystemParameters, pricing: PricingConfig): void {
+  /**
+   * Settings the programmer changed, committed together (only those given, so a record this
+   * device could not use stays as it was stored), and the payment system rebuilt on them once.
+   */
+  private keepSettings(changed: { parameters?: SystemParameters; pricing?: PricingConfig }): void {
     const encode = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
-    this.storage.commit(
-      new Map([
-        [PARAMETERS, encode(parameters)],
-        [PRICING, encode(pricing)],
-      ]),
-    );
-    this.parameters = parameters;
-    this.prices = pricing;
+    const records = new Map<string, Uint8Array>();
+    if (changed.parameters !== undefined) records.set(PARAMETERS, encode(changed.parameters));
+    if (changed.pricing !== undefined) records.set(PRICING, encode(changed.pricing));
+    this.storage.commit(records);
+    this.parameters = changed.parameters ?? this.parameters;
+    this.prices = changed.pricing ?? this.prices;
     this.rebuild();
   }
 
@@ -311,7 +312,7 @@ export class Device {
       if (at === undefined) throw new DeviceSetupError(`${finding.path}: ${finding.message}`);
       throw new ParameterError(at, finding.message);
     }
-    this.keepSettings(this.parameters, next);
+    this.keepSettings({ pricing: next });
   }
 
   /** A new payment system over the same storage, after the programmer changed its settings. */
@@ -615,7 +616,7 @@ export class Device {
         const problem = validateParameters(next)[0];
         if (problem !== undefined)
           throw new DeviceSetupError(`the setup key's settings here: ${problem.message}`);
-        this.keepSettings(next, carried.pricing);
+        this.keepSettings({ parameters: next, pricing: carried.pricing });
         return;
       }
       case "black-list":
