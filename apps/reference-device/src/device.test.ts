@@ -140,6 +140,40 @@ describe("statistics BACKUP (parameter 40116, manual 7.2)", () => {
   });
 });
 
+describe("check audit (parameter 40006, manual 4.10.8 and 5.1)", () => {
+  it("locks the reader on altered statistics until a collection and a historic reset", async () => {
+    let now = Date.parse("2026-11-23T08:00:00Z");
+    const data = dir();
+    const device = await Device.open(data, { clock: () => now });
+    await device.setParameter(40006, 1);
+    await device.insertKey(0);
+    expect(await device.select(1)).toBe(50);
+    await device.removeKey();
+    // someone alters the statistics record behind the reader's back
+    const storage = new SqliteStorage(join(data, "device.sqlite"));
+    const bytes = storage.get("stats/current") as Uint8Array;
+    const text = new TextDecoder().decode(bytes.subarray(0, -4)).replace('"S6":50', '"S6":950');
+    storage.commit(
+      new Map([
+        ["stats/current", new Uint8Array([...new TextEncoder().encode(text), ...bytes.subarray(-4)])],
+      ]),
+    );
+    storage.close();
+    expect(device.pay.state.state).toBe("audit-integrity");
+    expect(await device.insertKey(1)).toMatchObject({ ok: false, reason: "READER_OUT_OF_SERVICE" });
+    await device.removeKey();
+    // the collection (to be thrown away) alone does not release it; the historic reset does
+    const taken = device.collectAudit();
+    device.confirmAudit(taken);
+    expect(device.pay.state.state).toBe("audit-integrity");
+    device.resetHistoric();
+    expect(device.pay.state.state).not.toBe("audit-integrity");
+    now += 60_000;
+    expect(await device.insertKey(1)).toMatchObject({ ok: true });
+    device.close();
+  });
+});
+
 describe("the programmer's settings", () => {
   it("keeps parameters and prices across a restart, refusing what is out of range by number", async () => {
     const data = dir();
