@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { LocalTime } from "./calendar.js";
 import { type Category, defaultConfig, type PricingConfig } from "./config.js";
 
@@ -21,16 +24,23 @@ export function at(s: string): LocalTime {
 }
 
 /** The school of manual 4.5.1, Tab. 4.5.2: milk A, coffee B, tea C, water D, snacks E. */
+/** The manual's school example (test-vectors/school-tab-4.5.2.json), with prices of our own. */
 export function schoolConfig(): Mutable<PricingConfig> {
+  const school = JSON.parse(
+    readFileSync(
+      join(dirname(fileURLToPath(import.meta.url)), "..", "test-vectors", "school-tab-4.5.2.json"),
+      "utf8",
+    ),
+  ) as { selections: { category: Category }[]; limits: { key0: number[]; key1: number[] } };
   const c = editableConfig();
   c.priceSystem = "price-holding";
-  c.lines = 5;
+  c.lines = school.selections.length;
   c.cash.splice(0, 5, 50, 60, 50, 40, 80);
   c.keys[0].prices.splice(0, 5, 45, 55, 45, 35, 75);
   c.keys[1] = { mode: "on", prices: [...c.keys[0].prices] };
-  c.categories.splice(0, 5, ...(["A", "B", "C", "D", "E"] as Category[]));
+  c.categories.splice(0, school.selections.length, ...school.selections.map((s) => s.category));
   c.limits.enabled = true;
-  c.limits.levels[0] = { enabled: true, perCategory: [15, 0, 15, 15, 1, 15, 15, 15] };
-  c.limits.levels[1] = { enabled: true, perCategory: [15, 15, 15, 15, 15, 15, 15, 15] };
+  c.limits.levels[0] = { enabled: true, perCategory: school.limits.key0 };
+  c.limits.levels[1] = { enabled: true, perCategory: school.limits.key1 };
   return c;
 }
