@@ -180,7 +180,8 @@ export function auditFile(
 
   // products (manual 7.5 lists 12-13): PA1*line*cash price*name, PA2 paid and discounted sales,
   // PA4 free ones (Plus); number then value, since initialisation then since the last reset
-  for (let line = 1; line <= Math.min(pricing.lines, 100); line++) {
+  const lines = Math.min(pricing.lines, 100);
+  for (let line = 1; line <= lines; line++) {
     const pc = (element: ProductElement) => productCounter(line, element) as string;
     const numberValue = (n: ProductElement, v: ProductElement) => [h(pc(n)), h(pc(v)), p(pc(n)), p(pc(v))];
     // 4.4.7: the names go out in the Plus modes only
@@ -191,7 +192,6 @@ export function auditFile(
   }
 
   // price lists: LA1*list*line*price*vends since init*vends since reset (manual 7.5 lists 0-4)
-  const lines = Math.min(pricing.lines, 100);
   const list = (number: number, medium: "cash" | 0 | 1 | 2 | 3, prices: readonly number[]) => {
     for (let line = 1; line <= lines; line++) {
       const counter = lineCount(medium, line) as string;
@@ -209,7 +209,7 @@ export function auditFile(
   // price, list 6 none (its format leaves LA103 out). Only entries with sales go out.
   if (plus)
     for (const kind of ["free", "loyalty", "bonus1", "bonus2", "promotion", "happy-hour"] as const)
-      for (let line = 1; line <= Math.min(pricing.lines, 100); line++) {
+      for (let line = 1; line <= lines; line++) {
         const entry = listSaleCounter(kind, line);
         if (entry === undefined || h(entry.counter) === 0) continue;
         const price = entry.list === 5 ? (pricing.cash[line - 1] ?? 0) : "";
