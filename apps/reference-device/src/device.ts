@@ -627,7 +627,7 @@ export class Device {
         });
         return;
       case "data":
-        if (carried.backup) this.keepParameters(setParameter(p, 40116, 0));
+        if (carried.backup) this.backupDone();
         return;
     }
   }
@@ -784,8 +784,7 @@ export class Device {
    */
   collectAudit(): { bytes: Uint8Array; collection: Collection; backup: boolean } {
     // manual 7.2: with BACKUP ON a collection re-reads the last one and leaves today's data alone
-    const backup = this.params.numeric.statisticsBackup === 1;
-    const collection = backup ? this.pay.statistics.backup() : this.pay.statistics.collect(this.clock());
+    const { backup, collection } = this.pay.takeCollection(this.clock());
     const plus = auditMode(this.params.numeric.auditMode).endsWith("plus");
     const bytes = auditFile(
       collection,
@@ -803,8 +802,13 @@ export class Device {
    * nothing is cleared and BACKUP goes back to OFF by itself (7.2).
    */
   confirmAudit(taken: { readonly collection: Collection; readonly backup: boolean }): void {
-    if (taken.backup) this.keepParameters(setParameter(this.parameters, 40116, 0));
-    else this.pay.statistics.confirm(taken.collection);
+    this.pay.confirmCollection(taken);
+    if (taken.backup) this.backupDone();
+  }
+
+  /** Manual 7.2: after a backup re-read, BACKUP (40116) goes back to OFF by itself. */
+  private backupDone(): void {
+    this.keepParameters(setParameter(this.parameters, 40116, 0));
   }
 
   /**

@@ -665,8 +665,7 @@ export class PaymentSystem {
           reason: "SPECIAL_KEY",
           detail: "this reader has no audit identity for data keys",
         };
-      const backup = this.params.numeric.statisticsBackup === 1;
-      const collection = backup ? this.statistics.backup() : this.statistics.collect(now);
+      const { backup, collection } = this.takeCollection(now);
       const audit = auditFile(
         collection,
         this.params,
@@ -676,7 +675,7 @@ export class PaymentSystem {
         this.coinTubes,
       );
       await this.purses.writePayload(s.reader, s.view, deflateRawSync(audit));
-      if (!backup) this.statistics.confirm(collection);
+      this.confirmCollection({ backup, collection });
       return { ok: true, function: fn, credit, carried: { kind: "data", backup, collection } };
     } catch (e) {
       if (e instanceof CollectionRefused) return { ok: false, reason: "REFUSED", detail: e.message };
@@ -685,6 +684,21 @@ export class PaymentSystem {
       this.countError(err, now, keyNumber);
       return { ok: false, reason: "REFUSED", err, detail: e.message };
     }
+  }
+
+  /**
+   * A statistics collection (manual 7): with BACKUP ON (40116, 7.2) the last confirmed one again,
+   * touching nothing; otherwise the data as it stands, cleared only by `confirmCollection`.
+   * Throws `CollectionRefused` (within 2 minutes of the last one; no backup yet).
+   */
+  takeCollection(now: number): { readonly backup: boolean; readonly collection: Collection } {
+    const backup = this.params.numeric.statisticsBackup === 1;
+    return { backup, collection: backup ? this.statistics.backup() : this.statistics.collect(now) };
+  }
+
+  /** The collector has the data: the period is cleared, unless it was a backup re-read. */
+  confirmCollection(taken: { readonly backup: boolean; readonly collection: Collection }): void {
+    if (!taken.backup) this.statistics.confirm(taken.collection);
   }
 
   /**
