@@ -348,14 +348,9 @@ export class PurseSystem {
     const keys = this.keysFor(view.uid);
     const bytes = encodePayload(data, view.uid, keys.macKey);
     try {
-      let sector = -1;
-      for (const [i, block] of payloadBlocks(size, bytes.length / 16).entries()) {
-        if (sector !== sectorOf(block)) {
-          sector = sectorOf(block);
-          await reader.authenticate(firstBlock(sector), "B", keys.sectorKey(sector, "B"));
-        }
-        await reader.writeBlock(block, bytes.subarray(i * 16, i * 16 + 16));
-      }
+      await eachPayloadBlock(reader, keys, size, bytes.length / 16, "B", (block, i) =>
+        reader.writeBlock(block, bytes.subarray(i * 16, i * 16 + 16)),
+      );
     } catch (e) {
       throw cardFailure(e, "PAYLOAD_WRITE_FAILED");
     }
@@ -374,15 +369,10 @@ export class PurseSystem {
     const size = reader.size ?? "1K";
     const read = async (count: number): Promise<Uint8Array> => {
       const out = new Uint8Array(count * 16);
-      let sector = -1;
       try {
-        for (const [i, block] of payloadBlocks(size, count).entries()) {
-          if (sector !== sectorOf(block)) {
-            sector = sectorOf(block);
-            await reader.authenticate(firstBlock(sector), "A", keys.sectorKey(sector, "A"));
-          }
+        await eachPayloadBlock(reader, keys, size, count, "A", async (block, i) => {
           out.set(await reader.readBlock(block), i * 16);
-        }
+        });
       } catch (e) {
         throw cardFailure(e, removed(e) ? "CARD_REMOVED" : "CORRUPT_PAYLOAD");
       }
@@ -562,12 +552,29 @@ function newestOf(
   return fits(c0) ? { copy: 0, record: c0 } : { copy: 1, record: c1 as IntactRecord };
 }
 
-/** The first `count` data blocks of the payload area, in order. */
-function payloadBlocks(size: CardSize, count: number): number[] {
-  const out: number[] = [];
+/**
+ * Runs `act` on the first `count` data blocks of the payload area, in order, authenticating each
+ * sector once with its key of `type` (A reads, B writes).
+ */
+async function eachPayloadBlock(
+  reader: ClassicReader,
+  keys: KeySet,
+  size: CardSize,
+  count: number,
+  type: KeyType,
+  act: (block: number, index: number) => Promise<void>,
+): Promise<void> {
+  const blocks: number[] = [];
   for (const sector of payloadSectors(size))
-    for (let b = 0; b < blocksInSector(sector) - 1 && out.length < count; b++)
-      out.push(firstBlock(sector) + b);
-  if (out.length < count) throw new PurseError("PAYLOAD_TOO_LARGE", `${count} blocks`);
-  return out;
+    for (let b = 0; b < blocksInSector(sector) - 1 && blocks.length < count; b++)
+      blocks.push(firstBlock(sector) + b);
+  if (blocks.length < count) throw new PurseError("PAYLOAD_TOO_LARGE", `${count} blocks`);
+  let sector = -1;
+  for (const [i, block] of blocks.entries()) {
+    if (sector !== sectorOf(block)) {
+      sector = sectorOf(block);
+      await reader.authenticate(firstBlock(sector), type, keys.sectorKey(sector, type));
+    }
+    await act(block, i);
+  }
 }
