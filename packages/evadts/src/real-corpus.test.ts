@@ -8,21 +8,38 @@ import { write } from "./write.js";
 
 /**
  * Conformance against real audit files from several vendors' machines (../shared/data/evadts-real,
- * see SOURCES.md there). Expected findings per file, by code and count:
+ * see SOURCES.md there). Every file of the folder is listed here: a new file fails the first test
+ * until its expected findings are written down. Expected findings per file, by code and count:
  *
- * | file               | findings                                                        | valid |
- * |--------------------|-----------------------------------------------------------------|-------|
- * | animo.eva_dts      | LINE_END 1 (LF only, no final line end)                         | yes   |
- * | rhevendors.eva_dts | LINE_END 1, TRAILING_BLANKS 15 (padded names), SE_COUNT 1       | yes   |
- * |                    | (SE01 states 349, the set has 369 segments)                     |       |
- * | sielaff.eva_dts    | OUTSIDE_ENVELOPE 1 (MC5 before DXS), LINE_END 1, MISSING_SE 1,  | no    |
- * |                    | MISSING_DXE 1 (the stored file ends early)                      |       |
+ * | file                 | findings                                                      | valid |
+ * |----------------------|---------------------------------------------------------------|-------|
+ * | animo.eva_dts        | LINE_END 1 (LF only, no final line end)                       | yes   |
+ * | crane-9259630009.dex | EXTRA_ELEMENTS 2 (CA1 with 5 elements, EA1 with 7; CR LF)     |       |
+ * |                      | MISSING_ELEMENT 1 (empty EA101), SE_COUNT 1 (54 for 58)       | no    |
+ * | crane-cnv-de32.dex   | LINE_END 1 (LF only), SE_COUNT 1 (SE01 states 1)              | yes   |
+ * | nw-kalea.eva_dts     | LINE_END 1, EXTRA_ELEMENTS 33 (EA3 10, PA4 6, EA2 6),         | no    |
+ * |                      | BAD_DATE 21 + BAD_TIME 21 (PA5*0*0), SE_COUNT 1 (211 for 193) |       |
+ * | rhevendors.eva_dts   | LINE_END 1, TRAILING_BLANKS 15 (padded names), SE_COUNT 1     | yes   |
+ * |                      | (SE01 states 349, the set has 369 segments)                   |       |
+ * | sielaff.eva_dts      | OUTSIDE_ENVELOPE 1 (MC5 before DXS), LINE_END 1, MISSING_SE 1,| no    |
+ * |                      | MISSING_DXE 1 (the stored file ends early)                    |       |
  */
 const EXPECTED: Record<
   string,
   { findings: Partial<Record<FindingCode, number>>; valid: boolean; g85?: string }
 > = {
   "animo.eva_dts": { findings: { LINE_END: 1 }, valid: true, g85: "B9AE" },
+  "crane-9259630009.dex": {
+    findings: { EXTRA_ELEMENTS: 2, MISSING_ELEMENT: 1, SE_COUNT: 1 },
+    valid: false,
+    g85: "E8BC",
+  },
+  "crane-cnv-de32.dex": { findings: { LINE_END: 1, SE_COUNT: 1 }, valid: true, g85: "91CA" },
+  "nw-kalea.eva_dts": {
+    findings: { LINE_END: 1, EXTRA_ELEMENTS: 33, BAD_DATE: 21, BAD_TIME: 21, SE_COUNT: 1 },
+    valid: false,
+    g85: "E09D",
+  },
   "rhevendors.eva_dts": {
     findings: { LINE_END: 1, TRAILING_BLANKS: 15, SE_COUNT: 1 },
     valid: true,

@@ -19,10 +19,14 @@ export const REAL_CORPUS_DIR = resolve(
   "evadts-real",
 );
 
+/**
+ * Every file of the corpus folder, whatever its extension (real audits come as .eva_dts, .dex,
+ * .txt...), except SOURCES.md, which says where each came from.
+ */
 export function realCorpus(): { name: string; bytes: Buffer }[] | undefined {
   if (!existsSync(REAL_CORPUS_DIR)) return undefined;
   return readdirSync(REAL_CORPUS_DIR)
-    .filter((f) => f.endsWith(".eva_dts"))
+    .filter((f) => f !== "SOURCES.md")
     .sort()
     .map((name) => ({ name, bytes: readFileSync(join(REAL_CORPUS_DIR, name)) }));
 }
