@@ -29,8 +29,7 @@ export async function serveAudits(
         return new Uint8Array(0);
       }
     });
-    dex.start(performance.now());
-    const events: DexEvent[] = await runOverStream(dex, stream, undefined);
+    const events: DexEvent[] = await runOverStream(dex, stream, dex.start(performance.now()));
     close();
     if (taken !== undefined && events.some((e) => e.type === "collected")) {
       device.confirmAudit(taken);

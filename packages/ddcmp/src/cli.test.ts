@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -60,6 +60,60 @@ describe("ddcmp CLI (DEX/UCS link)", () => {
     expect(c.err).toMatch(/handshake with VKTDEVICE1/);
     expect(c.err).toMatch(/progress \d+ bytes/);
     expect(s.err).toMatch(/collected/);
+  }, 30_000);
+
+  it("lets a device that opens the first handshake itself (--dex-master) through", async () => {
+    const port = await freePort();
+    const out = join(dir, "master.eva");
+    const server = cli([
+      "serve",
+      "--port",
+      `tcp://127.0.0.1:${port}`,
+      "--link",
+      "dex",
+      "--file",
+      auditPath,
+      "--dex-master",
+    ]);
+    await new Promise((r) => setTimeout(r, 800));
+    const client = cli(["collect", "--port", `tcp://127.0.0.1:${port}`, "--link", "dex", "--out", out]);
+    const [s, c] = await Promise.all([server.done, client.done]);
+    expect([c.code, s.code]).toEqual([0, 0]);
+    expect(Buffer.from(readFileSync(out)).equals(Buffer.from(audit))).toBe(true);
+    expect(c.err).toMatch(/handshake with VKTDEVICE1 \(R01L01, request S\)/);
+  }, 30_000);
+
+  it("keeps a damaged audit beside the output with --keep-corrupt, and still exits 1", async () => {
+    const port = await freePort();
+    const damagedPath = join(dir, "damaged.eva");
+    const damaged = Buffer.from(audit.subarray(0, audit.length - 40));
+    writeFileSync(damagedPath, damaged);
+    const out = join(dir, "kept.eva");
+    const server = cli([
+      "serve",
+      "--port",
+      `tcp://127.0.0.1:${port}`,
+      "--link",
+      "dex",
+      "--file",
+      damagedPath,
+    ]);
+    await new Promise((r) => setTimeout(r, 800));
+    const client = cli([
+      "collect",
+      "--port",
+      `tcp://127.0.0.1:${port}`,
+      "--link",
+      "dex",
+      "--out",
+      out,
+      "--keep-corrupt",
+    ]);
+    const [, c] = await Promise.all([server.done, client.done]);
+    expect(c.code).toBe(1);
+    expect(c.err).toMatch(/failed: CORRUPT_AUDIT/);
+    expect(existsSync(out)).toBe(false);
+    expect(readFileSync(`${out}.corrupt`).equals(damaged)).toBe(true);
   }, 30_000);
 
   it("refuses a link it does not speak and a missing option, with the usage", async () => {

@@ -13,13 +13,18 @@ export {
   NAK,
   SOH,
   STX,
+  SYN,
+  WACK,
 } from "./frames.js";
 export {
+  checkFirstHandshake,
   DEFAULT_BLOCK_SIZE,
   DEFAULT_REVISION,
   DexCollector,
   DexDevice,
   type DexOptions,
+  type DexResponseCode,
+  KNOWN_REVISIONS,
   verifyAudit,
 } from "./roles.js";
 export { DEFAULT_DEX_TIMING, type DexEvent, type DexFailure, type DexTiming, type Step } from "./session.js";

@@ -1,5 +1,5 @@
 import { parse } from "../parse.js";
-import { DexFrameParser, encodeBlock } from "./frames.js";
+import { type DexFrame, DexFrameParser, encodeBlock } from "./frames.js";
 import { DEFAULT_DEX_TIMING, type DexEvent, type DexTiming, Receiver, Sender, type Step } from "./session.js";
 
 /** "R01L01"-style revision and level of the DEX/UCS implementation, 6 characters. */
@@ -10,6 +10,57 @@ export const DEFAULT_BLOCK_SIZE = 245;
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 const text = (b: Uint8Array) => String.fromCharCode(...b);
 const pad = (s: string, n: number) => s.padEnd(n, " ").slice(0, n);
+
+/** Revision and level values a first handshake may carry (4.5.6, p. 115): pre-6.0 and 6.0+. */
+export const KNOWN_REVISIONS: readonly string[] = ["R01L01", "R00L06"];
+
+/**
+ * The second handshake's response codes (4.5.7, p. 115): 00 OK, 01 communication ID not
+ * recognised, 02 revision/level not supported, 03 operation conflict (retry), 04 no data,
+ * 05 undefined error, 90 manufacturer-specific state.
+ */
+export type DexResponseCode = "00" | "01" | "02" | "03" | "04" | "05" | "90";
+
+/**
+ * Judges a first-handshake block: communication ID (10 characters: capital letters, digits and
+ * spaces, as the UCC and EVA manufacturer codes plus digits are written; real Crane IDs pad with
+ * spaces), operation request (one of `operations`), revision and level. Answers the response code
+ * for the second handshake and, when not 00, why.
+ */
+export function checkFirstHandshake(
+  data: Uint8Array,
+  operations: string,
+): {
+  readonly code: DexResponseCode;
+  readonly reason: string;
+  readonly id: string;
+  readonly operation: string;
+  readonly revision: string;
+} {
+  const h = text(data);
+  const id = h.slice(0, Math.max(0, h.length - 7));
+  const operation = h.charAt(h.length - 7);
+  const revision = h.slice(-6);
+  const read = { id: id.trim(), operation, revision };
+  if (h.length < 7) return { code: "05", reason: `a header of ${h.length} characters`, ...read };
+  if (id.length !== 10)
+    return { code: "01", reason: `a communication ID of ${id.length} characters, not 10`, ...read };
+  if (!/^[A-Z0-9 ]{10}$/.test(id))
+    return {
+      code: "01",
+      reason: `the communication ID ${JSON.stringify(id)} has characters outside A-Z, 0-9 and space`,
+      ...read,
+    };
+  if (!KNOWN_REVISIONS.includes(revision))
+    return { code: "02", reason: `revision/level ${JSON.stringify(revision)} is not supported`, ...read };
+  if (!operations.includes(operation))
+    return {
+      code: "05",
+      reason: `operation request ${JSON.stringify(operation)} is not one of ${operations}`,
+      ...read,
+    };
+  return { code: "00", reason: "", ...read };
+}
 
 export interface DexOptions {
   /** This end's communication ID, 10 characters. */
@@ -47,6 +98,7 @@ abstract class DexEnd {
   protected readonly parser = new DexFrameParser();
   protected readonly timing: DexTiming;
   protected phase: Sender | Receiver | undefined;
+  private lastByte = 0;
   finished = false;
 
   constructor(protected readonly options: DexOptions) {
@@ -56,7 +108,9 @@ abstract class DexEnd {
   /** Feeds received bytes; returns what to send and what happened. */
   receive(bytes: ArrayLike<number>, now: number): Step {
     const out: Step = { send: [], events: [] };
-    for (const f of this.parser.push(bytes)) {
+    const frames = [...this.cut(now), ...this.parser.push(bytes)];
+    this.lastByte = now;
+    for (const f of frames) {
       if (this.finished || !this.phase) break;
       this.phase.receive(f, now, out);
       this.advance(now, out);
@@ -67,11 +121,19 @@ abstract class DexEnd {
   /** Call regularly: timeouts and retries happen here. */
   tick(now: number): Step {
     const out: Step = { send: [], events: [] };
+    for (const f of this.cut(now)) if (!this.finished && this.phase) this.phase.receive(f, now, out);
     if (!this.finished && this.phase) {
       this.phase.tick(now, out);
       this.advance(now, out);
     }
     return out;
+  }
+
+  /** Timer B: a block whose bytes stopped for longer than `interCharTimeout` is a bad block. */
+  private cut(now: number): DexFrame[] {
+    return now - this.lastByte > this.timing.interCharTimeout
+      ? this.parser.abandon(`block cut: no byte for ${now - this.lastByte} ms`)
+      : [];
   }
 
   protected fail(out: Step): boolean {
@@ -82,60 +144,127 @@ abstract class DexEnd {
     return false;
   }
 
+  protected refuse(out: Step, reason: "REFUSED" | "PROTOCOL", detail: string): void {
+    this.finished = true;
+    out.events.push({ type: "failed", reason, detail });
+  }
+
+  protected header(operation: string): Uint8Array {
+    return encodeBlock(
+      ascii(
+        `${pad(this.options.communicationId, 10)}${operation}${this.options.revision ?? DEFAULT_REVISION}`,
+      ),
+      true,
+      true,
+    );
+  }
+
+  protected response(code: DexResponseCode): Uint8Array {
+    return encodeBlock(
+      ascii(`${code}${pad(this.options.communicationId, 10)}${this.options.revision ?? DEFAULT_REVISION}`),
+      true,
+      true,
+    );
+  }
+
+  /** Reads the other end's second-handshake block: response code, ID and revision. */
+  protected readResponse(out: Step): boolean {
+    const block = (this.phase as Receiver).blocks[0];
+    const h = block ? text(block) : "";
+    out.events.push({
+      type: "handshake",
+      communicationId: h.slice(2, 12).trim(),
+      revision: h.slice(12, 18),
+      detail: `response ${h.slice(0, 2)}`,
+    });
+    if (h.startsWith("00")) return true;
+    this.refuse(out, "REFUSED", `the other end answered ${h.slice(0, 2) || "nothing"}`);
+    return false;
+  }
+
+  /** Reads a first-handshake block received as slave; undefined when there was none. */
+  protected readHeader(out: Step, operations: string): ReturnType<typeof checkFirstHandshake> | undefined {
+    const block = (this.phase as Receiver).blocks[0];
+    if (block === undefined) {
+      this.refuse(out, "PROTOCOL", "the other end ended the first handshake without a header");
+      return undefined;
+    }
+    const judged = checkFirstHandshake(block, operations);
+    out.events.push({
+      type: "handshake",
+      communicationId: judged.id,
+      revision: judged.revision,
+      detail: `request ${judged.operation}`,
+    });
+    return judged;
+  }
+
+  protected send(blocks: Uint8Array[], now: number, out: Step, progress?: (done: number) => DexEvent): void {
+    const sender = new Sender(blocks, this.timing, progress);
+    this.phase = sender;
+    sender.start(now, out);
+  }
+
+  protected listen(now: number, onBlock?: (count: number, bytes: number) => DexEvent): Receiver {
+    const r = new Receiver(this.timing, onBlock);
+    r.begin(now);
+    this.phase = r;
+    return r;
+  }
+
   protected abstract advance(now: number, out: Step): void;
 }
 
 /**
- * The device (DTE) end: a vending machine or payment system answering a collector. First
- * handshake: receives the collector's ID and request; second: sends "00" + its ID + revision;
- * then sends the audit in blocks and reports `collected` once the collector has acknowledged the
- * last block and EOT has gone out.
+ * The device (DTE) end: a vending machine or payment system answering a collector.
+ *
+ * As slave of the first handshake (the default, and what EVA recommends since 2002) it receives
+ * the collector's ID and request and judges them (`checkFirstHandshake`: only `R`, read, is
+ * served); second handshake: it sends the response code + its ID + revision, and ends there when
+ * the code is not 00. As master of the first handshake (`firstHandshake: "master"`, as coin
+ * mechanisms and older controllers do) it opens with ENQ and its own header with `S` (send data),
+ * then receives the collector's response. Either way it then sends the audit in blocks and reports
+ * `collected` once the collector has acknowledged the last block and EOT has gone out.
  */
 export class DexDevice extends DexEnd {
   private step: "first" | "second" | "data" | "done" = "first";
+  private refusal: string | undefined;
+  private readonly master: boolean;
 
   constructor(
-    options: DexOptions & { readonly blockSize?: number },
+    options: DexOptions & { readonly blockSize?: number; readonly firstHandshake?: "slave" | "master" },
     private readonly audit: () => Uint8Array,
   ) {
     super(options);
-    this.phase = new Receiver(this.timing);
+    this.master = options.firstHandshake === "master";
   }
 
-  /** Begin listening (starts the idle timer). */
-  start(now: number): void {
-    (this.phase as Receiver).begin(now);
+  /** Begins the session: listens (slave), or sends the first ENQ (master). */
+  start(now: number): Step {
+    const out: Step = { send: [], events: [] };
+    if (this.master) this.send([this.header("S")], now, out);
+    else this.listen(now);
+    return out;
   }
 
   protected advance(now: number, out: Step): void {
     if (this.fail(out) || !this.phase?.done) return;
     if (this.step === "first") {
-      const header = (this.phase as Receiver).blocks[0];
-      if (header === undefined) {
-        this.finished = true;
-        out.events.push({
-          type: "failed",
-          reason: "PROTOCOL",
-          detail: "the collector ended the first handshake without a header",
-        });
+      this.step = "second";
+      if (this.master) {
+        this.listen(now);
         return;
       }
-      const h = text(header);
-      out.events.push({
-        type: "handshake",
-        communicationId: h.slice(0, 10).trim(),
-        revision: h.slice(11, 17),
-        detail: `request ${h.slice(10, 11)}`,
-      });
-      this.step = "second";
-      const reply = encodeBlock(
-        ascii(`00${pad(this.options.communicationId, 10)}${this.options.revision ?? DEFAULT_REVISION}`),
-        true,
-        true,
-      );
-      this.phase = new Sender([reply], this.timing);
-      (this.phase as Sender).start(now, out);
+      const judged = this.readHeader(out, "R");
+      if (judged === undefined) return;
+      if (judged.code !== "00") this.refusal = `answered ${judged.code}: ${judged.reason}`;
+      this.send([this.response(judged.code)], now, out);
     } else if (this.step === "second") {
+      if (this.refusal !== undefined) {
+        this.refuse(out, "REFUSED", this.refusal);
+        return;
+      }
+      if (this.master && !this.readResponse(out)) return;
       this.step = "data";
       const data = this.audit();
       const size = (this.options as { blockSize?: number }).blockSize ?? DEFAULT_BLOCK_SIZE;
@@ -144,12 +273,11 @@ export class DexDevice extends DexEnd {
         const chunk = data.subarray(at, at + size);
         blocks.push(encodeBlock(chunk, false, at + size >= data.length));
       }
-      this.phase = new Sender(blocks, this.timing, (done) => ({
+      this.send(blocks, now, out, (done) => ({
         type: "progress",
         done: Math.min(done * size, data.length),
         total: data.length,
       }));
-      (this.phase as Sender).start(now, out);
     } else if (this.step === "data") {
       this.step = "done";
       this.finished = true;
@@ -159,12 +287,19 @@ export class DexDevice extends DexEnd {
 }
 
 /**
- * The collector (DC) end: a handheld or route tool reading a machine. First handshake: sends its
- * ID, "R" (read) and revision; second: receives the device's answer; then receives the audit and
- * reports it with `received` after the device's EOT.
+ * The collector (DC) end: a handheld or route tool reading a machine. It opens the first
+ * handshake with its ID, `R` (read) and revision, then receives the device's answer, then the
+ * audit, reported with `received` after the device's EOT (or, when the EOT never comes, once the
+ * last block was acknowledged and the line fell silent: `eot: false`).
+ *
+ * A machine that is master of the first handshake is let through (4.5.1, p. 109): when the
+ * machine's ENQ crosses ours, the collector backs off and at the machine's second ENQ answers as
+ * slave, judges the machine's header (`S` expected), sends the response code as master of the
+ * second handshake, and receives the audit.
  */
 export class DexCollector extends DexEnd {
-  private step: "first" | "second" | "data" | "done" = "first";
+  private step: "first" | "first-slave" | "second" | "data" | "done" = "first";
+  private refusal: string | undefined;
 
   constructor(options: DexOptions) {
     super(options);
@@ -173,12 +308,7 @@ export class DexCollector extends DexEnd {
   /** Opens the session: the first ENQ goes out. */
   start(now: number): Step {
     const out: Step = { send: [], events: [] };
-    const header = encodeBlock(
-      ascii(`${pad(this.options.communicationId, 10)}R${this.options.revision ?? DEFAULT_REVISION}`),
-      true,
-      true,
-    );
-    const sender = new Sender([header], this.timing);
+    const sender = new Sender([this.header("R")], this.timing, undefined, true);
     this.phase = sender;
     sender.start(now, out);
     return out;
@@ -186,55 +316,37 @@ export class DexCollector extends DexEnd {
 
   protected advance(now: number, out: Step): void {
     if (this.fail(out) || !this.phase?.done) return;
-    if (this.step === "first") {
+    if (this.step === "first" && (this.phase as Sender).yielded) {
+      this.step = "first-slave";
+      this.listen(now).receive({ kind: "enq" }, now, out);
+    } else if (this.step === "first") {
       this.step = "second";
-      const r = new Receiver(this.timing);
-      r.begin(now);
-      this.phase = r;
+      this.listen(now);
+    } else if (this.step === "first-slave") {
+      const judged = this.readHeader(out, "S");
+      if (judged === undefined) return;
+      if (judged.code !== "00") this.refusal = `answered ${judged.code}: ${judged.reason}`;
+      this.step = "second";
+      this.send([this.response(judged.code)], now, out);
     } else if (this.step === "second") {
-      const header = (this.phase as Receiver).blocks[0];
-      const h = header ? text(header) : "";
-      out.events.push({
-        type: "handshake",
-        communicationId: h.slice(2, 12).trim(),
-        revision: h.slice(12, 18),
-        detail: `response ${h.slice(0, 2)}`,
-      });
-      if (!h.startsWith("00")) {
-        this.finished = true;
-        out.events.push({
-          type: "failed",
-          reason: "REFUSED",
-          detail: `device answered ${h.slice(0, 2) || "nothing"}`,
-        });
+      if (this.refusal !== undefined) {
+        this.refuse(out, "REFUSED", this.refusal);
         return;
       }
+      if (this.phase instanceof Receiver && !this.readResponse(out)) return;
       this.step = "data";
-      const r = new Receiver(this.timing, (_count, bytes) => ({
-        type: "progress",
-        done: bytes,
-        total: undefined,
-      }));
-      r.begin(now);
-      this.phase = r;
+      this.listen(now, (_count, bytes) => ({ type: "progress", done: bytes, total: undefined }));
     } else if (this.step === "data") {
       this.step = "done";
       this.finished = true;
-      const blocks = (this.phase as Receiver).blocks;
-      const data = new Uint8Array(blocks.reduce((n, b) => n + b.length, 0));
-      let at = 0;
-      for (const b of blocks) {
-        data.set(b, at);
-        at += b.length;
-      }
+      const receiver = this.phase as Receiver;
+      const data = receiver.data();
       const problem = (this.options.verify ?? verifyAudit)(data);
       out.events.push(
         problem === undefined
-          ? { type: "received", data }
-          : { type: "failed", reason: "CORRUPT_AUDIT", detail: problem },
+          ? { type: "received", data, eot: !receiver.eotMissing }
+          : { type: "failed", reason: "CORRUPT_AUDIT", detail: problem, received: data },
       );
     }
   }
 }
-
-export type { DexEvent };
