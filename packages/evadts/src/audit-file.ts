@@ -1,5 +1,6 @@
-import type { TransactionSetCrc } from "./envelope.js";
+import type { TransactionSetCrc, Transmission } from "./envelope.js";
 import type { Finding } from "./findings.js";
+import { parse } from "./parse.js";
 import { ELEMENT_SEPARATOR, type LineEnd, type Segment, type SegmentInput } from "./segment.js";
 import { hasTag, type SegmentIndex, tagEnd } from "./segment-index.js";
 
@@ -16,7 +17,34 @@ export class AuditFile {
     readonly findings: readonly Finding[],
     /** Each transaction set's G85: stated and computed. */
     readonly transactionSets: readonly TransactionSetCrc[],
+    /**
+     * Each DXS..DXE transmission (one audit) in the file, in order: a file may hold several
+     * audits one after another, and transport framing around them.
+     */
+    readonly transmissions: readonly Transmission[] = [],
   ) {}
+
+  /**
+   * Each audit in the file as an AuditFile of its own (its findings, sets and accessors apply to
+   * that audit alone), with the line of its DXS in this file. A file holding exactly one audit and
+   * nothing around it gives itself.
+   */
+  audits(): { line: number; file: AuditFile }[] {
+    const only = this.transmissions[0];
+    if (
+      this.transmissions.length === 1 &&
+      only &&
+      only.firstSegment === 0 &&
+      only.lastSegment === this.length - 1
+    )
+      return [{ line: 1, file: this }];
+    return this.transmissions.map((t) => {
+      const start = this.index.starts[t.firstSegment] as number;
+      const end =
+        t.lastSegment + 1 < this.length ? (this.index.starts[t.lastSegment + 1] as number) : this.text.length;
+      return { line: t.line, file: parse(this.text.slice(start, end)) };
+    });
+  }
 
   /** The file's text, one character per byte. */
   get text(): string {
@@ -112,8 +140,8 @@ export class AuditFile {
     return { line: lo + 1, column: offset - (this.index.starts[lo] ?? 0) + 1 };
   }
 
-  toJSON(): { segments: Segment[]; findings: readonly Finding[] } {
-    return { segments: this.segments(), findings: this.findings };
+  toJSON(): { segments: Segment[]; findings: readonly Finding[]; transmissions: readonly Transmission[] } {
+    return { segments: this.segments(), findings: this.findings, transmissions: this.transmissions };
   }
 
   private check(i: number): void {

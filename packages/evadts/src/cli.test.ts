@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { goldenFile } from "./test-support.js";
+import { buildAudit, write } from "./write.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const golden = join(here, "..", "test-vectors", "mizip-ddcmp60-plus.eva_dts");
@@ -37,13 +38,46 @@ describe("evadts CLI", () => {
     expect(evadts(["validate", "--strict", "-"], lf).code).toBe(1);
   });
 
+  it("validate: a sound audit with the placeholders real machines send exits 0; --strict makes them errors", () => {
+    const model = buildAudit(
+      [
+        { tag: "PA1", elements: ["1", "50"] },
+        { tag: "PA5", elements: ["0", "0", "2"] },
+      ],
+      {
+        communicationId: "NWK0000001",
+      },
+    );
+    const text = Buffer.from(write(model));
+    const r = evadts(["validate", "-"], text);
+    expect(r.out).toMatch(/^4:5 warning PLACEHOLDER_DATE PA501: /m);
+    expect(r.out).toMatch(/^4:7 warning PLACEHOLDER_TIME PA502: /m);
+    expect(r.code).toBe(0);
+    const strict = evadts(["validate", "--strict", "-"], text);
+    expect(strict.out).toMatch(/^4:5 error PLACEHOLDER_DATE PA501: /m);
+    expect(strict.code).toBe(1);
+  });
+
+  it("summary: one report per audit when a file holds several, with transport framing around them", () => {
+    const one = goldenFile("mizip-dex60.eva_dts").toString("latin1");
+    const r = evadts(["summary", "-"], `TELEMETRY HEADER 42\r\n${one}${one}TRAILER\r\n`);
+    expect(r.code).toBe(0);
+    expect(r.out.match(/^Audit \d of 2 \(from line \d+\)$/gm)).toEqual([
+      "Audit 1 of 2 (from line 2)",
+      `Audit 2 of 2 (from line ${2 + one.split("\r\n").length - 1})`,
+    ]);
+    expect(r.out.match(/^Machine /gm)).toHaveLength(2);
+  });
+
   it("json: the parsed segments and findings", () => {
     const r = evadts(["json", golden]);
     const json = JSON.parse(r.out) as {
       segments: { tag: string; elements: string[] }[];
       findings: unknown[];
+      transmissions: unknown[];
     };
     expect(json.segments).toHaveLength(91);
+    expect(json.transmissions).toEqual([{ line: 1, firstSegment: 0, lastSegment: 90, closed: true }]);
     expect(json.segments[2]).toMatchObject({
       tag: "ID1",
       elements: ["NIS0012345", "MIZIP PLUS", "", "00000042", "", "000123004567"],
@@ -61,7 +95,9 @@ describe("evadts CLI", () => {
       .replace("G85*5F88", "G85*0000");
     expect(evadts(["crc", "-"], tampered)).toMatchObject({
       code: 1,
-      out: "line 2: stated 0000, computed 5F88 (MISMATCH)\n",
+      out: expect.stringMatching(
+        /^line 2: stated 0000, computed 5F88 \(MISMATCH; [0-9A-F]{4} without the last CR LF\)\n$/,
+      ),
     });
   });
 

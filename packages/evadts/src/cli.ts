@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { TransactionSetCrc } from "./envelope.js";
 import { EvadtsError, type Finding } from "./findings.js";
 import { parse } from "./parse.js";
 import { summarize } from "./summary.js";
@@ -9,9 +10,9 @@ const USAGE = `usage: evadts <command> <file|->
 commands:
   validate <file>   list findings; exit 0 when there is no error, 1 otherwise
                     (--strict: warnings count as errors)
-  json <file>       the parsed file (segments and findings) as JSON
+  json <file>       the parsed file (segments, findings and where each audit is) as JSON
   crc <file>        the G85 each transaction set states and the one computed
-  summary <file>    a readable sales and cash report
+  summary <file>    a readable sales and cash report, one per audit in the file
 
 "-" reads standard input.`;
 
@@ -24,6 +25,14 @@ function formatFinding(f: Finding): string {
     ? ` ${f.segment}${f.element === undefined ? "" : `${String(f.element).padStart(2, "0")}`}`
     : "";
   return `${f.line}:${f.column} ${f.severity} ${f.code}${where}: ${f.message}`;
+}
+
+function crcVerdict(s: TransactionSetCrc): string {
+  if (s.stated === undefined) return "";
+  if (s.variant === "standard") return " (match)";
+  if (s.variant === "no-final-line-end")
+    return ` (match without the CR LF after the last segment: ${s.computedNoFinalLineEnd})`;
+  return ` (MISMATCH; ${s.computedNoFinalLineEnd} without the last CR LF)`;
 }
 
 function main(argv: readonly string[]): number {
@@ -41,7 +50,7 @@ function main(argv: readonly string[]): number {
   const bytes = readInput(path);
   switch (command) {
     case "validate": {
-      const findings = validate(bytes);
+      const findings = validate(bytes, { mode: strict ? "strict" : "tolerant" });
       for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
       const failing = findings.filter((f) => strict || f.severity === "error");
       process.stdout.write(
@@ -56,15 +65,25 @@ function main(argv: readonly string[]): number {
       const sets = parse(bytes).transactionSets;
       for (const s of sets) {
         process.stdout.write(
-          `line ${s.line}: stated ${s.stated ?? "none"}, computed ${s.computed}${s.stated === undefined ? "" : s.match ? " (match)" : " (MISMATCH)"}\n`,
+          `line ${s.line}: stated ${s.stated ?? "none"}, computed ${s.computed}${crcVerdict(s)}\n`,
         );
       }
       if (sets.length === 0) process.stdout.write("no transaction set\n");
       return sets.every((s) => s.match) && sets.length > 0 ? 0 : 1;
     }
-    case "summary":
-      process.stdout.write(summarize(parse(bytes)));
+    case "summary": {
+      const audits = parse(bytes).audits();
+      if (audits.length === 1) process.stdout.write(summarize((audits[0] as (typeof audits)[number]).file));
+      else
+        audits.forEach(({ line, file }, k) => {
+          process.stdout.write(
+            `${k === 0 ? "" : "\n"}Audit ${k + 1} of ${audits.length} (from line ${line})\n\n`,
+          );
+          process.stdout.write(summarize(file));
+        });
+      if (audits.length === 0) process.stdout.write("no audit in this file\n");
       return 0;
+    }
     default:
       process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
       return 2;

@@ -2,6 +2,13 @@ import { crc16Update, crcHex } from "./crc16.js";
 import { FINDING_CODES, type FindingCode, type FindingList, type Severity } from "./findings.js";
 import { elementAt, type SegmentIndex, tagEnd } from "./segment-index.js";
 
+/**
+ * The ways real machines compute G85, tried in this order: `standard` (EVA-DTS: CR LF after every
+ * segment from ST to the one before G85) and `no-final-line-end` (CR LF between those segments but
+ * none after the last, as reads of an N&W telemetry unit carry).
+ */
+export type G85Variant = "standard" | "no-final-line-end";
+
 /** The CRC of one transaction set, as stated in its G85 and as computed. */
 export interface TransactionSetCrc {
   /** Line of the set's ST. */
@@ -10,7 +17,23 @@ export interface TransactionSetCrc {
   readonly stated: string | undefined;
   /** CRC-16/ARC of ST .. the segment before G85 (or before SE), each followed by CR LF. */
   readonly computed: string;
+  /** True when the stated G85 matches one of the variants. */
   readonly match: boolean;
+  /** The variant that matched, the standard one first; absent when none did. */
+  readonly variant?: G85Variant;
+  /** The `no-final-line-end` CRC, when it was needed (the standard one did not match). */
+  readonly computedNoFinalLineEnd?: string;
+}
+
+/** One DXS..DXE transmission (one audit) in a file, by segment index. */
+export interface Transmission {
+  /** 1-based line of its DXS (1 when the file has no DXS at all). */
+  readonly line: number;
+  /** Index of its first segment (the DXS) and of its last (the DXE, or the last one read). */
+  readonly firstSegment: number;
+  readonly lastSegment: number;
+  /** Whether a DXE closes it. */
+  readonly closed: boolean;
 }
 
 const STAR = 42;
@@ -73,8 +96,12 @@ function classify(text: string, start: number, end: number): Kind {
  * has CR LF, that is a contiguous stretch of the text, so it is folded in one call when the
  * stretch ends; a segment with another line end closes the stretch and adds CR LF itself.
  */
-export function checkEnvelope(ix: SegmentIndex, out: FindingList): TransactionSetCrc[] {
+export function checkEnvelope(
+  ix: SegmentIndex,
+  out: FindingList,
+): { sets: TransactionSetCrc[]; transmissions: Transmission[] } {
   const sets: TransactionSetCrc[] = [];
+  const transmissions: Transmission[] = [];
   const { text, starts, ends, count } = ix;
   const report = (code: FindingCode, severity: Severity, i: number, detail?: string, element?: number) =>
     out.add(code, () => {
@@ -114,6 +141,10 @@ export function checkEnvelope(ix: SegmentIndex, out: FindingList): TransactionSe
   /** Start of the stretch of text not yet folded into `crc`; -1 when the CRC is not running. */
   let pending = -1;
   let g85Stated: string | undefined;
+  let g85Variant: G85Variant | undefined;
+  let g85Alternative: string | undefined;
+  /** The CRC up to the end of the last segment folded with an added CR LF, before that CR LF. */
+  let crcBeforeAddedEnd = 0;
 
   const foldUpTo = (offset: number) => {
     if (pending !== -1) {
@@ -129,7 +160,9 @@ export function checkEnvelope(ix: SegmentIndex, out: FindingList): TransactionSe
       line: stIndex + 1,
       stated: g85Stated,
       computed,
-      match: g85Stated !== undefined && g85Stated.toUpperCase() === computed,
+      match: g85Variant !== undefined,
+      ...(g85Variant === undefined ? {} : { variant: g85Variant }),
+      ...(g85Alternative === undefined ? {} : { computedNoFinalLineEnd: g85Alternative }),
     });
     setOpen = false;
   };
@@ -143,9 +176,33 @@ export function checkEnvelope(ix: SegmentIndex, out: FindingList): TransactionSe
   let unterminated = 0;
   let firstBadEnd = -1;
 
+  /**
+   * Lines outside every DXS..DXE (transport framing such as a telemetry header, text between
+   * concatenated audits, a trailer) are not judged as segments: each run of them is one finding.
+   */
+  let outsideFrom = -1;
+  const closeOutside = (at: number) => {
+    if (outsideFrom === -1) return;
+    const n = at - outsideFrom;
+    const where =
+      transmissions.length === 0 ? "before DXS" : at < count ? "between two transmissions" : "after DXE";
+    report("OUTSIDE_ENVELOPE", "warning", outsideFrom, `${n} line${n === 1 ? "" : "s"} ${where}`);
+    outsideFrom = -1;
+  };
+  const closeTransmission = (last: number, closed: boolean) => {
+    if (dxsIndex === -1) return;
+    transmissions.push({ line: dxsIndex + 1, firstSegment: dxsIndex, lastSegment: last, closed });
+  };
+
   for (let i = 0; i < count; i++) {
     const start = starts[i] as number;
     const end = ends[i] as number;
+    const kind = kinds[i] as Kind;
+    if (!inTransmission && kind !== Kind.DXS && kind !== Kind.DXE) {
+      if (outsideFrom === -1) outsideFrom = i;
+      continue;
+    }
+    if (outsideFrom !== -1) closeOutside(i);
     const next = i + 1 < count ? (starts[i + 1] as number) : text.length;
     const crlf = next - end === 2;
     if (!crlf) {
@@ -158,14 +215,16 @@ export function checkEnvelope(ix: SegmentIndex, out: FindingList): TransactionSe
       report("EMPTY_LINE", "error", i);
       continue;
     }
-    const kind = kinds[i] as Kind;
     if (kind === Kind.Bad) report("BAD_TAG", "error", i);
     if (text.charCodeAt(end - 1) === SPACE) report("TRAILING_BLANKS", "warning", i);
 
     switch (kind) {
       case Kind.DXS:
         if (setOpen) closeUnterminated(i);
-        if (inTransmission && dxsIndex !== -1) report("MISSING_DXE", "warning", i, "a new DXS starts first");
+        if (inTransmission && dxsIndex !== -1) {
+          report("MISSING_DXE", "warning", i, "a new DXS starts first");
+          closeTransmission(i - 1, false);
+        }
         inTransmission = true;
         dxsIndex = i;
         setsInTransmission = 0;
@@ -184,14 +243,11 @@ export function checkEnvelope(ix: SegmentIndex, out: FindingList): TransactionSe
             report("DXE_CONTROL", "warning", i, `DXE01 ${control}, DXS04 ${opened}`, 1);
           }
         }
+        closeTransmission(i, true);
         inTransmission = false;
         dxsIndex = -1;
         continue;
       }
-    }
-    if (!inTransmission) {
-      report("OUTSIDE_ENVELOPE", "warning", i, firstDxs > i ? "before DXS" : "after DXE");
-      continue;
     }
     if (kind === Kind.ST) {
       if (setOpen) {
@@ -202,6 +258,8 @@ export function checkEnvelope(ix: SegmentIndex, out: FindingList): TransactionSe
       stIndex = i;
       segmentsInSet = 1;
       g85Stated = undefined;
+      g85Variant = undefined;
+      g85Alternative = undefined;
       crc = 0;
       pending = start;
     } else if (!setOpen) {
@@ -210,12 +268,33 @@ export function checkEnvelope(ix: SegmentIndex, out: FindingList): TransactionSe
     } else {
       segmentsInSet++;
       if (kind === Kind.G85) {
+        // what the no-final-line-end variant needs, computed only when the standard one fails:
+        // the running stretch up to the end of the previous segment, or (when that segment's
+        // CR LF was added, not read) the CRC before it
+        const previousEnd = ends[i - 1] as number;
+        const stretchFrom = pending;
+        const crcAtStretch = crc;
         foldUpTo(start);
         g85Stated = elementAt(ix, i, 1)?.value ?? "";
         const computed = crcHex(crc);
         if (!/^[0-9A-F]{4}$/.test(g85Stated)) report("G85_FORMAT", "warning", i, `"${g85Stated}"`, 1);
-        if (g85Stated.toUpperCase() !== computed) {
-          report("G85_MISMATCH", "warning", i, `states ${g85Stated}, computed ${computed}`, 1);
+        const stated = g85Stated.toUpperCase();
+        if (stated === computed) g85Variant = "standard";
+        else {
+          g85Alternative = crcHex(
+            stretchFrom !== -1 && stretchFrom <= previousEnd
+              ? crc16Update(crcAtStretch, text, stretchFrom, previousEnd)
+              : crcBeforeAddedEnd,
+          );
+          if (stated === g85Alternative) g85Variant = "no-final-line-end";
+          else
+            report(
+              "G85_MISMATCH",
+              "warning",
+              i,
+              `states ${g85Stated}, computed ${computed} (${g85Alternative} without the last CR LF)`,
+              1,
+            );
         }
         continue;
       }
@@ -236,7 +315,8 @@ export function checkEnvelope(ix: SegmentIndex, out: FindingList): TransactionSe
     }
     // This segment is in the CRC (the running stretch is -1 only after G85).
     if (!crlf && pending !== -1) {
-      crc = crc16Update(crc16Update(crc, text, pending, end), CRLF);
+      crcBeforeAddedEnd = crc16Update(crc, text, pending, end);
+      crc = crc16Update(crcBeforeAddedEnd, CRLF);
       pending = next;
     }
   }
@@ -248,7 +328,11 @@ export function checkEnvelope(ix: SegmentIndex, out: FindingList): TransactionSe
     ];
     report("LINE_END", "warning", firstBadEnd, detail.filter(Boolean).join(", "));
   }
+  closeOutside(count);
   if (setOpen) closeUnterminated(count);
   if (inTransmission) report("MISSING_DXE", "warning", count);
-  return sets;
+  if (inTransmission && dxsIndex !== -1) closeTransmission(count - 1, false);
+  if (firstDxs === -1 && count > 0)
+    transmissions.push({ line: 1, firstSegment: 0, lastSegment: count - 1, closed: false });
+  return { sets, transmissions };
 }

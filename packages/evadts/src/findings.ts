@@ -24,6 +24,10 @@ export const FINDING_CODES = {
   BAD_DATE: "date element is not a valid YYMMDD or CCYYMMDD date",
   BAD_TIME: "time element is not a valid HHMM or HHMMSS time",
   TOO_LONG: "element is longer than EVA-DTS allows",
+  PLACEHOLDER_DATE: "date element holds a placeholder (0) that real machines send for no date",
+  PLACEHOLDER_TIME: "time element holds a placeholder (0) that real machines send for no time",
+  EMPTY_IDENTIFIER: "identifier left empty, as real machines send in short reads",
+  UNSET_VALUE: "numeric element holds an unprogrammed memory fill (FFFF)",
   FINDINGS_ELIDED: "more findings of one code than are listed",
 } as const;
 

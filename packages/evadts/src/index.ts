@@ -25,7 +25,7 @@ export {
   type SegmentDef,
   segmentDef,
 } from "./dictionary.js";
-export type { TransactionSetCrc } from "./envelope.js";
+export type { G85Variant, TransactionSetCrc } from "./envelope.js";
 export {
   EvadtsError,
   FINDING_CODES,
@@ -38,5 +38,5 @@ export { decodeLatin1, encodeLatin1 } from "./latin1.js";
 export { type ParseOptions, parse } from "./parse.js";
 export type { LineEnd, Segment, SegmentInput } from "./segment.js";
 export { formatMoney, summarize } from "./summary.js";
-export { isEvadtsDate, isEvadtsTime, validate } from "./validate.js";
+export { isEvadtsDate, isEvadtsTime, type ValidateOptions, validate } from "./validate.js";
 export { type AuditModel, buildAudit, type EnvelopeOptions, toAuditFile, write } from "./write.js";

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { crc16, crcHex } from "./crc16.js";
 import { EvadtsError, type FindingCode } from "./findings.js";
 import { parse } from "./parse.js";
 import { goldenFile } from "./test-support.js";
@@ -77,8 +78,34 @@ describe("parse: envelope findings", () => {
     expect(file.findings).toEqual([]);
     expect(file.valid).toBe(true);
     expect(file.transactionSets).toEqual([
-      { line: 2, stated: expect.any(String), computed: expect.any(String), match: true },
+      { line: 2, stated: expect.any(String), computed: expect.any(String), match: true, variant: "standard" },
     ]);
+  });
+
+  it("accepts the G85 variant without the CR LF after the last segment (N&W telemetry reads), and says so", () => {
+    for (const eol of ["\r\n", "\n"]) {
+      const text = sealed(["ID1*X", "VA1*100*1*100*1"], eol);
+      // the rule, computed here independently: ST .. the segment before G85, joined by CR LF,
+      // with no CR LF after the last one
+      const segments = text.split(eol);
+      const st = segments.findIndex((x) => x.startsWith("ST*"));
+      const g85 = segments.findIndex((x) => x.startsWith("G85*"));
+      const variant = crcHex(crc16(segments.slice(st, g85).join("\r\n")));
+      const standard = crcHex(crc16(`${segments.slice(st, g85).join("\r\n")}\r\n`));
+      expect(variant).not.toBe(standard);
+      const file = parse(text.replace(`G85*${standard}`, `G85*${variant}`));
+      expect(file.findings.map((f) => f.code)).toEqual(eol === "\n" ? ["LINE_END"] : []);
+      expect(file.transactionSets).toEqual([
+        {
+          line: 2,
+          stated: variant,
+          computed: standard,
+          computedNoFinalLineEnd: variant,
+          match: true,
+          variant: "no-final-line-end",
+        },
+      ]);
+    }
   });
 
   it("checks G85 over CR LF even when the file has LF only", () => {
@@ -119,9 +146,47 @@ describe("parse: envelope findings", () => {
   it("reports segments outside the envelope and outside a set", () => {
     const inner = sealed(["ID1*X"]);
     expect(codes(`MC5*X\r\n${inner}`)).toEqual(["OUTSIDE_ENVELOPE"]);
+    expect(codes(`MC5*X\n\nmc6 x \r\n${inner}`)).toEqual(["OUTSIDE_ENVELOPE"]);
     expect(codes(`${inner}ZZ9*1\r\n`)).toEqual(["OUTSIDE_ENVELOPE"]);
     const between = inner.replace("DXE*", "ID1*Y\r\nDXE*");
     expect(codes(between)).toEqual(["OUTSIDE_TRANSACTION_SET"]);
+  });
+
+  it("finds each audit in a file wrapped in transport framing, and in several audits one after another", () => {
+    const one = sealed(["ID1*MACHINE1", "VA1*100*1*100*1"]);
+    const two = sealed(["ID1*MACHINE2", "VA1*250*2*250*2"], "\n");
+    // a telemetry header and trailer around two audits, with a blank line and a marker between
+    const text = `+TELEMETRY v2 seq=17 len=${one.length + two.length}\r\n\x02\r\n${one}\r\n--next--\r\n${two}#END 0x3F21\r\n`;
+    const file = parse(text);
+    const outside = file.findings.filter((f) => f.code === "OUTSIDE_ENVELOPE");
+    expect(outside.map((f) => [f.line, f.message.split(": ")[1]])).toEqual([
+      [1, "2 lines before DXS"],
+      [10, "2 lines between two transmissions"],
+      [19, "1 line after DXE"],
+    ]);
+    // the framing is not judged as segments: no BAD_TAG or EMPTY_LINE for it
+    expect(file.findings.map((f) => f.code).sort()).toEqual([
+      "LINE_END",
+      "OUTSIDE_ENVELOPE",
+      "OUTSIDE_ENVELOPE",
+      "OUTSIDE_ENVELOPE",
+    ]);
+    expect(file.valid).toBe(true);
+    expect(file.transmissions).toEqual([
+      { line: 3, firstSegment: 2, lastSegment: 8, closed: true },
+      { line: 12, firstSegment: 11, lastSegment: 17, closed: true },
+    ]);
+    expect(file.transactionSets.map((t) => t.match)).toEqual([true, true]);
+    const audits = file.audits();
+    expect(audits.map((a) => [a.line, a.file.first("ID1")?.elements[0], a.file.findings.length])).toEqual([
+      [3, "MACHINE1", 0],
+      [12, "MACHINE2", 1], // LF only
+    ]);
+    expect(audits[0]?.file.text).toBe(one);
+    expect(audits[1]?.file.text).toBe(two);
+    // a file holding one audit and nothing else is its own only audit
+    const single = parse(one);
+    expect(single.audits()).toEqual([{ line: 1, file: single }]);
   });
 
   it("tolerates a missing DXS and DXE around a sealed set", () => {

@@ -32,7 +32,7 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): A
   }
   const index = scanSegments(text);
   const findings = new FindingList();
-  const sets = checkEnvelope(index, findings);
+  const { sets, transmissions } = checkEnvelope(index, findings);
   const list = findings.done();
   if (options.mode === "strict" && list.length > 0) {
     const strict = list.map((f) => ({ ...f, severity: "error" as const }));
@@ -44,5 +44,5 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): A
       strict,
     );
   }
-  return new AuditFile(index, list, sets);
+  return new AuditFile(index, list, sets, transmissions);
 }

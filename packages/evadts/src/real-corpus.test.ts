@@ -15,10 +15,11 @@ import { write } from "./write.js";
  * |----------------------|---------------------------------------------------------------|-------|
  * | animo.eva_dts        | LINE_END 1 (LF only, no final line end)                       | yes   |
  * | crane-9259630009.dex | EXTRA_ELEMENTS 2 (CA1 with 5 elements, EA1 with 7; CR LF)     |       |
- * |                      | MISSING_ELEMENT 1 (empty EA101), SE_COUNT 1 (54 for 58)       | no    |
+ * |                      | EMPTY_IDENTIFIER 1 (empty EA101), SE_COUNT 1 (54 for 58)      | yes   |
  * | crane-cnv-de32.dex   | LINE_END 1 (LF only), SE_COUNT 1 (SE01 states 1)              | yes   |
- * | nw-kalea.eva_dts     | LINE_END 1, EXTRA_ELEMENTS 33 (EA3 10, PA4 6, EA2 6),         | no    |
- * |                      | BAD_DATE 21 + BAD_TIME 21 (PA5*0*0), SE_COUNT 1 (211 for 193) |       |
+ * | nw-kalea.eva_dts     | LINE_END 1, EXTRA_ELEMENTS 33 (EA3 10, PA4 6, EA2 6),         | yes   |
+ * |                      | PLACEHOLDER_DATE 21 + PLACEHOLDER_TIME 21 (PA5*0*0),          |       |
+ * |                      | SE_COUNT 1 (211 for 193)                                      |       |
  * | rhevendors.eva_dts   | LINE_END 1, TRAILING_BLANKS 15 (padded names), SE_COUNT 1     | yes   |
  * |                      | (SE01 states 349, the set has 369 segments)                   |       |
  * | sielaff.eva_dts      | OUTSIDE_ENVELOPE 1 (MC5 before DXS), LINE_END 1, MISSING_SE 1,| no    |
@@ -30,14 +31,14 @@ const EXPECTED: Record<
 > = {
   "animo.eva_dts": { findings: { LINE_END: 1 }, valid: true, g85: "B9AE" },
   "crane-9259630009.dex": {
-    findings: { EXTRA_ELEMENTS: 2, MISSING_ELEMENT: 1, SE_COUNT: 1 },
-    valid: false,
+    findings: { EXTRA_ELEMENTS: 2, EMPTY_IDENTIFIER: 1, SE_COUNT: 1 },
+    valid: true,
     g85: "E8BC",
   },
   "crane-cnv-de32.dex": { findings: { LINE_END: 1, SE_COUNT: 1 }, valid: true, g85: "91CA" },
   "nw-kalea.eva_dts": {
-    findings: { LINE_END: 1, EXTRA_ELEMENTS: 33, BAD_DATE: 21, BAD_TIME: 21, SE_COUNT: 1 },
-    valid: false,
+    findings: { LINE_END: 1, EXTRA_ELEMENTS: 33, PLACEHOLDER_DATE: 21, PLACEHOLDER_TIME: 21, SE_COUNT: 1 },
+    valid: true,
     g85: "E09D",
   },
   "rhevendors.eva_dts": {
@@ -50,6 +51,13 @@ const EXPECTED: Record<
     valid: false,
   },
 };
+
+const PLACEHOLDERS: FindingCode[] = [
+  "PLACEHOLDER_DATE",
+  "PLACEHOLDER_TIME",
+  "EMPTY_IDENTIFIER",
+  "UNSET_VALUE",
+];
 
 const corpus = realCorpus();
 
@@ -77,9 +85,21 @@ describe(`real EVA-DTS corpus (${REAL_CORPUS_DIR})`, () => {
       for (const f of validate(file)) counted[f.code] = (counted[f.code] ?? 0) + 1;
       expect(counted).toEqual(expected.findings);
       expect(validate(file).every((f) => f.severity !== "error")).toBe(expected.valid);
+      // strict mode: the placeholders real machines send become errors, at the same places
+      const strict = validate(file, { mode: "strict" });
+      const placeholders = validate(file).filter((f) => PLACEHOLDERS.includes(f.code));
+      expect(strict.filter((f) => PLACEHOLDERS.includes(f.code))).toEqual(
+        placeholders.map((f) => ({ ...f, severity: "error" })),
+      );
       if (expected.g85) {
         expect(file.transactionSets).toEqual([
-          { line: expect.any(Number), stated: expected.g85, computed: expected.g85, match: true },
+          {
+            line: expect.any(Number),
+            stated: expected.g85,
+            computed: expected.g85,
+            match: true,
+            variant: "standard",
+          },
         ]);
       }
     });

@@ -45,6 +45,38 @@ describe("validate", () => {
     expect(validate(audit("ID5*20261122*2460")).map((f) => f.code)).toEqual(["BAD_TIME"]);
   });
 
+  it("warns about the placeholders real machines send, with codes of their own; errors with strict", () => {
+    const sent = audit(
+      "PA1*1*50",
+      "PA5*0*0*3",
+      "EA1**260101*1200",
+      "PA1**70",
+      "ID4*2*FFFF",
+      "PA5*000000*1200",
+    );
+    const tolerant = validate(sent).map((f) => [f.code, f.severity, f.segment, f.element, f.line]);
+    expect(tolerant).toEqual([
+      ["PLACEHOLDER_DATE", "warning", "PA5", 1, 4],
+      ["PLACEHOLDER_TIME", "warning", "PA5", 2, 4],
+      ["EMPTY_IDENTIFIER", "warning", "EA1", 1, 5],
+      ["EMPTY_IDENTIFIER", "warning", "PA1", 1, 6],
+      ["UNSET_VALUE", "warning", "ID4", 2, 7],
+      ["PLACEHOLDER_DATE", "warning", "PA5", 1, 8],
+    ]);
+    expect(
+      validate(sent, { mode: "strict" }).map((f) => [f.code, f.severity, f.segment, f.element, f.line]),
+    ).toEqual(tolerant.map(([code, , ...where]) => [code, "error", ...where]));
+    // what is not a placeholder stays an error: a wrong date, a non-number, another empty identifier
+    expect(validate(audit("PA5*1*0", "ID4*2*FFFE", "PA7**CA*0*50")).map((f) => [f.code, f.severity])).toEqual(
+      [
+        ["BAD_DATE", "error"],
+        ["PLACEHOLDER_TIME", "warning"],
+        ["NOT_NUMERIC", "error"],
+        ["MISSING_ELEMENT", "error"],
+      ],
+    );
+  });
+
   it("warns about extra elements and over-long ones, but keeps them", () => {
     const findings = validate(audit("CA2*1*2*3*4*5", "G85X*1", "ST0*1"));
     expect(findings.map((f) => [f.code, f.severity, f.element])).toEqual([["EXTRA_ELEMENTS", "warning", 5]]);

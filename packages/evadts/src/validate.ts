@@ -26,17 +26,47 @@ export function isEvadtsTime(v: string): boolean {
   return h < 24 && m < 60 && s < 60;
 }
 
+/**
+ * Identifiers that real machines leave empty: EA101 (Crane), PA101 in short reads. A placeholder
+ * there is a warning of its own; any other empty mandatory element is an error.
+ */
+const EMPTY_TOLERATED = new Set(["EA101", "PA101"]);
+
 function elementProblem(
   def: ElementDef,
   value: string,
+  placeholder: Severity,
 ): { code: FindingCode; severity: Severity } | undefined {
-  if (value === "") return def.required ? { code: "MISSING_ELEMENT", severity: "error" } : undefined;
+  if (value === "") {
+    if (!def.required) return undefined;
+    return EMPTY_TOLERATED.has(def.id)
+      ? { code: "EMPTY_IDENTIFIER", severity: placeholder }
+      : { code: "MISSING_ELEMENT", severity: "error" };
+  }
   if (def.maxLength !== undefined && value.length > def.maxLength)
     return { code: "TOO_LONG", severity: "warning" };
-  if (def.type === "N" && !DIGITS.test(value)) return { code: "NOT_NUMERIC", severity: "error" };
-  if (def.type === "DT" && !isEvadtsDate(value)) return { code: "BAD_DATE", severity: "error" };
-  if (def.type === "TM" && !isEvadtsTime(value)) return { code: "BAD_TIME", severity: "error" };
+  if (def.type === "N" && !DIGITS.test(value))
+    return /^F+$/.test(value)
+      ? { code: "UNSET_VALUE", severity: placeholder }
+      : { code: "NOT_NUMERIC", severity: "error" };
+  if (def.type === "DT" && !isEvadtsDate(value))
+    return /^0+$/.test(value)
+      ? { code: "PLACEHOLDER_DATE", severity: placeholder }
+      : { code: "BAD_DATE", severity: "error" };
+  if (def.type === "TM" && !isEvadtsTime(value))
+    return value === "0"
+      ? { code: "PLACEHOLDER_TIME", severity: placeholder }
+      : { code: "BAD_TIME", severity: "error" };
   return undefined;
+}
+
+export interface ValidateOptions {
+  /**
+   * `strict` makes the placeholders real machines send (a `0` date or time, an empty EA101 or
+   * PA101, an `FFFF` number) errors; in `tolerant` mode (the default) they are warnings with
+   * their own codes: PLACEHOLDER_DATE, PLACEHOLDER_TIME, EMPTY_IDENTIFIER, UNSET_VALUE.
+   */
+  readonly mode?: "tolerant" | "strict";
 }
 
 /**
@@ -44,8 +74,9 @@ function elementProblem(
  * element rules of each segment EVA-DTS defines (mandatory elements, numbers, dates, times,
  * lengths, element counts). Unknown segments are not judged. Sorted by offset.
  */
-export function validate(input: AuditFile | Uint8Array | string): Finding[] {
+export function validate(input: AuditFile | Uint8Array | string, options: ValidateOptions = {}): Finding[] {
   const file = input instanceof AuditFile ? input : parse(input);
+  const placeholder: Severity = options.mode === "strict" ? "error" : "warning";
   const out = new FindingList(file.findings);
   for (let i = 0; i < file.length; i++) {
     const def = segmentDef(file.tag(i));
@@ -81,7 +112,7 @@ export function validate(input: AuditFile | Uint8Array | string): Finding[] {
     }
     def.elements.forEach((el, k) => {
       const value = seg.elements[k] ?? "";
-      const problem = elementProblem(el, value);
+      const problem = elementProblem(el, value, placeholder);
       if (problem) add(problem.code, problem.severity, k + 1, `${el.id} (${el.name}) is "${value}"`);
     });
   }

@@ -85,11 +85,9 @@ export function verifyAudit(data: Uint8Array): string | undefined {
   if (error) return `${error.code} at line ${error.line}`;
   const crc = file.transactionSets.find((s) => s.stated !== undefined && !s.match);
   if (crc) return `G85 of the set at line ${crc.line} does not match`;
-  const repeated = file.findings.find(
-    (f) =>
-      (f.code === "OUTSIDE_ENVELOPE" && f.message.includes("after DXE")) ||
-      (f.code === "MISSING_DXE" && f.message.includes("new DXS")),
-  );
+  if (file.transmissions.length > 1)
+    return `${file.transmissions.length} transmissions (DXS..DXE) in one audit`;
+  const repeated = file.findings.find((f) => f.code === "OUTSIDE_ENVELOPE");
   if (repeated) return `${repeated.code} at line ${repeated.line}`;
   return undefined;
 }
