@@ -14,7 +14,7 @@ import { write } from "./write.js";
  * | file                 | findings                                                      | valid |
  * |----------------------|---------------------------------------------------------------|-------|
  * | animo.eva_dts        | LINE_END 1 (LF only, no final line end)                       | yes   |
- * | crane-9259630009.dex | EXTRA_ELEMENTS 2 (CA1 with 5 elements, EA1 with 7; CR LF)     |       |
+ * | crane-9259630009.dex | EXTRA_ELEMENTS 2 (DXS with 6 elements, CA1 with 5; CR LF)     |       |
  * |                      | EMPTY_IDENTIFIER 1 (empty EA101), SE_COUNT 1 (54 for 58)      | yes   |
  * | crane-cnv-de32.dex   | LINE_END 1 (LF only), SE_COUNT 1 (SE01 states 1)              | yes   |
  * | nw-kalea.eva_dts     | LINE_END 1, EXTRA_ELEMENTS 33 (EA3 10, PA4 6, EA2 6),         | yes   |

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the golden MiZip audit files in this folder.
+"""Writes the golden files in this folder: MiZip audits, the forms real machines send, and a DEX
+session with a machine that is master of the first handshake.
 
 Independent of the TypeScript code on purpose: the envelope (SE count, G85 CRC-16/ARC over
 ST .. the segment before G85, CR LF line ends) is computed here in Python, so the tests check
@@ -146,10 +147,105 @@ DEX = [
     "EA3*27*261122*1830*HH0001*261115*0805",
 ]
 
+# The forms real machines send (issue "Talk to real machines"), each built from its rule.
+
+def g85_no_final_line_end(comm_id, body):
+    """G85 over ST .. the segment before G85 with CR LF between segments but not after the
+    last one, as reads of an N&W telemetry unit carry."""
+    st = "ST*001*0001"
+    crc = crc_arc("\r\n".join([st] + body).encode("latin1"))
+    segs = ["DXS*%s*VA*V0/6*1" % comm_id, st] + body + [
+        "G85*%04X" % crc,
+        "SE*%d*0001" % (len(body) + 3),
+        "DXE*1*1",
+    ]
+    return "".join(s + "\r\n" for s in segs).encode("latin1")
+
+
+# placeholders: PA5 with 0 date and time (N&W Kalea), an empty EA101 (Crane), an empty PA101
+# (short reads), ID4 FFFF
+PLACEHOLDERS = [
+    "ID1*NWK0000001*KALEA",
+    "ID4*2*FFFF",
+    "VA1*7519*41*500*3",
+    "PA1*108*100*Ristretto",
+    "PA2*0*0*0*0",
+    "PA5*0*0*0",
+    "PA1**120",
+    "EA1******",
+]
+
+# transport framing around two audits, with a separator between them
+def framed():
+    one = build("NWK0000001", ["ID1*NWK0000001*KALEA", "VA1*7519*41*500*3"])
+    two = build("CNV0000032", ["ID1*CNV0000032*CRANE", "VA1*2445950*6172*348610*5795"])
+    return b"+TELEMETRY v2 seq=17\r\n" + one + b"--next--\r\n" + two + b"#END\r\n"
+
+
+# A DEX/UCS session (EVA-DTS 6.1.2 4.5, pp. 108-116) with a machine (VMD) that is master of the
+# first handshake, as coin mechanisms are. Frames: DLE STX|SOH data DLE ETB|ETX CRC-16/ARC over
+# data + ETB/ETX, low byte first. The VMD pauses once with DLE SYN inside its data block and
+# makes the collector wait once with WACK.
+DLE, SOH, STX, ETX, ETB, EOT, ENQ, SYN = 0x10, 0x01, 0x02, 0x03, 0x17, 0x04, 0x05, 0x16
+
+
+def block(data, header, last, pause_at=None):
+    end = ETX if last else ETB
+    crc = crc_arc(data + bytes([end]))
+    body = bytearray()
+    for i, b in enumerate(data):
+        if i == pause_at:
+            body += bytes([DLE, SYN])
+        if b == DLE:
+            body.append(DLE)
+        body.append(b)
+    return bytes([DLE, SOH if header else STX]) + bytes(body) + bytes([DLE, end, crc & 0xFF, crc >> 8])
+
+
+def dex_vmd_master_session(audit):
+    vmd, dc = "vmd", "dc"
+    ack0, ack1, wack = bytes([DLE, 0x30]), bytes([DLE, 0x31]), bytes([DLE, 0x3B])
+    half = len(audit) // 2
+    return [
+        (vmd, bytes([ENQ])),  # crosses the collector's own ENQ: the collector backs off
+        (vmd, bytes([ENQ])),  # the second: the collector answers as slave
+        (dc, ack0),
+        (vmd, block(b"CAM0000007SR01L01", True, True)),
+        (dc, ack1),
+        (vmd, bytes([EOT])),
+        (dc, bytes([ENQ])),  # second handshake: the collector is master
+        (vmd, wack),  # wait...
+        (dc, bytes([ENQ])),  # ...then ask again, no retry spent
+        (vmd, ack0),
+        (dc, block(b"00HHT0000042R01L01", True, True)),
+        (vmd, ack1),
+        (dc, bytes([EOT])),
+        (vmd, bytes([ENQ])),  # data: the machine sends
+        (dc, ack0),
+        (vmd, block(audit[:half], False, False, pause_at=7)),
+        (dc, ack1),
+        (vmd, block(audit[half:], False, True)),
+        (dc, ack0),
+        (vmd, bytes([EOT])),
+    ]
+
+
 if __name__ == "__main__":
+    import json
     import os
 
     here = os.path.dirname(os.path.abspath(__file__))
     for name, body in [("mizip-ddcmp60-plus.eva_dts", PLUS), ("mizip-dex60.eva_dts", DEX)]:
         with open(os.path.join(here, name), "wb") as f:
             f.write(build("NIS0012345", body))
+    with open(os.path.join(here, "g85-no-final-line-end.eva_dts"), "wb") as f:
+        f.write(g85_no_final_line_end("NWK0000001", DEX))
+    with open(os.path.join(here, "placeholders.eva_dts"), "wb") as f:
+        f.write(build("NWK0000001", PLACEHOLDERS))
+    with open(os.path.join(here, "framed-two-audits.txt"), "wb") as f:
+        f.write(framed())
+    audit = build("CAM0000007", ["ID1*CAM0000007*COIN MECH", "CA2*9800*162*2400*40"])
+    with open(os.path.join(here, "dex-vmd-master.jsonl"), "w") as f:
+        f.write(json.dumps({"audit": audit.hex()}) + "\n")
+        for who, frame in dex_vmd_master_session(audit):
+            f.write(json.dumps({"from": who, "hex": frame.hex()}) + "\n")
