@@ -63,3 +63,31 @@ with open("cashless-session.jsonl", "w") as f:
         words = master(block) if direction == "vmc" else peripheral(block)
         key = "command" if direction == "vmc" else "responses"
         f.write(json.dumps({"from": direction, "ctx": ctx, key: what, "words": [f"{w:03x}" for w in words]}) + "\n")
+
+# Short replies (MDB 4.3: unsent bytes are zero, pp. 5-4, 5-5, 5-13, 6-4; manual fill/payout
+# reports keep unsent counts unchanged, p. 5-17), as real changers and validators send them.
+# Each: the command block, the peripheral's 9-bit reply words, and what a master must read.
+short = [
+    {"device": "changer", "what": "setup", "command": [0x09],
+     "reply": [3] + be(0x1978) + [5, 2] + be(0x0007) + [2, 4, 10],
+     "expect": {"level": 3, "currency": 0x1978, "scale": 5, "decimals": 2, "routing": 7,
+                "credits": [2, 4, 10] + [0] * 13}},
+    {"device": "changer", "what": "tube-status", "command": [0x0A],
+     "reply": be(0x0001) + [12, 30, 7],
+     "expect": {"full": 1, "counts": [12, 30, 7] + [0] * 13}},
+    {"device": "changer", "what": "payout-status", "command": [0x0F, 0x03],
+     "reply": [1, 0, 2, 1],
+     "expect": {"coins": [1, 0, 2, 1] + [0] * 12}},
+    {"device": "changer", "what": "manual-fill-report", "command": [0x0F, 0x06],
+     "before": [9] * 16, "reply": [4, 0],
+     "expect": {"coins": [4, 0] + [9] * 14}},
+    {"device": "validator", "what": "setup", "command": [0x31],
+     "reply": [1] + be(0x1978) + be(100) + [2] + be(500) + be(0x0003) + [0xFF, 5, 10],
+     "expect": {"level": 1, "currency": 0x1978, "scale": 100, "decimals": 2, "stackerCapacity": 500,
+                "security": 3, "escrow": True, "credits": [5, 10] + [0] * 14}},
+]
+
+with open("short-replies.jsonl", "w") as f:
+    for case in short:
+        words = peripheral(case["reply"])
+        f.write(json.dumps({**case, "reply": [f"{w:03x}" for w in words]}) + "\n")

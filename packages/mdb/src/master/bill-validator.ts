@@ -168,7 +168,10 @@ export class BillValidatorMaster extends DeviceMaster<ValidatorEvent> {
     this.poller.enqueue({
       bytes: Uint8Array.of(VALIDATOR.setup),
       onReply: (r) => {
-        if (r.kind !== "data" || r.bytes.length < 27) return this.bad("SETUP is 27 bytes");
+        // Z1-Z11 must come; the bill type credits Z12-Z27 may stop early, unsent types are zero
+        // (MDB 4.3 p. 6-4)
+        if (r.kind !== "data" || r.bytes.length < 11)
+          return this.bad("SETUP is shorter than its 11 fixed bytes");
         const b = r.bytes;
         this.setup = {
           level: b[0] as number,
@@ -178,10 +181,12 @@ export class BillValidatorMaster extends DeviceMaster<ValidatorEvent> {
           stackerCapacity: readUint(b, 6, 2),
           security: readUint(b, 8, 2),
           escrow: b[10] === 0xff,
-          credits: Array.from(b.subarray(11, 27)),
+          credits: Array.from({ length: 16 }, (_, t) => b[11 + t] ?? 0),
         };
         this.events.push({ type: "setup", setup: this.setup });
         // EXPANSION IDENTIFICATION: 37 00 at level 1 (29 bytes), 37 02 with option bits above (33)
+        // (pp. 6-11, 6-12). These are fixed fields with no "unsent bytes" rule in MDB 4.3: a
+        // shorter answer is refused, a longer one read up to its known fields.
         const withOptions = this.setup.level >= 2;
         this.poller.enqueue({
           bytes: Uint8Array.of(VALIDATOR.expansion, withOptions ? 0x02 : 0x00),

@@ -79,8 +79,22 @@ export type ChangerEvent =
       readonly method: "alternative" | "dispense";
     }
   | { readonly type: "diagnostics"; readonly codes: readonly (readonly [number, number])[] }
+  /**
+   * SEND CONTROLLED MANUAL FILL / PAYOUT REPORT (0F 06 / 0F 07, L3 feature b2): coins added or
+   * paid per type during the changer's controlled manual mode.
+   */
+  | { readonly type: "manual-report"; readonly kind: "fill" | "payout"; readonly coins: readonly number[] }
   | { readonly type: "lost" }
   | { readonly type: "bad-reply"; readonly detail: string };
+
+/**
+ * The 16 per-coin-type bytes of a reply that may stop early. MDB 4.3 lets changers leave out the
+ * trailing coin types of SETUP (Z8-Z23), TUBE STATUS (Z3-Z18) and PAYOUT STATUS (Z1-Z16), and says
+ * the unsent bytes are zero (pp. 5-4, 5-5, 5-13); real changers send 4- and 5-byte answers.
+ */
+export function coinTypeBytes(bytes: Uint8Array, from: number): number[] {
+  return Array.from({ length: 16 }, (_, t) => bytes[from + t] ?? 0);
+}
 
 /** Splits a changer POLL reply into events (§5.3 POLL). */
 export function decodeChangerPoll(bytes: Uint8Array, setup: ChangerSetup | undefined): ChangerEvent[] {
@@ -130,8 +144,13 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
   protected readonly poller: Poller;
   protected readonly lostEvent: ChangerEvent = { type: "lost" };
   private enableMask = 0xffff;
-  /** L3 features the changer offers and we enabled (b0 alternative payout, b1 extended diagnostics). */
+  /**
+   * L3 features the changer offers and we enabled (b0 alternative payout, b1 extended
+   * diagnostics, b2 controlled manual fill and payout reports).
+   */
   features = 0;
+  /** The last controlled manual fill and payout reports, per coin type. */
+  readonly manualCounts = { fill: Array<number>(16).fill(0), payout: Array<number>(16).fill(0) };
 
   constructor(options: { pollInterval?: number; nonResponse?: number } = {}) {
     super();
@@ -193,6 +212,25 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
     });
   }
 
+  /**
+   * Asks for the controlled manual fill or payout report (0F 06 / 0F 07), as MDB 4.3 advises after
+   * power on, a changer reset and the door closing. Unlike the other short replies, a coin type
+   * the changer leaves out keeps its previous count (p. 5-17: "assumed to be unchanged").
+   */
+  manualReport(kind: "fill" | "payout"): void {
+    this.poller.enqueue({
+      bytes: Uint8Array.of(CHANGER.expansion, kind === "fill" ? 0x06 : 0x07),
+      onReply: (r) => {
+        if (r.kind !== "data") return this.bad(`MANUAL ${kind.toUpperCase()} REPORT carried no data`);
+        const counts = this.manualCounts[kind];
+        r.bytes.subarray(0, 16).forEach((n, t) => {
+          counts[t] = n;
+        });
+        this.events.push({ type: "manual-report", kind, coins: [...counts] });
+      },
+    });
+  }
+
   /** Coins per type to pay `value` from the tubes, largest first (what DISPENSE can do). */
   dispensePlan(value: number): number[] {
     const plan = Array<number>(16).fill(0);
@@ -215,17 +253,21 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
       bytes: Uint8Array.of(CHANGER.expansion, 0x04),
       onReply: (r) => {
         if (r.kind === "data") return this.pollPayout();
-        this.poller.enqueue({
-          bytes: Uint8Array.of(CHANGER.expansion, 0x03),
-          onReply: (status) => {
-            if (status.kind !== "data" || status.bytes.length < 16)
-              return this.bad("PAYOUT STATUS is 16 bytes");
-            const coins = Array.from(status.bytes.subarray(0, 16));
-            const value = coins.reduce((sum, n, t) => sum + n * (this.setup?.credits[t] ?? 0), 0);
-            this.events.push({ type: "payout", value, coins, method: "alternative" });
-            this.readTubes();
-          },
-        });
+        this.payoutStatus();
+      },
+    });
+  }
+
+  private payoutStatus(): void {
+    this.poller.enqueue({
+      bytes: Uint8Array.of(CHANGER.expansion, 0x03),
+      onReply: (status) => {
+        // a bare ACK: the payout is still busy (p. 5-13 note 1); ask again
+        if (status.kind !== "data") return this.payoutStatus();
+        const coins = coinTypeBytes(status.bytes, 0);
+        const value = coins.reduce((sum, n, t) => sum + n * (this.setup?.credits[t] ?? 0), 0);
+        this.events.push({ type: "payout", value, coins, method: "alternative" });
+        this.readTubes();
       },
     });
   }
@@ -261,8 +303,9 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
     this.poller.enqueue({
       bytes: Uint8Array.of(CHANGER.tubeStatus),
       onReply: (r) => {
-        if (r.kind !== "data" || r.bytes.length < 18) return this.bad("TUBE STATUS is 18 bytes");
-        this.tubes = { full: readUint(r.bytes, 0, 2), counts: Array.from(r.bytes.subarray(2, 18)) };
+        // Z1-Z2 (tube full) must come; unsent tube counts are zero
+        if (r.kind !== "data" || r.bytes.length < 2) return this.bad("TUBE STATUS has no tube full status");
+        this.tubes = { full: readUint(r.bytes, 0, 2), counts: coinTypeBytes(r.bytes, 2) };
         this.events.push({ type: "tubes", tubes: this.tubes });
       },
     });
@@ -281,7 +324,9 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
     this.poller.enqueue({
       bytes: Uint8Array.of(CHANGER.setup),
       onReply: (r) => {
-        if (r.kind !== "data" || r.bytes.length < 23) return this.bad("SETUP is 23 bytes");
+        // Z1-Z7 must come; the coin type credits Z8-Z23 stop where the changer's types do
+        if (r.kind !== "data" || r.bytes.length < 7)
+          return this.bad("SETUP is shorter than its 7 fixed bytes");
         const b = r.bytes;
         this.setup = {
           level: b[0] as number,
@@ -289,13 +334,15 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
           scale: b[3] as number,
           decimals: b[4] as number,
           routing: readUint(b, 5, 2),
-          credits: Array.from(b.subarray(7, 23)),
+          credits: coinTypeBytes(b, 7),
         };
         this.events.push({ type: "setup", setup: this.setup });
         if (this.setup.level >= 3) {
           this.poller.enqueue({
             bytes: Uint8Array.of(CHANGER.expansion, 0x00),
             onReply: (id) => {
+              // 33 fixed bytes (p. 5-12): unlike the coin type lists, MDB 4.3 gives no
+              // "unsent bytes" rule for the identification, so a shorter answer is refused
               if (id.kind !== "data" || id.bytes.length < 33) return this.bad("EXPANSION ID is 33 bytes");
               const text = (from: number, n: number) =>
                 String.fromCharCode(...id.bytes.subarray(from, from + n));
@@ -306,13 +353,18 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
                 model: text(15, 12),
                 features: offered,
               });
-              // enable alternative payout and extended diagnostics where offered (§5, EXPANSION 01)
-              this.features = offered & 0b11;
+              // enable alternative payout, extended diagnostics and the controlled manual
+              // fill/payout reports where offered (§5, EXPANSION 01)
+              this.features = offered & 0b111;
               if (this.features !== 0) {
                 this.poller.enqueue({
                   bytes: Uint8Array.of(CHANGER.expansion, 0x01, 0, 0, 0, this.features),
                   onReply: () => {},
                 });
+              }
+              if (this.features & 0b100) {
+                this.manualReport("fill");
+                this.manualReport("payout");
               }
             },
           });

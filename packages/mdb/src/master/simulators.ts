@@ -17,16 +17,43 @@ export class CoinChangerSimulator {
   private enabled = 0;
   private payoutCoins: number[] | undefined;
   private payoutPolls = 0;
+  private readonly manual = { fill: Array<number>(16).fill(0), payout: Array<number>(16).fill(0) };
   silent = false;
+  /**
+   * Answer as real changers do: the per-coin-type lists (SETUP credits, tube counts, payout
+   * status, manual reports) stop after the last coin type in use (MDB 4.3: unsent bytes are zero).
+   */
+  shortReplies = false;
 
   constructor(
     readonly credits: readonly number[] = [5, 10, 20, 50, 100, 200, ...Array(10).fill(0)],
     readonly routing = 0b1111,
     tubes: readonly number[] = Array(16).fill(0),
-    /** L3 features offered: b0 alternative payout, b1 extended diagnostics. */
+    /** L3 features offered: b0 alternative payout, b1 extended diagnostics, b2 manual fill/payout reports. */
     readonly features = 0,
   ) {
     this.tubes = Array.from({ length: 16 }, (_, i) => tubes[i] ?? 0);
+  }
+
+  /** The per-coin-type list as sent: whole, or cut after the last coin type in use. */
+  private perType(list: readonly number[]): number[] {
+    if (!this.shortReplies) return list.slice(0, 16);
+    let used = 16;
+    while (used > 1 && !this.credits[used - 1]) used--;
+    return list.slice(0, used);
+  }
+
+  /** Coins put into the tubes in the changer's controlled manual fill mode (not reported by POLL). */
+  controlledFill(type: number, count: number): void {
+    this.tubes[type] = (this.tubes[type] ?? 0) + count;
+    this.manual.fill[type] = Math.min(255, (this.manual.fill[type] ?? 0) + count);
+  }
+
+  /** Coins paid from the tubes in the changer's controlled manual payout mode. */
+  controlledPayout(type: number, count: number): void {
+    const n = Math.min(count, this.tubes[type] ?? 0);
+    this.tubes[type] = (this.tubes[type] ?? 0) - n;
+    this.manual.payout[type] = Math.min(255, (this.manual.payout[type] ?? 0) + n);
   }
 
   /** A coin of `type` goes in; refused (to reject) when its type is not enabled. */
@@ -92,9 +119,13 @@ export class CoinChangerSimulator {
         return new Uint8Array(0);
       }
       case 0x03:
-        return Uint8Array.from(this.payoutCoins ?? Array(16).fill(0));
+        return Uint8Array.from(this.perType(this.payoutCoins ?? Array(16).fill(0)));
       case 0x05:
         return Uint8Array.of(0x03, 0x00);
+      case 0x06:
+      case 0x07:
+        if (!(this.features & 0b100)) return new Uint8Array(0);
+        return Uint8Array.from(this.perType(bytes[1] === 0x06 ? this.manual.fill : this.manual.payout));
       default:
         return new Uint8Array(0);
     }
@@ -113,14 +144,14 @@ export class CoinChangerSimulator {
         writeUint(out, 0x1978, 2);
         out.push(1, 2);
         writeUint(out, this.routing, 2);
-        out.push(...this.credits.slice(0, 16));
+        out.push(...this.perType(this.credits));
         return Uint8Array.from(out);
       }
       case CHANGER.tubeStatus: {
         const out: number[] = [];
         const full = this.tubes.reduce((m, n, i) => (n >= TUBE_CAPACITY ? m | (1 << i) : m), 0);
         writeUint(out, full, 2);
-        out.push(...this.tubes.map((n) => Math.min(255, n)));
+        out.push(...this.perType(this.tubes.map((n) => Math.min(255, n))));
         return Uint8Array.from(out);
       }
       case CHANGER.poll: {

@@ -70,6 +70,10 @@ describe("a host driving an emulated Qibixx cashless adapter over a real pty pai
     try {
       const adapter = new QibixxAdapterEmulator(adapterSide);
       const host = new QibixxCashlessLink(hostSide);
+      let raw = "";
+      hostSide.on("data", (chunk: Buffer) => {
+        raw += chunk.toString("latin1");
+      });
       const nextReal = async () => {
         for (;;) {
           const e = await host.next(2000);
@@ -106,6 +110,15 @@ describe("a host driving an emulated Qibixx cashless adapter over a real pty pai
       expect(await nextReal()).toEqual({ type: "error", detail: "VEND 3" });
       expect(adapter.events).toContainEqual({ type: "vend-failure", amount: 90 });
       expect(adapter.reader.state).toBe("enabled");
+      // every line the emulated adapter sent ended with CR LF, as the real adapter's do
+      expect(raw.endsWith("\r\n")).toBe(true);
+      expect(
+        raw
+          .split("\r\n")
+          .slice(0, -1)
+          .filter((line) => line.includes("\n") || line.includes("\r")),
+      ).toEqual([]);
+      expect(raw.split("\r\n").length).toBeGreaterThan(6);
     } finally {
       hostSide.close();
       adapterSide.close();

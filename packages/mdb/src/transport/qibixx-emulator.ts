@@ -9,8 +9,8 @@ import { formatAmount, parseAmount } from "./qibixx-cashless.js";
 /**
  * A Qibixx MDB adapter in cashless-device mode, emulated: a VMC simulator (level 3, always
  * idle) on one side of a real MDB cashless reader, the adapter's documented lines on the other
- * (`stream`). Our stand-in for the hardware, built from docs.qibixx.com's lines; host code is
- * tested against it over a pty. The emulated machine jams on product 13.
+ * (`stream`). Our stand-in for the hardware, built from docs.qibixx.com's lines and ending
+ * them with CR LF as the adapter does; host code is tested against it over a pty. The emulated machine jams on product 13.
  */
 export class QibixxAdapterEmulator {
   readonly reader = new CashlessPeripheral({
@@ -54,11 +54,11 @@ export class QibixxAdapterEmulator {
     const { reader, vmc, stream } = this;
     if (line === "C,1") {
       vmc.initialise();
-      stream.write(`c,STATUS,${reader.state === "enabled" ? "ENABLED" : "DISABLED"}\n`);
+      stream.write(`c,STATUS,${reader.state === "enabled" ? "ENABLED" : "DISABLED"}\r\n`);
     } else if (line.startsWith("C,VEND,") && this.pending) {
       const amount = parseAmount(line.slice("C,VEND,".length), 2);
       if (amount === undefined || !reader.approveVend(amount)) {
-        stream.write("c,ERR,BAD AMOUNT\n");
+        stream.write("c,ERR,BAD AMOUNT\r\n");
         return;
       }
       const answer = vmc.pollFor(["vend-approved"]);
@@ -67,14 +67,14 @@ export class QibixxAdapterEmulator {
       vmc.send(failed ? { type: "vend-failure" } : { type: "vend-success", item: this.pending.item });
       vmc.endSession();
       this.pending = undefined;
-      stream.write(failed ? "c,ERR,VEND 3\n" : "c,VEND,SUCCESS\n");
+      stream.write(failed ? "c,ERR,VEND 3\r\n" : "c,VEND,SUCCESS\r\n");
     } else if (line === "C,STOP" && this.pending) {
       reader.denyVend();
       const answer = vmc.pollFor(["vend-denied"]);
       if (answer) this.vmcSaw.push(answer);
       vmc.endSession();
       this.pending = undefined;
-      stream.write("c,STATUS,ENABLED\n");
+      stream.write("c,STATUS,ENABLED\r\n");
     }
   }
 
@@ -85,7 +85,7 @@ export class QibixxAdapterEmulator {
     if (request?.type !== "vend-request")
       throw new Error(`reader did not take the request: ${request?.type}`);
     this.pending = { price: request.price, item: request.item };
-    this.stream.write("r,ACK\n");
-    this.stream.write(`c,STATUS,VEND,${formatAmount(price, 2)},${item}\n`);
+    this.stream.write("r,ACK\r\n");
+    this.stream.write(`c,STATUS,VEND,${formatAmount(price, 2)},${item}\r\n`);
   }
 }

@@ -1,10 +1,11 @@
 import type { PeripheralReply } from "../link.js";
 
 /**
- * The ASCII line protocol of Qibixx MDB Pi HAT / MDB-USB adapters in master mode (115200 baud,
- * lines ending in LF): `V` (version, answered `v,...`), `M,1` (master mode, answered `m,ACK`),
- * `R,<address byte>[,<data>]` (a raw request; the adapter adds the mode bit and CHK and answers
- * with one line). These are the commands public code for the MDB-USB uses (maehw/
+ * The ASCII line protocol of Qibixx MDB Pi HAT / MDB-USB adapters in master mode (115200 baud;
+ * the adapter ends its lines with CR LF, and either ending is read): `V` (version, answered
+ * `v,...`), `M,1` (master mode, answered `m,ACK`), `R,<address byte>[,<data>]` (a raw request;
+ * the adapter adds the mode bit and CHK and answers with one line), `R,RESET` (an MDB bus reset:
+ * the line held active for at least 100 ms, answered like a request). These are the commands public code for the MDB-USB uses (maehw/
  * mdb-coin-controller); the answer to `R` is read as two characters of prefix then `ACK`,
  * `NACK` or the reply's data bytes in hex. The prefix and words are constants here, so an
  * adapter whose firmware differs can be matched without code changes.
@@ -15,6 +16,9 @@ export const QIBIXX = {
   masterMode: "M,1",
   masterModeOk: "m,ACK",
   request: "R",
+  busReset: "R,RESET",
+  /** What the adapter ends its lines with. */
+  lineEnd: "\r\n",
   replyPrefixLength: 2,
   ack: "ACK",
   nack: "NACK",
@@ -31,8 +35,15 @@ export function requestLine(block: ArrayLike<number>, c: QibixxConstants = QIBIX
   return `${c.request},${hex([address ?? 0])}${data.length > 0 ? `,${hex(data)}` : ""}\n`;
 }
 
-/** Reads a request line back into a block (what an emulated adapter does). */
-export function parseRequestLine(line: string, c: QibixxConstants = QIBIXX): Uint8Array | undefined {
+/**
+ * Reads a request line back into a block, or `"bus-reset"` for `R,RESET` (what an emulated
+ * adapter does); undefined for anything else.
+ */
+export function parseRequestLine(
+  line: string,
+  c: QibixxConstants = QIBIXX,
+): Uint8Array | "bus-reset" | undefined {
+  if (line.trim() === c.busReset) return "bus-reset";
   const m = new RegExp(`^${c.request},([0-9A-Fa-f]{2})(?:,((?:[0-9A-Fa-f]{2})+))?$`).exec(line.trim());
   if (m === null) return undefined;
   return Uint8Array.from(Buffer.from(`${m[1]}${m[2] ?? ""}`, "hex"));
@@ -62,5 +73,5 @@ export function replyLine(
   c: QibixxConstants = QIBIXX,
 ): string {
   const body = reply === "ack" ? c.ack : reply === "nack" ? c.nack : hex(reply);
-  return `${prefix}${body}\n`;
+  return `${prefix}${body}${c.lineEnd}`;
 }

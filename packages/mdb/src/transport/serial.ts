@@ -85,6 +85,16 @@ export class QibixxMasterLink {
 
   async request(block: ArrayLike<number>): Promise<PeripheralReply> {
     this.stream.write(requestLine(block, this.c));
+    return this.answer();
+  }
+
+  /** An MDB bus reset (`R,RESET`): every peripheral on the bus resets. */
+  async busReset(): Promise<PeripheralReply> {
+    this.stream.write(`${this.c.busReset}\n`);
+    return this.answer();
+  }
+
+  private async answer(): Promise<PeripheralReply> {
     const line = await this.lines.next(this.timeoutMs);
     if (line === undefined)
       return { kind: "error", code: "TIMEOUT", at: 0, detail: "the adapter did not answer" };

@@ -35,13 +35,18 @@ describe("Qibixx master-mode lines", () => {
   it("writes and reads raw requests and answers", () => {
     expect(requestLine([0x0b])).toBe("R,0B\n");
     expect(requestLine([0x0c, 0xff, 0xff, 0x00, 0x00])).toBe("R,0C,FFFF0000\n");
-    expect(Array.from(parseRequestLine("R,0C,FFFF0000") ?? [])).toEqual([0x0c, 0xff, 0xff, 0x00, 0x00]);
+    expect(parseRequestLine("R,0C,FFFF0000")).toEqual(Uint8Array.of(0x0c, 0xff, 0xff, 0x00, 0x00));
     expect(parseRequestLine("X,1")).toBeUndefined();
     expect(parseReplyLine("p,ACK")).toEqual({ kind: "ack" });
     expect(parseReplyLine("p,NACK")).toMatchObject({ kind: "error", code: "TIMEOUT" });
     expect(parseReplyLine("p,0B")).toEqual({ kind: "data", bytes: Uint8Array.of(0x0b) });
     expect(parseReplyLine("p,zz")).toMatchObject({ kind: "error" });
-    expect(replyLine(Uint8Array.of(1, 2))).toBe("p,0102\n");
+    expect(replyLine(Uint8Array.of(1, 2))).toBe("p,0102\r\n");
+    // the adapter ends its lines with CR LF; both endings read the same
+    expect(parseReplyLine("p,0B\r\n")).toEqual({ kind: "data", bytes: Uint8Array.of(0x0b) });
+    expect(parseRequestLine("R,RESET")).toBe("bus-reset");
+    expect(parseRequestLine("R,RESET\r\n")).toBe("bus-reset");
+    expect(parseRequestLine("R,RESETX")).toBeUndefined();
   });
 });
 
@@ -70,8 +75,13 @@ describe("over a real pty pair (socat)", () => {
           else if (line === "M,1") adapterSide.write("m,ACK\n");
           else {
             const block = parseRequestLine(line);
-            const answer = block && changer.handleBlock(block);
-            if (answer !== undefined) adapterSide.write(replyLine(answer.length === 0 ? "ack" : answer));
+            if (block === "bus-reset") {
+              changer.handleBlock(Uint8Array.of(0x08)); // every peripheral resets
+              adapterSide.write(replyLine("ack"));
+            } else {
+              const answer = block && changer.handleBlock(block);
+              if (answer !== undefined) adapterSide.write(replyLine(answer.length === 0 ? "ack" : answer));
+            }
           }
           nl = pending.indexOf("\n");
         }
@@ -86,6 +96,14 @@ describe("over a real pty pair (socat)", () => {
       }
       expect(events.map((e) => e.type)).toEqual(["status", "setup", "identification", "tubes"]);
       expect(master.changeAvailable()).toBe(3 * (5 + 10 + 20 + 50));
+      // a bus reset through the adapter: the changer reports "changer was reset" again
+      expect(await link.busReset()).toEqual({ kind: "ack" });
+      const after: ChangerEvent[] = [];
+      for (let now = 200; now < 400 && !after.some((e) => e.type === "setup"); now += 5) {
+        const block = master.next(now);
+        if (block) after.push(...master.reply(await link.request(block), now));
+      }
+      expect(after.slice(0, 2).map((e) => e.type)).toEqual(["status", "setup"]);
     } finally {
       vmcSide.close();
       adapterSide.close();
