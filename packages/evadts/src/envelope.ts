@@ -286,8 +286,10 @@ export function checkEnvelope(
               ? crc16Update(crcAtStretch, text, stretchFrom, previousEnd)
               : crcBeforeAddedEnd,
           );
-          if (stated === g85Alternative) g85Variant = "no-final-line-end";
-          else
+          if (stated === g85Alternative) {
+            g85Variant = "no-final-line-end";
+            report("G85_VARIANT", "warning", i, `states ${g85Stated}; the standard CRC is ${computed}`, 1);
+          } else
             report(
               "G85_MISMATCH",
               "warning",

@@ -18,6 +18,7 @@ export const FINDING_CODES = {
   MISSING_G85: "transaction set carries no G85 CRC",
   G85_FORMAT: "G85 value is not four upper-case hexadecimal digits",
   G85_MISMATCH: "G85 value does not match the CRC of the transaction set",
+  G85_VARIANT: "G85 matches the CRC computed without the CR LF after the last segment, not the standard one",
   EXTRA_ELEMENTS: "segment has more elements than EVA-DTS defines for it",
   MISSING_ELEMENT: "mandatory element is empty or absent",
   NOT_NUMERIC: "numeric element holds something other than digits",

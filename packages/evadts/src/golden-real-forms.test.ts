@@ -12,7 +12,8 @@ import { validate } from "./validate.js";
 describe("golden: forms real machines send", () => {
   it("g85-no-final-line-end.eva_dts: the G85 variant is accepted and named", () => {
     const file = parse(goldenFile("g85-no-final-line-end.eva_dts"));
-    expect(file.findings).toEqual([]);
+    expect(file.findings.map((f) => f.code)).toEqual(["G85_VARIANT"]);
+    expect(file.valid).toBe(true);
     expect(file.transactionSets).toEqual([
       expect.objectContaining({ match: true, variant: "no-final-line-end" }),
     ]);

@@ -94,7 +94,14 @@ describe("parse: envelope findings", () => {
       const standard = crcHex(crc16(`${segments.slice(st, g85).join("\r\n")}\r\n`));
       expect(variant).not.toBe(standard);
       const file = parse(text.replace(`G85*${standard}`, `G85*${variant}`));
-      expect(file.findings.map((f) => f.code)).toEqual(eol === "\n" ? ["LINE_END"] : []);
+      expect(file.findings.map((f) => f.code)).toEqual(
+        eol === "\n" ? ["LINE_END", "G85_VARIANT"] : ["G85_VARIANT"],
+      );
+      expect(file.findings.find((f) => f.code === "G85_VARIANT")).toMatchObject({
+        severity: "warning",
+        segment: "G85",
+        element: 1,
+      });
       expect(file.transactionSets).toEqual([
         {
           line: 2,
