@@ -90,7 +90,10 @@ whole. Times of day are minutes after midnight.</p>
 <p><button id="stat-reset">Reset historic data</button> (AZZERAMENTO STATISTICHE: after collecting,
 whenever prices, coin or bill values or the codes change, and to release the check-audit lock)
 <span id="stat-message"></span></p>
-<table id="stat-table"></table></section>
+<table id="stat-table"></table>
+<h3>VMC audit pairs</h3>
+<p><small>What an Executive VMC handed over (AUDIT, SEND AUDIT ADDRESS / DATA), raw: the manual gives them no meaning.</small></p>
+<table id="vmc-audit-table"></table></section>
 
 <section id="maxibox"><h2>Maxi Box</h2>
 <p>Key number <input id="maxibox-key" type="number" value="1"> <button id="maxibox-read">Transactions</button></p>
@@ -157,6 +160,9 @@ async function refresh() {
   $("stat-table").innerHTML = "<tr><th>counter</th><th>name</th><th>period</th><th>historic</th></tr>" +
     st.counters.filter((c) => c.historic > 0).map((c) =>
       "<tr><td>" + c.counter + "</td><td>" + c.name + "</td><td>" + c.period + "</td><td>" + c.historic + "</td></tr>").join("");
+  $("vmc-audit-table").innerHTML = st.vmcAuditPairs.length === 0 ? "<tr><td>none received</td></tr>" :
+    "<tr><th>address</th><th>value</th><th>times read</th></tr>" + st.vmcAuditPairs.map((p) =>
+      "<tr><td>" + p.address + "</td><td>" + p.value + "</td><td>" + p.times + "</td></tr>").join("");
   const max = Math.max(1, ...st.lines.map((l) => l.cash + l.key));
   const w = 400 / st.lines.length;
   $("chart").innerHTML = st.lines.map((l, i) => {

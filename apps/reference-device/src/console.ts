@@ -260,7 +260,8 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
         const count = (m: "cash" | 0) => device.pay.statistics.get(lineCount(m, line) as string).historic;
         lines.push({ line, cash: count("cash"), key: count(0) });
       }
-      json(res, 200, { counters, lines });
+      // the Executive VMC's own audit pairs, raw: address, last value, times read
+      json(res, 200, { counters, lines, vmcAuditPairs: device.vmcAuditPairs });
       return;
     }
     case "POST /api/statistics/reset":

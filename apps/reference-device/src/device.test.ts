@@ -1,9 +1,11 @@
 import { mkdtempSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cashlessSales, parse, validate } from "@vendkit/evadts";
 import { S } from "@vendkit/mizip-core";
 import { describe, expect, it } from "vitest";
+import { serveConsole } from "./console.js";
 import { Device } from "./device.js";
 import { ExecutiveLink } from "./executive-link.js";
 import type { DurableKey } from "./key-store.js";
@@ -464,6 +466,32 @@ describe("the reference device as Executive master (manual 4.3.1)", () => {
     expect(s.statistics[S.cashSales]).toBe(60);
     expect(s.keys[1]?.credit).toBe(850);
     device.close();
+  });
+
+  it("keeps the audit pairs the VMC hands over, raw, across a restart, and serves them with the statistics", async () => {
+    const where = dir();
+    const device = await Device.open(where, { protocol: "executive-master" });
+    expect(device.vmcAuditPairs).toEqual([]);
+    for (let n = 0; n < 2; n++) {
+      await device.coin(100);
+      expect(await device.select(2)).toBe(60);
+    }
+    // the simulated VMC queues (selection, delivered count) after each vend; the master reads them
+    expect(device.vmcAuditPairs).toEqual([{ address: 2, value: 2, times: 2, at: expect.any(Number) }]);
+    const server = await serveConsole(device, 0);
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const st = (await (await fetch(`http://127.0.0.1:${port}/api/statistics`)).json()) as {
+        vmcAuditPairs: unknown[];
+      };
+      expect(st.vmcAuditPairs).toEqual([{ address: 2, value: 2, times: 2, at: expect.any(Number) }]);
+    } finally {
+      server.close();
+    }
+    device.close();
+    const again = await Device.open(where, { protocol: "executive-master" });
+    expect(again.vmcAuditPairs).toMatchObject([{ address: 2, value: 2, times: 2 }]);
+    again.close();
   });
 });
 

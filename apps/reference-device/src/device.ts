@@ -163,6 +163,20 @@ export { DeviceSetupError };
 /** Where the device keeps the programmer's settings in its storage. */
 const PARAMETERS = "device/parameters";
 const PRICING = "device/pricing";
+/** The audit pairs an Executive VMC handed over, raw (manual and sources give them no meaning). */
+const VMC_AUDIT_PAIRS = "device/vmc-audit-pairs";
+
+/**
+ * One audit address an Executive VMC reported (AUDIT / SEND AUDIT ADDRESS / SEND AUDIT DATA):
+ * the last value it gave, how many times it was read, and when last. Kept raw: no source maps a
+ * meaning to them, so none is invented.
+ */
+export interface VmcAuditPair {
+  readonly address: number;
+  readonly value: number;
+  readonly times: number;
+  readonly at: number;
+}
 
 /** A stored settings record, when it is there and reads as JSON that `looksRight`. */
 function stored<T>(storage: SqliteStorage, key: string, looksRight: (v: T) => boolean): T | undefined {
@@ -528,6 +542,7 @@ export class Device {
               decimals: params.numeric.decimalPoint,
               vendDelay: params.numeric.vendDelay === 1,
               noChangeMessage: params.numeric.noChangeMessage === 1,
+              onAuditPair: (pair) => device?.recordVmcAuditPair(pair),
             })
           : new RendirestoLink(
               {
@@ -820,6 +835,21 @@ export class Device {
   resetHistoric(): void {
     this.pay.statistics.resetHistoric();
     this.showCredit();
+  }
+
+  /** The audit pairs the Executive VMC handed over, by address, as it sent them. */
+  get vmcAuditPairs(): readonly VmcAuditPair[] {
+    return (stored<VmcAuditPair[]>(this.storage, VMC_AUDIT_PAIRS, (v) => Array.isArray(v)) ?? []).sort(
+      (a, b) => a.address - b.address,
+    );
+  }
+
+  /** Keeps one audit pair an Executive VMC handed over (durably, with the rest of the device's data). */
+  recordVmcAuditPair(pair: { address: number; value: number }): void {
+    const others = this.vmcAuditPairs.filter((p) => p.address !== pair.address);
+    const times = (this.vmcAuditPairs.find((p) => p.address === pair.address)?.times ?? 0) + 1;
+    const next = [...others, { address: pair.address, value: pair.value, times, at: this.clock() }];
+    this.storage.commit(new Map([[VMC_AUDIT_PAIRS, new TextEncoder().encode(JSON.stringify(next))]]));
   }
 
   /** What the device holds now, for the console and the tests. */

@@ -45,6 +45,7 @@ export class ExecutiveLink implements VmcLink {
   private readonly baseCoin: number;
   private readonly decimals: number;
   private readonly noChangeMessage: boolean;
+  private readonly onAuditPair: ((pair: { address: number; value: number }) => void) | undefined;
 
   constructor(options: {
     readonly prices: readonly number[];
@@ -56,7 +57,10 @@ export class ExecutiveLink implements VmcLink {
     readonly vmcVendMs?: number;
     /** Parameter 40110, NON DA RESTO: the machine's display always says "no change". */
     readonly noChangeMessage?: boolean;
+    /** An audit pair the VMC handed over (AUDIT, SEND AUDIT ADDRESS, SEND AUDIT DATA). */
+    readonly onAuditPair?: (pair: { address: number; value: number }) => void;
   }) {
+    this.onAuditPair = options.onAuditPair;
     this.noChangeMessage = options.noChangeMessage === true;
     this.baseCoin = options.baseCoin ?? 1;
     this.decimals = options.decimals ?? 2;
@@ -77,6 +81,7 @@ export class ExecutiveLink implements VmcLink {
     for (let spent = 0; spent < limit; spent += SLICE) {
       const events = this.bus.run(this.t, SLICE - 1);
       this.t += SLICE;
+      for (const e of events) if (e.kind === "audit-pair") this.onAuditPair?.(e);
       const found = events.find(until);
       if (found) return found;
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Bus } from "./bus.js";
 import { ExecutiveMaster, type MasterEvent } from "./master.js";
 import { VmcSimulator } from "./simulators.js";
 import { ExecutiveSlave } from "./slave.js";
@@ -24,8 +25,12 @@ describe("payment system as Executive master of a VMC (manual 4.3.1)", () => {
         }
     });
     expect(requests).toEqual([20]); // 100 in base coins of 5
-    expect(events).toContainEqual({ kind: "vend-result", success: true, timedOut: false });
+    // a success answer may be non-zero: its bits 6-0 say one audit pair waits (F22)
+    expect(events).toContainEqual({ kind: "vend-result", success: true, timedOut: false, auditPairs: 1 });
+    expect(events).toContainEqual({ kind: "audit-pair", address: 2, value: 1 });
     expect(vmc.delivered).toEqual([2]);
+    expect(vmc.slave.auditWaiting).toBe(0);
+    bus(master, vmc).run(3002, 200);
     expect(master.idle).toBe(true);
   });
 
@@ -81,7 +86,7 @@ describe("payment system as Executive master of a VMC (manual 4.3.1)", () => {
       },
       5,
     );
-    expect(events).toContainEqual({ kind: "vend-result", success: true, timedOut: false });
+    expect(events).toContainEqual({ kind: "vend-result", success: true, timedOut: false, auditPairs: 1 });
 
     const master3 = new ExecutiveMaster();
     const jammed = new VmcSimulator({ priceSystem: "price-holding" });
@@ -90,7 +95,8 @@ describe("payment system as Executive master of a VMC (manual 4.3.1)", () => {
     const failed = bus(master3, jammed).run(0, 4000, (evs) => {
       for (const e of evs) if (e.kind === "vend-request") master3.approve();
     });
-    expect(failed).toContainEqual({ kind: "vend-result", success: false, timedOut: false });
+    // the jammed VMC answers 0x80: bit 7 set, no audit pair (F22)
+    expect(failed).toContainEqual({ kind: "vend-result", success: false, timedOut: false, auditPairs: 0 });
   });
 
   it("reports a silent VMC offline after the retries, and shows the credit again when it is back", () => {
@@ -141,6 +147,52 @@ describe("payment system as Executive master of a VMC (manual 4.3.1)", () => {
   });
 });
 
+describe("timing as observed (F9, F23, F27)", () => {
+  it("suspends polling while a VEND waits: no byte goes out between VEND and its answer", () => {
+    const master = new ExecutiveMaster();
+    const vmc = new VmcSimulator({ priceSystem: "price-holding", vendMs: 10_000 });
+    vmc.press(4);
+    const sent: { at: number; byte: number }[] = [];
+    const answerer = {
+      step(byte: number, now: number) {
+        sent.push({ at: now, byte });
+        return vmc.step(byte, now);
+      },
+      tick: (now: number) => vmc.tick(now),
+    };
+    const events = new Bus(master, answerer).run(0, 12_000, (evs) => {
+      for (const e of evs) if (e.kind === "vend-request") master.approve();
+    });
+    const vendAt = sent.find((b) => b.byte === EXECUTIVE.commands.vend)?.at as number;
+    const next = sent.find((b) => b.at > vendAt);
+    expect(next?.at).toBeGreaterThanOrEqual(vendAt + 10_000);
+    expect(events).toContainEqual(expect.objectContaining({ kind: "vend-result", success: true }));
+    // idle cycles every pollMs (about 70 ms on a Necta capture)
+    expect(EXECUTIVE.pollMs).toBe(70);
+  });
+
+  it("the simulated VMC locks after 30 s without polls: STATUS says inhibited until polled again", () => {
+    const master = new ExecutiveMaster();
+    const vmc = new VmcSimulator({ priceSystem: "price-holding" });
+    const before = bus(master, vmc).run(0, 300);
+    expect(before.filter((e) => e.kind === "status").every((e) => e.kind === "status" && !e.inhibited)).toBe(
+      true,
+    );
+    // the master stops (a cut cable, a payment system restarting) for longer than 30 s
+    const after = bus(master, vmc).run(31_000, 300);
+    const statuses = after.filter((e) => e.kind === "status");
+    expect(statuses[0]).toMatchObject({ inhibited: true });
+    expect(statuses.slice(1).every((e) => e.kind === "status" && !e.inhibited)).toBe(true);
+    expect(vmc.locked).toBe(false);
+    // a gap just under 30 s does not lock it
+    expect(
+      bus(master, vmc)
+        .run(60_000, 100)
+        .find((e) => e.kind === "status"),
+    ).toMatchObject({ inhibited: false });
+  });
+});
+
 describe("Executive slave", () => {
   it("answers PNAK to an unknown byte, a block that is not a credit block and a VEND out of order", () => {
     const slave = new ExecutiveSlave({
@@ -149,9 +201,14 @@ describe("Executive slave", () => {
       vendRequest: () => undefined,
       vend: () => {},
     });
-    expect(slave.step(0x3f, 0)).toMatchObject({ send: [0xff], events: [{ kind: "error" }] });
+    expect(slave.step(0x3a, 0)).toMatchObject({ send: [0xff], events: [{ kind: "error" }] });
+    // NAK: the last answer again
+    expect(slave.step(0x3f, 0).send).toEqual([0xff]);
     expect(slave.step(0x38, 0).send).toEqual([0x00]);
     expect(slave.step(0x21, 0).send).toEqual([0x00]);
+    expect(slave.step(0x39, 0)).toMatchObject({ send: [0xff], events: [{ error: { code: "BAD_BLOCK" } }] });
+    // eight nibbles whose decimal-point mask is not 1, 2, 4 or 8
+    for (const b of [0x38, 0x21, 0x20, 0x20, 0x20, 0x21, 0x20, 0x23, 0x20]) slave.step(b, 0);
     expect(slave.step(0x39, 0)).toMatchObject({ send: [0xff], events: [{ error: { code: "BAD_BLOCK" } }] });
     expect(slave.step(0x31, 0).send).toEqual([0x00]);
     expect(slave.step(0x32, 0).send).toEqual([0xfe]);

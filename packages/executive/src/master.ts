@@ -12,12 +12,14 @@ import {
  * sans-I/O: feed it the bytes that arrive and clock ticks, send the bytes it returns. Timers are
  * deadlines compared with `now`; nothing here sets a timeout.
  *
- * A poll cycle: STATUS; the display block when the credit shown has changed (each byte answered
- * on its own); CREDIT, whose answer is "no vend request" or a vend request byte (the price in
- * base units, or the selection under price holding). A vend request waits for `approve` or
- * `deny`; VEND then waits up to 60 s (or the vend-delay time) for the result. A PNAK or silence
- * sends the same byte again; after `retries` the slave is reported offline and polling goes on
- * until it answers again.
+ * A poll cycle: STATUS; the audit pairs the VMC reports waiting (AUDIT, then SEND AUDIT ADDRESS
+ * and SEND AUDIT DATA for each pair, F25); the ACCEPT DATA block when the credit shown has
+ * changed (each byte answered on its own); CREDIT, whose answer is "no vend request" or a vend
+ * request byte (the price in base steps, or the price line under price holding, at most
+ * `maxPriceCode`). A vend request waits for `approve` or `deny`; VEND then waits up to 60 s (or
+ * the vend-delay time) with polling suspended for the result: success when bit 7 is clear, the
+ * other bits counting audit pairs waiting. A PNAK or silence sends the same byte again; after
+ * `retries` the slave is reported offline and polling goes on until it answers again.
  */
 export type MasterInput = { readonly kind: "byte"; readonly byte: number } | { readonly kind: "tick" };
 
@@ -27,10 +29,21 @@ export type MasterEvent =
       readonly byte: number;
       readonly freeVend: boolean;
       readonly inhibited: boolean;
+      /** The VMC is a BDV 001 variant (bit 5). */
+      readonly bdv: boolean;
+      readonly auditPairs: number;
     }
+  /** One audit pair the VMC handed over (F25): no meaning is given to it here. */
+  | { readonly kind: "audit-pair"; readonly address: number; readonly value: number }
   | { readonly kind: "display-shown"; readonly block: CreditBlock | undefined }
   | { readonly kind: "vend-request"; readonly value: number }
-  | { readonly kind: "vend-result"; readonly success: boolean; readonly timedOut: boolean }
+  | {
+      readonly kind: "vend-result";
+      readonly success: boolean;
+      readonly timedOut: boolean;
+      /** Audit pairs the VMC reported waiting in its answer (bits 6-0). */
+      readonly auditPairs?: number;
+    }
   | { readonly kind: "offline" }
   | { readonly kind: "online" }
   | { readonly kind: "error"; readonly error: ExecutiveError };
@@ -49,7 +62,18 @@ type Waiting =
       readonly block: CreditBlock | undefined;
     }
   | { readonly what: "credit" }
-  | { readonly what: "vend" };
+  | { readonly what: "vend" }
+  /** Reading audit pairs; `after` is where the cycle goes on afterwards. */
+  | { readonly what: "audit"; readonly after: AfterAudit }
+  | { readonly what: "audit-address"; readonly left: number; readonly after: AfterAudit }
+  | {
+      readonly what: "audit-data";
+      readonly left: number;
+      readonly address: number;
+      readonly after: AfterAudit;
+    };
+
+type AfterAudit = "display" | "end";
 
 type Phase =
   | { readonly name: "between"; readonly next: number }
@@ -193,15 +217,35 @@ export class ExecutiveMaster {
     switch (p.w.what) {
       case "status": {
         const bits = this.c.statusBits;
+        const auditPairs = byte & bits.auditPairs;
         out.events.push({
           kind: "status",
           byte,
           freeVend: (byte & bits.freeVend) !== 0,
           inhibited: (byte & bits.inhibited) !== 0,
+          bdv: (byte & bits.bdv) !== 0,
+          auditPairs,
         });
-        this.afterStatus(now, out);
+        if (auditPairs > 0)
+          this.sendByte(this.c.commands.audit, { what: "audit", after: "display" }, now, out);
+        else this.afterStatus(now, out);
         return;
       }
+      case "audit":
+        this.nextAuditPair(byte, p.w.after, now, out);
+        return;
+      case "audit-address":
+        this.sendByte(
+          this.c.commands.sendAuditData,
+          { what: "audit-data", left: p.w.left, address: byte, after: p.w.after },
+          now,
+          out,
+        );
+        return;
+      case "audit-data":
+        out.events.push({ kind: "audit-pair", address: p.w.address, value: byte });
+        this.nextAuditPair(p.w.left - 1, p.w.after, now, out);
+        return;
       case "block": {
         const next = p.w.index + 1;
         if (next < p.w.bytes.length) {
@@ -220,14 +264,42 @@ export class ExecutiveMaster {
           this.endCycle(now);
           return;
         }
+        if (byte > this.c.maxPriceCode) {
+          out.events.push({
+            kind: "error",
+            error: new ExecutiveError(
+              "OUT_OF_RANGE",
+              `vend request code ${byte.toString(16)} is above the highest price code ${this.c.maxPriceCode.toString(16)}`,
+            ),
+          });
+          this.endCycle(now);
+          return;
+        }
         this.phase = { name: "decision", value: byte };
         out.events.push({ kind: "vend-request", value: byte });
         return;
-      case "vend":
-        out.events.push({ kind: "vend-result", success: byte === this.c.replies.ok, timedOut: false });
-        this.endCycle(now);
+      case "vend": {
+        // bit 7 set: the vend failed; bits 6-0: audit pairs waiting, in a success too (F22)
+        const auditPairs = byte & this.c.vendBits.auditPairs;
+        out.events.push({
+          kind: "vend-result",
+          success: (byte & this.c.vendBits.failed) === 0,
+          timedOut: false,
+          auditPairs,
+        });
+        if (auditPairs > 0) this.sendByte(this.c.commands.audit, { what: "audit", after: "end" }, now, out);
+        else this.endCycle(now);
         return;
+      }
     }
+  }
+
+  /** `left` pairs still to read: the next SEND AUDIT ADDRESS, or on with the cycle. */
+  private nextAuditPair(left: number, after: AfterAudit, now: number, out: MasterOutput): void {
+    if (left > 0)
+      this.sendByte(this.c.commands.sendAuditAddress, { what: "audit-address", left, after }, now, out);
+    else if (after === "display") this.afterStatus(now, out);
+    else this.endCycle(now);
   }
 
   private afterStatus(now: number, out: MasterOutput): void {

@@ -34,7 +34,9 @@ describe("over a real pty pair (socat)", () => {
       vmc.press(1);
       await until(() => events.some((e) => e.kind === "vend-result"));
       expect(events).toContainEqual({ kind: "vend-request", value: 7 });
-      expect(events).toContainEqual({ kind: "vend-result", success: true, timedOut: false });
+      expect(events).toContainEqual({ kind: "vend-result", success: true, timedOut: false, auditPairs: 1 });
+      await until(() => events.some((e) => e.kind === "audit-pair"));
+      expect(events).toContainEqual({ kind: "audit-pair", address: 1, value: 1 });
       expect(vmc.delivered).toEqual([1]);
     } finally {
       link.close();

@@ -1,12 +1,16 @@
 import { ExecutiveMaster, type MasterEvent, type MasterOptions } from "./master.js";
 import { ExecutiveSlave, type SlaveHandler, type SlaveOutput } from "./slave.js";
-import { type CreditBlock, creditBlock, EXECUTIVE, type ExecutiveConstants } from "./wire.js";
+import { type CreditBlock, creditBlock, EXECUTIVE, type ExecutiveConstants, priceCode } from "./wire.js";
 
 /**
  * A vending machine on the Executive bus, for tests and the reference device: it shows the
  * credit it is sent, and when someone presses a selection it asks to vend — with the price in
- * base units (prices on VMC, price system) or the selection number (price holding) — then takes
- * `vendMs` to deliver, succeeding unless told to fail.
+ * base steps (prices on VMC, at most `maxPriceCode`) or the selection number (price holding) —
+ * then takes `vendMs` to deliver, succeeding unless told to fail. After each delivered vend it
+ * queues an audit pair (the selection, and its delivered count modulo 254) for the master to
+ * read: our own choice of content, since the pairs' meaning is the VMC's. After `linkLossMs`
+ * without a poll it locks (Necta: 30 s, F9) and answers the next STATUS with "vending inhibited";
+ * polled again, it unlocks (our assumption of how the lock ends).
  */
 export interface VmcSimulatorOptions {
   /** "price-holding": the vend request byte is the selection; else the price in base units. */
@@ -32,19 +36,39 @@ export class VmcSimulator implements SlaveHandler {
   /** The next vends fail (a jammed spiral). */
   failVends = false;
   readonly delivered: number[] = [];
-  statusByte = 0;
+  /** STATUS flags to report (0x80 free vend, 0x40 inhibited, 0x20 BDV variant). */
+  statusFlags = 0;
+  private lastPoll: number | undefined;
+  private readonly c: ExecutiveConstants;
 
   constructor(private readonly o: VmcSimulatorOptions) {
-    this.slave = new ExecutiveSlave(this, o.constants ?? EXECUTIVE);
+    this.c = o.constants ?? EXECUTIVE;
+    this.slave = new ExecutiveSlave(this, this.c);
+    // a price the CREDIT byte cannot carry is a setup error, found now (PRICE_TOO_HIGH)
+    if (o.priceSystem === "prices-on-vmc")
+      for (const p of o.prices ?? []) priceCode(p, o.baseCoin ?? 1, this.c);
   }
+
+  /** Whether the VMC has locked for want of polls (link loss). */
+  get locked(): boolean {
+    return this.lockedNow;
+  }
+  private lockedNow = false;
 
   /** A customer presses a selection (1-based). It stays pressed until a vend request goes. */
   press(selection: number): void {
     this.pressed = selection;
   }
 
-  status(): number {
-    return this.statusByte;
+  status(now: number): number {
+    const gap = this.lastPoll === undefined ? 0 : now - this.lastPoll;
+    this.lastPoll = now;
+    if (gap > this.c.linkLossMs) {
+      this.lockedNow = true;
+      return this.statusFlags | this.c.statusBits.inhibited;
+    }
+    this.lockedNow = false;
+    return this.statusFlags;
   }
 
   display(block: CreditBlock | undefined): void {
@@ -59,8 +83,7 @@ export class VmcSimulator implements SlaveHandler {
     this.pressed = undefined;
     this.vending = s;
     if (this.o.priceSystem === "price-holding") return s;
-    const price = this.o.prices?.[s - 1] ?? 0;
-    return price / (this.o.baseCoin ?? 1);
+    return priceCode(this.o.prices?.[s - 1] ?? 0, this.o.baseCoin ?? 1, this.c);
   }
 
   vend(now: number): void {
@@ -76,7 +99,12 @@ export class VmcSimulator implements SlaveHandler {
     if (this.vendEnds === undefined || now < this.vendEnds) return { send: [], events: [] };
     this.vendEnds = undefined;
     const ok = !this.failVends && !this.slave.silent; // a VMC that has gone quiet delivers nothing
-    if (ok && this.vending !== undefined) this.delivered.push(this.vending);
+    if (ok && this.vending !== undefined) {
+      const selection = this.vending;
+      this.delivered.push(selection);
+      const count = this.delivered.filter((d) => d === selection).length;
+      this.slave.queueAudit({ address: selection % 254, value: count % 254 });
+    }
     this.vending = undefined;
     return this.slave.vendDone(ok);
   }

@@ -9,13 +9,16 @@ import {
 
 /**
  * The Executive slave (a VMC answering its payment system, or a reader answering the coin
- * changer in the RENDIRESTO and EXECUTIVE SLAVE modes), sans-I/O. Every command byte gets one
- * answer byte; a VEND is answered when `vendDone` says how it went. A byte it cannot place (an
- * unknown command, a data byte outside a block, a block that is not a credit block) is answered
- * with PNAK, which makes the master send again, and reported as a typed error.
+ * changer in the RENDIRESTO mode), sans-I/O. Every command byte gets one answer byte; a VEND is
+ * answered when `vendDone` says how it went (bit 7 set for a failure, F22). STATUS carries the
+ * handler's flags (bits 7-5) and the number of audit pairs queued (bits 4-0, F20); the master
+ * reads them with AUDIT, SEND AUDIT ADDRESS and SEND AUDIT DATA (F25). NAK (0x3F) is answered
+ * with the last answer again (our reading of its name; no source gives its use). A byte it cannot
+ * place (an unknown command, a data byte outside a block, a block that is not a credit block) is
+ * answered with PNAK, which makes the master send again, and reported as a typed error.
  */
 export interface SlaveHandler {
-  /** The STATUS answer (0 = nothing to report). */
+  /** The STATUS flags: free vend 0x80, vending inhibited 0x40, BDV variant 0x20 (0 = nothing). */
   status(now: number): number;
   /** The master's credit (or price) to show; undefined for a zero credit. */
   display(block: CreditBlock | undefined, now: number): void;
@@ -34,9 +37,19 @@ export interface SlaveOutput {
   readonly events: SlaveEvent[];
 }
 
+/** One audit pair a VMC hands its master (address, value); their meaning is the VMC's own. */
+export interface AuditPair {
+  readonly address: number;
+  readonly value: number;
+}
+
 export class ExecutiveSlave {
   private readonly c: ExecutiveConstants;
   private block: number[] | undefined;
+  private readonly audit: AuditPair[] = [];
+  /** SEND AUDIT DATA answered for the first pair: it leaves the queue at the next other command. */
+  private auditDataSent = false;
+  private lastAnswer: number | undefined;
   private vending = false;
   /** The last CREDIT was answered with a vend request: a VEND may follow. */
   private requested = false;
@@ -54,16 +67,34 @@ export class ExecutiveSlave {
     return this.vending;
   }
 
+  /** Audit pairs for the master to read (values 0-0xFD: 0xFE and 0xFF are taken). */
+  queueAudit(...pairs: AuditPair[]): void {
+    for (const p of pairs) {
+      if (![p.address, p.value].every((v) => Number.isInteger(v) && v >= 0 && v <= 0xfd))
+        throw new ExecutiveError("OUT_OF_RANGE", `audit pair ${p.address}/${p.value}: each byte 0..253`);
+      this.audit.push(p);
+    }
+  }
+
+  /** Audit pairs queued and not yet read by the master. */
+  get auditWaiting(): number {
+    return this.audit.length;
+  }
+
   /** The vend started by `handler.vend` has ended: the answer byte goes out now. */
   vendDone(success: boolean): SlaveOutput {
     if (!this.vending) throw new ExecutiveError("NO_VEND", "no vend is in progress");
     this.vending = false;
-    return { send: this.silent ? [] : [success ? this.c.replies.ok : 0x01], events: [] };
+    const pairs = Math.min(this.audit.length, this.c.vendBits.auditPairs);
+    const answer = success ? pairs : this.c.vendBits.failed | pairs;
+    this.lastAnswer = answer;
+    return { send: this.silent ? [] : [answer], events: [] };
   }
 
   step(byte: number, now: number): SlaveOutput {
     const out: SlaveOutput = { send: [], events: [] };
     const answer = this.answer(byte & 0xff, now, out);
+    if (answer !== undefined) this.lastAnswer = answer;
     if (answer !== undefined && !this.silent) out.send.push(answer);
     return out;
   }
@@ -76,21 +107,26 @@ export class ExecutiveSlave {
   private answer(byte: number, now: number, out: SlaveOutput): number | undefined {
     const k = this.c.commands;
     if (this.block !== undefined) {
-      if (isDataByte(byte)) {
+      if (isDataByte(byte, this.c.address)) {
         this.block.push(byte & 0x0f);
         return this.c.replies.ack;
       }
-      if (byte === k.blockEnd) {
+      if (byte === k.dataSync) {
         const nibbles = this.block;
         this.block = undefined;
         if (nibbles.length !== 8)
           return this.refuse(out, "BAD_BLOCK", `a credit block of ${nibbles.length} nibbles`);
-        const block = creditFromNibbles(nibbles);
+        let block: CreditBlock;
+        try {
+          block = creditFromNibbles(nibbles);
+        } catch (e) {
+          return this.refuse(out, "BAD_BLOCK", e instanceof Error ? e.message : String(e));
+        }
         // no credit is no display, unless the block still says "exact coins only / no change"
         this.handler.display(block.count === 0 && !block.exactOnly ? undefined : block, now);
         return this.c.replies.ack;
       }
-      if (byte === k.blockStart) {
+      if (byte === k.acceptData) {
         this.block = []; // the master started over
         return this.c.replies.ack;
       }
@@ -101,10 +137,33 @@ export class ExecutiveSlave {
       // answer comes with vendDone; anything else waits too
       return undefined;
     }
+    if (byte === k.nak) return this.lastAnswer ?? this.c.replies.ok;
+    if (this.auditDataSent && byte !== k.sendAuditData) {
+      // the pair was read whole (a repeated SEND AUDIT DATA would have come first)
+      this.audit.shift();
+      this.auditDataSent = false;
+    }
     switch (byte) {
-      case k.status:
+      case k.status: {
         this.requested = false; // a new cycle: a request the master did not take up is dropped
-        return this.handler.status(now) & 0xff;
+        const bits = this.c.statusBits;
+        const flags = this.handler.status(now) & (bits.freeVend | bits.inhibited | bits.bdv);
+        return flags | Math.min(this.audit.length, bits.auditPairs);
+      }
+      case k.audit:
+        return Math.min(this.audit.length, this.c.vendBits.auditPairs);
+      case k.sendAuditAddress:
+        return (
+          this.audit[0]?.address ??
+          this.refuse(out, "UNEXPECTED_BYTE", "SEND AUDIT ADDRESS with no audit pair")
+        );
+      case k.sendAuditData: {
+        const pair = this.audit[0];
+        if (pair === undefined)
+          return this.refuse(out, "UNEXPECTED_BYTE", "SEND AUDIT DATA with no audit pair");
+        this.auditDataSent = true;
+        return pair.value;
+      }
       case k.credit: {
         const request = this.handler.vendRequest(now);
         this.requested = request !== undefined;
@@ -118,7 +177,7 @@ export class ExecutiveSlave {
         out.events.push({ kind: "vend-started" });
         this.handler.vend(now);
         return undefined;
-      case k.blockStart:
+      case k.acceptData:
         this.block = [];
         return this.c.replies.ack;
       default:

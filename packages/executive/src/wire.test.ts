@@ -1,14 +1,21 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  ADDRESSES,
+  commandByte,
   creditBlock,
   creditFromNibbles,
   creditNibbles,
+  dataByte,
   decodeBlock,
   EXECUTIVE,
   ExecutiveError,
   encodeBlock,
   executiveConstants,
+  isDataByte,
+  priceCode,
+  readByte,
+  VMC_COMMANDS,
 } from "./wire.js";
 
 describe("Executive wire codec", () => {
@@ -24,13 +31,13 @@ describe("Executive wire codec", () => {
     );
   });
 
-  it("round-trips every credit block, 8 nibbles most significant first (fast-check)", () => {
+  it("round-trips every credit block, 8 nibbles least significant first with a decimal-point mask (fast-check)", () => {
     fc.assert(
       fc.property(
         fc.record({
           count: fc.integer({ min: 0, max: 0xffff }),
           baseUnit: fc.integer({ min: 0, max: 0xff }),
-          decimals: fc.integer({ min: 0, max: 15 }),
+          decimals: fc.integer({ min: 0, max: 3 }),
           exactOnly: fc.boolean(),
         }),
         (b) => {
@@ -40,9 +47,13 @@ describe("Executive wire codec", () => {
         },
       ),
     );
-    expect(creditNibbles({ count: 0x1234, baseUnit: 5, decimals: 2, exactOnly: true })).toEqual([
-      1, 2, 3, 4, 0, 5, 2, 1,
+    // count lsn first, scaling factor lsn first, mask 0100 for two places, flags (F24)
+    expect(creditNibbles({ count: 0x1234, baseUnit: 0x5a, decimals: 2, exactOnly: true })).toEqual([
+      4, 3, 2, 1, 0xa, 5, 4, 1,
     ]);
+    expect(() => creditNibbles({ count: 1, baseUnit: 1, decimals: 4, exactOnly: false })).toThrow(
+      expect.objectContaining({ code: "OUT_OF_RANGE" }),
+    );
   });
 
   it("refuses what it cannot encode or decode with typed errors and offsets", () => {
@@ -55,6 +66,7 @@ describe("Executive wire codec", () => {
       return "ok";
     };
     expect(code(() => decodeBlock(Uint8Array.of(0x38, 0x21, 0x45, 0x39)))).toEqual(["NOT_A_DATA_BYTE", 2]);
+    expect(code(() => creditFromNibbles([0, 0, 0, 0, 1, 0, 3, 0]))).toEqual(["BAD_BLOCK", 6]);
     expect(code(() => decodeBlock(Uint8Array.of(0x21, 0x39)))).toEqual(["BAD_BLOCK", 0]);
     expect(code(() => encodeBlock([16]))).toEqual(["OUT_OF_RANGE", 0]);
     expect(code(() => creditNibbles({ count: 70_000, baseUnit: 1, decimals: 2, exactOnly: false }))).toEqual([
@@ -75,6 +87,31 @@ describe("Executive wire codec", () => {
         }
       }),
     );
+  });
+
+  it("builds every byte from the grammar: address in bits 7-5, bit 4 command, low nibble code or data (F18)", () => {
+    expect(Object.values(VMC_COMMANDS)).toEqual([0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3f]);
+    expect(commandByte(ADDRESSES.cardReader, 1)).toBe(0x71);
+    expect(commandByte(ADDRESSES.audit, 2)).toBe(0x52);
+    expect(dataByte(9, ADDRESSES.audit)).toBe(0x49);
+    expect(readByte(0x7d)).toEqual({ address: 0b011, command: true, low: 0xd });
+    expect(readByte(0x2a)).toEqual({ address: 0b001, command: false, low: 0xa });
+    expect(isDataByte(0x6a, ADDRESSES.cardReader)).toBe(true);
+    expect(isDataByte(0x2a, ADDRESSES.cardReader)).toBe(false);
+  });
+
+  it("turns a price into a CREDIT byte in base steps, refusing one above the highest price code", () => {
+    expect(priceCode(240, 1)).toBe(240);
+    expect(priceCode(250, 5)).toBe(50);
+    expect(() => priceCode(250, 1)).toThrow(
+      expect.objectContaining({
+        code: "PRICE_TOO_HIGH",
+        message: expect.stringContaining("base step of at least 2"),
+      }),
+    );
+    expect(() => priceCode(255, 5)).not.toThrow();
+    expect(() => priceCode(253, 5)).toThrow(expect.objectContaining({ code: "OUT_OF_RANGE" }));
+    expect(priceCode(250, 1, executiveConstants({ maxPriceCode: 0xfd }))).toBe(250);
   });
 
   it("lets a caller override any unverified constant without restating the rest", () => {

@@ -1,67 +1,118 @@
 /**
- * The Executive wire format, as far as public sources show it (see the README's sources and
- * the "UNVERIFIED" marks). Every value a source does not pin down lives in `EXECUTIVE`, which a
- * caller overrides whole or in part with `executiveConstants({...})`; nothing else in the
- * package hard-codes a byte.
+ * The Executive wire format (MEI "Protocol A"), as public sources show it: see the README's
+ * sources and `shared/spec/executive-facts.md` (research pass 2, facts F16-F29). Every value
+ * lives in `EXECUTIVE`, which a caller overrides whole or in part with `executiveConstants({...})`;
+ * nothing else in the package hard-codes a byte.
  *
- * One byte at a time, master first: the master sends a command byte and the slave answers with
- * one byte. Bytes with high nibble 0x3 are control bytes, bytes with high nibble 0x2 carry four
- * data bits in their low nibble; a data block is framed by two control bytes and carries nibbles
- * (the 2003 coin-mech trace). Money goes on the wire as a count of base-coin units (manual 4.3.6).
+ * One byte at a time, the master (the "executive") first: it sends a command byte and the
+ * peripheral answers with one byte. Every byte the master sends follows one grammar (F18): bits 7-5
+ * the peripheral's address (VMC 001, audit unit 010, card reader 011), bit 4 set for a command and
+ * clear for a data nibble, bits 3-0 the command code or the nibble. So VMC commands are 0x31-0x3F
+ * and VMC data nibbles 0x20-0x2F.
  */
+
+/** Peripheral addresses, bits 7-5 of every byte the master sends (F18). */
+export const ADDRESSES = { vmc: 0b001, audit: 0b010, cardReader: 0b011 } as const;
+export type PeripheralAddress = (typeof ADDRESSES)[keyof typeof ADDRESSES];
+
+/** A command byte: address, bit 4 set, the command code (0-15). */
+export const commandByte = (address: number, code: number): number =>
+  ((address & 7) << 5) | 0x10 | (code & 0x0f);
+
+/** What a master's byte says under the grammar: which peripheral, command or data, and the low nibble. */
+export function readByte(byte: number): { address: number; command: boolean; low: number } {
+  return { address: (byte >> 5) & 7, command: (byte & 0x10) !== 0, low: byte & 0x0f };
+}
+
+/** The VMC command set, 0x31-0x39 and 0x3F (F19; numbering 1-5 confirmed by the MEI contents, F32). */
+export const VMC_COMMAND_CODES = {
+  status: 1,
+  credit: 2,
+  vend: 3,
+  audit: 4,
+  sendAuditAddress: 5,
+  sendAuditData: 6,
+  identify: 7,
+  acceptData: 8,
+  dataSync: 9,
+  nak: 15,
+} as const;
+export type VmcCommand = keyof typeof VMC_COMMAND_CODES;
+
+/** The VMC commands as bytes, named. */
+export const VMC_COMMANDS: Readonly<Record<VmcCommand, number>> = Object.fromEntries(
+  Object.entries(VMC_COMMAND_CODES).map(([name, code]) => [name, commandByte(ADDRESSES.vmc, code)]),
+) as Record<VmcCommand, number>;
+
 export interface ExecutiveConstants {
-  /** UNVERIFIED: 9600 is what every public source assumes. */
+  /** 9600 baud [medium-high: F16, MEI Protocol A decoder checked against real captures]. */
   readonly baudRate: number;
-  /** A parity bit exists (PNAK on a parity error); which parity is UNVERIFIED. */
+  /** 8 data bits, even parity, 1 stop bit: 11 bit times a byte, no mode bit [medium-high: F16]. */
+  readonly dataBits: 8;
   readonly parity: "even" | "odd" | "none";
-  readonly commands: {
-    /** STATUS, 0x31 [high: SoftJourn/vending-control]. */
-    readonly status: number;
-    /** CREDIT, 0x32 [high]. */
-    readonly credit: number;
-    /** VEND, 0x33 [high]. */
-    readonly vend: number;
-    /** AUDIT, UNVERIFIED 0x34. */
-    readonly audit: number;
-    /** Data block start and end, 0x38 and 0x39 [medium: the coin-mech trace]. */
-    readonly blockStart: number;
-    readonly blockEnd: number;
-  };
+  readonly stopBits: 1 | 2;
+  /** The peripheral this master talks to: the VMC (001) unless the card reader (011). */
+  readonly address: number;
+  /** The command bytes, from the grammar and the VMC command set (F18, F19). */
+  readonly commands: Readonly<Record<VmcCommand, number>>;
   readonly replies: {
     /** STATUS answer with nothing to report; VEND answer for a product delivered. */
     readonly ok: number;
-    /** CREDIT answer with no vend request [medium-high]. */
+    /** CREDIT answer with no vend request [medium-high: F6, F21]. */
     readonly noVendRequest: number;
-    /** Transmission or parity error: the master sends again [medium-high]. */
+    /** Transmission or parity error: the master sends that byte again [medium-high: F4, F26]. */
     readonly pnak: number;
-    /** Answer to a data byte or block end: UNVERIFIED, taken as `ok`. */
+    /** Answer to a data nibble or DATA SYNC [medium-high: F24, F26]. */
     readonly ack: number;
   };
-  /** STATUS answer bits: UNVERIFIED (SoftJourn commits disagree). */
-  readonly statusBits: { readonly freeVend: number; readonly inhibited: number };
-  /** How long a slave may take to answer a command byte, ms: UNVERIFIED. */
+  /**
+   * STATUS answer (F2, F20): bit 7 free vend, bit 6 vending inhibited, bit 5 BDV 001 variant VMC,
+   * bits 4-0 the number of audit pairs waiting.
+   */
+  readonly statusBits: {
+    readonly freeVend: number;
+    readonly inhibited: number;
+    readonly bdv: number;
+    readonly auditPairs: number;
+  };
+  /** VEND answer (F22): bit 7 set = the vend failed; bits 6-0 = audit pairs waiting. */
+  readonly vendBits: { readonly failed: number; readonly auditPairs: number };
+  /**
+   * The highest price code a CREDIT answer may carry (the price in base steps, or the price line):
+   * 0xF0 [inference from the Coges Aeterna manual's 2.40 EUR ceiling at a 0.01 step, F43].
+   */
+  readonly maxPriceCode: number;
+  /** How long a peripheral may take to answer a command byte, ms: UNVERIFIED (no spec value found). */
   readonly answerMs: number;
-  /** How often to send again after a PNAK or silence before calling the slave offline (SoftJourn: 5). */
+  /** How often to send again after a PNAK or silence before calling the peripheral offline (SoftJourn: 5). */
   readonly retries: number;
-  /** VEND result wait: at least 60 s [high]; with "vend delay" ON (manual 4.3.8) longer. */
+  /** VEND result wait with polling suspended: at least 60 s [high: F3, F23]; with "vend delay" ON longer. */
   readonly vendMs: number;
-  /** With vend delay ON: Vendo's C3 allows up to 250 s after a vend request [high]. */
+  /** With vend delay ON: Vendo's C3 allows up to 250 s after a vend request [high: F11]. */
   readonly vendDelayMs: number;
-  /** Master's pause between poll cycles, ms: UNVERIFIED. */
+  /** Master's pause between poll cycles: an idle cycle is about 70 ms on a Necta capture [medium: F27]. */
   readonly pollMs: number;
+  /** A VMC locks after this long without polls (Necta: 30 s for Executive) [high: F9]. */
+  readonly linkLossMs: number;
 }
 
 export const EXECUTIVE: ExecutiveConstants = {
   baudRate: 9600,
+  dataBits: 8,
   parity: "even",
-  commands: { status: 0x31, credit: 0x32, vend: 0x33, audit: 0x34, blockStart: 0x38, blockEnd: 0x39 },
+  stopBits: 1,
+  address: ADDRESSES.vmc,
+  commands: VMC_COMMANDS,
   replies: { ok: 0x00, noVendRequest: 0xfe, pnak: 0xff, ack: 0x00 },
-  statusBits: { freeVend: 0x01, inhibited: 0x02 },
+  statusBits: { freeVend: 0x80, inhibited: 0x40, bdv: 0x20, auditPairs: 0x1f },
+  vendBits: { failed: 0x80, auditPairs: 0x7f },
+  maxPriceCode: 0xf0,
   answerMs: 50,
   retries: 5,
   vendMs: 60_000,
   vendDelayMs: 250_000,
-  pollMs: 100,
+  pollMs: 70,
+  linkLossMs: 30_000,
 };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? Partial<T[K]> : T[K] };
@@ -74,10 +125,12 @@ export function executiveConstants(over: DeepPartial<ExecutiveConstants>): Execu
     commands: { ...EXECUTIVE.commands, ...over.commands },
     replies: { ...EXECUTIVE.replies, ...over.replies },
     statusBits: { ...EXECUTIVE.statusBits, ...over.statusBits },
+    vendBits: { ...EXECUTIVE.vendBits, ...over.vendBits },
   };
 }
 
 export type ExecutiveErrorCode =
+  | "PRICE_TOO_HIGH"
   | "NOT_A_DATA_BYTE"
   | "BAD_BLOCK"
   | "OUT_OF_RANGE"
@@ -97,29 +150,36 @@ export class ExecutiveError extends Error {
   }
 }
 
-export const isDataByte = (b: number): boolean => (b & 0xf0) === 0x20;
-export const dataByte = (nibble: number): number => 0x20 | (nibble & 0x0f);
+/** Whether `b` is a data nibble for the peripheral at `address` (bit 4 clear, its address above). */
+export const isDataByte = (b: number, address: number = ADDRESSES.vmc): boolean =>
+  (b & 0xf0) === (address & 7) << 5;
+export const dataByte = (nibble: number, address: number = ADDRESSES.vmc): number =>
+  ((address & 7) << 5) | (nibble & 0x0f);
 
-/** A data block: start, one data byte per nibble, end. */
+/** ACCEPT DATA, one data byte per nibble, DATA SYNC (F24). */
 export function encodeBlock(nibbles: readonly number[], c: ExecutiveConstants = EXECUTIVE): Uint8Array {
   for (const [i, n] of nibbles.entries())
     if (!Number.isInteger(n) || n < 0 || n > 15)
       throw new ExecutiveError("OUT_OF_RANGE", `nibble ${i} is ${n}, not 0..15`, i);
-  return Uint8Array.from([c.commands.blockStart, ...nibbles.map(dataByte), c.commands.blockEnd]);
+  return Uint8Array.from([
+    c.commands.acceptData,
+    ...nibbles.map((n) => dataByte(n, c.address)),
+    c.commands.dataSync,
+  ]);
 }
 
-/** The nibbles of a whole data block; throws `ExecutiveError` (BAD_BLOCK, NOT_A_DATA_BYTE). */
+/** The nibbles of a whole ACCEPT DATA block; throws `ExecutiveError` (BAD_BLOCK, NOT_A_DATA_BYTE). */
 export function decodeBlock(bytes: Uint8Array, c: ExecutiveConstants = EXECUTIVE): number[] {
   if (
     bytes.length < 2 ||
-    bytes[0] !== c.commands.blockStart ||
-    bytes[bytes.length - 1] !== c.commands.blockEnd
+    bytes[0] !== c.commands.acceptData ||
+    bytes[bytes.length - 1] !== c.commands.dataSync
   )
-    throw new ExecutiveError("BAD_BLOCK", "a data block starts and ends with its control bytes", 0);
+    throw new ExecutiveError("BAD_BLOCK", "a data block starts with ACCEPT DATA and ends with DATA SYNC", 0);
   const out: number[] = [];
   for (let i = 1; i < bytes.length - 1; i++) {
     const b = bytes[i] as number;
-    if (!isDataByte(b))
+    if (!isDataByte(b, c.address))
       throw new ExecutiveError("NOT_A_DATA_BYTE", `byte ${b.toString(16)} inside a data block`, i);
     out.push(b & 0x0f);
   }
@@ -127,13 +187,15 @@ export function decodeBlock(bytes: Uint8Array, c: ExecutiveConstants = EXECUTIVE
 }
 
 /**
- * What a credit (or price) block says [medium: the coin-mech trace]: 16-bit count of base
- * units, 8-bit base unit, decimal-point position, "exact coins only" flag — 8 nibbles, most
- * significant first.
+ * What an ACCEPT DATA block says (F24, confirmed by the 2003 trace, F29): a 16-bit count of base
+ * units, an 8-bit scaling factor (the base unit), the decimal places, and "exact change only".
+ * On the wire: 8 nibbles, least significant first — count (4), scaling factor (2), decimal-point
+ * mask (0001 none, 0010 one, 0100 two, 1000 three places), flags (bit 0 exact change only).
  */
 export interface CreditBlock {
   readonly count: number;
   readonly baseUnit: number;
+  /** Decimal places, 0-3. */
   readonly decimals: number;
   readonly exactOnly: boolean;
 }
@@ -145,27 +207,39 @@ export function creditNibbles(b: CreditBlock): number[] {
   };
   check("count", b.count, 0xffff);
   check("base unit", b.baseUnit, 0xff);
-  check("decimals", b.decimals, 15);
+  check("decimals", b.decimals, 3);
   return [
-    (b.count >> 12) & 15,
-    (b.count >> 8) & 15,
-    (b.count >> 4) & 15,
     b.count & 15,
-    (b.baseUnit >> 4) & 15,
+    (b.count >> 4) & 15,
+    (b.count >> 8) & 15,
+    (b.count >> 12) & 15,
     b.baseUnit & 15,
-    b.decimals,
+    (b.baseUnit >> 4) & 15,
+    1 << b.decimals,
     b.exactOnly ? 1 : 0,
   ];
 }
 
 export function creditFromNibbles(n: readonly number[]): CreditBlock {
   if (n.length !== 8) throw new ExecutiveError("BAD_BLOCK", `a credit block has 8 nibbles, not ${n.length}`);
-  const [a, b, c, d, e, f, g, h] = n as [number, number, number, number, number, number, number, number];
+  const [c0, c1, c2, c3, s0, s1, mask, flags] = n as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const decimals = [1, 2, 4, 8].indexOf(mask);
+  if (decimals === -1)
+    throw new ExecutiveError("BAD_BLOCK", `decimal-point mask ${mask} is not 1, 2, 4 or 8`, 6);
   return {
-    count: (a << 12) | (b << 8) | (c << 4) | d,
-    baseUnit: (e << 4) | f,
-    decimals: g,
-    exactOnly: h !== 0,
+    count: c0 | (c1 << 4) | (c2 << 8) | (c3 << 12),
+    baseUnit: s0 | (s1 << 4),
+    decimals,
+    exactOnly: (flags & 1) !== 0,
   };
 }
 
@@ -179,4 +253,29 @@ export function creditBlock(
   if (!Number.isSafeInteger(amount) || amount < 0 || amount % baseCoin !== 0)
     throw new ExecutiveError("OUT_OF_RANGE", `${amount} is not a whole number of base coins of ${baseCoin}`);
   return { count: amount / baseCoin, baseUnit: baseCoin, decimals, exactOnly };
+}
+
+/**
+ * The CREDIT answer's byte for a price (prices on the VMC): the price in base steps. It must be a
+ * whole number of steps and at most `maxPriceCode` (0xF0 by default; 0xFE and 0xFF are taken):
+ * a higher price throws PRICE_TOO_HIGH naming the smallest base step that carries it (the Coges
+ * manual's advice: above 2.40 EUR at a 0.01 step, raise the step, F43).
+ */
+export function priceCode(price: number, baseStep: number, c: ExecutiveConstants = EXECUTIVE): number {
+  if (!Number.isSafeInteger(price) || price < 0 || !Number.isSafeInteger(baseStep) || baseStep <= 0)
+    throw new ExecutiveError("OUT_OF_RANGE", `price ${price} with base step ${baseStep}`);
+  if (price % baseStep !== 0)
+    throw new ExecutiveError(
+      "OUT_OF_RANGE",
+      `price ${price} is not a whole number of base steps of ${baseStep}`,
+    );
+  const code = price / baseStep;
+  if (code > c.maxPriceCode) {
+    const need = Math.ceil(price / c.maxPriceCode);
+    throw new ExecutiveError(
+      "PRICE_TOO_HIGH",
+      `price ${price} is ${code} base steps of ${baseStep}, above the highest price code ${c.maxPriceCode}: choose a base step of at least ${need} (one the prices are multiples of)`,
+    );
+  }
+  return code;
 }
