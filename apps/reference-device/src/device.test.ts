@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { serveConsole } from "./console.js";
 import { Device } from "./device.js";
 import { ExecutiveLink } from "./executive-link.js";
+import { ExecutiveSlaveLink } from "./executive-slave-link.js";
 import type { DurableKey } from "./key-store.js";
 import type { MdbLink } from "./mdb-link.js";
 import { RendirestoLink } from "./rendiresto-link.js";
@@ -492,6 +493,39 @@ describe("the reference device as Executive master (manual 4.3.1)", () => {
     const again = await Device.open(where, { protocol: "executive-master" });
     expect(again.vmcAuditPairs).toMatchObject([{ address: 2, value: 2, times: 2 }]);
     again.close();
+  });
+});
+
+describe("the reference device in EXECUTIVE SLAVE (manual 4.3.3, kit 10.1.5)", () => {
+  it("answers the changer as its card reader: the key's credit on the VMC, DECREMENT after the vend, REINSTATE on a failure", async () => {
+    const device = await Device.open(dir(), { protocol: "executive-slave" });
+    expect(device.params.numeric.protocol).toBe(1);
+    const link = device.link;
+    if (!(link instanceof ExecutiveSlaveLink)) throw new Error("not an Executive slave link");
+    await device.insertKey(1);
+    expect(link.changer.card).toBe(1000);
+    expect(link.vmc.shown).toBe(1000);
+    expect(await device.select(4)).toBe(100);
+    expect(link.vmc.delivered).toEqual([4]);
+    expect(link.changer.card).toBe(900);
+    expect(link.vmc.shown).toBe(900);
+    link.vmc.failVends = true;
+    expect(await device.select(2)).toBeUndefined();
+    link.vmc.failVends = false;
+    const s = await device.state();
+    expect(s.statistics[S.keySales]).toBe(100);
+    // REINSTATE reached the payment system as a failed vend: refund OFF, so charged and counted
+    expect(s.statistics[S.failedKeyVends]).toBe(60);
+    expect(s.keys[1]?.credit).toBe(840);
+    await device.removeKey();
+    expect(link.changer.card).toBeUndefined();
+    // coins are the changer's: it sells from them and counts them, the reader does not
+    await device.coin(100);
+    expect(link.vmc.shown).toBe(100);
+    expect(await device.select(2)).toBe(60);
+    expect(link.changer.cash).toBe(40);
+    expect((await device.state()).statistics[S.cashSales]).toBe(0);
+    device.close();
   });
 });
 

@@ -38,6 +38,7 @@ import {
 import { defaultConfig, type KeyTable, type PricingConfig, validateConfig } from "@vendkit/pricing";
 import { DeviceSetupError } from "./device-errors.js";
 import { ExecutiveLink } from "./executive-link.js";
+import { ExecutiveSlaveLink } from "./executive-slave-link.js";
 import { type DurableKey, KeyStore } from "./key-store.js";
 import { MdbLink } from "./mdb-link.js";
 import { merge } from "./merge.js";
@@ -102,7 +103,7 @@ function demoParameters(protocol: Protocol): SystemParameters {
     ...p,
     numeric: {
       ...p.numeric,
-      protocol: protocol === "mdb" ? 2 : 0,
+      protocol: PROTOCOL_PARAMETER[protocol],
       saleType: 0,
       maxiBox: 2,
       // a standard euro validator (coins 0.05-2.00) and a parallel bill acceptor (5 and 10 euro)
@@ -140,7 +141,15 @@ export interface DeviceState {
   readonly parameterErrors: readonly number[];
 }
 
-export type Protocol = "mdb" | "executive-master" | "executive-rendiresto";
+export type Protocol = "mdb" | "executive-master" | "executive-rendiresto" | "executive-slave";
+
+/** Parameter 30000 for a protocol: 0 Executive master (RENDIRESTO too, manual 4.3.2), 1 Executive slave, 2 MDB. */
+const PROTOCOL_PARAMETER: Readonly<Record<Protocol, number>> = {
+  mdb: 2,
+  "executive-master": 0,
+  "executive-rendiresto": 0,
+  "executive-slave": 1,
+};
 
 /** How to set a device up beyond the embedded defaults (the scenario runner uses it). */
 export interface DeviceOptions {
@@ -454,7 +463,7 @@ export class Device {
       params = setParameter(params, def.number, value as number, params.numeric.password);
     }
     // RENDIRESTO is Executive master with an Executive changer (manual 4.3.2)
-    params = { ...params, numeric: { ...params.numeric, protocol: protocol === "mdb" ? 2 : 0 } };
+    params = { ...params, numeric: { ...params.numeric, protocol: PROTOCOL_PARAMETER[protocol] } };
     storage.commit(new Map([[PARAMETERS, new TextEncoder().encode(JSON.stringify(params))]]));
     // settings a newer release added (selection names...) take their defaults here too
     const keptPricing = stored<Partial<PricingConfig>>(
@@ -544,19 +553,26 @@ export class Device {
               noChangeMessage: params.numeric.noChangeMessage === 1,
               onAuditPair: (pair) => device?.recordVmcAuditPair(pair),
             })
-          : new RendirestoLink(
-              {
-                keyCredit: () => device?.pay.keyCredit,
-                recharged: async (amount) => {
-                  await device?.pay.coin(amount, clock());
+          : protocol === "executive-slave"
+            ? new ExecutiveSlaveLink(
+                { keyCredit: () => device?.pay.keyCredit },
+                DEMO_PRICES,
+                params.numeric.baseCoin,
+                params.numeric.decimalPoint,
+              )
+            : new RendirestoLink(
+                {
+                  keyCredit: () => device?.pay.keyCredit,
+                  recharged: async (amount) => {
+                    await device?.pay.coin(amount, clock());
+                  },
+                  cashSale: async (item, price) => {
+                    await device?.pay.countCashSale({ line: item, price }, clock());
+                  },
                 },
-                cashSale: async (item, price) => {
-                  await device?.pay.countCashSale({ line: item, price }, clock());
-                },
-              },
-              DEMO_PRICES,
-              params.numeric.baseCoin,
-            );
+                DEMO_PRICES,
+                params.numeric.baseCoin,
+              );
     device = new Device(
       pay,
       params,

@@ -14,8 +14,10 @@ import { runQibixxVmc } from "./serial-vmc.js";
  * `npm start`: the reference device on its embedded defaults — data in ./data, a simulated MDB
  * VMC, three demo keys, the programmer console on http://127.0.0.1:8080.
  *   --data DIR     where device.sqlite and keys.sqlite live
- *   --protocol P   mdb (default), executive-master, or executive-rendiresto (an Executive changer
- *                  master of the reader): the bus to the simulated VMC
+ *   --protocol P   mdb (default), executive-master, executive-rendiresto (an Executive changer
+ *                  master of the reader) or executive-slave (an Executive changer master of the
+ *                  VMC and of the reader, which answers as its card reader; parameter 30000 = 1):
+ *                  the bus to the simulated VMC
  *   --port N       HTTP port (0: none)
  *   --drive SEED   run a stream of simulated customers (for the durability test), printing each
  *                  completed operation
@@ -41,9 +43,14 @@ const { values } = parseArgs({
 });
 const dataDir = resolve(values.data);
 const protocol = values.protocol;
-if (protocol !== "mdb" && protocol !== "executive-master" && protocol !== "executive-rendiresto") {
+if (
+  protocol !== "mdb" &&
+  protocol !== "executive-master" &&
+  protocol !== "executive-rendiresto" &&
+  protocol !== "executive-slave"
+) {
   console.error(
-    `--protocol ${protocol}: this release runs mdb, executive-master or executive-rendiresto (executive-slave is not wired yet)`,
+    `--protocol ${protocol}: this release runs mdb, executive-master, executive-rendiresto or executive-slave`,
   );
   process.exit(2);
 }
@@ -89,9 +96,9 @@ if (values.check) {
       console.error(`serial VMC: ${e instanceof Error ? e.message : String(e)}`);
     });
     console.log(`  VMC            ${serial}, Executive (the device is master; prices on the VMC)`);
-  } else if (protocol === "executive-rendiresto") {
+  } else if (protocol === "executive-rendiresto" || protocol === "executive-slave") {
     console.error(
-      "--serial with executive-rendiresto: that mode needs two ports (changer and VMC); not supported",
+      `--serial with ${protocol}: the changer is the master of that bus, simulated here; not supported`,
     );
     process.exit(2);
   } else {

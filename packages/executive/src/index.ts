@@ -1,4 +1,16 @@
+export { type AuditPair, AuditQueue } from "./audit-queue.js";
 export { type Answerer, Bus } from "./bus.js";
+export {
+  CARD_READER,
+  CARD_READER_COMMAND_CODES,
+  type CardReaderCommand,
+  type CardReaderEvent,
+  type CardReaderHandler,
+  type CardReaderLayout,
+  type CardReaderOutput,
+  CardReaderPeripheral,
+  cardReaderLayout,
+} from "./card-reader.js";
 export {
   ExecutiveMaster,
   type MasterEvent,
@@ -18,8 +30,11 @@ export {
 } from "./rendiresto.js";
 export { ChangerSimulator, VmcSimulator, type VmcSimulatorOptions } from "./simulators.js";
 export { ExecutiveSlave, type SlaveEvent, type SlaveHandler, type SlaveOutput } from "./slave.js";
+export { SlaveModeBus, SlaveModeChanger, type SlaveModeEvent } from "./slave-mode.js";
 export {
+  ADDRESSES,
   type CreditBlock,
+  commandByte,
   creditBlock,
   creditFromNibbles,
   creditNibbles,
@@ -32,4 +47,10 @@ export {
   encodeBlock,
   executiveConstants,
   isDataByte,
+  type PeripheralAddress,
+  priceCode,
+  readByte,
+  VMC_COMMAND_CODES,
+  VMC_COMMANDS,
+  type VmcCommand,
 } from "./wire.js";

@@ -1,3 +1,4 @@
+import { type AuditPair, AuditQueue } from "./audit-queue.js";
 import {
   type CreditBlock,
   creditFromNibbles,
@@ -37,18 +38,10 @@ export interface SlaveOutput {
   readonly events: SlaveEvent[];
 }
 
-/** One audit pair a VMC hands its master (address, value); their meaning is the VMC's own. */
-export interface AuditPair {
-  readonly address: number;
-  readonly value: number;
-}
-
 export class ExecutiveSlave {
   private readonly c: ExecutiveConstants;
   private block: number[] | undefined;
-  private readonly audit: AuditPair[] = [];
-  /** SEND AUDIT DATA answered for the first pair: it leaves the queue at the next other command. */
-  private auditDataSent = false;
+  private readonly audit = new AuditQueue();
   private lastAnswer: number | undefined;
   private vending = false;
   /** The last CREDIT was answered with a vend request: a VEND may follow. */
@@ -69,11 +62,7 @@ export class ExecutiveSlave {
 
   /** Audit pairs for the master to read (values 0-0xFD: 0xFE and 0xFF are taken). */
   queueAudit(...pairs: AuditPair[]): void {
-    for (const p of pairs) {
-      if (![p.address, p.value].every((v) => Number.isInteger(v) && v >= 0 && v <= 0xfd))
-        throw new ExecutiveError("OUT_OF_RANGE", `audit pair ${p.address}/${p.value}: each byte 0..253`);
-      this.audit.push(p);
-    }
+    this.audit.add(...pairs);
   }
 
   /** Audit pairs queued and not yet read by the master. */
@@ -138,11 +127,7 @@ export class ExecutiveSlave {
       return undefined;
     }
     if (byte === k.nak) return this.lastAnswer ?? this.c.replies.ok;
-    if (this.auditDataSent && byte !== k.sendAuditData) {
-      // the pair was read whole (a repeated SEND AUDIT DATA would have come first)
-      this.audit.shift();
-      this.auditDataSent = false;
-    }
+    this.audit.command(byte === k.sendAuditData);
     switch (byte) {
       case k.status: {
         this.requested = false; // a new cycle: a request the master did not take up is dropped
@@ -154,16 +139,12 @@ export class ExecutiveSlave {
         return Math.min(this.audit.length, this.c.vendBits.auditPairs);
       case k.sendAuditAddress:
         return (
-          this.audit[0]?.address ??
-          this.refuse(out, "UNEXPECTED_BYTE", "SEND AUDIT ADDRESS with no audit pair")
+          this.audit.address() ?? this.refuse(out, "UNEXPECTED_BYTE", "SEND AUDIT ADDRESS with no audit pair")
         );
-      case k.sendAuditData: {
-        const pair = this.audit[0];
-        if (pair === undefined)
-          return this.refuse(out, "UNEXPECTED_BYTE", "SEND AUDIT DATA with no audit pair");
-        this.auditDataSent = true;
-        return pair.value;
-      }
+      case k.sendAuditData:
+        return (
+          this.audit.value() ?? this.refuse(out, "UNEXPECTED_BYTE", "SEND AUDIT DATA with no audit pair")
+        );
       case k.credit: {
         const request = this.handler.vendRequest(now);
         this.requested = request !== undefined;

@@ -1,0 +1,281 @@
+import { CARD_READER, type CardReaderLayout } from "./card-reader.js";
+import { ExecutiveMaster, type MasterEvent } from "./master.js";
+import type { SlaveOutput } from "./slave.js";
+import {
+  creditBlock,
+  creditFromNibbles,
+  creditNibbles,
+  EXECUTIVE,
+  type ExecutiveConstants,
+  encodeBlock,
+} from "./wire.js";
+
+/** A byte for the card reader and what to do with its answer (undefined: silence after the retries). */
+interface CardExchange {
+  readonly byte: number;
+  readonly onAnswer: (answer: number | undefined) => void;
+}
+
+export type SlaveModeEvent =
+  | MasterEvent
+  | { readonly kind: "card"; readonly credit: number | undefined }
+  | {
+      readonly kind: "sale";
+      readonly medium: "cash" | "card";
+      readonly price: number;
+      readonly success: boolean;
+    }
+  | { readonly kind: "decrement-refused"; readonly price: number }
+  | { readonly kind: "card-audit-pair"; readonly address: number; readonly value: number }
+  | { readonly kind: "card-reader-lost" };
+
+/**
+ * EXECUTIVE SLAVE (manual 4.3.3, kit 10.1.5) from the changer's side, for tests and the
+ * reference device: an Executive coin changer that is master of both the VMC (address 001, with
+ * an `ExecutiveMaster`) and the card reader (address 011, `CardReaderPeripheral`) on one loop.
+ * Bytes to the reader go only between the VMC's poll cycles, one at a time.
+ *
+ * Coins make the changer's cash credit. A card is read (READ CARD, then eight SEND DATA for its
+ * credit), and its credit is shown to the VMC instead of the cash. A vend request is approved
+ * against the card when one is read and covers the price, else against the cash. After the vend:
+ * on the card, ACCEPT DATA with the price then DECREMENT when it succeeded, REINSTATE when it
+ * failed, and the card read again; in cash, the price is taken. A card gone from STATUS gets
+ * RETURN CARD. The card reader's payloads are our assumption (see `card-reader.ts`); this changer
+ * is the only counterpart they are tested against.
+ */
+export class SlaveModeChanger {
+  readonly vmc: ExecutiveMaster;
+  cash = 0;
+  /** The card's credit as last read, or undefined with no card read. */
+  card: number | undefined;
+  private readonly c: ExecutiveConstants;
+  private readonly l: CardReaderLayout;
+  private readonly queue: CardExchange[] = [];
+  private inFlight: { x: CardExchange; deadline: number; tries: number } | undefined;
+  private reading = false;
+  private nextCardPoll = 0;
+  private vend: { medium: "cash" | "card"; price: number } | undefined;
+  private readonly events: SlaveModeEvent[] = [];
+
+  constructor(
+    private readonly o: {
+      readonly baseCoin: number;
+      readonly decimals: number;
+      readonly constants?: ExecutiveConstants;
+      readonly layout?: CardReaderLayout;
+    },
+  ) {
+    this.c = o.constants ?? EXECUTIVE;
+    this.l = o.layout ?? CARD_READER;
+    this.vmc = new ExecutiveMaster({ constants: this.c });
+    this.show();
+  }
+
+  insert(coin: number): void {
+    this.cash += coin;
+    this.show();
+  }
+
+  /** What the VMC shows: the card's credit when one is read, else the cash. */
+  private show(): void {
+    const amount = this.card ?? this.cash;
+    this.vmc.display(amount > 0 ? creditBlock(amount, this.o.baseCoin, this.o.decimals) : undefined);
+  }
+
+  /** A byte from the VMC, a byte from the card reader, or the clock; returns what to send and to whom. */
+  step(
+    input: { readonly from: "vmc" | "card"; readonly byte: number } | { readonly from: "clock" },
+    now: number,
+  ): { toVmc: number[]; toCard: number[]; events: SlaveModeEvent[] } {
+    const out = { toVmc: [] as number[], toCard: [] as number[], events: this.events.splice(0) };
+    if (input.from === "vmc") this.onVmc(this.vmc.step({ kind: "byte", byte: input.byte }, now), now, out);
+    if (input.from === "card" && this.inFlight !== undefined) {
+      const x = this.inFlight.x;
+      this.inFlight = undefined;
+      if (input.byte === this.l.pnak) this.queue.unshift(x);
+      else x.onAnswer(input.byte);
+    }
+    if (this.inFlight !== undefined && now >= this.inFlight.deadline) {
+      const f = this.inFlight;
+      this.inFlight = undefined;
+      if (f.tries < this.c.retries) {
+        this.inFlight = { x: f.x, deadline: now + this.c.answerMs, tries: f.tries + 1 };
+        out.toCard.push(f.x.byte);
+      } else {
+        this.lostReader(now);
+        f.x.onAnswer(undefined);
+      }
+    }
+    if (this.inFlight === undefined) {
+      if (this.vmc.idle && this.queue.length === 0 && now >= this.nextCardPoll) {
+        this.nextCardPoll = now + this.c.pollMs;
+        this.queue.push({ byte: this.l.commands.status, onAnswer: (a) => this.onCardStatus(a) });
+      }
+      const x = this.vmc.idle ? this.queue.shift() : undefined;
+      if (x !== undefined) {
+        this.inFlight = { x, deadline: now + this.c.answerMs, tries: 1 };
+        out.toCard.push(x.byte);
+      } else if (this.queue.length === 0 || !this.vmc.idle) {
+        this.onVmc(this.vmc.step({ kind: "tick" }, now), now, out);
+      }
+    }
+    out.events.push(...this.events.splice(0));
+    return out;
+  }
+
+  private lostReader(now: number): void {
+    this.queue.length = 0;
+    this.reading = false;
+    if (this.card !== undefined) {
+      this.card = undefined;
+      this.show();
+    }
+    this.nextCardPoll = now + this.c.pollMs;
+    this.events.push({ kind: "card-reader-lost" });
+  }
+
+  private ask(byte: number, onAnswer: (answer: number) => void): void {
+    this.queue.push({ byte, onAnswer: (a) => (a === undefined ? undefined : onAnswer(a)) });
+  }
+
+  private onCardStatus(answer: number | undefined): void {
+    if (answer === undefined) return;
+    const present = (answer & this.l.cardPresent) !== 0;
+    if (present && this.card === undefined && !this.reading) this.readCard();
+    else if (!present && this.card !== undefined && this.vend === undefined) {
+      this.card = undefined;
+      this.ask(this.l.commands.returnCard, () => {});
+      this.events.push({ kind: "card", credit: undefined });
+      this.show();
+    }
+    const pairs = answer & this.l.auditPairs;
+    if (pairs > 0) this.ask(this.l.commands.audit, (n) => this.readCardAudit(n));
+  }
+
+  private readCardAudit(left: number): void {
+    if (left <= 0) return;
+    this.ask(this.l.commands.sendAuditAddress, (address) =>
+      this.ask(this.l.commands.sendAuditData, (value) => {
+        this.events.push({ kind: "card-audit-pair", address, value });
+        this.readCardAudit(left - 1);
+      }),
+    );
+  }
+
+  private readCard(): void {
+    this.reading = true;
+    this.ask(this.l.commands.readCard, (answer) => {
+      if (answer !== this.l.ok) {
+        this.reading = false;
+        return;
+      }
+      const nibbles: number[] = [];
+      for (let i = 0; i < 8; i++)
+        this.ask(this.l.commands.sendData, (b) => {
+          nibbles.push(b & 0x0f);
+          if (nibbles.length < 8) return;
+          this.reading = false;
+          try {
+            const block = creditFromNibbles(nibbles);
+            this.card = block.count * block.baseUnit;
+          } catch {
+            this.card = undefined;
+          }
+          this.events.push({ kind: "card", credit: this.card });
+          this.show();
+        });
+    });
+  }
+
+  private onVmc(o: { send: number[]; events: MasterEvent[] }, now: number, out: { toVmc: number[] }): void {
+    out.toVmc.push(...o.send);
+    this.events.push(...o.events);
+    for (const e of o.events) {
+      if (e.kind === "vend-request") {
+        const price = e.value * this.o.baseCoin;
+        const medium =
+          this.card !== undefined && this.card >= price ? "card" : this.cash >= price ? "cash" : undefined;
+        if (medium === undefined) this.vmc.deny();
+        else {
+          this.vend = { medium, price };
+          this.vmc.approve();
+        }
+        out.toVmc.push(...this.vmc.step({ kind: "tick" }, now).send);
+      } else if (e.kind === "vend-result" && this.vend !== undefined) {
+        const { medium, price } = this.vend;
+        this.vend = undefined;
+        this.events.push({ kind: "sale", medium, price, success: e.success });
+        if (medium === "cash") {
+          if (e.success) this.cash -= price;
+          this.show();
+        } else if (e.success) this.decrement(price);
+        else this.ask(this.l.commands.reinstate, () => this.readCard());
+      }
+    }
+  }
+
+  /** ACCEPT DATA with the price, then DECREMENT; the card is read again afterwards. */
+  private decrement(price: number): void {
+    const block = encodeBlock(creditNibbles(creditBlock(price, this.o.baseCoin, this.o.decimals)), {
+      ...this.c,
+      address: this.l.address,
+      commands: {
+        ...this.c.commands,
+        acceptData: this.l.commands.acceptData,
+        dataSync: this.l.commands.dataSync,
+      },
+    });
+    for (const b of block) this.ask(b, () => {});
+    this.ask(this.l.commands.decrement, (answer) => {
+      if (answer !== this.l.ok) this.events.push({ kind: "decrement-refused", price });
+      this.card = undefined;
+      this.readCard();
+    });
+  }
+}
+
+/** Anything that answers the changer's bytes. */
+interface Peripheral {
+  step(byte: number, now: number): { send: number[] } | SlaveOutput;
+  tick?(now: number): { send: number[] };
+}
+
+/**
+ * The changer, the VMC and the card reader in memory, one step a millisecond: what one side sends
+ * arrives at the other on the next step. Returns every event the changer saw.
+ */
+export class SlaveModeBus {
+  private toVmc: number[] = [];
+  private toCard: number[] = [];
+  private fromVmc: number[] = [];
+  private fromCard: number[] = [];
+
+  constructor(
+    readonly changer: SlaveModeChanger,
+    readonly vmc: Peripheral,
+    readonly reader: Peripheral,
+  ) {}
+
+  run(
+    from: number,
+    ms: number,
+    until: (events: readonly SlaveModeEvent[]) => boolean = () => false,
+  ): SlaveModeEvent[] {
+    const all: SlaveModeEvent[] = [];
+    const take = (o: { toVmc: number[]; toCard: number[]; events: SlaveModeEvent[] }) => {
+      this.toVmc.push(...o.toVmc);
+      this.toCard.push(...o.toCard);
+      all.push(...o.events);
+    };
+    for (let now = from; now <= from + ms; now++) {
+      for (const byte of this.fromVmc.splice(0)) take(this.changer.step({ from: "vmc", byte }, now));
+      for (const byte of this.fromCard.splice(0)) take(this.changer.step({ from: "card", byte }, now));
+      take(this.changer.step({ from: "clock" }, now));
+      for (const byte of this.toVmc.splice(0)) this.fromVmc.push(...this.vmc.step(byte, now).send);
+      if (this.vmc.tick) this.fromVmc.push(...this.vmc.tick(now).send);
+      for (const byte of this.toCard.splice(0)) this.fromCard.push(...this.reader.step(byte, now).send);
+      if (until(all)) break;
+    }
+    return all;
+  }
+}
