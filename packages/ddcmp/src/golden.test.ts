@@ -21,7 +21,7 @@ const vectors = readFileSync(join(here, "..", "test-vectors", "messages.jsonl"),
 describe("DDCMP messages against test-vectors/ (computed by an independent script)", () => {
   it("has the vectors", () => {
     expect(vectors.map((v) => v.name)).toContain("data-who-are-you");
-    expect(vectors.length).toBe(10);
+    expect(vectors.length).toBe(12);
   });
 
   for (const { name, message, wire } of vectors) {

@@ -29,8 +29,8 @@ const messageArb: fc.Arbitrary<DdcmpMessage> = fc.oneof(
     flags,
   }),
   fc.record({ kind: fc.constant("rep" as const), num: byte, addr: byte, flags }),
-  fc.record({ kind: fc.constant("start" as const), addr: byte, flags }),
-  fc.record({ kind: fc.constant("stack" as const), addr: byte, flags }),
+  fc.record({ kind: fc.constant("start" as const), addr: byte, flags, mbd: byte }),
+  fc.record({ kind: fc.constant("stack" as const), addr: byte, flags, sbd: byte, mbd: byte }),
 );
 
 describe("DDCMP messages", () => {
@@ -39,7 +39,7 @@ describe("DDCMP messages", () => {
   });
 
   it("lays out a STRT and a data message as the spec does", () => {
-    const strt = encodeMessage({ kind: "start", addr: 1, flags: QSYNC | SELECT });
+    const strt = encodeMessage({ kind: "start", addr: 1, flags: QSYNC | SELECT, mbd: 0 });
     expect(Array.from(strt.subarray(0, 6))).toEqual([0x05, 0x06, 0xc0, 0x00, 0x00, 0x01]);
     const crc = crc16Update(0, strt.subarray(0, 6));
     expect([strt[6], strt[7]]).toEqual([crc & 0xff, crc >> 8]);

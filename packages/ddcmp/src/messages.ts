@@ -12,7 +12,11 @@ export const DLE = 0x90;
 
 export const CONTROL = { ack: 1, nak: 2, rep: 3, start: 6, stack: 7 } as const;
 
-/** NAK reasons (spec §5.3.2). */
+/**
+ * NAK reasons (spec §5.3.2; EVA DTS 6.1.2 Table 3, pp. 77-78). On receive the reason is bits 5-0
+ * of the flags byte, so both forms seen in the field read the same: 0x40 + code (the standard's
+ * figure) and the bare code (EVA's own sample program).
+ */
 export const NAK_REASON = {
   headerCrc: 1,
   dataCrc: 2,
@@ -47,8 +51,16 @@ export type DdcmpMessage =
       readonly flags: number;
     }
   | { readonly kind: "rep"; readonly num: number; readonly addr: number; readonly flags: number }
-  | { readonly kind: "start"; readonly addr: number; readonly flags: number }
-  | { readonly kind: "stack"; readonly addr: number; readonly flags: number };
+  /** `mbd`: EVA-DTS's baud-rate code the master asks for (0 = keep the rate). */
+  | { readonly kind: "start"; readonly addr: number; readonly flags: number; readonly mbd: number }
+  /** `sbd`: the slave's highest baud-rate code; `mbd`: the code agreed (EVA-DTS 3.6.2, p. 76). */
+  | {
+      readonly kind: "stack";
+      readonly addr: number;
+      readonly flags: number;
+      readonly sbd: number;
+      readonly mbd: number;
+    };
 
 function withCrc(bytes: number[]): number[] {
   const crc = crc16Update(0, Uint8Array.from(bytes));
@@ -79,9 +91,9 @@ export function encodeMessage(m: DdcmpMessage): Uint8Array {
     case "rep":
       return Uint8Array.from(withCrc([ENQ, CONTROL.rep, f, 0, m.num & 0xff, m.addr & 0xff]));
     case "start":
-      return Uint8Array.from(withCrc([ENQ, CONTROL.start, f, 0, 0, m.addr & 0xff]));
+      return Uint8Array.from(withCrc([ENQ, CONTROL.start, f, 0, m.mbd & 0xff, m.addr & 0xff]));
     case "stack":
-      return Uint8Array.from(withCrc([ENQ, CONTROL.stack, f, 0, 0, m.addr & 0xff]));
+      return Uint8Array.from(withCrc([ENQ, CONTROL.stack, f, m.sbd & 0xff, m.mbd & 0xff, m.addr & 0xff]));
   }
 }
 
@@ -161,9 +173,9 @@ function controlMessage(
     case CONTROL.rep:
       return { kind: "rep", num: b4, addr, flags };
     case CONTROL.start:
-      return { kind: "start", addr, flags };
+      return { kind: "start", addr, flags, mbd: b4 };
     case CONTROL.stack:
-      return { kind: "stack", addr, flags };
+      return { kind: "stack", addr, flags, sbd: b3, mbd: b4 };
     default:
       return undefined;
   }

@@ -71,7 +71,7 @@ export class Station {
     const out: Output = { send: [], events: [] };
     this.reset();
     this.state = "istrt";
-    this.sendControl(out, { kind: "start", addr: this.address, flags: QSYNC | SELECT });
+    this.sendControl(out, { kind: "start", addr: this.address, flags: QSYNC | SELECT, mbd: 0 });
     this.deadline = now + this.replyTimeout;
     return out;
   }
@@ -130,9 +130,9 @@ export class Station {
     }
     this.deadline = now + this.replyTimeout;
     if (this.state === "istrt")
-      this.sendControl(out, { kind: "start", addr: this.address, flags: QSYNC | SELECT });
+      this.sendControl(out, { kind: "start", addr: this.address, flags: QSYNC | SELECT, mbd: 0 });
     else if (this.state === "astrt")
-      this.sendControl(out, { kind: "stack", addr: this.address, flags: QSYNC | SELECT });
+      this.sendControl(out, { kind: "stack", addr: this.address, flags: QSYNC | SELECT, sbd: 0, mbd: 0 });
     else if (this.unacked.size > 0)
       this.sendControl(out, { kind: "rep", num: this.n, addr: this.address, flags: 0 });
     else this.deadline = Number.POSITIVE_INFINITY;
@@ -152,7 +152,7 @@ export class Station {
         }
         this.reset();
         this.state = "astrt";
-        this.sendControl(out, { kind: "stack", addr: this.address, flags: QSYNC | SELECT });
+        this.sendControl(out, { kind: "stack", addr: this.address, flags: QSYNC | SELECT, sbd: 0, mbd: 0 });
         this.deadline = now + this.replyTimeout;
         return;
       case "stack":

@@ -1,0 +1,350 @@
+import {
+  ACCESS,
+  type AppError,
+  type AppMessage,
+  CODE,
+  type DateTime,
+  decodeApp,
+  encodeApp,
+  LIST,
+  UNKNOWN_LENGTH,
+} from "./application.js";
+import {
+  EvaLink,
+  type EvaLinkEvent,
+  type EvaLinkFailure,
+  type EvaTiming,
+  STATION_ADDRESS,
+} from "./eva-link.js";
+
+/**
+ * The collector (master) end of an EVA-DTS audit collection over DDCMP: what a handheld or a
+ * route tool runs (EVA DTS 6.1.2 6.2.1.1, p. 187). START at 2400 (and again at the agreed rate),
+ * WHO ARE YOU, READ DATA for each list asked (and the extra reads the device announces), the
+ * blocks in order until the announced length or the select flag, optionally DELETE DATA, then
+ * FINISH. What it read is handed over with `received`; `confirmed` says whether the device
+ * acknowledged FINISH (the standard keeps the read "pending" until then, 6.1.5, p. 183).
+ */
+export interface AuditCollectorOptions {
+  /** Station address to call (Table 4); 0x01: whichever device answers. */
+  readonly address?: number;
+  /** Highest baud-rate code to ask for (1-8; 0 = stay at 2400). Default 8. */
+  readonly maxBaudCode?: number;
+  readonly securityCode?: number;
+  readonly passCode?: number;
+  readonly userId?: number;
+  /** 0x0B maintenance, 0x0C route person (default). */
+  readonly access?: number;
+  /** The lists to read, in order. Default [1] (audit collection). */
+  readonly lists?: readonly number[];
+  /** Send DELETE DATA for each list read before FINISH (EVA's trace does; the standard advises against it on machines). */
+  readonly deleteAfterRead?: boolean;
+  /** The date and time WHO ARE YOU carries. */
+  readonly clock?: () => DateTime;
+  readonly timing?: Partial<EvaTiming>;
+  /** Checks what was read; a reason makes the collection CORRUPT_AUDIT (data still handed over). */
+  readonly verify?: (list: number, data: Uint8Array) => string | undefined;
+}
+
+export type CollectorFailure =
+  | EvaLinkFailure
+  | "REFUSED"
+  | "NOT_SERVED"
+  | "BLOCK_ORDER"
+  | "PROTOCOL"
+  | "CORRUPT_AUDIT";
+
+export interface Identification {
+  readonly serial: string;
+  readonly version: number;
+  readonly manufacturer: number;
+  readonly extraReads: number;
+  readonly bufferSize: number;
+}
+
+export type AuditCollectorEvent =
+  | { readonly type: "link"; readonly event: EvaLinkEvent }
+  | { readonly type: "identified"; readonly device: Identification }
+  | {
+      readonly type: "progress";
+      readonly list: number;
+      readonly done: number;
+      /** Undefined while the length is unknown. */
+      readonly total: number | undefined;
+      readonly blocks: number;
+    }
+  | {
+      readonly type: "received";
+      /** What each list read held, in the order read. */
+      readonly lists: readonly { readonly list: number; readonly data: Uint8Array }[];
+      /** The device acknowledged FINISH: it may now reset its interim data. */
+      readonly confirmed: boolean;
+    }
+  | {
+      readonly type: "failed";
+      readonly reason: CollectorFailure;
+      readonly detail: string;
+      /** What had arrived of the list being read, for a caller that keeps a damaged read. */
+      readonly received?: Uint8Array;
+    };
+
+export interface AuditCollectorOutput {
+  readonly send: Uint8Array[];
+  readonly events: AuditCollectorEvent[];
+}
+
+type Step =
+  | { readonly name: "who" }
+  | { readonly name: "read"; readonly list: number }
+  | {
+      readonly name: "blocks";
+      readonly list: number;
+      readonly length: number | undefined;
+      readonly block: number;
+    }
+  | { readonly name: "delete"; readonly list: number }
+  | { readonly name: "finish" }
+  | { readonly name: "done" };
+
+const NOW: () => DateTime = () => {
+  const d = new Date();
+  return {
+    year: d.getFullYear(),
+    month: d.getMonth() + 1,
+    day: d.getDate(),
+    hour: d.getHours(),
+    minute: d.getMinutes(),
+    second: d.getSeconds(),
+  };
+};
+
+export class AuditCollector {
+  private readonly link: EvaLink;
+  private step: Step = { name: "who" };
+  private readonly wanted: number[];
+  private readonly read: { list: number; data: Uint8Array }[] = [];
+  private chunks: Uint8Array[] = [];
+  private got = 0;
+  private deletes: number[] = [];
+  finished = false;
+
+  constructor(private readonly o: AuditCollectorOptions = {}) {
+    this.wanted = [...(o.lists ?? [LIST.audit])];
+    this.link = new EvaLink({
+      role: "master",
+      address: o.address ?? STATION_ADDRESS.any,
+      maxBaudCode: o.maxBaudCode ?? 8,
+      ...(o.timing ? { timing: o.timing } : {}),
+    });
+  }
+
+  get baud(): number {
+    return this.link.baud;
+  }
+
+  /** Opens the session. */
+  start(now: number): AuditCollectorOutput {
+    return this.wrap(this.link.start(now), now);
+  }
+
+  receive(bytes: ArrayLike<number>, now: number): AuditCollectorOutput {
+    return this.wrap(this.link.receive(bytes, now), now);
+  }
+
+  tick(now: number): AuditCollectorOutput {
+    return this.wrap(this.link.tick(now), now);
+  }
+
+  private wrap(o: { send: Uint8Array[]; events: EvaLinkEvent[] }, now: number): AuditCollectorOutput {
+    const out: AuditCollectorOutput = { send: [...o.send], events: [] };
+    for (const e of o.events) {
+      if (this.finished) break;
+      out.events.push({ type: "link", event: e });
+      if (e.type === "running") this.whoAreYou(now, out);
+      else if (e.type === "data") this.onMessage(e.data, e.select, now, out);
+      else if (e.type === "sent") this.onSent(now, out);
+      else if (e.type === "failed") {
+        if (this.step.name === "finish")
+          this.done(out, false); // the read stands, unconfirmed
+        else this.fail(out, e.reason, e.detail);
+      }
+    }
+    return out;
+  }
+
+  private send(m: AppMessage, now: number, out: AuditCollectorOutput): void {
+    out.send.push(...this.link.send(encodeApp(m), now).send);
+  }
+
+  private whoAreYou(now: number, out: AuditCollectorOutput): void {
+    if (this.step.name !== "who") return;
+    this.send(
+      {
+        kind: "who-are-you",
+        securityCode: this.o.securityCode ?? 0,
+        passCode: this.o.passCode ?? 0,
+        at: (this.o.clock ?? NOW)(),
+        userId: this.o.userId ?? 0,
+        access: this.o.access ?? ACCESS.route,
+      },
+      now,
+      out,
+    );
+  }
+
+  private fail(
+    out: AuditCollectorOutput,
+    reason: CollectorFailure,
+    detail: string,
+    received?: Uint8Array,
+  ): void {
+    this.finished = true;
+    this.step = { name: "done" };
+    out.events.push({ type: "failed", reason, detail, ...(received ? { received } : {}) });
+  }
+
+  private done(out: AuditCollectorOutput, confirmed: boolean): void {
+    this.finished = true;
+    this.step = { name: "done" };
+    out.events.push({ type: "received", lists: this.read, confirmed });
+  }
+
+  private nextRead(now: number, out: AuditCollectorOutput): void {
+    const list = this.wanted.shift();
+    if (list !== undefined) {
+      this.step = { name: "read", list };
+      this.link.expectSlow(true);
+      this.send({ kind: "read-data", list, record: 1, offset: 0, length: 0 }, now, out);
+      return;
+    }
+    const del = this.deletes.shift();
+    if (del !== undefined) {
+      this.step = { name: "delete", list: del };
+      this.send({ kind: "delete-data", list: del, record: 1 }, now, out);
+      return;
+    }
+    this.step = { name: "finish" };
+    this.send({ kind: "finish" }, now, out);
+  }
+
+  /** Our FINISH was acknowledged: the collection is confirmed. */
+  private onSent(_now: number, out: AuditCollectorOutput): void {
+    if (this.step.name === "finish") this.done(out, true);
+  }
+
+  private onMessage(data: Uint8Array, select: boolean, now: number, out: AuditCollectorOutput): void {
+    let m: AppMessage;
+    try {
+      m = decodeApp(data);
+    } catch (e) {
+      const err = e as AppError;
+      this.fail(out, "PROTOCOL", `${err.code}: ${err.message}`, this.partial());
+      return;
+    }
+    const s = this.step;
+    if (s.name === "who") {
+      if (m.kind === "who-are-you-rejected") {
+        this.fail(
+          out,
+          "REFUSED",
+          `the device refused WHO ARE YOU (denial ${m.denial}: security or pass code)`,
+        );
+        return;
+      }
+      if (m.kind !== "who-are-you-accepted") {
+        this.fail(out, "PROTOCOL", `${m.kind} in answer to WHO ARE YOU`);
+        return;
+      }
+      const device: Identification = {
+        serial: String.fromCharCode(...m.serial),
+        version: m.version,
+        manufacturer: m.manufacturer,
+        extraReads: m.extraReads,
+        bufferSize: m.bufferSize === 0 ? 256 : m.bufferSize,
+      };
+      out.events.push({ type: "identified", device });
+      // extra reads the device asks for: the same list again, once each (6.2.1.8, p. 193)
+      const first = this.wanted[0];
+      if (first !== undefined) for (let k = 0; k < m.extraReads; k++) this.wanted.push(first);
+      if (this.o.deleteAfterRead) this.deletes = [...new Set(this.wanted)];
+      this.nextRead(now, out);
+      return;
+    }
+    if (s.name === "read") {
+      this.link.expectSlow(false);
+      if (m.kind === "response" && m.code === CODE.readData && !m.accepted) {
+        this.fail(out, "NOT_SERVED", `the device does not serve list ${s.list}`);
+        return;
+      }
+      if (m.kind !== "read-data-accepted" || m.list !== s.list) {
+        this.fail(out, "PROTOCOL", `${m.kind} in answer to READ DATA list ${s.list}`);
+        return;
+      }
+      const length = m.length === UNKNOWN_LENGTH ? undefined : m.length;
+      this.chunks = [];
+      this.got = 0;
+      this.step = { name: "blocks", list: s.list, length, block: 0 };
+      if (length === 0) this.listDone(s.list, now, out);
+      return;
+    }
+    if (s.name === "blocks") {
+      if (m.kind !== "block") {
+        this.fail(out, "PROTOCOL", `${m.kind} where a data block was due`, this.partial());
+        return;
+      }
+      if (m.number !== (s.block & 0xff)) {
+        this.fail(
+          out,
+          "BLOCK_ORDER",
+          `block ${m.number} where block ${s.block & 0xff} was due`,
+          this.partial(),
+        );
+        return;
+      }
+      this.chunks.push(m.data);
+      this.got += m.data.length;
+      const blocks = s.block + 1;
+      out.events.push({ type: "progress", list: s.list, done: this.got, total: s.length, blocks });
+      this.step = { ...s, block: blocks };
+      if (s.length !== undefined && this.got > s.length) {
+        this.fail(out, "PROTOCOL", `${this.got} bytes where ${s.length} were announced`, this.partial());
+        return;
+      }
+      if ((s.length !== undefined && this.got === s.length) || (s.length === undefined && select))
+        this.listDone(s.list, now, out);
+      return;
+    }
+    if (s.name === "delete") {
+      // accepted or not, the read stands; go on to FINISH
+      this.nextRead(now, out);
+      return;
+    }
+    this.fail(out, "PROTOCOL", `${m.kind} after the transfer`);
+  }
+
+  private partial(): Uint8Array | undefined {
+    return this.chunks.length > 0 ? concat(this.chunks) : undefined;
+  }
+
+  private listDone(list: number, now: number, out: AuditCollectorOutput): void {
+    const data = concat(this.chunks);
+    this.chunks = [];
+    const problem = this.o.verify?.(list, data);
+    if (problem !== undefined) {
+      this.fail(out, "CORRUPT_AUDIT", problem, data);
+      return;
+    }
+    this.read.push({ list, data });
+    this.nextRead(now, out);
+  }
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

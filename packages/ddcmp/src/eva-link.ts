@@ -1,0 +1,434 @@
+import { encodeMessage, MessageParser, NAK_REASON, QSYNC, SELECT } from "./messages.js";
+
+/**
+ * The EVA-DTS profile of DDCMP ("Enhanced DDCMP", EVA DTS 6.1.2 chapter 3): half duplex, one
+ * message in flight, each data message acknowledged on its own before the next; START/STACK with
+ * baud-rate codes and a second START/STACK at the agreed rate; numbering from 1; no REP. The
+ * timers and limits are Table 2's (p. 65), as values. Sans-I/O: bytes and time in, bytes and
+ * events out; a rate change is an event the edge applies to its line.
+ */
+
+/** Baud-rate codes of START and STACK (3.6.2, p. 76); 0 keeps the rate (mbd) or forbids a change (sbd). */
+export const BAUD_CODES: Readonly<Record<number, number>> = {
+  1: 1200,
+  2: 2400,
+  3: 4800,
+  4: 9600,
+  5: 19200,
+  6: 38400,
+  7: 57600,
+  8: 115200,
+};
+
+/** The code for a baud rate (0 when it is none of EVA's). */
+export function baudCode(baud: number): number {
+  const hit = Object.entries(BAUD_CODES).find(([, b]) => b === baud);
+  return hit === undefined ? 0 : Number(hit[0]);
+}
+
+/** Every session starts at 2400 baud (3.4.2, p. 60). */
+export const START_BAUD = 2400;
+
+/** Table 2 (p. 65), in milliseconds and attempts. */
+export interface EvaTiming {
+  readonly startAttempts: number;
+  readonly stackTimeout: number;
+  readonly dataAttempts: number;
+  /** No message for this long: the transfer is abandoned. */
+  readonly linkTimeout: number;
+  /** The same around READ DATA, WRITE DATA and PROGRAM SLAVE DEVICE. */
+  readonly longLinkTimeout: number;
+  /** From the end of a data message sent to the end of the answer's 8-byte header. */
+  readonly ackTimeout: number;
+  /** Minimum delay between the end of what was received and the start of what is sent. */
+  readonly turnaround: number;
+}
+
+export const EVA_TIMING: EvaTiming = {
+  startAttempts: 10,
+  stackTimeout: 250,
+  dataAttempts: 5,
+  linkTimeout: 5_000,
+  longLinkTimeout: 15_000,
+  ackTimeout: 170,
+  turnaround: 40,
+};
+
+/** Station addresses of Table 4 (p. 79): 0x01 every slave answers; the defaults by device. */
+export const STATION_ADDRESS = {
+  any: 0x01,
+  coinMechanism: 0x02,
+  cashless: 0x03,
+  billValidator: 0x04,
+  auditModule: 0x05,
+  publicCashless: 0x06,
+  vendingMachine: 0x07,
+} as const;
+
+/** The default receive buffer of every EVA-DTS station, bytes (3.4.4, p. 63). */
+export const DEFAULT_BUFFER = 256;
+/** What a data message adds to its data, counted against the receiver's buffer: the ACK sent with it (8), the header (8), the CRC (2). */
+export const MESSAGE_OVERHEAD = 18;
+
+export interface EvaLinkOptions {
+  readonly role: "master" | "slave";
+  /** The station address (Table 4); a slave answers this one and 0x01. Default 0x01. */
+  readonly address?: number;
+  /**
+   * The highest baud-rate code this end wants (master) or supports (slave), 1-8; 0: stay at 2400
+   * (a master asks for no change; a "default slave" forbids one). Default 8 (115200).
+   */
+  readonly maxBaudCode?: number;
+  readonly timing?: Partial<EvaTiming>;
+  /**
+   * What the second START (at the new rate) carries in its rate byte: the agreed code again
+   * (`repeat`, default) or 0, "keep" (`unchanged`). The standard does not say; both are read.
+   */
+  readonly secondStart?: "repeat" | "unchanged";
+  /** This end's receive buffer, bytes: a longer message is NACKed as too long (reason 16). */
+  readonly bufferSize?: number;
+  /**
+   * Judges a data message before it is acknowledged: false leaves it unanswered and uncounted
+   * (a slave that finds a FINISH's operation unsuccessful sends no answer, 3.6.4.1.8 note 1).
+   */
+  readonly judge?: (data: Uint8Array) => boolean;
+}
+
+export type EvaLinkFailure = "START_TIMEOUT" | "TOO_MANY_RETRIES" | "LINK_TIMEOUT";
+
+export type EvaLinkEvent =
+  /** Switch the line to `baud` now (after the STACK that agreed it has gone out). */
+  | { readonly type: "baud"; readonly baud: number }
+  | { readonly type: "running"; readonly baud: number }
+  | { readonly type: "data"; readonly data: Uint8Array; readonly select: boolean }
+  /** Our data message `num` was acknowledged. */
+  | { readonly type: "sent"; readonly num: number }
+  /** A START arrived while a session was running: everything is reset (3.5.2.2, p. 70). */
+  | { readonly type: "restarted" }
+  | { readonly type: "failed"; readonly reason: EvaLinkFailure; readonly detail: string };
+
+export interface EvaLinkOutput {
+  readonly send: Uint8Array[];
+  readonly events: EvaLinkEvent[];
+}
+
+const inc = (n: number) => (n + 1) & 0xff;
+
+type State = "idle" | "starting" | "restarting" | "running" | "failed";
+
+/** One end of an Enhanced DDCMP link. */
+export class EvaLink {
+  state: State = "idle";
+  /** The line rate in use. */
+  baud = START_BAUD;
+  private readonly parser = new MessageParser();
+  private readonly t: EvaTiming;
+  private readonly role: "master" | "slave";
+  private readonly maxBaudCode: number;
+  private address: number;
+  private rx = 0;
+  private tx = 0;
+  private inFlight: { num: number; bytes: Uint8Array; attempts: number; deadline: number } | undefined;
+  private readonly queue: { data: Uint8Array; select: boolean }[] = [];
+  private starts = 0;
+  private startDeadline = Number.POSITIVE_INFINITY;
+  private lastHeard = 0;
+  private slow = false;
+  private nackedRun = false;
+  /** Bytes waiting for the turnaround to pass. */
+  private held: { bytes: Uint8Array; notBefore: number; after?: EvaLinkEvent }[] = [];
+  private lastReceived = Number.NEGATIVE_INFINITY;
+  private agreed = 0;
+
+  constructor(private readonly o: EvaLinkOptions) {
+    this.t = { ...EVA_TIMING, ...o.timing };
+    this.role = o.role;
+    this.maxBaudCode = o.maxBaudCode ?? 8;
+    this.address = o.address ?? STATION_ADDRESS.any;
+  }
+
+  /** No data message in flight or waiting. */
+  get idle(): boolean {
+    return this.inFlight === undefined && this.queue.length === 0;
+  }
+
+  /** The 15 s link time-out around READ DATA, WRITE DATA and PROGRAM SLAVE DEVICE, or the 5 s one. */
+  expectSlow(on: boolean): void {
+    this.slow = on;
+  }
+
+  /** Master: opens the session at 2400 baud with START (the rate wished for in it). */
+  start(now: number): EvaLinkOutput {
+    const out: EvaLinkOutput = { send: [], events: [] };
+    this.reset();
+    this.baud = START_BAUD;
+    this.state = "starting";
+    this.starts = 0;
+    this.sendStart(this.maxBaudCode <= baudCode(START_BAUD) ? 0 : this.maxBaudCode, now, out);
+    return out;
+  }
+
+  /** Queues a data message (`select`: the last block of a transfer of unknown length). */
+  send(data: Uint8Array, now: number, select = false): EvaLinkOutput {
+    const out: EvaLinkOutput = { send: [], events: [] };
+    this.queue.push({ data, select });
+    this.pump(now, out);
+    this.release(now, out);
+    return out;
+  }
+
+  receive(bytes: ArrayLike<number>, now: number): EvaLinkOutput {
+    const out: EvaLinkOutput = { send: [], events: [] };
+    if (this.state === "failed") return out;
+    if (bytes.length > 0) this.lastReceived = now;
+    for (const m of this.parser.push(bytes)) {
+      if (m.kind === "error") {
+        // one NACK per run of damaged data (6.2.2.3, p. 197); a damaged header is left to the
+        // sender's time-out, since it may not even be addressed to us
+        if (m.code === "DATA_CRC" && this.state === "running" && !this.nackedRun) {
+          this.nackedRun = true;
+          this.control(out, now, { kind: "nak", resp: this.rx, reason: NAK_REASON.dataCrc });
+        }
+        continue;
+      }
+      if (this.role === "slave" && m.addr !== this.address && m.addr !== STATION_ADDRESS.any) continue;
+      this.lastHeard = now;
+      if (m.kind !== "data") this.nackedRun = false;
+      switch (m.kind) {
+        case "start":
+          this.onStart(m.mbd, m.addr, now, out);
+          break;
+        case "stack":
+          this.onStack(m.sbd, m.mbd, now, out);
+          break;
+        case "ack":
+        case "nak":
+          if (this.state !== "running" || this.inFlight === undefined) break;
+          if (m.resp === this.inFlight.num) this.delivered(now, out);
+          else this.resend(now, out); // a number that does not match: send it again
+          break;
+        case "data":
+          this.onData(m.resp, m.num, m.data, (m.flags & SELECT) !== 0, now, out);
+          break;
+        default:
+          break; // REP and maintenance messages are not part of the EVA-DTS profile
+      }
+    }
+    this.pump(now, out);
+    this.release(now, out);
+    return out;
+  }
+
+  tick(now: number): EvaLinkOutput {
+    const out: EvaLinkOutput = { send: [], events: [] };
+    if (this.state === "starting" || this.state === "restarting") {
+      if (now >= this.startDeadline) {
+        if (this.starts >= this.t.startAttempts) {
+          this.fail(out, "START_TIMEOUT", `no STACK after ${this.starts} STARTs`);
+          return out;
+        }
+        this.sendStart(
+          this.state === "restarting" ? this.secondStartCode() : this.firstStartCode(),
+          now,
+          out,
+        );
+      }
+    } else if (this.state === "running") {
+      if (this.inFlight !== undefined && now >= this.inFlight.deadline) {
+        if (this.inFlight.attempts >= this.t.dataAttempts) {
+          // the sender still counts the message (3.7.1, p. 99): the link needs a new START
+          this.tx = this.inFlight.num;
+          this.fail(
+            out,
+            "TOO_MANY_RETRIES",
+            `message ${this.inFlight.num} unanswered after ${this.inFlight.attempts} attempts`,
+          );
+          return out;
+        }
+        this.resend(now, out);
+      } else if (
+        this.inFlight === undefined &&
+        now - this.lastHeard > (this.slow ? this.t.longLinkTimeout : this.t.linkTimeout)
+      ) {
+        this.fail(out, "LINK_TIMEOUT", `nothing received for ${now - this.lastHeard} ms`);
+        return out;
+      }
+    }
+    this.release(now, out);
+    return out;
+  }
+
+  private firstStartCode(): number {
+    return this.maxBaudCode <= baudCode(START_BAUD) ? 0 : this.maxBaudCode;
+  }
+
+  private secondStartCode(): number {
+    return this.o.secondStart === "unchanged" ? 0 : this.agreed;
+  }
+
+  private sendStart(mbd: number, now: number, out: EvaLinkOutput): void {
+    this.starts++;
+    this.startDeadline = now + this.t.stackTimeout;
+    this.control(out, now, { kind: "start", mbd });
+  }
+
+  private onStart(mbd: number, addr: number, now: number, out: EvaLinkOutput): void {
+    if (this.role === "master") return;
+    if (this.state === "running" && (this.rx !== 0 || this.tx !== 0)) out.events.push({ type: "restarted" });
+    this.reset();
+    this.address = addr;
+    // STACK: our capability, and the rate asked for when we can do it, else our highest
+    const sbd = this.maxBaudCode;
+    const agreed = mbd === 0 || sbd === 0 ? 0 : Math.min(mbd, sbd);
+    this.state = "running";
+    this.lastHeard = now;
+    if (agreed !== 0 && BAUD_CODES[agreed] !== this.baud) {
+      // the STACK goes out at the old rate; the line changes once it has gone
+      this.baud = BAUD_CODES[agreed] as number;
+      this.control(out, now, { kind: "stack", sbd, mbd: agreed }, { type: "baud", baud: this.baud });
+    } else {
+      this.control(out, now, { kind: "stack", sbd, mbd: agreed });
+      out.events.push({ type: "running", baud: this.baud });
+    }
+  }
+
+  private onStack(sbd: number, mbd: number, now: number, out: EvaLinkOutput): void {
+    if (this.role !== "master" || (this.state !== "starting" && this.state !== "restarting")) return;
+    const agreed = sbd === 0 || mbd === 0 ? 0 : Math.min(sbd, mbd);
+    if (this.state === "starting" && agreed !== 0 && BAUD_CODES[agreed] !== this.baud) {
+      // a second START/STACK at the new rate before any data (3.4.2.2.3, p. 61)
+      this.agreed = agreed;
+      this.baud = BAUD_CODES[agreed] as number;
+      out.events.push({ type: "baud", baud: this.baud });
+      this.state = "restarting";
+      this.starts = 0;
+      this.sendStart(this.secondStartCode(), now, out);
+      return;
+    }
+    this.state = "running";
+    this.startDeadline = Number.POSITIVE_INFINITY;
+    this.lastHeard = now;
+    out.events.push({ type: "running", baud: this.baud });
+  }
+
+  private onData(
+    resp: number,
+    num: number,
+    data: Uint8Array,
+    select: boolean,
+    now: number,
+    out: EvaLinkOutput,
+  ): void {
+    if (this.state !== "running") return;
+    // an incoming data message whose rr is our last number acknowledges it too
+    if (this.inFlight !== undefined && resp === this.inFlight.num) this.delivered(now, out);
+    const buffer = this.o.bufferSize ?? DEFAULT_BUFFER;
+    if (data.length + MESSAGE_OVERHEAD > buffer) {
+      this.control(out, now, { kind: "nak", resp: this.rx, reason: NAK_REASON.tooLong });
+      return;
+    }
+    if (num === inc(this.rx)) {
+      if (this.o.judge !== undefined && !this.o.judge(data)) return;
+      this.nackedRun = false;
+      this.rx = num;
+      this.control(out, now, { kind: "ack", resp: this.rx });
+      out.events.push({ type: "data", data, select });
+    } else if (num === this.rx) {
+      // our ACK was lost: acknowledge the duplicate again, deliver nothing
+      this.control(out, now, { kind: "ack", resp: this.rx });
+    } else this.control(out, now, { kind: "nak", resp: this.rx, reason: NAK_REASON.headerFormat });
+  }
+
+  private delivered(now: number, out: EvaLinkOutput): void {
+    const num = (this.inFlight as { num: number }).num;
+    this.inFlight = undefined;
+    out.events.push({ type: "sent", num });
+    this.pump(now, out);
+  }
+
+  private resend(now: number, out: EvaLinkOutput): void {
+    const f = this.inFlight;
+    if (f === undefined) return;
+    f.attempts++;
+    f.deadline = this.deadlineFor(f.bytes.length, now);
+    this.hold(f.bytes, now, out);
+  }
+
+  /** The next queued message goes out when nothing is in flight. */
+  private pump(now: number, out: EvaLinkOutput): void {
+    if (this.state !== "running" || this.inFlight !== undefined) return;
+    const next = this.queue.shift();
+    if (next === undefined) return;
+    const num = inc(this.tx);
+    this.tx = num;
+    const bytes = encodeMessage({
+      kind: "data",
+      resp: this.rx,
+      num,
+      addr: this.address,
+      flags: QSYNC | (next.select ? SELECT : 0),
+      data: next.data,
+    });
+    this.inFlight = { num, bytes, attempts: 1, deadline: this.deadlineFor(bytes.length, now) };
+    this.hold(bytes, now, out);
+  }
+
+  /** When the answer to `length` bytes sent now is late: turnaround, transmission, then Table 2's ACK time-out. */
+  private deadlineFor(length: number, now: number): number {
+    return now + this.t.turnaround + Math.ceil((length * 10 * 1000) / this.baud) + this.t.ackTimeout;
+  }
+
+  private control(
+    out: EvaLinkOutput,
+    now: number,
+    m:
+      | { kind: "ack"; resp: number }
+      | { kind: "nak"; resp: number; reason: number }
+      | { kind: "start"; mbd: number }
+      | { kind: "stack"; sbd: number; mbd: number },
+    after?: EvaLinkEvent,
+  ): void {
+    const bytes = encodeMessage(
+      m.kind === "ack"
+        ? { kind: "ack", resp: m.resp, addr: this.address, flags: QSYNC }
+        : m.kind === "nak"
+          ? { kind: "nak", resp: m.resp, reason: m.reason, addr: this.address, flags: QSYNC }
+          : m.kind === "start"
+            ? { kind: "start", mbd: m.mbd, addr: this.address, flags: QSYNC }
+            : { kind: "stack", sbd: m.sbd, mbd: m.mbd, addr: this.address, flags: QSYNC },
+    );
+    this.hold(bytes, now, out, after);
+  }
+
+  /**
+   * Sends once the turnaround since the last byte received has passed, in order; `after` is
+   * reported once the bytes have gone (a rate change after a STACK).
+   */
+  private hold(bytes: Uint8Array, now: number, out: EvaLinkOutput, after?: EvaLinkEvent): void {
+    this.held.push({ bytes, notBefore: this.lastReceived + this.t.turnaround, ...(after ? { after } : {}) });
+    this.release(now, out);
+  }
+
+  private release(now: number, out: EvaLinkOutput): void {
+    while (this.held.length > 0 && now >= (this.held[0] as { notBefore: number }).notBefore) {
+      const h = this.held.shift() as { bytes: Uint8Array; after?: EvaLinkEvent };
+      out.send.push(h.bytes);
+      if (h.after) out.events.push(h.after, { type: "running", baud: this.baud });
+    }
+  }
+
+  private fail(out: EvaLinkOutput, reason: EvaLinkFailure, detail: string): void {
+    this.state = "failed";
+    this.held = [];
+    out.events.push({ type: "failed", reason, detail });
+  }
+
+  private reset(): void {
+    this.rx = 0;
+    this.tx = 0;
+    this.inFlight = undefined;
+    this.queue.length = 0;
+    this.held = [];
+    this.nackedRun = false;
+  }
+}
