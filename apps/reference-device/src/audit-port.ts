@@ -1,14 +1,22 @@
+import type { Duplex } from "node:stream";
+import { type AuditDeviceEvent, AuditDevice as DdcmpAuditDevice, LIST, START_BAUD } from "@vendkit/ddcmp";
 import { accept, type LinkSpec, runOverStream } from "@vendkit/ddcmp/node";
 import { DexDevice, type DexEvent } from "@vendkit/evadts/dex";
-import { CollectionRefused } from "@vendkit/mizip-core";
+import { auditPortSettings, CollectionRefused } from "@vendkit/mizip-core";
 import type { Device } from "./device.js";
+
+/** The collection a session took, to be cleared once the collector has all of it. */
+type Taken = ReturnType<Device["collectAudit"]>;
 
 /**
  * The audit port (manual 7.1, 7.4): answers collectors on a serial path or TCP, one session
- * after another, over DEX/UCS (the EVA-DTS session over DDCMP is not in @vendkit/ddcmp yet).
- * Each session takes a collection when the collector asks for the data and clears the period
- * data only once the collector has acknowledged all of it. A collection refused (a second one
- * within 2 minutes) sends an empty audit and clears nothing.
+ * after another, over the link the audit mode (40007) names — DDCMP 6.0 / 6.0 Plus over EVA-DTS
+ * DDCMP, DEX 6.0 / 6.0 Plus over DEX/UCS — with the DDCMP settings of menu 9.4.1 (BAUD RATE MAX,
+ * SELECT FLAG, the codes and their check, IrDA, DATA BLOCK SIZE, ACK TIME OUT), read afresh for
+ * each session so that a change in the console applies to the next collection. A collection
+ * clears the period data only once the collector has acknowledged all of it (DDCMP: and ended
+ * with FINISH); a collection refused (a second one within 2 minutes) is answered as not served
+ * (DDCMP) or with an empty audit (DEX), and clears nothing. DDCMP's list 2 is a security read.
  */
 export async function serveAudits(
   device: Device,
@@ -17,23 +25,86 @@ export async function serveAudits(
   sessions = Number.POSITIVE_INFINITY,
 ): Promise<void> {
   for (let n = 0; n < sessions; n++) {
-    const { stream, close } = await accept(spec);
-    let taken: ReturnType<Device["collectAudit"]> | undefined;
-    const dex = new DexDevice({ communicationId: "VKT0000001" }, () => {
-      try {
-        taken = device.collectAudit();
-        return taken.bytes;
-      } catch (e) {
-        if (!(e instanceof CollectionRefused)) throw e;
-        log(`audit refused: ${e.message}`);
-        return new Uint8Array(0);
-      }
-    });
-    const events: DexEvent[] = await runOverStream(dex, stream, dex.start(performance.now()));
-    close();
-    if (taken !== undefined && events.some((e) => e.type === "collected")) {
+    const settings = auditPortSettings(device.params);
+    const taken =
+      settings.link === "dex"
+        ? await dexSession(device, spec, log)
+        : await ddcmpSession(device, spec, settings, log);
+    if (taken !== undefined) {
       device.confirmAudit(taken);
       log(`audit collected: ${taken.bytes.length} bytes, period data cleared`);
     } else log("audit session ended without a collection");
   }
+}
+
+function take(device: Device, log: (line: string) => void): Taken | undefined {
+  try {
+    return device.collectAudit();
+  } catch (e) {
+    if (!(e instanceof CollectionRefused)) throw e;
+    log(`audit refused: ${e.message}`);
+    return undefined;
+  }
+}
+
+async function dexSession(
+  device: Device,
+  spec: LinkSpec,
+  log: (line: string) => void,
+): Promise<Taken | undefined> {
+  const { stream, close } = await accept(spec);
+  let taken: Taken | undefined;
+  const dex = new DexDevice({ communicationId: "VKT0000001" }, () => {
+    taken = take(device, log);
+    return taken?.bytes ?? new Uint8Array(0);
+  });
+  const events: DexEvent[] = await runOverStream(dex, stream, dex.start(performance.now()));
+  close();
+  return events.some((e) => e.type === "collected") ? taken : undefined;
+}
+
+/** Follows a rate change on a serial port (a socket has no line rate: the change is at protocol level). */
+function follow(stream: Duplex, baud: number): void {
+  const port = stream as Duplex & { update?: (o: { baudRate: number }) => void };
+  if (typeof port.update === "function") port.update({ baudRate: baud });
+}
+
+async function ddcmpSession(
+  device: Device,
+  spec: LinkSpec,
+  settings: ReturnType<typeof auditPortSettings>,
+  log: (line: string) => void,
+): Promise<Taken | undefined> {
+  const { stream, close } = await accept({ ...spec, baud: START_BAUD });
+  let taken: Taken | undefined;
+  const d = settings.ddcmp;
+  const ddcmp = new DdcmpAuditDevice(
+    {
+      maxBaudCode: d.maxBaudCode,
+      selectFlag: d.selectFlag,
+      checkCodes: d.checkCodes,
+      securityCode: d.securityCode,
+      passCode: d.passCode,
+      blockSize: d.blockSize,
+      timing: { ackTimeout: d.ackTimeout },
+      serial: device.params.machineCode,
+    },
+    (list) => {
+      if (list === LIST.audit) {
+        taken = take(device, log);
+        return taken?.bytes;
+      }
+      return list === LIST.securityRead ? device.securityReadAudit() : undefined;
+    },
+  );
+  const events: AuditDeviceEvent[] = await runOverStream(ddcmp, stream, undefined, {
+    onEvent: (e) => {
+      if (e.type === "link" && e.event.type === "baud") {
+        follow(stream, e.event.baud);
+        log(`audit port: ${e.event.baud} baud`);
+      } else if (e.type === "refused") log(`audit port refused: ${e.detail}`);
+    },
+  });
+  close();
+  return events.some((e) => e.type === "collected") ? taken : undefined;
 }

@@ -13,10 +13,10 @@ import {
 import {
   type AuditIdentity,
   auditFile,
-  auditMode,
   type Carried,
   type Collection,
   checkPassword,
+  collectionMode,
   dataKeyAudit,
   defaultParameters,
   type KeyChanges,
@@ -816,16 +816,18 @@ export class Device {
   collectAudit(): { bytes: Uint8Array; collection: Collection; backup: boolean } {
     // manual 7.2: with BACKUP ON a collection re-reads the last one and leaves today's data alone
     const { backup, collection } = this.pay.takeCollection(this.clock());
-    const plus = auditMode(this.params.numeric.auditMode).endsWith("plus");
-    const bytes = auditFile(
-      collection,
-      this.params,
-      this.pricing,
-      AUDIT_IDENTITY,
-      plus ? "dex-6.0-plus" : "dex-6.0",
-      this.pay.coinTubes,
-    );
-    return { bytes, collection, backup };
+    return { bytes: this.auditOf(collection), collection, backup };
+  }
+
+  /** A security read (EVA-DTS list 2): the audit of the data as it stands; nothing is cleared. */
+  securityReadAudit(): Uint8Array {
+    return this.auditOf(this.pay.securityRead(this.clock()));
+  }
+
+  /** A collection as EVA-DTS in the audit mode programmed (40007). */
+  private auditOf(collection: Collection): Uint8Array {
+    const mode = collectionMode(this.params);
+    return auditFile(collection, this.params, this.pricing, AUDIT_IDENTITY, mode, this.pay.coinTubes);
   }
 
   /**

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { openExecutivePort } from "@vendkit/executive/serial";
 import { QIBIXX } from "@vendkit/mdb";
 import { openSerial, QibixxCashlessLink } from "@vendkit/mdb/serial";
+import { auditPortSettings } from "@vendkit/mizip-core";
 import { serveAudits } from "./audit-port.js";
 import { serveConsole } from "./console.js";
 import { DEMO_KEYS, Device, SPECIAL_KEYS } from "./device.js";
@@ -22,7 +23,8 @@ import { runQibixxVmc } from "./serial-vmc.js";
  *   --drive SEED   run a stream of simulated customers (for the durability test), printing each
  *                  completed operation
  *   --check        power up, settle every key by inserting it once, print the state as JSON, exit
- *   --audit-port P answer audit collectors (DEX/UCS) on a serial path or tcp://host:port
+ *   --audit-port P answer audit collectors on a serial path or tcp://host:port, over EVA-DTS DDCMP
+ *                  or DEX/UCS as the audit mode (parameter 40007) says
  *   --serial PATH  a real vending machine instead of the simulated VMC: with mdb, through a Qibixx
  *                  MDB adapter (cashless-device lines, 115200 baud); with executive-master, an
  *                  Executive interface on that port (the device polls the VMC)
@@ -121,7 +123,8 @@ if (values.check) {
     void serveAudits(device, { port: auditPort }, (line) => console.log(line)).catch((e: unknown) => {
       console.error(`audit port: ${e instanceof Error ? e.message : String(e)}`);
     });
-    console.log(`  audit port     ${auditPort} (DEX/UCS)`);
+    const link = auditPortSettings(device.params).link === "dex" ? "DEX/UCS" : "EVA-DTS DDCMP";
+    console.log(`  audit port     ${auditPort} (${link}, as the audit mode 40007 says)`);
   }
   // the clock the payment system needs between events (the 3-minute overprice, 4.10.6)
   setInterval(() => void device.pay.tick(Date.now()), 1000);

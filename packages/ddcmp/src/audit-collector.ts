@@ -166,7 +166,7 @@ export class AuditCollector {
       else if (e.type === "failed") {
         if (this.step.name === "finish")
           this.done(out, false); // the read stands, unconfirmed
-        else this.fail(out, e.reason, e.detail);
+        else this.fail(out, e.reason, e.detail, this.partial());
       }
     }
     return out;

@@ -116,8 +116,41 @@ describe("ddcmp CLI (DEX/UCS link)", () => {
     expect(readFileSync(`${out}.corrupt`).equals(damaged)).toBe(true);
   }, 30_000);
 
+  it("serves and collects over TCP with --link ddcmp, agreeing 38400 at protocol level, with progress", async () => {
+    const port = await freePort();
+    const out = join(dir, "ddcmp-tcp.eva");
+    const server = cli([
+      "serve",
+      "--port",
+      `tcp://127.0.0.1:${port}`,
+      "--link",
+      "ddcmp",
+      "--file",
+      auditPath,
+    ]);
+    await new Promise((r) => setTimeout(r, 800));
+    const client = cli([
+      "collect",
+      "--port",
+      `tcp://127.0.0.1:${port}`,
+      "--link",
+      "ddcmp",
+      "--baud-max",
+      "38400",
+      "--out",
+      out,
+    ]);
+    const [s, c] = await Promise.all([server.done, client.done]);
+    expect([c.code, s.code]).toEqual([0, 0]);
+    expect(Buffer.from(readFileSync(out)).equals(Buffer.from(audit))).toBe(true);
+    expect(c.err).toMatch(/rate 38400 baud \(protocol level/);
+    expect(s.err).toMatch(/rate 38400 baud \(protocol level/);
+    expect(c.err).toMatch(new RegExp(`progress ${audit.length}/${audit.length} bytes, \\d+ blocks`));
+    expect(s.err).toMatch(/collected/);
+  }, 30_000);
+
   it("refuses a link it does not speak and a missing option, with the usage", async () => {
-    const a = await cli(["collect", "--port", "/dev/null", "--link", "ddcmp", "--out", "x"]).done;
+    const a = await cli(["collect", "--port", "/dev/null", "--link", "kermit", "--out", "x"]).done;
     expect(a.code).toBe(2);
     expect(a.err).toMatch(/usage:/);
     expect((await cli(["serve", "--port", "tcp://127.0.0.1:1"]).done).code).toBe(2);
@@ -151,6 +184,35 @@ describe("ddcmp CLI (DEX/UCS link)", () => {
         expect(c.code).toBe(0);
         expect(s.code).toBe(0);
         expect(Buffer.from(readFileSync(out)).equals(Buffer.from(audit))).toBe(true);
+      } finally {
+        pair.close();
+      }
+    }, 30_000);
+
+    it("collects over DDCMP through a serial line, the ports following the agreed rate", async (ctx) => {
+      if (!available) return ctx.skip();
+      const pair = await ptyPair();
+      try {
+        const out = join(dir, "pty-ddcmp.eva");
+        const server = cli(["serve", "--port", pair.b, "--link", "ddcmp", "--file", auditPath]);
+        await new Promise((r) => setTimeout(r, 800));
+        const client = cli([
+          "collect",
+          "--port",
+          pair.a,
+          "--link",
+          "ddcmp",
+          "--baud-max",
+          "9600",
+          "--out",
+          out,
+        ]);
+        const [s, c] = await Promise.all([server.done, client.done]);
+        expect([c.code, s.code]).toEqual([0, 0]);
+        expect(Buffer.from(readFileSync(out)).equals(Buffer.from(audit))).toBe(true);
+        // a serial port follows the rate (a pty takes it at protocol level, see the README)
+        expect(c.err).toMatch(/^rate 9600 baud$/m);
+        expect(s.err).toMatch(/^rate 9600 baud$/m);
       } finally {
         pair.close();
       }

@@ -1,4 +1,49 @@
 export {
+  ACCESS,
+  AppError,
+  type AppErrorCode,
+  type AppMessage,
+  BLOCK,
+  CODE,
+  COMMAND,
+  type DateTime,
+  decodeApp,
+  encodeApp,
+  LIST,
+  RESPONSE,
+  UNKNOWN_LENGTH,
+} from "./application.js";
+export {
+  AuditCollector,
+  type AuditCollectorEvent,
+  type AuditCollectorOptions,
+  type AuditCollectorOutput,
+  type CollectorFailure,
+  type Identification,
+} from "./audit-collector.js";
+export {
+  AuditDevice,
+  type AuditDeviceEvent,
+  type AuditDeviceOptions,
+  type AuditDeviceOutput,
+  type ListSource,
+} from "./audit-device.js";
+export {
+  BAUD_CODES,
+  baudCode,
+  DEFAULT_BUFFER,
+  EVA_TIMING,
+  EvaLink,
+  type EvaLinkEvent,
+  type EvaLinkFailure,
+  type EvaLinkOptions,
+  type EvaLinkOutput,
+  type EvaTiming,
+  MESSAGE_OVERHEAD,
+  START_BAUD,
+  STATION_ADDRESS,
+} from "./eva-link.js";
+export {
   CONTROL,
   type DdcmpMessage,
   DLE,
@@ -12,6 +57,7 @@ export {
   SELECT,
   SOH,
 } from "./messages.js";
+export { Progress, progressLine } from "./progress.js";
 export {
   type Output,
   Station,

@@ -127,6 +127,9 @@ export function auditFile(
     );
   }
 
+  // manual 7.4: CODICE GETTONIERA (005), "the code of the change-giver, if used": CA101, the
+  // coin mechanism's identification (our reading; nothing is sent while it is 000000)
+  if (n.coinMechCode > 0) seg("CA1", pad(n.coinMechCode, 6));
   seg(
     "CA2",
     ...counters(

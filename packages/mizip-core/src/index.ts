@@ -15,6 +15,7 @@ export {
   auditMode,
   type CoinTube,
 } from "./audit.js";
+export { type AuditPortSettings, auditPortSettings, collectionMode } from "./audit-port.js";
 export { packText, unpackText } from "./audit-text.js";
 export { BlackList, BlackListFull, type BlackListMode } from "./black-list.js";
 export {

@@ -17,14 +17,8 @@ import {
   type RefusalReason,
 } from "@vendkit/pricing";
 import { type AccessSettings, checkAccess } from "./access.js";
-import {
-  type AuditIdentity,
-  type AuditMode,
-  AuditModeUnsupported,
-  auditFile,
-  auditMode,
-  type CoinTube,
-} from "./audit.js";
+import { type AuditIdentity, auditFile, type CoinTube } from "./audit.js";
+import { collectionMode } from "./audit-port.js";
 import { type CashAcceptance, cashAcceptance } from "./cash-acceptance.js";
 import {
   acceptedCoinTypes,
@@ -671,7 +665,7 @@ export class PaymentSystem {
         this.params,
         this.pricing,
         this.auditIdentity,
-        dataKeyMode(this.params),
+        collectionMode(this.params), // a data key collects in 40007's mode, Plus for N&W's own
         this.coinTubes,
       );
       await this.purses.writePayload(s.reader, s.view, deflateRawSync(audit));
@@ -694,6 +688,11 @@ export class PaymentSystem {
   takeCollection(now: number): { readonly backup: boolean; readonly collection: Collection } {
     const backup = this.params.numeric.statisticsBackup === 1;
     return { backup, collection: backup ? this.statistics.backup() : this.statistics.collect(now) };
+  }
+
+  /** A security read (EVA-DTS list 2): the data as it stands; nothing will be cleared. */
+  securityRead(now: number): Collection {
+    return this.statistics.snapshot(now);
   }
 
   /** The collector has the data: the period is cleared, unless it was a backup re-read. */
@@ -1319,15 +1318,5 @@ export class PaymentSystem {
       default:
         return "no-discount";
     }
-  }
-}
-
-/** The EVA-DTS mode a data key collects in: 40007's, or DDCMP 6.0 Plus for N&W's own formats. */
-function dataKeyMode(params: SystemParameters): AuditMode {
-  try {
-    return auditMode(params.numeric.auditMode);
-  } catch (e) {
-    if (e instanceof AuditModeUnsupported) return "ddcmp-6.0-plus";
-    throw e;
   }
 }

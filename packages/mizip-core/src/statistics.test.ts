@@ -52,6 +52,24 @@ describe("statistics store (manual 7, 4.10.8)", () => {
     expect(stats.collect(T0 + MIN_COLLECTION_INTERVAL).period).toEqual({});
   });
 
+  it("a security read (EVA-DTS list 2) reads the data as it stands, clears nothing, and is not a collection", () => {
+    const stats = new Statistics(new MemoryStorage());
+    stats.add({ S1: 40 });
+    const c = stats.collect(T0);
+    stats.confirm(c);
+    stats.add({ S1: 5 });
+    // within the 2 minutes a collection is refused, a security read is not
+    expect(stats.snapshot(T0 + 1000)).toEqual({
+      at: T0 + 1000,
+      period: { S1: 5 },
+      historic: { S1: 45, S47: 1 },
+      damaged: false,
+      previous: T0,
+    });
+    expect(stats.get("S1")).toEqual({ period: 5, historic: 45 });
+    expect(stats.get("S47").historic).toBe(1);
+  });
+
   it("re-reads the last collection in backup mode without touching current data (7.2)", () => {
     const stats = new Statistics(new MemoryStorage());
     expect(() => stats.backup()).toThrow(expect.objectContaining({ code: "NO_PREVIOUS_COLLECTION" }));

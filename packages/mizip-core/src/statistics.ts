@@ -161,6 +161,21 @@ export class Statistics {
   }
 
   /**
+   * A security read (EVA-DTS list 2): the data as it stands, read only. Nothing is marked for a
+   * reset, so the 2-minute rule between collections does not apply.
+   */
+  snapshot(now: number): Collection {
+    const { state, intact } = this.read();
+    return {
+      at: now,
+      period: state.period,
+      historic: state.historic,
+      damaged: !intact,
+      ...(state.lastCollection === undefined ? {} : { previous: state.lastCollection }),
+    };
+  }
+
+  /**
    * The collector confirms it has the data: period counters are cleared, historic ones kept,
    * and the collection is kept for a backup re-read. Counts added since `collect` are kept in
    * the new period rather than lost.
