@@ -141,6 +141,11 @@ export class AuditDevice {
     });
   }
 
+  /** No session has begun: no START has arrived (a device waits for collectors indefinitely). */
+  get waiting(): boolean {
+    return this.link.state === "idle";
+  }
+
   /** The line rate in use (the edge follows `baud` events). */
   get baud(): number {
     return this.link.baud;

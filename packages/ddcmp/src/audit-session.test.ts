@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AuditCollector, type AuditCollectorEvent, type AuditCollectorOptions } from "./audit-collector.js";
 import { AuditDevice, type AuditDeviceEvent, type AuditDeviceOptions } from "./audit-device.js";
-import { encodeMessage, MessageParser } from "./messages.js";
+import { type DdcmpMessage, encodeMessage, MessageParser } from "./messages.js";
 
 const audit = Uint8Array.from(
   Array.from({ length: 1500 }, (_, i) => `PA1*${i}*50\r\n`)
@@ -202,6 +202,30 @@ describe("bad input and faults: typed refusals and failures, nothing cleared for
     expect(answers(data([0x42, 1]), 5)).toEqual([]); // not an application message: reported, unanswered
   });
 
+  it("a block out of order ends the collection with BLOCK_ORDER and what had arrived; no FINISH, so nothing is cleared", () => {
+    const collector = new AuditCollector({ maxBaudCode: 0, timing: { turnaround: 0 } });
+    const parser = new MessageParser();
+    let t = 0;
+    const sent: DdcmpMessage[] = [];
+    const feed = (m: DdcmpMessage) => {
+      const r = collector.receive(encodeMessage(m), ++t);
+      sent.push(...parser.push(Buffer.concat(r.send)).filter((x): x is DdcmpMessage => x.kind !== "error"));
+      return r.events;
+    };
+    collector.start(0);
+    const reply = (num: number, bytes: number[]) =>
+      feed({ kind: "data", resp: num, num, addr: 1, flags: 0x40, data: Uint8Array.from(bytes) });
+    feed({ kind: "stack", sbd: 0, mbd: 0, addr: 1, flags: 0x40 });
+    reply(1, [0x88, 0xe0, 1, 0, 0, 0, 0, ...Array(8).fill(0x30), 1, 2, 0, 0, 0, 0]);
+    reply(2, [0x88, 0xe2, 1, 1, 1, 0, 0, 100, 0]);
+    reply(3, [0x99, 0, ...Array(40).fill(0x41)]);
+    const events = reply(4, [0x99, 2, ...Array(40).fill(0x42)]);
+    expect(events.at(-1)).toMatchObject({ type: "failed", reason: "BLOCK_ORDER" });
+    const failed = events.at(-1);
+    expect(failed?.type === "failed" && failed.received?.length).toBe(40);
+    expect(sent.some((m) => m.kind === "data" && m.data[0] === 0x77 && m.data[1] === 0xff)).toBe(false);
+  });
+
   it("a START in the middle of a session restarts it; what was read before counts for nothing", () => {
     const events: AuditDeviceEvent[] = [];
     const device = new AuditDevice({ timing: { turnaround: 0 }, blockSize: 100 }, () => audit);
@@ -261,6 +285,9 @@ describe("bad input and faults: typed refusals and failures, nothing cleared for
                 /START_TIMEOUT|TOO_MANY_RETRIES|LINK_TIMEOUT|PROTOCOL|BLOCK_ORDER|REFUSED/,
               ),
             });
+          // no session hangs past its timers (a device no START reached is still waiting for one)
+          expect(r.collector.finished).toBe(true);
+          expect(r.device.finished || r.device.waiting).toBe(true);
           // cleared only when the collector holds the whole audit; a confirmed read was cleared
           if (r.cleared > 0) expect(got).toBeDefined();
           if (got?.confirmed) expect(r.cleared).toBe(1);
