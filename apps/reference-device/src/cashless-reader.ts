@@ -5,7 +5,7 @@ import type { SystemParameters } from "@vendkit/mizip-core";
  * The reference device's MDB cashless reader at 0x10, the same whether the VMC is simulated or
  * on a real bus, configured by the MDB protocol parameters (manual 4.2): reader level (30010),
  * max response time (30011), inter-byte time (30012), country or currency code (30013), decimal
- * point (30004) and the
+ * point (30004), the scale factor (30003, the base coin: money goes on the bus in units of it) and the
  * customisations OUT OF SEQUENCE, REVALUE NO ACK and UPDATE CREDIT (30014, bits 0-2). The VMC
  * reads them at its next SETUP: a change takes effect when the device starts again.
  */
@@ -19,7 +19,7 @@ export function referenceReader(numeric: SystemParameters["numeric"]): CashlessP
       version: 0x0100,
       level: (numeric.mdbLevel + 1) as 1 | 2 | 3,
       currency: numeric.mdbCountryCode,
-      scale: 1,
+      scale: numeric.baseCoin,
       decimals: numeric.decimalPoint,
       maxResponseTime: numeric.mdbMaxResponseTime,
       configOptions: 0,
@@ -33,3 +33,8 @@ export function referenceReader(numeric: SystemParameters["numeric"]): CashlessP
     },
   });
 }
+
+/** Money as the bus carries it: whole units of the scale factor (30003), rounded down. */
+export const toBus = (money: number, scale: number): number => Math.floor(money / scale);
+/** A bus amount as money. */
+export const fromBus = (units: number, scale: number): number => units * scale;

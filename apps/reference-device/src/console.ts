@@ -13,6 +13,7 @@ import {
 } from "@vendkit/mizip-core";
 import { CONSOLE_PAGE } from "./console-page.js";
 import { type Device, DeviceSetupError, SPECIAL_KEYS, type SpecialKind } from "./device.js";
+import { CashRefused } from "./device-errors.js";
 
 /**
  * The programmer console over HTTP on loopback (manual ch. 9): the page at `/` and its JSON API.
@@ -37,7 +38,12 @@ function fail(res: ServerResponse, e: unknown): void {
   if (e instanceof ParameterError)
     json(res, 400, { code: e.code, parameter: e.parameter, message: e.message });
   else if (e instanceof PasswordRefused) json(res, 403, { code: e.code, message: e.message });
-  else if (e instanceof DeviceSetupError || e instanceof PaymentError || e instanceof CollectionRefused)
+  else if (
+    e instanceof DeviceSetupError ||
+    e instanceof PaymentError ||
+    e instanceof CollectionRefused ||
+    e instanceof CashRefused
+  )
     json(res, 409, { code: e.code, message: e.message });
   else if (e instanceof SyntaxError) json(res, 400, { code: "BAD_REQUEST", message: e.message });
   else json(res, 500, { code: "INTERNAL", message: e instanceof Error ? e.message : String(e) });

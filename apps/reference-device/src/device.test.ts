@@ -290,6 +290,78 @@ describe("the parallel validator and bill acceptor", () => {
   });
 });
 
+describe("one store: the price system (30002) and the base coin (30003) are parameters, read where they act", () => {
+  it("30002 decides how a sale is priced: the VMC's price, or the reader's table under price holding", async () => {
+    const device = await Device.open(dir());
+    await device.setPrice("cash", 2, 70); // the reader's table says 0.70; the VMC asks 0.60
+    await device.coin(100);
+    expect(await device.select(2)).toBe(60); // 0 = prices on the VMC: out of table at the VMC's price
+    await device.setParameter(30002, 2); // price holding: the selection names the line
+    await device.coin(100);
+    expect(await device.select(2)).toBe(70);
+    expect(device.pricing.priceSystem).toBe("price-holding");
+    // the EXTRA settings do not hold a second copy
+    await expect(device.setPricing({ priceSystem: "prices-on-vmc" })).rejects.toMatchObject({
+      parameter: 30002,
+    });
+    await expect(device.setPricing({ baseCoin: 5 })).rejects.toMatchObject({ parameter: 30003 });
+    device.close();
+  });
+
+  it("30003 is the base coin of every price and the MDB scale factor: the VMC sees money in its units", async () => {
+    const where = dir();
+    const device = await Device.open(where);
+    await expect(device.setParameter(30003, 7)).rejects.toMatchObject({ parameter: 30003 });
+    await device.setParameter(30003, 10);
+    device.close();
+    // the VMC reads the reader's configuration at its next SETUP: the next start
+    const again = await Device.open(where);
+    const link = again.link;
+    if (!("vmc" in link) || !("reader" in link)) throw new Error("not the MDB link");
+    const seen = () =>
+      (link as MdbLink).vmc.log.flatMap((l) => (l.reply.kind === "responses" ? l.reply.responses : []));
+    expect(seen().find((r) => r.type === "reader-config")).toMatchObject({ scale: 10, decimals: 2 });
+    await again.insertKey(0); // 5.00
+    expect(
+      seen()
+        .filter((r) => r.type === "begin-session")
+        .at(-1),
+    ).toMatchObject({ funds: 50 });
+    expect(await again.select(2)).toBe(60); // asked as 6 units of 0.10, charged 0.60
+    expect(
+      seen()
+        .filter((r) => r.type === "vend-approved")
+        .at(-1),
+    ).toMatchObject({ amount: 6 });
+    again.close();
+  });
+});
+
+describe("what the acceptor takes follows the parameters (21000, 40000, manual 4.7.1, 4.10.2)", () => {
+  it("with bills disabled (21000 = 0) a bill is given back and becomes no credit", async () => {
+    const device = await Device.open(dir(), { parameters: { billAcceptor: 0 } });
+    await expect(device.insertBill(1)).rejects.toMatchObject({ code: "CASH_REFUSED", reason: "DISABLED" });
+    expect(device.pay.machineCredit).toBe(0);
+    expect(device.pay.statistics.get("S19").period).toBe(0);
+    device.close();
+  });
+
+  it("40000 stops cash at insert, cash moved onto the key and the programmer's load; nothing is lost", async () => {
+    const device = await Device.open(dir(), { parameters: { maxLoadableCredit: 600 } });
+    // demo key 2 holds 10.00, above a maximum lowered to 6.00: it keeps it and takes nothing more
+    await device.insertKey(1);
+    await expect(device.insertCoin(5)).rejects.toMatchObject({ code: "CASH_REFUSED", reason: "KEY_FULL" });
+    await expect(device.programmerRecharge(100)).rejects.toMatchObject({ code: "CREDIT_LIMIT" });
+    await device.removeKey();
+    // 2.00 of cash waiting in the machine: demo key 1 (5.00) takes 1.00, the rest stays cash credit
+    await device.insertCoin(6);
+    await device.insertKey(0);
+    const s = await device.state();
+    expect([s.keys[0]?.credit, s.keys[1]?.credit, device.pay.machineCredit]).toEqual([600, 1000, 100]);
+    device.close();
+  });
+});
+
 describe("key formatting", () => {
   it("waits until a write the reader left open on the key is settled", async () => {
     const device = await Device.open(dir());

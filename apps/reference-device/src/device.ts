@@ -31,12 +31,13 @@ import {
   type SpecialKeyContent,
   SpecialKeyRefused,
   type SystemParameters,
+  sellingPricing,
   setParameter,
   type Tube,
   validateParameters,
 } from "@vendkit/mizip-core";
 import { defaultConfig, type KeyTable, type PricingConfig, validateConfig } from "@vendkit/pricing";
-import { DeviceSetupError } from "./device-errors.js";
+import { CashRefused, DeviceSetupError } from "./device-errors.js";
 import { ExecutiveLink } from "./executive-link.js";
 import { ExecutiveSlaveLink } from "./executive-slave-link.js";
 import { type DurableKey, KeyStore } from "./key-store.js";
@@ -116,6 +117,8 @@ function demoParameters(protocol: Protocol): SystemParameters {
       coin6Value: 200,
       bill1Value: 500,
       bill2Value: 1000,
+      // bills for sales and recharges (21000 = 2): with the default 0 the acceptor takes none
+      billAcceptor: 2,
       maxUsableCredit: 65_535,
       // an MDB reader of level 3 that shows a recharge with the key in at once (UPDATE CREDIT)
       mdbLevel: 2,
@@ -225,8 +228,9 @@ export class Device {
     return this.parameters;
   }
 
+  /** The pricing the device sells by: its tables, with 30002 and 30003 from the parameters. */
   get pricing(): PricingConfig {
-    return this.prices;
+    return sellingPricing(this.parameters, this.prices);
   }
 
   /** The key rules in force: the demo operator secret with the operator code programmed (000). */
@@ -244,7 +248,11 @@ export class Device {
     if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
     if (number === 30000)
       throw new DeviceSetupError("the protocol is chosen when the device starts (--protocol)");
-    this.keepParameters(setParameter(this.parameters, number, value, password));
+    const next = setParameter(this.parameters, number, value, password);
+    // 30003: every price must stay a whole number of base coins (manual 4.2.3)
+    const finding = validateConfig(sellingPricing(next, this.prices)).find((f) => f.parameter !== undefined);
+    if (number === 30003 && finding !== undefined) throw new ParameterError(30003, finding.message);
+    this.keepParameters(next);
   }
 
   /**
@@ -281,7 +289,11 @@ export class Device {
     const encode = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
     const records = new Map<string, Uint8Array>();
     if (changed.parameters !== undefined) records.set(PARAMETERS, encode(changed.parameters));
-    if (changed.pricing !== undefined) records.set(PRICING, encode(changed.pricing));
+    if (changed.pricing !== undefined) {
+      // kept without the two fields the parameters own, so no second copy can disagree
+      const { priceSystem: _system, baseCoin: _coin, ...tables } = changed.pricing;
+      records.set(PRICING, encode(tables));
+    }
     this.storage.commit(records);
     this.parameters = changed.parameters ?? this.parameters;
     this.prices = changed.pricing ?? this.prices;
@@ -325,11 +337,16 @@ export class Device {
    */
   async setPricing(changes: unknown): Promise<void> {
     if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
+    // one store: the price system and the base coin are parameters 30002 and 30003
+    if (typeof changes === "object" && changes !== null) {
+      if ("priceSystem" in changes) throw new ParameterError(30002, "the price system is parameter 30002");
+      if ("baseCoin" in changes) throw new ParameterError(30003, "the base coin is parameter 30003");
+    }
     this.keepPricing(merge(this.prices, changes) as PricingConfig);
   }
 
   private keepPricing(next: PricingConfig, number?: number): void {
-    const finding = validateConfig(next)[0];
+    const finding = validateConfig(sellingPricing(this.parameters, next))[0];
     if (finding !== undefined) {
       const at = finding.parameter ?? number;
       if (at === undefined) throw new DeviceSetupError(`${finding.path}: ${finding.message}`);
@@ -475,9 +492,11 @@ export class Device {
       keptPricing === undefined ? undefined : ({ ...defaultConfig(), ...keptPricing } as PricingConfig);
     const pricing =
       options.pricing ??
-      (upgraded !== undefined && validateConfig(upgraded).length === 0 ? upgraded : undefined) ??
+      (upgraded !== undefined && validateConfig(sellingPricing(params, upgraded)).length === 0
+        ? upgraded
+        : undefined) ??
       demoPricing();
-    const findings = validateConfig(pricing);
+    const findings = validateConfig(sellingPricing(params, pricing));
     if (findings.length > 0)
       throw new DeviceSetupError(`pricing: ${findings.map((f) => `${f.path}: ${f.message}`).join("; ")}`);
     const purses = demoPurses(params.numeric.operatorCode);
@@ -674,7 +693,7 @@ export class Device {
   ): Promise<void> {
     if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
     let content: SpecialKeyContent;
-    if (kind === "setup") content = { kind, parameters: this.parameters, pricing: this.prices };
+    if (kind === "setup") content = { kind, parameters: this.parameters, pricing: this.pricing };
     else if (blackList !== undefined) content = { kind, mode: blackList.mode, keys: blackList.keys };
     else throw new DeviceSetupError("a black-list key needs its list");
     const now = this.clock();
@@ -725,10 +744,21 @@ export class Device {
     await this.pay.tubeStatus(tubes, this.clock());
   }
 
-  /** A bill into the reader's bill acceptor. */
+  /** A bill into the reader's bill acceptor; refused (`CashRefused`) when the acceptor takes none now. */
   async bill(value: number): Promise<void> {
+    this.accepts("bill");
     await this.pay.bill(value, this.clock());
     this.showCredit();
+  }
+
+  /**
+   * The reader's acceptor follows `PaymentSystem.acceptance` (20000, 21000, 40000, 40118...): a coin
+   * or bill it would not take goes back and never becomes credit.
+   */
+  private accepts(kind: "coin" | "bill"): void {
+    const a = this.pay.acceptance;
+    const verdict = kind === "coin" ? a.coins : a.bills;
+    if (verdict !== true) throw new CashRefused(kind, verdict);
   }
 
   /** The clock moved on: overprice deadlines (manual 4.10.6). */
@@ -743,6 +773,7 @@ export class Device {
    */
   async insertCoin(type: number): Promise<void> {
     const value = this.lineValue("coin", type, 8);
+    this.accepts("coin");
     await this.pay.coin(value, this.clock(), type);
     this.showCredit();
   }
@@ -750,6 +781,7 @@ export class Device {
   /** A bill of line `type` (1-4), worth what parameters 21002-21005 say (manual 4.7.3). */
   async insertBill(type: number): Promise<void> {
     const value = this.lineValue("bill", type, 4);
+    this.accepts("bill");
     await this.pay.bill(value, this.clock(), type);
     this.showCredit();
   }
@@ -769,6 +801,7 @@ export class Device {
       this.showCredit();
       return;
     }
+    this.accepts("coin");
     await this.pay.coin(value, this.clock());
     this.showCredit();
   }

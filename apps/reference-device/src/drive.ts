@@ -1,4 +1,5 @@
 import type { Device } from "./device.js";
+import { CashRefused } from "./device-errors.js";
 
 /** A small deterministic PRNG (mulberry32), so a drive can be replayed from its seed. */
 function random(seed: number): () => number {
@@ -31,8 +32,14 @@ export async function drive(device: Device, seed: number, report: (line: string)
       report(`${n} remove`);
     } else if (r < 0.55) {
       const value = pick([10, 20, 50, 100]);
-      await device.coin(value);
-      report(`${n} coin ${value}`);
+      try {
+        await device.coin(value);
+        report(`${n} coin ${value}`);
+      } catch (e) {
+        // the acceptor gave it back (key full, enough credit for any sale...): no credit, nothing counted
+        if (!(e instanceof CashRefused)) throw e;
+        report(`${n} coin ${value} refused`);
+      }
     } else {
       const item = 1 + Math.floor(next() * 5);
       const amount = await device.select(item);

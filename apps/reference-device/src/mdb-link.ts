@@ -1,7 +1,7 @@
 import type { CashlessEvent, CashlessPeripheral } from "@vendkit/mdb";
 import { VmcSimulator } from "@vendkit/mdb";
 import type { SystemParameters } from "@vendkit/mizip-core";
-import { referenceReader } from "./cashless-reader.js";
+import { fromBus, referenceReader, toBus } from "./cashless-reader.js";
 import type { VmcLink } from "./vmc-link.js";
 
 /** MDB: the device is a level-3 cashless reader at 0x10 in front of a simulated VMC. */
@@ -13,8 +13,11 @@ export class MdbLink implements VmcLink {
   private session: "key" | "cash" | "none" = "none";
   /** The funds the VMC's session holds: what was announced, less the vends it approved. */
   private sessionFunds = 0;
+  /** 30003: money travels in units of the base coin (the reader's scale factor). */
+  private readonly scale: number;
 
   constructor(numeric: SystemParameters["numeric"]) {
+    this.scale = numeric.baseCoin;
     this.reader = referenceReader(numeric);
     this.vmc = new VmcSimulator(
       {
@@ -41,10 +44,10 @@ export class MdbLink implements VmcLink {
     if (session === "none" || credit === undefined) {
       this.endSession();
     } else if (this.session === "none") {
-      this.reader.beginSession(funds);
+      this.reader.beginSession(toBus(funds, this.scale));
       this.vmc.pollFor(["begin-session"]);
       this.sessionFunds = funds;
-    } else if (funds !== this.sessionFunds && this.reader.updateCredit(funds)) {
+    } else if (funds !== this.sessionFunds && this.reader.updateCredit(toBus(funds, this.scale))) {
       // only when the credit moved other than by the vends the VMC already took off
       this.sessionFunds = funds;
       this.vmc.pollFor(["session-cancel-request"]);
@@ -61,11 +64,13 @@ export class MdbLink implements VmcLink {
     ended: (success: boolean) => Promise<void>,
   ): Promise<number | undefined> {
     this.events.length = 0;
-    this.vmc.send({ type: "vend-request", price, item });
-    if (!this.events.some((e) => e.type === "vend-request")) return undefined;
-    const amount = await decide(price);
+    // the simulated VMC holds its prices in money; on the bus they go in units of the scale factor
+    this.vmc.send({ type: "vend-request", price: toBus(price, this.scale), item });
+    const request = this.events.find((e) => e.type === "vend-request");
+    if (request?.type !== "vend-request") return undefined;
+    const amount = await decide(fromBus(request.price, this.scale));
     if (amount === undefined) this.reader.denyVend();
-    else this.reader.approveVend(amount);
+    else this.reader.approveVend(toBus(amount, this.scale));
     const answer = this.vmc.pollFor(["vend-approved", "vend-denied"]);
     if (answer?.type !== "vend-approved" || amount === undefined) return undefined;
     this.vmc.send({ type: "vend-success", item });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { S, V } from "@vendkit/mizip-core";
 import type { PricingConfig } from "@vendkit/pricing";
 import { Device, type DeviceOptions, demoPricing, type Protocol } from "./device.js";
+import { CashRefused } from "./device-errors.js";
 import { merge } from "./merge.js";
 
 /**
@@ -71,6 +72,17 @@ export interface ScenarioResult {
 }
 
 /** Runs a scenario on a fresh device in `dataDir` (a new temporary folder by default). */
+/** Runs a coin or bill step: "" when it went in, ": refused (reason)" when the acceptor gave it back. */
+async function refusedCash(insert: () => Promise<void>): Promise<string> {
+  try {
+    await insert();
+    return "";
+  } catch (e) {
+    if (e instanceof CashRefused) return `: refused (${e.reason})`;
+    throw e;
+  }
+}
+
 export async function runScenario(
   scenario: Scenario,
   dataDir = mkdtempSync(join(tmpdir(), "vendkit-scenario-")),
@@ -112,11 +124,9 @@ export async function runScenario(
         await device.removeKey();
         log.push("  key out");
       } else if ("coin" in step) {
-        await device.coin(step.coin);
-        log.push(`  coin ${step.coin}`);
+        log.push(`  coin ${step.coin}${await refusedCash(() => device.coin(step.coin))}`);
       } else if ("bill" in step) {
-        await device.bill(step.bill);
-        log.push(`  bill ${step.bill}`);
+        log.push(`  bill ${step.bill}${await refusedCash(() => device.bill(step.bill))}`);
       } else if ("select" in step) {
         const amount = await device.select(step.select);
         log.push(`  selection ${step.select}: ${amount === undefined ? "refused" : `paid ${amount}`}`);

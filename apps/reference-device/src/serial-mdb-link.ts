@@ -2,7 +2,7 @@ import type { Duplex } from "node:stream";
 import type { CashlessEvent, CashlessPeripheral } from "@vendkit/mdb";
 import { FramedWordLink } from "@vendkit/mdb/serial";
 import type { SystemParameters } from "@vendkit/mizip-core";
-import { referenceReader } from "./cashless-reader.js";
+import { fromBus, referenceReader, toBus } from "./cashless-reader.js";
 import { DeviceSetupError } from "./device-errors.js";
 import type { VmcLink } from "./vmc-link.js";
 
@@ -26,6 +26,8 @@ export class SerialMdbLink implements VmcLink {
   private session = false;
   private sessionFunds = 0;
   private approved = 0;
+  /** 30003: money travels in units of the base coin (the reader's scale factor). */
+  private readonly scale: number;
 
   constructor(
     stream: Duplex,
@@ -33,6 +35,7 @@ export class SerialMdbLink implements VmcLink {
     private readonly device: SerialMdbReader,
     private readonly log: (line: string) => void = () => {},
   ) {
+    this.scale = numeric.baseCoin;
     this.reader = referenceReader(numeric);
     this.link = new FramedWordLink(stream);
     this.link.onWord((w) => {
@@ -44,11 +47,11 @@ export class SerialMdbLink implements VmcLink {
 
   private async handle(e: CashlessEvent): Promise<void> {
     if (e.type === "vend-request") {
-      const amount = await this.device.requestVend(e.item, e.price);
+      const amount = await this.device.requestVend(e.item, fromBus(e.price, this.scale));
       if (amount === undefined) this.reader.denyVend();
       else {
         this.approved = amount;
-        this.reader.approveVend(amount);
+        this.reader.approveVend(toBus(amount, this.scale));
       }
       this.log(`vend ${e.item} at ${e.price}: ${amount === undefined ? "denied" : `approved ${amount}`}`);
     } else if (e.type === "vend-success" || e.type === "vend-failure") {
@@ -64,9 +67,10 @@ export class SerialMdbLink implements VmcLink {
       if (this.session) this.reader.cancelSession();
       this.session = false;
     } else if (!this.session) {
-      this.session = this.reader.beginSession(funds);
+      this.session = this.reader.beginSession(toBus(funds, this.scale));
       this.sessionFunds = funds;
-    } else if (funds !== this.sessionFunds && this.reader.updateCredit(funds)) this.sessionFunds = funds;
+    } else if (funds !== this.sessionFunds && this.reader.updateCredit(toBus(funds, this.scale)))
+      this.sessionFunds = funds;
   }
 
   vend(): Promise<number | undefined> {

@@ -114,6 +114,7 @@ export {
   type PaymentPorts,
   PaymentSystem,
   type PaymentSystemOptions,
+  sellingPricing,
   type VendDecision,
   type VendRefusal,
   type VendRequest,

@@ -331,3 +331,11 @@ export function setupKeyCopy(params: SystemParameters): SystemParameters {
 export function resetPassword(params: SystemParameters): SystemParameters {
   return { ...params, numeric: { ...params.numeric, password: 0, operatorCode: 1 } };
 }
+
+/** Parameter 30002's values, in order (manual 4.2.2, 4.3.5). */
+export const PRICE_SYSTEMS = [
+  "prices-on-vmc",
+  "price-system",
+  "price-holding",
+  "price-holding-display",
+] as const;

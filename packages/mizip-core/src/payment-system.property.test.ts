@@ -34,7 +34,8 @@ type Op =
   | { op: "tick"; ms: number }
   | { op: "tear"; atWrite: number; during: boolean }
   | { op: "cut" }
-  | { op: "tubes"; counts: number[] };
+  | { op: "tubes"; counts: number[] }
+  | { op: "load"; amount: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant("insert" as const), key: fc.nat(2) }), weight: 3 },
@@ -67,6 +68,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
   { arbitrary: fc.constant({ op: "cut" as const }), weight: 1 },
   {
+    arbitrary: fc.record({ op: fc.constant("load" as const), amount: fc.constantFrom(50, 300, 2000) }),
+    weight: 1,
+  },
+  {
     arbitrary: fc.record({
       op: fc.constant("tubes" as const),
       counts: fc.array(fc.nat(12), { minLength: 4, maxLength: 4 }),
@@ -85,6 +90,7 @@ const settingsArb = fc.record({
   coinValidator: fc.integer({ min: 1, max: 3 }),
   escrowLever: fc.nat(1),
   exactChange: fc.nat(2),
+  maxLoadableCredit: fc.constantFrom(300, 1000, 5000),
 }) as fc.Arbitrary<Partial<Record<NumericName, number>>>;
 
 const credits = [0, 120, 700];
@@ -96,6 +102,8 @@ interface Day {
   start: number[];
   /** Approved amounts that exceeded the funds the sale could use. */
   overdrawn: number;
+  /** Times an operation left the key in the reader above max(40000, what it held at the start). */
+  aboveMax: number;
 }
 
 async function live(
@@ -113,6 +121,8 @@ async function live(
   let now = at("07:00");
   let inserted: SimulatedCard | undefined;
   let overdrawn = 0;
+  let aboveMax = 0;
+  const maxLoadable = settings.maxLoadableCredit ?? 1000;
   const step = async (o: Op) => {
     switch (o.op) {
       case "insert": {
@@ -158,6 +168,14 @@ async function live(
         return;
       case "tubes":
         return r.pay.tubeStatus(tubes(...o.counts), now);
+      case "load":
+        try {
+          await r.pay.programmerRecharge(o.amount, now);
+        } catch (e) {
+          const code = (e as { code?: string }).code;
+          if (code !== "CREDIT_LIMIT" && code !== "NO_KEY" && code !== "VEND_IN_PROGRESS") throw e;
+        }
+        return;
     }
   };
   /** Runs `f`; after a power cut reboots, and with `retry` runs `f` again on the new engine. */
@@ -178,6 +196,11 @@ async function live(
   for (const o of ops) {
     now += 1000;
     await surviving(() => step(o));
+    // no operation loads a key above the maximum loadable credit (40000); a key that started
+    // above it (a lowered maximum) keeps what it had but takes nothing more
+    const k = inserted === undefined ? -1 : cards.indexOf(inserted);
+    const credit = r.pay.keyCredit;
+    if (k >= 0 && credit !== undefined && credit > Math.max(maxLoadable, credits[k] as number)) aboveMax++;
   }
   // close the day: finish an open vend, then every key comes back once
   await surviving(async () => {
@@ -194,7 +217,7 @@ async function live(
     await surviving(() => r.pay.insertKey(card, now), true);
   }
   await r.pay.removeKey(now);
-  return { r, cards, start: credits, overdrawn };
+  return { r, cards, start: credits, overdrawn, aboveMax };
 }
 
 describe("the payment system over random days", () => {
@@ -205,10 +228,11 @@ describe("the payment system over random days", () => {
         settingsArb,
         fc.boolean(),
         async (ops, settings, withChanger) => {
-          const { r, cards, start, overdrawn } = await live(ops, settings, withChanger);
+          const { r, cards, start, overdrawn, aboveMax } = await live(ops, settings, withChanger);
           const n = (name: string) => r.pay.statistics.get(name).period;
           expect(r.pay.pendingKeyWrites).toEqual([]);
           expect(overdrawn).toBe(0);
+          expect(aboveMax).toBe(0);
 
           const now = await Promise.all(cards.map((c) => r.read(c)));
           const keyMoney = now.reduce((a, s) => a + s.credit, 0) - start.reduce((a, b) => a + b, 0);

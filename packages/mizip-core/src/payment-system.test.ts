@@ -209,6 +209,53 @@ describe("cash (manual 3.2-3.4, 4.10.6)", () => {
   });
 });
 
+describe("the maximum loadable credit on every path that loads a key (40000, manual 4.10.2)", () => {
+  it("cash at insert, cash moved onto a key, a recharge key and the programmer stop at the maximum; nothing is lost", async () => {
+    const r = rig({ overprice: 0, billAcceptor: 2, maxLoadableCredit: 1000, rechargeKey: 1 });
+    // cash waiting in the machine: only what fits goes on the key, the rest stays cash credit
+    await r.pay.coin(200, at("09:00"));
+    await r.pay.coin(200, at("09:00"));
+    const card = await r.key(150, 800);
+    expect(await r.pay.insertKey(card, at("09:01"))).toMatchObject({ credit: 1000 });
+    expect(r.pay.machineCredit).toBe(200);
+    // a full key takes no coin: the acceptor is told, and a coin that comes all the same stays cash
+    expect(r.pay.acceptance.coins).toBe("KEY_FULL");
+    await r.pay.coin(50, at("09:02"));
+    expect([(await r.read(card)).credit, r.pay.machineCredit]).toEqual([1000, 250]);
+    // the programmer's credit load is refused above the maximum, typed
+    await expect(r.pay.programmerRecharge(10, at("09:03"))).rejects.toMatchObject({ code: "CREDIT_LIMIT" });
+    await r.pay.removeKey(at("09:03"));
+    // a recharge key's value waits for room: 100 fits on a key at 900, 200 keep waiting
+    const recharge = await r.key(
+      151,
+      0,
+      { keyFunction: "recharge", rechargeValue: 300 },
+      { rechargesLeft: 1 },
+    );
+    await r.pay.insertKey(recharge, at("09:04"));
+    await r.pay.removeKey(at("09:04"));
+    // the return button pays the cash credit back and cancels a waiting recharge-key value (ERR 11)
+    await r.pay.returnCredit(at("09:04"));
+    expect(r.pay.rechargeKeyCredit).toBe(0);
+    const again = await r.key(153, 0, { keyFunction: "recharge", rechargeValue: 300 }, { rechargesLeft: 1 });
+    await r.pay.insertKey(again, at("09:05"));
+    await r.pay.removeKey(at("09:05"));
+    const second = await r.key(152, 900);
+    expect(await r.pay.insertKey(second, at("09:06"))).toMatchObject({ credit: 1000 });
+    expect(r.pay.rechargeKeyCredit).toBe(200);
+    expect(period(r, S.rechargeKeyCredit)).toBe(100);
+  });
+
+  it("a lowered maximum takes no credit off a key; the key only stops taking loads", async () => {
+    const r = rig({ maxLoadableCredit: 500 });
+    const card = await r.key(160, 800);
+    expect(await r.pay.insertKey(card, at("09:00"))).toMatchObject({ credit: 800 });
+    expect(r.pay.acceptance.coins).toBe("KEY_FULL");
+    await expect(r.pay.programmerRecharge(10, at("09:00"))).rejects.toMatchObject({ code: "CREDIT_LIMIT" });
+    expect((await r.read(card)).credit).toBe(800);
+  });
+});
+
 describe("conversion table (manual 4.4.6)", () => {
   const converting = () => {
     const base = shopPricing();
@@ -248,8 +295,8 @@ describe("conversion table (manual 4.4.6)", () => {
     const exe = rig({ protocol: 0 }, converting(), parameters({ protocol: 0 }));
     await exe.pay.insertKey(await exe.key(171, 500), at("09:00"));
     expect(await exe.pay.vendRequest({ line: 5 }, at("09:00"))).toMatchObject({ approved: true, amount: 75 });
-    const vmc = { ...converting(), priceSystem: "prices-on-vmc" as const };
-    const r = rig({}, vmc);
+    // prices on the VMC is parameter 30002 = 0: the pricing's own field is not what decides
+    const r = rig({ priceSystem: 0 }, converting());
     await r.pay.insertKey(await r.key(172, 500), at("09:00"));
     expect(await r.pay.vendRequest({ price: 80 }, at("09:00"))).toMatchObject({ approved: true, amount: 75 });
   });
@@ -257,8 +304,7 @@ describe("conversion table (manual 4.4.6)", () => {
 
 describe("out-of-table sales (manual 7.5 list 11, n = 5, 6, 31-34)", () => {
   it("counts cash, key and free-key sales at a price no line has, by value and by number", async () => {
-    const pricing = { ...shopPricing(), priceSystem: "prices-on-vmc" as const };
-    const r = rig({ freeKey: 1, saleType: 0 }, pricing, parameters({ freeKey: 1, saleType: 0 }));
+    const r = rig({}, shopPricing(), parameters({ freeKey: 1, saleType: 0, priceSystem: 0 }));
     await r.pay.coin(100, at("09:00"));
     await r.pay.vendRequest({ price: 70 }, at("09:00"));
     await r.pay.vendSuccess(at("09:00"));

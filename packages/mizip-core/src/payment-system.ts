@@ -55,7 +55,7 @@ import {
   type RechargeSource,
   type SaleKind,
 } from "./maxi-box.js";
-import { type SystemParameters, validateParameters } from "./parameters.js";
+import { PRICE_SYSTEMS, type SystemParameters, validateParameters } from "./parameters.js";
 import { checkPassword } from "./password.js";
 import {
   decodeSpecialKey,
@@ -161,12 +161,34 @@ export type KeyOutcome =
 
 export class PaymentError extends Error {
   constructor(
-    readonly code: "VEND_IN_PROGRESS" | "NO_VEND" | "INVALID_AMOUNT" | "NO_KEY" | "PROGRAMMING_REFUSED",
+    readonly code:
+      | "VEND_IN_PROGRESS"
+      | "NO_VEND"
+      | "INVALID_AMOUNT"
+      | "NO_KEY"
+      | "PROGRAMMING_REFUSED"
+      /** The load would put the key above the maximum loadable credit (40000, manual 4.10.2). */
+      | "CREDIT_LIMIT",
     message: string,
   ) {
     super(message);
     this.name = "PaymentError";
   }
+}
+
+/**
+ * The pricing a payment system sells by: the tables and EXTRA functions of `pricing`, with the
+ * price system (30002) and the base coin (30003) from the parameters, the one store they live
+ * in. Manual 8.8: an out-of-service band stops the cash the reader itself handles, in every mode.
+ */
+export function sellingPricing(params: SystemParameters, pricing: PricingConfig): PricingConfig {
+  const n = params.numeric;
+  return {
+    ...pricing,
+    priceSystem: PRICE_SYSTEMS[n.priceSystem] ?? "prices-on-vmc",
+    baseCoin: n.baseCoin,
+    outOfService: { ...pricing.outOfService, stopsCash: true },
+  };
 }
 
 /** A key in the reader. */
@@ -263,11 +285,7 @@ export class PaymentSystem {
     this.storage = options.storage;
     this.purses = options.purses;
     this.params = options.parameters;
-    // manual 8.8: an out-of-service band stops the cash the reader itself handles, in every mode
-    this.pricing = {
-      ...options.pricing,
-      outOfService: { ...options.pricing.outOfService, stopsCash: true },
-    };
+    this.pricing = sellingPricing(options.parameters, options.pricing);
     this.ports = options.ports ?? {};
     this.auditIdentity = options.auditIdentity;
     this.parameterErrors = validateParameters(this.params).map((e) => e.parameter);
@@ -790,18 +808,37 @@ export class PaymentSystem {
     s.used = true;
   }
 
-  /** A sale key takes what waits: a recharge key's value, and cash left in the machine. */
+  /**
+   * What the inserted key may still take before the maximum loadable credit (40000, manual
+   * 4.10.2). A lowered maximum never takes credit off a key: it only stops further loads.
+   */
+  private get keyRoom(): number {
+    const credit = this.session?.view.state.credit ?? 0;
+    return Math.max(0, this.params.numeric.maxLoadableCredit - credit);
+  }
+
+  /**
+   * A sale key takes what waits: a recharge key's value, and cash left in the machine, each up to
+   * the maximum loadable credit; what does not fit keeps waiting (on the recharge key, in the
+   * machine's credit), so no money is lost.
+   */
   private async loadWaitingCredit(now: number): Promise<void> {
     if (this.vend !== undefined) return; // a cash vend is still using the machine's credit
-    const fromRechargeKey = this.rechargeKeyCredit;
+    const waiting = this.rechargeKeyCredit;
+    const fromRechargeKey = Math.min(waiting, this.keyRoom);
     if (fromRechargeKey > 0) {
       const counts = { [S.programmedCredit]: fromRechargeKey, [S.rechargeKeyCredit]: fromRechargeKey };
-      await this.recharge(fromRechargeKey, "recharge-key", counts, now, [[RECHARGE_CREDIT, undefined]]);
+      const left = waiting - fromRechargeKey;
+      await this.recharge(fromRechargeKey, "recharge-key", counts, now, [
+        [RECHARGE_CREDIT, left > 0 ? encodeJson(left) : undefined],
+      ]);
     }
     // cash left in the machine goes on the key, unless coins are for sales only (manual 4.6.1)
     if (this.session === undefined || this.machine.credit === 0 || this.params.numeric.coinValidator === 1)
       return;
-    const cash = this.machine.takeAll();
+    const cash = Math.min(this.machine.credit, this.keyRoom);
+    if (cash === 0) return;
+    this.machine.take(cash);
     await this.recharge(cash, "machine-credit", { [S.cashRecharges]: cash }, now, [this.creditRecord()]);
   }
 
@@ -880,6 +917,14 @@ export class PaymentSystem {
       const s = this.session;
       if (!s?.usable || s.view.identity.keyFunction !== "sale")
         throw new PaymentError("NO_KEY", "no usable sale key is in the reader");
+      // the key's credit is held by the vend until its outcome: a load now would be lost to it
+      if (this.vend !== undefined)
+        throw new PaymentError("VEND_IN_PROGRESS", "a vend is in progress; load the credit after it");
+      if (amount > this.keyRoom)
+        throw new PaymentError(
+          "CREDIT_LIMIT",
+          `the key can take ${this.keyRoom} more before the maximum loadable credit (40000) of ${this.params.numeric.maxLoadableCredit}`,
+        );
       const counts = { [S.programmedCredit]: amount, [S.programmerCredit]: amount };
       await this.recharge(amount, "programmer", counts, now, []);
       this.show();
@@ -929,7 +974,12 @@ export class PaymentSystem {
 
   // ---- cash ----
 
-  /** A coin the validator or changer took; `type` 1..8 feeds the per-coin counters. */
+  /**
+   * A coin the validator or changer took; `type` 1..8 feeds the per-coin counters. What went in
+   * is always counted and lands somewhere: on a sale key that may take it (within the maximum
+   * loadable credit, 40000), else as the machine's cash credit. Whether the acceptor should take
+   * cash at all is `acceptance`, which the caller's acceptor follows.
+   */
   coin(value: number, now: number, type?: number): Promise<void> {
     return this.run(now, () => this.cash("coins", value, now, type));
   }
@@ -952,7 +1002,14 @@ export class PaymentSystem {
     // Cash always lands somewhere: on a usable key not vending, else in the machine's credit.
     const p = this.params.numeric;
     const recharges = source === "coins" ? p.coinValidator >= 2 : p.billAcceptor >= 1;
-    if (s?.usable && recharges && this.vend === undefined && s.view.identity.keyFunction === "sale") {
+    // a coin that would put the key above the maximum loadable credit (40000) stays cash credit
+    if (
+      s?.usable &&
+      recharges &&
+      this.vend === undefined &&
+      s.view.identity.keyFunction === "sale" &&
+      value <= this.keyRoom
+    ) {
       await this.recharge(value, source, { [S.cashRecharges]: value }, now, [], taken);
     } else {
       this.machine.insert(value);

@@ -32,9 +32,10 @@ export function shopPricing(): PricingConfig {
   };
 }
 
+/** The defaults, with price holding (30002 = 2) as `shopPricing` sells, and `overrides`. */
 export function parameters(overrides: Partial<Record<NumericName, number>> = {}): SystemParameters {
   const p = defaultParameters();
-  return { ...p, numeric: { ...p.numeric, ...overrides } };
+  return { ...p, numeric: { ...p.numeric, priceSystem: 2, ...overrides } };
 }
 
 export interface Rig {
