@@ -337,6 +337,32 @@ describe("one store: the price system (30002) and the base coin (30003) are para
   });
 });
 
+describe("the protocol lives in 30000 (manual 4.2, 4.3)", () => {
+  it("--protocol sets it; a change from the programmer takes effect at the next start", async () => {
+    const where = dir();
+    const first = await Device.open(where);
+    expect([first.params.numeric.protocol, first.link.name]).toEqual([2, "MDB cashless level 3"]);
+    await first.setParameter(30000, 0);
+    expect(first.link.name).toBe("MDB cashless level 3"); // still MDB until it starts again
+    first.close();
+    const second = await Device.open(where);
+    expect(second.link).toBeInstanceOf(ExecutiveLink);
+    // 20001 VALIDATOR TYPE = changer with Executive master is RENDIRESTO (4.6.4)
+    await second.setParameter(20001, 4);
+    second.close();
+    const third = await Device.open(where);
+    expect(third.link).toBeInstanceOf(RendirestoLink);
+    third.close();
+    // an explicit choice at start wins and is kept
+    const fourth = await Device.open(where, { protocol: "executive-slave" });
+    expect(fourth.params.numeric.protocol).toBe(1);
+    fourth.close();
+    const fifth = await Device.open(where);
+    expect(fifth.link).toBeInstanceOf(ExecutiveSlaveLink);
+    fifth.close();
+  });
+});
+
 describe("what the acceptor takes follows the parameters (21000, 40000, manual 4.7.1, 4.10.2)", () => {
   it("with bills disabled (21000 = 0) a bill is given back and becomes no credit", async () => {
     const device = await Device.open(dir(), { parameters: { billAcceptor: 0 } });

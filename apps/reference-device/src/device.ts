@@ -153,6 +153,32 @@ const PROTOCOL_PARAMETER: Readonly<Record<Protocol, number>> = {
   "executive-rendiresto": 0,
   "executive-slave": 1,
 };
+/** 20001 VALIDATOR TYPE "changer" (RENDIRESTO EXE with 30000 = 0, manual 4.6.2, 4.6.4). */
+const CHANGER_VALIDATOR = 4;
+
+/** The protocol the parameters name: 30000, and 20001 = changer for RENDIRESTO under Executive master. */
+export function protocolOf(params: SystemParameters): Protocol {
+  const n = params.numeric;
+  if (n.protocol === 2) return "mdb";
+  if (n.protocol === 1) return "executive-slave";
+  return n.validatorType === CHANGER_VALIDATOR ? "executive-rendiresto" : "executive-master";
+}
+
+/** The parameters naming `protocol` (30000, and 20001 for RENDIRESTO). */
+function withProtocol(
+  params: SystemParameters,
+  protocol: Protocol,
+  defaults: SystemParameters,
+): SystemParameters {
+  const n = params.numeric;
+  const validatorType =
+    protocol === "executive-rendiresto"
+      ? CHANGER_VALIDATOR
+      : protocol === "executive-master" && n.validatorType === CHANGER_VALIDATOR
+        ? defaults.numeric.validatorType
+        : n.validatorType;
+  return { ...params, numeric: { ...n, protocol: PROTOCOL_PARAMETER[protocol], validatorType } };
+}
 
 /** How to set a device up beyond the embedded defaults (the scenario runner uses it). */
 export interface DeviceOptions {
@@ -246,8 +272,7 @@ export class Device {
    */
   async setParameter(number: number, value: number, password?: number): Promise<void> {
     if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
-    if (number === 30000)
-      throw new DeviceSetupError("the protocol is chosen when the device starts (--protocol)");
+    // 30000 (and 20001) take effect at the next start, as on the original after a power cycle
     const next = setParameter(this.parameters, number, value, password);
     // 30003: every price must stay a whole number of base coins (manual 4.2.3)
     const finding = validateConfig(sellingPricing(next, this.prices)).find((f) => f.parameter !== undefined);
@@ -461,16 +486,18 @@ export class Device {
   /** Opens (or creates, with the demo keys) the device whose files are in `dataDir`. */
   static async open(dataDir: string, options: DeviceOptions = {}): Promise<Device> {
     const clock = options.clock ?? Date.now;
-    const protocol = options.protocol ?? "mdb";
     mkdirSync(dataDir, { recursive: true });
     const storage = new SqliteStorage(join(dataDir, "device.sqlite"));
     const keyStore = new KeyStore(join(dataDir, "keys.sqlite"));
-    const defaults = demoParameters(protocol);
     const kept = stored<SystemParameters>(
       storage,
       PARAMETERS,
       (p) => typeof p.numeric === "object" && Array.isArray(p.userGroups) && Array.isArray(p.blackList),
     );
+    // 30000 is where the protocol lives: `protocol` sets it (the first start, or an explicit
+    // choice), otherwise the stored parameters say which bus to run
+    const protocol = options.protocol ?? (kept === undefined ? "mdb" : protocolOf(kept));
+    const defaults = demoParameters(protocol);
     // parameters a newer release added take their defaults; the rest stay as programmed
     let params =
       kept === undefined ? defaults : { ...kept, numeric: { ...defaults.numeric, ...kept.numeric } };
@@ -480,7 +507,7 @@ export class Device {
       params = setParameter(params, def.number, value as number, params.numeric.password);
     }
     // RENDIRESTO is Executive master with an Executive changer (manual 4.3.2)
-    params = { ...params, numeric: { ...params.numeric, protocol: PROTOCOL_PARAMETER[protocol] } };
+    params = withProtocol(params, protocol, defaults);
     storage.commit(new Map([[PARAMETERS, new TextEncoder().encode(JSON.stringify(params))]]));
     // settings a newer release added (selection names...) take their defaults here too
     const keptPricing = stored<Partial<PricingConfig>>(

@@ -6,7 +6,7 @@ import { openSerial, QibixxCashlessLink } from "@vendkit/mdb/serial";
 import { auditPortSettings } from "@vendkit/mizip-core";
 import { serveAudits } from "./audit-port.js";
 import { serveConsole } from "./console.js";
-import { DEMO_KEYS, Device, SPECIAL_KEYS } from "./device.js";
+import { DEMO_KEYS, Device, protocolOf, SPECIAL_KEYS } from "./device.js";
 import { drive } from "./drive.js";
 import { runExecutiveVmc } from "./serial-executive-vmc.js";
 import { runQibixxVmc } from "./serial-vmc.js";
@@ -17,8 +17,10 @@ import { runQibixxVmc } from "./serial-vmc.js";
  *   --data DIR     where device.sqlite and keys.sqlite live
  *   --protocol P   mdb (default), executive-master, executive-rendiresto (an Executive changer
  *                  master of the reader) or executive-slave (an Executive changer master of the
- *                  VMC and of the reader, which answers as its card reader; parameter 30000 = 1):
- *                  the bus to the simulated VMC
+ *                  VMC and of the reader, which answers as its card reader): the bus to the
+ *                  simulated VMC, kept as parameter 30000 (and 20001 for RENDIRESTO); without it
+ *                  the device runs what its parameters say (mdb at the first start), so a
+ *                  protocol changed from the programmer takes effect at the next start
  *   --port N       HTTP port (0: none)
  *   --drive SEED   run a stream of simulated customers (for the durability test), printing each
  *                  completed operation
@@ -34,7 +36,7 @@ import { runQibixxVmc } from "./serial-vmc.js";
 const { values } = parseArgs({
   options: {
     data: { type: "string", default: "data" },
-    protocol: { type: "string", default: "mdb" },
+    protocol: { type: "string" },
     port: { type: "string", default: "8080" },
     drive: { type: "string" },
     check: { type: "boolean", default: false },
@@ -46,6 +48,7 @@ const { values } = parseArgs({
 const dataDir = resolve(values.data);
 const protocol = values.protocol;
 if (
+  protocol !== undefined &&
   protocol !== "mdb" &&
   protocol !== "executive-master" &&
   protocol !== "executive-rendiresto" &&
@@ -64,7 +67,13 @@ const serialMdb =
         console.error(`--serial-9bit ${nineBit}: ${e instanceof Error ? e.message : String(e)}`);
         process.exit(1);
       });
-const device = await Device.open(dataDir, { protocol, serialMdb, log: (line) => console.log(line) });
+const device = await Device.open(dataDir, {
+  ...(protocol === undefined ? {} : { protocol }),
+  serialMdb,
+  log: (line) => console.log(line),
+});
+/** The bus the device runs: what its parameters (30000, 20001) say. */
+const running = protocolOf(device.params);
 
 if (values.check) {
   for (let i = 0; i < device.keys.length; i++) {
@@ -89,7 +98,7 @@ if (values.check) {
   const serial = values.serial;
   if (nineBit !== undefined) console.log(`  VMC            ${nineBit}, ${device.link.name}`);
   else if (serial === undefined) console.log(`  VMC            simulated, ${device.link.name}`);
-  else if (protocol === "executive-master") {
+  else if (running === "executive-master") {
     const port = await openExecutivePort(serial).catch((e: unknown) => {
       console.error(`--serial ${serial}: ${e instanceof Error ? e.message : String(e)}`);
       process.exit(1);
@@ -98,9 +107,9 @@ if (values.check) {
       console.error(`serial VMC: ${e instanceof Error ? e.message : String(e)}`);
     });
     console.log(`  VMC            ${serial}, Executive (the device is master; prices on the VMC)`);
-  } else if (protocol === "executive-rendiresto" || protocol === "executive-slave") {
+  } else if (running === "executive-rendiresto" || running === "executive-slave") {
     console.error(
-      `--serial with ${protocol}: the changer is the master of that bus, simulated here; not supported`,
+      `--serial with ${running}: the changer is the master of that bus, simulated here; not supported`,
     );
     process.exit(2);
   } else {

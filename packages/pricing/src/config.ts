@@ -357,7 +357,7 @@ export function validateConfig(c: PricingConfig): ConfigFinding[] {
   table(c.loyalty.pricePoints, 0, 65535, 52101, "loyalty.pricePoints");
   table(c.loyalty.pointsPerLine, 0, 65535, 52201, "loyalty.pointsPerLine");
   table(c.loyalty.creditPerLine, 0, 65535, undefined, "loyalty.creditPerLine", true);
-  range(c.promotions.maxMinutes, 1, 999, 53103, "promotions.maxMinutes");
+  range(c.promotions.maxMinutes, 1, 999, 53102, "promotions.maxMinutes"); // TEMPO MAX (table 5.2)
   table(c.promotions.lineDiscount, 0, 100, 53001, "promotions.lineDiscount");
   c.happyHours.bands.forEach((b, i) => {
     range(b.discount, 0, 100, undefined, `happyHours.bands[${i}].discount`);

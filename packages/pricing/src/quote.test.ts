@@ -351,7 +351,7 @@ describe("validateConfig", () => {
     const by = (path: string) => findings.find((f) => f.path === path);
     expect(by("keys[1].prices[2]")).toMatchObject({ code: "NOT_BASE_COIN_MULTIPLE", parameter: 12003 });
     expect(by("limits.levels[2].perCategory[0]")).toMatchObject({ code: "OUT_OF_RANGE", parameter: 17122 });
-    expect(by("promotions.maxMinutes")).toMatchObject({ code: "OUT_OF_RANGE", parameter: 53103 });
+    expect(by("promotions.maxMinutes")).toMatchObject({ code: "OUT_OF_RANGE", parameter: 53102 });
     expect(by("bonus1.levels[0].tokens")).toMatchObject({ code: "OUT_OF_RANGE" });
   });
 
