@@ -38,7 +38,7 @@ import {
 } from "@vendkit/mizip-core";
 import { defaultConfig, type KeyTable, type PricingConfig, validateConfig } from "@vendkit/pricing";
 import { CashRefused, DeviceSetupError } from "./device-errors.js";
-import { ExecutiveLink } from "./executive-link.js";
+import { ExecutiveLink, masterOptions } from "./executive-link.js";
 import { ExecutiveSlaveLink } from "./executive-slave-link.js";
 import { type DurableKey, KeyStore } from "./key-store.js";
 import { MdbLink } from "./mdb-link.js";
@@ -595,7 +595,7 @@ export class Device {
               prices: DEMO_PRICES,
               baseCoin: params.numeric.baseCoin,
               decimals: params.numeric.decimalPoint,
-              vendDelay: params.numeric.vendDelay === 1,
+              ...masterOptions(params.numeric),
               noChangeMessage: params.numeric.noChangeMessage === 1,
               onAuditPair: (pair) => device?.recordVmcAuditPair(pair),
             })

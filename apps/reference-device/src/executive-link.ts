@@ -29,6 +29,23 @@ export function displayBlock(
   return none && !noChange ? undefined : creditBlock(none ? 0 : credit, baseCoin, decimals, noChange);
 }
 
+/** How much RITARDO DISPLAY (30007) and RITARDO COMUNICAZIONE (30008) slow the link when ON, ms: the manual gives no figure. */
+export const DISPLAY_DELAY_MS = 50;
+export const COMMUNICATION_DELAY_MS = 30;
+
+/** The Executive master's options from the parameters: 30006 VEND DELAY, 30007, 30008 (manual 4.3.8-4.3.10). */
+export function masterOptions(numeric: {
+  vendDelay: number;
+  displayDelay: number;
+  communicationDelay: number;
+}) {
+  return {
+    vendDelay: numeric.vendDelay === 1,
+    displayDelayMs: numeric.displayDelay === 1 ? DISPLAY_DELAY_MS : 0,
+    communicationDelayMs: numeric.communicationDelay === 1 ? COMMUNICATION_DELAY_MS : 0,
+  };
+}
+
 /**
  * EXECUTIVE MASTER (manual 4.3.1): the device is master of a simulated Executive VMC with
  * prices on the VMC (the vend request carries the price in base units), run in memory on its
@@ -45,6 +62,8 @@ export class ExecutiveLink implements VmcLink {
   private readonly baseCoin: number;
   private readonly decimals: number;
   private readonly noChangeMessage: boolean;
+  /** Extra ms per byte on a slowed link (30007, 30008). */
+  private readonly slowdown: number;
   private readonly onAuditPair: ((pair: { address: number; value: number }) => void) | undefined;
 
   constructor(options: {
@@ -53,6 +72,9 @@ export class ExecutiveLink implements VmcLink {
     readonly decimals?: number;
     /** Parameter 30006, VEND DELAY (manual 4.3.8): wait for machines that answer a vend after more than 60 s. */
     readonly vendDelay?: boolean;
+    /** Parameters 30007 and 30008 (manual 4.3.9, 4.3.10), as `masterOptions` gives them. */
+    readonly displayDelayMs?: number;
+    readonly communicationDelayMs?: number;
     /** How long the simulated machine takes to vend. */
     readonly vmcVendMs?: number;
     /** Parameter 40110, NON DA RESTO: the machine's display always says "no change". */
@@ -64,7 +86,12 @@ export class ExecutiveLink implements VmcLink {
     this.noChangeMessage = options.noChangeMessage === true;
     this.baseCoin = options.baseCoin ?? 1;
     this.decimals = options.decimals ?? 2;
-    this.master = new ExecutiveMaster({ vendDelay: options.vendDelay === true });
+    this.slowdown = (options.displayDelayMs ?? 0) + (options.communicationDelayMs ?? 0);
+    this.master = new ExecutiveMaster({
+      vendDelay: options.vendDelay === true,
+      displayDelayMs: options.displayDelayMs ?? 0,
+      communicationDelayMs: options.communicationDelayMs ?? 0,
+    });
     this.patience = (options.vendDelay ? EXECUTIVE.vendDelayMs : EXECUTIVE.vendMs) + PATIENCE;
     this.vmc = new VmcSimulator({
       priceSystem: "prices-on-vmc",
@@ -90,7 +117,8 @@ export class ExecutiveLink implements VmcLink {
 
   show(credit: number | undefined): void {
     this.master.display(displayBlock(credit, this.baseCoin, this.decimals, this.noChangeMessage));
-    this.run((e) => e.kind === "display-shown", 2 * SLICE);
+    // a slowed link (30007, 30008) takes longer to carry the 10 bytes of the credit block
+    this.run((e) => e.kind === "display-shown", 2 * SLICE + 12 * this.slowdown);
   }
 
   async vend(

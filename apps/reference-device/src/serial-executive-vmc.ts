@@ -1,7 +1,7 @@
 import { ExecutiveMaster, type MasterEvent } from "@vendkit/executive";
 import { SerialMaster } from "@vendkit/executive/serial";
 import type { Device } from "./device.js";
-import { displayBlock } from "./executive-link.js";
+import { displayBlock, masterOptions } from "./executive-link.js";
 
 interface Port {
   write(data: Buffer): unknown;
@@ -21,9 +21,9 @@ export async function runExecutiveVmc(
   log: (line: string) => void,
   running: { stop: boolean } = { stop: false },
 ): Promise<void> {
-  const { baseCoin, decimalPoint, vendDelay, noChangeMessage } = device.params.numeric;
-  // manual 4.3.8: VEND DELAY for machines that answer a vend after more than 60 s
-  const master = new ExecutiveMaster({ vendDelay: vendDelay === 1 });
+  const { baseCoin, decimalPoint, noChangeMessage } = device.params.numeric;
+  // manual 4.3.8-4.3.10: VEND DELAY, RITARDO DISPLAY, RITARDO COMUNICAZIONE
+  const master = new ExecutiveMaster(masterOptions(device.params.numeric));
   const pending: MasterEvent[] = [];
   const link = new SerialMaster(port, master, (events) => pending.push(...events));
   let shown: number | undefined;

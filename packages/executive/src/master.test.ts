@@ -147,6 +147,44 @@ describe("payment system as Executive master of a VMC (manual 4.3.1)", () => {
   });
 });
 
+describe("RITARDO DISPLAY and RITARDO COMUNICAZIONE slow the link (manual 4.3.9, 4.3.10)", () => {
+  /** When each byte reached the VMC, over 2 s of bus time with a credit to show. */
+  function timeline(options: ConstructorParameters<typeof ExecutiveMaster>[0]) {
+    const master = new ExecutiveMaster(options);
+    const vmc = new VmcSimulator({ priceSystem: "price-holding" });
+    const seen: { at: number; byte: number }[] = [];
+    const spy = {
+      step: (byte: number, now: number) => {
+        seen.push({ at: now, byte });
+        return vmc.step(byte, now);
+      },
+    };
+    master.display(creditBlock(150, 5, 2));
+    new Bus(master, spy).run(0, 2000);
+    return { seen, shown: vmc.shown };
+  }
+  const gaps = (seen: { at: number }[]) => seen.slice(1).map((s, i) => s.at - (seen[i] as { at: number }).at);
+
+  it("display delay: each byte of the credit block waits; the rest of the link does not", () => {
+    const plain = timeline({});
+    const slow = timeline({ displayDelayMs: 50 });
+    expect([plain.shown, slow.shown]).toEqual([150, 150]);
+    const block = (seen: { at: number; byte: number }[]) => {
+      const from = seen.findIndex((s) => s.byte === 0x38);
+      return seen.slice(from, from + 10);
+    };
+    expect(Math.max(...gaps(block(plain.seen)))).toBeLessThan(10);
+    expect(Math.min(...gaps(block(slow.seen)))).toBeGreaterThanOrEqual(50);
+  });
+
+  it("communication delay: every byte waits, and polls come further apart", () => {
+    const plain = timeline({});
+    const slow = timeline({ communicationDelayMs: 30 });
+    expect(Math.min(...gaps(slow.seen))).toBeGreaterThanOrEqual(30);
+    expect(slow.seen.length).toBeLessThan(plain.seen.length);
+  });
+});
+
 describe("timing as observed (F9, F23, F27)", () => {
   it("suspends polling while a VEND waits: no byte goes out between VEND and its answer", () => {
     const master = new ExecutiveMaster();

@@ -84,12 +84,31 @@ type Phase =
       readonly deadline: number;
       readonly tries: number;
     }
-  | { readonly name: "decision"; readonly value: number };
+  | { readonly name: "decision"; readonly value: number }
+  /** A slowed link: the byte goes out at `at`. */
+  | {
+      readonly name: "pause";
+      readonly at: number;
+      readonly w: Waiting;
+      readonly byte: number;
+      readonly tries: number;
+    };
 
 export interface MasterOptions {
   readonly constants?: ExecutiveConstants;
   /** Manual 4.3.8: the VMC may answer a vend after more than 60 s. */
   readonly vendDelay?: boolean;
+  /**
+   * Manual 4.3.9 RITARDO DISPLAY (30007): slows the credit's way to the VMC — each byte of the
+   * ACCEPT DATA block waits this long (ms) before it goes. For old machines; the manual gives no
+   * figure: 0 is off.
+   */
+  readonly displayDelayMs?: number;
+  /**
+   * Manual 4.3.10 RITARDO COMUNICAZIONE (30008): slows all communication with the VMC — every
+   * byte waits this long (ms), and the pause between poll cycles grows by it. 0 is off.
+   */
+  readonly communicationDelayMs?: number;
 }
 
 export class ExecutiveMaster {
@@ -103,7 +122,8 @@ export class ExecutiveMaster {
   private decision: "approve" | "deny" | undefined;
   private online = true;
 
-  constructor(options: MasterOptions = {}) {
+  constructor(private readonly o: MasterOptions = {}) {
+    const options = o;
     this.c = options.constants ?? EXECUTIVE;
     this.vendMs = options.vendDelay ? this.c.vendDelayMs : this.c.vendMs;
   }
@@ -151,18 +171,30 @@ export class ExecutiveMaster {
   }
 
   private sendByte(byte: number, w: Waiting, now: number, out: MasterOutput, tries = 1): void {
+    const pause =
+      (this.o.communicationDelayMs ?? 0) + (w.what === "block" ? (this.o.displayDelayMs ?? 0) : 0);
+    if (pause > 0) {
+      this.phase = { name: "pause", at: now + pause, w, byte, tries };
+      return;
+    }
+    this.transmit(byte, w, now, out, tries);
+  }
+
+  private transmit(byte: number, w: Waiting, now: number, out: MasterOutput, tries: number): void {
     const wait = w.what === "vend" ? this.vendMs : this.c.answerMs;
     this.phase = { name: "waiting", w, byte, deadline: now + wait, tries };
     out.send.push(byte);
   }
 
   private endCycle(now: number): void {
-    this.phase = { name: "between", next: now + this.c.pollMs };
+    this.phase = { name: "between", next: now + this.c.pollMs + (this.o.communicationDelayMs ?? 0) };
   }
 
   private onTime(now: number, out: MasterOutput): void {
     const p = this.phase;
-    if (p.name === "between" && now >= p.next) {
+    if (p.name === "pause" && now >= p.at) {
+      this.transmit(p.byte, p.w, now, out, p.tries);
+    } else if (p.name === "between" && now >= p.next) {
       this.sendByte(this.c.commands.status, { what: "status" }, now, out);
     } else if (p.name === "decision" && this.decision !== undefined) {
       const d = this.decision;

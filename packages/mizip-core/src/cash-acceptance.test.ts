@@ -43,6 +43,12 @@ describe("coin and bill acceptance (manual 3.2, 3.3, 4.6.1, 4.7.1, 4.10.4)", () 
     expect(cashAcceptance({ ...base, machineCredit: 160 }).coins).toBe("ENOUGH_FOR_ANY_SALE");
   });
 
+  it("serves only the acceptors the cash interface has (59900: coins, coins + bills, bills)", () => {
+    expect(cashAcceptance({ ...base, cashInterface: 0 })).toEqual({ coins: true, bills: "DISABLED" });
+    expect(cashAcceptance({ ...base, cashInterface: 1 })).toEqual({ coins: true, bills: true });
+    expect(cashAcceptance({ ...base, cashInterface: 2 })).toEqual({ coins: "DISABLED", bills: true });
+  });
+
   it("never takes cash while vending or past the recharge limit, whatever else holds", () => {
     fc.assert(
       fc.property(

@@ -21,6 +21,8 @@ export interface CashSituation {
   readonly cashIn: number;
   /** A product is being vended. */
   readonly vending: boolean;
+  /** Parameter 59900, the cash interface fitted: 0 coins only, 1 coins and bills (default), 2 bills only. */
+  readonly cashInterface?: number;
 }
 
 export type CashRefusal =
@@ -58,8 +60,15 @@ function decide(s: CashSituation, forSale: boolean, forRecharge: boolean): true 
 }
 
 export function cashAcceptance(s: CashSituation): CashAcceptance {
+  const wired = s.cashInterface ?? 1;
+  const coins = wired !== 2;
+  const bills = wired !== 0;
   return {
-    coins: decide(s, s.coinMode === 1 || s.coinMode === 2, s.coinMode === 2 || s.coinMode === 3),
-    bills: decide(s, s.billMode === 2, s.billMode === 1 || s.billMode === 2),
+    coins: decide(
+      s,
+      coins && (s.coinMode === 1 || s.coinMode === 2),
+      coins && (s.coinMode === 2 || s.coinMode === 3),
+    ),
+    bills: decide(s, bills && s.billMode === 2, bills && (s.billMode === 1 || s.billMode === 2)),
   };
 }

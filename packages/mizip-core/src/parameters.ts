@@ -146,7 +146,9 @@ export const NUMERIC_PARAMETERS = [
   p(40116, "statisticsBackup", 0, 1, 0),
   p(40118, "rechargeLimit", 0, 99_999, 0), // 0 = no limit
   p(41000, "blackList", 0, 2, 0, false), // disabled, 50 keys, 500 keys
-  p(59900, "cashInterface", 0, 2, 0, false), // coins, coins + bills, bills only
+  // 59900 INTERFACCIA MONETE - BANCONOTE: which acceptors the reader's cash interface serves. The
+  // manual gives no default; coins + bills leaves 20000 and 21000 to say what each takes
+  p(59900, "cashInterface", 0, 2, 1, false), // coins only, coins + bills, bills only
 ] as const;
 
 export type NumericName = (typeof NUMERIC_PARAMETERS)[number]["name"];

@@ -385,6 +385,7 @@ export class PaymentSystem {
       rechargeLimit: p.rechargeLimit,
       cashIn: this.statistics.get(S.coinsIn).period + this.statistics.get(S.billsIn).period,
       vending: this.vend !== undefined,
+      cashInterface: p.cashInterface,
     });
     // An MDB bill acceptor takes only the bill types enabled (21006-21021).
     const withBills =
