@@ -26,6 +26,17 @@ export interface Collection {
   readonly previous?: number;
 }
 
+/** The data as it stands, as a collection taken at `now`. */
+function asCollection(state: State, intact: boolean, now: number): Collection {
+  return {
+    at: now,
+    period: state.period,
+    historic: state.historic,
+    damaged: !intact,
+    ...(state.lastCollection === undefined ? {} : { previous: state.lastCollection }),
+  };
+}
+
 export class CollectionRefused extends Error {
   constructor(
     readonly code: "COLLECTION_TOO_SOON" | "NOTHING_TO_CONFIRM" | "NO_PREVIOUS_COLLECTION",
@@ -151,13 +162,7 @@ export class Statistics {
         `the last collection was ${Math.round((now - state.lastCollection) / 1000)} s ago; wait 2 minutes`,
       );
     this.storage.commit(new Map([[STATS, reseal({ ...state, pending: now }, intact)]]));
-    return {
-      at: now,
-      period: state.period,
-      historic: state.historic,
-      damaged: !intact,
-      ...(state.lastCollection === undefined ? {} : { previous: state.lastCollection }),
-    };
+    return asCollection(state, intact, now);
   }
 
   /**
@@ -166,13 +171,7 @@ export class Statistics {
    */
   snapshot(now: number): Collection {
     const { state, intact } = this.read();
-    return {
-      at: now,
-      period: state.period,
-      historic: state.historic,
-      damaged: !intact,
-      ...(state.lastCollection === undefined ? {} : { previous: state.lastCollection }),
-    };
+    return asCollection(state, intact, now);
   }
 
   /**
