@@ -4,7 +4,6 @@ import type { Duplex } from "node:stream";
 import {
   EMPTY_STATE,
   type Holder,
-  holderOf,
   type KeyFunction,
   PurseError,
   PurseSystem,
@@ -12,6 +11,7 @@ import {
 } from "@vendkit/mifare-purse";
 import {
   type AuditIdentity,
+  afterBackup,
   auditFile,
   type Carried,
   type Collection,
@@ -19,6 +19,7 @@ import {
   collectionMode,
   dataKeyAudit,
   defaultParameters,
+  formatting,
   type KeyChanges,
   KeyJournal,
   type KeyOutcome,
@@ -33,6 +34,7 @@ import {
   type SystemParameters,
   sellingPricing,
   setParameter,
+  settingsAfterKey,
   type Tube,
   validateParameters,
 } from "@vendkit/mizip-core";
@@ -424,24 +426,13 @@ export class Device {
       const view = await this.purses.read(key, 0, [p.operatorCode, p.previousOperatorCode]);
       if (new KeyJournal(this.storage).get(view.uid) !== undefined)
         throw new DeviceSetupError("a write to this key is still pending: insert it once first");
-      const keyNumber = p.formatProgramKeyNumber === 1 ? p.formatKeyNumber : view.identity.keyNumber;
+      const { holder, parameters } = formatting(this.parameters, view.identity);
       const credit = options.credit;
-      await this.purses.rekey(
-        key,
-        view,
-        {
-          ...holderOf(view.identity),
-          keyNumber,
-          customerCode: p.customerCode,
-          departmentCode: p.departmentCode,
-        },
-        (state) => (credit === undefined ? state : { ...state, credit }),
+      await this.purses.rekey(key, view, holder, (state) =>
+        credit === undefined ? state : { ...state, credit },
       );
-      if (p.formatProgramKeyNumber === 1)
-        this.keepParameters(
-          setParameter(this.parameters, 40115, keyNumber === 9_999_999 ? 1 : keyNumber + 1),
-        );
-      return keyNumber;
+      if (parameters !== this.parameters) this.keepParameters(parameters);
+      return holder.keyNumber;
     } catch (e) {
       if (!(e instanceof PurseError)) throw e;
       // 9.5.2: E 2 for a key of another operator, FORMATT. ERRATA when the write fails
@@ -673,40 +664,14 @@ export class Device {
   }
 
   private keepCarried(carried: Carried): void {
-    const p = this.parameters;
-    switch (carried.kind) {
-      case "setup": {
-        // manual 4.10.11: the 500-key list is not copied, so a 500-key list here stays; this
-        // device's identity (machine code, its size, reader code) and its bus (--protocol) stay too
-        const from = carried.parameters;
-        const next: SystemParameters = {
-          ...from,
-          numeric: {
-            ...from.numeric,
-            protocol: p.numeric.protocol,
-            machineCodeSize: p.numeric.machineCodeSize,
-          },
-          machineCode: p.machineCode,
-          readerCode: p.readerCode,
-          blackList: from.numeric.blackList === 2 ? p.blackList : from.blackList,
-        };
-        const problem = validateParameters(next)[0];
-        if (problem !== undefined)
-          throw new DeviceSetupError(`the setup key's settings here: ${problem.message}`);
-        this.keepSettings({ parameters: next, pricing: carried.pricing });
-        return;
-      }
-      case "black-list":
-        this.keepParameters({
-          ...p,
-          numeric: { ...p.numeric, blackList: carried.mode },
-          blackList: carried.keys,
-        });
-        return;
-      case "data":
-        if (carried.backup) this.backupDone();
-        return;
+    let kept: ReturnType<typeof settingsAfterKey>;
+    try {
+      kept = settingsAfterKey(this.parameters, carried);
+    } catch (e) {
+      if (!(e instanceof ParameterError)) throw e;
+      throw new DeviceSetupError(`the setup key's settings here: ${e.message}`);
     }
+    if (kept !== undefined) this.keepSettings(kept);
   }
 
   /**
@@ -896,12 +861,7 @@ export class Device {
    */
   confirmAudit(taken: { readonly collection: Collection; readonly backup: boolean }): void {
     this.pay.confirmCollection(taken);
-    if (taken.backup) this.backupDone();
-  }
-
-  /** Manual 7.2: after a backup re-read, BACKUP (40116) goes back to OFF by itself. */
-  private backupDone(): void {
-    this.keepParameters(setParameter(this.parameters, 40116, 0));
+    if (taken.backup) this.keepParameters(afterBackup(this.parameters));
   }
 
   /**

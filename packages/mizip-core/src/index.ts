@@ -19,6 +19,13 @@ export { type AuditPortSettings, auditPortSettings, collectionMode } from "./aud
 export { packText, unpackText } from "./audit-text.js";
 export { BlackList, BlackListFull, type BlackListMode } from "./black-list.js";
 export {
+  afterBackup,
+  formatting,
+  type KeptSettings,
+  LAST_KEY_NUMBER,
+  settingsAfterKey,
+} from "./carried-settings.js";
+export {
   type CashAcceptance,
   type CashRefusal,
   type CashSituation,
