@@ -23,7 +23,7 @@ const key: Identity = {
   customerCode: 5,
   departmentCode: 6,
   priceLevel: 2,
-  keyFunction: "user",
+  keyFunction: "sale",
   format: 1,
   rechargeValue: 0,
 };

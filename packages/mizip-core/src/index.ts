@@ -126,6 +126,7 @@ export {
   type VendRefusal,
   type VendRequest,
 } from "./payment-system.js";
+export { saleCounts, saleEntry, saleKind } from "./sale-statistics.js";
 export {
   dataKeyAudit,
   decodeSpecialKey,

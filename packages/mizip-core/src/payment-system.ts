@@ -10,7 +10,6 @@ import {
 import {
   type Charge,
   inBand,
-  type LocalTime,
   lineOfSelection,
   type PricingConfig,
   quote,
@@ -29,18 +28,7 @@ import {
   planPayout,
   type Tube,
 } from "./change-rules.js";
-import {
-  billCount,
-  coinCount,
-  errorCounter,
-  type ListSale,
-  lineCount,
-  listSaleCounter,
-  productCounter,
-  S,
-  userGroupCounter,
-  V,
-} from "./counters.js";
+import { billCount, coinCount, errorCounter, S } from "./counters.js";
 import { canSell, type ErrorCode, isErrorCode, type ReaderState, readerState } from "./diagnostics.js";
 import { euroIdentity, euroState } from "./euro.js";
 import { decodeJson, encodeJson } from "./json-record.js";
@@ -48,15 +36,10 @@ import { toKeyState, toPurseState } from "./key-bridge.js";
 import { journalKey, KeyJournal, type PendingWrite } from "./key-journal.js";
 import { changedState, type KeyChanges, type KeyReport, keyReport } from "./key-management.js";
 import { MachineCredit, type MachineCreditRecord, overpriceMode } from "./machine-credit.js";
-import {
-  MaxiBox,
-  type MaxiBoxEntry,
-  type MaxiBoxMode,
-  type RechargeSource,
-  type SaleKind,
-} from "./maxi-box.js";
+import { MaxiBox, type MaxiBoxEntry, type MaxiBoxMode, type RechargeSource } from "./maxi-box.js";
 import { PRICE_SYSTEMS, type SystemParameters, validateParameters } from "./parameters.js";
 import { checkPassword } from "./password.js";
+import { add, localTime, saleCounts, saleEntry } from "./sale-statistics.js";
 import {
   decodeSpecialKey,
   encodeSpecialKey,
@@ -217,38 +200,6 @@ const CREDIT = "engine/machine-credit";
 const RECHARGE_CREDIT = "engine/recharge-key-credit";
 /** Lowest credit with negative credit ON: −327.68 in a 2-decimal currency (manual 4.10.1). */
 export const NEGATIVE_CREDIT_FLOOR = -32_768;
-
-function localTime(now: number): LocalTime {
-  const d = new Date(now);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    minute: d.getUTCHours() * 60 + d.getUTCMinutes(),
-  };
-}
-
-/** Manual 7.5 lists 5 and 6: what paid a sale, as those lists count it. */
-function listSale(q: Charge, free: boolean): ListSale | undefined {
-  if (free) return "free";
-  switch (q.funding) {
-    case "loyalty-points":
-      return "loyalty";
-    case "bonus1":
-      // list 6 counts token sales; bonus-1 credit that paid the whole price is "bonus1" too
-      return q.stats.tokensUsed > 0 ? "bonus1" : undefined;
-    case "bonus2":
-    case "promotion":
-    case "happy-hour":
-      return q.funding;
-    default:
-      return undefined;
-  }
-}
-
-const add = (into: Record<string, number>, name: string | undefined, n: number) => {
-  if (name !== undefined && n > 0) into[name] = (into[name] ?? 0) + n;
-};
 
 const sameUid = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 const sameState = (a: PurseState, b: PurseState) => JSON.stringify(a) === JSON.stringify(b);
@@ -1121,10 +1072,10 @@ export class PaymentSystem {
           before: s.view.state,
           charge: q.charge,
           counts: {
-            ...this.saleCounts(q, fn === "free", s.view.identity.priceLevel, s.userGroup),
+            ...saleCounts(this.pricing, q, fn === "free", s.view.identity.priceLevel, s.userGroup),
             [S.keyWrites]: 1,
           },
-          entry: this.saleEntry(q, now, s.view.identity.keyNumber),
+          entry: saleEntry(this.pricing, q, now, s.view.identity.keyNumber),
         };
         const uid = s.view.uid;
         this.commit({}, undefined, [this.journal.record(uid, pending)]);
@@ -1174,7 +1125,10 @@ export class PaymentSystem {
         now: localTime(now),
       });
       if (!q.ok) return false;
-      this.commit(this.saleCounts(q, false, "cash", undefined), this.saleEntry(q, now, undefined));
+      this.commit(
+        saleCounts(this.pricing, q, false, "cash", undefined),
+        saleEntry(this.pricing, q, now, undefined),
+      );
       return true;
     });
   }
@@ -1211,10 +1165,10 @@ export class PaymentSystem {
         const change = single ? this.planChange(this.machine.credit - q.charge) : NO_CHANGE;
         this.machine.take(change.paid);
         const overprice = this.machine.sell(q.charge, now);
-        const counts = this.saleCounts(q, false, "cash", undefined);
+        const counts = saleCounts(this.pricing, q, false, "cash", undefined);
         add(counts, S.overprice, overprice);
         add(counts, S.changePaid, change.paid);
-        this.commit(counts, this.saleEntry(q, now, undefined), [this.creditRecord()]);
+        this.commit(counts, saleEntry(this.pricing, q, now, undefined), [this.creditRecord()]);
         this.giveChange(change);
         this.soldSinceCash = this.machine.credit > 0;
       }
@@ -1237,7 +1191,9 @@ export class PaymentSystem {
           const overprice = this.machine.sell(q.charge, now);
           const counts: Record<string, number> = { ...failed, [S.failedCashVends]: q.charge };
           add(counts, S.overprice, overprice);
-          this.commit(counts, { ...this.saleEntry(q, now, undefined), error: 8 }, [this.creditRecord()]);
+          this.commit(counts, { ...saleEntry(this.pricing, q, now, undefined), error: 8 }, [
+            this.creditRecord(),
+          ]);
         }
       } else {
         const pending = this.pendingSale(v.uid);
@@ -1276,105 +1232,5 @@ export class PaymentSystem {
   private afterKeyVend(uid: Uint8Array): void {
     const s = this.session;
     if (s !== undefined && sameUid(s.view.uid, uid) && this.params.numeric.saleType === 1) s.used = true;
-  }
-
-  /** What a sale adds to the statistics (manual 9.4.2 counters). */
-  private saleCounts(
-    q: Charge,
-    free: boolean,
-    medium: "cash" | 0 | 1 | 2 | 3,
-    userGroup: number | undefined,
-  ) {
-    const c: Record<string, number> = {};
-    if (medium === "cash") {
-      add(c, V.cashVends, 1);
-      add(c, S.cashSales, q.charge);
-      if (q.outOfTable) {
-        add(c, S.cashOutOfTable, q.charge);
-        add(c, V.cashOutOfTableVends, 1);
-      }
-    } else if (free) {
-      add(c, V.freeVends, 1);
-      add(c, S.freeSales, q.listPrice);
-      if (userGroup !== undefined) add(c, userGroupCounter("free", userGroup), q.listPrice);
-      if (q.outOfTable) {
-        add(c, V.freeOutOfTableVends, 1);
-        add(c, V.freeOutOfTable, q.listPrice);
-      }
-    } else {
-      add(c, V.keyVends, 1);
-      add(c, S.keySales, q.charge);
-      if (q.outOfTable) {
-        add(c, S.keyOutOfTable, q.charge);
-        add(c, V.keyOutOfTableVends, 1);
-      }
-      add(c, S.loyaltyCredit, q.stats.loyaltyCredit);
-      add(c, S.discounts, q.discount);
-      add(c, S.bonus, q.bonusCreditUsed);
-      if (userGroup !== undefined)
-        add(
-          c,
-          userGroupCounter("bonus", userGroup),
-          q.bonusCreditUsed + (q.funding === "credit" ? 0 : q.discount),
-        );
-    }
-    // bonus-1 credit that lapsed as the key entered a new period (lapsed tokens are not money)
-    if (medium !== "cash" && this.pricing.bonus1.type === "credit")
-      add(c, V.bonusCreditLapsed, q.stats.expired?.bonus1 ?? 0);
-    if (q.line !== undefined && !q.outOfTable) {
-      add(c, lineCount(medium, q.line), 1);
-      // manual 7.5 lists 5 and 6: the line's sales by what paid them
-      const paidBy = listSale(q, free);
-      if (paidBy !== undefined) add(c, listSaleCounter(paidBy, q.line)?.counter, 1);
-      // manual 7.5 list 12: free key and loyalty sales are PA4's, the rest PA2's, at the price
-      // they were sold at; any extra that paid or took off counts the sale as discounted too
-      if (free || q.funding === "loyalty-points") {
-        add(c, productCounter(q.line, 401), 1);
-        add(c, productCounter(q.line, 402), q.listPrice);
-      } else {
-        const value = q.listPrice - q.discount;
-        add(c, productCounter(q.line, 201), 1);
-        add(c, productCounter(q.line, 202), value);
-        if (q.discount > 0 || q.bonusCreditUsed > 0 || (q.funding !== "credit" && q.funding !== "cash")) {
-          add(c, productCounter(q.line, 205), 1);
-          add(c, productCounter(q.line, 206), value);
-        }
-      }
-    }
-    return c;
-  }
-
-  private saleEntry(q: Charge, now: number, keyNumber: number | undefined): MaxiBoxEntry {
-    const base = {
-      kind: "sale",
-      at: now,
-      sale: this.saleKind(q, now),
-      selection: q.line ?? 0,
-      amount: q.charge,
-    } as const;
-    return keyNumber === undefined ? base : { ...base, keyNumber };
-  }
-
-  /** The Maxi Box sale kind (manual 9.6). */
-  private saleKind(q: Charge, now: number): SaleKind {
-    switch (q.funding) {
-      case "loyalty-points":
-        return "loyalty";
-      case "promotion":
-        return "promotion";
-      case "bonus1":
-        return "bonus-1";
-      case "bonus2":
-        return "bonus-2";
-      case "happy-hour": {
-        const minute = localTime(now).minute;
-        const band = this.pricing.happyHours.bands.findIndex(
-          (b) => b.mode !== "disabled" && inBand(b, minute),
-        );
-        return band === 1 ? "happy-hour-2" : band === 2 ? "happy-hour-3" : "happy-hour-1";
-      }
-      default:
-        return "no-discount";
-    }
   }
 }
