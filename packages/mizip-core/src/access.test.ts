@@ -1,7 +1,15 @@
+import { defaultConfig } from "@vendkit/pricing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type AccessSettings, checkAccess, type KeyCodes, userGroupProblems } from "./access.js";
+import {
+  type AccessSettings,
+  accessSettings,
+  checkAccess,
+  type KeyCodes,
+  userGroupProblems,
+} from "./access.js";
 import { BlackList, BlackListFull } from "./black-list.js";
+import { defaultParameters, setParameter } from "./parameters.js";
 
 const SYSTEM: AccessSettings = {
   operatorCode: 12_345_678,
@@ -130,5 +138,26 @@ describe("black list (manual 4.12)", () => {
     const off = new BlackList("disabled");
     expect(() => off.add(1)).toThrow(BlackListFull);
     expect(off.active.size).toBe(0);
+  });
+});
+
+describe("access settings from the parameters and price tables", () => {
+  it("carry the codes, key type, max usable credit, black list and OFF levels the reader is programmed with", () => {
+    let p = setParameter(defaultParameters(), 40000, 1000);
+    p = setParameter(p, 40001, 900);
+    p = setParameter(p, 40102, 1);
+    p = { ...setParameter(p, 41000, 1), blackList: [17, 18] };
+    const pricing = defaultConfig();
+    const keys = pricing.keys.map((k, level) => ({
+      ...k,
+      mode: level === 2 ? ("off" as const) : ("on" as const),
+    }));
+    const s = accessSettings(p, { ...pricing, keys: keys as unknown as typeof pricing.keys });
+    expect(s.maxUsableCredit).toBe(900);
+    expect(s.keyType).toBe("mifare");
+    expect([...s.blackList]).toEqual([17, 18]);
+    expect([...s.levelsOff]).toEqual([2]);
+    // with the black list disabled (41000 = 0) a stored list is not applied
+    expect(accessSettings(setParameter(p, 41000, 0), pricing).blackList.size).toBe(0);
   });
 });

@@ -1,3 +1,5 @@
+import type { PricingConfig } from "@vendkit/pricing";
+import type { SystemParameters } from "./parameters.js";
 /**
  * Which keys a reader accepts (MiZip Plus manual 4.9.1, Table 1; 4.9 user groups; 4.10 key type,
  * max usable credit; 4.12 black list; 4.4 key levels OFF). A refusal carries the error counter it
@@ -24,6 +26,25 @@ export interface AccessSettings {
   readonly blackList: ReadonlySet<number>;
   /** Key levels 0..3 whose price table is OFF (such keys are refused as with wrong codes). */
   readonly levelsOff: ReadonlySet<number>;
+}
+
+/** A reader's access rules from its parameters and price tables (a level whose table is OFF refuses). */
+export function accessSettings(params: SystemParameters, pricing: PricingConfig): AccessSettings {
+  const p = params.numeric;
+  const levelsOff = new Set<number>();
+  pricing.keys.forEach((k, level) => {
+    if (k.mode === "off") levelsOff.add(level);
+  });
+  return {
+    operatorCode: p.operatorCode,
+    customerCode: p.customerCode,
+    departmentCode: p.departmentCode,
+    userGroups: { enabled: p.userGroupsOn === 1, codes: params.userGroups },
+    keyType: p.keyType === 0 ? "125khz" : p.keyType === 1 ? "mifare" : "both",
+    maxUsableCredit: p.maxUsableCredit,
+    blackList: new Set(p.blackList === 0 ? [] : params.blackList),
+    levelsOff,
+  };
 }
 
 export interface KeyCodes {

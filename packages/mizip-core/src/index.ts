@@ -2,6 +2,7 @@ export {
   type AccessDecision,
   type AccessRefusal,
   type AccessSettings,
+  accessSettings,
   checkAccess,
   type KeyCodes,
   type KeyTechnology,

@@ -15,7 +15,7 @@ import {
   quote,
   type RefusalReason,
 } from "@vendkit/pricing";
-import { type AccessSettings, checkAccess } from "./access.js";
+import { accessSettings, checkAccess } from "./access.js";
 import { type AuditIdentity, auditFile, type CoinTube } from "./audit.js";
 import { collectionMode } from "./audit-port.js";
 import { type CashAcceptance, cashAcceptance } from "./cash-acceptance.js";
@@ -527,7 +527,7 @@ export class PaymentSystem {
         }
         return { ok: false, reason: "SPECIAL_KEY", detail: `a ${fn} key is not used for sales` } as const;
       }
-      const access = checkAccess(this.accessSettings(), {
+      const access = checkAccess(accessSettings(this.params, this.pricing), {
         technology: "mifare",
         keyNumber: id.keyNumber,
         operatorCode: id.operatorCode,
@@ -558,24 +558,6 @@ export class PaymentSystem {
       this.tubeLoading = false;
       this.show();
     });
-  }
-
-  private accessSettings(): AccessSettings {
-    const p = this.params.numeric;
-    const levelsOff = new Set<number>();
-    this.pricing.keys.forEach((k, level) => {
-      if (k.mode === "off") levelsOff.add(level);
-    });
-    return {
-      operatorCode: p.operatorCode,
-      customerCode: p.customerCode,
-      departmentCode: p.departmentCode,
-      userGroups: { enabled: p.userGroupsOn === 1, codes: this.params.userGroups },
-      keyType: p.keyType === 0 ? "125khz" : p.keyType === 1 ? "mifare" : "both",
-      maxUsableCredit: p.maxUsableCredit,
-      blackList: new Set(p.blackList === 0 ? [] : this.params.blackList),
-      levelsOff,
-    };
   }
 
   /**
