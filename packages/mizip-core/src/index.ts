@@ -128,6 +128,7 @@ export {
   type VendRequest,
 } from "./payment-system.js";
 export { saleCounts, saleEntry, saleKind } from "./sale-statistics.js";
+export { type Settlement, settlement } from "./settlement.js";
 export {
   dataKeyAudit,
   decodeSpecialKey,

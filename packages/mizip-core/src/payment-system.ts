@@ -40,6 +40,7 @@ import { MaxiBox, type MaxiBoxEntry, type MaxiBoxMode, type RechargeSource } fro
 import { PRICE_SYSTEMS, type SystemParameters, validateParameters } from "./parameters.js";
 import { checkPassword } from "./password.js";
 import { add, localTime, saleCounts, saleEntry } from "./sale-statistics.js";
+import { settlement } from "./settlement.js";
 import {
   decodeSpecialKey,
   encodeSpecialKey,
@@ -202,7 +203,6 @@ const RECHARGE_CREDIT = "engine/recharge-key-credit";
 export const NEGATIVE_CREDIT_FLOOR = -32_768;
 
 const sameUid = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-const sameState = (a: PurseState, b: PurseState) => JSON.stringify(a) === JSON.stringify(b);
 
 export class PaymentSystem {
   readonly statistics: Statistics;
@@ -694,34 +694,19 @@ export class PaymentSystem {
     if (pending === undefined) return;
     if (this.vend?.medium === "key" && sameUid(this.vend.uid, uid)) return; // its vend is still open
     const drop = this.journal.record(uid, undefined);
-    const moved = (s.view.counter - pending.counter) >>> 0;
-    const doubt = () => this.countError(12, now, s.view.identity.keyNumber);
-    const write = async (next: PurseState, counts: Counters, entry?: MaxiBoxEntry) => {
-      if (await this.writeKey(next, now)) this.commit({ ...counts, [S.keyWrites]: 1 }, entry, [drop]);
-    };
-    const credited = (n: number): PurseState => ({ ...s.view.state, credit: s.view.state.credit + n });
-    switch (pending.kind) {
-      case "sale":
-        if (pending.phase === "charged") return this.commit(pending.counts, pending.entry, [drop]);
-        // the vend was refused or failed with refund ON: a charge that landed goes back
-        if (pending.phase === "writing" && moved === 0) return this.commit({}, undefined, [drop]);
-        if (moved === 1) return write(pending.before, {});
-        // refund-due and written twice since the charge: either the refund landed (the key is
-        // exactly as before the sale) or the key was used elsewhere
-        if (pending.phase === "refund-due" && moved === 2 && sameState(s.view.state, pending.before))
-          return this.commit({}, undefined, [drop]);
-        doubt();
-        return write(credited(pending.charge), {});
-      case "recharge":
-        if (moved === 1) return this.commit(pending.counts, pending.entry, [drop]);
-        if (moved !== 0) doubt();
-        return write(credited(pending.amount), pending.counts, pending.entry);
-      case "recharge-key":
-        if (moved === 0) return this.commit({}, undefined, [drop]);
-        if (moved !== 1) doubt();
+    const settled = settlement(pending, s.view.state, (s.view.counter - pending.counter) >>> 0);
+    if (settled.doubt) this.countError(12, now, s.view.identity.keyNumber);
+    switch (settled.action) {
+      case "count":
+        return this.commit(settled.counts, settled.entry, [drop]);
+      case "write":
+        if (await this.writeKey(settled.state, now))
+          this.commit({ ...settled.counts, [S.keyWrites]: 1 }, settled.entry, [drop]);
+        return;
+      case "recharge-key-credit":
         return this.commit({}, undefined, [
           drop,
-          [RECHARGE_CREDIT, encodeJson(this.rechargeKeyCredit + pending.value)],
+          [RECHARGE_CREDIT, encodeJson(this.rechargeKeyCredit + settled.value)],
         ]);
     }
   }
