@@ -3,7 +3,7 @@ import type { SimulatedCard } from "@vendkit/mifare-purse";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { auditFile } from "./audit.js";
-import { S } from "./counters.js";
+import { errorCounter, S } from "./counters.js";
 import type { NumericName } from "./parameters.js";
 import { PowerCut } from "./storage.js";
 import {
@@ -38,7 +38,7 @@ type Op =
   | { op: "load"; amount: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { arbitrary: fc.record({ op: fc.constant("insert" as const), key: fc.nat(2) }), weight: 3 },
+  { arbitrary: fc.record({ op: fc.constant("insert" as const), key: fc.nat(3) }), weight: 3 },
   { arbitrary: fc.constant({ op: "remove" as const }), weight: 1 },
   {
     arbitrary: fc.record({ op: fc.constant("coin" as const), value: fc.constantFrom(10, 20, 50, 100, 200) }),
@@ -93,7 +93,9 @@ const settingsArb = fc.record({
   maxLoadableCredit: fc.constantFrom(300, 1000, 5000),
 }) as fc.Arbitrary<Partial<Record<NumericName, number>>>;
 
+/** Sale keys 0-2 with these credits; key 3 is a recharge key (manual 3.5). */
 const credits = [0, 120, 700];
+const RECHARGE = { value: 150, uses: 4 };
 const WHO = { serial: "VK00000001", model: "VENDKIT", softwareVersion: "1" };
 
 interface Day {
@@ -104,6 +106,8 @@ interface Day {
   overdrawn: number;
   /** Times an operation left the key in the reader above max(40000, what it held at the start). */
   aboveMax: number;
+  /** Recharge-key value the return button cancelled (ERR 11), and how many times. */
+  cancelled: { value: number; times: number };
 }
 
 async function live(
@@ -114,14 +118,23 @@ async function live(
   const r = rig(
     {},
     shopPricing(),
-    parameters({ ...(withChanger ? CHANGER_PARAMETERS : {}), ...settings, maxiBox: 2 }),
+    parameters({ ...(withChanger ? CHANGER_PARAMETERS : {}), ...settings, maxiBox: 2, rechargeKey: 1 }),
     withChanger ? CHANGER : undefined,
   );
   const cards = await Promise.all(credits.map((c, i) => r.key(200 + i, c)));
+  cards.push(
+    await r.key(
+      300,
+      0,
+      { keyFunction: "recharge", rechargeValue: RECHARGE.value },
+      { rechargesLeft: RECHARGE.uses },
+    ),
+  );
   let now = at("07:00");
   let inserted: SimulatedCard | undefined;
   let overdrawn = 0;
   let aboveMax = 0;
+  const cancelled = { value: 0, times: 0 };
   const maxLoadable = settings.maxLoadableCredit ?? 1000;
   const step = async (o: Op) => {
     switch (o.op) {
@@ -154,9 +167,15 @@ async function live(
           if ((e as { code?: string }).code !== "NO_VEND") throw e;
         }
         return;
-      case "return":
+      case "return": {
+        const waiting = r.pay.rechargeKeyCredit;
         await r.pay.returnCredit(now);
+        if (waiting > 0 && r.pay.rechargeKeyCredit === 0) {
+          cancelled.value += waiting;
+          cancelled.times++;
+        }
         return;
+      }
       case "tick":
         now += o.ms;
         return r.pay.tick(now);
@@ -200,7 +219,7 @@ async function live(
     // above it (a lowered maximum) keeps what it had but takes nothing more
     const k = inserted === undefined ? -1 : cards.indexOf(inserted);
     const credit = r.pay.keyCredit;
-    if (k >= 0 && credit !== undefined && credit > Math.max(maxLoadable, credits[k] as number)) aboveMax++;
+    if (k >= 0 && credit !== undefined && credit > Math.max(maxLoadable, credits[k] ?? 0)) aboveMax++;
   }
   // close the day: finish an open vend, then every key comes back once
   await surviving(async () => {
@@ -217,7 +236,7 @@ async function live(
     await surviving(() => r.pay.insertKey(card, now), true);
   }
   await r.pay.removeKey(now);
-  return { r, cards, start: credits, overdrawn, aboveMax };
+  return { r, cards, start: credits, overdrawn, aboveMax, cancelled };
 }
 
 describe("the payment system over random days", () => {
@@ -228,18 +247,30 @@ describe("the payment system over random days", () => {
         settingsArb,
         fc.boolean(),
         async (ops, settings, withChanger) => {
-          const { r, cards, start, overdrawn, aboveMax } = await live(ops, settings, withChanger);
+          const { r, cards, start, overdrawn, aboveMax, cancelled } = await live(ops, settings, withChanger);
           const n = (name: string) => r.pay.statistics.get(name).period;
           expect(r.pay.pendingKeyWrites).toEqual([]);
           expect(overdrawn).toBe(0);
           expect(aboveMax).toBe(0);
 
           const now = await Promise.all(cards.map((c) => r.read(c)));
-          const keyMoney = now.reduce((a, s) => a + s.credit, 0) - start.reduce((a, b) => a + b, 0);
+          const saleKeys = now.slice(0, start.length);
+          const keyMoney = saleKeys.reduce((a, s) => a + s.credit, 0) - start.reduce((a, b) => a + b, 0);
+          // programmed credit: the programmer's loads and what recharge keys handed to sale keys
           expect(keyMoney).toBe(
             n(S.cashRecharges) + n(S.programmedCredit) - n(S.keySales) - n(S.failedKeyVends),
           );
-          if (settings.negativeCredit === 0) for (const s of now) expect(s.credit).toBeGreaterThanOrEqual(0);
+          expect(n(S.programmedCredit)).toBe(n(S.programmerCredit) + n(S.rechargeKeyCredit));
+          // recharge key: every use taken off it is on a sale key, still waits for one, or was
+          // cancelled by the return button (E11: a recharge key's value is never paid out)
+          const usesTaken = RECHARGE.uses - (now[start.length]?.rechargesLeft ?? RECHARGE.uses);
+          expect(usesTaken * RECHARGE.value).toBe(
+            n(S.rechargeKeyCredit) + r.pay.rechargeKeyCredit + cancelled.value,
+          );
+          expect(n(errorCounter(11))).toBe(cancelled.times);
+          expect(now[start.length]?.credit).toBe(0);
+          if (settings.negativeCredit === 0)
+            for (const s of saleKeys) expect(s.credit).toBeGreaterThanOrEqual(0);
 
           const paidOut = r.shown.paidOut.reduce((a, b) => a + b, 0);
           // the change the reader's own changer paid is counted (CA4), none without one
