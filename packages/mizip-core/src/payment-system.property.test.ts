@@ -1,9 +1,10 @@
 import { cashlessSales, cashTotals, parse, validate } from "@vendkit/evadts";
-import type { SimulatedCard } from "@vendkit/mifare-purse";
+import { EMPTY_STATE, type SimulatedCard } from "@vendkit/mifare-purse";
+import type { PricingConfig } from "@vendkit/pricing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { auditFile } from "./audit.js";
-import { errorCounter, S } from "./counters.js";
+import { errorCounter, S, V } from "./counters.js";
 import type { NumericName } from "./parameters.js";
 import { PowerCut } from "./storage.js";
 import {
@@ -110,14 +111,45 @@ interface Day {
   cancelled: { value: number; times: number };
 }
 
+/** Bonus-1 credit per day for level-0 keys, and loyalty credit given back per line sold. */
+const BONUS1_CREDIT = 35;
+const LOYALTY_PER_LINE = [5, 0, 10, 0, 3];
+
+/** The shop's prices, with bonus-1 credit and loyalty credit on when `extras`. */
+function dayPricing(extras: boolean): PricingConfig {
+  const p = shopPricing();
+  if (!extras) return p;
+  return {
+    ...p,
+    bonus1: {
+      ...p.bonus1,
+      usage: "recharge-and-sale",
+      type: "credit",
+      period: "daily",
+      levels: p.bonus1.levels.map((l, i) => ({
+        ...l,
+        enabled: i === 0,
+        credit: i === 0 ? BONUS1_CREDIT : 0,
+      })),
+    },
+    loyalty: {
+      ...p.loyalty,
+      mode: "on",
+      type: "credit",
+      creditPerLine: p.loyalty.creditPerLine.map((c, i) => LOYALTY_PER_LINE[i] ?? c),
+    },
+  };
+}
+
 async function live(
   ops: Op[],
   settings: Partial<Record<NumericName, number>>,
   withChanger: boolean,
+  extras = false,
 ): Promise<Day> {
   const r = rig(
     {},
-    shopPricing(),
+    dayPricing(extras),
     parameters({ ...(withChanger ? CHANGER_PARAMETERS : {}), ...settings, maxiBox: 2, rechargeKey: 1 }),
     withChanger ? CHANGER : undefined,
   );
@@ -246,8 +278,14 @@ describe("the payment system over random days", () => {
         fc.array(opArb, { maxLength: 45 }),
         settingsArb,
         fc.boolean(),
-        async (ops, settings, withChanger) => {
-          const { r, cards, start, overdrawn, aboveMax, cancelled } = await live(ops, settings, withChanger);
+        fc.boolean(),
+        async (ops, settings, withChanger, extras) => {
+          const { r, cards, start, overdrawn, aboveMax, cancelled } = await live(
+            ops,
+            settings,
+            withChanger,
+            extras,
+          );
           const n = (name: string) => r.pay.statistics.get(name).period;
           expect(r.pay.pendingKeyWrites).toEqual([]);
           expect(overdrawn).toBe(0);
@@ -256,10 +294,21 @@ describe("the payment system over random days", () => {
           const now = await Promise.all(cards.map((c) => r.read(c)));
           const saleKeys = now.slice(0, start.length);
           const keyMoney = saleKeys.reduce((a, s) => a + s.credit, 0) - start.reduce((a, b) => a + b, 0);
-          // programmed credit: the programmer's loads and what recharge keys handed to sale keys
+          // programmed credit: the programmer's loads and what recharge keys handed to sale keys;
+          // loyalty credit: what sales gave back onto the key
           expect(keyMoney).toBe(
-            n(S.cashRecharges) + n(S.programmedCredit) - n(S.keySales) - n(S.failedKeyVends),
+            n(S.cashRecharges) +
+              n(S.programmedCredit) +
+              n(S.loyaltyCredit) -
+              n(S.keySales) -
+              n(S.failedKeyVends),
           );
+          if (!extras) expect(n(S.loyaltyCredit)).toBe(0);
+          // bonus-1 credit is not money on the key: each key stamped with today's period was
+          // given BONUS1_CREDIT once, which is still on it, paid part of a sale (S bonus) or lapsed
+          const stamped = saleKeys.filter((s) => s.bonus1.period !== EMPTY_STATE.bonus1.period).length;
+          const bonusLeft = saleKeys.reduce((a, s) => a + s.bonus1.amount, 0);
+          expect(bonusLeft + n(S.bonus) + n(V.bonusCreditLapsed)).toBe(extras ? stamped * BONUS1_CREDIT : 0);
           expect(n(S.programmedCredit)).toBe(n(S.programmerCredit) + n(S.rechargeKeyCredit));
           // recharge key: every use taken off it is on a sale key, still waits for one, or was
           // cancelled by the return button (E11: a recharge key's value is never paid out)

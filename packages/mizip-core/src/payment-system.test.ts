@@ -350,6 +350,36 @@ describe("loyalty credit and bonus-1 credit (manual 7.5 list 11, n = 27, 35)", (
     expect([period(r, S.loyaltyCredit), period(r, V.bonusCreditLapsed)]).toEqual([5, 30]);
     expect((await r.read(card)).bonus1.amount).toBe(100 - 45);
   });
+
+  it("a failed vend kept with refund OFF counts the bonus spent and the loyalty given with it (4.10.5)", async () => {
+    const base = shopPricing();
+    const pricing = {
+      ...base,
+      loyalty: {
+        ...base.loyalty,
+        mode: "on" as const,
+        type: "credit" as const,
+        creditPerLine: base.cash.map(() => 5),
+      },
+      bonus1: {
+        ...base.bonus1,
+        usage: "recharge-and-sale" as const,
+        levels: base.bonus1.levels.map((l, i) => (i === 0 ? { ...l, enabled: true, credit: 20 } : l)),
+      },
+    };
+    const r = rig({ failedVendRefund: 0 }, pricing);
+    const card = await r.key(161, 500);
+    await r.pay.insertKey(card, at("09:00"));
+    await r.pay.vendRequest({ line: 1 }, at("09:00"));
+    await r.pay.vendFailure(at("09:00"));
+    // line 1 at key price 45: 20 of bonus-1 credit and 25 of credit; 5 of loyalty comes back
+    const key = await r.read(card);
+    expect([key.credit, key.bonus1.amount]).toEqual([500 - 25 + 5, 0]);
+    expect([period(r, S.failedKeyVends), period(r, S.bonus), period(r, S.loyaltyCredit)]).toEqual([
+      25, 20, 5,
+    ]);
+    expect(period(r, S.keySales)).toBe(0);
+  });
 });
 
 describe("special keys and vends", () => {

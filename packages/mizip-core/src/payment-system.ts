@@ -28,7 +28,7 @@ import {
   planPayout,
   type Tube,
 } from "./change-rules.js";
-import { billCount, coinCount, errorCounter, S } from "./counters.js";
+import { billCount, coinCount, errorCounter, S, V } from "./counters.js";
 import { canSell, type ErrorCode, isErrorCode, type ReaderState, readerState } from "./diagnostics.js";
 import { euroIdentity, euroState } from "./euro.js";
 import { decodeJson, encodeJson } from "./json-record.js";
@@ -1166,9 +1166,16 @@ export class PaymentSystem {
         const pending = this.pendingSale(v.uid);
         const entry: MaxiBoxEntry = { ...pending.entry, at: now, error: 8 };
         if (!refund) {
-          this.commit({ ...failed, [S.failedKeyVends]: pending.charge, [S.keyWrites]: 1 }, entry, [
-            this.journal.record(v.uid, undefined),
-          ]);
+          // refund OFF (manual 4.10.5): the charge stays on the key, and with it what the same
+          // write did besides: bonus-1 credit spent or lapsed, loyalty credit given back
+          const counts: Record<string, number> = {
+            ...failed,
+            [S.failedKeyVends]: pending.charge,
+            [S.keyWrites]: 1,
+          };
+          for (const name of [S.bonus, S.loyaltyCredit, V.bonusCreditLapsed])
+            add(counts, name, pending.counts[name] ?? 0);
+          this.commit(counts, entry, [this.journal.record(v.uid, undefined)]);
         } else {
           this.commit({ ...failed, [S.keyWrites]: 1 }, entry, [
             this.journal.record(v.uid, { ...pending, phase: "refund-due" }),
