@@ -46,17 +46,50 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * `serve` on `serverPort` and, once it listens, `collect` on `clientPort` into `out`, each with
+ * `--link link` and its extra options. Resolves with both exits.
+ */
+async function exchange(
+  link: "dex" | "ddcmp",
+  ports: { server: string; client: string },
+  out: string,
+  extra: { serve?: string[]; collect?: string[]; file?: string } = {},
+) {
+  const server = cli([
+    "serve",
+    "--port",
+    ports.server,
+    "--link",
+    link,
+    "--file",
+    extra.file ?? auditPath,
+    ...(extra.serve ?? []),
+  ]);
+  await new Promise((r) => setTimeout(r, 800));
+  const client = cli([
+    "collect",
+    "--port",
+    ports.client,
+    "--link",
+    link,
+    "--out",
+    out,
+    ...(extra.collect ?? []),
+  ]);
+  return Promise.all([server.done, client.done]);
+}
+
+const tcp = (port: number) => ({ server: `tcp://127.0.0.1:${port}`, client: `tcp://127.0.0.1:${port}` });
+const collected = (out: string) => Buffer.from(readFileSync(out)).equals(Buffer.from(audit));
+
 describe("ddcmp CLI (DEX/UCS link)", () => {
   it("serves an audit over TCP and collects it byte for byte", async () => {
     const port = await freePort();
     const out = join(dir, "tcp.eva");
-    const server = cli(["serve", "--port", `tcp://127.0.0.1:${port}`, "--link", "dex", "--file", auditPath]);
-    await new Promise((r) => setTimeout(r, 800));
-    const client = cli(["collect", "--port", `tcp://127.0.0.1:${port}`, "--link", "dex", "--out", out]);
-    const [s, c] = await Promise.all([server.done, client.done]);
-    expect(c.code).toBe(0);
-    expect(s.code).toBe(0);
-    expect(Buffer.from(readFileSync(out)).equals(Buffer.from(audit))).toBe(true);
+    const [s, c] = await exchange("dex", tcp(port), out);
+    expect([c.code, s.code]).toEqual([0, 0]);
+    expect(collected(out)).toBe(true);
     expect(c.err).toMatch(/handshake with VKTDEVICE1/);
     expect(c.err).toMatch(/progress \d+ bytes/);
     expect(s.err).toMatch(/collected/);
@@ -65,21 +98,9 @@ describe("ddcmp CLI (DEX/UCS link)", () => {
   it("lets a device that opens the first handshake itself (--dex-master) through", async () => {
     const port = await freePort();
     const out = join(dir, "master.eva");
-    const server = cli([
-      "serve",
-      "--port",
-      `tcp://127.0.0.1:${port}`,
-      "--link",
-      "dex",
-      "--file",
-      auditPath,
-      "--dex-master",
-    ]);
-    await new Promise((r) => setTimeout(r, 800));
-    const client = cli(["collect", "--port", `tcp://127.0.0.1:${port}`, "--link", "dex", "--out", out]);
-    const [s, c] = await Promise.all([server.done, client.done]);
+    const [s, c] = await exchange("dex", tcp(port), out, { serve: ["--dex-master"] });
     expect([c.code, s.code]).toEqual([0, 0]);
-    expect(Buffer.from(readFileSync(out)).equals(Buffer.from(audit))).toBe(true);
+    expect(collected(out)).toBe(true);
     expect(c.err).toMatch(/handshake with VKTDEVICE1 \(R01L01, request S\)/);
   }, 30_000);
 
@@ -89,27 +110,7 @@ describe("ddcmp CLI (DEX/UCS link)", () => {
     const damaged = Buffer.from(audit.subarray(0, audit.length - 40));
     writeFileSync(damagedPath, damaged);
     const out = join(dir, "kept.eva");
-    const server = cli([
-      "serve",
-      "--port",
-      `tcp://127.0.0.1:${port}`,
-      "--link",
-      "dex",
-      "--file",
-      damagedPath,
-    ]);
-    await new Promise((r) => setTimeout(r, 800));
-    const client = cli([
-      "collect",
-      "--port",
-      `tcp://127.0.0.1:${port}`,
-      "--link",
-      "dex",
-      "--out",
-      out,
-      "--keep-corrupt",
-    ]);
-    const [, c] = await Promise.all([server.done, client.done]);
+    const [, c] = await exchange("dex", tcp(port), out, { file: damagedPath, collect: ["--keep-corrupt"] });
     expect(c.code).toBe(1);
     expect(c.err).toMatch(/failed: CORRUPT_AUDIT/);
     expect(existsSync(out)).toBe(false);
@@ -119,30 +120,9 @@ describe("ddcmp CLI (DEX/UCS link)", () => {
   it("serves and collects over TCP with --link ddcmp, agreeing 38400 at protocol level, with progress", async () => {
     const port = await freePort();
     const out = join(dir, "ddcmp-tcp.eva");
-    const server = cli([
-      "serve",
-      "--port",
-      `tcp://127.0.0.1:${port}`,
-      "--link",
-      "ddcmp",
-      "--file",
-      auditPath,
-    ]);
-    await new Promise((r) => setTimeout(r, 800));
-    const client = cli([
-      "collect",
-      "--port",
-      `tcp://127.0.0.1:${port}`,
-      "--link",
-      "ddcmp",
-      "--baud-max",
-      "38400",
-      "--out",
-      out,
-    ]);
-    const [s, c] = await Promise.all([server.done, client.done]);
+    const [s, c] = await exchange("ddcmp", tcp(port), out, { collect: ["--baud-max", "38400"] });
     expect([c.code, s.code]).toEqual([0, 0]);
-    expect(Buffer.from(readFileSync(out)).equals(Buffer.from(audit))).toBe(true);
+    expect(collected(out)).toBe(true);
     expect(c.err).toMatch(/rate 38400 baud \(protocol level/);
     expect(s.err).toMatch(/rate 38400 baud \(protocol level/);
     expect(c.err).toMatch(new RegExp(`progress ${audit.length}/${audit.length} bytes, \\d+ blocks`));
@@ -167,23 +147,11 @@ describe("ddcmp CLI (DEX/UCS link)", () => {
       const pair = await ptyPair();
       try {
         const out = join(dir, "pty.eva");
-        const server = cli([
-          "serve",
-          "--port",
-          pair.b,
-          "--baud",
-          "9600",
-          "--link",
-          "dex",
-          "--file",
-          auditPath,
-        ]);
-        await new Promise((r) => setTimeout(r, 800));
-        const client = cli(["collect", "--port", pair.a, "--baud", "9600", "--link", "dex", "--out", out]);
-        const [s, c] = await Promise.all([server.done, client.done]);
-        expect(c.code).toBe(0);
-        expect(s.code).toBe(0);
-        expect(Buffer.from(readFileSync(out)).equals(Buffer.from(audit))).toBe(true);
+        const ports = { server: pair.b, client: pair.a };
+        const baud = ["--baud", "9600"];
+        const [s, c] = await exchange("dex", ports, out, { serve: baud, collect: baud });
+        expect([c.code, s.code]).toEqual([0, 0]);
+        expect(collected(out)).toBe(true);
       } finally {
         pair.close();
       }
@@ -194,22 +162,10 @@ describe("ddcmp CLI (DEX/UCS link)", () => {
       const pair = await ptyPair();
       try {
         const out = join(dir, "pty-ddcmp.eva");
-        const server = cli(["serve", "--port", pair.b, "--link", "ddcmp", "--file", auditPath]);
-        await new Promise((r) => setTimeout(r, 800));
-        const client = cli([
-          "collect",
-          "--port",
-          pair.a,
-          "--link",
-          "ddcmp",
-          "--baud-max",
-          "9600",
-          "--out",
-          out,
-        ]);
-        const [s, c] = await Promise.all([server.done, client.done]);
+        const ports = { server: pair.b, client: pair.a };
+        const [s, c] = await exchange("ddcmp", ports, out, { collect: ["--baud-max", "9600"] });
         expect([c.code, s.code]).toEqual([0, 0]);
-        expect(Buffer.from(readFileSync(out)).equals(Buffer.from(audit))).toBe(true);
+        expect(collected(out)).toBe(true);
         // a serial port follows the rate (a pty takes it at protocol level, see the README)
         expect(c.err).toMatch(/^rate 9600 baud$/m);
         expect(s.err).toMatch(/^rate 9600 baud$/m);

@@ -325,9 +325,10 @@ describe("out-of-table sales (manual 7.5 list 11, n = 5, 6, 31-34)", () => {
 });
 
 describe("loyalty credit and bonus-1 credit (manual 7.5 list 11, n = 27, 35)", () => {
-  it("counts the loyalty credit a sale gives back, and bonus-1 credit lapsed at a new period", async () => {
+  /** The shop's prices with 5 of loyalty credit per sale and `bonus` of bonus-1 credit a day for key 0. */
+  const withExtras = (bonus: number) => {
     const base = shopPricing();
-    const pricing = {
+    return {
       ...base,
       loyalty: {
         ...base.loyalty,
@@ -338,10 +339,13 @@ describe("loyalty credit and bonus-1 credit (manual 7.5 list 11, n = 27, 35)", (
       bonus1: {
         ...base.bonus1,
         usage: "recharge-and-sale" as const,
-        levels: base.bonus1.levels.map((l, i) => (i === 0 ? { ...l, enabled: true, credit: 100 } : l)),
+        levels: base.bonus1.levels.map((l, i) => (i === 0 ? { ...l, enabled: true, credit: bonus } : l)),
       },
     };
-    const r = rig({}, pricing);
+  };
+
+  it("counts the loyalty credit a sale gives back, and bonus-1 credit lapsed at a new period", async () => {
+    const r = rig({}, withExtras(100));
     // 30 of bonus-1 credit stamped with a period long gone: it lapses, 100 comes in its place
     const card = await r.key(160, 500, {}, { bonus1: { mode: "credit", amount: 30, period: 0 } });
     await r.pay.insertKey(card, at("09:00"));
@@ -352,22 +356,7 @@ describe("loyalty credit and bonus-1 credit (manual 7.5 list 11, n = 27, 35)", (
   });
 
   it("a failed vend kept with refund OFF counts the bonus spent and the loyalty given with it (4.10.5)", async () => {
-    const base = shopPricing();
-    const pricing = {
-      ...base,
-      loyalty: {
-        ...base.loyalty,
-        mode: "on" as const,
-        type: "credit" as const,
-        creditPerLine: base.cash.map(() => 5),
-      },
-      bonus1: {
-        ...base.bonus1,
-        usage: "recharge-and-sale" as const,
-        levels: base.bonus1.levels.map((l, i) => (i === 0 ? { ...l, enabled: true, credit: 20 } : l)),
-      },
-    };
-    const r = rig({ failedVendRefund: 0 }, pricing);
+    const r = rig({ failedVendRefund: 0 }, withExtras(20));
     const card = await r.key(161, 500);
     await r.pay.insertKey(card, at("09:00"));
     await r.pay.vendRequest({ line: 1 }, at("09:00"));
