@@ -152,25 +152,19 @@ export function encodeApp(m: AppMessage): Uint8Array {
     case "who-are-you-rejected":
       return Uint8Array.of(RESPONSE, CODE.whoAreYou, 0, m.denial & 0xff);
     case "read-data":
+    case "read-data-accepted": {
+      // the request and its acceptance differ only in the message class and the mode byte
+      const request = m.kind === "read-data";
       return Uint8Array.from([
-        COMMAND,
+        request ? COMMAND : RESPONSE,
         CODE.readData,
-        0,
+        request ? 0 : 1,
         m.list & 0xff,
         m.record & 0xff,
         ...lsFirst(m.offset),
         ...lsFirst(m.length),
       ]);
-    case "read-data-accepted":
-      return Uint8Array.from([
-        RESPONSE,
-        CODE.readData,
-        1,
-        m.list & 0xff,
-        m.record & 0xff,
-        ...lsFirst(m.offset),
-        ...lsFirst(m.length),
-      ]);
+    }
     case "delete-data":
       return Uint8Array.of(COMMAND, CODE.deleteData, 0, m.list & 0xff, m.record & 0xff);
     case "finish":

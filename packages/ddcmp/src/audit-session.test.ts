@@ -55,6 +55,10 @@ export function session(
   return { device, collector, deviceEvents, collectorEvents, cleared };
 }
 
+/** A collector's data message number `num` (no acknowledgement carried) holding `bytes`. */
+const collectorData = (num: number, bytes: number[]) =>
+  encodeMessage({ kind: "data", resp: 0, num, addr: 1, flags: 0x40, data: Uint8Array.from(bytes) });
+
 describe("EVA-DTS audit collection over DDCMP, both ends in memory", () => {
   it("reads list 1 whole and the device reports the collection only after FINISH", () => {
     const { deviceEvents, collectorEvents, cleared } = session();
@@ -177,15 +181,7 @@ describe("bad input and faults: typed refusals and failures, nothing cleared for
     const device = new AuditDevice({ timing: { turnaround: 0 } }, () => audit);
     const parser = new MessageParser();
     let num = 0;
-    const data = (bytes: number[]) =>
-      encodeMessage({
-        kind: "data",
-        resp: 0,
-        num: ++num,
-        addr: 1,
-        flags: 0x40,
-        data: Uint8Array.from(bytes),
-      });
+    const data = (bytes: number[]) => collectorData(++num, bytes);
     // what the device answers, each of its data messages acknowledged as a collector would
     const answers = (bytes: Uint8Array, now: number) => {
       const got = parser.push(Buffer.concat(device.receive(bytes, now).send));
@@ -238,17 +234,7 @@ describe("bad input and faults: typed refusals and failures, nothing cleared for
       for (const m of parser.push(Buffer.concat(r.send)))
         if (m.kind === "data") feed(encodeMessage({ kind: "ack", resp: m.num, addr: 1, flags: 0x40 }));
     };
-    const command = (bytes: number[]) =>
-      feed(
-        encodeMessage({
-          kind: "data",
-          resp: 0,
-          num: ++num,
-          addr: 1,
-          flags: 0x40,
-          data: Uint8Array.from(bytes),
-        }),
-      );
+    const command = (bytes: number[]) => feed(collectorData(++num, bytes));
     const way = [0x77, 0xe0, 0, 0, 0, 0, 0, 1, 1, 0x26, 0, 0, 0, 0, 0, 0x0c];
     const read = [0x77, 0xe2, 0, 1, 1, 0, 0, 0, 0];
     feed(encodeMessage({ kind: "start", addr: 1, flags: 0x40, mbd: 0 }));
