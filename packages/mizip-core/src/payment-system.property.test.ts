@@ -1,16 +1,18 @@
 import { cashlessSales, cashTotals, parse, validate } from "@vendkit/evadts";
-import { EMPTY_STATE, type SimulatedCard } from "@vendkit/mifare-purse";
+import { EMPTY_STATE, PurseSystem, SimulatedCard } from "@vendkit/mifare-purse";
 import type { PricingConfig } from "@vendkit/pricing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { auditFile } from "./audit.js";
 import { errorCounter, S, V } from "./counters.js";
+import { toEuro } from "./euro.js";
 import type { NumericName } from "./parameters.js";
 import { PowerCut } from "./storage.js";
 import {
   at,
   CHANGER,
   CHANGER_PARAMETERS,
+  MASTER,
   parameters,
   type Rig,
   rig,
@@ -39,7 +41,7 @@ type Op =
   | { op: "load"; amount: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { arbitrary: fc.record({ op: fc.constant("insert" as const), key: fc.nat(3) }), weight: 3 },
+  { arbitrary: fc.record({ op: fc.constant("insert" as const), key: fc.nat(4) }), weight: 3 },
   { arbitrary: fc.constant({ op: "remove" as const }), weight: 1 },
   {
     arbitrary: fc.record({ op: fc.constant("coin" as const), value: fc.constantFrom(10, 20, 50, 100, 200) }),
@@ -94,9 +96,15 @@ const settingsArb = fc.record({
   maxLoadableCredit: fc.constantFrom(300, 1000, 5000),
 }) as fc.Arbitrary<Partial<Record<NumericName, number>>>;
 
-/** Sale keys 0-2 with these credits; key 3 is a recharge key (manual 3.5). */
+/**
+ * Sale keys 0-2 with these credits; key 3 is a recharge key (manual 3.5); key 4 a sale key of the
+ * previous operator holding lire, taken over at its first insertion with EURO ON (manual 4.16).
+ */
 const credits = [0, 120, 700];
 const RECHARGE = { value: 150, uses: 4 };
+const PREVIOUS_OPERATOR = 55;
+const LIRE = { euroRate: 193_627_000, nationalDecimalPoint: 0, decimalPoint: 2 };
+const OLD_KEY = { lire: 10_000, euro: toEuro(10_000, LIRE) };
 const WHO = { serial: "VK00000001", model: "VENDKIT", softwareVersion: "1" };
 
 interface Day {
@@ -150,7 +158,15 @@ async function live(
   const r = rig(
     {},
     dayPricing(extras),
-    parameters({ ...(withChanger ? CHANGER_PARAMETERS : {}), ...settings, maxiBox: 2, rechargeKey: 1 }),
+    parameters({
+      ...(withChanger ? CHANGER_PARAMETERS : {}),
+      ...settings,
+      maxiBox: 2,
+      rechargeKey: 1,
+      euro: 1,
+      previousOperatorCode: PREVIOUS_OPERATOR,
+      ...LIRE,
+    }),
     withChanger ? CHANGER : undefined,
   );
   const cards = await Promise.all(credits.map((c, i) => r.key(200 + i, c)));
@@ -162,6 +178,22 @@ async function live(
       { rechargesLeft: RECHARGE.uses },
     ),
   );
+  const old = new SimulatedCard(Uint8Array.of(0x04, 0x33, 0x01, 0x01));
+  await new PurseSystem({ masterKey: MASTER, operatorCode: PREVIOUS_OPERATOR, format: 1 }).format(
+    old,
+    {
+      keyNumber: 400,
+      customerCode: 7,
+      departmentCode: 1,
+      priceLevel: 0,
+      keyFunction: "sale",
+      rechargeValue: 0,
+    },
+    { ...EMPTY_STATE, credit: OLD_KEY.lire },
+  );
+  cards.push(old);
+  // what each key may hold at most without a load: its start, in euro for the old key
+  const held = [...credits, 0, OLD_KEY.euro];
   let now = at("07:00");
   let inserted: SimulatedCard | undefined;
   let overdrawn = 0;
@@ -251,7 +283,7 @@ async function live(
     // above it (a lowered maximum) keeps what it had but takes nothing more
     const k = inserted === undefined ? -1 : cards.indexOf(inserted);
     const credit = r.pay.keyCredit;
-    if (k >= 0 && credit !== undefined && credit > Math.max(maxLoadable, credits[k] ?? 0)) aboveMax++;
+    if (k >= 0 && credit !== undefined && credit > Math.max(maxLoadable, held[k] ?? 0)) aboveMax++;
   }
   // close the day: finish an open vend, then every key comes back once
   await surviving(async () => {
@@ -292,12 +324,17 @@ describe("the payment system over random days", () => {
           expect(aboveMax).toBe(0);
 
           const now = await Promise.all(cards.map((c) => r.read(c)));
-          const saleKeys = now.slice(0, start.length);
-          const keyMoney = saleKeys.reduce((a, s) => a + s.credit, 0) - start.reduce((a, b) => a + b, 0);
+          const oldKey = now[start.length + 1] as (typeof now)[number];
+          const saleKeys = [...now.slice(0, start.length), oldKey];
+          const keyMoney =
+            saleKeys.reduce((a, s) => a + s.credit, 0) - start.reduce((a, b) => a + b, 0) - OLD_KEY.lire;
+          // the old key came back at least once (at the end of the day), so it is in euro now
+          const euroConversion = OLD_KEY.euro - OLD_KEY.lire;
           // programmed credit: the programmer's loads and what recharge keys handed to sale keys;
           // loyalty credit: what sales gave back onto the key
           expect(keyMoney).toBe(
-            n(S.cashRecharges) +
+            euroConversion +
+              n(S.cashRecharges) +
               n(S.programmedCredit) +
               n(S.loyaltyCredit) -
               n(S.keySales) -
