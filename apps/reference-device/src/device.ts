@@ -16,6 +16,7 @@ import {
   type Carried,
   type Collection,
   checkPassword,
+  checkPricingChanges,
   collectionMode,
   dataKeyAudit,
   defaultParameters,
@@ -28,6 +29,11 @@ import {
   ParameterError,
   PaymentSystem,
   type PaymentSystemOptions,
+  PROTOCOL_PARAMETER,
+  type PriceTable,
+  type Protocol,
+  priceNumber,
+  protocolOf,
   S,
   type SpecialKeyContent,
   SpecialKeyRefused,
@@ -37,9 +43,14 @@ import {
   settingsAfterKey,
   type Tube,
   validateParameters,
+  withPrice,
+  withProtocol,
 } from "@vendkit/mizip-core";
-import { defaultConfig, type KeyTable, type PricingConfig, validateConfig } from "@vendkit/pricing";
+import { defaultConfig, type PricingConfig, validateConfig } from "@vendkit/pricing";
 import { CashRefused, DeviceSetupError } from "./device-errors.js";
+
+export { type Protocol, protocolOf } from "@vendkit/mizip-core";
+
 import { ExecutiveLink, masterOptions } from "./executive-link.js";
 import { ExecutiveSlaveLink } from "./executive-slave-link.js";
 import { type DurableKey, KeyStore } from "./key-store.js";
@@ -144,42 +155,6 @@ export interface DeviceState {
   readonly pendingKeyWrites: number;
   /** The numbers of the parameters that fail validation (the "parameter error" of 5.1). */
   readonly parameterErrors: readonly number[];
-}
-
-export type Protocol = "mdb" | "executive-master" | "executive-rendiresto" | "executive-slave";
-
-/** Parameter 30000 for a protocol: 0 Executive master (RENDIRESTO too, manual 4.3.2), 1 Executive slave, 2 MDB. */
-const PROTOCOL_PARAMETER: Readonly<Record<Protocol, number>> = {
-  mdb: 2,
-  "executive-master": 0,
-  "executive-rendiresto": 0,
-  "executive-slave": 1,
-};
-/** 20001 VALIDATOR TYPE "changer" (RENDIRESTO EXE with 30000 = 0, manual 4.6.2, 4.6.4). */
-const CHANGER_VALIDATOR = 4;
-
-/** The protocol the parameters name: 30000, and 20001 = changer for RENDIRESTO under Executive master. */
-export function protocolOf(params: SystemParameters): Protocol {
-  const n = params.numeric;
-  if (n.protocol === 2) return "mdb";
-  if (n.protocol === 1) return "executive-slave";
-  return n.validatorType === CHANGER_VALIDATOR ? "executive-rendiresto" : "executive-master";
-}
-
-/** The parameters naming `protocol` (30000, and 20001 for RENDIRESTO). */
-function withProtocol(
-  params: SystemParameters,
-  protocol: Protocol,
-  defaults: SystemParameters,
-): SystemParameters {
-  const n = params.numeric;
-  const validatorType =
-    protocol === "executive-rendiresto"
-      ? CHANGER_VALIDATOR
-      : protocol === "executive-master" && n.validatorType === CHANGER_VALIDATOR
-        ? defaults.numeric.validatorType
-        : n.validatorType;
-  return { ...params, numeric: { ...n, protocol: PROTOCOL_PARAMETER[protocol], validatorType } };
 }
 
 /** How to set a device up beyond the embedded defaults (the scenario runner uses it). */
@@ -340,20 +315,10 @@ export class Device {
    * 1..100. Checked by `validateConfig` (range, base-coin multiple), refused as a
    * `ParameterError` with the table 5.2 number (10001-10100 cash, 11001-14100 key levels).
    */
-  async setPrice(table: "cash" | 0 | 1 | 2 | 3, line: number, price: number): Promise<void> {
+  async setPrice(table: PriceTable, line: number, price: number): Promise<void> {
     if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
-    const number = (table === "cash" ? 10_000 : 11_000 + 1000 * table) + line;
-    if (!Number.isInteger(line) || line < 1 || line > 100)
-      throw new ParameterError(number, `line ${line} is not 1..100`);
-    const replace = (prices: readonly number[]) => prices.map((p, i) => (i === line - 1 ? price : p));
-    const keys = this.prices.keys.map((k, level) =>
-      level === table ? { ...k, prices: replace(k.prices) } : k,
-    );
-    const next: PricingConfig =
-      table === "cash"
-        ? { ...this.prices, cash: replace(this.prices.cash) }
-        : { ...this.prices, keys: keys as [KeyTable, KeyTable, KeyTable, KeyTable] };
-    this.keepPricing(next, number);
+    const next = withPrice(this.prices, table, line, price);
+    this.keepPricing(next, priceNumber(table, line));
   }
 
   /**
@@ -364,11 +329,7 @@ export class Device {
    */
   async setPricing(changes: unknown): Promise<void> {
     if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
-    // one store: the price system and the base coin are parameters 30002 and 30003
-    if (typeof changes === "object" && changes !== null) {
-      if ("priceSystem" in changes) throw new ParameterError(30002, "the price system is parameter 30002");
-      if ("baseCoin" in changes) throw new ParameterError(30003, "the base coin is parameter 30003");
-    }
+    checkPricingChanges(changes);
     this.keepPricing(merge(this.prices, changes) as PricingConfig);
   }
 

@@ -127,6 +127,14 @@ export {
   type VendRefusal,
   type VendRequest,
 } from "./payment-system.js";
+export { checkPricingChanges, type PriceTable, priceNumber, withPrice } from "./price-programming.js";
+export {
+  CHANGER_VALIDATOR,
+  PROTOCOL_PARAMETER,
+  type Protocol,
+  protocolOf,
+  withProtocol,
+} from "./protocol.js";
 export { saleCounts, saleEntry, saleKind } from "./sale-statistics.js";
 export { type Settlement, settlement } from "./settlement.js";
 export {
