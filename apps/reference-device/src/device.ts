@@ -216,12 +216,17 @@ export class Device {
     readonly keys: readonly DurableKey[],
     /** The special keys, by kind: not customers' keys, so not in `keys`. */
     readonly specialKeys: Readonly<Record<SpecialKind, DurableKey>>,
-    readonly link: VmcLink,
+    link: (device: Device) => VmcLink,
     private readonly storage: SqliteStorage,
     private readonly keyStore: KeyStore,
     private readonly clock: () => number,
     private readonly changer: DeviceOptions["changer"],
-  ) {}
+  ) {
+    // the link reaches the payment system through the device it is part of
+    this.link = link(this);
+  }
+
+  readonly link: VmcLink;
 
   get pay(): PaymentSystem {
     return this.paySystem;
@@ -528,50 +533,49 @@ export class Device {
       changer: options.changer,
       auditIdentity: AUDIT_IDENTITY,
     });
-    // the RENDIRESTO link reaches the payment system through the device, which it is part of
-    let device: Device | undefined;
-    const link = options.serialMdb
-      ? new SerialMdbLink(
-          options.serialMdb,
-          params.numeric,
-          {
-            requestVend: (item, price) => (device as Device).requestVend(item, price),
-            endVend: (success) => (device as Device).endVend(success),
-          },
-          options.log,
-        )
-      : protocol === "mdb"
-        ? new MdbLink(params.numeric)
-        : protocol === "executive-master"
-          ? new ExecutiveLink({
-              prices: DEMO_PRICES,
-              baseCoin: params.numeric.baseCoin,
-              decimals: params.numeric.decimalPoint,
-              ...masterOptions(params.numeric),
-              noChangeMessage: params.numeric.noChangeMessage === 1,
-              onAuditPair: (pair) => device?.recordVmcAuditPair(pair),
-            })
-          : protocol === "executive-slave"
-            ? new ExecutiveSlaveLink(
-                { keyCredit: () => device?.pay.keyCredit },
-                DEMO_PRICES,
-                params.numeric.baseCoin,
-                params.numeric.decimalPoint,
-              )
-            : new RendirestoLink(
-                {
-                  keyCredit: () => device?.pay.keyCredit,
-                  recharged: async (amount) => {
-                    await device?.pay.coin(amount, clock());
+    const link = (device: Device): VmcLink =>
+      options.serialMdb
+        ? new SerialMdbLink(
+            options.serialMdb,
+            params.numeric,
+            {
+              requestVend: (item, price) => device.requestVend(item, price),
+              endVend: (success) => device.endVend(success),
+            },
+            options.log,
+          )
+        : protocol === "mdb"
+          ? new MdbLink(params.numeric)
+          : protocol === "executive-master"
+            ? new ExecutiveLink({
+                prices: DEMO_PRICES,
+                baseCoin: params.numeric.baseCoin,
+                decimals: params.numeric.decimalPoint,
+                ...masterOptions(params.numeric),
+                noChangeMessage: params.numeric.noChangeMessage === 1,
+                onAuditPair: (pair) => device.recordVmcAuditPair(pair),
+              })
+            : protocol === "executive-slave"
+              ? new ExecutiveSlaveLink(
+                  { keyCredit: () => device.pay.keyCredit },
+                  DEMO_PRICES,
+                  params.numeric.baseCoin,
+                  params.numeric.decimalPoint,
+                )
+              : new RendirestoLink(
+                  {
+                    keyCredit: () => device.pay.keyCredit,
+                    recharged: async (amount) => {
+                      await device.pay.coin(amount, clock());
+                    },
+                    cashSale: async (item, price) => {
+                      await device.pay.countCashSale({ line: item, price }, clock());
+                    },
                   },
-                  cashSale: async (item, price) => {
-                    await device?.pay.countCashSale({ line: item, price }, clock());
-                  },
-                },
-                DEMO_PRICES,
-                params.numeric.baseCoin,
-              );
-    device = new Device(
+                  DEMO_PRICES,
+                  params.numeric.baseCoin,
+                );
+    const device = new Device(
       pay,
       params,
       pricing,
