@@ -19,15 +19,8 @@ import { accessSettings, checkAccess } from "./access.js";
 import { type AuditIdentity, auditFile, type CoinTube } from "./audit.js";
 import { collectionMode } from "./audit-port.js";
 import { type CashAcceptance, cashAcceptance } from "./cash-acceptance.js";
-import {
-  acceptedCoinTypes,
-  billsAllowed,
-  type ChangerSettings,
-  escrowAllowed,
-  exactAmountNeeded,
-  planPayout,
-  type Tube,
-} from "./change-rules.js";
+import { ChangePayer, changerSettings, NO_CHANGE } from "./change-payer.js";
+import type { Tube } from "./change-rules.js";
 import { billCount, coinCount, errorCounter, S, V } from "./counters.js";
 import { canSell, type ErrorCode, isErrorCode, type ReaderState, readerState } from "./diagnostics.js";
 import { euroIdentity, euroState } from "./euro.js";
@@ -191,12 +184,6 @@ type Vend =
   | { readonly medium: "cash"; readonly charge: Charge }
   | { readonly medium: "test" };
 
-interface Change {
-  readonly paid: number;
-  readonly coins: readonly { readonly type: number; readonly count: number }[];
-}
-const NO_CHANGE: Change = { paid: 0, coins: [] };
-
 const CREDIT = "engine/machine-credit";
 const RECHARGE_CREDIT = "engine/recharge-key-credit";
 /** Lowest credit with negative credit ON: −327.68 in a 2-decimal currency (manual 4.10.1). */
@@ -219,10 +206,9 @@ export class PaymentSystem {
   private tubeLoading = false;
   /** The programmer is connected: keys are read for key management, nothing sells. */
   private programming = false;
-  private readonly changer: ChangerSettings | undefined;
+  /** How change is paid: by the bus, or by the reader's own changer and its tubes. */
+  private readonly change: ChangePayer;
   private readonly auditIdentity: AuditIdentity | undefined;
-  /** The changer's tubes as last reported (reader-driven changer only). */
-  private tubes: readonly Tube[] = [];
   /** A cash sale was made since coins went in: the escrow lever may return the rest (4.8.3). */
   private soldSinceCash = false;
   private chain: Promise<unknown> = Promise.resolve();
@@ -240,19 +226,11 @@ export class PaymentSystem {
     this.ports = options.ports ?? {};
     this.auditIdentity = options.auditIdentity;
     this.parameterErrors = validateParameters(this.params).map((e) => e.parameter);
-    const n = this.params.numeric;
-    this.changer =
-      options.changer === undefined
-        ? undefined
-        : {
-            ...options.changer,
-            coinEnables: SIXTEEN.map((i) => n[`mdbCoinEnabled${i}`] === 1),
-            exactChangeCoins: SIXTEEN.map((i) => n[`exactChangeCoin${i}`] === 1),
-            escrowLever: n.escrowLever === 1,
-            maxChange: n.maxChange,
-            minTubeLevel: n.minTubeLevel,
-            exactChange: n.exactChange as 0 | 1 | 2,
-          };
+    const _n = this.params.numeric;
+    this.change = new ChangePayer(
+      options.changer === undefined ? undefined : changerSettings(this.params, options.changer.safetyCoins),
+      (amount, coins) => this.ports.payOut?.(amount, coins),
+    );
     this.statistics = new Statistics(this.storage);
     this.maxiBox = new MaxiBox(this.storage);
     this.journal = new KeyJournal(this.storage);
@@ -304,9 +282,7 @@ export class PaymentSystem {
    * figure). Empty without a changer or before its first tube status.
    */
   get coinTubes(): readonly CoinTube[] {
-    const safety = this.changer?.safetyCoins;
-    if (safety === undefined) return [];
-    return this.tubes.map((t) => ({ value: t.value, count: Math.max(0, t.count - safety) }));
+    return this.change.coinTubes;
   }
 
   /** The inserted key's credit, when a usable key is in. */
@@ -343,42 +319,15 @@ export class PaymentSystem {
       p.billAcceptorType === MDB_ACCEPTOR
         ? { ...base, billTypes: SIXTEEN.filter((i) => p[`mdbBillEnabled${i}`] === 1) }
         : base;
-    if (this.changer === undefined) return withBills;
-    return {
-      ...withBills,
-      bills: base.bills === true && !billsAllowed(this.tubes, this.changer) ? "NO_CHANGE" : base.bills,
-      coinTypes: acceptedCoinTypes(this.tubes, this.changer),
-    };
+    return this.change.limit(withBills);
   }
 
   /** The reader's own changer reports its tubes (MDB TUBE STATUS). */
   tubeStatus(tubes: readonly Tube[], now: number): Promise<void> {
     return this.run(now, () => {
-      this.tubes = tubes.map((t) => ({ ...t }));
+      this.change.report(tubes);
       this.show();
     });
-  }
-
-  /**
-   * The change the reader can pay for `amount` now: all of it when the bus pays change itself;
-   * with the reader's own changer what its tubes can pay up to the max change (4.8.4). Nothing
-   * changes until `giveChange`, which comes after the commit that takes it from the credit.
-   */
-  private planChange(amount: number): Change {
-    if (amount <= 0) return NO_CHANGE;
-    if (this.changer === undefined) return { paid: amount, coins: [] };
-    const plan = planPayout(amount, this.tubes, this.changer);
-    const coins = this.tubes.map((t, i) => ({ type: t.type, count: plan.coins[i] as number }));
-    return { paid: plan.paid, coins: coins.filter((c) => c.count > 0) };
-  }
-
-  private giveChange(change: Change): void {
-    if (change.paid === 0) return;
-    this.tubes = this.tubes.map((t) => {
-      const used = change.coins.find((c) => c.type === t.type);
-      return used === undefined ? t : { ...t, count: t.count - used.count };
-    });
-    this.ports.payOut?.(change.paid, this.changer === undefined ? undefined : change.coins);
   }
 
   private outOfService(now: number): boolean {
@@ -953,15 +902,16 @@ export class PaymentSystem {
         extra.push([RECHARGE_CREDIT, undefined]);
         counts[errorCounter(11)] = 1;
       }
-      const allowed = this.changer === undefined || escrowAllowed(this.changer, this.soldSinceCash);
-      const change = allowed ? this.planChange(this.machine.credit) : NO_CHANGE;
+      const change = this.change.mayReturn(this.soldSinceCash)
+        ? this.change.plan(this.machine.credit)
+        : NO_CHANGE;
       if (change.paid > 0) {
         this.machine.take(change.paid);
         extra.push(this.creditRecord());
-        if (this.changer !== undefined) counts[S.changePaid] = change.paid;
+        if (this.change.own !== undefined) counts[S.changePaid] = change.paid;
       }
       this.commit(counts, cancelled ? { kind: "error", at: now, error: 11 } : undefined, extra);
-      this.giveChange(change);
+      this.change.give(change);
       if (this.machine.credit === 0) this.soldSinceCash = false;
       this.show();
       return change.paid;
@@ -1064,11 +1014,7 @@ export class PaymentSystem {
       if (!q.ok) return refuse(q.reason, q.detail);
       if (q.charge > this.machine.credit)
         return refuse("INSUFFICIENT_FUNDS", `credit ${this.machine.credit}, price ${q.charge}`);
-      if (
-        this.changer !== undefined &&
-        exactAmountNeeded(this.tubes, this.changer) &&
-        q.charge !== this.machine.credit
-      )
+      if (this.change.exactAmountOnly && q.charge !== this.machine.credit)
         return refuse("EXACT_CHANGE", `change is short: insert exactly ${q.charge}`);
       this.vend = { medium: "cash", charge: q };
       this.show();
@@ -1128,15 +1074,15 @@ export class PaymentSystem {
         const q = v.charge;
         // with the reader's own changer, a single vend pays the rest back at once (4.8.3);
         // what the tubes cannot pay stays as credit, under the overprice rule
-        const single = this.changer !== undefined && this.params.numeric.saleType === 1;
-        const change = single ? this.planChange(this.machine.credit - q.charge) : NO_CHANGE;
+        const single = this.change.own !== undefined && this.params.numeric.saleType === 1;
+        const change = single ? this.change.plan(this.machine.credit - q.charge) : NO_CHANGE;
         this.machine.take(change.paid);
         const overprice = this.machine.sell(q.charge, now);
         const counts = saleCounts(this.pricing, q, false, "cash", undefined);
         add(counts, S.overprice, overprice);
         add(counts, S.changePaid, change.paid);
         this.commit(counts, saleEntry(this.pricing, q, now, undefined), [this.creditRecord()]);
-        this.giveChange(change);
+        this.change.give(change);
         this.soldSinceCash = this.machine.credit > 0;
       }
       this.show();
