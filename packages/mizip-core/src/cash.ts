@@ -11,7 +11,7 @@ import { add } from "./sale-statistics.js";
  * overprice clock.
  */
 export class CashDesk {
-  constructor(readonly e: Engine) {}
+  constructor(private readonly e: Engine) {}
 
   tubeStatus(tubes: readonly Tube[], _now: number): void {
     this.e.change.report(tubes);

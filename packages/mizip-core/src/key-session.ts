@@ -20,7 +20,7 @@ import { CollectionRefused } from "./statistics.js";
  * what waits for it; removed; and the reader's power coming back.
  */
 export class KeySession {
-  constructor(readonly e: Engine) {}
+  constructor(private readonly e: Engine) {}
 
   async insertKey(reader: ClassicReader, now: number): Promise<KeyOutcome> {
     if (this.e.session !== undefined)

@@ -10,7 +10,7 @@ import { encodeSpecialKey, type SpecialKeyContent } from "./special-keys.js";
  * management on the inserted key, and loading special keys. Nothing sells meanwhile.
  */
 export class Programmer {
-  constructor(readonly e: Engine) {}
+  constructor(private readonly e: Engine) {}
 
   connectProgrammer(_now: number): void {
     if (this.e.session !== undefined)

@@ -22,7 +22,7 @@ import { add, localTime, saleCounts, saleEntry } from "./sale-statistics.js";
  */
 export class Sales {
   constructor(
-    readonly e: Engine,
+    private readonly e: Engine,
     private readonly keys: KeySession,
   ) {}
 
