@@ -13,7 +13,7 @@ import { add } from "./sale-statistics.js";
 export class CashDesk {
   constructor(private readonly e: Engine) {}
 
-  tubeStatus(tubes: readonly Tube[], _now: number): void {
+  tubeStatus(tubes: readonly Tube[]): void {
     this.e.change.report(tubes);
     this.e.show();
   }

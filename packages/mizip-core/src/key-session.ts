@@ -103,7 +103,7 @@ export class KeySession {
       : ({ ok: true, function: fn, credit: this.e.session.view.state.credit } as const);
   }
 
-  removeKey(_now: number): void {
+  removeKey(): void {
     this.e.session = undefined;
     this.e.tubeLoading = false;
     this.e.show();

@@ -124,7 +124,7 @@ export class PaymentSystem {
   }
 
   removeKey(now: number): Promise<void> {
-    return this.run(now, () => this.keys.removeKey(now));
+    return this.run(now, () => this.keys.removeKey());
   }
 
   /**
@@ -160,11 +160,11 @@ export class PaymentSystem {
    * while cash credit is in the machine; in Executive the cash credit is zeroed as overprice.
    */
   connectProgrammer(now: number): Promise<void> {
-    return this.run(now, () => this.programmer.connectProgrammer(now));
+    return this.run(now, () => this.programmer.connectProgrammer());
   }
 
   disconnectProgrammer(now: number): Promise<void> {
-    return this.run(now, () => this.programmer.disconnectProgrammer(now));
+    return this.run(now, () => this.programmer.disconnectProgrammer());
   }
 
   /** Loads credit on the inserted sale key from the programmer (manual 9.5.1; password 4.9.3). */
@@ -192,7 +192,7 @@ export class PaymentSystem {
    * list. Resolves once the key reads back right; PaymentError NO_KEY without such a key.
    */
   loadSpecialKey(content: SpecialKeyContent, now: number): Promise<void> {
-    return this.run(now, () => this.programmer.loadSpecialKey(content, now));
+    return this.run(now, () => this.programmer.loadSpecialKey(content));
   }
 
   /** The key in the reader as the programmer reads it (manual 4.14.1), when one is read. */
@@ -202,7 +202,7 @@ export class PaymentSystem {
 
   /** The reader's own changer reports its tubes (MDB TUBE STATUS). */
   tubeStatus(tubes: readonly Tube[], now: number): Promise<void> {
-    return this.run(now, () => this.cashDesk.tubeStatus(tubes, now));
+    return this.run(now, () => this.cashDesk.tubeStatus(tubes));
   }
 
   /**

@@ -12,7 +12,7 @@ import { encodeSpecialKey, type SpecialKeyContent } from "./special-keys.js";
 export class Programmer {
   constructor(private readonly e: Engine) {}
 
-  connectProgrammer(_now: number): void {
+  connectProgrammer(): void {
     if (this.e.session !== undefined)
       throw new PaymentError("PROGRAMMING_REFUSED", "take the key out before programming");
     if (this.e.vend !== undefined) throw new PaymentError("PROGRAMMING_REFUSED", "a vend is in progress");
@@ -29,7 +29,7 @@ export class Programmer {
     this.e.show();
   }
 
-  disconnectProgrammer(_now: number): void {
+  disconnectProgrammer(): void {
     this.e.programming = false;
     this.e.show();
   }
@@ -80,7 +80,7 @@ export class Programmer {
     return landed;
   }
 
-  async loadSpecialKey(content: SpecialKeyContent, _now: number): Promise<void> {
+  async loadSpecialKey(content: SpecialKeyContent): Promise<void> {
     const s = this.e.session;
     if (!this.e.programming || s === undefined || s.view.identity.keyFunction !== content.kind)
       throw new PaymentError(
