@@ -653,3 +653,59 @@ describe("the reference device in RENDIRESTO (manual 4.3.2, kit 10.1.4)", () => 
     device.close();
   });
 });
+
+describe("EXTRA functions and prices programmed by their table 5.2 numbers (manual 5.2, ch. 8)", () => {
+  it("prices by number: 10002 is the cash price of line 2 the sale uses under price holding", async () => {
+    const device = await Device.open(dir());
+    await device.setParameter(30002, 2);
+    await device.setParameter(10002, 70);
+    await device.coin(100);
+    expect(await device.select(2)).toBe(70);
+    await expect(device.setParameter(10002, 70_000)).rejects.toMatchObject({ parameter: 10002 });
+    await device.setParameter(30003, 10);
+    await expect(device.setParameter(10002, 75)).rejects.toMatchObject({ parameter: 10002 }); // not a multiple of 30003
+    device.close();
+  });
+
+  it("bonus 1 by number: credit for key 0 (50000, 50002, 50011) pays part of the next key sale", async () => {
+    const device = await Device.open(dir());
+    await device.setParameter(50000, 2); // recharge and sale
+    await device.setParameter(50002, 1); // credit
+    await device.setParameter(50011, 30); // 0.30 a day for key level 0
+    expect((await device.insertKey(0)).ok).toBe(true);
+    expect(await device.select(1)).toBe(50);
+    await device.removeKey();
+    // the key paid 0.20, the bonus the other 0.30
+    expect((await device.state()).keys[0]?.credit).toBe(500 - 20);
+    expect((await device.state()).statistics[S.bonus]).toBe(30);
+    await expect(device.setParameter(50002, 2)).rejects.toMatchObject({ parameter: 50002 });
+    device.close();
+  });
+
+  it("loyalty by number: points a line gives (52201) buy a line priced in points (52101)", async () => {
+    const device = await Device.open(dir());
+    await device.setParameter(52000, 1); // ON
+    await device.setParameter(52002, 0); // points
+    await device.setParameter(52201, 5); // line 1 gives 5 points
+    await device.setParameter(52101, 5); // and costs 5 points
+    expect((await device.insertKey(0)).ok).toBe(true);
+    expect(await device.select(1)).toBe(50); // paid with credit, 5 points given
+    expect(await device.select(1)).toBe(0); // paid with the points: nothing off the credit
+    await device.removeKey();
+    expect((await device.state()).keys[0]?.credit).toBe(500 - 50);
+    device.close();
+  });
+
+  it("promotions by number: ON, the line's discount, the machine and TEMPO MAX reach the pricing sold by", async () => {
+    const device = await Device.open(dir());
+    await device.setParameter(53000, 1);
+    await device.setParameter(53001, 20);
+    await device.setParameter(53101, 1);
+    await device.setParameter(53102, 45);
+    expect(device.pricing.promotions).toMatchObject({ enabled: true, machine: "B", maxMinutes: 45 });
+    expect(device.pricing.promotions.lineDiscount[0]).toBe(20);
+    await expect(device.setParameter(53102, 0)).rejects.toMatchObject({ parameter: 53102 });
+    await expect(device.setParameter(53001, 101)).rejects.toMatchObject({ parameter: 53001 });
+    device.close();
+  });
+});

@@ -128,6 +128,7 @@ export {
   type VendRequest,
 } from "./payment-system.js";
 export { checkPricingChanges, type PriceTable, priceNumber, withPrice } from "./price-programming.js";
+export { setPricingParameter } from "./pricing-parameters.js";
 export {
   CHANGER_VALIDATOR,
   PROTOCOL_PARAMETER,
