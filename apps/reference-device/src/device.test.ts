@@ -696,6 +696,37 @@ describe("EXTRA functions and prices programmed by their table 5.2 numbers (manu
     device.close();
   });
 
+  it("an out-of-service band by number (55000-55003, times HHMM) stops key sales inside it", async () => {
+    let now = Date.parse("2026-03-11T12:00:00Z");
+    const device = await Device.open(dir(), { clock: () => now });
+    await device.setParameter(55000, 1);
+    await device.setParameter(55001, 1);
+    await device.setParameter(55002, 1300);
+    await device.setParameter(55003, 1400);
+    expect((await device.insertKey(0)).ok).toBe(true);
+    expect(await device.select(1)).toBe(50); // 12:00, before the band
+    await device.removeKey();
+    now = Date.parse("2026-03-11T13:30:00Z");
+    await device.insertKey(0);
+    expect(await device.select(1)).toBeUndefined(); // 13:30, out of service
+    await device.removeKey();
+    await expect(device.setParameter(55002, 1375)).rejects.toMatchObject({ parameter: 55002 });
+    device.close();
+  });
+
+  it("a happy hour by number (54000-54003, 54010) takes its global discount off key sales inside it", async () => {
+    const now = Date.parse("2026-03-11T10:15:00Z");
+    const device = await Device.open(dir(), { clock: () => now });
+    await device.setParameter(54000, 1);
+    await device.setParameter(54001, 2); // band 1: global discount
+    await device.setParameter(54002, 1000);
+    await device.setParameter(54003, 1100);
+    await device.setParameter(54010, 20);
+    expect((await device.insertKey(0)).ok).toBe(true);
+    expect(await device.select(1)).toBe(40); // 0.50 less 20 %
+    device.close();
+  });
+
   it("promotions by number: ON, the line's discount, the machine and TEMPO MAX reach the pricing sold by", async () => {
     const device = await Device.open(dir());
     await device.setParameter(53000, 1);

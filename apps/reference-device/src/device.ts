@@ -251,13 +251,13 @@ export class Device {
    * The programmer changes one system parameter by its table 5.2 number (manual 9.2-9.3): not
    * with a key in, checked as the manual says (`ParameterError` with the number,
    * `PasswordRefused` for the operator code and the password), kept in the device's storage.
-   * Prices (10001-14100), bonus 1 (50000-50014), loyalty (52000-52300) and promotions
-   * (53000-53102) are set the same way, into the pricing. The protocol (30000) takes effect at
+   * The numbered price and EXTRA settings (10001-14100, 50000-55009) are set the same way, into
+   * the pricing (`setPricingParameter`). The protocol (30000) takes effect at
    * the next start.
    */
   async setParameter(number: number, value: number, password?: number): Promise<void> {
     if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
-    // prices, bonus 1, loyalty and promotions have table 5.2 numbers too; they live in the pricing
+    // prices and the EXTRA functions have table 5.2 numbers too; they live in the pricing
     const priced = setPricingParameter(this.prices, number, value);
     if (priced !== undefined) {
       this.keepPricing(priced, number);

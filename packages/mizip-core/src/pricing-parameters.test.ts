@@ -8,8 +8,9 @@ const set = (p: PricingConfig, ...pairs: [number, number][]): PricingConfig =>
 
 describe("pricing settings by their table 5.2 numbers", () => {
   it("leaves system parameters to setParameter", () => {
-    for (const n of [0, 30002, 40000, 51000, 54000, 59900, 10_000, 10_101])
-      expect(setPricingParameter(defaultConfig(), n, 1)).toBeUndefined();
+    for (const n of [0, 30002, 40000, 51_010, 51_211, 54_013, 55_010, 59900, 10_000, 10_101])
+      if (n === 51_211) expect(() => setPricingParameter(defaultConfig(), n, 1)).toThrow(ParameterError);
+      else expect(setPricingParameter(defaultConfig(), n, 1)).toBeUndefined();
   });
 
   it("prices: 10001-10100 cash, 11001-14100 key levels 0-3", () => {
@@ -45,6 +46,56 @@ describe("pricing settings by their table 5.2 numbers", () => {
     const p = set(defaultConfig(), [53_000, 1], [53_100, 15], [53_101, 1], [53_102, 60]);
     expect(p.promotions).toMatchObject({ enabled: true, machine: "B", maxMinutes: 60 });
     expect(p.promotions.lineDiscount[99]).toBe(15);
+  });
+
+  it("bonus 2-3: usage, period, keys ON, tokens, line discounts, and bonus 3's limits per level and category", () => {
+    const p = set(
+      defaultConfig(),
+      [51_000, 2],
+      [51_001, 0],
+      [51_003, 1],
+      [51_007, 12],
+      [51_150, 50],
+      [51_201, 1],
+      [51_212, 1],
+      [51_220, 3],
+    );
+    expect(p.bonus2).toMatchObject({ usage: "recharge-and-sale", period: "daily" });
+    expect(p.bonus2.levels[1]).toMatchObject({ enabled: true, tokens: 12 });
+    expect(p.bonus2.lineDiscount[49]).toBe(50);
+    expect(p.bonus2.bonus3.enabled).toBe(true);
+    expect(p.bonus2.bonus3.levels[1]?.enabled).toBe(true);
+    expect(p.bonus2.bonus3.levels[1]?.perCategory[7]).toBe(3);
+  });
+
+  it("happy hours and out-of-service bands: modes, times as HHMM, discounts", () => {
+    const p = set(
+      defaultConfig(),
+      [54_000, 1],
+      [54_004, 2],
+      [54_005, 1330],
+      [54_006, 1415],
+      [54_011, 20],
+      [54_001, 1],
+      [54_250, 35],
+      [55_000, 1],
+      [55_007, 1],
+      [55_008, 2200],
+      [55_009, 600],
+    );
+    expect(p.happyHours.enabled).toBe(true);
+    expect(p.happyHours.bands[1]).toMatchObject({
+      mode: "global",
+      start: 13 * 60 + 30,
+      end: 14 * 60 + 15,
+      discount: 20,
+    });
+    expect(p.happyHours.bands[0]?.mode).toBe("per-line");
+    expect(p.happyHours.bands[1]?.lineDiscount[49]).toBe(35);
+    expect(p.outOfService.enabled).toBe(true);
+    expect(p.outOfService.bands[2]).toMatchObject({ enabled: true, start: 22 * 60, end: 6 * 60 });
+    for (const bad of [2400, 1260, -1, 12.5])
+      expect(() => setPricingParameter(defaultConfig(), 55_002, bad)).toThrow(/HHMM/);
   });
 
   it("refuses a choice outside its options with the parameter's number", () => {

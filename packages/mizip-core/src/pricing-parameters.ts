@@ -4,9 +4,12 @@ import { type PriceTable, withPrice } from "./price-programming.js";
 
 /**
  * Table 5.2 numbers whose settings live in the pricing, programmed by number as the original's
- * programmer does (manual 5.2, ch. 8): prices 10001-14100, bonus 1 (50000-50014), loyalty
- * (52000-52002, 52101-52300) and promotions (53000-53102). Values that name a choice are checked
- * here; ranges and base-coin multiples are checked whole by `validateConfig` afterwards.
+ * programmer does (manual 5.2, ch. 8): prices 10001-14100, bonus 1 (50000-50014), bonus 2-3
+ * (51000-51009, 51101-51200, 51201-51240), loyalty (52000-52002, 52101-52300), promotions
+ * (53000-53102), happy hours (54000-54012, 54101-54400) and out-of-service bands
+ * (55000-55009). Values that name a choice, and times, are checked here; ranges and base-coin
+ * multiples are checked whole by `validateConfig` afterwards. A time is programmed as HHMM
+ * (13:30 is 1330), our reading of the manual's "ora di inizio / fine".
  */
 
 const PERIODS = ["daily", "weekly", "monthly"] as const;
@@ -21,9 +24,14 @@ export function setPricingParameter(
   const table = priceTableOf(number);
   if (table !== undefined) return withPrice(pricing, table.table, table.line, value);
   if (number >= 50_000 && number <= 50_014) return bonus1(pricing, number, value);
+  if ((number >= 51_000 && number <= 51_009) || (number >= 51_101 && number <= 51_240))
+    return bonus23(pricing, number, value);
   if ((number >= 52_000 && number <= 52_002) || (number >= 52_101 && number <= 52_300))
     return loyalty(pricing, number, value);
   if (number >= 53_000 && number <= 53_102) return promotions(pricing, number, value);
+  if ((number >= 54_000 && number <= 54_012) || (number >= 54_101 && number <= 54_400))
+    return happyHours(pricing, number, value);
+  if (number >= 55_000 && number <= 55_009) return outOfService(pricing, number, value);
   return undefined;
 }
 
@@ -113,5 +121,99 @@ function promotions(pricing: PricingConfig, number: number, value: number): Pric
   return {
     ...pricing,
     promotions: { ...p, lineDiscount: replaceAt(p.lineDiscount, lineOf(number, 53_001), value) },
+  };
+}
+
+/** A time of day programmed as HHMM, in minutes after midnight. */
+function minutes(number: number, value: number): number {
+  const hh = Math.floor(value / 100);
+  const mm = value % 100;
+  if (!Number.isInteger(value) || value < 0 || hh > 23 || mm > 59)
+    throw new ParameterError(number, `${value} is not a time HHMM (0000-2359)`);
+  return hh * 60 + mm;
+}
+
+const OFF_ON = [false, true] as const;
+
+// 51000 usage, 51001 period, keys 0-3 ON (51002-51005) and their tokens (51006-51009), the
+// discount % of lines 1-100 (51101-51200); bonus 3: 51201 ON, then per key level 0-3 its limits
+// ON (51202, 51212, 51222, 51232) and its limits for categories A-H (the 8 numbers after each)
+function bonus23(pricing: PricingConfig, number: number, value: number): PricingConfig {
+  const b = pricing.bonus2;
+  const levelSet = (i: number, change: object) => b.levels.map((l, j) => (j === i ? { ...l, ...change } : l));
+  let next: PricingConfig["bonus2"];
+  if (number === 51_000)
+    next = { ...b, usage: choice(number, value, USAGES, "OFF, sale only, recharge and sale") };
+  else if (number === 51_001)
+    next = { ...b, period: choice(number, value, PERIODS, "daily, weekly, monthly") };
+  else if (number <= 51_005)
+    next = { ...b, levels: levelSet(number - 51_002, { enabled: choice(number, value, OFF_ON, "OFF, ON") }) };
+  else if (number <= 51_009) next = { ...b, levels: levelSet(number - 51_006, { tokens: value }) };
+  else if (number <= 51_200)
+    next = { ...b, lineDiscount: replaceAt(b.lineDiscount, lineOf(number, 51_101), value) };
+  else if (number === 51_201)
+    next = { ...b, bonus3: { ...b.bonus3, enabled: choice(number, value, OFF_ON, "OFF, ON") } };
+  else {
+    const level = Math.floor((number - 51_202) / 10);
+    const at = (number - 51_202) % 10; // 0: the level's limits ON/OFF, 1-8: categories A-H
+    if (level > 3 || at > 8) throw new ParameterError(number, "no such bonus 3 setting");
+    const levels = b.bonus3.levels.map((l, i) =>
+      i !== level
+        ? l
+        : at === 0
+          ? { ...l, enabled: choice(number, value, OFF_ON, "OFF, ON") }
+          : { ...l, perCategory: replaceAt(l.perCategory, at - 1, value) },
+    );
+    next = { ...b, bonus3: { ...b.bonus3, levels } };
+  }
+  return { ...pricing, bonus2: next };
+}
+
+// 54000 ON; bands 1-3: mode (0 OFF, 1 discount per selection, 2 global discount), start, end
+// (54001-54009, three numbers a band); the global % of each band (54010-54012); the per-line %
+// of band 1 (54101-54200), 2 (54201-54300) and 3 (54301-54400)
+function happyHours(pricing: PricingConfig, number: number, value: number): PricingConfig {
+  const h = pricing.happyHours;
+  if (number === 54_000)
+    return { ...pricing, happyHours: { ...h, enabled: choice(number, value, OFF_ON, "OFF, ON") } };
+  const band = (i: number, change: (b: (typeof h.bands)[number]) => object) => ({
+    ...pricing,
+    happyHours: { ...h, bands: h.bands.map((b, j) => (j === i ? { ...b, ...change(b) } : b)) },
+  });
+  if (number <= 54_009) {
+    const i = Math.floor((number - 54_001) / 3);
+    const at = (number - 54_001) % 3;
+    if (at === 0)
+      return band(i, () => ({
+        mode: choice(
+          number,
+          value,
+          ["disabled", "per-line", "global"] as const,
+          "OFF, per selection, global",
+        ),
+      }));
+    return band(i, () => (at === 1 ? { start: minutes(number, value) } : { end: minutes(number, value) }));
+  }
+  if (number <= 54_012) return band(number - 54_010, () => ({ discount: value }));
+  const i = Math.floor((number - 54_101) / 100);
+  return band(i, (b) => ({ lineDiscount: replaceAt(b.lineDiscount, (number - 54_101) % 100, value) }));
+}
+
+// 55000 ON; bands 1-3: ON, start, end (55001-55009, three numbers a band)
+function outOfService(pricing: PricingConfig, number: number, value: number): PricingConfig {
+  const o = pricing.outOfService;
+  if (number === 55_000)
+    return { ...pricing, outOfService: { ...o, enabled: choice(number, value, OFF_ON, "OFF, ON") } };
+  const i = Math.floor((number - 55_001) / 3);
+  const at = (number - 55_001) % 3;
+  const change =
+    at === 0
+      ? { enabled: choice(number, value, OFF_ON, "OFF, ON") }
+      : at === 1
+        ? { start: minutes(number, value) }
+        : { end: minutes(number, value) };
+  return {
+    ...pricing,
+    outOfService: { ...o, bands: o.bands.map((b, j) => (j === i ? { ...b, ...change } : b)) },
   };
 }
