@@ -696,6 +696,18 @@ describe("EXTRA functions and prices programmed by their table 5.2 numbers (manu
     device.close();
   });
 
+  it("category limits by number (17000, 17001, 17101-17109): a category key 0 may not buy is denied", async () => {
+    const device = await Device.open(dir());
+    await device.setParameter(17000, 1); // limits per category ON
+    await device.setParameter(17002, 2); // line 2 is category B
+    await device.setParameter(17101, 1); // key 0's limits ON
+    await device.setParameter(17102, 0); // category A: not sellable to key 0
+    expect((await device.insertKey(0)).ok).toBe(true);
+    expect(await device.select(1)).toBeUndefined(); // line 1, category A
+    expect(await device.select(2)).toBe(60); // line 2, category B (no limit)
+    device.close();
+  });
+
   it("an out-of-service band by number (55000-55003, times HHMM) stops key sales inside it", async () => {
     let now = Date.parse("2026-03-11T12:00:00Z");
     const device = await Device.open(dir(), { clock: () => now });

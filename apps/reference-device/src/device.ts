@@ -251,8 +251,8 @@ export class Device {
    * The programmer changes one system parameter by its table 5.2 number (manual 9.2-9.3): not
    * with a key in, checked as the manual says (`ParameterError` with the number,
    * `PasswordRefused` for the operator code and the password), kept in the device's storage.
-   * The numbered price and EXTRA settings (10001-14100, 50000-55009) are set the same way, into
-   * the pricing (`setPricingParameter`). The protocol (30000) takes effect at
+   * The numbered price, category and EXTRA settings (10001-17139, 40109, 40112, 50000-55009) are
+   * set the same way, into the pricing (`setPricingParameter`). The protocol (30000) takes effect at
    * the next start.
    */
   async setParameter(number: number, value: number, password?: number): Promise<void> {

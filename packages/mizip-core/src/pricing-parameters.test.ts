@@ -8,8 +8,9 @@ const set = (p: PricingConfig, ...pairs: [number, number][]): PricingConfig =>
 
 describe("pricing settings by their table 5.2 numbers", () => {
   it("leaves system parameters to setParameter", () => {
-    for (const n of [0, 30002, 40000, 51_010, 51_211, 54_013, 55_010, 59900, 10_000, 10_101])
-      if (n === 51_211) expect(() => setPricingParameter(defaultConfig(), n, 1)).toThrow(ParameterError);
+    for (const n of [0, 30002, 40000, 51_010, 51_211, 54_013, 55_010, 59900, 10_000, 10_101, 11_000, 17_110])
+      if (n === 51_211 || n === 17_110)
+        expect(() => setPricingParameter(defaultConfig(), n, 1)).toThrow(ParameterError);
       else expect(setPricingParameter(defaultConfig(), n, 1)).toBeUndefined();
   });
 
@@ -17,6 +18,31 @@ describe("pricing settings by their table 5.2 numbers", () => {
     const p = set(defaultConfig(), [10_005, 80], [13_002, 40]);
     expect(p.cash[4]).toBe(80);
     expect(p.keys[2].prices[1]).toBe(40);
+  });
+
+  it("key level tables, lines, conversion table, categories and limits per category (manual 4.4, 4.5)", () => {
+    const p = set(
+      defaultConfig(),
+      [12_000, 2],
+      [14_000, 1],
+      [40_109, 12],
+      [16_000, 2],
+      [16_003, 4660],
+      [17_000, 1],
+      [17_005, 3],
+      [17_111, 1],
+      [17_118, 4],
+    );
+    expect(p.keys.map((k) => k.mode)).toEqual(["on", "key0", "off", "on"]);
+    expect(p.lines).toBe(12);
+    expect(p.conversion.mode).toBe("hex");
+    expect(p.conversion.numbers[2]).toBe(4660);
+    expect(p.limits.enabled).toBe(true);
+    expect(p.categories[4]).toBe("C");
+    expect(p.limits.levels[1]).toMatchObject({ enabled: true });
+    expect(p.limits.levels[1]?.perCategory[6]).toBe(4); // 17112-17119 are A-H: 17118 is G
+    expect(set(p, [40_112, 0]).limits.enabled).toBe(false);
+    expect(() => setPricingParameter(p, 17_005, 9)).toThrow(ParameterError);
   });
 
   it("bonus 1: usage, period, type and per level discount, tokens, credit; a level is ON when its type's amount is not 0", () => {

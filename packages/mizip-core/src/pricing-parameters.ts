@@ -1,10 +1,13 @@
-import type { PricingConfig } from "@vendkit/pricing";
+import type { KeyTable, LevelLimits, PricingConfig } from "@vendkit/pricing";
 import { ParameterError } from "./parameters.js";
 import { type PriceTable, withPrice } from "./price-programming.js";
 
 /**
  * Table 5.2 numbers whose settings live in the pricing, programmed by number as the original's
- * programmer does (manual 5.2, ch. 8): prices 10001-14100, bonus 1 (50000-50014), bonus 2-3
+ * programmer does (manual 5.2, 4.4, 4.5, ch. 8): prices 10001-14100 and the key levels' tables
+ * (12000, 13000, 14000: 0 OFF, 1 ON, 2 →KEY 0, our reading of the third value), the number of
+ * lines (40109), the conversion table (16000-16100), category limits (17000 and 40112 ON, the
+ * categories of lines 17001-17100, per key level 17101-17139), bonus 1 (50000-50014), bonus 2-3
  * (51000-51009, 51101-51200, 51201-51240), loyalty (52000-52002, 52101-52300), promotions
  * (53000-53102), happy hours (54000-54012, 54101-54400) and out-of-service bands
  * (55000-55009). Values that name a choice, and times, are checked here; ranges and base-coin
@@ -23,6 +26,8 @@ export function setPricingParameter(
 ): PricingConfig | undefined {
   const table = priceTableOf(number);
   if (table !== undefined) return withPrice(pricing, table.table, table.line, value);
+  const tables = priceTables(pricing, number, value);
+  if (tables !== undefined) return tables;
   if (number >= 50_000 && number <= 50_014) return bonus1(pricing, number, value);
   if ((number >= 51_000 && number <= 51_009) || (number >= 51_101 && number <= 51_240))
     return bonus23(pricing, number, value);
@@ -216,4 +221,57 @@ function outOfService(pricing: PricingConfig, number: number, value: number): Pr
     ...pricing,
     outOfService: { ...o, bands: o.bands.map((b, j) => (j === i ? { ...b, ...change } : b)) },
   };
+}
+
+const CATEGORIES = ["A", "B", "C", "D", "E", "F", "G", "H"] as const;
+
+// manual 4.4, 4.5: the key levels' tables, the number of lines, the conversion table, the
+// categories of the lines and the limits per category of each key level
+function priceTables(pricing: PricingConfig, number: number, value: number): PricingConfig | undefined {
+  if (number === 12_000 || number === 13_000 || number === 14_000) {
+    const level = number / 1000 - 11;
+    const mode = choice(number, value, ["off", "on", "key0"] as const, "OFF, ON, →KEY 0");
+    const keys = pricing.keys.map((k, i) => (i === level ? { ...k, mode } : k));
+    return { ...pricing, keys: keys as [KeyTable, KeyTable, KeyTable, KeyTable] };
+  }
+  if (number === 40_109) return { ...pricing, lines: value };
+  if (number === 16_000)
+    return {
+      ...pricing,
+      conversion: {
+        ...pricing.conversion,
+        mode: choice(number, value, ["off", "dec", "hex"] as const, "OFF, DEC, HEX"),
+      },
+    };
+  if (number >= 16_001 && number <= 16_100) {
+    const numbers = replaceAt(pricing.conversion.numbers, lineOf(number, 16_001), value);
+    return { ...pricing, conversion: { ...pricing.conversion, numbers } };
+  }
+  const limits = pricing.limits;
+  if (number === 17_000 || number === 40_112)
+    return { ...pricing, limits: { ...limits, enabled: choice(number, value, OFF_ON, "OFF, ON") } };
+  if (number >= 17_001 && number <= 17_100) {
+    const category = choice(number, value - 1, CATEGORIES, "1-8 for A-H");
+    return {
+      ...pricing,
+      categories: pricing.categories.map((c, i) => (i === lineOf(number, 17_001) ? category : c)),
+    };
+  }
+  if (number >= 17_101 && number <= 17_139) {
+    const level = Math.floor((number - 17_101) / 10);
+    const at = (number - 17_101) % 10; // 0: the level's limits ON/OFF, 1-8: categories A-H
+    if (at > 8) throw new ParameterError(number, "no such category limit");
+    const levels = limits.levels.map((l, i) =>
+      i !== level
+        ? l
+        : at === 0
+          ? { ...l, enabled: choice(number, value, OFF_ON, "OFF, ON") }
+          : { ...l, perCategory: replaceAt(l.perCategory, at - 1, value) },
+    );
+    return {
+      ...pricing,
+      limits: { ...limits, levels: levels as [LevelLimits, LevelLimits, LevelLimits, LevelLimits] },
+    };
+  }
+  return undefined;
 }
