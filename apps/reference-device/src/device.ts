@@ -242,6 +242,11 @@ export class Device {
     return sellingPricing(this.parameters, this.prices);
   }
 
+  /** COPIA TAB. CONTANTI ON (40117, manual 4.4.2): cash prices programmed go to key tables 0-3 too. */
+  private get copyCash(): boolean {
+    return this.parameters.numeric.copyCashTable === 1;
+  }
+
   /** The key rules in force: the demo operator secret with the operator code programmed (000). */
   get purses(): PurseSystem {
     return this.purseSystem;
@@ -258,7 +263,7 @@ export class Device {
   async setParameter(number: number, value: number, password?: number): Promise<void> {
     if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
     // prices and the EXTRA functions have table 5.2 numbers too; they live in the pricing
-    const priced = setPricingParameter(this.prices, number, value);
+    const priced = setPricingParameter(this.prices, number, value, { copyCash: this.copyCash });
     if (priced !== undefined) {
       this.keepPricing(priced, number);
       return;
@@ -331,7 +336,7 @@ export class Device {
    */
   async setPrice(table: PriceTable, line: number, price: number): Promise<void> {
     if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
-    const next = withPrice(this.prices, table, line, price);
+    const next = withPrice(this.prices, table, line, price, this.copyCash);
     this.keepPricing(next, priceNumber(table, line));
   }
 

@@ -353,10 +353,10 @@ const COVERAGE: [readonly number[], Coverage][] = [
 ];
 
 /** The parameters this file's own tests set through the programmer API. */
-const HERE = [30007, 30008, 59900];
+const HERE = [30007, 30008, 40117, 59900];
 
 describe("every numeric parameter has an effect a user sees, is display-only, or is pending", () => {
-  it("covers each of the 177 parameters of table 5.2 exactly once", () => {
+  it("covers each of the 178 parameters of table 5.2 exactly once", () => {
     const all = NUMERIC_PARAMETERS.map((p) => p.number);
     const listed = [...COVERAGE.flatMap(([numbers]) => numbers), ...HERE];
     const twice = listed.filter((n, i) => listed.indexOf(n) !== i);
@@ -377,6 +377,25 @@ describe("every numeric parameter has an effect a user sees, is display-only, or
 });
 
 describe("effects observed here, set through the programmer API", () => {
+  it("40117 COPIA TAB. CONTANTI: with it ON a cash price programmed is the key price too", async () => {
+    const device = await Device.open(dir());
+    await device.setParameter(30002, 2); // price holding: the reader's tables price the sale
+    const keySale = async (line: number) => {
+      expect((await device.insertKey(0)).ok).toBe(true);
+      const paid = await device.select(line);
+      await device.removeKey();
+      return paid;
+    };
+    await device.setPrice("cash", 1, 80); // OFF (the default): the key keeps its own price
+    expect(await keySale(1)).toBe(50);
+    await device.setParameter(40117, 1);
+    await device.setPrice("cash", 1, 90);
+    expect(await keySale(1)).toBe(90);
+    await device.setParameter(10002, 100); // by number as well
+    expect(await keySale(2)).toBe(100);
+    device.close();
+  });
+
   it("59900 INTERFACCIA MONETE - BANCONOTE: coins only gives bills back, bills only gives coins back", async () => {
     const device = await Device.open(dir());
     await device.setParameter(59900, 0);

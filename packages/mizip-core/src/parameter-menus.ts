@@ -20,6 +20,7 @@ export const PARAMETER_MENUS: readonly { readonly path: string; readonly numbers
         ),
     },
     { path: "Programming / Black list", numbers: (n) => n === 41000 },
+    { path: "Programming / Sale prices", numbers: (n) => n === 40117 },
     { path: "Statistics / Collection", numbers: (n) => [40007, 40116].includes(n) },
     {
       path: "Statistics / Collection / Audit mode DDCMP",

@@ -91,8 +91,7 @@ describe("system parameters (manual ch. 4, table 5.2)", () => {
 describe("the whole of table 5.2 outside prices and EXTRA", () => {
   // Read off the manual's table 5.2 (the original, pages 30-31). 003/004/011/41001-41500 are the
   // codes, user groups and black list kept as text and lists; 016 (no description survives the
-  // flattening) and 40117 (COPY CASH TABLE, an action of @vendkit/pricing) are not numeric
-  // parameters here.
+  // flattening) is not a numeric parameter here.
   const TABLE_5_2 = [
     0,
     1,
@@ -147,6 +146,7 @@ describe("the whole of table 5.2 outside prices and EXTRA", () => {
     40114,
     40115,
     40116,
+    40117,
     40118,
     41000,
     59900,

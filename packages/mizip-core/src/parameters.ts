@@ -144,6 +144,7 @@ export const NUMERIC_PARAMETERS = [
   p(40114, "separator", 0, 2, 0), // OFF, comma, point
   p(40115, "formatKeyNumber", 1, 9_999_999, 1, false), // next key number formatting writes
   p(40116, "statisticsBackup", 0, 1, 0),
+  p(40117, "copyCashTable", 0, 1, 0), // cash prices programmed go to key tables 0-3 too (4.4.2)
   p(40118, "rechargeLimit", 0, 99_999, 0), // 0 = no limit
   p(41000, "blackList", 0, 2, 0, false), // disabled, 50 keys, 500 keys
   // 59900 INTERFACCIA MONETE - BANCONOTE: which acceptors the reader's cash interface serves. The

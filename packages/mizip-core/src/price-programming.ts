@@ -11,21 +11,27 @@ export function priceNumber(table: PriceTable, line: number): number {
 
 /**
  * The pricing with one price changed, line 1..100 (a line outside is refused as a
- * `ParameterError` with the price's number). The result is to be checked whole, with the
- * parameters, by `validateConfig(sellingPricing(...))`: base-coin multiples and ranges.
+ * `ParameterError` with the price's number). With COPIA TAB. CONTANTI ON (`copyCash`, 40117,
+ * manual 4.4.2) a cash price is written into key tables 0-3 as well. The result is to be checked
+ * whole, with the parameters, by `validateConfig(sellingPricing(...))`: base-coin multiples and
+ * ranges.
  */
 export function withPrice(
   pricing: PricingConfig,
   table: PriceTable,
   line: number,
   price: number,
+  copyCash = false,
 ): PricingConfig {
   if (!Number.isInteger(line) || line < 1 || line > 100)
     throw new ParameterError(priceNumber(table, line), `line ${line} is not 1..100`);
   const replace = (prices: readonly number[]) => prices.map((p, i) => (i === line - 1 ? price : p));
-  if (table === "cash") return { ...pricing, cash: replace(pricing.cash) };
-  const keys = pricing.keys.map((k, level) => (level === table ? { ...k, prices: replace(k.prices) } : k));
-  return { ...pricing, keys: keys as [KeyTable, KeyTable, KeyTable, KeyTable] };
+  const copied = table === "cash" && copyCash;
+  const keys = pricing.keys.map((k, level) =>
+    level === table || copied ? { ...k, prices: replace(k.prices) } : k,
+  ) as [KeyTable, KeyTable, KeyTable, KeyTable];
+  if (table !== "cash") return { ...pricing, keys };
+  return { ...pricing, cash: replace(pricing.cash), keys: copied ? keys : pricing.keys };
 }
 
 /**

@@ -18,14 +18,18 @@ import { type PriceTable, withPrice } from "./price-programming.js";
 const PERIODS = ["daily", "weekly", "monthly"] as const;
 const USAGES = ["disabled", "sale-only", "recharge-and-sale"] as const;
 
-/** The pricing with parameter `number` set to `value`, or undefined when `number` is not a pricing parameter. */
+/**
+ * The pricing with parameter `number` set to `value`, or undefined when `number` is not a pricing
+ * parameter. `copyCash`: COPIA TAB. CONTANTI (40117) is ON, so a cash price goes to the key tables too.
+ */
 export function setPricingParameter(
   pricing: PricingConfig,
   number: number,
   value: number,
+  options: { readonly copyCash?: boolean } = {},
 ): PricingConfig | undefined {
   const table = priceTableOf(number);
-  if (table !== undefined) return withPrice(pricing, table.table, table.line, value);
+  if (table !== undefined) return withPrice(pricing, table.table, table.line, value, options.copyCash);
   const tables = priceTables(pricing, number, value);
   if (tables !== undefined) return tables;
   if (number >= 50_000 && number <= 50_014) return bonus1(pricing, number, value);
