@@ -1,7 +1,7 @@
 import { type Holder, holderOf, type Identity } from "@vendkit/mifare-purse";
 import type { PricingConfig } from "@vendkit/pricing";
 import { type SystemParameters, setParameter, validateParameters } from "./parameters.js";
-import type { Carried } from "./payment-system.js";
+import type { Carried } from "./payment-types.js";
 
 /** The settings a reader keeps after a special key or a formatting: nothing, or its new parameters (and pricing). */
 export interface KeptSettings {

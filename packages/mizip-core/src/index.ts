@@ -114,19 +114,19 @@ export {
   validateParameters,
 } from "./parameters.js";
 export { checkPassword, PasswordRefused, PROTECTED_OPERATIONS, type ProtectedOperation } from "./password.js";
+export { PaymentSystem } from "./payment-system.js";
 export {
   type Carried,
   type KeyOutcome,
   NEGATIVE_CREDIT_FLOOR,
   PaymentError,
   type PaymentPorts,
-  PaymentSystem,
   type PaymentSystemOptions,
   sellingPricing,
   type VendDecision,
   type VendRefusal,
   type VendRequest,
-} from "./payment-system.js";
+} from "./payment-types.js";
 export { checkPricingChanges, type PriceTable, priceNumber, withPrice } from "./price-programming.js";
 export { setPricingParameter } from "./pricing-parameters.js";
 export {

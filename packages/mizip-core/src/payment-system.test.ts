@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { auditFile } from "./audit.js";
 import { S, V } from "./counters.js";
-import { NEGATIVE_CREDIT_FLOOR, PaymentError } from "./payment-system.js";
+import { NEGATIVE_CREDIT_FLOOR, PaymentError } from "./payment-types.js";
 import { PowerCut } from "./storage.js";
 import { at, CHANGER, CHANGER_PARAMETERS, parameters, rig, shopPricing, tubes } from "./test-support.js";
 

@@ -15,19 +15,6 @@ import { Sales } from "./sale.js";
 import type { SpecialKeyContent } from "./special-keys.js";
 import type { Collection, Statistics } from "./statistics.js";
 
-export {
-  type Carried,
-  type KeyOutcome,
-  NEGATIVE_CREDIT_FLOOR,
-  PaymentError,
-  type PaymentPorts,
-  type PaymentSystemOptions,
-  sellingPricing,
-  type VendDecision,
-  type VendRefusal,
-  type VendRequest,
-} from "./payment-types.js";
-
 /**
  * The sale and recharge engine of a MiZip Plus-style reader (manual 3, 4.2-4.10, 7, 8), between
  * the bus (which turns VMC and peripheral messages into calls here) and the key, the pricing

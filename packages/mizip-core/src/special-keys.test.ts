@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { AuditIdentity } from "./audit.js";
 import { S, V } from "./counters.js";
 import { type SystemParameters, setupKeyCopy } from "./parameters.js";
-import type { KeyOutcome } from "./payment-system.js";
+import type { KeyOutcome } from "./payment-types.js";
 import { dataKeyAudit, decodeSpecialKey, encodeSpecialKey, SpecialKeyRefused } from "./special-keys.js";
 import { at, parameters, type Rig, rig, shopPricing } from "./test-support.js";
 

@@ -7,7 +7,8 @@ import {
 } from "@vendkit/mifare-purse";
 import { defaultConfig, type PricingConfig } from "@vendkit/pricing";
 import { defaultParameters, type NumericName, type SystemParameters } from "./parameters.js";
-import { type PaymentPorts, PaymentSystem, type PaymentSystemOptions } from "./payment-system.js";
+import { PaymentSystem } from "./payment-system.js";
+import type { PaymentPorts, PaymentSystemOptions } from "./payment-types.js";
 import { MemoryStorage } from "./storage.js";
 
 /** Test and benchmark fixtures for the payment system: a reader, its memory and demo keys. */
