@@ -189,6 +189,13 @@ export function decodeApp(d: Uint8Array): AppMessage {
   const type = d[0] as number;
   const u16ms = (i: number) => ((d[i] as number) << 8) | (d[i + 1] as number);
   const u16ls = (i: number) => (d[i] as number) | ((d[i + 1] as number) << 8);
+  // READ DATA and its acceptance carry the same fields in the same places
+  const readData = () => ({
+    list: d[3] as number,
+    record: d[4] as number,
+    offset: u16ls(5),
+    length: u16ls(7),
+  });
   if (type === BLOCK) {
     need(d, 2, "a data block");
     return { kind: "block", number: d[1] as number, data: d.subarray(2) };
@@ -216,13 +223,7 @@ export function decodeApp(d: Uint8Array): AppMessage {
         };
       case CODE.readData:
         need(d, 9, "READ DATA");
-        return {
-          kind: "read-data",
-          list: d[3] as number,
-          record: d[4] as number,
-          offset: u16ls(5),
-          length: u16ls(7),
-        };
+        return { kind: "read-data", ...readData() };
       case CODE.deleteData:
         need(d, 5, "DELETE DATA");
         return { kind: "delete-data", list: d[3] as number, record: d[4] as number };
@@ -255,13 +256,7 @@ export function decodeApp(d: Uint8Array): AppMessage {
     }
     if (code === CODE.readData && accepted) {
       need(d, 9, "READ DATA accepted");
-      return {
-        kind: "read-data-accepted",
-        list: d[3] as number,
-        record: d[4] as number,
-        offset: u16ls(5),
-        length: u16ls(7),
-      };
+      return { kind: "read-data-accepted", ...readData() };
     }
     return { kind: "response", code, accepted, body: d.subarray(3) };
   }

@@ -19,15 +19,16 @@ export interface Change {
 
 export const NO_CHANGE: Change = { paid: 0, coins: [] };
 
-const SIXTEEN = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16] as const;
+/** The MDB coin and bill types 1-16, as the per-type parameters number them. */
+export const MDB_TYPES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16] as const;
 
 /** The reader's own changer's settings (manual 4.8, 20017-20068) around its safety coins. */
 export function changerSettings(params: SystemParameters, safetyCoins: number): ChangerSettings {
   const n = params.numeric;
   return {
     safetyCoins,
-    coinEnables: SIXTEEN.map((i) => n[`mdbCoinEnabled${i}`] === 1),
-    exactChangeCoins: SIXTEEN.map((i) => n[`exactChangeCoin${i}`] === 1),
+    coinEnables: MDB_TYPES.map((i) => n[`mdbCoinEnabled${i}`] === 1),
+    exactChangeCoins: MDB_TYPES.map((i) => n[`exactChangeCoin${i}`] === 1),
     escrowLever: n.escrowLever === 1,
     maxChange: n.maxChange,
     minTubeLevel: n.minTubeLevel,

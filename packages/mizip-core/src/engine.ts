@@ -8,7 +8,7 @@ import {
 import { type Charge, inBand, type PricingConfig } from "@vendkit/pricing";
 import type { AuditIdentity } from "./audit.js";
 import { type CashAcceptance, cashAcceptance } from "./cash-acceptance.js";
-import { ChangePayer, changerSettings } from "./change-payer.js";
+import { ChangePayer, changerSettings, MDB_TYPES } from "./change-payer.js";
 import { errorCounter, S } from "./counters.js";
 import { canSell, type ErrorCode, isErrorCode, type ReaderState, readerState } from "./diagnostics.js";
 import { decodeJson, encodeJson } from "./json-record.js";
@@ -25,7 +25,6 @@ import type { Storage } from "./storage.js";
 export const MDB = 2;
 /** Parameter 21001's value for an MDB bill acceptor. */
 export const MDB_ACCEPTOR = 5;
-export const SIXTEEN = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16] as const;
 
 /** A key in the reader. */
 export interface Session {
@@ -147,7 +146,7 @@ export class Engine {
     // An MDB bill acceptor takes only the bill types enabled (21006-21021).
     const withBills =
       p.billAcceptorType === MDB_ACCEPTOR
-        ? { ...base, billTypes: SIXTEEN.filter((i) => p[`mdbBillEnabled${i}`] === 1) }
+        ? { ...base, billTypes: MDB_TYPES.filter((i) => p[`mdbBillEnabled${i}`] === 1) }
         : base;
     return this.change.limit(withBills);
   }

@@ -144,6 +144,28 @@ function minutes(number: number, value: number): number {
 
 const OFF_ON = [false, true] as const;
 
+/**
+ * Per key level limits, numbered ten a level from `first` (manual 4.5, 8: bonus 3 and category
+ * limits): the level's limits ON/OFF, then categories A-H; the ninth number of each ten is none.
+ */
+function withLevelLimit(
+  levels: readonly LevelLimits[],
+  number: number,
+  first: number,
+  value: number,
+): LevelLimits[] {
+  const level = Math.floor((number - first) / 10);
+  const at = (number - first) % 10;
+  if (level > 3 || at > 8) throw new ParameterError(number, "no such limit");
+  return levels.map((l, i) =>
+    i !== level
+      ? l
+      : at === 0
+        ? { ...l, enabled: choice(number, value, OFF_ON, "OFF, ON") }
+        : { ...l, perCategory: replaceAt(l.perCategory, at - 1, value) },
+  );
+}
+
 // 51000 usage, 51001 period, keys 0-3 ON (51002-51005) and their tokens (51006-51009), the
 // discount % of lines 1-100 (51101-51200); bonus 3: 51201 ON, then per key level 0-3 its limits
 // ON (51202, 51212, 51222, 51232) and its limits for categories A-H (the 8 numbers after each)
@@ -163,16 +185,7 @@ function bonus23(pricing: PricingConfig, number: number, value: number): Pricing
   else if (number === 51_201)
     next = { ...b, bonus3: { ...b.bonus3, enabled: choice(number, value, OFF_ON, "OFF, ON") } };
   else {
-    const level = Math.floor((number - 51_202) / 10);
-    const at = (number - 51_202) % 10; // 0: the level's limits ON/OFF, 1-8: categories A-H
-    if (level > 3 || at > 8) throw new ParameterError(number, "no such bonus 3 setting");
-    const levels = b.bonus3.levels.map((l, i) =>
-      i !== level
-        ? l
-        : at === 0
-          ? { ...l, enabled: choice(number, value, OFF_ON, "OFF, ON") }
-          : { ...l, perCategory: replaceAt(l.perCategory, at - 1, value) },
-    );
+    const levels = withLevelLimit(b.bonus3.levels, number, 51_202, value);
     next = { ...b, bonus3: { ...b.bonus3, levels } };
   }
   return { ...pricing, bonus2: next };
@@ -262,16 +275,7 @@ function priceTables(pricing: PricingConfig, number: number, value: number): Pri
     };
   }
   if (number >= 17_101 && number <= 17_139) {
-    const level = Math.floor((number - 17_101) / 10);
-    const at = (number - 17_101) % 10; // 0: the level's limits ON/OFF, 1-8: categories A-H
-    if (at > 8) throw new ParameterError(number, "no such category limit");
-    const levels = limits.levels.map((l, i) =>
-      i !== level
-        ? l
-        : at === 0
-          ? { ...l, enabled: choice(number, value, OFF_ON, "OFF, ON") }
-          : { ...l, perCategory: replaceAt(l.perCategory, at - 1, value) },
-    );
+    const levels = withLevelLimit(limits.levels, number, 17_101, value);
     return {
       ...pricing,
       limits: { ...limits, levels: levels as [LevelLimits, LevelLimits, LevelLimits, LevelLimits] },
