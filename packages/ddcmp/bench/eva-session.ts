@@ -16,7 +16,7 @@
  */
 import { AuditCollector } from "../src/audit-collector.js";
 import { AuditDevice } from "../src/audit-device.js";
-import { BAUD_CODES, baudCode } from "../src/eva-link.js";
+import { BAUD_CODES, baudCode } from "../src/eva-profile.js";
 
 interface Result {
   readonly ours: number;

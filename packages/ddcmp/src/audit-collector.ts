@@ -9,13 +9,8 @@ import {
   LIST,
   UNKNOWN_LENGTH,
 } from "./application.js";
-import {
-  EvaLink,
-  type EvaLinkEvent,
-  type EvaLinkFailure,
-  type EvaTiming,
-  STATION_ADDRESS,
-} from "./eva-link.js";
+import { EvaLink, type EvaLinkEvent, type EvaLinkFailure } from "./eva-link.js";
+import { type EvaTiming, STATION_ADDRESS } from "./eva-profile.js";
 
 /**
  * The collector (master) end of an EVA-DTS audit collection over DDCMP: what a handheld or a

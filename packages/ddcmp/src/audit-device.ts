@@ -7,15 +7,8 @@ import {
   LIST,
   UNKNOWN_LENGTH,
 } from "./application.js";
-import {
-  DEFAULT_BUFFER,
-  EvaLink,
-  type EvaLinkEvent,
-  type EvaLinkFailure,
-  type EvaTiming,
-  MESSAGE_OVERHEAD,
-  STATION_ADDRESS,
-} from "./eva-link.js";
+import { EvaLink, type EvaLinkEvent, type EvaLinkFailure } from "./eva-link.js";
+import { DEFAULT_BUFFER, type EvaTiming, MESSAGE_OVERHEAD, STATION_ADDRESS } from "./eva-profile.js";
 
 /**
  * The device (slave) end of an EVA-DTS audit collection over DDCMP (EVA DTS 6.1.2 6.2.1, p. 186):

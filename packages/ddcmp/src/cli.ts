@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { DexCollector, DexDevice, type DexEvent } from "@vendkit/evadts/dex";
 import { AuditCollector, type AuditCollectorEvent } from "./audit-collector.js";
 import { AuditDevice, type AuditDeviceEvent } from "./audit-device.js";
-import { baudCode, START_BAUD } from "./eva-link.js";
+import { baudCode, START_BAUD } from "./eva-profile.js";
 import { Progress } from "./progress.js";
 import { runOverStream } from "./run.js";
 import { accept, closeStream, connect } from "./transport.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { EVA_TIMING, EvaLink, type EvaLinkOutput } from "./eva-link.js";
+import { EvaLink, type EvaLinkOutput } from "./eva-link.js";
+import { EVA_TIMING } from "./eva-profile.js";
 import { type DdcmpMessage, encodeMessage, MessageParser } from "./messages.js";
 
 const parse = (out: EvaLinkOutput): DdcmpMessage[] =>

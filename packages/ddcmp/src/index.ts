@@ -29,20 +29,22 @@ export {
   type ListSource,
 } from "./audit-device.js";
 export {
-  BAUD_CODES,
-  baudCode,
-  DEFAULT_BUFFER,
-  EVA_TIMING,
   EvaLink,
   type EvaLinkEvent,
   type EvaLinkFailure,
   type EvaLinkOptions,
   type EvaLinkOutput,
+} from "./eva-link.js";
+export {
+  BAUD_CODES,
+  baudCode,
+  DEFAULT_BUFFER,
+  EVA_TIMING,
   type EvaTiming,
   MESSAGE_OVERHEAD,
   START_BAUD,
   STATION_ADDRESS,
-} from "./eva-link.js";
+} from "./eva-profile.js";
 export {
   CONTROL,
   type DdcmpMessage,
