@@ -24,7 +24,7 @@ import type { Storage } from "./storage.js";
 /** Parameter 30000's value for MDB. */
 export const MDB = 2;
 /** Parameter 21001's value for an MDB bill acceptor. */
-export const MDB_ACCEPTOR = 5;
+const MDB_ACCEPTOR = 5;
 
 /** A key in the reader. */
 export interface Session {
@@ -42,7 +42,7 @@ export type Vend =
   | { readonly medium: "cash"; readonly charge: Charge }
   | { readonly medium: "test" };
 
-export const CREDIT = "engine/machine-credit";
+const CREDIT = "engine/machine-credit";
 export const RECHARGE_CREDIT = "engine/recharge-key-credit";
 
 export const sameUid = (a: Uint8Array, b: Uint8Array) =>
