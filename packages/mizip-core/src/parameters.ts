@@ -264,8 +264,8 @@ const sorted = (errors: ParameterError[]) => errors.sort((a, b) => a.parameter -
 /**
  * Sets one numeric parameter by its number and returns the new set; throws `ParameterError`
  * (and leaves `params` as it was) when the number is unknown or the value out of range. The
- * operator code (000) and the password (009) need the current password once one is programmed
- * (`PasswordRefused`, manual 4.9.3).
+ * operator code (000), the EVA-DTS security and pass codes (006, 007) and the password (009) need
+ * the current password once one is programmed (`PasswordRefused`, manual 4.9.3).
  */
 export function setParameter(
   params: SystemParameters,
@@ -274,6 +274,7 @@ export function setParameter(
   password?: number,
 ): SystemParameters {
   if (number === 0) checkPassword(params, "operator-code", password);
+  if (number === 6 || number === 7) checkPassword(params, "audit-codes", password);
   if (number === 9) checkPassword(params, "password", password);
   const d = BY_NUMBER.get(number);
   if (d === undefined) throw new ParameterError(number, "no such system parameter");

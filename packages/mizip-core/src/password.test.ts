@@ -24,8 +24,16 @@ describe("password (manual 4.9.3)", () => {
     }
   });
 
-  it("guards the operator code and the password parameters, not the others", () => {
+  it("guards the operator code, the EVA-DTS codes and the password parameters, not the others", () => {
     const p = withPassword(4711);
+    for (const number of [6, 7]) {
+      expect(() => setParameter(p, number, 0x1234)).toThrow(
+        expect.objectContaining({ operation: "audit-codes" }),
+      );
+      expect(setParameter(p, number, 0x1234, 4711).numeric).toMatchObject(
+        number === 6 ? { evadtsSecurityCode: 0x1234 } : { evadtsPassCode: 0x1234 },
+      );
+    }
     expect(() => setParameter(p, 0, 12_345_678)).toThrow(
       expect.objectContaining({ code: "PASSWORD_REQUIRED" }),
     );
