@@ -107,6 +107,16 @@ describe("a sale", () => {
     expect(reader.state).toBe("session-idle");
   });
 
+  it("announces unknown funds (FFFF) when asked, and then approves what the core decides", () => {
+    const { reader, vmc } = bus();
+    vmc.initialise();
+    reader.beginSession("unknown");
+    expect(vmc.poll()).toEqual([expect.objectContaining({ type: "begin-session", funds: 0xffff })]);
+    vmc.send({ type: "vend-request", price: 150, item: 1 });
+    expect(reader.approveVend(150)).toBe(true);
+    expect(vmc.pollFor(["vend-approved", "vend-denied"])).toEqual({ type: "vend-approved", amount: 150 });
+  });
+
   it("denies on VEND CANCEL before approval, and refunds on VEND FAILURE", () => {
     const { reader, vmc, events } = bus();
     vmc.initialise();

@@ -148,14 +148,23 @@ export class CashlessPeripheral {
 
   // ---- the payment core's side ----------------------------------------------------------
 
-  /** A key came in with `funds` available: announce a session (Enabled state only). */
+  /**
+   * A key came in with `funds` available: announce a session (Enabled state only). "unknown"
+   * (FFFF, §7.4.4) when the reader cannot say what the session may spend, e.g. a key that may go
+   * below zero: then it approves any vend it decides to.
+   */
   beginSession(
-    funds: number,
+    funds: number | "unknown",
     details: { mediaId?: number; paymentType?: number; paymentData?: number } = {},
   ): boolean {
     if (this.state !== "enabled") return false;
-    this.funds = funds;
-    this.queue.push({ type: "begin-session", funds: this.capFunds(funds), ...details });
+    const unknown = this.ctx.expanded ? UNKNOWN_FUNDS_32 : UNKNOWN_FUNDS_16;
+    this.funds = funds === "unknown" ? unknown : funds;
+    this.queue.push({
+      type: "begin-session",
+      funds: funds === "unknown" ? unknown : this.capFunds(funds),
+      ...details,
+    });
     this.state = "session-idle";
     return true;
   }
