@@ -25,11 +25,10 @@ export async function serveAudits(
   sessions = Number.POSITIVE_INFINITY,
 ): Promise<void> {
   for (let n = 0; n < sessions; n++) {
-    const settings = auditPortSettings(device.params);
     const taken =
-      settings.link === "dex"
+      auditPortSettings(device.params).link === "dex"
         ? await dexSession(device, spec, log)
-        : await ddcmpSession(device, spec, settings, log);
+        : await ddcmpSession(device, spec, log);
     if (taken !== undefined) {
       device.confirmAudit(taken);
       log(`audit collected: ${taken.bytes.length} bytes, period data cleared`);
@@ -69,16 +68,17 @@ function follow(stream: Duplex, baud: number): void {
   if (typeof port.update === "function") port.update({ baudRate: baud });
 }
 
-async function ddcmpSession(
+/**
+ * The reader's end of an EVA-DTS DDCMP session (sans I/O), as the DDCMP settings of menu 9.4.1
+ * stand now: `taken` learns the collection list 1 took.
+ */
+export function ddcmpStation(
   device: Device,
-  spec: LinkSpec,
-  settings: ReturnType<typeof auditPortSettings>,
   log: (line: string) => void,
-): Promise<Taken | undefined> {
-  const { stream, close } = await accept({ ...spec, baud: START_BAUD });
-  let taken: Taken | undefined;
-  const d = settings.ddcmp;
-  const ddcmp = new DdcmpAuditDevice(
+  taken: (t: Taken | undefined) => void,
+): DdcmpAuditDevice {
+  const d = auditPortSettings(device.params).ddcmp;
+  return new DdcmpAuditDevice(
     {
       maxBaudCode: d.maxBaudCode,
       selectFlag: d.selectFlag,
@@ -91,12 +91,25 @@ async function ddcmpSession(
     },
     (list) => {
       if (list === LIST.audit) {
-        taken = take(device, log);
-        return taken?.bytes;
+        const t = take(device, log);
+        taken(t);
+        return t?.bytes;
       }
       return list === LIST.securityRead ? device.securityReadAudit() : undefined;
     },
   );
+}
+
+async function ddcmpSession(
+  device: Device,
+  spec: LinkSpec,
+  log: (line: string) => void,
+): Promise<Taken | undefined> {
+  const { stream, close } = await accept({ ...spec, baud: START_BAUD });
+  let taken: Taken | undefined;
+  const ddcmp = ddcmpStation(device, log, (t) => {
+    taken = t;
+  });
   const events: AuditDeviceEvent[] = await runOverStream(ddcmp, stream, undefined, {
     onEvent: (e) => {
       if (e.type === "link" && e.event.type === "baud") {

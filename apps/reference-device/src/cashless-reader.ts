@@ -38,3 +38,17 @@ export function referenceReader(numeric: SystemParameters["numeric"]): CashlessP
 export const toBus = (money: number, scale: number): number => Math.floor(money / scale);
 /** A bus amount as money. */
 export const fromBus = (units: number, scale: number): number => units * scale;
+
+/**
+ * What a session announces for `credit` (money): its funds in bus units, or unknown when a key
+ * may go below zero (40111 ON, manual 4.10.1): its credit is then no limit on a vend, so the
+ * reader says it does not know (MDB §7.4.4) and the payment system decides each vend.
+ */
+export function announcedFunds(
+  credit: number,
+  session: "key" | "cash",
+  scale: number,
+  negativeCredit: boolean,
+): number | "unknown" {
+  return negativeCredit && session === "key" ? "unknown" : toBus(Math.max(0, credit), scale);
+}

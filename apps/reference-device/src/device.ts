@@ -604,7 +604,21 @@ export class Device {
 
   /** The reader's MDB changer reports its tubes (with the `changer` option). */
   async tubes(tubes: readonly Tube[]): Promise<void> {
+    this.tubeTypes = tubes.map((t) => ({ type: t.type, value: t.value }));
     await this.pay.tubeStatus(tubes, this.clock());
+  }
+
+  /** The coin types of the reader's MDB changer, by value, from its last tube status. */
+  private tubeTypes: readonly { readonly type: number; readonly value: number }[] = [];
+
+  /**
+   * The customer presses the coin return (escrow) lever: the cash credit the rules let go back
+   * (manual 4.8.3-4.8.4: lever ON, within the max change) is paid out. Resolves with the amount.
+   */
+  async escrow(): Promise<number> {
+    const paid = await this.pay.returnCredit(this.clock());
+    this.showCredit();
+    return paid;
   }
 
   /** A bill into the reader's bill acceptor; refused (`CashRefused`) when the acceptor takes none now. */
@@ -665,6 +679,11 @@ export class Device {
       return;
     }
     this.accepts("coin");
+    // the reader's MDB changer takes only the coin types the reader enables (manual 4.8.2, 4.8.6)
+    const type = this.changer === undefined ? undefined : this.tubeTypes.find((t) => t.value === value)?.type;
+    const enabled = this.pay.acceptance.coinTypes;
+    if (type !== undefined && enabled !== undefined && !enabled.includes(type))
+      throw new CashRefused("coin", "TYPE_DISABLED");
     await this.pay.coin(value, this.clock());
     this.showCredit();
   }

@@ -21,6 +21,7 @@ export function linkFor(
   options: DeviceOptions,
   clock: () => number,
 ): VmcLink {
+  const negativeCredit = () => device.params.numeric.negativeCredit === 1;
   return options.serialMdb
     ? new SerialMdbLink(
         options.serialMdb,
@@ -28,11 +29,12 @@ export function linkFor(
         {
           requestVend: (item, price) => device.requestVend(item, price),
           endVend: (success) => device.endVend(success),
+          negativeCredit,
         },
         options.log,
       )
     : protocol === "mdb"
-      ? new MdbLink(n)
+      ? new MdbLink(n, negativeCredit)
       : protocol === "executive-master"
         ? new ExecutiveLink({
             prices: DEMO_PRICES,

@@ -1,7 +1,7 @@
 import type { CashlessEvent, CashlessPeripheral } from "@vendkit/mdb";
 import { VmcSimulator } from "@vendkit/mdb";
 import type { SystemParameters } from "@vendkit/mizip-core";
-import { fromBus, referenceReader, toBus } from "./cashless-reader.js";
+import { announcedFunds, fromBus, referenceReader, toBus } from "./cashless-reader.js";
 import type { VmcLink } from "./vmc-link.js";
 
 /** MDB: the device is a level-3 cashless reader at 0x10 in front of a simulated VMC. */
@@ -16,7 +16,11 @@ export class MdbLink implements VmcLink {
   /** 30003: money travels in units of the base coin (the reader's scale factor). */
   private readonly scale: number;
 
-  constructor(numeric: SystemParameters["numeric"]) {
+  constructor(
+    numeric: SystemParameters["numeric"],
+    /** 40111 as programmed now (it takes effect at once, unlike the reader's SETUP settings). */
+    private readonly negativeCredit: () => boolean,
+  ) {
     this.scale = numeric.baseCoin;
     this.reader = referenceReader(numeric);
     this.vmc = new VmcSimulator(
@@ -40,21 +44,29 @@ export class MdbLink implements VmcLink {
   }
 
   show(credit: number | undefined, session: "key" | "cash" | "none"): void {
-    const funds = Math.max(0, credit ?? 0);
     if (session === "none" || credit === undefined) {
       this.endSession();
-    } else if (this.session === "none") {
-      this.reader.beginSession(toBus(funds, this.scale));
+      this.session = "none";
+      return;
+    }
+    const funds = Math.max(0, credit);
+    const announced = announcedFunds(credit, session, this.scale, this.negativeCredit());
+    if (this.session === "none") {
+      this.reader.beginSession(announced);
       this.vmc.pollFor(["begin-session"]);
       this.sessionFunds = funds;
-    } else if (funds !== this.sessionFunds && this.reader.updateCredit(toBus(funds, this.scale))) {
+    } else if (
+      announced !== "unknown" &&
+      funds !== this.sessionFunds &&
+      this.reader.updateCredit(announced)
+    ) {
       // only when the credit moved other than by the vends the VMC already took off
       this.sessionFunds = funds;
       this.vmc.pollFor(["session-cancel-request"]);
       this.vmc.endSession();
       this.vmc.pollFor(["begin-session"]);
     }
-    this.session = session === "none" || credit === undefined ? "none" : session;
+    this.session = session;
   }
 
   async vend(

@@ -2,7 +2,7 @@ import type { Duplex } from "node:stream";
 import type { CashlessEvent, CashlessPeripheral } from "@vendkit/mdb";
 import { FramedWordLink } from "@vendkit/mdb/serial";
 import type { SystemParameters } from "@vendkit/mizip-core";
-import { fromBus, referenceReader, toBus } from "./cashless-reader.js";
+import { announcedFunds, fromBus, referenceReader, toBus } from "./cashless-reader.js";
 import { DeviceSetupError } from "./device-errors.js";
 import type { VmcLink } from "./vmc-link.js";
 
@@ -10,6 +10,8 @@ import type { VmcLink } from "./vmc-link.js";
 export interface SerialMdbReader {
   requestVend(item: number, price: number): Promise<number | undefined>;
   endVend(success: boolean): Promise<void>;
+  /** 40111 as programmed now: a key may go below zero. */
+  negativeCredit(): boolean;
 }
 
 /**
@@ -62,14 +64,17 @@ export class SerialMdbLink implements VmcLink {
   }
 
   show(credit: number | undefined, session: "key" | "cash" | "none"): void {
-    const funds = Math.max(0, credit ?? 0);
     if (session === "none" || credit === undefined) {
       if (this.session) this.reader.cancelSession();
       this.session = false;
-    } else if (!this.session) {
-      this.session = this.reader.beginSession(toBus(funds, this.scale));
+      return;
+    }
+    const funds = Math.max(0, credit);
+    const announced = announcedFunds(credit, session, this.scale, this.device.negativeCredit());
+    if (!this.session) {
+      this.session = this.reader.beginSession(announced);
       this.sessionFunds = funds;
-    } else if (funds !== this.sessionFunds && this.reader.updateCredit(toBus(funds, this.scale)))
+    } else if (announced !== "unknown" && funds !== this.sessionFunds && this.reader.updateCredit(announced))
       this.sessionFunds = funds;
   }
 
