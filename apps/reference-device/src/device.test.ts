@@ -59,11 +59,22 @@ describe("the reference device over MDB", () => {
 });
 
 describe("the MDB protocol parameters (manual 4.2)", () => {
-  it("configure the reader the VMC sets up: level, currency, decimals, response time", async () => {
-    const device = await Device.open(dir(), {
-      parameters: { mdbLevel: 0, mdbCountryCode: 0x1756, decimalPoint: 1, mdbMaxResponseTime: 9 },
-    });
-    const config = (device.link as MdbLink).vmc.initialise().config;
+  it("configure the reader the VMC sets up: level, currency, decimals, response time, inter-byte time", async () => {
+    const where = dir();
+    const programmed = await Device.open(where);
+    for (const [number, value] of [
+      [30010, 0],
+      [30013, 0x1756],
+      [30004, 1],
+      [30011, 9],
+      [30012, 5],
+    ] as const)
+      await programmed.setParameter(number, value);
+    programmed.close();
+    // the VMC reads them at its next SETUP: when the device starts again
+    const device = await Device.open(where);
+    const link = device.link as MdbLink;
+    const config = link.vmc.initialise().config;
     expect(config).toMatchObject({
       type: "reader-config",
       level: 1,
@@ -71,6 +82,12 @@ describe("the MDB protocol parameters (manual 4.2)", () => {
       decimals: 1,
       maxResponseTime: 9,
     });
+    // a POLL whose check byte comes 3 ms after its address byte is one block within 5 ms
+    const pollWithGap = (l: MdbLink) => {
+      l.reader.receiveWord(0x112, 1_000_000);
+      return l.reader.receiveWord(0x012, 1_000_003).words.length;
+    };
+    expect(pollWithGap(link)).toBeGreaterThan(0);
     device.close();
     const demo = await Device.open(dir());
     expect((demo.link as MdbLink).vmc.initialise().config).toMatchObject({
@@ -78,31 +95,39 @@ describe("the MDB protocol parameters (manual 4.2)", () => {
       decimals: 2,
       currency: 0x1978,
     });
+    expect(pollWithGap(demo.link as MdbLink)).toBe(0); // 1 ms: the block timed out
     demo.close();
   });
 });
 
 describe("Executive VEND DELAY (parameter 30006, manual 4.3.8)", () => {
   it("waits past 60 s for a machine that takes 90 s to vend only when ON", async () => {
-    for (const vendDelay of [false, true]) {
-      const link = new ExecutiveLink({ prices: [50], vmcVendMs: 90_000, vendDelay });
-      let ended: boolean | undefined;
-      const amount = await link.vend(
-        1,
-        50,
-        async (price) => price,
-        async (success) => {
-          ended = success;
-        },
-      );
-      expect([vendDelay, ended, amount]).toEqual(vendDelay ? [true, true, 50] : [false, false, undefined]);
+    for (const vendDelay of [0, 1]) {
+      const where = dir();
+      const programmed = await Device.open(where, { protocol: "executive-master" });
+      await programmed.setParameter(30006, vendDelay);
+      programmed.close();
+      const device = await Device.open(where); // the link takes it when the device starts
+      // the simulated machine takes 90 s to deliver
+      ((device.link as ExecutiveLink).vmc as unknown as { o: { vendMs: number } }).o.vendMs = 90_000;
+      await device.insertKey(1);
+      const amount = await device.select(1);
+      await device.removeKey();
+      // OFF: the reader gives up at 60 s and counts a failed vend (refund OFF: the charge stays)
+      expect([amount, device.pay.statistics.get("E8").period]).toEqual(vendDelay ? [50, 0] : [undefined, 1]);
+      expect((await device.state()).keys[1]?.credit).toBe(950);
+      device.close();
     }
   });
 });
 
 describe("Executive NON DA RESTO (parameter 40110, manual 4.10.13)", () => {
   it("keeps the machine's no-change message on in EXECUTIVE MASTER, with or without credit", async () => {
-    const on = await Device.open(dir(), { protocol: "executive-master", parameters: { noChangeMessage: 1 } });
+    const where = dir();
+    const programmed = await Device.open(where, { protocol: "executive-master" });
+    await programmed.setParameter(40110, 1);
+    programmed.close();
+    const on = await Device.open(where);
     const vmc = (on.link as ExecutiveLink).vmc;
     expect([vmc.shown, vmc.exactOnly]).toEqual([0, true]);
     await on.insertKey(0);
@@ -279,9 +304,11 @@ describe("upgrades", () => {
 describe("the parallel validator and bill acceptor", () => {
   it("takes coins and bills by line at their programmed values, counted per type", async () => {
     const device = await Device.open(dir());
-    await device.insertCoin(5); // 1.00
-    await device.insertBill(1); // 5.00
-    expect(device.pay.machineCredit).toBe(600);
+    await device.setParameter(20006, 120); // coin line 5 worth 1.20 (a token, say)
+    await device.setParameter(21002, 200); // bill line 1 worth 2.00
+    await device.insertCoin(5);
+    await device.insertBill(1);
+    expect(device.pay.machineCredit).toBe(320);
     expect(device.pay.statistics.get("S15").period).toBe(1); // coin 5
     expect(device.pay.statistics.get("S19").period).toBe(1); // bill 1
     await expect(device.insertCoin(7)).rejects.toThrow(/no value/);
@@ -365,15 +392,22 @@ describe("the protocol lives in 30000 (manual 4.2, 4.3)", () => {
 
 describe("what the acceptor takes follows the parameters (21000, 40000, manual 4.7.1, 4.10.2)", () => {
   it("with bills disabled (21000 = 0) a bill is given back and becomes no credit", async () => {
-    const device = await Device.open(dir(), { parameters: { billAcceptor: 0 } });
+    const device = await Device.open(dir());
+    await device.setParameter(21000, 0);
     await expect(device.insertBill(1)).rejects.toMatchObject({ code: "CASH_REFUSED", reason: "DISABLED" });
     expect(device.pay.machineCredit).toBe(0);
     expect(device.pay.statistics.get("S19").period).toBe(0);
+    await device.setParameter(21000, 1); // recharges only: with no key the bill goes back too
+    await expect(device.insertBill(1)).rejects.toMatchObject({ reason: "NO_KEY_RECHARGE_ONLY" });
+    await device.insertKey(2);
+    await device.insertBill(1);
+    expect(device.pay.keyCredit).toBe(500);
     device.close();
   });
 
   it("40000 stops cash at insert, cash moved onto the key and the programmer's load; nothing is lost", async () => {
-    const device = await Device.open(dir(), { parameters: { maxLoadableCredit: 600 } });
+    const device = await Device.open(dir());
+    await device.setParameter(40000, 600);
     // demo key 2 holds 10.00, above a maximum lowered to 6.00: it keeps it and takes nothing more
     await device.insertKey(1);
     await expect(device.insertCoin(5)).rejects.toMatchObject({ code: "CASH_REFUSED", reason: "KEY_FULL" });

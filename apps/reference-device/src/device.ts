@@ -700,6 +700,7 @@ export class Device {
       price,
       (asked) => this.requestVend(item, asked),
       (success) => this.endVend(success),
+      () => this.withdrawVend(),
     );
     this.showCredit();
     return amount;
@@ -720,6 +721,12 @@ export class Device {
   /** The VMC reports how the approved vend went. */
   async endVend(success: boolean): Promise<void> {
     await (success ? this.pay.vendSuccess(this.clock()) : this.pay.vendFailure(this.clock()));
+    this.showCredit();
+  }
+
+  /** The bus could not pass an approval on to the VMC: the vend never started. */
+  async withdrawVend(): Promise<void> {
+    await this.pay.vendWithdrawn(this.clock());
     this.showCredit();
   }
 

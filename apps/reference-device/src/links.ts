@@ -29,6 +29,7 @@ export function linkFor(
         {
           requestVend: (item, price) => device.requestVend(item, price),
           endVend: (success) => device.endVend(success),
+          withdrawVend: () => device.withdrawVend(),
           negativeCredit,
         },
         options.log,

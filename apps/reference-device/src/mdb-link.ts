@@ -74,6 +74,7 @@ export class MdbLink implements VmcLink {
     price: number,
     decide: (price: number) => Promise<number | undefined>,
     ended: (success: boolean) => Promise<void>,
+    withdrawn: () => Promise<void>,
   ): Promise<number | undefined> {
     this.events.length = 0;
     // the simulated VMC holds its prices in money; on the bus they go in units of the scale factor
@@ -82,7 +83,11 @@ export class MdbLink implements VmcLink {
     if (request?.type !== "vend-request") return undefined;
     const amount = await decide(fromBus(request.price, this.scale));
     if (amount === undefined) this.reader.denyVend();
-    else this.reader.approveVend(toBus(amount, this.scale));
+    else if (!this.reader.approveVend(toBus(amount, this.scale))) {
+      // above the funds the session announced (UPDATE CREDIT off, say): the VMC is denied
+      await withdrawn();
+      return undefined;
+    }
     const answer = this.vmc.pollFor(["vend-approved", "vend-denied"]);
     if (answer?.type !== "vend-approved" || amount === undefined) return undefined;
     this.vmc.send({ type: "vend-success", item });

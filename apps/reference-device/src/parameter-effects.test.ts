@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { ddcmpStation } from "./audit-port.js";
 import { Device } from "./device.js";
 import type { DurableKey } from "./key-store.js";
+import type { MdbLink } from "./mdb-link.js";
 
 /**
  * The parameter-effect conformance suite (issue "One source of truth", item 2): every numeric
@@ -39,7 +40,7 @@ const dev = (f: string) => `apps/reference-device/src/${f}`;
 
 const COVERAGE: [readonly number[], Coverage][] = [
   [
-    [6, 7, 40008, 40010],
+    [6, 7, 40007, 40008, 40010],
     {
       how: "tested",
       file: dev("audit-port.test.ts"),
@@ -97,11 +98,11 @@ const COVERAGE: [readonly number[], Coverage][] = [
     },
   ],
   [
-    [30004, 30010, 30011, 30012, 30013, 30014],
+    [30004, 30010, 30011, 30012, 30013],
     {
       how: "tested",
       file: dev("device.test.ts"),
-      test: "configure the reader the VMC sets up: level, currency, decimals, response time",
+      test: "configure the reader the VMC sets up: level, currency, decimals, response time, inter-byte time",
     },
   ],
   [
@@ -134,14 +135,6 @@ const COVERAGE: [readonly number[], Coverage][] = [
       how: "tested",
       file: dev("device.test.ts"),
       test: "locks the reader on altered statistics until a collection and a historic reset",
-    },
-  ],
-  [
-    [40007],
-    {
-      how: "tested",
-      file: dev("audit-port.test.ts"),
-      test: "hands a valid EVA-DTS audit to an external DDCMP collector (40007 = DDCMP 6.0 Plus) and clears the period only after it",
     },
   ],
   [
@@ -215,7 +208,13 @@ describe("every numeric parameter has an effect a user sees, is display-only, or
     for (const [numbers, c] of COVERAGE) {
       if (c.how === "tested") {
         const text = readFileSync(join(root, c.file), "utf8");
-        expect(text.includes(c.test), `${numbers.join(",")}: "${c.test}" in ${c.file}`).toBe(true);
+        const at = text.indexOf(`"${c.test}"`);
+        expect(at, `${numbers.join(",")}: "${c.test}" in ${c.file}`).toBeGreaterThan(0);
+        // and it programs them as a user does: the device's programmer API or the console's
+        const body = text.slice(at, text.indexOf("\n  });", at));
+        expect(body, `${numbers.join(",")}: "${c.test}" sets no parameter`).toMatch(
+          /setParameter\(|\bset\(\d/,
+        );
       } else if (c.how === "display") expect(c.quote).toMatch(/^4\.\d+\.\d+: «.+»$/);
       else expect([READER, CONSOLE]).toContain(c.issue);
     }
@@ -788,5 +787,46 @@ describe("the audit port's DDCMP settings, collected in memory a millisecond a s
       expect((await repeatAfter(500)) - (await repeatAfter(170))).toBe(330);
     },
     30_000,
+  );
+});
+
+describe("the MDB reader's customisations, set through the programmer API", () => {
+  effect(
+    [30014],
+    "30014: UPDATE CREDIT (bit 2) shows a recharge with the key in; OUT OF SEQUENCE (bit 0) drops the session",
+    async () => {
+      for (const [bits, sold] of [
+        [4, 50],
+        [0, undefined],
+      ] as const) {
+        const where = dir();
+        const programmed = await Device.open(where);
+        await programmed.setParameter(30014, bits);
+        programmed.close();
+        const device = await Device.open(where); // the reader takes them when the device starts
+        await device.insertKey(2); // empty: the VMC's session holds 0.00
+        await device.coin(100);
+        // without UPDATE CREDIT the VMC still holds 0.00: the vend is denied and nothing is charged
+        expect(await device.select(1)).toBe(sold);
+        await device.removeKey();
+        expect(await keyCredit(device, 2)).toBe(sold === undefined ? 100 : 50);
+        device.close();
+      }
+      for (const [bits, state] of [
+        [1, "enabled"],
+        [0, "session-idle"],
+      ] as const) {
+        const where = dir();
+        const programmed = await Device.open(where);
+        await programmed.setParameter(30014, bits);
+        programmed.close();
+        const device = await Device.open(where);
+        await device.insertKey(1);
+        const link = device.link as MdbLink;
+        link.vmc.send({ type: "vend-success", item: 1 }); // out of sequence: no vend was asked
+        expect(link.reader.state).toBe(state);
+        device.close();
+      }
+    },
   );
 });

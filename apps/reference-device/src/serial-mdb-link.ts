@@ -10,6 +10,7 @@ import type { VmcLink } from "./vmc-link.js";
 export interface SerialMdbReader {
   requestVend(item: number, price: number): Promise<number | undefined>;
   endVend(success: boolean): Promise<void>;
+  withdrawVend(): Promise<void>;
   /** 40111 as programmed now: a key may go below zero. */
   negativeCredit(): boolean;
 }
@@ -50,12 +51,12 @@ export class SerialMdbLink implements VmcLink {
   private async handle(e: CashlessEvent): Promise<void> {
     if (e.type === "vend-request") {
       const amount = await this.device.requestVend(e.item, fromBus(e.price, this.scale));
+      const approved = amount !== undefined && this.reader.approveVend(toBus(amount, this.scale));
       if (amount === undefined) this.reader.denyVend();
-      else {
-        this.approved = amount;
-        this.reader.approveVend(toBus(amount, this.scale));
-      }
-      this.log(`vend ${e.item} at ${e.price}: ${amount === undefined ? "denied" : `approved ${amount}`}`);
+      else if (approved) this.approved = amount;
+      // above the funds the session announced: the VMC is denied, so the vend never starts
+      else await this.device.withdrawVend();
+      this.log(`vend ${e.item} at ${e.price}: ${approved ? `approved ${amount}` : "denied"}`);
     } else if (e.type === "vend-success" || e.type === "vend-failure") {
       if (e.type === "vend-success") this.sessionFunds -= this.approved;
       await this.device.endVend(e.type === "vend-success");

@@ -15,12 +15,14 @@ export interface VmcLink {
   show(credit: number | undefined, session: "key" | "cash" | "none"): void;
   /**
    * A customer presses `item`, priced `price` by the VMC: `decide` asks the payment system,
-   * `ended` tells it the outcome. Returns the amount approved, or undefined when refused.
+   * `ended` tells it the outcome, `withdrawn` that the bus could not pass its approval on (the
+   * vend never started). Returns the amount approved, or undefined when refused.
    */
   vend(
     item: number,
     price: number,
     decide: (price: number) => Promise<number | undefined>,
     ended: (success: boolean) => Promise<void>,
+    withdrawn: () => Promise<void>,
   ): Promise<number | undefined>;
 }

@@ -32,7 +32,7 @@ type Op =
   | { op: "coin"; value: number }
   | { op: "bill"; value: number }
   | { op: "vend"; line: number }
-  | { op: "outcome"; success: boolean }
+  | { op: "outcome"; end: "success" | "failure" | "withdrawn" }
   | { op: "return" }
   | { op: "tick"; ms: number }
   | { op: "tear"; atWrite: number; during: boolean }
@@ -55,7 +55,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({ op: fc.constant("vend" as const), line: fc.integer({ min: 1, max: 5 }) }),
     weight: 4,
   },
-  { arbitrary: fc.record({ op: fc.constant("outcome" as const), success: fc.boolean() }), weight: 4 },
+  {
+    arbitrary: fc.record({
+      op: fc.constant("outcome" as const),
+      end: fc.constantFrom("success" as const, "failure" as const, "withdrawn" as const),
+    }),
+    weight: 4,
+  },
   { arbitrary: fc.constant({ op: "return" as const }), weight: 1 },
   {
     arbitrary: fc.record({ op: fc.constant("tick" as const), ms: fc.integer({ min: 1000, max: 400_000 }) }),
@@ -226,7 +232,11 @@ async function live(
       }
       case "outcome":
         try {
-          await (o.success ? r.pay.vendSuccess(now) : r.pay.vendFailure(now));
+          await (o.end === "success"
+            ? r.pay.vendSuccess(now)
+            : o.end === "failure"
+              ? r.pay.vendFailure(now)
+              : r.pay.vendWithdrawn(now));
         } catch (e) {
           if ((e as { code?: string }).code !== "NO_VEND") throw e;
         }

@@ -72,6 +72,26 @@ describe("key sales (manual 3.1)", () => {
     expect((await multiple.read(other)).credit).toBe(500 - 3 * 45);
   });
 
+  it("gives a key's charge back, counting no sale or failure, when the bus could not pass the approval on", async () => {
+    const r = rig({ failedVendRefund: 0, maxiBox: 1 });
+    const card = await r.key(107, 500);
+    await r.pay.insertKey(card, at("09:00"));
+    expect(await r.pay.vendRequest({ line: 5 }, at("09:00"))).toMatchObject({ approved: true, amount: 75 });
+    expect((await r.read(card)).credit).toBe(425);
+    await r.pay.vendWithdrawn(at("09:00"));
+    expect((await r.read(card)).credit).toBe(500);
+    expect([period(r, "E8"), period(r, S.keySales), period(r, S.failedKeyVends)]).toEqual([0, 0, 0]);
+    expect(r.pay.maxiBox.entries()).toEqual([]);
+    expect(r.pay.pendingKeyWrites).toEqual([]);
+    // and with cash nothing was taken
+    await r.pay.removeKey(at("09:01"));
+    await r.pay.coin(100, at("09:01"));
+    await r.pay.vendRequest({ line: 2 }, at("09:01"));
+    await r.pay.vendWithdrawn(at("09:01"));
+    expect(r.pay.machineCredit).toBe(100);
+    await expect(r.pay.vendWithdrawn(at("09:01"))).rejects.toMatchObject({ code: "NO_VEND" });
+  });
+
   it("refunds a failed vend with refund ON, keeps the charge with refund OFF (4.10.5)", async () => {
     const on = rig({ failedVendRefund: 1 });
     const a = await on.key(106, 500);

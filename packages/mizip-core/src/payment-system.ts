@@ -243,4 +243,9 @@ export class PaymentSystem {
   vendFailure(now: number): Promise<void> {
     return this.run(now, () => this.sales.vendFailure(now));
   }
+
+  /** The bus could not pass the approval on: the vend never started (a key's charge goes back). */
+  vendWithdrawn(now: number): Promise<void> {
+    return this.run(now, () => this.sales.vendWithdrawn(now));
+  }
 }

@@ -201,6 +201,24 @@ export class Sales {
   }
 
   /**
+   * The approval never reached the machine (its bus turned it into a denial, e.g. above the funds
+   * the session announced): nothing was sold, so a key's charge goes back whatever refund (40002)
+   * says, and nothing is counted but the write that gives it back.
+   */
+  async vendWithdrawn(now: number): Promise<void> {
+    const v = this.takeVend();
+    if (v.medium === "key") {
+      const pending = this.pendingSale(v.uid);
+      this.e.commit({ [S.keyWrites]: 1 }, undefined, [
+        this.e.journal.record(v.uid, { ...pending, phase: "refund-due" }),
+      ]);
+      const s = this.e.session;
+      if (s !== undefined && sameUid(s.view.uid, v.uid)) await this.keys.settle(now);
+    }
+    this.e.show();
+  }
+
+  /**
    * The request with the price line its selection number stands for: under the conversion table
    * (manual 4.4.6: MDB with price holding, table ON) the machine's number is looked up, and
    * undefined comes back when no line has it; otherwise the request as it is.
