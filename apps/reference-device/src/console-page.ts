@@ -1,3 +1,5 @@
+import { formatAmount } from "@vendkit/mizip-core";
+
 /**
  * The programmer console's page: plain HTML and a little script over the JSON API of
  * console.ts. Sections follow manual ch. 9: programming (parameters by number, prices), key management
@@ -105,7 +107,10 @@ whenever prices, coin or bill values or the codes change, and to release the che
 
 <script>
 const $ = (id) => document.getElementById(id);
-const money = (n) => n === undefined || n === null ? "—" : (n / 100).toFixed(2);
+const formatAmount = ${formatAmount.toString()};
+// prices and credits as the programmer shows them: 30004 decimals, 40114 SEPARATORE (4.10.14)
+let amountFormat = { decimals: 2, separator: 2 };
+const money = (n) => n === undefined || n === null ? "—" : formatAmount(n, amountFormat.decimals, amountFormat.separator);
 const text = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
 async function call(method, path, data) {
   const r = await fetch(path, { method, headers: { "content-type": "application/json" },
@@ -118,6 +123,9 @@ function say(el, text, ok) { el.textContent = text; el.className = ok ? "ok" : "
 const passwordOf = (el) => el.value === "" ? undefined : Number(el.value);
 
 async function refresh() {
+  const params = await call("GET", "/api/parameters");
+  const value = (name) => (params.find((p) => p.name === name) || {}).value || 0;
+  amountFormat = { decimals: value("decimalPoint"), separator: value("separator") };
   const s = await call("GET", "/api/state");
   $("reader-state").textContent = s.readerState.state + (s.readerState.parameter !== undefined ? " " + s.readerState.parameter : "");
   $("cash").textContent = money(s.machineCredit);
@@ -133,7 +141,6 @@ async function refresh() {
     (k.bonus1Tokens === undefined ? "" : ", bonus-1 tokens " + k.bonus1Tokens) + ", bonus-2 tokens " + k.bonus2Tokens +
     (k.loyaltyPoints === undefined ? "" : ", points " + k.loyaltyPoints) + (k.blackListed ? ", BLACK-LISTED" : "") +
     (k.recharge ? ", recharges left " + k.recharge.usesLeft + " of " + money(k.recharge.value) : "");
-  const params = await call("GET", "/api/parameters");
   // the programmer's menu tree (manual ch. 9): one heading per menu, its parameters below
   const menus = [];
   for (const p of params) if (!menus.includes(p.menu)) menus.push(p.menu);
@@ -151,7 +158,6 @@ async function refresh() {
   $("price-table-view").innerHTML = "<tr><th>line</th><th>name</th><th>cash</th><th>key 0</th><th>key 1</th><th>key 2</th><th>key 3</th></tr>" +
     pr.cash.map((c, i) => "<tr id=price-line-" + (i + 1) + "><td>" + (i + 1) + "</td><td class=name>" + text(pr.names[i]) + "</td><td>" + money(c) + "</td>" +
       pr.keys.map((k) => "<td>" + (k.mode === "off" ? "off" : money(k.prices[i])) + "</td>").join("") + "</tr>").join("");
-  const value = (name) => (params.find((p) => p.name === name) || {}).value || 0;
   $("cash-in").innerHTML = [1, 2, 3, 4, 5, 6, 7, 8].filter((n) => value("coin" + n + "Value") > 0).map((n) =>
     "<button data-coin=" + n + ">coin " + money(value("coin" + n + "Value")) + "</button>").join(" ") + " " +
     [1, 2, 3, 4].filter((n) => value("bill" + n + "Value") > 0).map((n) =>

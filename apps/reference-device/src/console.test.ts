@@ -224,6 +224,19 @@ describe("programmer console in headless Chromium", () => {
         await page.waitForFunction(
           "document.querySelector('#price-line-3 td:nth-child(4)').textContent === '0.70'",
         );
+        // 40114 SEPARATORE: the programmer shows prices with a comma, or with no character
+        for (const [separator, shown] of [
+          ["1", "0,70"],
+          ["0", "070"],
+          ["2", "0.70"],
+        ]) {
+          await page.fill("#param-number", "40114");
+          await page.fill("#param-value", separator as string);
+          await page.click("#param-save");
+          await page.waitForFunction(
+            `document.querySelector('#price-line-3 td:nth-child(4)').textContent === '${shown}'`,
+          );
+        }
         // the line's name (4.4.7), shown escaped
         await page.fill("#name-line", "3");
         await page.fill("#name-value", "<MOCHA>");

@@ -280,7 +280,9 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       json(res, 200, {
         recharges: t.recharges,
         sales: t.sales,
-        lines: t.entries.map((e) => formatTransaction(e, device.params.numeric.decimalPoint)),
+        lines: t.entries.map((e) =>
+          formatTransaction(e, device.params.numeric.decimalPoint, device.params.numeric.separator),
+        ),
       });
       return;
     }

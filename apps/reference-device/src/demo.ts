@@ -80,6 +80,8 @@ export function demoParameters(protocol: Protocol): SystemParameters {
       // an MDB reader of level 3 that shows a recharge with the key in at once (UPDATE CREDIT)
       mdbLevel: 2,
       mdbCustomisations: 4,
+      // the console shows amounts as 1.50 (SEPARATORE "."; the manual's default is OFF, "150")
+      separator: 2,
     },
   };
 }

@@ -135,8 +135,9 @@ if (values.check) {
     const link = auditPortSettings(device.params).link === "dex" ? "DEX/UCS" : "EVA-DTS DDCMP";
     console.log(`  audit port     ${auditPort} (${link}, as the audit mode 40007 says)`);
   }
-  // the clock the payment system needs between events (the 3-minute overprice, 4.10.6)
-  setInterval(() => void device.pay.tick(Date.now()), 1000);
+  // the clock the payment system needs between events: the 3-minute overprice (4.10.6), a
+  // recharge key's 3 seconds (3.5)
+  setInterval(() => void device.tick(), 1000);
   console.log(`Ctrl-C stops it.`);
   process.on("SIGINT", () => {
     device.close();

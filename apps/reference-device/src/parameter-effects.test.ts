@@ -157,9 +157,9 @@ const COVERAGE: [readonly number[], Coverage][] = [
   [
     [40114],
     {
-      how: "display",
-      quote:
-        "4.10.14: «il parametro “SEPARATORE” ha la funzione di programmare il tipo di carattere che separa i decimi e centesimi dalla parte intera dei prezzi e dei crediti, visualizzati dal programmatore»",
+      how: "tested",
+      file: dev("console.test.ts"),
+      test: "programs, manages a key, sells, charts and downloads the audit with progress",
     },
   ],
   [
@@ -210,10 +210,11 @@ describe("every numeric parameter has an effect a user sees, is display-only, or
         const text = readFileSync(join(root, c.file), "utf8");
         const at = text.indexOf(`"${c.test}"`);
         expect(at, `${numbers.join(",")}: "${c.test}" in ${c.file}`).toBeGreaterThan(0);
-        // and it programs them as a user does: the device's programmer API or the console's
+        // and it programs them as a user does: the device's programmer API, the console's JSON
+        // API or its page
         const body = text.slice(at, text.indexOf("\n  });", at));
         expect(body, `${numbers.join(",")}: "${c.test}" sets no parameter`).toMatch(
-          /setParameter\(|\bset\(\d/,
+          /setParameter\(|\bset\(\d|"#param-number"/,
         );
       } else if (c.how === "display") expect(c.quote).toMatch(/^4\.\d+\.\d+: «.+»$/);
       else expect([READER, CONSOLE]).toContain(c.issue);
@@ -638,7 +639,8 @@ describe("sales and keys, set through the programmer API", () => {
   });
 
   effect([40012], "40012: a recharge key moves its value to the next sale key only when ON", async () => {
-    const device = await Device.open(dir());
+    let now = Date.parse("2026-11-30T09:00:00Z");
+    const device = await Device.open(dir(), { clock: () => now });
     await officeKey(device, 2, { keyFunction: "recharge", rechargeValue: 300 }, (s) => ({
       ...s,
       rechargesLeft: 2,
@@ -646,7 +648,9 @@ describe("sales and keys, set through the programmer API", () => {
     expect(await device.insertKey(2)).toMatchObject({ ok: false });
     await device.removeKey();
     await device.setParameter(40012, 1);
-    expect(await device.insertKey(2)).toMatchObject({ ok: true, function: "recharge" });
+    expect(await device.insertKey(2)).toMatchObject({ ok: true, function: "recharge", rechargesLeft: 2 });
+    now += 3_000; // manual 3.5: out sooner, it would only have shown its count
+    await device.tick();
     await device.removeKey();
     expect(await device.insertKey(0)).toMatchObject({ ok: true, credit: 800 });
     expect(period(device, S.rechargeKeyCredit)).toBe(300);

@@ -17,6 +17,7 @@ import { MachineCredit, type MachineCreditRecord, overpriceMode } from "./machin
 import { MaxiBox, type MaxiBoxEntry, type MaxiBoxMode, type RechargeSource } from "./maxi-box.js";
 import { type SystemParameters, validateParameters } from "./parameters.js";
 import { type PaymentPorts, type PaymentSystemOptions, sellingPricing } from "./payment-types.js";
+import { PROTOCOL_PARAMETER } from "./protocol.js";
 import { localTime } from "./sale-statistics.js";
 import { type Collection, type Counters, Statistics } from "./statistics.js";
 import type { Storage } from "./storage.js";
@@ -35,6 +36,8 @@ export interface Session {
   used: boolean;
   /** A refused or special key: it is in the slot but nothing sells from it. */
   readonly usable: boolean;
+  /** When it went in (a recharge key gives its use only after 3 s in the reader, manual 3.5). */
+  readonly insertedAt: number;
 }
 
 export type Vend =
@@ -85,7 +88,13 @@ export class Engine {
     this.storage = options.storage;
     this.purses = options.purses;
     this.params = options.parameters;
-    this.pricing = sellingPricing(options.parameters, options.pricing);
+    const selling = sellingPricing(options.parameters, options.pricing);
+    // manual 8.8: an out-of-service band stops keys only under MDB and Executive slave; under
+    // Executive master, or with the reader's own MDB changer, it stops the reader's cash devices too
+    const stopsCash =
+      options.parameters.numeric.protocol === PROTOCOL_PARAMETER["executive-master"] ||
+      options.changer !== undefined;
+    this.pricing = { ...selling, outOfService: { ...selling.outOfService, stopsCash } };
     this.ports = options.ports ?? {};
     this.auditIdentity = options.auditIdentity;
     this.parameterErrors = validateParameters(this.params).map((e) => e.parameter);
@@ -128,7 +137,8 @@ export class Engine {
     const off: CashAcceptance = { coins: "DISABLED", bills: "DISABLED" };
     if (this.tubeLoading) return { coins: true, bills: "DISABLED" };
     if (this.programming) return off;
-    if (!canSell(this.state) || this.outOfService(this.now)) return off;
+    if (!canSell(this.state) || (this.pricing.outOfService.stopsCash && this.outOfService(this.now)))
+      return off;
     const p = this.params.numeric;
     const s = this.session;
     const base = cashAcceptance({

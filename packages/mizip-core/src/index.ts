@@ -8,6 +8,7 @@ export {
   type KeyTechnology,
   userGroupProblems,
 } from "./access.js";
+export { formatAmount } from "./amounts.js";
 export {
   type AuditIdentity,
   type AuditMode,

@@ -19,6 +19,9 @@ import { CollectionRefused } from "./statistics.js";
  * taken over at the EURO rate, read as a special key or as the programming key, and loaded with
  * what waits for it; removed; and the reader's power coming back.
  */
+/** Manual 3.5: a recharge key taken out sooner than this only shows its remaining recharges. */
+export const RECHARGE_KEY_CHECK_MS = 3_000;
+
 export class KeySession {
   constructor(private readonly e: Engine) {}
 
@@ -54,7 +57,7 @@ export class KeySession {
 
     // the key is in, not usable until accepted; a write this reader left open on it is
     // settled first, whatever the key is now
-    this.e.session = { reader, view, userGroup: undefined, used: false, usable: false };
+    this.e.session = { reader, view, userGroup: undefined, used: false, usable: false, insertedAt: now };
     await this.settle(now);
     const left = { ok: false, reason: "UNREADABLE", detail: "the key left during a write" } as const;
     if (this.e.session === undefined) return left;
@@ -93,14 +96,35 @@ export class KeySession {
       this.e.show();
       return { ok: false, reason: "REFUSED", err: access.err as ErrorCode, detail: access.reason } as const;
     }
-    this.e.session = { reader, view, userGroup: access.userGroup, used: false, usable: true };
-    // with the programmer connected the key is only read, for key management
-    if (!this.e.programming && fn === "recharge") await this.takeRechargeKeyUse(now);
-    else if (!this.e.programming && fn === "sale") await this.loadWaitingCredit(now);
+    this.e.session = {
+      reader,
+      view,
+      userGroup: access.userGroup,
+      used: false,
+      usable: true,
+      insertedAt: now,
+    };
+    // with the programmer connected the key is only read, for key management; a recharge key
+    // gives its use at `tick` once it has stayed 3 s (taken out sooner, it only showed its count)
+    if (!this.e.programming && fn === "sale") await this.loadWaitingCredit(now);
     this.e.show();
-    return this.e.session === undefined
-      ? left
-      : ({ ok: true, function: fn, credit: this.e.session.view.state.credit } as const);
+    if (this.e.session === undefined) return left;
+    const credit = this.e.session.view.state.credit;
+    return fn === "recharge"
+      ? ({ ok: true, function: fn, credit, rechargesLeft: view.state.rechargesLeft } as const)
+      : ({ ok: true, function: fn, credit } as const);
+  }
+
+  /**
+   * Manual 3.5: a recharge key taken out within 3 seconds has only shown how many recharges it
+   * holds; one that stays gives one of them.
+   */
+  async tick(now: number): Promise<void> {
+    const s = this.e.session;
+    if (s === undefined || !s.usable || s.used || this.e.programming) return;
+    if (s.view.identity.keyFunction !== "recharge" || now - s.insertedAt < RECHARGE_KEY_CHECK_MS) return;
+    await this.takeRechargeKeyUse(now);
+    this.e.show();
   }
 
   removeKey(): void {

@@ -1,3 +1,4 @@
+import { formatAmount } from "./amounts.js";
 import { type ErrorCode, isErrorCode } from "./diagnostics.js";
 import { decodeJson, encodeJson } from "./json-record.js";
 import type { Storage } from "./storage.js";
@@ -208,14 +209,14 @@ const two = (n: number) => String(n).padStart(2, "0");
 
 /**
  * One line of the per-key query as the programmer shows it (manual 4.15.1): `12.05 13:30:45
- * 0,50 OK`, with the error code in place of OK for a failed operation.
+ * 0,50 OK`, with the error code in place of OK for a failed operation; the amount with `decimals`
+ * (30004) and the separator 40114 names (0 none, 1 comma, 2 point: 4.10.14).
  */
-export function formatTransaction(entry: MaxiBoxEntry, decimals: number, separator = ","): string {
+export function formatTransaction(entry: MaxiBoxEntry, decimals: number, separator: number): string {
   const d = new Date(entry.at);
   const when = `${two(d.getUTCDate())}.${two(d.getUTCMonth() + 1)} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
   const result = entry.error === undefined ? "OK" : `E${entry.error}`;
   if (entry.kind === "error") return `${when} ${result}`;
-  const units = String(entry.amount).padStart(decimals + 1, "0");
-  const amount = decimals === 0 ? units : `${units.slice(0, -decimals)}${separator}${units.slice(-decimals)}`;
+  const amount = formatAmount(entry.amount, decimals, separator);
   return `${when} ${amount} ${result}`;
 }

@@ -170,6 +170,17 @@ describe("the whole of table 5.2 outside prices and EXTRA", () => {
     expect(() => setParameter(d, 20017, 2)).toThrow(/parameter 20017/);
     expect(setParameter(d, 21053, 5000).numeric.mdbBillValue16).toBe(5000);
   });
+
+  it("bounds the MDB times as menu 9.2.3 states: response time MAX 200, inter-byte MAX 5", () => {
+    const d = defaultParameters();
+    expect(setParameter(setParameter(d, 30011, 200), 30012, 5).numeric).toMatchObject({
+      mdbMaxResponseTime: 200,
+      mdbInterByteTime: 5,
+    });
+    expect(() => setParameter(d, 30011, 201)).toThrow(/parameter 30011/);
+    expect(() => setParameter(d, 30012, 6)).toThrow(/parameter 30012/);
+    expect(d.readerCode).toBe("PLUS00"); // 4.9.2
+  });
 });
 
 describe("initialisation (4.10.15)", () => {
@@ -217,7 +228,8 @@ describe("initialisation (4.10.15)", () => {
     };
     const after = initialise(broken);
     expect(after.numeric).toMatchObject({ language: 0, customerCode: 1, departmentCode: 1 });
-    expect(after).toMatchObject({ machineCode: "000001", readerCode: "000000", userGroups: [1, 1, 1, 1, 1] });
+    // manual 4.9.2: the reader code defaults to PLUS00
+    expect(after).toMatchObject({ machineCode: "000001", readerCode: "PLUS00", userGroups: [1, 1, 1, 1, 1] });
     expect(validateParameters(after)).toEqual([]);
   });
 

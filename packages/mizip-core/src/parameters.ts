@@ -110,8 +110,8 @@ export const NUMERIC_PARAMETERS = [
   p(30007, "displayDelay", 0, 1, 0),
   p(30008, "communicationDelay", 0, 1, 0, false),
   p(30010, "mdbLevel", 0, 2, 1), // level 1, 2, 3; the manual's default is level 2
-  p(30011, "mdbMaxResponseTime", 1, 255, 5),
-  p(30012, "mdbInterByteTime", 1, 255, 1), // 4.2.7: "normally left at its default (1)"
+  p(30011, "mdbMaxResponseTime", 1, 200, 5), // menu 9.2.3: "MAX 200"
+  p(30012, "mdbInterByteTime", 1, 5, 1), // 4.2.7: "normally left at its default (1)"; 9.2.3: "MAX 5"
   p(30013, "mdbCountryCode", 0, 0xffff, 0x1978, false), // ISO 4217 978 (euro) as MDB writes it
   p(30014, "mdbCustomisations", 0, 7, 0), // b0 out of sequence, b1 revalue no ACK, b2 update credit
   p(40000, "maxLoadableCredit", 0, 65_535, 1000, false),
@@ -197,7 +197,7 @@ export function defaultParameters(): SystemParameters {
       number
     >,
     machineCode: "000001",
-    readerCode: "000000",
+    readerCode: "PLUS00", // manual 4.9.2
     userGroups: [1, 1, 1, 1, 1],
     blackList: [],
   };

@@ -253,13 +253,15 @@ describe("the maximum loadable credit on every path that loads a key (40000, man
       { rechargesLeft: 1 },
     );
     await r.pay.insertKey(recharge, at("09:04"));
-    await r.pay.removeKey(at("09:04"));
+    await r.pay.tick(at("09:04") + 3_000); // it stays in: one use is taken
+    await r.pay.removeKey(at("09:04") + 3_000);
     // the return button pays the cash credit back and cancels a waiting recharge-key value (ERR 11)
     await r.pay.returnCredit(at("09:04"));
     expect(r.pay.rechargeKeyCredit).toBe(0);
     const again = await r.key(153, 0, { keyFunction: "recharge", rechargeValue: 300 }, { rechargesLeft: 1 });
     await r.pay.insertKey(again, at("09:05"));
-    await r.pay.removeKey(at("09:05"));
+    await r.pay.tick(at("09:05") + 3_000);
+    await r.pay.removeKey(at("09:05") + 3_000);
     const second = await r.key(152, 900);
     expect(await r.pay.insertKey(second, at("09:06"))).toMatchObject({ credit: 1000 });
     expect(r.pay.rechargeKeyCredit).toBe(200);
@@ -392,7 +394,7 @@ describe("loyalty credit and bonus-1 credit (manual 7.5 list 11, n = 27, 35)", (
 });
 
 describe("special keys and vends", () => {
-  it("moves one use of a recharge key to the next sale key (manual 3.5)", async () => {
+  it("3.5: a recharge key out within 3 s shows its count; left in, it moves one use to the next sale key", async () => {
     const r = rig({ rechargeKey: 1, maxiBox: 1 });
     const recharge = await r.key(
       120,
@@ -400,9 +402,18 @@ describe("special keys and vends", () => {
       { keyFunction: "recharge", rechargeValue: 300 },
       { rechargesLeft: 2 },
     );
+    // taken out within 3 seconds it only shows how many recharges it holds
+    expect(await r.pay.insertKey(recharge, at("09:00"))).toMatchObject({ ok: true, rechargesLeft: 2 });
+    await r.pay.tick(at("09:00") + 2_999);
+    await r.pay.removeKey(at("09:00") + 2_999);
+    expect([r.pay.rechargeKeyCredit, (await r.read(recharge)).rechargesLeft]).toEqual([0, 2]);
+    // left in, it gives one
     expect(await r.pay.insertKey(recharge, at("09:00"))).toMatchObject({ ok: true, function: "recharge" });
+    await r.pay.tick(at("09:00") + 3_000);
     expect(r.pay.rechargeKeyCredit).toBe(300);
     expect((await r.read(recharge)).rechargesLeft).toBe(1);
+    await r.pay.tick(at("09:00") + 9_000); // once per insertion
+    expect(r.pay.rechargeKeyCredit).toBe(300);
     await r.pay.removeKey(at("09:00"));
     const sale = await r.key(121, 50);
     expect(await r.pay.insertKey(sale, at("09:01"))).toMatchObject({ credit: 350 });
@@ -421,7 +432,8 @@ describe("special keys and vends", () => {
       { rechargesLeft: 1 },
     );
     await r.pay.insertKey(recharge, at("09:00"));
-    await r.pay.removeKey(at("09:00"));
+    await r.pay.tick(at("09:00") + 3_000);
+    await r.pay.removeKey(at("09:00") + 3_000);
     await r.pay.returnCredit(at("09:01"));
     expect(r.pay.rechargeKeyCredit).toBe(0);
     expect(period(r, "E11")).toBe(1);
@@ -450,20 +462,33 @@ describe("special keys and vends", () => {
     expect(await r.pay.insertKey(prog, at("09:02"))).toMatchObject({ ok: false, reason: "REFUSED" });
   });
 
-  it("stops keys and the reader's cash inside an out-of-service band (manual 8.8)", async () => {
+  it("8.8: an out-of-service band stops keys only under MDB; the reader's cash too under Executive master or with its own changer", async () => {
     const pricing = shopPricing();
     const bands = pricing.outOfService.bands.map((b, i) =>
       i === 0 ? { enabled: true, start: 600, end: 660 } : b,
     );
-    const r = rig({}, { ...pricing, outOfService: { enabled: true, stopsCash: false, bands } });
-    await r.pay.coin(100, at("09:00"));
-    await r.pay.tick(at("10:10"));
-    expect(r.pay.acceptance).toEqual({ coins: "DISABLED", bills: "DISABLED" });
-    expect(await r.pay.vendRequest({ line: 1 }, at("10:10"))).toMatchObject({ reason: "OUT_OF_SERVICE" });
-    const card = await r.key(124, 500);
-    await r.pay.insertKey(card, at("10:15"));
-    expect(await r.pay.vendRequest({ line: 1 }, at("10:15"))).toMatchObject({ reason: "OUT_OF_SERVICE" });
-    expect(await r.pay.vendRequest({ line: 1 }, at("11:00"))).toMatchObject({ approved: true });
+    const banded = { ...pricing, outOfService: { enabled: true, stopsCash: false, bands } };
+    const mdb = rig({ billAcceptor: 2 }, banded);
+    await mdb.pay.tick(at("10:10"));
+    expect(mdb.pay.acceptance).toMatchObject({ coins: true, bills: true });
+    await mdb.pay.coin(100, at("10:10"));
+    expect(await mdb.pay.vendRequest({ line: 1 }, at("10:10"))).toMatchObject({ approved: true });
+    await mdb.pay.vendSuccess(at("10:10"));
+    const card = await mdb.key(124, 500);
+    await mdb.pay.insertKey(card, at("10:15"));
+    expect(await mdb.pay.vendRequest({ line: 1 }, at("10:15"))).toMatchObject({ reason: "OUT_OF_SERVICE" });
+    expect(await mdb.pay.vendRequest({ line: 1 }, at("11:00"))).toMatchObject({ approved: true });
+
+    for (const r of [
+      rig({ protocol: 0 }, banded, parameters({ protocol: 0 })),
+      rig({}, banded, parameters(CHANGER_PARAMETERS), CHANGER),
+    ]) {
+      await r.pay.tubeStatus(tubes(20, 20, 20, 20), at("09:00"));
+      await r.pay.coin(100, at("09:00"));
+      await r.pay.tick(at("10:10"));
+      expect(r.pay.acceptance).toEqual({ coins: "DISABLED", bills: "DISABLED" });
+      expect(await r.pay.vendRequest({ line: 1 }, at("10:10"))).toMatchObject({ reason: "OUT_OF_SERVICE" });
+    }
   });
 
   it("stops selling when the Maxi Box is ON and full (4.15)", async () => {
@@ -606,6 +631,18 @@ describe("Rendiresto Plus MDB: the reader's own changer (manual 4.8)", () => {
     ]);
     expect(period(r, S.overprice)).toBe(0);
     expect(r.pay.machineCredit).toBe(0);
+  });
+
+  it("4.2.1: with the reader's own MDB changer a key sells on even under single vend", async () => {
+    const r = withChanger({ saleType: 1 });
+    await r.pay.tubeStatus(tubes(20, 20, 20, 20), at("09:00"));
+    const card = await r.key(131, 500);
+    await r.pay.insertKey(card, at("09:00"));
+    for (let i = 0; i < 2; i++) {
+      expect(await r.pay.vendRequest({ line: 1 }, at("09:00"))).toMatchObject({ approved: true });
+      await r.pay.vendSuccess(at("09:00"));
+    }
+    expect((await r.read(card)).credit).toBe(500 - 2 * 45);
   });
 
   it("returns coins before a sale only with the escrow lever ON (4.8.3)", async () => {

@@ -217,8 +217,12 @@ export class PaymentSystem {
   }
 
   /** As time passes: the 3 MINUTES overprice (manual 4.10.6). */
+  /** The clock moved on: overprice deadlines (4.10.6), a recharge key's 3 seconds (3.5). */
   tick(now: number): Promise<void> {
-    return this.run(now, () => this.cashDesk.tick(now));
+    return this.run(now, async () => {
+      this.cashDesk.tick(now);
+      await this.keys.tick(now);
+    });
   }
 
   vendRequest(asked: VendRequest, now: number): Promise<VendDecision> {

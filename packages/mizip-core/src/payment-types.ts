@@ -73,6 +73,8 @@ export type KeyOutcome =
       readonly ok: true;
       readonly function: KeyFunction;
       readonly credit: number;
+      /** A recharge key: the recharges it holds, shown when it goes in (manual 3.5). */
+      readonly rechargesLeft?: number;
       /** Setup and black-list keys: the settings they carry; data keys: the collection written. */
       readonly carried?: Carried;
     }
@@ -104,7 +106,7 @@ export class PaymentError extends Error {
 /**
  * The pricing a payment system sells by: the tables and EXTRA functions of `pricing`, with the
  * price system (30002) and the base coin (30003) from the parameters, the one store they live
- * in. Manual 8.8: an out-of-service band stops the cash the reader itself handles, in every mode.
+ * in.
  */
 export function sellingPricing(params: SystemParameters, pricing: PricingConfig): PricingConfig {
   const n = params.numeric;
@@ -112,7 +114,6 @@ export function sellingPricing(params: SystemParameters, pricing: PricingConfig)
     ...pricing,
     priceSystem: PRICE_SYSTEMS[n.priceSystem] ?? "prices-on-vmc",
     baseCoin: n.baseCoin,
-    outOfService: { ...pricing.outOfService, stopsCash: true },
   };
 }
 

@@ -253,6 +253,9 @@ export class Sales {
 
   afterKeyVend(uid: Uint8Array): void {
     const s = this.e.session;
-    if (s !== undefined && sameUid(s.view.uid, uid) && this.e.params.numeric.saleType === 1) s.used = true;
+    // manual 4.2.1: with the reader's own MDB changer ("Rendiresto Plus MDB") a key always sells
+    // on; SINGOLA then only makes the changer pay the rest of a cash sale back
+    const single = this.e.params.numeric.saleType === 1 && this.e.change.own === undefined;
+    if (s !== undefined && sameUid(s.view.uid, uid) && single) s.used = true;
   }
 }
