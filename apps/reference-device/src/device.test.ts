@@ -46,6 +46,31 @@ describe("the reference device over MDB", () => {
     again.close();
   });
 
+  it("Tab. 8.2.1: the VMC is told the key's credit plus its bonus-1 credit, and sells what only the bonus covers", async () => {
+    const device = await Device.open(dir());
+    // bonus 1: recharge and sale (50000), as credit (50002), 1.00 a day for key level 0 (50011)
+    for (const [number, value] of [
+      [50000, 2],
+      [50002, 1],
+      [50011, 100],
+    ] as const)
+      await device.setParameter(number, value);
+    const link = device.link as MdbLink;
+    const funds: number[] = [];
+    const pollFor = link.vmc.pollFor.bind(link.vmc);
+    link.vmc.pollFor = (types, tries) => {
+      const r = pollFor(types, tries);
+      if (r?.type === "begin-session") funds.push(r.funds);
+      return r;
+    };
+    await device.insertKey(2); // no credit of its own
+    expect(funds).toEqual([100]);
+    expect(await device.select(1)).toBe(50);
+    await device.removeKey();
+    expect((await device.state()).keys[2]?.credit).toBe(0);
+    device.close();
+  });
+
   it("refuses a vend above the key's credit; coins onto the key update the VMC's session funds", async () => {
     const device = await Device.open(dir());
     await device.insertKey(2); // the empty demo key

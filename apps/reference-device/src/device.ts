@@ -501,7 +501,8 @@ export class Device {
 
   /** Tells the VMC what credit there is now: the key's, else the cash credit, else none. */
   private showCredit(): void {
-    const key = this.pay.keyCredit;
+    // Tab. 8.2.1: the machine is shown what the key can spend, its bonus-1 credit included
+    const key = this.pay.keyFunds;
     if (key !== undefined) this.link.show(key, "key");
     else if (this.pay.machineCredit > 0) this.link.show(this.pay.machineCredit, "cash");
     else this.link.show(undefined, "none");

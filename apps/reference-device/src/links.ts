@@ -47,14 +47,14 @@ export function linkFor(
           })
         : protocol === "executive-slave"
           ? new ExecutiveSlaveLink(
-              { keyCredit: () => device.pay.keyCredit },
+              { keyCredit: () => device.pay.keyFunds },
               DEMO_PRICES,
               n.baseCoin,
               n.decimalPoint,
             )
           : new RendirestoLink(
               {
-                keyCredit: () => device.pay.keyCredit,
+                keyCredit: () => device.pay.keyFunds,
                 recharged: async (amount) => {
                   await device.pay.coin(amount, clock());
                 },

@@ -31,7 +31,7 @@ export async function runExecutiveVmc(
   try {
     while (!running.stop) {
       const credit =
-        device.pay.keyCredit ?? (device.pay.machineCredit > 0 ? device.pay.machineCredit : undefined);
+        device.pay.keyFunds ?? (device.pay.machineCredit > 0 ? device.pay.machineCredit : undefined);
       if (credit !== shown) {
         shown = credit;
         master.display(displayBlock(credit, baseCoin, decimalPoint, noChangeMessage === 1));

@@ -5,13 +5,14 @@ import {
   type PurseState,
   type PurseSystem,
 } from "@vendkit/mifare-purse";
-import { type Charge, inBand, type PricingConfig } from "@vendkit/pricing";
+import { type Charge, inBand, keyFunds, type PricingConfig } from "@vendkit/pricing";
 import type { AuditIdentity } from "./audit.js";
 import { type CashAcceptance, cashAcceptance } from "./cash-acceptance.js";
 import { ChangePayer, changerSettings, MDB_TYPES } from "./change-payer.js";
 import { errorCounter, S } from "./counters.js";
 import { canSell, type ErrorCode, isErrorCode, type ReaderState, readerState } from "./diagnostics.js";
 import { decodeJson, encodeJson } from "./json-record.js";
+import { toKeyState } from "./key-bridge.js";
 import { KeyJournal, type PendingWrite } from "./key-journal.js";
 import { MachineCredit, type MachineCreditRecord, overpriceMode } from "./machine-credit.js";
 import { MaxiBox, type MaxiBoxEntry, type MaxiBoxMode, type RechargeSource } from "./maxi-box.js";
@@ -133,6 +134,14 @@ export class Engine {
     return this.session?.usable ? this.session.view.state.credit : undefined;
   }
 
+  /** What the machine shows for the key (Tab. 8.2.1): its credit and the bonus-1 credit usable now. */
+  get keyFunds(): number | undefined {
+    const s = this.session;
+    if (!s?.usable) return undefined;
+    const state = toKeyState(s.view.state);
+    return keyFunds(this.pricing, state, s.view.identity.priceLevel, "mizip", localTime(this.now));
+  }
+
   get acceptance(): CashAcceptance {
     const off: CashAcceptance = { coins: "DISABLED", bills: "DISABLED" };
     if (this.tubeLoading) return { coins: true, bills: "DISABLED" };
@@ -173,7 +182,7 @@ export class Engine {
   }
 
   show(): void {
-    this.ports.display?.(this.keyCredit ?? (this.machine.credit > 0 ? this.machine.credit : undefined));
+    this.ports.display?.(this.keyFunds ?? (this.machine.credit > 0 ? this.machine.credit : undefined));
     this.ports.acceptance?.(this.acceptance);
   }
 

@@ -377,6 +377,17 @@ describe("loyalty credit and bonus-1 credit (manual 7.5 list 11, n = 27, 35)", (
     expect((await r.read(card)).bonus1.amount).toBe(100 - 45);
   });
 
+  it("Tab. 8.2.1: the machine is shown the key's credit plus the bonus-1 credit it can spend", async () => {
+    const r = rig({}, withExtras(100));
+    const card = await r.key(162, 20);
+    await r.pay.insertKey(card, at("09:00"));
+    expect([r.pay.keyCredit, r.pay.keyFunds, r.shown.display.at(-1)]).toEqual([20, 120, 120]);
+    // 0.45 only the bonus covers: approved, the bonus pays it
+    expect(await r.pay.vendRequest({ line: 1 }, at("09:00"))).toMatchObject({ approved: true, amount: 45 });
+    await r.pay.vendSuccess(at("09:00"));
+    expect(r.shown.display.at(-1)).toBe(20 + 5 + 55); // loyalty 0.05 back, 0.55 of bonus left
+  });
+
   it("a failed vend kept with refund OFF counts the bonus spent and the loyalty given with it (4.10.5)", async () => {
     const r = rig({ failedVendRefund: 0 }, withExtras(20));
     const card = await r.key(161, 500);

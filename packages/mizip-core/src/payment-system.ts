@@ -88,6 +88,15 @@ export class PaymentSystem {
     return this.e.keyCredit;
   }
 
+  /**
+   * What the machine should show for the inserted key (manual Tab. 8.2.1): its credit plus the
+   * bonus-1 credit a sale would spend first, so a VMC that checks funds does not refuse a sale
+   * only the bonus covers.
+   */
+  get keyFunds(): number | undefined {
+    return this.e.keyFunds;
+  }
+
   /** Key writes not yet settled (keys pulled out mid-write), for the programmer and tests. */
   get pendingKeyWrites(): readonly PendingWrite[] {
     return this.e.journal.all().flatMap((j) => (j.pending === undefined ? [] : [j.pending]));

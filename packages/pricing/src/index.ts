@@ -24,6 +24,7 @@ export {
   effectiveLevel,
   type KeyState,
   type KeyTechnology,
+  keyFunds,
   NEW_KEY,
   promotionApplies,
   refreshKey,

@@ -117,6 +117,24 @@ export function refreshKey(
 }
 
 /** Whether a promotion record on the key earns a discount here and now (manual 8.6.1). */
+/**
+ * What a key can spend now, as the machine's display shows it (manual Tab. 8.2.1, MiZip Plus):
+ * its credit, plus this period's bonus-1 credit when bonus 1 is credit and in use for the key's
+ * level (the bonus a sale would spend first). Tokens, bonus 2 and loyalty points are no money.
+ */
+export function keyFunds(
+  config: PricingConfig,
+  key: KeyState,
+  level: Level,
+  technology: KeyTechnology,
+  now: LocalTime,
+): number {
+  const b1 = config.bonus1;
+  if (b1.usage === "disabled" || b1.type !== "credit" || !b1.levels[effectiveLevel(config, level)]?.enabled)
+    return key.credit;
+  return key.credit + refreshKey(config, key, level, technology, now).key.bonus1.amount;
+}
+
 export function promotionApplies(config: PricingConfig, key: KeyState, now: LocalTime): boolean {
   const p = key.promotion;
   if (!config.promotions.enabled || p.machine === "none" || p.machine === config.promotions.machine)

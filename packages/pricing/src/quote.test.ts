@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { periodIndex } from "./calendar.js";
 import { validateConfig } from "./config.js";
-import { type KeyState, NEW_KEY, refreshKey } from "./key-state.js";
+import { type KeyState, keyFunds, NEW_KEY, refreshKey } from "./key-state.js";
 import { type Charge, type Medium, type Quote, quote } from "./quote.js";
 import { at, editableConfig, schoolConfig } from "./test-support.js";
 
@@ -163,6 +163,30 @@ describe("bonus, loyalty, happy hours and their priority (manual 8.2-8.9)", () =
     expect(refreshKey(c, leftover, 0, "mizip", at("2026-11-19 08:00")).key.bonus1.amount).toBe(50);
     expect(refreshKey(c, leftover, 0, "mizip", at("2026-11-19 08:00")).expired.bonus1).toBe(30);
     expect(refreshKey(c, leftover, 0, "zip", at("2026-11-19 08:00")).key.bonus1.amount).toBe(80);
+  });
+
+  it("Tab. 8.2.1: a key's funds are its credit plus this period's bonus-1 credit, only while bonus 1 is in use", () => {
+    const c = base();
+    const stamp = periodIndex("daily", wed);
+    const holder: KeyState = { ...NEW_KEY, credit: 60, bonus1: { amount: 30, period: stamp } };
+    expect(keyFunds(c, holder, 0, "mizip", wed)).toBe(60); // bonus 1 DISABLED: the credit alone
+    c.bonus1 = {
+      ...c.bonus1,
+      usage: "sale",
+      type: "credit",
+      period: "daily",
+      levels: c.bonus1.levels.map(() => ({ enabled: true, credit: 50, tokens: 0, discount: 0 })),
+    };
+    expect(keyFunds(c, holder, 0, "mizip", wed)).toBe(90);
+    expect(keyFunds(c, holder, 0, "mizip", at("2026-11-19 08:00"))).toBe(60); // lapsed, none granted
+    c.bonus1 = { ...c.bonus1, usage: "recharge-and-sale" };
+    expect(keyFunds(c, holder, 0, "mizip", at("2026-11-19 08:00"))).toBe(110); // the new day's grant
+    // and a sale the display promised goes through: 0.60 on 0.20 of credit and 0.50 of bonus
+    expect(charged(quote(c, { line: 1, medium: key(holder), now: wed }))).toMatchObject({
+      bonusCreditUsed: 30,
+    });
+    c.bonus1 = { ...c.bonus1, type: "tokens" };
+    expect(keyFunds(c, holder, 0, "mizip", wed)).toBe(60);
   });
 
   it("bonus 3 limits tokens per category per day, and the global limits prevail", () => {
