@@ -99,12 +99,13 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       return;
     case "POST /api/parameters": {
       const b = await body(req);
-      await device.setParameter(
+      const audit = await device.setParameter(
         num(b.number, "number"),
         num(b.value, "value"),
         optionalNum(b.password, "password"),
       );
-      json(res, 200, { ok: true });
+      // a protocol change collects the statistics first (manual 4.2): say where they went
+      json(res, 200, audit === undefined ? { ok: true } : { ok: true, audit });
       return;
     }
     case "GET /api/codes": {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -390,6 +390,28 @@ describe("one store: the price system (30002) and the base coin (30003) are para
 });
 
 describe("the protocol lives in 30000 (manual 4.2, 4.3)", () => {
+  it("4.2: a protocol change from the programmer collects the statistics first, into an audit file", async () => {
+    let now = Date.parse("2026-11-30T09:00:00Z");
+    const where = dir();
+    const device = await Device.open(where, { clock: () => now });
+    await device.insertKey(1);
+    await device.select(2);
+    await device.removeKey();
+    const file = await device.setParameter(30000, 0);
+    expect(file).toMatch(/audits\/before-protocol-change-2026-11-30T09-00-00-000Z\.eva$/);
+    const audit = parse(readFileSync(file as string));
+    expect(validate(audit).filter((f) => f.severity === "error")).toEqual([]);
+    expect(cashlessSales(audit)).toMatchObject({ valueReset: 60, countReset: 1 });
+    expect(device.pay.statistics.get(S.keySales)).toEqual({ period: 0, historic: 60 });
+    // changing it back within 2 minutes: the data is already collected, nothing new to write
+    now += 60_000;
+    expect(await device.setParameter(30000, 2)).toBeUndefined();
+    // other parameters collect nothing
+    now += 180_000;
+    expect(await device.setParameter(40003, 0)).toBeUndefined();
+    device.close();
+  });
+
   it("--protocol sets it; a change from the programmer takes effect at the next start", async () => {
     const where = dir();
     const first = await Device.open(where);

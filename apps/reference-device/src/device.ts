@@ -63,6 +63,7 @@ export { DEMO_KEYS, DEMO_PRICES, demoPricing, SPECIAL_KEYS, type SpecialKind } f
 
 import { type DurableKey, KeyStore } from "./key-store.js";
 import { merge } from "./merge.js";
+import { collectBeforeProtocolChange } from "./protocol-change.js";
 import { SqliteStorage } from "./sqlite-storage.js";
 import type { VmcLink } from "./vmc-link.js";
 
@@ -155,6 +156,8 @@ export class Device {
     private readonly keyStore: KeyStore,
     private readonly clock: () => number,
     private readonly changer: DeviceOptions["changer"],
+    /** Where the device keeps its files. */
+    readonly dataDir: string,
   ) {
     // the link reaches the payment system through the device it is part of
     this.link = link(this);
@@ -190,23 +193,29 @@ export class Device {
    * with a key in, checked as the manual says (`ParameterError` with the number,
    * `PasswordRefused` for the operator code and the password), kept in the device's storage.
    * The numbered price, category and EXTRA settings (10001-17139, 40109, 40112, 50000-55009) are
-   * set the same way, into the pricing (`setPricingParameter`). The protocol (30000) takes effect at
-   * the next start.
+   * set the same way, into the pricing (`setPricingParameter`). The protocol (30000, and 20001 for
+   * RENDIRESTO) takes effect at the next start; before a change of it is kept the statistics are
+   * collected (manual 4.2) into an audit file in `<dataDir>/audits`, whose path this resolves with.
    */
-  async setParameter(number: number, value: number, password?: number): Promise<void> {
+  async setParameter(number: number, value: number, password?: number): Promise<string | undefined> {
     if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
     // prices and the EXTRA functions have table 5.2 numbers too; they live in the pricing
     const priced = setPricingParameter(this.prices, number, value, { copyCash: this.copyCash });
     if (priced !== undefined) {
       this.keepPricing(priced, number);
-      return;
+      return undefined;
     }
     // 30000 (and 20001) take effect at the next start, as on the original after a power cycle
     const next = setParameter(this.parameters, number, value, password);
     // 30003: every price must stay a whole number of base coins (manual 4.2.3)
     const finding = validateConfig(sellingPricing(next, this.prices)).find((f) => f.parameter !== undefined);
     if (number === 30003 && finding !== undefined) throw new ParameterError(30003, finding.message);
+    const audit =
+      protocolOf(next) === protocolOf(this.parameters)
+        ? undefined
+        : collectBeforeProtocolChange(this, join(this.dataDir, "audits"), this.clock());
     this.keepParameters(next);
+    return audit;
   }
 
   /**
@@ -493,6 +502,7 @@ export class Device {
       keyStore,
       clock,
       options.changer,
+      dataDir,
     );
     await pay.powerUp(clock());
     device.showCredit();

@@ -20,6 +20,15 @@ describe("programming prices (manual 4.4.3-4.4.5, table 5.2)", () => {
     expect(key2.cash).toBe(p.cash);
   });
 
+  it("4.4.2 COPIA TAB. CONTANTI ON: a cash price is written into key tables 0, 1, 2 and 3 too", () => {
+    const p = defaultConfig();
+    const copied = withPrice(p, "cash", 3, 75, true);
+    expect([copied.cash[2], ...copied.keys.map((k) => k.prices[2])]).toEqual([75, 75, 75, 75, 75]);
+    expect(copied.keys.map((k) => k.prices[1])).toEqual(p.keys.map((k) => k.prices[1]));
+    // a key price is its table's alone, whatever the setting
+    expect(withPrice(p, 1, 3, 40, true).cash).toBe(p.cash);
+  });
+
   it("refuses a line outside 1..100 with the price's number", () => {
     const refused = (() => {
       try {
