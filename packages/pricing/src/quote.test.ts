@@ -172,7 +172,7 @@ describe("bonus, loyalty, happy hours and their priority (manual 8.2-8.9)", () =
     expect(keyFunds(c, holder, 0, "mizip", wed)).toBe(60); // bonus 1 DISABLED: the credit alone
     c.bonus1 = {
       ...c.bonus1,
-      usage: "sale",
+      usage: "sale-only",
       type: "credit",
       period: "daily",
       levels: c.bonus1.levels.map(() => ({ enabled: true, credit: 50, tokens: 0, discount: 0 })),
