@@ -62,6 +62,12 @@ value <input id="param-value" type="number">
 <button id="param-save">Save</button> <span id="param-message"></span></p>
 <table id="param-table"></table></section>
 
+<section id="clock"><h2>Clock</h2>
+<p>The reader's clock: <b id="clock-shown"></b> (<span id="clock-zone"></span>)<br>
+time zone <input id="clock-zone-value" placeholder="Europe/Rome"> date and time <input id="clock-value" type="datetime-local">
+<button id="clock-save">Set</button> <span id="clock-message"></span>
+<br><small>Happy hours, out-of-service bands, daily limits, bonus periods and the audit run on this clock (manual 8.1).</small></p></section>
+
 <section id="codes"><h2>Codes and black list</h2>
 <p>Machine code <input id="machine-code" size="12"> reader code <input id="reader-code" size="6">
 <button id="codes-save">Save codes</button></p>
@@ -148,6 +154,9 @@ async function refresh() {
     "<tr class=menu><th colspan=4>" + menu + "</th></tr>" + params.filter((p) => p.menu === menu).map((p) =>
     "<tr id=param-" + p.number + "><td>" + String(p.number).padStart(3, "0") + "</td><td>" + p.name + "</td><td>" +
     p.min + "…" + p.max + "</td><td class=value>" + p.value + "</td></tr>").join("")).join("");
+  const clock = await call("GET", "/api/clock");
+  $("clock-shown").textContent = clock.shown;
+  $("clock-zone").textContent = clock.timeZone;
   const codes = await call("GET", "/api/codes");
   window.codes = codes;
   if (document.activeElement !== $("machine-code")) $("machine-code").value = codes.machineCode;
@@ -241,6 +250,14 @@ document.body.addEventListener("click", async (ev) => {
     } else if (t.id === "extra-save") {
       await call("POST", "/api/extra", JSON.parse($("extra-json").value));
       say($("extra-message"), "saved", true);
+    } else if (t.id === "clock-save") {
+      const zone = $("clock-zone-value").value;
+      const when = $("clock-value").value.match(/^(\\d{4})-(\\d\\d)-(\\d\\d)T(\\d\\d):(\\d\\d)/);
+      const r = await call("POST", "/api/clock", {
+        ...(zone === "" ? {} : { timeZone: zone }),
+        ...(when === null ? {} : { dateTime: { year: +when[1], month: +when[2], day: +when[3], hour: +when[4], minute: +when[5] } }),
+      });
+      say($("clock-message"), "set: " + r.shown, true);
     } else if (t.id === "codes-save") {
       await call("POST", "/api/codes", { machineCode: $("machine-code").value, readerCode: $("reader-code").value });
       say($("codes-message"), "saved", true);
@@ -268,6 +285,7 @@ document.body.addEventListener("click", async (ev) => {
   } catch (e) {
     const where = t.id === "param-save" ? $("param-message") : t.id === "price-save" || t.id === "name-save" ? $("price-message")
       : t.id.startsWith("codes") || t.id.startsWith("black") ? $("codes-message")
+      : t.id === "clock-save" ? $("clock-message")
       : t.id === "format-key" ? $("format-message")
       : t.id === "key-modify" ? $("modify-message")
       : t.dataset.special !== undefined || t.id.startsWith("special") ? $("special-message")

@@ -237,6 +237,17 @@ describe("programmer console in headless Chromium", () => {
             `document.querySelector('#price-line-3 td:nth-child(4)').textContent === '${shown}'`,
           );
         }
+        // the clock menu (8.1): a time zone the platform does not know is refused by name, then Rome
+        await page.fill("#clock-zone-value", "Europe/Atlantis");
+        await page.click("#clock-save");
+        await page.waitForSelector("#clock-message.error");
+        expect(await page.textContent("#clock-message")).toContain("parameter error clock");
+        await page.fill("#clock-zone-value", "Europe/Rome");
+        await page.fill("#clock-value", "2026-03-29T10:00");
+        await page.click("#clock-save");
+        await page.waitForSelector("#clock-message.ok");
+        expect(await page.textContent("#clock-message")).toBe("set: 29/03/26 10:00");
+        await page.waitForFunction("document.getElementById('clock-zone').textContent === 'Europe/Rome'");
         // the line's name (4.4.7), shown escaped
         await page.fill("#name-line", "3");
         await page.fill("#name-value", "<MOCHA>");

@@ -108,6 +108,43 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       json(res, 200, audit === undefined ? { ok: true } : { ok: true, audit });
       return;
     }
+    case "GET /api/clock":
+      json(res, 200, { ...device.params.clock, shown: device.clockText, now: device.clock() });
+      return;
+    case "POST /api/clock": {
+      // manual 8.1: the time zone, the date and hour formats, the date and time (wall clock)
+      const b = await body(req);
+      const text = (v: unknown, what: string) => {
+        if (v !== undefined && typeof v !== "string") throw new SyntaxError(`${what} must be text`);
+        return v as string | undefined;
+      };
+      const t = b.dateTime as Record<string, unknown> | undefined;
+      if (t !== undefined && (typeof t !== "object" || t === null))
+        throw new SyntaxError("dateTime must be {year, month, day, hour, minute}");
+      const changes = Object.fromEntries(
+        Object.entries({
+          timeZone: text(b.timeZone, "timeZone"),
+          dateFormat: text(b.dateFormat, "dateFormat"),
+          hourFormat: text(b.hourFormat, "hourFormat"),
+        }).filter(([, v]) => v !== undefined),
+      );
+      await device.setClock({
+        ...changes,
+        ...(t === undefined
+          ? {}
+          : {
+              dateTime: {
+                year: num(t.year, "year"),
+                month: num(t.month, "month"),
+                day: num(t.day, "day"),
+                hour: num(t.hour, "hour"),
+                minute: num(t.minute, "minute"),
+              },
+            }),
+      } as Parameters<Device["setClock"]>[0]);
+      json(res, 200, { ok: true, shown: device.clockText });
+      return;
+    }
     case "GET /api/codes": {
       const p = device.params;
       json(res, 200, {
@@ -282,7 +319,12 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
         recharges: t.recharges,
         sales: t.sales,
         lines: t.entries.map((e) =>
-          formatTransaction(e, device.params.numeric.decimalPoint, device.params.numeric.separator),
+          formatTransaction(
+            e,
+            device.params.numeric.decimalPoint,
+            device.params.numeric.separator,
+            device.params.clock.timeZone,
+          ),
         ),
       });
       return;

@@ -390,6 +390,52 @@ describe("one store: the price system (30002) and the base coin (30003) are para
 });
 
 describe("the protocol lives in 30000 (manual 4.2, 4.3)", () => {
+  it("8.1: the programmer sets the time zone and the clock; the audit reads it, a restart keeps it", async () => {
+    const host = Date.parse("2026-03-29T06:30:00Z"); // Rome has just gone to summer time: 08:30
+    const where = dir();
+    const device = await Device.open(where, { clock: () => host });
+    expect(device.clockText).toBe("29/03/26 06:30"); // UTC until a zone is set
+    await device.setClock({ timeZone: "Europe/Rome" });
+    expect(device.clockText).toBe("29/03/26 08:30");
+    await device.setClock({ dateTime: { year: 2026, month: 3, day: 29, hour: 10, minute: 0 } });
+    await device.setClock({ hourFormat: "12h", dateFormat: "mm/dd/yy" });
+    expect(device.clockText).toBe("03/29/26 10:00 AM");
+    await expect(device.setClock({ timeZone: "Europe/Atlantis" })).rejects.toMatchObject({
+      code: "PARAMETER_ERROR",
+      parameter: "clock",
+    });
+    await expect(
+      device.setClock({ dateTime: { year: 2026, month: 2, day: 30, hour: 10, minute: 0 } }),
+    ).rejects.toMatchObject({ parameter: "clock" });
+    // the audit's date and time are the reader's
+    expect(new TextDecoder().decode(device.securityReadAudit())).toMatch(/ID5\*20260329\*1000/);
+    // the console's clock menu
+    const server = await serveConsole(device, 0);
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const set = await fetch(`${base}/api/clock`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          hourFormat: "24h",
+          dateTime: { year: 2026, month: 3, day: 29, hour: 11, minute: 15 },
+        }),
+      });
+      expect(await set.json()).toEqual({ ok: true, shown: "03/29/26 11:15" });
+      const bad = await fetch(`${base}/api/clock`, {
+        method: "POST",
+        body: JSON.stringify({ timeZone: "Nowhere" }),
+      });
+      expect([bad.status, ((await bad.json()) as { parameter: unknown }).parameter]).toEqual([400, "clock"]);
+    } finally {
+      server.close();
+    }
+    device.close();
+    const again = await Device.open(where, { clock: () => host });
+    expect(again.clockText).toBe("03/29/26 11:15");
+    again.close();
+  });
+
   it("4.2: a protocol change from the programmer collects the statistics first, into an audit file", async () => {
     let now = Date.parse("2026-11-30T09:00:00Z");
     const where = dir();

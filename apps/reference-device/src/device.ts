@@ -13,11 +13,13 @@ import {
   afterBackup,
   auditFile,
   type Carried,
+  type ClockSettings,
   type Collection,
   checkPassword,
   checkPricingChanges,
   collectionMode,
   dataKeyAudit,
+  formatClock,
   formatting,
   type KeyChanges,
   KeyJournal,
@@ -36,11 +38,14 @@ import {
   SpecialKeyRefused,
   type SystemParameters,
   sellingPricing,
+  setClockTime,
   setParameter,
   setPricingParameter,
   settingsAfterKey,
   type Tube,
   validateParameters,
+  type WallTime,
+  withClock,
   withPrice,
   withProtocol,
 } from "@vendkit/mizip-core";
@@ -88,8 +93,8 @@ export interface DeviceState {
   /** What the Maxi Box's lines add up to: key sales and recharges without an error. */
   readonly maxiBoxTotals: { readonly keySales: number; readonly recharges: number };
   readonly pendingKeyWrites: number;
-  /** The numbers of the parameters that fail validation (the "parameter error" of 5.1). */
-  readonly parameterErrors: readonly number[];
+  /** The parameters that fail validation (the "parameter error" of 5.1): numbers, then named settings. */
+  readonly parameterErrors: readonly (number | string)[];
 }
 
 /** How to set a device up beyond the embedded defaults (the scenario runner uses it). */
@@ -154,7 +159,8 @@ export class Device {
     link: (device: Device) => VmcLink,
     private readonly storage: SqliteStorage,
     private readonly keyStore: KeyStore,
-    private readonly clock: () => number,
+    /** The host's clock; the reader's is this plus the offset its clock setting holds (8.1.3). */
+    private readonly hostClock: () => number,
     private readonly changer: DeviceOptions["changer"],
     /** Where the device keeps its files. */
     readonly dataDir: string,
@@ -164,6 +170,32 @@ export class Device {
   }
 
   readonly link: VmcLink;
+
+  /** The reader's clock (manual 8.1): the host's time, set forward or back as programmed. */
+  readonly clock = (): number => this.hostClock() + this.parameters.clock.offset;
+
+  /** The reader's date and time as the programmer shows it (8.1.1, 8.1.2). */
+  get clockText(): string {
+    return formatClock(this.clock(), this.parameters.clock);
+  }
+
+  /**
+   * The programmer's clock menu (manual 8.1): the time zone (an IANA name: daylight saving comes
+   * from the platform's time-zone data), the date and hour formats, and the date and time, read
+   * as wall-clock time in the time zone. Kept with the other settings; refused as a
+   * `ParameterError` naming "clock".
+   */
+  async setClock(changes: {
+    readonly timeZone?: string;
+    readonly dateFormat?: ClockSettings["dateFormat"];
+    readonly hourFormat?: ClockSettings["hourFormat"];
+    readonly dateTime?: WallTime;
+  }): Promise<void> {
+    if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
+    const { dateTime, ...rest } = changes;
+    const zoned = withClock(this.parameters, rest);
+    this.keepParameters(dateTime === undefined ? zoned : setClockTime(zoned, dateTime, this.hostClock()));
+  }
 
   get pay(): PaymentSystem {
     return this.paySystem;
@@ -398,7 +430,7 @@ export class Device {
 
   /** Opens (or creates, with the demo keys) the device whose files are in `dataDir`. */
   static async open(dataDir: string, options: DeviceOptions = {}): Promise<Device> {
-    const clock = options.clock ?? Date.now;
+    const hostClock = options.clock ?? Date.now;
     mkdirSync(dataDir, { recursive: true });
     const storage = new SqliteStorage(join(dataDir, "device.sqlite"));
     const keyStore = new KeyStore(join(dataDir, "keys.sqlite"));
@@ -413,7 +445,9 @@ export class Device {
     const defaults = demoParameters(protocol);
     // parameters a newer release added take their defaults; the rest stay as programmed
     let params =
-      kept === undefined ? defaults : { ...kept, numeric: { ...defaults.numeric, ...kept.numeric } };
+      kept === undefined
+        ? defaults
+        : { ...defaults, ...kept, numeric: { ...defaults.numeric, ...kept.numeric } };
     for (const [name, value] of Object.entries(options.parameters ?? {})) {
       const def = NUMERIC_PARAMETERS.find((d) => d.name === name);
       if (def === undefined) throw new DeviceSetupError(`no system parameter named ${name}`);
@@ -489,7 +523,7 @@ export class Device {
       changer: options.changer,
       auditIdentity: AUDIT_IDENTITY,
     });
-    const link = (device: Device) => linkFor(device, protocol, params.numeric, options, clock);
+    const link = (device: Device) => linkFor(device, protocol, params.numeric, options, device.clock);
     const device = new Device(
       pay,
       params,
@@ -500,11 +534,11 @@ export class Device {
       link,
       storage,
       keyStore,
-      clock,
+      hostClock,
       options.changer,
       dataDir,
     );
-    await pay.powerUp(clock());
+    await pay.powerUp(device.clock());
     device.showCredit();
     return device;
   }

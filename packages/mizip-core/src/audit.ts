@@ -1,5 +1,6 @@
 import { buildAudit, type SegmentInput, write } from "@vendkit/evadts";
 import type { PricingConfig } from "@vendkit/pricing";
+import { wallClock } from "./clock.js";
 import {
   billCount,
   coinCount,
@@ -69,13 +70,11 @@ const ISO_4217: Readonly<Record<number, string>> = { 978: "EUR", 756: "CHF", 826
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
-function dateTime(at: number, shortDate: boolean): [string, string] {
-  const d = new Date(at);
-  const year = shortDate ? pad(d.getUTCFullYear() % 100, 2) : pad(d.getUTCFullYear(), 4);
-  return [
-    `${year}${pad(d.getUTCMonth() + 1, 2)}${pad(d.getUTCDate(), 2)}`,
-    `${pad(d.getUTCHours(), 2)}${pad(d.getUTCMinutes(), 2)}`,
-  ];
+/** An instant as the audit's date and time, in the reader's local time (manual 8.1). */
+function dateTime(at: number, shortDate: boolean, timeZone: string): [string, string] {
+  const w = wallClock(at, timeZone);
+  const year = shortDate ? pad(w.year % 100, 2) : pad(w.year, 4);
+  return [`${year}${pad(w.month, 2)}${pad(w.day, 2)}`, `${pad(w.hour, 2)}${pad(w.minute % 60, 2)}`];
 }
 
 /** The audit of `collection` as EVA-DTS bytes, envelope (DXS, ST, G85, SE, DXE) included. */
@@ -89,7 +88,7 @@ export function auditFile(
   coinTubes: readonly CoinTube[] = [],
 ): Uint8Array {
   const plus = mode.endsWith("plus");
-  const [date, time] = dateTime(collection.at, mode.startsWith("dex"));
+  const [date, time] = dateTime(collection.at, mode.startsWith("dex"), params.clock.timeZone);
   const p = (name: string) => collection.period[name] ?? 0;
   const h = (name: string) => collection.historic[name] ?? 0;
   /** value-first counters: since initialisation, then since the last reset */
@@ -262,7 +261,9 @@ export function auditFile(
   // EA3 (7.5 list 15): collections with a reset so far (S47), this one's date, time and
   // collector, then the previous collection's date and time
   const [previousDate, previousTime] =
-    collection.previous === undefined ? ["", ""] : dateTime(collection.previous, mode.startsWith("dex"));
+    collection.previous === undefined
+      ? ["", ""]
+      : dateTime(collection.previous, mode.startsWith("dex"), params.clock.timeZone);
   seg("EA3", h(S.collections), date, time, identity.collector ?? "", previousDate, previousTime);
 
   return write(buildAudit(body, { communicationId: identity.serial.slice(0, 10) }));

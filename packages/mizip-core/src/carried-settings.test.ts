@@ -2,7 +2,13 @@ import type { Identity } from "@vendkit/mifare-purse";
 import { defaultConfig } from "@vendkit/pricing";
 import { describe, expect, it } from "vitest";
 import { afterBackup, formatting, LAST_KEY_NUMBER, settingsAfterKey } from "./carried-settings.js";
-import { defaultParameters, ParameterError, type SystemParameters, setParameter } from "./parameters.js";
+import {
+  defaultParameters,
+  ParameterError,
+  type SystemParameters,
+  setParameter,
+  withClock,
+} from "./parameters.js";
 
 // 500 KEYS (41000 = 2) comes only off a black-list key, so these lists are built directly
 const list500 = (p: SystemParameters): SystemParameters => ({
@@ -44,6 +50,22 @@ describe("settings a special key leaves behind (manual 4.10.11, 4.12, 7.2)", () 
     expect(kept?.parameters.machineCode).toBe("MACH01");
     expect(kept?.parameters.readerCode).toBe("READ01");
     expect(kept?.parameters.blackList).toEqual([7, 8, 9]);
+  });
+
+  it("a setup key brings its clock's time zone and formats, not how far its clock was set (8.1)", () => {
+    const other = withClock(defaultParameters(), {
+      timeZone: "Europe/Rome",
+      hourFormat: "12h",
+      offset: 3_600_000,
+    });
+    const mine = withClock(here(), { offset: -60_000 });
+    const kept = settingsAfterKey(mine, { kind: "setup", parameters: other, pricing: defaultConfig() });
+    expect(kept?.parameters.clock).toEqual({
+      timeZone: "Europe/Rome",
+      dateFormat: "dd/mm/yy",
+      hourFormat: "12h",
+      offset: -60_000,
+    });
   });
 
   it("a setup key's 50-key list replaces the list here", () => {

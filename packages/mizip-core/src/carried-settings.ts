@@ -16,8 +16,8 @@ export const LAST_KEY_NUMBER = 9_999_999;
  * What a reader keeps after a special key was read (manual 4.10.11, 4.12, 7.2), from the
  * reader's `current` parameters and what the key carried:
  * - a setup key's settings and price tables, except this reader's identity (machine code and
- *   its size, reader code) and its bus (30000); a 500-key black list here stays, since the
- *   setup key does not carry it;
+ *   its size, reader code), its bus (30000) and the setting of its clock (the time zone and
+ *   formats do come); a 500-key black list here stays, since the setup key does not carry it;
  * - a black-list key's mode and list;
  * - after a data key's backup re-read, BACKUP (40116) back OFF.
  * Undefined when nothing changes. A setup key whose settings do not hold here throws the
@@ -37,6 +37,8 @@ export function settingsAfterKey(current: SystemParameters, carried: Carried): K
         machineCode: current.machineCode,
         readerCode: current.readerCode,
         blackList: from.numeric.blackList === 2 ? current.blackList : from.blackList,
+        // the time zone and formats travel; how far this reader's clock is set stays its own
+        clock: { ...from.clock, offset: current.clock.offset },
       };
       const problem = validateParameters(next)[0];
       if (problem !== undefined) throw problem;

@@ -12,14 +12,14 @@ export type LedPattern =
 export type ReaderState =
   | { readonly state: "idle" }
   | { readonly state: "no-vmc" }
-  | { readonly state: "parameter-error"; readonly parameter: number }
+  | { readonly state: "parameter-error"; readonly parameter: number | string }
   | { readonly state: "audit-integrity" }
   | { readonly state: "maxi-box-full" };
 
 /** What the payment core knows when it decides what to show without a key inserted. */
 export interface ReaderCondition {
-  /** Numbers of parameters that fail validation, lowest first (`validateParameters`). */
-  readonly parameterErrors: readonly number[];
+  /** Numbers of parameters that fail validation, lowest first, then settings without one (`validateParameters`). */
+  readonly parameterErrors: readonly (number | string)[];
   /** Check audit is ON and the statistics failed their integrity check (4.10.8). */
   readonly auditLocked: boolean;
   /** Maxi Box is ON (not overwrite) and full (4.15). */

@@ -9,6 +9,7 @@ import { type Charge, inBand, keyFunds, type PricingConfig } from "@vendkit/pric
 import type { AuditIdentity } from "./audit.js";
 import { type CashAcceptance, cashAcceptance } from "./cash-acceptance.js";
 import { ChangePayer, changerSettings, MDB_TYPES } from "./change-payer.js";
+import { localTime } from "./clock.js";
 import { errorCounter, S } from "./counters.js";
 import { canSell, type ErrorCode, isErrorCode, type ReaderState, readerState } from "./diagnostics.js";
 import { decodeJson, encodeJson } from "./json-record.js";
@@ -19,7 +20,6 @@ import { MaxiBox, type MaxiBoxEntry, type MaxiBoxMode, type RechargeSource } fro
 import { type SystemParameters, validateParameters } from "./parameters.js";
 import { type PaymentPorts, type PaymentSystemOptions, sellingPricing } from "./payment-types.js";
 import { PROTOCOL_PARAMETER } from "./protocol.js";
-import { localTime } from "./sale-statistics.js";
 import { type Collection, type Counters, Statistics } from "./statistics.js";
 import type { Storage } from "./storage.js";
 
@@ -79,7 +79,7 @@ export class Engine {
   readonly auditIdentity: AuditIdentity | undefined;
   /** A cash sale was made since coins went in: the escrow lever may return the rest (4.8.3). */
   soldSinceCash = false;
-  readonly parameterErrors: readonly number[];
+  readonly parameterErrors: readonly (number | string)[];
   /** The time of the latest event, for what depends on the clock between events. */
   now = 0;
   /** The VMC talks to the reader; the bus layer keeps this up to date. */
@@ -139,7 +139,13 @@ export class Engine {
     const s = this.session;
     if (!s?.usable) return undefined;
     const state = toKeyState(s.view.state);
-    return keyFunds(this.pricing, state, s.view.identity.priceLevel, "mizip", localTime(this.now));
+    return keyFunds(
+      this.pricing,
+      state,
+      s.view.identity.priceLevel,
+      "mizip",
+      localTime(this.now, this.params.clock.timeZone),
+    );
   }
 
   get acceptance(): CashAcceptance {
@@ -172,7 +178,7 @@ export class Engine {
 
   outOfService(now: number): boolean {
     const o = this.pricing.outOfService;
-    const minute = localTime(now).minute;
+    const minute = localTime(now, this.params.clock.timeZone).minute;
     return o.enabled && o.bands.some((b) => b.enabled && inBand(b, minute));
   }
 

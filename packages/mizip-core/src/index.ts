@@ -45,6 +45,19 @@ export {
   type Tube,
 } from "./change-rules.js";
 export {
+  type ClockSettings,
+  clockProblems,
+  DEFAULT_CLOCK,
+  formatClock,
+  instantOf,
+  isTimeZone,
+  localTime,
+  type WallClock,
+  type WallTime,
+  wallClock,
+  wallTimeProblem,
+} from "./clock.js";
+export {
   billCount,
   coinCount,
   errorCounter,
@@ -98,6 +111,7 @@ export { menuOf, PARAMETER_MENUS } from "./parameter-menus.js";
 export {
   BAUD_RATES,
   BLACK_LIST_FIRST,
+  CLOCK,
   defaultParameters,
   initialise,
   MACHINE_CODE,
@@ -109,10 +123,12 @@ export {
   READER_CODE,
   resetPassword,
   type SystemParameters,
+  setClockTime,
   setParameter,
   setupKeyCopy,
   USER_GROUPS,
   validateParameters,
+  withClock,
 } from "./parameters.js";
 export { checkPassword, PasswordRefused, PROTECTED_OPERATIONS, type ProtectedOperation } from "./password.js";
 export { PaymentSystem } from "./payment-system.js";

@@ -1,4 +1,5 @@
 import { formatAmount } from "./amounts.js";
+import { wallClock } from "./clock.js";
 import { type ErrorCode, isErrorCode } from "./diagnostics.js";
 import { decodeJson, encodeJson } from "./json-record.js";
 import type { Storage } from "./storage.js";
@@ -209,12 +210,18 @@ const two = (n: number) => String(n).padStart(2, "0");
 
 /**
  * One line of the per-key query as the programmer shows it (manual 4.15.1): `12.05 13:30:45
- * 0,50 OK`, with the error code in place of OK for a failed operation; the amount with `decimals`
- * (30004) and the separator 40114 names (0 none, 1 comma, 2 point: 4.10.14).
+ * 0,50 OK`, with the error code in place of OK for a failed operation; the time in the reader's
+ * local time (`timeZone`, 8.1), the amount with `decimals` (30004) and the separator 40114 names
+ * (0 none, 1 comma, 2 point: 4.10.14).
  */
-export function formatTransaction(entry: MaxiBoxEntry, decimals: number, separator: number): string {
-  const d = new Date(entry.at);
-  const when = `${two(d.getUTCDate())}.${two(d.getUTCMonth() + 1)} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+export function formatTransaction(
+  entry: MaxiBoxEntry,
+  decimals: number,
+  separator: number,
+  timeZone: string,
+): string {
+  const w = wallClock(entry.at, timeZone);
+  const when = `${two(w.day)}.${two(w.month)} ${two(w.hour)}:${two(w.minute % 60)}:${two(w.second)}`;
   const result = entry.error === undefined ? "OK" : `E${entry.error}`;
   if (entry.kind === "error") return `${when} ${result}`;
   const amount = formatAmount(entry.amount, decimals, separator);

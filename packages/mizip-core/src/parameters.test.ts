@@ -8,13 +8,36 @@ import {
   ParameterError,
   resetPassword,
   type SystemParameters,
+  setClockTime,
   setParameter,
   setupKeyCopy,
   validateParameters,
+  withClock,
 } from "./parameters.js";
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const numbers = (params: SystemParameters) => validateParameters(params).map((e) => e.parameter);
+
+describe("the clock's settings (manual 8.1), in the same store", () => {
+  it("sets the time zone and formats, refuses a bad one by name, and sets the time as an offset", () => {
+    const d = defaultParameters();
+    expect(d.clock).toEqual({ timeZone: "UTC", dateFormat: "dd/mm/yy", hourFormat: "24h", offset: 0 });
+    const rome = withClock(d, { timeZone: "Europe/Rome" });
+    expect(() => withClock(d, { timeZone: "Europe/Atlantis" })).toThrow(/^setting clock: clock.timeZone/);
+    // set to 10:00 in Rome on 1 July (08:00 UTC) on a host reading 07:00 UTC: one hour ahead
+    const host = Date.parse("2026-07-01T07:00:00Z");
+    const set = setClockTime(rome, { year: 2026, month: 7, day: 1, hour: 10, minute: 0 }, host);
+    expect(set.clock.offset).toBe(3_600_000);
+    expect(() => setClockTime(rome, { year: 2026, month: 13, day: 1, hour: 0, minute: 0 }, host)).toThrow(
+      ParameterError,
+    );
+    // a broken clock off storage is a parameter error naming it, after the numbered ones
+    const broken = { ...d, numeric: { ...d.numeric, keyType: 9 }, clock: { ...d.clock, hourFormat: "13h" } };
+    expect(numbers(broken as unknown as SystemParameters)).toEqual([40102, "clock"]);
+    // initialisation (4.10.15) keeps the clock
+    expect(initialise(set).clock).toEqual(set.clock);
+  });
+});
 
 describe("system parameters (manual ch. 4, table 5.2)", () => {
   it("has valid defaults, with the codes the manual states", () => {

@@ -1,3 +1,11 @@
+import {
+  type ClockSettings,
+  clockProblems,
+  DEFAULT_CLOCK,
+  instantOf,
+  type WallTime,
+  wallTimeProblem,
+} from "./clock.js";
 import { checkPassword } from "./password.js";
 
 /**
@@ -164,8 +172,12 @@ export interface SystemParameters {
   readonly userGroups: readonly [number, number, number, number, number];
   /** Parameters 41001-41500: black-listed key numbers. */
   readonly blackList: readonly number[];
+  /** The clock (manual 8.1): time zone, date and hour formats, how far it is set; no table number. */
+  readonly clock: ClockSettings;
 }
 
+/** The clock's settings have no table 5.2 number: their errors name them. */
+export const CLOCK = "clock";
 export const MACHINE_CODE = 3;
 export const READER_CODE = 4;
 export const USER_GROUPS = 11;
@@ -175,11 +187,15 @@ export const BLACK_LIST_FIRST = 41001;
 export class ParameterError extends Error {
   readonly code = "PARAMETER_ERROR" as const;
   constructor(
-    /** Table 5.2 number, as the programmer shows it. */
-    readonly parameter: number,
+    /** Table 5.2 number, as the programmer shows it; a setting with no number by its name ("clock"). */
+    readonly parameter: number | string,
     message: string,
   ) {
-    super(`parameter ${String(parameter).padStart(3, "0")}: ${message}`);
+    super(
+      typeof parameter === "number"
+        ? `parameter ${String(parameter).padStart(3, "0")}: ${message}`
+        : `setting ${parameter}: ${message}`,
+    );
     this.name = "ParameterError";
   }
 }
@@ -200,6 +216,7 @@ export function defaultParameters(): SystemParameters {
     readerCode: "PLUS00", // manual 4.9.2
     userGroups: [1, 1, 1, 1, 1],
     blackList: [],
+    clock: DEFAULT_CLOCK,
   };
 }
 
@@ -235,6 +252,7 @@ export function validateParameters(params: SystemParameters): ParameterError[] {
     out.push(new ParameterError(USER_GROUPS, "there are 5 user group codes"));
   if (!Array.isArray(given.blackList))
     out.push(new ParameterError(BLACK_LIST_FIRST, "the black list is a list of key numbers"));
+  for (const problem of clockProblems(given.clock)) out.push(new ParameterError(CLOCK, problem));
   if (out.some((e) => e.parameter === USER_GROUPS || e.parameter === BLACK_LIST_FIRST)) return sorted(out);
   params.userGroups.forEach((code, i) => {
     const min = i === 4 ? 0 : 1; // manual 4.9: only group 5 may be 0, the passe-partout
@@ -259,7 +277,17 @@ export function validateParameters(params: SystemParameters): ParameterError[] {
 /** A value as a message shows it, whatever it is (settings off a key may be anything). */
 const shown = (v: unknown): string => (typeof v === "number" ? String(v) : (JSON.stringify(v) ?? String(v)));
 
-const sorted = (errors: ParameterError[]) => errors.sort((a, b) => a.parameter - b.parameter);
+/** Numbered parameters first, lowest first; then the settings without a number. */
+const sorted = (errors: ParameterError[]) =>
+  errors.sort((a, b) =>
+    typeof a.parameter === "number" && typeof b.parameter === "number"
+      ? a.parameter - b.parameter
+      : typeof a.parameter === "number"
+        ? -1
+        : typeof b.parameter === "number"
+          ? 1
+          : 0,
+  );
 
 /**
  * Sets one numeric parameter by its number and returns the new set; throws `ParameterError`
@@ -311,6 +339,8 @@ export function initialise(params: SystemParameters): SystemParameters {
     machineCode: params.machineCode,
     readerCode: params.readerCode,
     userGroups: params.userGroups,
+    // the clock inside the CPU keeps its time and zone through an initialisation
+    clock: clockProblems(params.clock).length === 0 ? params.clock : fresh.clock,
   };
   const problems = new Set(validateParameters(kept).map((e) => e.parameter));
   return {
@@ -329,6 +359,29 @@ export function initialise(params: SystemParameters): SystemParameters {
  */
 export function setupKeyCopy(params: SystemParameters): SystemParameters {
   return params.numeric.blackList === 2 ? { ...params, blackList: [] } : params;
+}
+
+/**
+ * The clock's settings changed (manual 8.1): the time zone, the date or hour format, or the
+ * offset from the host's clock that setting the date and time gives. Refused as a
+ * `ParameterError` naming "clock" when a field is not valid; `params` stays as it was.
+ */
+export function withClock(params: SystemParameters, changes: Partial<ClockSettings>): SystemParameters {
+  const clock = { ...params.clock, ...changes };
+  const problem = clockProblems(clock)[0];
+  if (problem !== undefined) throw new ParameterError(CLOCK, problem);
+  return { ...params, clock };
+}
+
+/**
+ * The clock set to `t`, wall-clock time in its time zone (manual 8.1.3), on a host whose clock
+ * reads `hostNow`: the offset between them is what is kept. Refused as a `ParameterError`
+ * naming "clock" when `t` is no date and time.
+ */
+export function setClockTime(params: SystemParameters, t: WallTime, hostNow: number): SystemParameters {
+  const problem = wallTimeProblem(t);
+  if (problem !== undefined) throw new ParameterError(CLOCK, problem);
+  return withClock(params, { offset: instantOf(t, params.clock.timeZone) - hostNow });
 }
 
 /** Resetting the password also returns the operator code to its default (manual 4.9.3). */

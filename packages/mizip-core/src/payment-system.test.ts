@@ -1,11 +1,75 @@
+import type { PricingConfig } from "@vendkit/pricing";
 import { describe, expect, it } from "vitest";
 import { auditFile } from "./audit.js";
 import { S, V } from "./counters.js";
+import { formatTransaction } from "./maxi-box.js";
+import { withClock } from "./parameters.js";
 import { NEGATIVE_CREDIT_FLOOR, PaymentError } from "./payment-types.js";
 import { PowerCut } from "./storage.js";
 import { at, CHANGER, CHANGER_PARAMETERS, parameters, rig, shopPricing, tubes } from "./test-support.js";
 
 const period = (r: ReturnType<typeof rig>, name: string) => r.pay.statistics.get(name).period;
+
+describe("the reader's clock (manual 8.1)", () => {
+  const rome = (overrides: Parameters<typeof parameters>[0] = {}) =>
+    withClock(parameters(overrides), { timeZone: "Europe/Rome" });
+  const happy = (): PricingConfig => {
+    const p = shopPricing();
+    return {
+      ...p,
+      happyHours: {
+        enabled: true,
+        bands: p.happyHours.bands.map((b, i) =>
+          i === 0 ? { ...b, mode: "global", discount: 50, start: 480, end: 540 } : b,
+        ),
+      },
+    };
+  };
+
+  it("prices a happy hour 08:00-09:00 by Rome's clock, on both sides of the change to summer time", async () => {
+    const price = async (instant: string) => {
+      const r = rig({}, happy(), rome());
+      await r.pay.insertKey(await r.key(170, 500), Date.parse(instant));
+      const d = await r.pay.vendRequest({ line: 1 }, Date.parse(instant));
+      return d.approved ? d.amount : undefined;
+    };
+    // Saturday 28 March 2026 07:30 UTC is 08:30 in Rome (CET); Sunday 29 March it is 09:30 (CEST)
+    expect(await price("2026-03-28T07:30:00Z")).toBeLessThan(45);
+    expect(await price("2026-03-29T07:30:00Z")).toBe(45);
+    expect(await price("2026-03-29T06:30:00Z")).toBeLessThan(45);
+    // and back on 25 October: 07:30 UTC is 08:30 in Rome again
+    expect(await price("2026-10-24T07:30:00Z")).toBe(45);
+    expect(await price("2026-10-25T07:30:00Z")).toBeLessThan(45);
+    // UTC, the default: the band is 08:00-09:00 UTC
+    const r = rig({}, happy());
+    await r.pay.insertKey(await r.key(171, 500), Date.parse("2026-03-29T07:30:00Z"));
+    expect(await r.pay.vendRequest({ line: 1 }, Date.parse("2026-03-29T07:30:00Z"))).toMatchObject({
+      amount: 45,
+    });
+  });
+
+  it("stamps the audit and the Maxi Box lines with Rome's local time", async () => {
+    const r = rig({ maxiBox: 1 }, shopPricing(), rome({ maxiBox: 1 }));
+    const at = Date.parse("2026-07-01T22:30:00Z"); // 00:30 on 2 July in Rome
+    await r.pay.insertKey(await r.key(172, 500), at);
+    await r.pay.vendRequest({ line: 1 }, at);
+    await r.pay.vendSuccess(at);
+    const entry = r.pay.maxiBox.entries()[0];
+    expect(entry !== undefined && formatTransaction(entry, 2, 2, "Europe/Rome")).toBe(
+      "02.07 00:30:00 0.45 OK",
+    );
+    const audit = new TextDecoder().decode(
+      auditFile(
+        r.pay.statistics.snapshot(at),
+        rome(),
+        shopPricing(),
+        { serial: "S", model: "M", softwareVersion: "1" },
+        "dex-6.0",
+      ),
+    );
+    expect(audit).toMatch(/\*260702\*0030/);
+  });
+});
 
 describe("key sales (manual 3.1)", () => {
   it("charges the key level's price, counts the sale and logs it in the Maxi Box", async () => {

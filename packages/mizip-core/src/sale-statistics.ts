@@ -1,4 +1,5 @@
-import { type Charge, inBand, type LocalTime, type PricingConfig } from "@vendkit/pricing";
+import { type Charge, inBand, type PricingConfig } from "@vendkit/pricing";
+import { localTime } from "./clock.js";
 import {
   type ListSale,
   lineCount,
@@ -15,17 +16,6 @@ import type { Counters } from "./statistics.js";
  * The sale-to-statistics mapping: what one sale adds to the counters (manual 9.4.2, 7.5) and
  * what it writes in the transaction log (9.6). Pure: the pricing and the time are arguments.
  */
-
-/** The sale's local time: the reader keeps its clock in local time, read as UTC fields. */
-export function localTime(now: number): LocalTime {
-  const d = new Date(now);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    minute: d.getUTCHours() * 60 + d.getUTCMinutes(),
-  };
-}
 
 /** Manual 7.5 lists 5 and 6: what paid a sale, as those lists count it. */
 function listSale(q: Charge, free: boolean): ListSale | undefined {
@@ -122,11 +112,12 @@ export function saleEntry(
   q: Charge,
   now: number,
   keyNumber: number | undefined,
+  timeZone: string,
 ): MaxiBoxEntry {
   const base = {
     kind: "sale",
     at: now,
-    sale: saleKind(pricing, q, now),
+    sale: saleKind(pricing, q, now, timeZone),
     selection: q.line ?? 0,
     amount: q.charge,
   } as const;
@@ -134,7 +125,7 @@ export function saleEntry(
 }
 
 /** The Maxi Box sale kind (manual 9.6). */
-export function saleKind(pricing: PricingConfig, q: Charge, now: number): SaleKind {
+export function saleKind(pricing: PricingConfig, q: Charge, now: number, timeZone: string): SaleKind {
   switch (q.funding) {
     case "loyalty-points":
       return "loyalty";
@@ -145,7 +136,7 @@ export function saleKind(pricing: PricingConfig, q: Charge, now: number): SaleKi
     case "bonus2":
       return "bonus-2";
     case "happy-hour": {
-      const minute = localTime(now).minute;
+      const minute = localTime(now, timeZone).minute;
       const band = pricing.happyHours.bands.findIndex((b) => b.mode !== "disabled" && inBand(b, minute));
       return band === 1 ? "happy-hour-2" : band === 2 ? "happy-hour-3" : "happy-hour-1";
     }

@@ -1,5 +1,6 @@
 import { lineOfSelection, quote } from "@vendkit/pricing";
 import { NO_CHANGE } from "./change-payer.js";
+import { localTime } from "./clock.js";
 import { errorCounter, S, V } from "./counters.js";
 import { canSell } from "./diagnostics.js";
 import { type Engine, MDB, sameUid, type Vend } from "./engine.js";
@@ -14,7 +15,7 @@ import {
   type VendRefusal,
   type VendRequest,
 } from "./payment-types.js";
-import { add, localTime, saleCounts, saleEntry } from "./sale-statistics.js";
+import { add, saleCounts, saleEntry } from "./sale-statistics.js";
 
 /**
  * Vends (manual 3.1, 3.2, 4.2.1, 4.4.6, 4.10.5): a request priced and approved or refused, the
@@ -38,7 +39,7 @@ export class Sales {
     const req = this.converted(asked);
     if (req === undefined)
       return refuse("LINE_NOT_SELLABLE", `selection ${asked.line} is no line's in the conversion table`);
-    const at = localTime(now);
+    const at = localTime(now, this.e.params.clock.timeZone);
     const s = this.e.session;
     if (req.test) {
       const q = quote(this.e.pricing, {
@@ -85,7 +86,7 @@ export class Sales {
           ...saleCounts(this.e.pricing, q, fn === "free", s.view.identity.priceLevel, s.userGroup),
           [S.keyWrites]: 1,
         },
-        entry: saleEntry(this.e.pricing, q, now, s.view.identity.keyNumber),
+        entry: saleEntry(this.e.pricing, q, now, s.view.identity.keyNumber, this.e.params.clock.timeZone),
       };
       const uid = s.view.uid;
       this.e.commit({}, undefined, [this.e.journal.record(uid, pending)]);
@@ -121,12 +122,12 @@ export class Sales {
       line: req.line,
       vmcPrice: req.price,
       medium: { kind: "cash" },
-      now: localTime(now),
+      now: localTime(now, this.e.params.clock.timeZone),
     });
     if (!q.ok) return false;
     this.e.commit(
       saleCounts(this.e.pricing, q, false, "cash", undefined),
-      saleEntry(this.e.pricing, q, now, undefined),
+      saleEntry(this.e.pricing, q, now, undefined, this.e.params.clock.timeZone),
     );
     return true;
   }
@@ -150,7 +151,9 @@ export class Sales {
       const counts = saleCounts(this.e.pricing, q, false, "cash", undefined);
       add(counts, S.overprice, overprice);
       add(counts, S.changePaid, change.paid);
-      this.e.commit(counts, saleEntry(this.e.pricing, q, now, undefined), [this.e.creditRecord()]);
+      this.e.commit(counts, saleEntry(this.e.pricing, q, now, undefined, this.e.params.clock.timeZone), [
+        this.e.creditRecord(),
+      ]);
       this.e.change.give(change);
       this.e.soldSinceCash = this.e.machine.credit > 0;
     }
@@ -170,9 +173,11 @@ export class Sales {
         const overprice = this.e.machine.sell(q.charge, now);
         const counts: Record<string, number> = { ...failed, [S.failedCashVends]: q.charge };
         add(counts, S.overprice, overprice);
-        this.e.commit(counts, { ...saleEntry(this.e.pricing, q, now, undefined), error: 8 }, [
-          this.e.creditRecord(),
-        ]);
+        this.e.commit(
+          counts,
+          { ...saleEntry(this.e.pricing, q, now, undefined, this.e.params.clock.timeZone), error: 8 },
+          [this.e.creditRecord()],
+        );
       }
     } else {
       const pending = this.pendingSale(v.uid);
