@@ -71,6 +71,26 @@ describe("the reference device over MDB", () => {
     device.close();
   });
 
+  it("10.2.1: the VMC's own coins go onto the key by REVALUE up to 40000; its own cash sales are counted", async () => {
+    const device = await Device.open(dir());
+    await device.setParameter(40000, 700);
+    expect(await device.vmcCash(100)).toBe(false); // no key: the VMC keeps it as its own credit
+    await device.insertKey(0); // 5.00
+    expect(await device.vmcCash(100)).toBe(true);
+    expect(await device.vmcCash(200)).toBe(false); // 8.00 would be above 7.00
+    expect(await device.select(5)).toBe(150); // the VMC's session holds what the revalue added
+    await device.removeKey();
+    expect((await device.state()).keys[0]?.credit).toBe(450);
+    await device.vmcCashSale(2);
+    expect(device.pay.statistics.get(S.cashSales).period).toBe(60);
+    expect(device.pay.statistics.get(S.cashRecharges).period).toBe(100);
+    expect(device.pay.statistics.get(S.coinsIn).period).toBe(0);
+    device.close();
+    const exe = await Device.open(dir(), { protocol: "executive-master" });
+    await expect(exe.vmcCash(100)).rejects.toMatchObject({ code: "DEVICE_SETUP" });
+    exe.close();
+  });
+
   it("refuses a vend above the key's credit; coins onto the key update the VMC's session funds", async () => {
     const device = await Device.open(dir());
     await device.insertKey(2); // the empty demo key

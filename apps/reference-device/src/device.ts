@@ -734,6 +734,28 @@ export class Device {
   }
 
   /**
+   * A coin or bill into the VMC's own changer or acceptor (MDB, manual 10.2.1). With a key in the
+   * VMC asks to put it on the key (REVALUE): resolves with true when the key took it; without a
+   * key, or refused (a full key, 40000), it stays the VMC's own cash (false).
+   */
+  async vmcCash(amount: number): Promise<boolean> {
+    if (!this.link.vmcCash) throw new DeviceSetupError(`${this.link.name}: the VMC revalues no key`);
+    const taken = await this.link.vmcCash(amount, (a) => this.pay.revalue(a, this.clock()));
+    this.showCredit();
+    return taken;
+  }
+
+  /** The VMC sells `item` from its own cash and reports it (MDB CASH SALE): a cash sale counted here. */
+  async vmcCashSale(item: number): Promise<void> {
+    const price = DEMO_PRICES[item - 1];
+    if (price === undefined) throw new RangeError(`no selection ${item}`);
+    if (!this.link.vmcCashSale) throw new DeviceSetupError(`${this.link.name}: the VMC reports no cash sale`);
+    await this.link.vmcCashSale(item, price, async (line, p) => {
+      await this.pay.countCashSale({ line, price: p }, this.clock());
+    });
+  }
+
+  /**
    * A customer presses selection `item` on the simulated VMC: it asks to vend at its price, the
    * payment system decides, and the VMC vends. Returns the amount approved, or undefined.
    */

@@ -31,11 +31,16 @@ export function linkFor(
           endVend: (success) => device.endVend(success),
           withdrawVend: () => device.withdrawVend(),
           negativeCredit,
+          revalue: (amount) => device.pay.revalue(amount, device.clock()),
+          revalueLimit: () => device.pay.revalueLimit,
+          countCashSale: async (item, price) => {
+            await device.pay.countCashSale({ line: item, price }, device.clock());
+          },
         },
         options.log,
       )
     : protocol === "mdb"
-      ? new MdbLink(n, negativeCredit)
+      ? new MdbLink(n, { negativeCredit, revalueLimit: () => device.pay.revalueLimit })
       : protocol === "executive-master"
         ? new ExecutiveLink({
             prices: DEMO_PRICES,

@@ -18,8 +18,12 @@ export class MdbLink implements VmcLink {
 
   constructor(
     numeric: SystemParameters["numeric"],
-    /** 40111 as programmed now (it takes effect at once, unlike the reader's SETUP settings). */
-    private readonly negativeCredit: () => boolean,
+    private readonly now: {
+      /** 40111 as programmed now (it takes effect at once, unlike the reader's SETUP settings). */
+      readonly negativeCredit: () => boolean;
+      /** The most a REVALUE may add now (money). */
+      readonly revalueLimit: () => number;
+    },
   ) {
     this.scale = numeric.baseCoin;
     this.reader = referenceReader(numeric);
@@ -50,7 +54,9 @@ export class MdbLink implements VmcLink {
       return;
     }
     const funds = Math.max(0, credit);
-    const announced = announcedFunds(credit, session, this.scale, this.negativeCredit());
+    const announced = announcedFunds(credit, session, this.scale, this.now.negativeCredit());
+    // answered to REVALUE LIMIT REQUEST (manual 10.2.1: the VMC's own cash onto the key)
+    this.reader.setRevalueLimit(toBus(this.now.revalueLimit(), this.scale));
     if (this.session === "none") {
       this.reader.beginSession(announced);
       this.vmc.pollFor(["begin-session"]);
@@ -67,6 +73,42 @@ export class MdbLink implements VmcLink {
       this.vmc.pollFor(["begin-session"]);
     }
     this.session = session;
+  }
+
+  /**
+   * The VMC's own coins or bills, `amount` of them, with a key in: it asks the reader's revalue
+   * limit, then REVALUE; `revalue` asks the payment system. Resolves with whether the key took
+   * them (otherwise the VMC keeps them as its own cash credit).
+   */
+  async vmcCash(amount: number, revalue: (amount: number) => Promise<boolean>): Promise<boolean> {
+    if (this.session !== "key") return false;
+    // REVALUE LIMIT REQUEST is answered at once, not at a POLL
+    const asked = this.vmc.send({ type: "revalue-limit-request" });
+    const limit =
+      asked.kind === "responses" ? asked.responses.find((r) => r.type === "revalue-limit") : undefined;
+    if (limit?.type !== "revalue-limit" || toBus(amount, this.scale) > limit.amount) return false;
+    this.events.length = 0;
+    this.vmc.send({ type: "revalue-request", amount: toBus(amount, this.scale) });
+    const request = this.events.find((e) => e.type === "revalue-request");
+    if (request?.type !== "revalue-request") return false;
+    const taken = await revalue(fromBus(request.amount, this.scale));
+    if (taken) {
+      this.sessionFunds += fromBus(request.amount, this.scale);
+      this.reader.approveRevalue(toBus(this.sessionFunds, this.scale));
+    } else this.reader.denyRevalue();
+    return this.vmc.pollFor(["revalue-approved", "revalue-denied"])?.type === "revalue-approved";
+  }
+
+  /** The VMC sold `item` at `price` from its own cash and tells the reader (CASH SALE, level 3). */
+  async vmcCashSale(
+    item: number,
+    price: number,
+    count: (item: number, price: number) => Promise<void>,
+  ): Promise<void> {
+    this.events.length = 0;
+    this.vmc.send({ type: "cash-sale", price: toBus(price, this.scale), item });
+    for (const e of this.events)
+      if (e.type === "cash-sale") await count(e.item, fromBus(e.price, this.scale));
   }
 
   async vend(

@@ -91,7 +91,19 @@ describe("--serial-9bit: a VMC on a 9-bit MDB line over a pty (socat)", () => {
       await vmc.send({ type: "vend-request", price: 2000, item: 1 });
       expect(await vmc.pollFor("vend-denied")).toEqual({ type: "vend-denied" });
       await expect(device.select(1)).rejects.toMatchObject({ code: "DEVICE_SETUP" });
-      expect((await device.state()).keys[1]?.credit).toBe(850);
+      // manual 10.2.1: the VMC's own coins go onto the key (REVALUE), its own cash sales are counted
+      expect(await vmc.send({ type: "revalue-limit-request" })).toEqual([
+        { type: "revalue-limit", amount: 1000 - 850 },
+      ]);
+      await vmc.send({ type: "revalue-request", amount: 100 });
+      expect(await vmc.pollFor("revalue-approved")).toEqual({ type: "revalue-approved" });
+      await vmc.send({ type: "revalue-request", amount: 100 }); // above 10.00 on the key
+      expect(await vmc.pollFor("revalue-denied")).toEqual({ type: "revalue-denied" });
+      await vmc.send({ type: "cash-sale", price: 60, item: 2 });
+      for (let i = 0; i < 100 && !log.some((l) => l.startsWith("cash sale")); i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(device.pay.statistics.get(S.cashSales).period).toBe(60);
+      expect((await device.state()).keys[1]?.credit).toBe(950);
     } finally {
       device.close();
       deviceSide.close();

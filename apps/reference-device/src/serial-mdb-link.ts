@@ -13,6 +13,12 @@ export interface SerialMdbReader {
   withdrawVend(): Promise<void>;
   /** 40111 as programmed now: a key may go below zero. */
   negativeCredit(): boolean;
+  /** MDB REVALUE: the VMC's own cash onto the key; whether it took it. */
+  revalue(amount: number): Promise<boolean>;
+  /** The most a REVALUE may add now. */
+  revalueLimit(): number;
+  /** MDB CASH SALE: the VMC sold `item` from its own cash. */
+  countCashSale(item: number, price: number): Promise<void>;
 }
 
 /**
@@ -61,6 +67,18 @@ export class SerialMdbLink implements VmcLink {
       if (e.type === "vend-success") this.sessionFunds -= this.approved;
       await this.device.endVend(e.type === "vend-success");
       this.log(e.type === "vend-success" ? "vend delivered" : "vend failed");
+    } else if (e.type === "revalue-request") {
+      // manual 10.2.1: the VMC's own cash onto the key
+      const amount = fromBus(e.amount, this.scale);
+      const taken = await this.device.revalue(amount);
+      if (taken) {
+        this.sessionFunds += amount;
+        this.reader.approveRevalue(toBus(this.sessionFunds, this.scale));
+      } else this.reader.denyRevalue();
+      this.log(`revalue ${amount}: ${taken ? "on the key" : "refused"}`);
+    } else if (e.type === "cash-sale") {
+      await this.device.countCashSale(e.item, fromBus(e.price, this.scale));
+      this.log(`cash sale ${e.item} at ${e.price}`);
     } else if (e.type === "session-complete") this.session = false;
   }
 
@@ -72,6 +90,7 @@ export class SerialMdbLink implements VmcLink {
     }
     const funds = Math.max(0, credit);
     const announced = announcedFunds(credit, session, this.scale, this.device.negativeCredit());
+    this.reader.setRevalueLimit(toBus(this.device.revalueLimit(), this.scale));
     if (!this.session) {
       this.session = this.reader.beginSession(announced);
       this.sessionFunds = funds;

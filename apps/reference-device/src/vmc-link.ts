@@ -11,6 +11,17 @@ export interface VmcLink {
    * reader's own validator or changer.
    */
   coin?(value: number): Promise<void>;
+  /**
+   * MDB (manual 10.2.1): the VMC's own coins and bills with a key in go onto the key by REVALUE;
+   * `revalue` asks the payment system. Resolves with whether the key took them.
+   */
+  vmcCash?(amount: number, revalue: (amount: number) => Promise<boolean>): Promise<boolean>;
+  /** MDB: the VMC sold `item` from its own cash and reports it (CASH SALE); `count` counts it. */
+  vmcCashSale?(
+    item: number,
+    price: number,
+    count: (item: number, price: number) => Promise<void>,
+  ): Promise<void>;
   /** Show `credit` (a key's, or the cash credit) or nothing; `session` says whether a key is in. */
   show(credit: number | undefined, session: "key" | "cash" | "none"): void;
   /**

@@ -1,6 +1,7 @@
 import { NO_CHANGE } from "./change-payer.js";
 import type { Tube } from "./change-rules.js";
-import { billCount, coinCount, errorCounter, S } from "./counters.js";
+import { billCount, coinCount, errorCounter, S, V } from "./counters.js";
+import { canSell } from "./diagnostics.js";
 import { type Engine, RECHARGE_CREDIT } from "./engine.js";
 import { PaymentError } from "./payment-types.js";
 import { add } from "./sale-statistics.js";
@@ -50,6 +51,32 @@ export class CashDesk {
       this.e.commit({ [S.overprice]: gone }, undefined, [this.e.creditRecord()]);
       this.e.show();
     }
+  }
+
+  /** A usable sale key may take the VMC's cash: nothing open, the reader in service. */
+  private get revaluable(): boolean {
+    const s = this.e.session;
+    return (
+      s?.usable === true &&
+      s.view.identity.keyFunction === "sale" &&
+      this.e.vend === undefined &&
+      !this.e.programming &&
+      canSell(this.e.state)
+    );
+  }
+
+  get revalueLimit(): number {
+    return this.revaluable ? this.e.keyRoom : 0;
+  }
+
+  async revalue(amount: number, now: number): Promise<boolean> {
+    if (!Number.isSafeInteger(amount) || amount <= 0)
+      throw new PaymentError("INVALID_AMOUNT", `a revalue must be a whole amount > 0, not ${amount}`);
+    if (amount > this.revalueLimit) return false;
+    const counts = { [S.cashRecharges]: amount, [V.revalued]: amount };
+    const landed = await this.e.recharge(amount, "machine-credit", counts, now, []);
+    this.e.show();
+    return landed;
   }
 
   async cash(source: "coins" | "bills", value: number, now: number, type?: number): Promise<void> {

@@ -79,6 +79,11 @@ export const V = {
   freeOutOfTable: "V7",
   /** and bonus-1 credit that lapsed unused at the end of its period (n = 35). */
   bonusCreditLapsed: "V8",
+  /**
+   * The part of RICARICHE CONT. (S72) that came from the VMC's own cash by MDB REVALUE (manual
+   * 10.2.1): that cash is in the VMC's changer, never in the reader's coins or bills in.
+   */
+  revalued: "V9",
 } as const;
 
 /** NUMERO MONETE 1..8: coins of each type taken. */

@@ -249,6 +249,7 @@ export class Engine {
   /**
    * Loads `amount` on the session's key, journalled: `first` records go into the commit that
    * opens the journal entry (e.g. the coin's cash-in count), `counts` are counted when it lands.
+   * Resolves with whether the write landed (a key pulled out mid-write settles when it returns).
    */
   async recharge(
     amount: number,
@@ -257,7 +258,7 @@ export class Engine {
     now: number,
     first: [string, Uint8Array | undefined][],
     firstCounts: Counters = {},
-  ): Promise<void> {
+  ): Promise<boolean> {
     const s = this.session as Session;
     const entry: MaxiBoxEntry = {
       kind: "recharge",
@@ -276,8 +277,9 @@ export class Engine {
     };
     this.commit(firstCounts, undefined, [...first, this.journal.record(s.view.uid, pending)]);
     const uid = s.view.uid;
-    if (await this.writeKey({ ...s.view.state, credit: s.view.state.credit + amount }, now))
-      this.commit({ ...counts, [S.keyWrites]: 1 }, entry, [this.journal.record(uid, undefined)]);
+    const landed = await this.writeKey({ ...s.view.state, credit: s.view.state.credit + amount }, now);
+    if (landed) this.commit({ ...counts, [S.keyWrites]: 1 }, entry, [this.journal.record(uid, undefined)]);
+    return landed;
   }
 
   /**

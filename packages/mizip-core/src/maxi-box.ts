@@ -37,7 +37,7 @@ export const SALE_KINDS = [
 export type RechargeSource = (typeof RECHARGE_SOURCES)[number];
 export type SaleKind = (typeof SALE_KINDS)[number];
 
-/** `at` is the reader's wall-clock time as milliseconds, read with UTC fields (no time zone). */
+/** `at` is the instant (ms since the epoch); shown in the reader's local time (`formatTransaction`, manual 8.1). */
 export type MaxiBoxEntry =
   | {
       readonly kind: "recharge";

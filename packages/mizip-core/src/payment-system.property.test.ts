@@ -22,9 +22,9 @@ import {
 
 /**
  * Random days at a reader: keys in and out, coins and bills, vends that succeed or fail, the
- * return button, clock ticks, keys torn out in the middle of any block write and power cut at
- * any commit. After the day every key comes back once (settling what a tear left open), and the
- * books must balance to the unit.
+ * return button, the VMC's own cash onto a key (REVALUE), clock ticks, keys torn out in the
+ * middle of any block write and power cut at any commit. After the day every key comes back once
+ * (settling what a tear left open), and the books must balance to the unit.
  */
 type Op =
   | { op: "insert"; key: number }
@@ -38,7 +38,8 @@ type Op =
   | { op: "tear"; atWrite: number; during: boolean }
   | { op: "cut" }
   | { op: "tubes"; counts: number[] }
-  | { op: "load"; amount: number };
+  | { op: "load"; amount: number }
+  | { op: "revalue"; amount: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant("insert" as const), key: fc.nat(4) }), weight: 3 },
@@ -63,6 +64,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     weight: 4,
   },
   { arbitrary: fc.constant({ op: "return" as const }), weight: 1 },
+  {
+    arbitrary: fc.record({ op: fc.constant("revalue" as const), amount: fc.constantFrom(50, 100, 500) }),
+    weight: 1,
+  },
   {
     arbitrary: fc.record({ op: fc.constant("tick" as const), ms: fc.integer({ min: 1000, max: 400_000 }) }),
     weight: 1,
@@ -261,6 +266,8 @@ async function live(
         return;
       case "tubes":
         return r.pay.tubeStatus(tubes(...o.counts), now);
+      case "revalue":
+        return r.pay.revalue(o.amount, now);
       case "load":
         try {
           await r.pay.programmerRecharge(o.amount, now);
@@ -371,11 +378,12 @@ describe("the payment system over random days", () => {
           const paidOut = r.shown.paidOut.reduce((a, b) => a + b, 0);
           // the change the reader's own changer paid is counted (CA4), none without one
           expect(n(S.changePaid)).toBe(withChanger ? paidOut : 0);
+          // the reader's cash in: what the VMC's cash put on keys (REVALUE, V9) never came in here
           expect(n(S.coinsIn) + n(S.billsIn)).toBe(
             n(S.cashSales) +
               n(S.failedCashVends) +
               n(S.overprice) +
-              n(S.cashRecharges) +
+              (n(S.cashRecharges) - n(V.revalued)) +
               paidOut +
               r.pay.machineCredit,
           );

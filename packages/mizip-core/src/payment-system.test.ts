@@ -10,6 +10,41 @@ import { at, CHANGER, CHANGER_PARAMETERS, parameters, rig, shopPricing, tubes } 
 
 const period = (r: ReturnType<typeof rig>, name: string) => r.pay.statistics.get(name).period;
 
+describe("the VMC's own cash on an MDB installation (manual 10.2.1)", () => {
+  it("REVALUE loads the VMC's coins and bills onto the sale key, up to the maximum loadable credit", async () => {
+    const r = rig({ maxiBox: 1, maxLoadableCredit: 1000 });
+    expect(r.pay.revalueLimit).toBe(0); // no key
+    expect(await r.pay.revalue(100, at("09:00"))).toBe(false);
+    const card = await r.key(180, 850);
+    await r.pay.insertKey(card, at("09:00"));
+    expect(r.pay.revalueLimit).toBe(150);
+    expect(await r.pay.revalue(200, at("09:00"))).toBe(false); // above 40000: the VMC keeps its cash
+    expect(await r.pay.revalue(100, at("09:00"))).toBe(true);
+    expect((await r.read(card)).credit).toBe(950);
+    expect(r.shown.display.at(-1)).toBe(950);
+    expect([
+      period(r, S.cashRecharges),
+      period(r, V.revalued),
+      period(r, S.coinsIn),
+      period(r, S.billsIn),
+    ]).toEqual([100, 100, 0, 0]);
+    expect(r.pay.maxiBox.keyTransactions(180).recharges.bySource["machine-credit"]).toBe(1);
+    // not while a vend is open
+    await r.pay.vendRequest({ line: 1 }, at("09:01"));
+    expect(r.pay.revalueLimit).toBe(0);
+    expect(await r.pay.revalue(10, at("09:01"))).toBe(false);
+    await expect(r.pay.revalue(0, at("09:01"))).rejects.toMatchObject({ code: "INVALID_AMOUNT" });
+  });
+
+  it("counts the VMC's own cash sales (CASH SALE) as cash sales of their line", async () => {
+    const r = rig({ maxiBox: 1 });
+    expect(await r.pay.countCashSale({ line: 2, price: 60 }, at("09:00"))).toBe(true);
+    expect(period(r, S.cashSales)).toBe(60);
+    expect(period(r, "S26")).toBe(1); // cash line 2
+    expect(r.pay.machineCredit).toBe(0);
+  });
+});
+
 describe("the reader's clock (manual 8.1)", () => {
   const rome = (overrides: Parameters<typeof parameters>[0] = {}) =>
     withClock(parameters(overrides), { timeZone: "Europe/Rome" });

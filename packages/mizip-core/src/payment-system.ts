@@ -225,7 +225,6 @@ export class PaymentSystem {
     return this.run(now, () => this.cashDesk.returnCredit(now));
   }
 
-  /** As time passes: the 3 MINUTES overprice (manual 4.10.6). */
   /** The clock moved on: overprice deadlines (4.10.6), a recharge key's 3 seconds (3.5). */
   tick(now: number): Promise<void> {
     return this.run(now, async () => {
@@ -239,8 +238,25 @@ export class PaymentSystem {
   }
 
   /**
+   * MDB REVALUE (manual 10.2.1): the VMC's own coins and bills onto the inserted sale key, as a
+   * recharge from the machine's credit (RICARICHE CONT., S72; the cash is in the VMC's changer,
+   * not the reader's). Resolves with whether the key took it: refused with no usable sale key, a
+   * vend open, the programmer connected, the reader out of service, or above the maximum loadable
+   * credit (40000, `revalueLimit`).
+   */
+  revalue(amount: number, now: number): Promise<boolean> {
+    return this.run(now, () => this.cashDesk.revalue(amount, now));
+  }
+
+  /** The most a REVALUE may add now (MDB REVALUE LIMIT REQUEST): room up to 40000 on a sale key, else 0. */
+  get revalueLimit(): number {
+    return this.cashDesk.revalueLimit;
+  }
+
+  /**
    * A cash sale paid with someone else's cash: in RENDIRESTO an Executive changer holds the
-   * coins and approves the vend, and the reader counts the sale (manual 4.3.3). No credit moves
+   * coins and approves the vend, and the reader counts the sale (manual 4.3.3); on MDB the VMC
+   * reports the sales it made from its own cash (CASH SALE). No credit moves
    * here; the sale is priced like any cash sale and counted with its line and Maxi Box entry.
    */
   countCashSale(asked: VendRequest, now: number): Promise<boolean> {
