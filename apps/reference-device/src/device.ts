@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
+import type { MasterBus } from "@vendkit/mdb";
 import {
   EMPTY_STATE,
   type Holder,
@@ -31,6 +32,7 @@ import {
   type PaymentSystemOptions,
   type PriceTable,
   type Protocol,
+  parallelInput,
   priceNumber,
   protocolOf,
   S,
@@ -66,6 +68,7 @@ import { linkFor } from "./links.js";
 export { type Protocol, protocolOf } from "@vendkit/mizip-core";
 export { DEMO_KEYS, DEMO_PRICES, demoPricing, SPECIAL_KEYS, type SpecialKind } from "./demo.js";
 
+import { ReaderCashDevices, simulatedCashDevices } from "./cash-devices.js";
 import { type DurableKey, KeyStore } from "./key-store.js";
 import { merge } from "./merge.js";
 import { collectBeforeProtocolChange } from "./protocol-change.js";
@@ -107,6 +110,12 @@ export interface DeviceOptions {
   readonly pricing?: PricingConfig;
   /** The reader drives an MDB coin changer ("Rendiresto Plus MDB", manual 4.8). */
   readonly changer?: PaymentSystemOptions["changer"];
+  /**
+   * The reader's own MDB coin changer and bill validator on its second bus (manual 4.8; kits
+   * 10.1.6, 10.2.3): "sim" for simulated ones in memory, or a real bus (a Qibixx adapter in
+   * master mode, `QibixxMasterLink`). Implies `changer` (2 safety coins unless given).
+   */
+  readonly cashDevices?: "sim" | MasterBus;
   /** A real MDB bus: a stream of two-byte 9-bit words from a UART (replaces the simulated VMC). */
   readonly serialMdb?: Duplex;
   /** Where the device reports what a real bus did. */
@@ -148,8 +157,9 @@ function stored<T>(storage: SqliteStorage, key: string, looksRight: (v: T) => bo
 export class Device {
   private inserted: DurableKey | undefined;
 
+  private paySystem: PaymentSystem;
+
   private constructor(
-    private paySystem: PaymentSystem,
     private parameters: SystemParameters,
     private prices: PricingConfig,
     private purseSystem: PurseSystem,
@@ -164,9 +174,63 @@ export class Device {
     private readonly changer: DeviceOptions["changer"],
     /** Where the device keeps its files. */
     readonly dataDir: string,
+    cashBus: MasterBus | undefined,
   ) {
-    // the link reaches the payment system through the device it is part of
+    this.paySystem = this.newPaymentSystem();
+    // the link and the cash devices reach the payment system through the device they belong to
     this.link = link(this);
+    this.cashDevices =
+      cashBus === undefined
+        ? undefined
+        : new ReaderCashDevices(
+            cashBus,
+            {
+              pay: () => this.pay,
+              clock: this.clock,
+              changed: () => this.showCredit(),
+              learned: (kind, values) => this.learnValues(kind, values),
+            },
+            Array.from(
+              { length: 16 },
+              (_, i) => this.parameters.numeric[`mdbBillSecurity${i + 1}` as NumericName],
+            ).reduce((mask, high, i) => mask | (high << i), 0),
+          );
+  }
+
+  /**
+   * The reader's own MDB coin changer and bill validator on its second bus, when it drives them
+   * (`cashDevices`, manual 4.8): pumped by the caller (`step` with real time, `run` in tests).
+   */
+  readonly cashDevices: ReaderCashDevices | undefined;
+
+  /**
+   * Manual 4.8.2, 4.8.9: the coin and bill values "are written once the changer (acceptor) is
+   * enabled": what the reader's own devices report at SETUP goes into 20033-20048 / 21038-21053.
+   */
+  private learnValues(kind: "coin" | "bill", values: readonly number[]): void {
+    const first = kind === "coin" ? 20_033 : 21_038;
+    let next = this.parameters;
+    values.slice(0, 16).forEach((v, i) => {
+      const name = `${kind === "coin" ? "mdbCoinValue" : "mdbBillValue"}${i + 1}` as NumericName;
+      if (next.numeric[name] !== v && v >= 0 && v <= 65_535) next = setParameter(next, first + i, v);
+    });
+    if (next !== this.parameters) this.keepParameters(next);
+  }
+
+  /** With `cashDevices: "sim"`: the simulated changer and validator, to put coins and bills in. */
+  cashSim: ReturnType<typeof simulatedCashDevices> | undefined;
+
+  /** The payment system on the device's settings and storage; change goes out by the reader's changer. */
+  private newPaymentSystem(): PaymentSystem {
+    return new PaymentSystem({
+      storage: this.storage,
+      purses: this.purses,
+      parameters: this.parameters,
+      pricing: this.prices,
+      changer: this.changer,
+      auditIdentity: AUDIT_IDENTITY,
+      ports: { payOut: (_amount, coins) => this.cashDevices?.payOut(coins ?? []) },
+    });
   }
 
   readonly link: VmcLink;
@@ -339,14 +403,7 @@ export class Device {
   /** A new payment system over the same storage, after the programmer changed its settings. */
   private rebuild(): void {
     this.purseSystem = demoPurses(this.parameters.numeric.operatorCode);
-    this.paySystem = new PaymentSystem({
-      storage: this.storage,
-      purses: this.purses,
-      parameters: this.parameters,
-      pricing: this.prices,
-      changer: this.changer,
-      auditIdentity: AUDIT_IDENTITY,
-    });
+    this.paySystem = this.newPaymentSystem();
     this.showCredit();
   }
 
@@ -515,17 +572,12 @@ export class Device {
       SpecialKind,
       DurableKey
     >;
-    const pay = new PaymentSystem({
-      storage,
-      purses,
-      parameters: params,
-      pricing,
-      changer: options.changer,
-      auditIdentity: AUDIT_IDENTITY,
-    });
     const link = (device: Device) => linkFor(device, protocol, params.numeric, options, device.clock);
+    // the reader's own cash devices: its changer's safety coins, 2 unless said
+    const cash = options.cashDevices === "sim" ? simulatedCashDevices() : undefined;
+    const cashBus = cash?.bus ?? (options.cashDevices === "sim" ? undefined : options.cashDevices);
+    const changer = options.changer ?? (cashBus === undefined ? undefined : { safetyCoins: 2 });
     const device = new Device(
-      pay,
       params,
       pricing,
       purses,
@@ -535,10 +587,12 @@ export class Device {
       storage,
       keyStore,
       hostClock,
-      options.changer,
+      changer,
       dataDir,
+      cashBus,
     );
-    await pay.powerUp(device.clock());
+    device.cashSim = cash;
+    await device.pay.powerUp(device.clock());
     device.showCredit();
     return device;
   }
@@ -689,31 +743,34 @@ export class Device {
     this.showCredit();
   }
 
+  /** The reader's parallel validator's and bill acceptor's pulse lines (manual 4.6.3, 4.7.3). */
+  private readonly lines = {
+    coin: parallelInput("coin", () => this.parameters, {
+      coin: (v, now, type) => this.pay.coin(v, now, type),
+      bill: (v, now, type) => this.pay.bill(v, now, type),
+    }),
+    bill: parallelInput("bill", () => this.parameters, {
+      coin: (v, now, type) => this.pay.coin(v, now, type),
+      bill: (v, now, type) => this.pay.bill(v, now, type),
+    }),
+  };
+
   /**
-   * A coin of line `type` (1-8) from the reader's parallel validator, worth what parameters
-   * 20002-20009 say (manual 4.6.3); counted per type as well (S11-S18).
+   * A coin of line `type` (1-8) from the reader's parallel validator: a pulse on its line, worth
+   * what parameters 20002-20009 say (manual 4.6.3), counted per type as well (S11-S18). Refused
+   * (`CashRefused`) while the reader inhibits the validator.
    */
   async insertCoin(type: number): Promise<void> {
-    const value = this.lineValue("coin", type, 8);
     this.accepts("coin");
-    await this.pay.coin(value, this.clock(), type);
+    await this.lines.coin.pulse(type, this.clock());
     this.showCredit();
   }
 
   /** A bill of line `type` (1-4), worth what parameters 21002-21005 say (manual 4.7.3). */
   async insertBill(type: number): Promise<void> {
-    const value = this.lineValue("bill", type, 4);
     this.accepts("bill");
-    await this.pay.bill(value, this.clock(), type);
+    await this.lines.bill.pulse(type, this.clock());
     this.showCredit();
-  }
-
-  private lineValue(kind: "coin" | "bill", type: number, lines: number): number {
-    if (!Number.isInteger(type) || type < 1 || type > lines)
-      throw new DeviceSetupError(`${kind} type ${type} is not 1..${lines}`);
-    const value = this.params.numeric[`${kind}${type}Value` as NumericName];
-    if (value === 0) throw new DeviceSetupError(`${kind} type ${type} has no value programmed`);
-    return value;
   }
 
   /** A coin into the reader's changer: onto the inserted key, or into the cash credit. */

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { openExecutivePort } from "@vendkit/executive/serial";
-import { QIBIXX } from "@vendkit/mdb";
+import { QIBIXX, QibixxMasterLink } from "@vendkit/mdb";
 import { openSerial, QibixxCashlessLink } from "@vendkit/mdb/serial";
 import { auditPortSettings } from "@vendkit/mizip-core";
 import { serveAudits } from "./audit-port.js";
@@ -32,6 +32,10 @@ import { runQibixxVmc } from "./serial-vmc.js";
  *                  Executive interface on that port (the device polls the VMC)
  *   --serial-9bit PATH  a real MDB bus through a UART adapter that carries the mode bit as
  *                  two-byte words (115200 baud to the adapter)
+ *   --cash-devices sim  the reader's own MDB coin changer and bill validator ("Rendiresto Plus
+ *                  MDB", manual 4.8), simulated, on its second bus
+ *   --changer-serial PATH  the same with real devices, through a Qibixx MDB adapter in master
+ *                  mode on PATH (115200 baud)
  */
 const { values } = parseArgs({
   options: {
@@ -43,6 +47,8 @@ const { values } = parseArgs({
     "audit-port": { type: "string" },
     serial: { type: "string" },
     "serial-9bit": { type: "string" },
+    "cash-devices": { type: "string" },
+    "changer-serial": { type: "string" },
   },
 });
 const dataDir = resolve(values.data);
@@ -67,11 +73,44 @@ const serialMdb =
         console.error(`--serial-9bit ${nineBit}: ${e instanceof Error ? e.message : String(e)}`);
         process.exit(1);
       });
+if (values["cash-devices"] !== undefined && values["cash-devices"] !== "sim") {
+  console.error(`--cash-devices ${values["cash-devices"]}: only "sim" (or --changer-serial PATH)`);
+  process.exit(2);
+}
+const changerSerial = values["changer-serial"];
+const cashDevices =
+  changerSerial !== undefined
+    ? await openSerial(changerSerial, QIBIXX.baudRate)
+        .then(async (port) => {
+          const link = new QibixxMasterLink(port);
+          await link.open();
+          return link;
+        })
+        .catch((e: unknown) => {
+          console.error(`--changer-serial ${changerSerial}: ${e instanceof Error ? e.message : String(e)}`);
+          process.exit(1);
+        })
+    : values["cash-devices"] === "sim"
+      ? ("sim" as const)
+      : undefined;
 const device = await Device.open(dataDir, {
   ...(protocol === undefined ? {} : { protocol }),
   serialMdb,
+  cashDevices,
   log: (line) => console.log(line),
 });
+// the reader's second bus runs on its own, a round every 5 ms of real time
+const cashBus = device.cashDevices;
+if (cashBus !== undefined) {
+  let busy = false;
+  setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void cashBus.step(performance.now()).finally(() => {
+      busy = false;
+    });
+  }, 5).unref();
+}
 /** The bus the device runs: what its parameters (30000, 20001) say. */
 const running = protocolOf(device.params);
 
@@ -122,6 +161,10 @@ if (values.check) {
       console.error(`serial VMC: ${e instanceof Error ? e.message : String(e)}`);
     });
     console.log(`  VMC            ${serial}, Qibixx MDB adapter (cashless device, always idle)`);
+  }
+  if (cashBus !== undefined) {
+    const where = changerSerial === undefined ? "simulated" : `Qibixx adapter on ${changerSerial}`;
+    console.log(`  cash devices   MDB changer and bill validator on the reader's own bus, ${where}`);
   }
   if (port > 0) {
     await serveConsole(device, port);

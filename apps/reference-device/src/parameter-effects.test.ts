@@ -32,8 +32,6 @@ type Coverage =
   | { readonly how: "display"; readonly quote: string }
   | { readonly how: "pending"; readonly issue: string };
 
-const READER =
-  "What the manual promises an operator: clock, in-machine top-up, the reader's own cash devices, true audits";
 const CONSOLE =
   "The programmer console a vending technician can use safely, and the same care in every CLI and the portal";
 const dev = (f: string) => `apps/reference-device/src/${f}`;
@@ -71,8 +69,14 @@ const COVERAGE: [readonly number[], Coverage][] = [
       test: "takes coins and bills by line at their programmed values, counted per type",
     },
   ],
-  [range(20010, 20016), { how: "pending", issue: READER }],
-  [[...range(20033, 20048), ...range(21022, 21053)], { how: "pending", issue: READER }],
+  [
+    [...range(20033, 20048), ...range(21022, 21053)],
+    {
+      how: "tested",
+      file: dev("cash-devices.test.ts"),
+      test: "writes the coin and bill values they report into 20033-20048 and 21038-21053; sends 21022-21037 as SECURITY",
+    },
+  ],
   [
     [21000],
     {
@@ -217,7 +221,7 @@ describe("every numeric parameter has an effect a user sees, is display-only, or
           /setParameter\(|\bset\(\d|"#param-number"/,
         );
       } else if (c.how === "display") expect(c.quote).toMatch(/^4\.\d+\.\d+: «.+»$/);
-      else expect([READER, CONSOLE]).toContain(c.issue);
+      else expect([CONSOLE]).toContain(c.issue);
     }
   });
 });
@@ -791,6 +795,22 @@ describe("the audit port's DDCMP settings, collected in memory a millisecond a s
       expect((await repeatAfter(500)) - (await repeatAfter(170))).toBe(330);
     },
     30_000,
+  );
+});
+
+describe("a binary validator's coins, set through the programmer API", () => {
+  effect(
+    [...range(20010, 20016)],
+    "20010-20016: with a binary validator coin 9 and the national coins 1-6 come on lines 9-15",
+    async () => {
+      const device = await Device.open(dir());
+      await expect(device.insertCoin(9)).rejects.toMatchObject({ code: "INVALID_AMOUNT" }); // a standard validator: 8 lines
+      await device.setParameter(20001, 2); // BINARIO TIPO 1 (4.6.2)
+      for (let n = 20_010; n <= 20_016; n++) await device.setParameter(n, n - 20_009); // 0.01 .. 0.07
+      for (let line = 9; line <= 15; line++) await device.insertCoin(line);
+      expect(device.pay.machineCredit).toBe(1 + 2 + 3 + 4 + 5 + 6 + 7);
+      device.close();
+    },
   );
 });
 

@@ -84,3 +84,9 @@ export {
   type QibixxCashlessEvent,
 } from "./transport/qibixx-cashless.js";
 export { QibixxAdapterEmulator } from "./transport/qibixx-emulator.js";
+export {
+  type BlockPeripheral,
+  type MasterBus,
+  QibixxMasterEmulator,
+  QibixxMasterLink,
+} from "./transport/qibixx-master.js";

@@ -153,6 +153,7 @@ export {
   protocolOf,
   withProtocol,
 } from "./protocol.js";
+export { type PulseInput, type PulseSink, parallelInput } from "./pulse-input.js";
 export { saleCounts, saleEntry, saleKind } from "./sale-statistics.js";
 export { type Settlement, settlement } from "./settlement.js";
 export {

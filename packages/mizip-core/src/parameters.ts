@@ -93,7 +93,8 @@ export const NUMERIC_PARAMETERS = [
   p(20010, "binaryCoin9Value", 0, 65_535, 0, false), // binary validators type 1-2: coin 9
   ...series(20011, 6, "nationalCoinValue", 0, 65_535, 0), // binary validators: national coins 1-6
   ...series(20017, 16, "mdbCoinEnabled", 0, 1, 1), // MDB changer: coin types 1-16 (4.8.2)
-  ...series(20033, 16, "mdbCoinValue", 0, 65_535, 0), // MDB changer: coin types' values
+  // MDB changer: coin types' values, "written once the changer is enabled" (4.8.2): learned from it
+  ...series(20033, 16, "mdbCoinValue", 0, 65_535, 0),
   p(20049, "escrowLever", 0, 1, 0),
   p(20050, "maxChange", 0, 65_535, 200),
   p(20051, "minTubeLevel", 0, 255, 7),
@@ -107,8 +108,10 @@ export const NUMERIC_PARAMETERS = [
   p(21004, "bill3Value", 0, 65_535, 0, false),
   p(21005, "bill4Value", 0, 65_535, 0, false),
   ...series(21006, 16, "mdbBillEnabled", 0, 1, 1), // MDB acceptor: bill types 1-16
-  ...series(21022, 16, "mdbBillSecurity", 0, 1, 0), // MDB acceptor: security level per bill type
-  ...series(21038, 16, "mdbBillValue", 0, 65_535, 0), // MDB acceptor: bill types' values
+  // MDB acceptor: security level per bill type, 1 ALTO (the default, 4.8.9) or 0 BASSO
+  ...series(21022, 16, "mdbBillSecurity", 0, 1, 1),
+  // MDB acceptor: bill types' values, programmed once the acceptor is enabled (4.8.9): learned
+  ...series(21038, 16, "mdbBillValue", 0, 65_535, 0),
   p(30000, "protocol", 0, 2, 2, false), // Executive master, Executive slave, MDB
   p(30001, "saleType", 0, 1, 1, false), // multiple, single
   p(30002, "priceSystem", 0, 3, 0, false),

@@ -1,0 +1,189 @@
+import {
+  BillValidatorMaster,
+  BillValidatorSimulator,
+  type BlockPeripheral,
+  CoinChangerMaster,
+  CoinChangerSimulator,
+  type MasterBus,
+  type PeripheralReply,
+} from "@vendkit/mdb";
+import type { PaymentSystem, Tube } from "@vendkit/mizip-core";
+
+/** What the reader's cash devices need of the device: its payment system and clock. */
+export interface CashDeviceHost {
+  /** The payment system now (the device rebuilds it when its settings change). */
+  pay(): PaymentSystem;
+  clock(): number;
+  /** Something changed that the VMC should see (credit). */
+  changed(): void;
+  /**
+   * The coin or bill types' values the device reported at its SETUP (money, types 1-16): the
+   * reader writes them into 20033-20048 or 21038-21053 (manual 4.8.2, 4.8.9).
+   */
+  learned(kind: "coin" | "bill", values: readonly number[]): void;
+}
+
+/** A bus whose peripherals answer in memory, by address (0x08 changer, 0x30 bill validator). */
+export class SimulatedBus implements MasterBus {
+  constructor(private readonly peripherals: ReadonlyMap<number, BlockPeripheral>) {}
+
+  async exchange(block: Uint8Array): Promise<PeripheralReply> {
+    const answer = this.peripherals.get((block[0] ?? 0) & 0xf8)?.handleBlock(block);
+    if (answer === undefined) return { kind: "error", code: "TIMEOUT", at: 0, detail: "nobody answered" };
+    return answer.length === 0 ? { kind: "ack" } : { kind: "data", bytes: answer };
+  }
+}
+
+/** The simulated changer (tubes of 0.05-0.50 holding 20 coins each) and bill validator (5-50 euro). */
+export function simulatedCashDevices(): {
+  readonly bus: SimulatedBus;
+  readonly changer: CoinChangerSimulator;
+  readonly validator: BillValidatorSimulator;
+} {
+  const changer = new CoinChangerSimulator(undefined, undefined, [20, 20, 20, 20]);
+  const validator = new BillValidatorSimulator();
+  const bus = new SimulatedBus(
+    new Map<number, BlockPeripheral>([
+      [0x08, changer],
+      [0x30, validator],
+    ]),
+  );
+  return { bus, changer, validator };
+}
+
+const maskOf = (types: readonly number[] | undefined, on: boolean) =>
+  !on ? 0 : (types ?? []).reduce((m, t) => m | (1 << (t - 1)), 0);
+
+/**
+ * The reader's own cash devices ("Rendiresto Plus MDB", manual 4.8; kits 10.1.6 and 10.2.3): on a
+ * second MDB bus of its own the reader is master of an MDB coin changer and an MDB bill
+ * validator, while toward the VMC it stays the cashless peripheral. Coins and bills credit the
+ * key or the machine credit by the payment system's acceptance rules (which also set COIN TYPE
+ * and BILL TYPE, so a coin or bill it would not take is refused by the device itself); change and
+ * the escrow lever's return are paid from the tubes by the change rules (exact change, max
+ * change); the tube status keeps those rules informed. `step(now)` runs one round of the bus at
+ * bus time `now` (ms): the caller pumps it, with real time on a serial bus and virtual time in
+ * tests (`run`).
+ */
+export class ReaderCashDevices {
+  readonly changer = new CoinChangerMaster();
+  readonly validator: BillValidatorMaster;
+  private coinMask = -1;
+  private told: PaymentSystem | undefined;
+  private billMask = -1;
+  private t = 0;
+
+  constructor(
+    private readonly bus: MasterBus,
+    private readonly host: CashDeviceHost,
+    /** 21022-21037 as the device starts: bit n high security for bill type n+1 (SECURITY, 4.8.9). */
+    security: number,
+  ) {
+    // a bill held in escrow is stacked only if the reader would take it now (change, 40000...)
+    this.validator = new BillValidatorMaster({
+      security,
+      onEscrow: () => this.host.pay().acceptance.bills === true,
+    });
+  }
+
+  /** Pays change the payment system decided: `coins` of each tube type (1-based, as its tubes). */
+  payOut(coins: readonly { readonly type: number; readonly count: number }[]): void {
+    for (const { type, count } of coins)
+      for (let left = count; left > 0; left -= 15) this.changer.dispense(type - 1, Math.min(15, left));
+  }
+
+  /** Runs the bus for `ms` of virtual time, one round every 5 ms. */
+  async run(ms: number): Promise<void> {
+    for (const end = this.t + ms; this.t < end; this.t += 5) await this.step(this.t);
+  }
+
+  /** One round of the bus at `now`: each driver sends what it has, its events go to the payment system. */
+  async step(now: number): Promise<void> {
+    // a payment system rebuilt on new settings learns the tubes as they are
+    const pay = this.host.pay();
+    if (pay !== this.told) {
+      this.told = pay;
+      const tubes = this.tubes();
+      if (tubes !== undefined) await pay.tubeStatus(tubes, this.host.clock());
+      this.coinMask = -1;
+      this.billMask = -1;
+    }
+    this.follow();
+    const block = this.changer.next(now);
+    if (block !== undefined) {
+      const events = this.changer.reply(await this.bus.exchange(block), now);
+      for (const e of events) await this.onChanger(e);
+    }
+    const billBlock = this.validator.next(now);
+    if (billBlock !== undefined) {
+      const events = this.validator.reply(await this.bus.exchange(billBlock), now);
+      for (const e of events) await this.onValidator(e);
+    }
+  }
+
+  /** COIN TYPE and BILL TYPE follow the payment system's acceptance (sent only when they change). */
+  private follow(): void {
+    const a = this.host.pay().acceptance;
+    const coins = maskOf(a.coinTypes, a.coins === true);
+    if (coins !== this.coinMask && this.changer.setup !== undefined) {
+      this.coinMask = coins;
+      this.changer.enableCoins(coins);
+    }
+    const bills = maskOf(a.billTypes ?? Array.from({ length: 16 }, (_, i) => i + 1), a.bills === true);
+    if (bills !== this.billMask && this.validator.setup !== undefined) {
+      this.billMask = bills;
+      this.validator.enableBills(bills);
+    }
+  }
+
+  private async onChanger(e: ReturnType<CoinChangerMaster["reply"]>[number]): Promise<void> {
+    const setup = this.changer.setup;
+    const scale = setup?.scale ?? 1;
+    const now = this.host.clock();
+    if (e.type === "setup") {
+      this.host.learned(
+        "coin",
+        e.setup.credits.map((c) => c * e.setup.scale),
+      );
+      return;
+    }
+    const tubes = e.type === "tubes" ? this.tubes() : undefined;
+    if (tubes !== undefined) {
+      await this.host.pay().tubeStatus(tubes, now);
+    } else if (e.type === "deposited" && e.routing !== "reject" && e.value > 0) {
+      await this.host.pay().coin(e.value * scale, now);
+    } else if (e.type === "status" && e.code === 1) {
+      // the escrow lever: the credit the rules let go back is paid from the tubes (4.8.3)
+      await this.host.pay().returnCredit(now);
+    } else return;
+    this.coinMask = -1; // what the changer may take may have changed
+    this.host.changed();
+  }
+
+  /** The changer's tubes as the payment system counts them (types 1-16, money), once known. */
+  private tubes(): Tube[] | undefined {
+    const { setup, tubes } = this.changer;
+    if (setup === undefined || tubes === undefined) return undefined;
+    const out: Tube[] = [];
+    for (let t = 0; t < 16; t++)
+      if ((setup.routing >> t) & 1 && (setup.credits[t] ?? 0) > 0)
+        out.push({
+          type: t + 1,
+          value: (setup.credits[t] as number) * setup.scale,
+          count: tubes.counts[t] ?? 0,
+        });
+    return out;
+  }
+
+  private async onValidator(e: ReturnType<BillValidatorMaster["reply"]>[number]): Promise<void> {
+    if (e.type === "setup")
+      this.host.learned(
+        "bill",
+        e.setup.credits.map((c) => c * e.setup.scale),
+      );
+    if (e.type !== "bill" || e.route !== "stacked" || e.value <= 0) return;
+    await this.host.pay().bill(e.value * (this.validator.setup?.scale ?? 1), this.host.clock());
+    this.billMask = -1;
+    this.host.changed();
+  }
+}
