@@ -53,6 +53,10 @@ describe("the reader's own cash devices on its second MDB bus (manual 4.8, kits 
     sim.changer.insertCoin(2);
     await bus.run(300);
     expect(device.pay.machineCredit).toBe(0);
+    // coins dispensed by hand at the changer are counted for CA4 (S122)
+    sim.changer.manualDispense(1, 3); // three 0.10
+    await bus.run(300);
+    expect(device.pay.statistics.get(S.manualDispense).period).toBe(30);
     expect(device.pay.statistics.get(S.coinsIn).period).toBe(100);
     expect(device.pay.statistics.get(S.billsIn).period).toBe(500);
     device.close();

@@ -152,6 +152,8 @@ export class ReaderCashDevices {
       await this.host.pay().tubeStatus(tubes, now);
     } else if (e.type === "deposited" && e.routing !== "reject" && e.value > 0) {
       await this.host.pay().coin(e.value * scale, now);
+    } else if (e.type === "dispensed-manually" && e.count > 0) {
+      await this.host.pay().manualDispense(e.count * (setup?.credits[e.coinType] ?? 0) * scale, now);
     } else if (e.type === "status" && e.code === 1) {
       // the escrow lever: the credit the rules let go back is paid from the tubes (4.8.3)
       await this.host.pay().returnCredit(now);

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cashlessSales, parse, validate } from "@vendkit/evadts";
-import { S } from "@vendkit/mizip-core";
+import { S, V } from "@vendkit/mizip-core";
 import { describe, expect, it } from "vitest";
 import { serveConsole } from "./console.js";
 import { Device } from "./device.js";
@@ -825,7 +825,8 @@ describe("EXTRA functions and prices programmed by their table 5.2 numbers (manu
     await device.removeKey();
     // the key paid 0.20, the bonus the other 0.30
     expect((await device.state()).keys[0]?.credit).toBe(500 - 20);
-    expect((await device.state()).statistics[S.bonus]).toBe(30);
+    expect(device.pay.statistics.get(V.bonusCreditSpent).historic).toBe(30);
+    expect((await device.state()).statistics[S.bonus1CreditGiven]).toBe(30); // S1007: what the day gave
     await expect(device.setParameter(50002, 2)).rejects.toMatchObject({ parameter: 50002 });
     device.close();
   });

@@ -47,10 +47,12 @@ describe("LA1 list 7, various data (manual 7.5 list 11)", () => {
   const historic = {
     ...{ S4: 40, S5: 15, S10: 500, S24: 70, S35: 30, S72: 1000, S48: 3, S57: 9 },
     ...{ S1004: 200, S1005: 300, S1008: 12, V4: 2, V5: 1, V6: 1, V7: 50, V8: 25 },
+    ...{ S23: 6, S750: 4, S811: 2, S872: 3, S933: 5, S1007: 400, S9: 30 },
   };
   const period = {
     ...{ S4: 20, S5: 5, S10: 0, S24: 70, S35: 10, S72: 300, S48: 1, S57: 2 },
     ...{ S1004: 0, S1005: 100, S1008: 4, V4: 1, V5: 0, V6: 1, V7: 50, V8: 0 },
+    ...{ S23: 2, S750: 1, S811: 1, S872: 0, S933: 2, S1007: 100, S9: 10 },
   };
   const list7 = (groups: 0 | 1, mode: "ddcmp-6.0-plus" | "dex-6.0") =>
     priceLists(
@@ -67,11 +69,19 @@ describe("LA1 list 7, various data (manual 7.5 list 11)", () => {
       .filter((l) => l.list === 7)
       .map((l) => [Number(l.product), l.vendsInit, l.vendsReset]);
 
-  it("carries the change the reader's changer paid as CA4, in every mode", () => {
+  it("carries the change the reader's changer paid and what was dispensed and loaded by hand (CA4, CA10)", () => {
     for (const mode of ["dex-6.0", "ddcmp-6.0-plus"] as const) {
-      const collection = { at: at("09:30"), historic: { S120: 850 }, period: { S120: 150 }, damaged: false };
+      const collection = {
+        at: at("09:30"),
+        historic: { S120: 850, S122: 30, S121: 700 },
+        period: { S120: 150, S122: 10, S121: 200 },
+        damaged: false,
+      };
       const file = parse(auditFile(collection, parameters(), shopPricing(), WHO, mode));
-      expect(file.first("CA4")?.elements).toEqual(["150", "", "850", ""]);
+      // CA402/CA404: what was dispensed by hand at the changer (S122)
+      expect(file.first("CA4")?.elements).toEqual(["150", "10", "850", "30"]);
+      // CA10: coins loaded into the tubes by hand (S121), not CA15 (what the tubes hold)
+      if (mode === "ddcmp-6.0-plus") expect(file.first("CA10")?.elements).toEqual(["200", "700"]);
     }
   });
 
@@ -102,12 +112,19 @@ describe("LA1 list 7, various data (manual 7.5 list 11)", () => {
       [1, 40, 20], // failed cash vends, S4
       [2, 15, 5], // overprice, S5
       [3, 500, 0], // programmer and recharge-key credit, S10
+      [4, 6, 2], // sales paid with bonus tokens, S23 (= S750 + S811)
       [5, 70, 70], // cash out of table, S24
       [6, 30, 10], // key out of table, S35
       [17, 1000, 300], // cash loaded on keys, S72
+      [19, 4, 1], // bonus-1 sales, S750
+      [20, 2, 1], // bonus-2 sales, S811
+      [21, 3, 0], // loyalty-point sales, S872
+      [22, 5, 2], // promotion sales, S933
       [23, 200, 0], // credit from the programmer, S1004
       [24, 300, 100], // credit from recharge keys, S1005
+      [26, 400, 100], // bonus-1 credit given, S1007
       [27, 12, 4], // loyalty credit given, S1008
+      [30, 30, 10], // key levels 1-3's discounts, S9
       [31, 2, 1], // cash sales out of table (number)
       [32, 1, 0], // key sales out of table (number)
       [33, 1, 1], // free-key sales out of table: number, then value
@@ -119,8 +136,8 @@ describe("LA1 list 7, various data (manual 7.5 list 11)", () => {
   it("adds the user groups' bonus and free sales (n = 7-16) only with user groups ON, and only in Plus", () => {
     const on = list7(1, "ddcmp-6.0-plus");
     expect(on.map(([n]) => n)).toEqual([
-      ...[1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17],
-      ...[23, 24, 27, 31, 32, 33, 34, 35],
+      ...[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17],
+      ...[19, 20, 21, 22, 23, 24, 26, 27, 30, 31, 32, 33, 34, 35],
     ]);
     expect(on.find(([n]) => n === 7)).toEqual([7, 3, 1]); // bonus U.G.1, S48
     expect(on.find(([n]) => n === 16)).toEqual([16, 9, 2]); // free sales U.G.5, S57

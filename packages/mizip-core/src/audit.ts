@@ -139,9 +139,9 @@ export function auditFile(
   const cashIn = (f: typeof p) => f(S.coinsIn) + f(S.billsIn);
   // CA3: in / to box / to tubes / bills, since reset then since init, then 6.0's bills again
   seg("CA3", cashIn(p), "", "", p(S.billsIn), cashIn(h), "", "", h(S.billsIn), p(S.billsIn), h(S.billsIn));
-  // CA4: change paid from the tubes by the reader's changer, since reset then since init (what
-  // the changer's own buttons dispense is not reported to the reader, so left empty)
-  seg("CA4", p(S.changePaid), "", h(S.changePaid), "");
+  // CA4 (7.5 list 1): change paid from the tubes by the reader's changer (S120), then what was
+  // dispensed by hand at the changer (S122), since reset, then since init
+  seg("CA4", p(S.changePaid), p(S.manualDispense), h(S.changePaid), h(S.manualDispense));
   if (plus) {
     seg("CA8", p(S.overprice), h(S.overprice));
     // per coin and bill line of the parallel validator and acceptor (7.5 list 1): value, then
@@ -156,7 +156,14 @@ export function auditFile(
       const count = billCount(line) as string;
       if (value > 0 || h(count) > 0) seg("CA14", value, p(count), "", h(count));
     }
-    seg("CA15", p(S.tubeFill));
+    // CA10 (7.5 list 1): coins loaded into the tubes by hand (S121), since reset and since init
+    seg("CA10", p(S.tubeFill), h(S.tubeFill));
+    // CA15: what the tubes hold now, when the reader drives a changer
+    if (coinTubes.length > 0)
+      seg(
+        "CA15",
+        coinTubes.reduce((sum, t) => sum + t.value * t.count, 0),
+      );
   }
 
   // CA17 (7.5 list 1): each tube's coin value and the coins in it above the changer's floor
@@ -218,21 +225,27 @@ export function auditFile(
         seg("LA1", entry.list, entry.n, price, h(entry.counter), p(entry.counter));
       }
 
-  // list 7 (7.5 "dati vari"): LA1*7*n**since init*since reset, for the n the table pairs surely
-  // with a counter kept here (n = 4 and 30 name bonus-token sales and key-level discounts, which
-  // S23 and S9 as kept here are not; deposits, payroll, credit cards, bonus-1 credit given and
-  // the "revenue of failed sales" of n = 18, 25, 26, 28, 29, 36 and VMC free vends, 37, are not kept)
+  // list 7 (7.5 list 11 "dati vari"): LA1*7*n**since init*since reset, for every n the table
+  // pairs with a counter kept here; deposits (18), payroll (25), the "revenue of failed sales"
+  // with bonus or loyalty (28, 29), credit cards (36) and VMC free vends (37) are not kept
   if (plus) {
     const various: [number, string][] = [
       [1, S.failedCashVends],
       [2, S.overprice],
       [3, S.programmedCredit],
+      [4, S.bonus],
       [5, S.cashOutOfTable],
       [6, S.keyOutOfTable],
       [17, S.cashRecharges],
+      [19, S.bonus1Sales],
+      [20, S.bonus2Sales],
+      [21, S.loyaltyPointSales],
+      [22, S.promotionSales],
       [23, S.programmerCredit],
       [24, S.rechargeKeyCredit],
+      [26, S.bonus1CreditGiven],
       [27, S.loyaltyCredit],
+      [30, S.discounts],
       [31, V.cashOutOfTableVends],
       [32, V.keyOutOfTableVends],
       [33, V.freeOutOfTableVends],

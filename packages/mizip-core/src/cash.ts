@@ -79,6 +79,12 @@ export class CashDesk {
     return landed;
   }
 
+  manualDispense(value: number): void {
+    if (!Number.isSafeInteger(value) || value <= 0)
+      throw new PaymentError("INVALID_AMOUNT", `a manual dispense is a whole amount > 0, not ${value}`);
+    this.e.commit({ [S.manualDispense]: value }, undefined);
+  }
+
   async cash(source: "coins" | "bills", value: number, now: number, type?: number): Promise<void> {
     if (!Number.isSafeInteger(value) || value <= 0)
       throw new PaymentError("INVALID_AMOUNT", `a ${source} value must be a whole amount > 0, not ${value}`);

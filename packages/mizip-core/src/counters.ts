@@ -26,12 +26,25 @@ export const S = {
   failedKeyVends: "S7",
   /** VENDITE GRATUITE: list value of what free keys took. */
   freeSales: "S8",
-  /** SCONTI PRATICATI: what the extras (bonus, promotions, happy hours, loyalty) took off. */
+  /**
+   * SCONTI PRATICATI: the discounts of key levels 1-3's prices on the cash price (table 7.5 list 11
+   * n = 30: "sconti legati ai prezzi chiave Liv. 1,2,3").
+   */
   discounts: "S9",
   /** CREDITO PROGRAM.: credit loaded by the programmer or a recharge key. */
   programmedCredit: "S10",
-  /** BONUS: bonus-1 credit spent. */
+  /** BONUS: sales paid with bonus-1 or bonus-2 tokens (table 7.5 list 11 n = 4: S750 + S811). */
   bonus: "S23",
+  /** Sales paid with bonus-1 tokens, or wholly with bonus-1 credit (list 11 n = 19; list 6 per line). */
+  bonus1Sales: "S750",
+  /** Sales paid with bonus-2 tokens (list 11 n = 20). */
+  bonus2Sales: "S811",
+  /** Sales paid with loyalty points (list 11 n = 21; list 5 per line). */
+  loyaltyPointSales: "S872",
+  /** Key sales at a promotion's discount (list 11 n = 22; list 6 per line). */
+  promotionSales: "S933",
+  /** Bonus-1 credit given to keys at a new period (list 11 n = 26). */
+  bonus1CreditGiven: "S1007",
   /** INC. NON TABELLA (cash): value of out-of-table cash sales. */
   cashOutOfTable: "S24",
   /** INC. NON TABELLA (key 0): value of out-of-table key sales. */
@@ -48,8 +61,13 @@ export const S = {
   cashRecharges: "S72",
   /** Value of the change the reader's own changer paid from its tubes (table 7.5, CA401/CA403). */
   changePaid: "S120",
-  /** Value of coins loaded into the changer's tubes by hand (table 7.5, CA1501). */
-  tubeFill: "S118",
+  /**
+   * Value of coins loaded into the changer's tubes by hand (table 7.5 list 1: CA1001/CA1002 "manual
+   * fill", S121; S118 is CA15, what the tubes hold).
+   */
+  tubeFill: "S121",
+  /** Value of coins paid out of the tubes by hand, at the changer (table 7.5 list 1: CA402/CA404). */
+  manualDispense: "S122",
   /** Credit loaded by the programmer (table 7.5 list 11, n = 23); S10 counts it too. */
   programmerCredit: "S1004",
   /** Credit loaded from a recharge key (table 7.5 list 11, n = 24); S10 counts it too. */
@@ -84,6 +102,8 @@ export const V = {
    * 10.2.1): that cash is in the VMC's changer, never in the reader's coins or bills in.
    */
   revalued: "V9",
+  /** Bonus-1 credit spent on sales (what S23 held before table 7.5 was followed). */
+  bonusCreditSpent: "V10",
 } as const;
 
 /** NUMERO MONETE 1..8: coins of each type taken. */

@@ -359,10 +359,13 @@ describe("the payment system over random days", () => {
           );
           if (!extras) expect(n(S.loyaltyCredit)).toBe(0);
           // bonus-1 credit is not money on the key: each key stamped with today's period was
-          // given BONUS1_CREDIT once, which is still on it, paid part of a sale (S bonus) or lapsed
+          // given BONUS1_CREDIT once (S1007), which is still on it, paid part of a sale (V10) or lapsed
           const stamped = saleKeys.filter((s) => s.bonus1.period !== EMPTY_STATE.bonus1.period).length;
           const bonusLeft = saleKeys.reduce((a, s) => a + s.bonus1.amount, 0);
-          expect(bonusLeft + n(S.bonus) + n(V.bonusCreditLapsed)).toBe(extras ? stamped * BONUS1_CREDIT : 0);
+          expect(bonusLeft + n(V.bonusCreditSpent) + n(V.bonusCreditLapsed)).toBe(
+            extras ? stamped * BONUS1_CREDIT : 0,
+          );
+          expect(n(S.bonus1CreditGiven)).toBe(extras ? stamped * BONUS1_CREDIT : 0);
           expect(n(S.programmedCredit)).toBe(n(S.programmerCredit) + n(S.rechargeKeyCredit));
           // recharge key: every use taken off it is on a sale key, still waits for one, or was
           // cancelled by the return button (E11: a recharge key's value is never paid out)

@@ -11,6 +11,13 @@ import { at, CHANGER, CHANGER_PARAMETERS, parameters, rig, shopPricing, tubes } 
 const period = (r: ReturnType<typeof rig>, name: string) => r.pay.statistics.get(name).period;
 
 describe("the VMC's own cash on an MDB installation (manual 10.2.1)", () => {
+  it("counts coins dispensed by hand at the reader's changer (S122, CA4)", async () => {
+    const r = rig();
+    await r.pay.manualDispense(60, at("09:00"));
+    expect(period(r, S.manualDispense)).toBe(60);
+    await expect(r.pay.manualDispense(-1, at("09:00"))).rejects.toMatchObject({ code: "INVALID_AMOUNT" });
+  });
+
   it("REVALUE loads the VMC's coins and bills onto the sale key, up to the maximum loadable credit", async () => {
     const r = rig({ maxiBox: 1, maxLoadableCredit: 1000 });
     expect(r.pay.revalueLimit).toBe(0); // no key
@@ -496,7 +503,7 @@ describe("loyalty credit and bonus-1 credit (manual 7.5 list 11, n = 27, 35)", (
     // line 1 at key price 45: 20 of bonus-1 credit and 25 of credit; 5 of loyalty comes back
     const key = await r.read(card);
     expect([key.credit, key.bonus1.amount]).toEqual([500 - 25 + 5, 0]);
-    expect([period(r, S.failedKeyVends), period(r, S.bonus), period(r, S.loyaltyCredit)]).toEqual([
+    expect([period(r, S.failedKeyVends), period(r, V.bonusCreditSpent), period(r, S.loyaltyCredit)]).toEqual([
       25, 20, 5,
     ]);
     expect(period(r, S.keySales)).toBe(0);

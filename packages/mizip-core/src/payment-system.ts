@@ -248,6 +248,14 @@ export class PaymentSystem {
     return this.run(now, () => this.cashDesk.revalue(amount, now));
   }
 
+  /**
+   * Coins paid out of the tubes by hand at the reader's changer (its own buttons): counted for
+   * the audit's CA4 (S122, table 7.5 list 1); the tubes report the rest.
+   */
+  manualDispense(value: number, now: number): Promise<void> {
+    return this.run(now, () => this.cashDesk.manualDispense(value));
+  }
+
   /** The most a REVALUE may add now (MDB REVALUE LIMIT REQUEST): room up to 40000 on a sale key, else 0. */
   get revalueLimit(): number {
     return this.cashDesk.revalueLimit;

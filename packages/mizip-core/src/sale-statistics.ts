@@ -63,6 +63,12 @@ export function saleCounts(
       add(c, V.freeOutOfTableVends, 1);
       add(c, V.freeOutOfTable, q.listPrice);
     }
+  } else if (q.funding === "loyalty-points") {
+    // a sale paid with points is a free sale (7.5 list 3, VA3: free keys and loyalty)
+    add(c, V.freeVends, 1);
+    add(c, S.freeSales, q.listPrice);
+    add(c, S.loyaltyPointSales, 1);
+    if (userGroup !== undefined) add(c, userGroupCounter("free", userGroup), q.listPrice);
   } else {
     add(c, V.keyVends, 1);
     add(c, S.keySales, q.charge);
@@ -71,18 +77,30 @@ export function saleCounts(
       add(c, V.keyOutOfTableVends, 1);
     }
     add(c, S.loyaltyCredit, q.stats.loyaltyCredit);
-    add(c, S.discounts, q.discount);
-    add(c, S.bonus, q.bonusCreditUsed);
-    if (userGroup !== undefined)
-      add(
-        c,
-        userGroupCounter("bonus", userGroup),
-        q.bonusCreditUsed + (q.funding === "credit" ? 0 : q.discount),
-      );
+    add(c, V.bonusCreditSpent, q.bonusCreditUsed);
+    // 7.5 list 11 n = 30: what key levels 1-3's prices take off the cash price
+    const cashPrice = q.line === undefined || q.outOfTable ? undefined : pricing.cash[q.line - 1];
+    if (medium !== 0 && cashPrice !== undefined) add(c, S.discounts, Math.max(0, cashPrice - q.listPrice));
+    // 7.5 list 11 n = 4, 19, 20, 22: how many sales bonus tokens and promotions paid
+    const tokens = q.funding === "bonus1" || q.funding === "bonus2";
+    if (q.funding === "bonus1") add(c, S.bonus1Sales, 1);
+    if (q.funding === "bonus2") add(c, S.bonus2Sales, 1);
+    if (tokens) add(c, S.bonus, 1);
+    if (q.funding === "promotion") add(c, S.promotionSales, 1);
+    if (userGroup !== undefined) {
+      // 4.9 user groups: TOT. BONUS all bonuses given (bonus-1 credit, bonus-1 and bonus-2
+      // tokens); TOT. GRATIS the sales at price zero (a level price of zero, promotions)
+      add(c, userGroupCounter("bonus", userGroup), q.bonusCreditUsed + (tokens ? q.discount : 0));
+      if (q.charge === 0 && q.bonusCreditUsed === 0 && !tokens)
+        add(c, userGroupCounter("free", userGroup), cashPrice ?? q.listPrice);
+    }
   }
-  // bonus-1 credit that lapsed as the key entered a new period (lapsed tokens are not money)
-  if (medium !== "cash" && pricing.bonus1.type === "credit")
+  if (medium !== "cash" && pricing.bonus1.type === "credit") {
+    // bonus-1 credit that lapsed as the key entered a new period, and what the period gave
+    // (lapsed tokens are not money)
     add(c, V.bonusCreditLapsed, q.stats.expired?.bonus1 ?? 0);
+    add(c, S.bonus1CreditGiven, q.stats.granted?.bonus1 ?? 0);
+  }
   if (q.line !== undefined && !q.outOfTable) {
     add(c, lineCount(medium, q.line), 1);
     // manual 7.5 lists 5 and 6: the line's sales by what paid them

@@ -190,7 +190,7 @@ export class Sales {
           [S.failedKeyVends]: pending.charge,
           [S.keyWrites]: 1,
         };
-        for (const name of [S.bonus, S.loyaltyCredit, V.bonusCreditLapsed])
+        for (const name of [V.bonusCreditSpent, S.loyaltyCredit, V.bonusCreditLapsed, S.bonus1CreditGiven])
           add(counts, name, pending.counts[name] ?? 0);
         this.e.commit(counts, entry, [this.e.journal.record(v.uid, undefined)]);
       } else {

@@ -22,6 +22,7 @@ export { lineOfSelection } from "./conversion.js";
 export {
   type Expired,
   effectiveLevel,
+  type Granted,
   type KeyState,
   type KeyTechnology,
   keyFunds,

@@ -42,6 +42,11 @@ export interface Expired {
   readonly points: number;
 }
 
+/** What a new period gave the key at this insertion: bonus-1 credit or tokens (by its type). */
+export interface Granted {
+  readonly bonus1: number;
+}
+
 /** The key level whose settings apply: a level set to →KEY 0 behaves as key 0. */
 export function effectiveLevel(config: PricingConfig, level: Level): Level {
   return config.keys[level].mode === "key0" ? 0 : level;
@@ -59,11 +64,12 @@ export function refreshKey(
   level: Level,
   technology: KeyTechnology,
   now: LocalTime,
-): { key: KeyState; expired: Expired } {
+): { key: KeyState; expired: Expired; granted: Granted } {
   const lvl = effectiveLevel(config, level);
   const today = dayNumber(now);
   let { bonus1, bonus2, loyalty, daily } = key;
   let expired1 = 0;
+  let granted1 = 0;
   let expired2 = 0;
   let expiredPoints = 0;
 
@@ -86,6 +92,7 @@ export function refreshKey(
             : settings.tokens
           : 0;
       bonus1 = { amount: Math.min(b1.type === "credit" ? 65535 : 7, kept + grant), period };
+      granted1 = bonus1.amount - kept;
     }
   }
 
@@ -113,6 +120,7 @@ export function refreshKey(
   return {
     key: { ...key, bonus1, bonus2, loyalty, daily },
     expired: { bonus1: expired1, bonus2: expired2, points: expiredPoints },
+    granted: { bonus1: granted1 },
   };
 }
 

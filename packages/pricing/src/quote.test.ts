@@ -163,6 +163,10 @@ describe("bonus, loyalty, happy hours and their priority (manual 8.2-8.9)", () =
     expect(refreshKey(c, leftover, 0, "mizip", at("2026-11-19 08:00")).key.bonus1.amount).toBe(50);
     expect(refreshKey(c, leftover, 0, "mizip", at("2026-11-19 08:00")).expired.bonus1).toBe(30);
     expect(refreshKey(c, leftover, 0, "zip", at("2026-11-19 08:00")).key.bonus1.amount).toBe(80);
+    // what the new day gave, for the statistics (S1007), on either key
+    expect(refreshKey(c, leftover, 0, "mizip", at("2026-11-19 08:00")).granted.bonus1).toBe(50);
+    expect(refreshKey(c, leftover, 0, "zip", at("2026-11-19 08:00")).granted.bonus1).toBe(50);
+    expect(refreshKey(c, leftover, 0, "mizip", wed).granted.bonus1).toBe(0); // same day: nothing new
   });
 
   it("Tab. 8.2.1: a key's funds are its credit plus this period's bonus-1 credit, only while bonus 1 is in use", () => {

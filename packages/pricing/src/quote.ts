@@ -11,6 +11,7 @@ import {
 import {
   type Expired,
   effectiveLevel,
+  type Granted,
   type KeyState,
   type KeyTechnology,
   promotionApplies,
@@ -91,6 +92,8 @@ export interface Charge {
   /** For the statistics: what lapsed at this insertion and what was given or used. */
   readonly stats: {
     readonly expired: Expired | undefined;
+    /** What a new period gave the key at this sale (bonus-1 credit or tokens). */
+    readonly granted: Granted | undefined;
     readonly loyaltyCredit: number;
     readonly pointsGiven: number;
     readonly pointsUsed: number;
@@ -177,7 +180,14 @@ function plain(
   };
 }
 
-const NO_STATS = { expired: undefined, loyaltyCredit: 0, pointsGiven: 0, pointsUsed: 0, tokensUsed: 0 };
+const NO_STATS = {
+  expired: undefined,
+  granted: undefined,
+  loyaltyCredit: 0,
+  pointsGiven: 0,
+  pointsUsed: 0,
+  tokensUsed: 0,
+};
 
 /**
  * Prices one sale. Pure: the same config, request and time give the same answer; nothing is
@@ -203,7 +213,7 @@ export function quote(config: PricingConfig, req: QuoteRequest): Quote {
   const level = effectiveLevel(config, medium.level);
   const refreshed = refreshKey(config, medium.state, medium.level, medium.technology, now);
   let state = refreshed.key;
-  const stats = { ...NO_STATS, expired: refreshed.expired };
+  const stats = { ...NO_STATS, expired: refreshed.expired, granted: refreshed.granted };
 
   if (medium.free) return plain(base, cashPrice, "free-key", 0, state, stats);
 
