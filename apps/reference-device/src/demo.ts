@@ -34,6 +34,7 @@ export const SPECIAL_KEYS = [
 export type SpecialKind = (typeof SPECIAL_KEYS)[number]["kind"];
 /** Who the reference device is in its audits (EVA-DTS ID1/DA1). */
 export const AUDIT_IDENTITY: AuditIdentity = {
+  manufacturer: "VKT",
   serial: "VKT0000001",
   model: "VENDKIT REFERENCE",
   softwareVersion: "0.0.0",

@@ -281,8 +281,11 @@ const DEFS: readonly SegmentDef[] = [
     ["date of last reading", "DT"],
     ["time of last reading", "TM"],
     ["last terminal interrogation number", "AN"],
-    ["number of readings since initialisation", "N"],
-    ["number of resets since initialisation", "N"],
+    ["user defined", "AN"],
+    // MiZip Plus manual 7.5 list 15: EA309 all readings, EA310 those followed by a reset; an N&W
+    // Kalea writes EA3*3702*…*0001***3702 (the shared corpus), EA310 equal to EA301
+    ["number of readings since initialisation, with or without reset", "N"],
+    ["number of readings with reset since initialisation", "N"],
   ]),
   def("EA4", "initialisation", [
     ["date of last initialisation", "DT"],

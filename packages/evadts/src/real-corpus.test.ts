@@ -37,7 +37,7 @@ const EXPECTED: Record<
   },
   "crane-cnv-de32.dex": { findings: { LINE_END: 1, SE_COUNT: 1 }, valid: true, g85: "91CA" },
   "nw-kalea.eva_dts": {
-    findings: { LINE_END: 1, EXTRA_ELEMENTS: 33, PLACEHOLDER_DATE: 21, PLACEHOLDER_TIME: 21, SE_COUNT: 1 },
+    findings: { LINE_END: 1, EXTRA_ELEMENTS: 32, PLACEHOLDER_DATE: 21, PLACEHOLDER_TIME: 21, SE_COUNT: 1 }, // EA3 has ten elements, as the MiZip manual says (EA309, EA310)
     valid: true,
     g85: "E09D",
   },

@@ -43,6 +43,39 @@ async function morning() {
   return { r, params, pricing, collection: r.pay.statistics.collect(at("09:30")) };
 }
 
+describe("identification and events (manual 7.5 lists 14-15)", () => {
+  it("writes ID7, the readings with and without reset (EA309, EA310), power restores (EA7) and key reads and writes", () => {
+    const collection = {
+      at: at("09:30"),
+      historic: { V11: 5, S47: 3, S63: 10, S64: 12, S65: 2 },
+      period: { V11: 1, S47: 0, S63: 4, S64: 5, S65: 1 },
+      damaged: false,
+    };
+    const who = { ...WHO, manufacturer: "VKT" };
+    const file = parse(auditFile(collection, parameters(), shopPricing(), who, "ddcmp-6.0-plus"));
+    expect(file.first("ID7")?.elements).toEqual([
+      "1",
+      "21",
+      "VKT",
+      WHO.serial,
+      WHO.model,
+      WHO.softwareVersion,
+    ]);
+    expect(file.first("EA3")?.elements.slice(8)).toEqual(["5", "3"]);
+    expect(file.first("EA7")?.elements).toEqual(["1", "2"]);
+    const events = Object.fromEntries(file.all("EA2").map((s) => [s.elements[0], s.elements.slice(1, 3)]));
+    expect([events.NSA, events.NSB, events.NSC]).toEqual([
+      ["4", "10"],
+      ["5", "12"],
+      ["1", "2"],
+    ]);
+    expect(validate(file).filter((f) => f.severity === "error")).toEqual([]);
+    // the plain 6.0 modes keep to the core segments
+    const plain = parse(auditFile(collection, parameters(), shopPricing(), who, "dex-6.0"));
+    expect([plain.first("ID7"), plain.first("EA7")]).toEqual([undefined, undefined]);
+  });
+});
+
 describe("LA1 list 7, various data (manual 7.5 list 11)", () => {
   const historic = {
     ...{ S4: 40, S5: 15, S10: 500, S24: 70, S35: 30, S72: 1000, S48: 3, S57: 9 },

@@ -62,6 +62,8 @@ export interface AuditIdentity {
   readonly model: string;
   /** DA103. */
   readonly softwareVersion: string;
+  /** ID703: the payment system's maker code (the manual's N&W readers write NIS). */
+  readonly manufacturer?: string;
   /** EA304: who collects (the handheld's ID), when known. */
   readonly collector?: string;
 }
@@ -105,6 +107,9 @@ export function auditFile(
   const country = n.mdbCountryCode.toString(16).padStart(4, "0");
   seg("ID4", n.decimalPoint, country, ISO_4217[Number.parseInt(country.slice(1), 10)] ?? "");
   seg("ID5", date, time);
+  // ID7 (7.5 list 15): the payment system as index 1, category 21, its maker, serial, model, version
+  if (plus)
+    seg("ID7", 1, 21, identity.manufacturer ?? "", identity.serial, identity.model, identity.softwareVersion);
 
   const paidValue = (f: typeof p) => f(S.cashSales) + f(S.keySales);
   const paidCount = (f: typeof p) => f(V.cashVends) + f(V.keyVends);
@@ -266,18 +271,42 @@ export function auditFile(
       });
   }
 
-  if (plus)
+  if (plus) {
     for (let code = 1; code <= 16; code++) {
       const name = errorCounter(code);
       if (h(name) > 0 || p(name) > 0) seg("EA2", `NE${code}`, p(name), h(name), 0);
     }
+    // 7.5 list 14: SA key writes, SB key reads, SC power restores (SD power failures, SE the
+    // programming state and SF the last error are not kept)
+    for (const [event, counter] of [
+      ["NSA", S.keyWrites],
+      ["NSB", S.keyReads],
+      ["NSC", S.powerRestores],
+    ] as const)
+      seg("EA2", event, p(counter), h(counter), 0);
+  }
   // EA3 (7.5 list 15): collections with a reset so far (S47), this one's date, time and
   // collector, then the previous collection's date and time
   const [previousDate, previousTime] =
     collection.previous === undefined
       ? ["", ""]
       : dateTime(collection.previous, mode.startsWith("dex"), params.clock.timeZone);
-  seg("EA3", h(S.collections), date, time, identity.collector ?? "", previousDate, previousTime);
+  // EA309 every reading so far, EA310 those with a reset (7.5 list 15; as an N&W Kalea writes it)
+  seg(
+    "EA3",
+    h(S.collections),
+    date,
+    time,
+    identity.collector ?? "",
+    previousDate,
+    previousTime,
+    "",
+    "",
+    h(V.readings),
+    h(S.collections),
+  );
+  // EA7 (7.5 list 15): power restored, since reset then since init
+  if (plus) seg("EA7", p(S.powerRestores), h(S.powerRestores));
 
   return write(buildAudit(body, { communicationId: identity.serial.slice(0, 10) }));
 }

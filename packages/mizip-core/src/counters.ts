@@ -104,6 +104,8 @@ export const V = {
   revalued: "V9",
   /** Bonus-1 credit spent on sales (what S23 held before table 7.5 was followed). */
   bonusCreditSpent: "V10",
+  /** Audit readings, with or without a reset (EA309; S47 counts those with a reset). */
+  readings: "V11",
 } as const;
 
 /** NUMERO MONETE 1..8: coins of each type taken. */

@@ -10,7 +10,7 @@ import type { AuditIdentity } from "./audit.js";
 import { type CashAcceptance, cashAcceptance } from "./cash-acceptance.js";
 import { ChangePayer, changerSettings, MDB_TYPES } from "./change-payer.js";
 import { localTime } from "./clock.js";
-import { errorCounter, S } from "./counters.js";
+import { errorCounter, S, V } from "./counters.js";
 import { canSell, type ErrorCode, isErrorCode, type ReaderState, readerState } from "./diagnostics.js";
 import { decodeJson, encodeJson } from "./json-record.js";
 import { toKeyState } from "./key-bridge.js";
@@ -289,7 +289,16 @@ export class Engine {
    */
   takeCollection(now: number): { readonly backup: boolean; readonly collection: Collection } {
     const backup = this.params.numeric.statisticsBackup === 1;
-    return { backup, collection: backup ? this.statistics.backup() : this.statistics.collect(now) };
+    const collection = backup ? this.statistics.backup() : this.statistics.collect(now);
+    this.commit({ [V.readings]: 1 }, undefined);
+    return { backup, collection };
+  }
+
+  /** A security read (EVA-DTS list 2): the data as it stands; nothing will be cleared. */
+  securityRead(now: number): Collection {
+    const collection = this.statistics.snapshot(now);
+    this.commit({ [V.readings]: 1 }, undefined);
+    return collection;
   }
 
   /** The collector has the data: the period is cleared, unless it was a backup re-read. */

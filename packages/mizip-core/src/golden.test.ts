@@ -37,12 +37,12 @@ async function day() {
   await r.pay.vendRequest({ line: 4 }, at("08:10"));
   await r.pay.vendSuccess(at("08:10"));
   await r.pay.removeKey(at("08:11"));
-  r.pay.statistics.confirm(r.pay.statistics.collect(at("08:30")));
+  r.pay.confirmCollection(r.pay.takeCollection(at("08:30")));
   await r.pay.insertKey(key, at("09:00"));
   await r.pay.vendRequest({ line: 1 }, at("09:00"));
   await r.pay.vendSuccess(at("09:00"));
   await r.pay.removeKey(at("09:01"));
-  return { params, pricing, collection: r.pay.statistics.collect(at("09:30")) };
+  return { params, pricing, collection: r.pay.takeCollection(at("09:30")).collection };
 }
 
 describe("golden audits of a day (test-vectors/)", () => {

@@ -143,7 +143,7 @@ export class PaymentSystem {
 
   /** A security read (EVA-DTS list 2): the data as it stands; nothing will be cleared. */
   securityRead(now: number): Collection {
-    return this.e.statistics.snapshot(now);
+    return this.e.securityRead(now);
   }
 
   /** The collector has the data: the period is cleared, unless it was a backup re-read. */
