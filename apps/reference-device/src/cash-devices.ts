@@ -7,7 +7,7 @@ import {
   type MasterBus,
   type PeripheralReply,
 } from "@vendkit/mdb";
-import type { PaymentSystem, Tube } from "@vendkit/mizip-core";
+import type { DeviceIdentity, PaymentSystem, Tube } from "@vendkit/mizip-core";
 
 /** What the reader's cash devices need of the device: its payment system and clock. */
 export interface CashDeviceHost {
@@ -21,7 +21,21 @@ export interface CashDeviceHost {
    * reader writes them into 20033-20048 or 21038-21053 (manual 4.8.2, 4.8.9).
    */
   learned(kind: "coin" | "bill", values: readonly number[]): void;
+  /** The device identified itself (EXPANSION IDENTIFICATION): for the audit's CA1 or BA1. */
+  identified(kind: "coin" | "bill", id: DeviceIdentity): void;
 }
+
+/** An MDB identification as the audit carries it: maker and serial, model, BCD version in hex. */
+const identityOf = (e: {
+  manufacturer: string;
+  serial: string;
+  model: string;
+  version: number;
+}): DeviceIdentity => ({
+  serial: `${e.manufacturer}${e.serial}`.trim(),
+  model: e.model.trim(),
+  version: e.version.toString(16).padStart(4, "0"),
+});
 
 /** A bus whose peripherals answer in memory, by address (0x08 changer, 0x30 bill validator). */
 export class SimulatedBus implements MasterBus {
@@ -147,11 +161,15 @@ export class ReaderCashDevices {
       );
       return;
     }
+    if (e.type === "identification") {
+      this.host.identified("coin", identityOf(e));
+      return;
+    }
     const tubes = e.type === "tubes" ? this.tubes() : undefined;
     if (tubes !== undefined) {
       await this.host.pay().tubeStatus(tubes, now);
     } else if (e.type === "deposited" && e.routing !== "reject" && e.value > 0) {
-      await this.host.pay().coin(e.value * scale, now);
+      await this.host.pay().changerCoin(e.value * scale, now, e.coinType + 1, e.routing);
     } else if (e.type === "dispensed-manually" && e.count > 0) {
       await this.host.pay().manualDispense(e.count * (setup?.credits[e.coinType] ?? 0) * scale, now);
     } else if (e.type === "status" && e.code === 1) {
@@ -183,6 +201,7 @@ export class ReaderCashDevices {
         "bill",
         e.setup.credits.map((c) => c * e.setup.scale),
       );
+    if (e.type === "identification") this.host.identified("bill", identityOf(e));
     if (e.type !== "bill" || e.route !== "stacked" || e.value <= 0) return;
     await this.host.pay().bill(e.value * (this.validator.setup?.scale ?? 1), this.host.clock());
     this.billMask = -1;

@@ -19,6 +19,7 @@ import {
   checkPassword,
   checkPricingChanges,
   collectionMode,
+  type DeviceIdentity,
   dataKeyAudit,
   formatClock,
   formatting,
@@ -127,6 +128,8 @@ export { DeviceSetupError };
 /** Where the device keeps the programmer's settings in its storage. */
 const PARAMETERS = "device/parameters";
 const PRICING = "device/pricing";
+/** Who the reader's own MDB changer and bill validator said they are (for CA1, BA1). */
+const CASH_DEVICE_IDS = "device/cash-device-ids";
 /** The audit pairs an Executive VMC handed over, raw (manual and sources give them no meaning). */
 const VMC_AUDIT_PAIRS = "device/vmc-audit-pairs";
 
@@ -189,6 +192,7 @@ export class Device {
               clock: this.clock,
               changed: () => this.showCredit(),
               learned: (kind, values) => this.learnValues(kind, values),
+              identified: (kind, id) => this.keepCashDeviceId(kind, id),
             },
             Array.from(
               { length: 16 },
@@ -215,6 +219,22 @@ export class Device {
       if (next.numeric[name] !== v && v >= 0 && v <= 65_535) next = setParameter(next, first + i, v);
     });
     if (next !== this.parameters) this.keepParameters(next);
+  }
+
+  /** Who the reader's own changer and bill validator said they are, kept for the audit (CA1, BA1). */
+  private get cashDeviceIds(): { coin?: DeviceIdentity; bill?: DeviceIdentity } {
+    return (
+      stored<{ coin?: DeviceIdentity; bill?: DeviceIdentity }>(
+        this.storage,
+        CASH_DEVICE_IDS,
+        (v) => typeof v === "object" && v !== null,
+      ) ?? {}
+    );
+  }
+
+  private keepCashDeviceId(kind: "coin" | "bill", id: DeviceIdentity): void {
+    const next = { ...this.cashDeviceIds, [kind]: id };
+    this.storage.commit(new Map([[CASH_DEVICE_IDS, new TextEncoder().encode(JSON.stringify(next))]]));
   }
 
   /** With `cashDevices: "sim"`: the simulated changer and validator, to put coins and bills in. */
@@ -873,7 +893,13 @@ export class Device {
   /** A collection as EVA-DTS in the audit mode programmed (40007). */
   private auditOf(collection: Collection): Uint8Array {
     const mode = collectionMode(this.params);
-    return auditFile(collection, this.params, this.pricing, AUDIT_IDENTITY, mode, this.pay.coinTubes);
+    const ids = this.cashDeviceIds;
+    const identity = {
+      ...AUDIT_IDENTITY,
+      ...(ids.coin === undefined ? {} : { coinMechanism: ids.coin }),
+      ...(ids.bill === undefined ? {} : { billValidator: ids.bill }),
+    };
+    return auditFile(collection, this.params, this.pricing, identity, mode, this.pay.coinTubes);
   }
 
   /**

@@ -43,6 +43,45 @@ async function morning() {
   return { r, params, pricing, collection: r.pay.statistics.collect(at("09:30")) };
 }
 
+describe("the reader's own MDB changer and validator in the audit (7.5 list 1)", () => {
+  it("names them (CA1, BA1), and counts its coins per type and where they went (CA11, CA3)", async () => {
+    const params = parameters({ ...CHANGER_PARAMETERS, mdbCoinValue3: 20 });
+    const r = rig({}, shopPricing(), params, CHANGER);
+    await r.pay.tubeStatus(tubes(20, 20, 20, 20), at("09:00"));
+    await r.pay.changerCoin(20, at("09:00"), 3, "tubes");
+    await r.pay.changerCoin(20, at("09:00"), 3, "cashbox");
+    expect(r.pay.machineCredit).toBe(40);
+    const who = {
+      ...WHO,
+      coinMechanism: { serial: "VKT000000042", model: "CHANGER-SIM", version: "256" },
+      billValidator: { serial: "VKT000000043", model: "VALIDATOR-SM", version: "256" },
+    };
+    const file = parse(
+      auditFile(
+        r.pay.statistics.snapshot(at("09:30")),
+        params,
+        shopPricing(),
+        who,
+        "ddcmp-6.0-plus",
+        r.pay.coinTubes,
+      ),
+    );
+    expect(file.first("CA1")?.elements).toEqual(["VKT000000042", "CHANGER-SIM", "256"]);
+    expect(file.first("BA1")?.elements).toEqual(["VKT000000043", "VALIDATOR-SM", "256"]);
+    expect(file.all("CA11").find((s) => s.elements[0] === "20")?.elements).toEqual([
+      "20",
+      "2",
+      "1",
+      "1",
+      "2",
+      "1",
+      "1",
+    ]);
+    expect(file.first("CA3")?.elements.slice(0, 3)).toEqual(["40", "20", "20"]);
+    expect(validate(file).filter((f) => f.severity === "error")).toEqual([]);
+  });
+});
+
 describe("identification and events (manual 7.5 lists 14-15)", () => {
   it("writes ID7, the readings with and without reset (EA309, EA310), power restores (EA7) and key reads and writes", () => {
     const collection = {

@@ -3,6 +3,7 @@ import type { PricingConfig } from "@vendkit/pricing";
 import { wallClock } from "./clock.js";
 import {
   billCount,
+  changerCoinCount,
   coinCount,
   errorCounter,
   lineCount,
@@ -64,6 +65,10 @@ export interface AuditIdentity {
   readonly softwareVersion: string;
   /** ID703: the payment system's maker code (the manual's N&W readers write NIS). */
   readonly manufacturer?: string;
+  /** CA1: the reader's own MDB coin changer, as it identified itself, when it drives one. */
+  readonly coinMechanism?: DeviceIdentity;
+  /** BA1: the reader's own MDB bill validator, likewise. */
+  readonly billValidator?: DeviceIdentity;
   /** EA304: who collects (the handheld's ID), when known. */
   readonly collector?: string;
 }
@@ -77,6 +82,13 @@ function dateTime(at: number, shortDate: boolean, timeZone: string): [string, st
   const w = wallClock(at, timeZone);
   const year = shortDate ? pad(w.year % 100, 2) : pad(w.year, 4);
   return [`${year}${pad(w.month, 2)}${pad(w.day, 2)}`, `${pad(w.hour, 2)}${pad(w.minute % 60, 2)}`];
+}
+
+/** A peripheral's identification (MDB EXPANSION IDENTIFICATION): serial, model, software version. */
+export interface DeviceIdentity {
+  readonly serial: string;
+  readonly model: string;
+  readonly version: string;
 }
 
 /** The audit of `collection` as EVA-DTS bytes, envelope (DXS, ST, G85, SE, DXE) included. */
@@ -133,7 +145,12 @@ export function auditFile(
 
   // manual 7.4: CODICE GETTONIERA (005), "the code of the change-giver, if used": CA101, the
   // coin mechanism's identification (our reading; nothing is sent while it is 000000)
-  if (n.coinMechCode > 0) seg("CA1", pad(n.coinMechCode, 6));
+  // the reader's own changer says who it is; otherwise the code programmed (005), if any
+  const mech = identity.coinMechanism;
+  if (mech !== undefined) seg("CA1", mech.serial, mech.model, mech.version);
+  else if (n.coinMechCode > 0) seg("CA1", pad(n.coinMechCode, 6));
+  if (identity.billValidator !== undefined)
+    seg("BA1", identity.billValidator.serial, identity.billValidator.model, identity.billValidator.version);
   seg(
     "CA2",
     ...counters(
@@ -143,7 +160,21 @@ export function auditFile(
   );
   const cashIn = (f: typeof p) => f(S.coinsIn) + f(S.billsIn);
   // CA3: in / to box / to tubes / bills, since reset then since init, then 6.0's bills again
-  seg("CA3", cashIn(p), "", "", p(S.billsIn), cashIn(h), "", "", h(S.billsIn), p(S.billsIn), h(S.billsIn));
+  // with the reader's own changer, where its coins went (V12 cash box, V13 tubes)
+  const routed = (f: typeof p, c: string) => (coinTubes.length > 0 ? f(c) : "");
+  seg(
+    "CA3",
+    cashIn(p),
+    routed(p, V.cashToBox),
+    routed(p, V.cashToTubes),
+    p(S.billsIn),
+    cashIn(h),
+    routed(h, V.cashToBox),
+    routed(h, V.cashToTubes),
+    h(S.billsIn),
+    p(S.billsIn),
+    h(S.billsIn),
+  );
   // CA4 (7.5 list 1): change paid from the tubes by the reader's changer (S120), then what was
   // dispensed by hand at the changer (S122), since reset, then since init
   seg("CA4", p(S.changePaid), p(S.manualDispense), h(S.changePaid), h(S.manualDispense));
@@ -155,6 +186,19 @@ export function auditFile(
       const value = n[`coin${line}Value` as NumericName];
       const count = coinCount(line) as string;
       if (value > 0 || h(count) > 0) seg("CA11", value, p(count), "", "", h(count));
+    }
+    // the reader's own MDB changer's coin types 1-16, their values as it reported them
+    // (20033-20048), in, to the cash box, to the tubes
+    for (let type = 1; type <= 16; type++) {
+      const count = (what: "in" | "box" | "tubes") => changerCoinCount(type, what) as string;
+      const value = n[`mdbCoinValue${type}` as NumericName];
+      if (h(count("in")) > 0)
+        seg(
+          "CA11",
+          value,
+          ...(["in", "box", "tubes"] as const).map((w) => p(count(w))),
+          ...(["in", "box", "tubes"] as const).map((w) => h(count(w))),
+        );
     }
     for (let line = 1; line <= 4; line++) {
       const value = n[`bill${line}Value` as NumericName];

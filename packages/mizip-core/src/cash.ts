@@ -1,6 +1,6 @@
 import { NO_CHANGE } from "./change-payer.js";
 import type { Tube } from "./change-rules.js";
-import { billCount, coinCount, errorCounter, S, V } from "./counters.js";
+import { billCount, changerCoinCount, coinCount, errorCounter, S, V } from "./counters.js";
 import { canSell } from "./diagnostics.js";
 import { type Engine, RECHARGE_CREDIT } from "./engine.js";
 import { PaymentError } from "./payment-types.js";
@@ -85,14 +85,29 @@ export class CashDesk {
     this.e.commit({ [S.manualDispense]: value }, undefined);
   }
 
-  async cash(source: "coins" | "bills", value: number, now: number, type?: number): Promise<void> {
+  /** A coin of MDB type `type` (1-16) from the reader's own changer, counted by where it went. */
+  changerCoin(value: number, now: number, type: number, route: "cashbox" | "tubes"): Promise<void> {
+    const where = route === "tubes" ? "tubes" : "box";
+    const counts: Record<string, number> = { [route === "tubes" ? V.cashToTubes : V.cashToBox]: value };
+    add(counts, changerCoinCount(type, "in"), 1);
+    add(counts, changerCoinCount(type, where), 1);
+    return this.cash("coins", value, now, undefined, counts);
+  }
+
+  async cash(
+    source: "coins" | "bills",
+    value: number,
+    now: number,
+    type?: number,
+    also: Record<string, number> = {},
+  ): Promise<void> {
     if (!Number.isSafeInteger(value) || value <= 0)
       throw new PaymentError("INVALID_AMOUNT", `a ${source} value must be a whole amount > 0, not ${value}`);
     if (this.e.tubeLoading && source === "coins") {
       this.e.commit({ [S.tubeFill]: value }, undefined);
       return;
     }
-    const taken: Record<string, number> = { [source === "coins" ? S.coinsIn : S.billsIn]: value };
+    const taken: Record<string, number> = { ...also, [source === "coins" ? S.coinsIn : S.billsIn]: value };
     add(taken, type === undefined ? undefined : source === "coins" ? coinCount(type) : billCount(type), 1);
     const s = this.e.session;
     // Cash always lands somewhere: on a usable key not vending, else in the machine's credit.

@@ -106,11 +106,24 @@ export const V = {
   bonusCreditSpent: "V10",
   /** Audit readings, with or without a reset (EA309; S47 counts those with a reset). */
   readings: "V11",
+  /** Value of the reader's changer's coins routed to the cash box (CA302/CA306). */
+  cashToBox: "V12",
+  /** Value of the reader's changer's coins routed to the tubes (CA303/CA307). */
+  cashToTubes: "V13",
 } as const;
 
 /** NUMERO MONETE 1..8: coins of each type taken. */
 export function coinCount(type: number): string | undefined {
   return Number.isInteger(type) && type >= 1 && type <= 8 ? `S${10 + type}` : undefined;
+}
+
+/**
+ * Coins of MDB coin type 1..16 the reader's own changer took (CA11 per type, 7.5 list 1): all of
+ * them (`in`), and by where they went. The table's S-numbers for them cannot all be paired
+ * surely: vendkit keeps them as `M<type>.<in|box|tubes>`.
+ */
+export function changerCoinCount(type: number, what: "in" | "box" | "tubes"): string | undefined {
+  return Number.isInteger(type) && type >= 1 && type <= 16 ? `M${type}.${what}` : undefined;
 }
 
 /** NUMERO BANC. 1..4: bills of each type taken. */

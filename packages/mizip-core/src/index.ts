@@ -16,6 +16,7 @@ export {
   auditFile,
   auditMode,
   type CoinTube,
+  type DeviceIdentity,
 } from "./audit.js";
 export { type AuditPortSettings, auditPortSettings, collectionMode } from "./audit-port.js";
 export { packText, unpackText } from "./audit-text.js";
@@ -59,6 +60,7 @@ export {
 } from "./clock.js";
 export {
   billCount,
+  changerCoinCount,
   coinCount,
   errorCounter,
   type ListSale,

@@ -249,6 +249,15 @@ export class PaymentSystem {
   }
 
   /**
+   * A coin of MDB coin type `type` (1-16) the reader's own changer took (manual 4.8), sent to the
+   * cash box or the tubes: credited like `coin`, and counted per type and route for the audit's
+   * CA11 and CA3 (7.5 list 1).
+   */
+  changerCoin(value: number, now: number, type: number, route: "cashbox" | "tubes"): Promise<void> {
+    return this.run(now, () => this.cashDesk.changerCoin(value, now, type, route));
+  }
+
+  /**
    * Coins paid out of the tubes by hand at the reader's changer (its own buttons): counted for
    * the audit's CA4 (S122, table 7.5 list 1); the tubes report the rest.
    */

@@ -54,7 +54,7 @@ const STATS = "stats/current";
 const LAST = "stats/last-collection";
 /** S-numbers, the error counters E1..E16 and vendkit's own V counters (see counters.ts). */
 const COUNTER =
-  /^(S\d{1,4}|E([1-9]|1[0-6])|V\d{1,2}|P(100|[1-9]\d?)\.(20[1256]|40[12])|L[0-6]\.[1-9]\d{0,2})$/;
+  /^(S\d{1,4}|E([1-9]|1[0-6])|V\d{1,2}|P(100|[1-9]\d?)\.(20[1256]|40[12])|L[0-6]\.[1-9]\d{0,2}|M([1-9]|1[0-6])\.(in|box|tubes))$/;
 
 interface State {
   period: Record<string, number>;
@@ -133,7 +133,7 @@ export class Statistics {
     for (const [name, n] of Object.entries(deltas))
       if (!COUNTER.test(name) || !Number.isSafeInteger(n) || n < 0)
         throw new RangeError(
-          `counter ${name} cannot grow by ${n}: names are S-numbers, E1..E16, V-numbers or P<line>.<element>, amounts whole and ≥ 0`,
+          `counter ${name} cannot grow by ${n}: names are S-numbers, E1..E16, V-numbers, P<line>.<element>, L<list>.<n> or M<type>.<in|box|tubes>, amounts whole and ≥ 0`,
         );
     const { state, intact } = this.read();
     const add = (into: Record<string, number>) => {

@@ -64,7 +64,10 @@ export type ValidatorEvent =
   | {
       readonly type: "identification";
       readonly manufacturer: string;
+      readonly serial: string;
       readonly model: string;
+      /** Software version, BCD as sent (0x0100: 1.00). */
+      readonly version: number;
       readonly options: number | undefined;
     }
   | { readonly type: "lost" }
@@ -198,7 +201,9 @@ export class BillValidatorMaster extends DeviceMaster<ValidatorEvent> {
             this.events.push({
               type: "identification",
               manufacturer: text(0, 3),
+              serial: text(3, 12),
               model: text(15, 12),
+              version: readUint(id.bytes, 27, 2),
               options: withOptions ? readUint(id.bytes, 29, 4) : undefined,
             });
           },

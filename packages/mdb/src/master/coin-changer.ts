@@ -53,7 +53,10 @@ export type ChangerEvent =
   | {
       readonly type: "identification";
       readonly manufacturer: string;
+      readonly serial: string;
       readonly model: string;
+      /** Software version, BCD as sent (0x0100: 1.00). */
+      readonly version: number;
       readonly features: number;
     }
   | {
@@ -350,7 +353,9 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
               this.events.push({
                 type: "identification",
                 manufacturer: text(0, 3),
+                serial: text(3, 12),
                 model: text(15, 12),
+                version: readUint(id.bytes, 27, 2),
                 features: offered,
               });
               // enable alternative payout, extended diagnostics and the controlled manual

@@ -43,7 +43,9 @@ describe("coin changer master", () => {
     expect(events[2]).toEqual({
       type: "identification",
       manufacturer: "VKT",
+      serial: "000000000042",
       model: "CHANGER-SIM ",
+      version: 0x0100,
       features: 0,
     });
     expect(master.changeAvailable()).toBe(10 * (5 + 10 + 20 + 50));
@@ -321,6 +323,8 @@ describe("bill validator master", () => {
     expect(init[2]).toEqual({
       type: "identification",
       manufacturer: "VKT",
+      serial: "000000000043",
+      version: 0x0100,
       model: "VALIDATOR-SM",
       options: undefined,
     });
