@@ -40,6 +40,7 @@ describe("the reference device over MDB", () => {
     expect(after.keys).toEqual(before.keys);
     expect(after.statistics[S.keySales]).toBe(200);
     expect(after.statistics[S.powerRestores]).toBe(2);
+    expect(after.statistics[S.powerFailures]).toBe(1); // the first start followed none
     // MDB: a power cycle counts the cash credit left as overprice (manual 9)
     expect(after.machineCredit).toBe(0);
     expect(after.statistics[S.overprice]).toBe((before.statistics[S.overprice] ?? 0) + before.machineCredit);

@@ -86,8 +86,8 @@ describe("identification and events (manual 7.5 lists 14-15)", () => {
   it("writes ID7, the readings with and without reset (EA309, EA310), power restores (EA7) and key reads and writes", () => {
     const collection = {
       at: at("09:30"),
-      historic: { V11: 5, S47: 3, S63: 10, S64: 12, S65: 2 },
-      period: { V11: 1, S47: 0, S63: 4, S64: 5, S65: 1 },
+      historic: { V11: 5, S47: 3, S63: 10, S64: 12, S65: 2, S66: 1 },
+      period: { V11: 1, S47: 0, S63: 4, S64: 5, S65: 1, S66: 1 },
       damaged: false,
     };
     const who = { ...WHO, manufacturer: "VKT" };
@@ -103,10 +103,11 @@ describe("identification and events (manual 7.5 lists 14-15)", () => {
     expect(file.first("EA3")?.elements.slice(8)).toEqual(["5", "3"]);
     expect(file.first("EA7")?.elements).toEqual(["1", "2"]);
     const events = Object.fromEntries(file.all("EA2").map((s) => [s.elements[0], s.elements.slice(1, 3)]));
-    expect([events.NSA, events.NSB, events.NSC]).toEqual([
+    expect([events.NSA, events.NSB, events.NSC, events.NSD]).toEqual([
       ["4", "10"],
       ["5", "12"],
       ["1", "2"],
+      ["1", "1"],
     ]);
     expect(validate(file).filter((f) => f.severity === "error")).toEqual([]);
     // the plain 6.0 modes keep to the core segments

@@ -320,12 +320,13 @@ export function auditFile(
       const name = errorCounter(code);
       if (h(name) > 0 || p(name) > 0) seg("EA2", `NE${code}`, p(name), h(name), 0);
     }
-    // 7.5 list 14: SA key writes, SB key reads, SC power restores (SD power failures, SE the
-    // programming state and SF the last error are not kept)
+    // 7.5 list 14: SA key writes, SB key reads, SC power restores, SD power failures (SE, the
+    // programming state "for N&W's use only", and SF, the last error, are not kept)
     for (const [event, counter] of [
       ["NSA", S.keyWrites],
       ["NSB", S.keyReads],
       ["NSC", S.powerRestores],
+      ["NSD", S.powerFailures],
     ] as const)
       seg("EA2", event, p(counter), h(counter), 0);
   }

@@ -57,6 +57,8 @@ export const S = {
   keyReads: "S64",
   /** RIPRIST. ALIMENT.: power restored. */
   powerRestores: "S65",
+  /** CADUTE ALIMENT.: power failures (each power-up but the very first follows one). */
+  powerFailures: "S66",
   /** RICARICHE CONT.: cash (coins, bills, machine credit) loaded on keys. */
   cashRecharges: "S72",
   /** Value of the change the reader's own changer paid from its tubes (table 7.5, CA401/CA403). */

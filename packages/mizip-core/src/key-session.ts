@@ -137,7 +137,9 @@ export class KeySession {
     this.e.vend = undefined;
     this.e.session = undefined;
     this.e.tubeLoading = false;
-    this.e.commit({ [S.powerRestores]: 1 }, undefined);
+    // every power-up but the first follows a power failure (CADUTE ALIMENT., S66)
+    const failed = this.e.statistics.get(S.powerRestores).historic > 0 ? 1 : 0;
+    this.e.commit({ [S.powerRestores]: 1, [S.powerFailures]: failed }, undefined);
     for (const { key, pending } of this.e.journal.all())
       if (pending?.kind === "sale" && pending.phase === "charged")
         this.e.commit(pending.counts, pending.entry, [[key, undefined]]);
