@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -67,6 +69,25 @@ describe("evadts CLI", () => {
       `Audit 2 of 2 (from line ${2 + one.split("\r\n").length - 1})`,
     ]);
     expect(r.out.match(/^Machine /gm)).toHaveLength(2);
+  });
+
+  it("many files and folders: one JSON line per audit, a broken file reported, exit 1 at the end", () => {
+    const root = mkdtempSync(join(tmpdir(), "evadts-cli-batch-"));
+    writeFileSync(join(root, "a.eva"), goldenFile("mizip-dex60.eva_dts"));
+    writeFileSync(join(root, "b.eva"), "no audit\r\n");
+    const r = evadts(["summary", root, golden, "--jsonl"]);
+    const lines = r.out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { file: string; error?: string });
+    expect(lines.map((l) => [l.file.split("/").at(-1), l.error === undefined])).toEqual([
+      ["a.eva", true],
+      ["b.eva", false],
+      ["mizip-ddcmp60-plus.eva_dts", true],
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(""); // no status line when stderr is no terminal
+    expect(evadts(["crc", root, golden]).code).toBe(2); // crc takes one file
   });
 
   it("json: the parsed segments and findings", () => {

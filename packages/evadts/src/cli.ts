@@ -1,11 +1,12 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { type BatchCommand, type BatchFormat, listFiles, progressLine, runBatch } from "./batch.js";
 import type { TransactionSetCrc } from "./envelope.js";
 import { EvadtsError, type Finding } from "./findings.js";
 import { parse } from "./parse.js";
 import { summarize } from "./summary.js";
 import { validate } from "./validate.js";
 
-const USAGE = `usage: evadts <command> <file|->
+const USAGE = `usage: evadts <command> <file|folder|->...
 
 commands:
   validate <file>   list findings; exit 0 when there is no error, 1 otherwise
@@ -14,7 +15,10 @@ commands:
   crc <file>        the G85 each transaction set states and the one computed
   summary <file>    a readable sales and cash report, one per audit in the file
 
-"-" reads standard input.`;
+"-" reads standard input. validate, json and summary take many files and folders (a route's day):
+each file is read, reported and dropped in turn; a broken file is reported and the batch goes on
+(exit 1 at the end). --jsonl writes one JSON line per audit (validate: per file), --csv the
+products and cash per machine. On a terminal a status line on stderr shows files, MB, rate, time left.`;
 
 function readInput(path: string): Uint8Array {
   return path === "-" ? readFileSync(0) : readFileSync(path);
@@ -38,7 +42,7 @@ function crcVerdict(s: TransactionSetCrc): string {
 function main(argv: readonly string[]): number {
   const args = argv.filter((a) => !a.startsWith("--"));
   const strict = argv.includes("--strict");
-  const [command, path] = args;
+  const [command, path, ...more] = args;
   if (command === undefined || command === "help" || argv.includes("--help")) {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 2 : 0;
@@ -46,6 +50,15 @@ function main(argv: readonly string[]): number {
   if (path === undefined) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
+  }
+  const format = argv.includes("--jsonl") ? "jsonl" : argv.includes("--csv") ? "csv" : "text";
+  const many = more.length > 0 || format !== "text" || (path !== "-" && statSync(path).isDirectory());
+  if (many) {
+    if (command !== "validate" && command !== "json" && command !== "summary") {
+      process.stderr.write(`${command} takes one file\n${USAGE}\n`);
+      return 2;
+    }
+    return batch(command, [path, ...more], format, strict);
   }
   const bytes = readInput(path);
   switch (command) {
@@ -88,6 +101,30 @@ function main(argv: readonly string[]): number {
       process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
       return 2;
   }
+}
+
+function batch(
+  command: BatchCommand,
+  paths: readonly string[],
+  format: BatchFormat,
+  strict: boolean,
+): number {
+  const files = listFiles(paths);
+  const terminal = process.stderr.isTTY === true;
+  let shown = 0;
+  const code = runBatch(
+    files,
+    { command, format, strict },
+    (text) => process.stdout.write(text),
+    (p) => {
+      // a status line at most five times a second, and the last one
+      const now = performance.now();
+      if (!terminal || (now - shown < 200 && p.files < p.totalFiles)) return;
+      shown = now;
+      process.stderr.write(`\r${progressLine(p)}\x1b[K${p.files === p.totalFiles ? "\n" : ""}`);
+    },
+  );
+  return code;
 }
 
 try {
