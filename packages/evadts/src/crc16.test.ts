@@ -14,6 +14,27 @@ describe("crc16 (CRC-16/ARC)", () => {
     expect(crcHex(0x0a)).toBe("000A");
   });
 
+  it("folds eight bytes at a time exactly as the bit-by-bit definition does, strings and bytes alike", () => {
+    // the definition: reflected polynomial 0xA001, one bit at a time
+    const reference = (data: Uint8Array, start: number, end: number) => {
+      let c = 0;
+      for (let i = start; i < end; i++) {
+        c ^= data[i] as number;
+        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xa001 : c >>> 1;
+      }
+      return c;
+    };
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), fc.nat(), (data, a, b) => {
+        const start = data.length === 0 ? 0 : a % data.length;
+        const end = start + (data.length - start === 0 ? 0 : b % (data.length - start + 1));
+        const text = Buffer.from(data).toString("latin1");
+        expect(crc16Update(0, data, start, end)).toBe(reference(data, start, end));
+        expect(crc16Update(0, text, start, end)).toBe(reference(data, start, end));
+      }),
+    );
+  });
+
   it("can be computed in pieces", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(), (data, cut) => {

@@ -99,10 +99,14 @@ function classify(text: string, start: number, end: number): Kind {
 export function checkEnvelope(
   ix: SegmentIndex,
   out: FindingList,
+  /** The bytes `ix.text` was decoded from, when the caller has them: the CRC runs faster on them. */
+  bytes?: Uint8Array,
 ): { sets: TransactionSetCrc[]; transmissions: Transmission[] } {
   const sets: TransactionSetCrc[] = [];
   const transmissions: Transmission[] = [];
   const { text, starts, ends, count } = ix;
+  /** What the CRC reads: the bytes, or the text (latin1: the same offsets). */
+  const data = bytes ?? text;
   const report = (code: FindingCode, severity: Severity, i: number, detail?: string, element?: number) =>
     out.add(code, () => {
       const at = element === undefined ? undefined : elementAt(ix, i, element);
@@ -148,7 +152,7 @@ export function checkEnvelope(
 
   const foldUpTo = (offset: number) => {
     if (pending !== -1) {
-      crc = crc16Update(crc, text, pending, offset);
+      crc = crc16Update(crc, data, pending, offset);
       pending = -1;
     }
   };
@@ -283,7 +287,7 @@ export function checkEnvelope(
         else {
           g85Alternative = crcHex(
             stretchFrom !== -1 && stretchFrom <= previousEnd
-              ? crc16Update(crcAtStretch, text, stretchFrom, previousEnd)
+              ? crc16Update(crcAtStretch, data, stretchFrom, previousEnd)
               : crcBeforeAddedEnd,
           );
           if (stated === g85Alternative) {
@@ -317,7 +321,7 @@ export function checkEnvelope(
     }
     // This segment is in the CRC (the running stretch is -1 only after G85).
     if (!crlf && pending !== -1) {
-      crcBeforeAddedEnd = crc16Update(crc, text, pending, end);
+      crcBeforeAddedEnd = crc16Update(crc, data, pending, end);
       crc = crc16Update(crcBeforeAddedEnd, CRLF);
       pending = next;
     }

@@ -19,6 +19,7 @@ export interface ParseOptions {
  */
 export function parse(input: Uint8Array | string, options: ParseOptions = {}): AuditFile {
   let text: string;
+  let bytes: Uint8Array | undefined;
   if (typeof input === "string") {
     const wide = input.search(/[\u0100-\uffff]/);
     if (wide !== -1) {
@@ -27,12 +28,13 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): A
     text = input;
   } else if (input instanceof Uint8Array) {
     text = decodeLatin1(input);
+    bytes = input;
   } else {
     throw new EvadtsError("INVALID_INPUT", "parse takes a Uint8Array or a string");
   }
   const index = scanSegments(text);
   const findings = new FindingList();
-  const { sets, transmissions } = checkEnvelope(index, findings);
+  const { sets, transmissions } = checkEnvelope(index, findings, bytes);
   const list = findings.done();
   if (options.mode === "strict" && list.length > 0) {
     const strict = list.map((f) => ({ ...f, severity: "error" as const }));
