@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { openDb } from "./db.js";
 import { OPERATOR, served, twoCustomers } from "./test-support.js";
@@ -171,6 +172,21 @@ describe("portal over HTTP", () => {
         body: "x".repeat(9 * 1024 * 1024),
       });
       expect(big.status).toBe(413);
+      // a zip of audits: one result per file; what is not a zip is refused with its reason
+      const archive = await op.request("/operator/import?kind=evadts-zip", {
+        method: "POST",
+        headers: { "x-csrf-token": token },
+        body: Buffer.from(zipSync({ "day/readme.txt": new TextEncoder().encode("no audit") })),
+      });
+      expect(((await archive.json()) as { results: unknown }).results).toMatchObject([
+        { file: "day/readme.txt", outcome: "refused" },
+      ]);
+      const notZip = await op.request("/operator/import?kind=evadts-zip", {
+        method: "POST",
+        headers: { "x-csrf-token": token },
+        body: "DXS*plain text",
+      });
+      expect(notZip.status).toBe(400);
       const billing = await op.request("/operator/billing.csv?month=2026-03");
       expect(billing.headers.get("content-disposition")).toBe('attachment; filename="billing-2026-03.csv"');
       // The import took the replacement: 200 pages on the old meter, 1600 on the new one.

@@ -9,6 +9,8 @@ const SESSION = "portal_session";
 const PRE = "portal_pre";
 const FORM_LIMIT = 64 * 1024;
 const FILE_LIMIT = 8 * 1024 * 1024;
+/** A zip of a route's audits: what it inflates to is limited by `ARCHIVE_LIMITS`. */
+const ARCHIVE_LIMIT = 64 * 1024 * 1024;
 
 function cookies(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
@@ -287,15 +289,17 @@ export function portalHandler(portal: Portal) {
     if (method === "POST" && path === "/operator/import") {
       const who = operator(ctx);
       portal.checkCsrf(ctx.token ?? "", req.headers["x-csrf-token"] as string | undefined);
-      const bytes = await body(req, FILE_LIMIT);
       const kind = url.searchParams.get("kind");
+      const bytes = await body(req, kind === "evadts-zip" ? ARCHIVE_LIMIT : FILE_LIMIT);
       const results =
         kind === "evadts"
           ? [await portal.importEvadts(who, bytes, url.searchParams.get("installation") ?? undefined)]
-          : kind === "csv"
-            ? await portal.importCsv(who, bytes.toString("utf8"))
-            : undefined;
-      if (!results) throw new PortalError("BAD_INPUT", 'kind is "csv" or "evadts"');
+          : kind === "evadts-zip"
+            ? await portal.importEvadtsArchive(who, bytes)
+            : kind === "csv"
+              ? await portal.importCsv(who, bytes.toString("utf8"))
+              : undefined;
+      if (!results) throw new PortalError("BAD_INPUT", 'kind is "csv", "evadts" or "evadts-zip"');
       return send(ctx, 200, JSON.stringify({ results }), "application/json");
     }
     if (method === "GET" && (path === "/operator/billing" || path === "/operator/billing.csv")) {

@@ -130,11 +130,11 @@ export function importPage(who: Principal, csrf: string, installations: Installa
     html`<p>A CSV in the exchange format (<code>installation,date,&lt;counter&gt;…,level:&lt;consumable&gt;…</code>), such as the
 attachment of a confirmed reading's e-mail, or an EVA-DTS audit file. Importing the same file again changes nothing.</p>
 <form class="box" id="import"><label>File <input type="file" name="file" required></label>
-<label>Kind <select name="kind"><option value="csv">Readings CSV</option><option value="evadts">EVA-DTS audit</option></select></label>
+<label>Kind <select name="kind"><option value="csv">Readings CSV</option><option value="evadts">EVA-DTS audit</option><option value="evadts-zip">EVA-DTS audits (zip: a route's day, each matched by machine serial)</option></select></label>
 <label>Installation (EVA-DTS only; by default the one whose device serial is the audit's machine serial)
 <select name="installation"><option value="">from the audit</option>${installations.map((i) => html`<option>${i.id}</option>`)}</select></label>
 <button>Import</button></form>
-<table id="results" hidden><thead><tr><th>Line</th><th>Installation</th><th>Date</th><th>Outcome</th><th>Receipt</th><th>Messages</th></tr></thead><tbody></tbody></table>
+<table id="results" hidden><thead><tr><th>Line or file</th><th>Installation</th><th>Date</th><th>Outcome</th><th>Receipt</th><th>Messages</th></tr></thead><tbody></tbody></table>
 <p id="import-error" class="error" hidden></p>
 <script>
 const form = document.getElementById("import");
@@ -152,7 +152,7 @@ form.addEventListener("submit", async (ev) => {
   tbody.textContent = "";
   for (const r of body.results) {
     const tr = tbody.insertRow();
-    for (const v of [r.line, r.installationId ?? "", r.date ?? "", r.outcome, r.receipt ?? "", r.messages.join("; ")]) tr.insertCell().textContent = v;
+    for (const v of [r.file ?? r.line, r.installationId ?? "", r.date ?? "", r.outcome, r.receipt ?? "", r.messages.join("; ")]) tr.insertCell().textContent = v;
     tr.className = r.outcome;
   }
   table.hidden = false;

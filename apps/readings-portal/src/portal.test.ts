@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
+import { buildAudit, write } from "@vendkit/evadts";
 import { billPeriod } from "@vendkit/metering";
+import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { billingCsv } from "./billing-run.js";
 import { parseCsv } from "./csv.js";
@@ -317,6 +319,60 @@ describe.each(list)("readings portal on $name", (backend) => {
       expect(again[5]?.messages).toEqual(["6 cells where the header has 5"]);
       await refused(portal.importCsv(OPERATOR, "date,installation\n"), "BAD_INPUT");
       await refused(portal.importCsv(OPERATOR, 'installation,date,mono\n"ACME-1,2026'), "BAD_INPUT");
+    }));
+
+  it("imports a zip of a route's audits, each onto its machine's installation, one result per file", () =>
+    withRig(async ({ portal }) => {
+      for (const serial of ["RT-0001", "RT-0002"]) {
+        await portal.addDevice(OPERATOR, {
+          model: "Route machine",
+          serial,
+          counters: ["vends", "free"],
+          consumables: [],
+        });
+        await portal.addInstallation(OPERATOR, {
+          id: `ROUTE-${serial}`,
+          serial,
+          customerId: "ACME",
+          site: "hall",
+        });
+      }
+      const audit = (serial: string, vends: number) =>
+        write(
+          buildAudit(
+            [
+              { tag: "ID1", elements: [serial, "MODEL"] },
+              { tag: "ID5", elements: ["20260310", "0930"] },
+              { tag: "VA1", elements: ["0", String(vends), "0", "0"] },
+              { tag: "VA3", elements: ["0", "3", "0", "0"] },
+            ],
+            { communicationId: "ROUTE00001" },
+          ),
+        );
+      const zip = zipSync({
+        "route/RT-0001.eva": audit("RT-0001", 120),
+        "route/unknown.eva": audit("RT-9999", 5),
+        "route/notes.txt": new TextEncoder().encode("not an audit"),
+        "route/RT-0002.eva": audit("RT-0002", 80),
+      });
+      const results = await portal.importEvadtsArchive(OPERATOR, zip);
+      expect(results.map((r) => [r.file, r.outcome, r.installationId ?? ""])).toEqual([
+        ["route/RT-0001.eva", "accepted", "ROUTE-RT-0001"],
+        ["route/unknown.eva", "refused", ""],
+        ["route/notes.txt", "refused", ""],
+        ["route/RT-0002.eva", "accepted", "ROUTE-RT-0002"],
+      ]);
+      expect(results[1]?.messages.join()).toMatch(/RT-9999/);
+      const [reading] = await portal.readingsFor(OPERATOR, "ROUTE-RT-0002");
+      expect(reading).toMatchObject({ date: "2026-03-10", counters: { vends: 80, free: 3 } });
+      // the same day again changes nothing
+      expect((await portal.importEvadtsArchive(OPERATOR, zip)).map((r) => r.outcome)).toEqual([
+        "unchanged",
+        "refused",
+        "refused",
+        "unchanged",
+      ]);
+      await refused(portal.importEvadtsArchive(OPERATOR, new TextEncoder().encode("no zip")), "BAD_INPUT");
     }));
 
   const audit = new URL("../../../../shared/data/evadts-real/animo.eva_dts", import.meta.url);

@@ -10,6 +10,7 @@ import {
   readingFromAudit,
   validateReading,
 } from "@vendkit/metering";
+import { eachArchiveEntry } from "./audit-archive.js";
 import { type BillingRun, billingRun } from "./billing-run.js";
 import type { Db, Queryable } from "./db.js";
 import { PortalError } from "./errors.js";
@@ -61,6 +62,11 @@ export interface ImportResult {
   readonly outcome: "accepted" | "unchanged" | "refused";
   readonly receipt?: string;
   readonly messages: readonly string[];
+}
+
+/** One file of an archive of audits, imported: its name in the archive and what became of it. */
+export interface ArchiveImportResult extends ImportResult {
+  readonly file: string;
 }
 
 export interface BoardRow {
@@ -738,6 +744,31 @@ export class Portal {
       Object.entries(raw.counters).filter(([k]) => inst.device.counters.includes(k)),
     );
     return this.importOne(1, { ...raw, counters });
+  }
+
+  /**
+   * Imports a zip of EVA-DTS audits (a route's day, manual readings of many machines): each file
+   * as `importEvadts` does, matched to its installation by machine serial; one result per file,
+   * in archive order, and a refused file never stops the others. The archive is inflated a chunk
+   * at a time with limits on entries and sizes (`eachArchiveEntry`), so a zip bomb is refused.
+   */
+  async importEvadtsArchive(p: Principal, zip: Uint8Array): Promise<ArchiveImportResult[]> {
+    this.operatorOnly(p);
+    const results: ArchiveImportResult[] = [];
+    await eachArchiveEntry(zip, async (entry) => {
+      const line = results.length + 1;
+      if ("refused" in entry) {
+        results.push({ file: entry.name, line, outcome: "refused", messages: [entry.refused] });
+        return;
+      }
+      try {
+        results.push({ ...(await this.importEvadts(p, entry.bytes)), file: entry.name, line });
+      } catch (e) {
+        if (!(e instanceof PortalError)) throw e;
+        results.push({ file: entry.name, line, outcome: "refused", messages: [e.message] });
+      }
+    });
+    return results;
   }
 
   // ---- the board, the scheduler, billing ----
