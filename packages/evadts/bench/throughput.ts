@@ -8,6 +8,7 @@
  * The stored real files lost their CRs (see shared/data/evadts-real/SOURCES.md); they are put
  * back, so the input is CR LF EVA-DTS as a machine sends it.
  */
+import { cashTotals, events, identification, products } from "../src/accessors.js";
 import { decodeLatin1 } from "../src/latin1.js";
 import { parse } from "../src/parse.js";
 import { goldenFile, REAL_CORPUS_DIR, realCorpus } from "../src/test-support.js";
@@ -71,6 +72,15 @@ const segments = kept.length;
 kept = undefined;
 
 const parseMs = best(() => parse(input));
+// what a back office reads of every audit: products, cash, events and who the machine is
+const viewsMs = best(() => {
+  for (const { file: a } of parse(input).audits()) {
+    products(a);
+    cashTotals(a);
+    events(a);
+    identification(a);
+  }
+});
 const naiveMs = best(() => naive(input));
 const file = parse(input);
 const writeFileMs = best(() => write(file));
@@ -82,6 +92,9 @@ console.log(`input: ${mb.toFixed(1)} MB, ${segments} segments (node ${process.ve
 console.log(`parse:             ${rate(parseMs)} MB/s (${parseMs.toFixed(0)} ms)`);
 console.log(
   `naive split:       ${rate(naiveMs)} MB/s (${naiveMs.toFixed(0)} ms); parse/naive speed ratio ${(naiveMs / parseMs).toFixed(2)}`,
+);
+console.log(
+  `parse + typed views (products, cash, events, identification of each audit): ${rate(viewsMs)} MB/s, +${((viewsMs / parseMs - 1) * 100).toFixed(0)} %`,
 );
 console.log(`write parsed file: ${rate(writeFileMs)} MB/s`);
 console.log(`write model:       ${rate(writeModelMs)} MB/s (segments as objects -> bytes, checked)`);

@@ -14,42 +14,83 @@ export interface AuditModel {
   readonly finalLineEnd?: boolean;
 }
 
-const TAG = /^[A-Z][A-Z0-9]{1,3}$/;
-const BAD_CHAR = /[\r\n\u0100-\uffff]/;
+const STAR = 42;
+const CR = 13;
+const LF = 10;
 
-/** One segment's line, refusing what could not be read back as the same segment. */
-function segmentLine(seg: SegmentInput, i: number): string {
-  if (!TAG.test(seg.tag)) {
-    throw new EvadtsError(
-      "INVALID_MODEL",
-      `segment ${i}: "${seg.tag}" is not a 2-4 character EVA-DTS identifier`,
-    );
+/** Whether `tag` is an EVA-DTS identifier: 2-4 upper-case letters and digits, a letter first. */
+function isTag(tag: string): boolean {
+  const n = tag.length;
+  if (n < 2 || n > 4) return false;
+  for (let k = 0; k < n; k++) {
+    const c = tag.charCodeAt(k);
+    if (!((c >= 65 && c <= 90) || (k > 0 && c >= 48 && c <= 57))) return false;
   }
-  const { elements } = seg;
-  for (let k = 0; k < elements.length; k++) {
-    const e = elements[k];
-    if (typeof e !== "string" || e.includes(ELEMENT_SEPARATOR)) {
-      throw new EvadtsError(
-        "INVALID_MODEL",
-        `segment ${i} (${seg.tag}) element ${k + 1}: holds "*" or is not text`,
-      );
-    }
-  }
-  const line =
-    elements.length === 0 ? seg.tag : seg.tag + ELEMENT_SEPARATOR + elements.join(ELEMENT_SEPARATOR);
-  if (BAD_CHAR.test(line)) {
-    throw new EvadtsError(
-      "INVALID_MODEL",
-      `segment ${i} (${seg.tag}): holds a line end or a character above 0xFF`,
-    );
-  }
-  return line;
+  return true;
 }
 
-function serialize(model: AuditModel): string {
+/** The refusal of segment `i`'s element `k` (1-based) as `kind`. */
+function refuse(seg: SegmentInput, i: number, k: number, kind: "separator" | "character"): EvadtsError {
+  return kind === "separator"
+    ? new EvadtsError("INVALID_MODEL", `segment ${i} (${seg.tag}) element ${k}: holds "*" or is not text`)
+    : new EvadtsError(
+        "INVALID_MODEL",
+        `segment ${i} (${seg.tag}): holds a line end or a character above 0xFF`,
+      );
+}
+
+/**
+ * A model's bytes, refusing what could not be read back as the same segments: written straight
+ * into one buffer (its size counted first), each character looked at once, no string built.
+ */
+function serialize(model: AuditModel): Uint8Array {
   const eol = model.lineEnd ?? "\r\n";
-  const body = model.segments.map(segmentLine).join(eol);
-  return model.segments.length > 0 && model.finalLineEnd !== false ? body + eol : body;
+  const { segments } = model;
+  const final = segments.length > 0 && model.finalLineEnd !== false;
+  let size = final ? segments.length * eol.length : Math.max(0, segments.length - 1) * eol.length;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i] as SegmentInput;
+    if (typeof seg.tag !== "string" || !isTag(seg.tag))
+      throw new EvadtsError(
+        "INVALID_MODEL",
+        `segment ${i}: "${seg.tag}" is not a 2-4 character EVA-DTS identifier`,
+      );
+    size += seg.tag.length;
+    const { elements } = seg;
+    for (let k = 0; k < elements.length; k++) {
+      const e = elements[k];
+      if (typeof e !== "string") throw refuse(seg, i, k + 1, "separator");
+      size += 1 + e.length;
+    }
+  }
+  const out = new Uint8Array(size);
+  const [eol0, eol1] = [eol.charCodeAt(0), eol.length > 1 ? eol.charCodeAt(1) : -1];
+  let o = 0;
+  for (let i = 0; i < segments.length; i++) {
+    if (i > 0) {
+      out[o++] = eol0;
+      if (eol1 !== -1) out[o++] = eol1;
+    }
+    const seg = segments[i] as SegmentInput;
+    const tag = seg.tag;
+    for (let k = 0; k < tag.length; k++) out[o++] = tag.charCodeAt(k);
+    const { elements } = seg;
+    for (let k = 0; k < elements.length; k++) {
+      const e = elements[k] as string;
+      out[o++] = STAR;
+      for (let j = 0; j < e.length; j++) {
+        const c = e.charCodeAt(j);
+        if (c === STAR) throw refuse(seg, i, k + 1, "separator");
+        if (c === CR || c === LF || c > 0xff) throw refuse(seg, i, k + 1, "character");
+        out[o++] = c;
+      }
+    }
+  }
+  if (final) {
+    out[o++] = eol0;
+    if (eol1 !== -1) out[o++] = eol1;
+  }
+  return out;
 }
 
 /**
@@ -58,7 +99,7 @@ function serialize(model: AuditModel): string {
  * G85: `buildAudit` makes a model whose envelope is right.
  */
 export function write(input: AuditFile | AuditModel): Uint8Array {
-  return encodeLatin1(input instanceof AuditFile ? input.text : serialize(input));
+  return input instanceof AuditFile ? encodeLatin1(input.text) : serialize(input);
 }
 
 /** A model's segments as a parsed file (the model is checked as `write` checks it). */
@@ -93,8 +134,7 @@ export function buildAudit(body: readonly SegmentInput[], options: EnvelopeOptio
   const control = options.setControl ?? "0001";
   const transmission = String(options.transmissionControl ?? 1);
   const st: SegmentInput = { tag: "ST", elements: ["001", control] };
-  let crc = 0;
-  for (const seg of [st, ...body]) crc = crc16Update(crc, serialize({ segments: [seg] }));
+  const crc = crc16Update(0, serialize({ segments: [st, ...body] }));
   return {
     segments: [
       {
