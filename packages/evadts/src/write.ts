@@ -3,7 +3,7 @@ import { crc16Update, crcHex } from "./crc16.js";
 import { EvadtsError } from "./findings.js";
 import { encodeLatin1 } from "./latin1.js";
 import { parse } from "./parse.js";
-import { ELEMENT_SEPARATOR, type LineEnd, type SegmentInput } from "./segment.js";
+import type { LineEnd, SegmentInput } from "./segment.js";
 
 /** A list of segments and the line end to put after each. */
 export interface AuditModel {
