@@ -1,15 +1,18 @@
-// Readings ingested per second (customer form posts over HTTP, CSV import) on SQLite and on
-// PostgreSQL, and the time to bill a 10,000-installation period. Run: npm run bench -w @vendkit/readings-portal
+// Readings ingested per second (customer form posts over HTTP, CSV import, a zip of 10,000
+// EVA-DTS audits) on SQLite and on PostgreSQL, and the time to bill a 10,000-installation period. Run: npm run bench -w @vendkit/readings-portal
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildAudit, write } from "@vendkit/evadts";
 import { startPostgres } from "@vendkit/test-support";
+import { zipSync } from "fflate";
 import pg from "pg";
 import { type Db, openDb } from "../src/db.js";
 import { OPERATOR, served } from "../src/test-support.js";
 
 const INSTALLATIONS = 10_000;
 const FORM_POSTS = 400;
+const AUDITS = 10_000;
 
 async function registry(db: Db, n: number) {
   // The registry straight into the tables: 10,000 scrypt-hashed accounts would bench scrypt.
@@ -82,6 +85,51 @@ async function measure(name: string, db: Db) {
       );
     const baselineRate = 2000 / ((performance.now() - t) / 1000);
 
+    // A route's day as one zip: 10,000 audits of vending machines, each onto its installation.
+    await db.run(
+      `INSERT INTO customers (id, name, email) VALUES ('V', 'Vending Srl', 'route@customer.example')`,
+    );
+    await db.transaction(async (q) => {
+      for (let i = 0; i < AUDITS; i++) {
+        await q.run(
+          `INSERT INTO devices (id, model, serial, counters, consumables) VALUES ($1, 'Coffee', $1, $2, '[]')`,
+          [`VM-${i}`, JSON.stringify(["vends", "free", "test"])],
+        );
+        await q.run(
+          `INSERT INTO installations (id, device_id, customer_id, site) VALUES ($1, $2, 'V', 'hall')`,
+          [`VI-${i}`, `VM-${i}`],
+        );
+      }
+    });
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < AUDITS; i++)
+      files[`route-${Math.floor(i / 500)}/VM-${i}.eva`] = write(
+        buildAudit(
+          [
+            { tag: "ID1", elements: [`VM-${i}`, "COFFEE"] },
+            { tag: "ID5", elements: ["20260310", "0930"] },
+            { tag: "VA1", elements: ["0", String(1000 + i), "0", "0"] },
+            { tag: "VA2", elements: ["0", "3", "0", "0"] },
+            { tag: "VA3", elements: ["0", "7", "0", "0"] },
+          ],
+          { communicationId: "ROUTE00001" },
+        ),
+      );
+    const zip = zipSync(files);
+    // the RSS sampled while it runs: its highest point over where it started
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    }, 20);
+    t = performance.now();
+    const day = await rig.portal.importEvadtsArchive(OPERATOR, zip);
+    const archiveSeconds = (performance.now() - t) / 1000;
+    clearInterval(sampler);
+    const archiveGrowth = (Math.max(rssPeak, process.memoryUsage().rss) - rssBefore) / 1_048_576;
+    if (day.filter((r) => r.outcome === "accepted").length !== AUDITS)
+      throw new Error(`only ${day.filter((r) => r.outcome === "accepted").length} audits accepted`);
+
     t = performance.now();
     const run = await rig.portal.billing(OPERATOR, "2026-02");
     const billingMs = performance.now() - t;
@@ -138,7 +186,7 @@ async function measure(name: string, db: Db) {
     const formSeconds = (performance.now() - t) / 1000;
     latencies.sort((a, b) => a - b);
     console.log(
-      `${name.padEnd(10)} CSV import ${Math.round((2 * INSTALLATIONS) / importSeconds)} readings/s (baseline: bare committed INSERTs ${Math.round(baselineRate)}/s) · form posts ${Math.round(FORM_POSTS / formSeconds)} readings/s (p99 ${latencies[Math.floor(latencies.length * 0.99)]?.toFixed(1)} ms, 8 clients) · billing ${INSTALLATIONS} installations ${billingMs.toFixed(0)} ms`,
+      `${name.padEnd(10)} audit zip ${AUDITS} files (${(zip.length / 1_048_576).toFixed(1)} MB) ${Math.round(AUDITS / archiveSeconds)} audits/s, peak RSS +${archiveGrowth.toFixed(0)} MB · CSV import ${Math.round((2 * INSTALLATIONS) / importSeconds)} readings/s (baseline: bare committed INSERTs ${Math.round(baselineRate)}/s) · form posts ${Math.round(FORM_POSTS / formSeconds)} readings/s (p99 ${latencies[Math.floor(latencies.length * 0.99)]?.toFixed(1)} ms, 8 clients) · billing ${INSTALLATIONS} installations ${billingMs.toFixed(0)} ms`,
     );
   } finally {
     await rig.close();
