@@ -130,6 +130,15 @@ describe.skipIf(!executablePath)("readings portal in headless Chromium", () => {
         "accepted",
         "refused",
       ]);
+      // a folder's worth of audits: several files at once, one row each, by file name
+      const folder = mkdtempSync(join(tmpdir(), "portal-audits-"));
+      for (const name of ["one.eva", "two.eva"]) writeFileSync(join(folder, name), "no audit in here\r\n");
+      await page.getByLabel("Kind").selectOption("evadts");
+      await page.getByLabel("File").setInputFiles([join(folder, "one.eva"), join(folder, "two.eva")]);
+      await page.getByRole("button", { name: "Import" }).click();
+      await expect
+        .poll(() => page.locator("#results tbody tr td:nth-child(1)").allTextContents())
+        .toEqual(["one.eva", "two.eva"]);
 
       await page.getByRole("link", { name: "Billing" }).click();
       await page.getByLabel("Periods ending in").fill("2026-02");

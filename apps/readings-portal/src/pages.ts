@@ -129,7 +129,7 @@ export function importPage(who: Principal, csrf: string, installations: Installa
     "Import readings",
     html`<p>A CSV in the exchange format (<code>installation,date,&lt;counter&gt;…,level:&lt;consumable&gt;…</code>), such as the
 attachment of a confirmed reading's e-mail, or an EVA-DTS audit file. Importing the same file again changes nothing.</p>
-<form class="box" id="import"><label>File <input type="file" name="file" required></label>
+<form class="box" id="import"><label>File <input type="file" name="file" multiple required></label>
 <label>Kind <select name="kind"><option value="csv">Readings CSV</option><option value="evadts">EVA-DTS audit</option><option value="evadts-zip">EVA-DTS audits (zip: a route's day, each matched by machine serial)</option></select></label>
 <label>Installation (EVA-DTS only; by default the one whose device serial is the audit's machine serial)
 <select name="installation"><option value="">from the audit</option>${installations.map((i) => html`<option>${i.id}</option>`)}</select></label>
@@ -140,17 +140,22 @@ attachment of a confirmed reading's e-mail, or an EVA-DTS audit file. Importing 
 const form = document.getElementById("import");
 form.addEventListener("submit", async (ev) => {
   ev.preventDefault();
-  const file = form.file.files[0];
   const q = new URLSearchParams({ kind: form.kind.value, installation: form.installation.value });
-  const res = await fetch("/operator/import?" + q, { method: "POST", headers: { "x-csrf-token": ${raw(JSON.stringify(csrf))} }, body: file });
-  const body = await res.json();
   const err = document.getElementById("import-error");
-  if (!res.ok) { err.textContent = body.message; err.hidden = false; return; }
+  // several files (a folder's worth of audits): one upload each, their results in one table
+  const results = [];
+  for (const file of form.file.files) {
+    const res = await fetch("/operator/import?" + q, { method: "POST", headers: { "x-csrf-token": ${raw(JSON.stringify(csrf))} }, body: file });
+    const body = await res.json();
+    if (!res.ok && form.file.files.length === 1) { err.textContent = body.message; err.hidden = false; return; }
+    if (!res.ok) results.push({ file: file.name, outcome: "refused", messages: [body.message] });
+    else for (const r of body.results) results.push(form.file.files.length > 1 && r.file === undefined ? { ...r, file: file.name } : r);
+  }
   err.hidden = true;
   const table = document.getElementById("results");
   const tbody = table.querySelector("tbody");
   tbody.textContent = "";
-  for (const r of body.results) {
+  for (const r of results) {
     const tr = tbody.insertRow();
     for (const v of [r.file ?? r.line, r.installationId ?? "", r.date ?? "", r.outcome, r.receipt ?? "", r.messages.join("; ")]) tr.insertCell().textContent = v;
     tr.className = r.outcome;
