@@ -1,6 +1,6 @@
 import { crc16Update, crcHex } from "./crc16.js";
 import { FINDING_CODES, type FindingCode, type FindingList, type Severity } from "./findings.js";
-import { elementAt, type SegmentIndex, tagEnd } from "./segment-index.js";
+import { elementAt, type SegmentIndex, segmentEnd, tagEnd } from "./segment-index.js";
 
 /**
  * The ways real machines compute G85, tried in this order: `standard` (EVA-DTS: CR LF after every
@@ -104,7 +104,7 @@ export function checkEnvelope(
 ): { sets: TransactionSetCrc[]; transmissions: Transmission[] } {
   const sets: TransactionSetCrc[] = [];
   const transmissions: Transmission[] = [];
-  const { text, starts, ends, count } = ix;
+  const { text, starts, count } = ix;
   /** What the CRC reads: the bytes, or the text (latin1: the same offsets). */
   const data = bytes ?? text;
   const report = (code: FindingCode, severity: Severity, i: number, detail?: string, element?: number) =>
@@ -127,7 +127,7 @@ export function checkEnvelope(
   let firstDxs = -1;
   let anySt = false;
   for (let i = 0; i < count; i++) {
-    const k = classify(text, starts[i] as number, ends[i] as number);
+    const k = classify(text, starts[i] as number, segmentEnd(ix, i));
     kinds[i] = k;
     if (k === Kind.DXS && firstDxs === -1) firstDxs = i;
     else if (k === Kind.ST) anySt = true;
@@ -200,7 +200,7 @@ export function checkEnvelope(
 
   for (let i = 0; i < count; i++) {
     const start = starts[i] as number;
-    const end = ends[i] as number;
+    const end = segmentEnd(ix, i);
     const kind = kinds[i] as Kind;
     if (!inTransmission && kind !== Kind.DXS && kind !== Kind.DXE) {
       if (outsideFrom === -1) outsideFrom = i;
@@ -275,7 +275,7 @@ export function checkEnvelope(
         // what the no-final-line-end variant needs, computed only when the standard one fails:
         // the running stretch up to the end of the previous segment, or (when that segment's
         // CR LF was added, not read) the CRC before it
-        const previousEnd = ends[i - 1] as number;
+        const previousEnd = segmentEnd(ix, i - 1);
         const stretchFrom = pending;
         const crcAtStretch = crc;
         foldUpTo(start);

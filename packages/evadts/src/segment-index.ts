@@ -5,8 +5,15 @@
 export interface SegmentIndex {
   readonly text: string;
   readonly starts: Uint32Array;
-  readonly ends: Uint32Array;
+  /** The length of each segment's line end: 2 CR LF, 1 LF or CR, 0 none (the last segment only). */
+  readonly eols: Uint8Array;
   readonly count: number;
+}
+
+/** Where segment `i` ends (its line end excluded): 5 bytes a segment kept, not 8. */
+export function segmentEnd(ix: SegmentIndex, i: number): number {
+  const next = i + 1 < ix.count ? (ix.starts[i + 1] as number) : ix.text.length;
+  return next - (ix.eols[i] as number);
 }
 
 const STAR = 42;
@@ -14,7 +21,7 @@ const STAR = 42;
 /** Whether segment `i` has identifier `tag`, compared in place. */
 export function hasTag(ix: SegmentIndex, i: number, tag: string): boolean {
   const start = ix.starts[i] as number;
-  const end = ix.ends[i] as number;
+  const end = segmentEnd(ix, i);
   const after = start + tag.length;
   if (after > end || !ix.text.startsWith(tag, start)) return false;
   return after === end || ix.text.charCodeAt(after) === STAR;
@@ -22,7 +29,7 @@ export function hasTag(ix: SegmentIndex, i: number, tag: string): boolean {
 
 /** Offset just past segment `i`'s identifier. */
 export function tagEnd(ix: SegmentIndex, i: number): number {
-  const end = ix.ends[i] as number;
+  const end = segmentEnd(ix, i);
   const star = ix.text.indexOf("*", ix.starts[i]);
   return star === -1 || star > end ? end : star;
 }
@@ -33,7 +40,7 @@ export function elementAt(
   i: number,
   n: number,
 ): { value: string; offset: number } | undefined {
-  const end = ix.ends[i] as number;
+  const end = segmentEnd(ix, i);
   let p = ix.starts[i] as number;
   for (let k = 0; k < n; k++) {
     const star = ix.text.indexOf("*", p);
@@ -53,7 +60,7 @@ export function scanSegments(text: string): SegmentIndex {
   const n = text.length;
   let cap = Math.max(16, (n / 24) | 0);
   let starts = new Uint32Array(cap);
-  let ends = new Uint32Array(cap);
+  let eols = new Uint8Array(cap);
   let count = 0;
   let nextLf = -1;
   let nextCr = -1;
@@ -71,7 +78,8 @@ export function scanSegments(text: string): SegmentIndex {
     let next: number;
     if (nextCr < nextLf) {
       end = nextCr;
-      next = nextCr + 1 === nextLf ? nextLf + 1 : nextCr + 1;
+      // CR LF, or a CR alone (also the last character: nextLf is then n, not a LF)
+      next = nextCr + 1 === nextLf && nextLf < n ? nextLf + 1 : nextCr + 1;
     } else {
       end = nextLf;
       next = nextLf < n ? nextLf + 1 : n;
@@ -81,15 +89,15 @@ export function scanSegments(text: string): SegmentIndex {
       const s = new Uint32Array(cap);
       s.set(starts);
       starts = s;
-      const e = new Uint32Array(cap);
-      e.set(ends);
-      ends = e;
+      const e = new Uint8Array(cap);
+      e.set(eols);
+      eols = e;
     }
     starts[count] = pos;
-    ends[count] = end;
+    eols[count] = next - end;
     count++;
     pos = next;
   }
-  // Copy to the exact size so that a parsed file keeps 8 bytes a segment, not up to twice that.
-  return { text, starts: starts.slice(0, count), ends: ends.slice(0, count), count };
+  // Copy to the exact size so that a parsed file keeps 5 bytes a segment, not up to twice that.
+  return { text, starts: starts.slice(0, count), eols: eols.slice(0, count), count };
 }
