@@ -1,6 +1,6 @@
 import type { TransactionSetCrc, Transmission } from "./envelope.js";
 import type { Finding } from "./findings.js";
-import { parse } from "./parse.js";
+import { fromIndex } from "./parse.js";
 import { ELEMENT_SEPARATOR, type LineEnd, type Segment, type SegmentInput } from "./segment.js";
 import { hasTag, type SegmentIndex, segmentEnd, tagEnd } from "./segment-index.js";
 
@@ -38,11 +38,22 @@ export class AuditFile {
       only.lastSegment === this.length - 1
     )
       return [{ line: 1, file: this }];
+    // each audit on the lines already found: its text and index are this file's, moved to 0
     return this.transmissions.map((t) => {
-      const start = this.index.starts[t.firstSegment] as number;
+      const ix = this.index;
+      const start = ix.starts[t.firstSegment] as number;
       const end =
-        t.lastSegment + 1 < this.length ? (this.index.starts[t.lastSegment + 1] as number) : this.text.length;
-      return { line: t.line, file: parse(this.text.slice(start, end)) };
+        t.lastSegment + 1 < this.length ? (ix.starts[t.lastSegment + 1] as number) : this.text.length;
+      const count = t.lastSegment - t.firstSegment + 1;
+      const starts = new Uint32Array(count);
+      for (let k = 0; k < count; k++) starts[k] = (ix.starts[t.firstSegment + k] as number) - start;
+      const index = {
+        text: this.text.slice(start, end),
+        starts,
+        eols: ix.eols.slice(t.firstSegment, t.lastSegment + 1),
+        count,
+      };
+      return { line: t.line, file: fromIndex(index) };
     });
   }
 

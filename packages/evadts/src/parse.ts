@@ -2,7 +2,7 @@ import { AuditFile } from "./audit-file.js";
 import { checkEnvelope } from "./envelope.js";
 import { EvadtsError, FindingList } from "./findings.js";
 import { decodeLatin1 } from "./latin1.js";
-import { scanSegments } from "./segment-index.js";
+import { type SegmentIndex, scanSegments } from "./segment-index.js";
 
 export interface ParseOptions {
   /**
@@ -33,9 +33,8 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): A
     throw new EvadtsError("INVALID_INPUT", "parse takes a Uint8Array or a string");
   }
   const index = scanSegments(text);
-  const findings = new FindingList();
-  const { sets, transmissions } = checkEnvelope(index, findings, bytes);
-  const list = findings.done();
+  const file = fromIndex(index, bytes);
+  const list = file.findings;
   if (options.mode === "strict" && list.length > 0) {
     const strict = list.map((f) => ({ ...f, severity: "error" as const }));
     const first = strict[0] as (typeof strict)[number];
@@ -46,5 +45,16 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): A
       strict,
     );
   }
-  return new AuditFile(index, list, sets, transmissions);
+  return file;
+}
+
+/**
+ * The file an index describes, its envelope checked (tolerant): what `parse` does once the lines
+ * are found, and what `AuditFile.audits()` does for each audit of a file, on the lines it already
+ * has. `bytes`, when given, are what the text was decoded from (the CRC runs on them).
+ */
+export function fromIndex(index: SegmentIndex, bytes?: Uint8Array): AuditFile {
+  const findings = new FindingList();
+  const { sets, transmissions } = checkEnvelope(index, findings, bytes);
+  return new AuditFile(index, findings.done(), sets, transmissions);
 }
