@@ -20,6 +20,24 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * Runs `fn` inside the transaction `q` as a unit of its own (SAVEPOINT): if it throws, what it
+ * wrote is undone and the error goes on, while the transaction and what it did before stay.
+ * Same SQL on SQLite and PostgreSQL.
+ */
+export async function savepoint<T>(q: Queryable, fn: () => Promise<T>): Promise<T> {
+  await q.run("SAVEPOINT unit");
+  try {
+    const result = await fn();
+    await q.run("RELEASE SAVEPOINT unit");
+    return result;
+  } catch (e) {
+    await q.run("ROLLBACK TO SAVEPOINT unit");
+    await q.run("RELEASE SAVEPOINT unit");
+    throw e;
+  }
+}
+
 /** An async mutex: SQLite has one connection, so a transaction must hold it across awaits. */
 class Lock {
   private tail: Promise<void> = Promise.resolve();

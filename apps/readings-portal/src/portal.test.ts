@@ -351,23 +351,29 @@ describe.each(list)("readings portal on $name", (backend) => {
         );
       const zip = zipSync({
         "route/RT-0001.eva": audit("RT-0001", 120),
+        // the same machine and day with other counters, in the same transaction: refused alone
+        "route/RT-0001-again.eva": audit("RT-0001", 121),
         "route/unknown.eva": audit("RT-9999", 5),
         "route/notes.txt": new TextEncoder().encode("not an audit"),
         "route/RT-0002.eva": audit("RT-0002", 80),
       });
       const results = await portal.importEvadtsArchive(OPERATOR, zip);
-      expect(results.map((r) => [r.file, r.outcome, r.installationId ?? ""])).toEqual([
-        ["route/RT-0001.eva", "accepted", "ROUTE-RT-0001"],
-        ["route/unknown.eva", "refused", ""],
-        ["route/notes.txt", "refused", ""],
-        ["route/RT-0002.eva", "accepted", "ROUTE-RT-0002"],
+      expect(results.map((r) => [r.line, r.file, r.outcome, r.installationId ?? ""])).toEqual([
+        [1, "route/RT-0001.eva", "accepted", "ROUTE-RT-0001"],
+        [2, "route/RT-0001-again.eva", "refused", "ROUTE-RT-0001"],
+        [3, "route/unknown.eva", "refused", ""],
+        [4, "route/notes.txt", "refused", ""],
+        [5, "route/RT-0002.eva", "accepted", "ROUTE-RT-0002"],
       ]);
-      expect(results[1]?.messages.join()).toMatch(/RT-9999/);
+      expect(results[1]?.messages.join()).toMatch(/a different reading/);
+      expect(results[2]?.messages.join()).toMatch(/RT-9999/);
+      expect((await portal.readingsFor(OPERATOR, "ROUTE-RT-0001"))[0]?.counters.vends).toBe(120);
       const [reading] = await portal.readingsFor(OPERATOR, "ROUTE-RT-0002");
       expect(reading).toMatchObject({ date: "2026-03-10", counters: { vends: 80, free: 3 } });
       // the same day again changes nothing
       expect((await portal.importEvadtsArchive(OPERATOR, zip)).map((r) => r.outcome)).toEqual([
         "unchanged",
+        "refused",
         "refused",
         "refused",
         "unchanged",

@@ -12,7 +12,7 @@ import {
 } from "@vendkit/metering";
 import { eachArchiveEntry } from "./audit-archive.js";
 import { type BillingRun, billingRun } from "./billing-run.js";
-import type { Db, Queryable } from "./db.js";
+import { type Db, type Queryable, savepoint } from "./db.js";
 import { PortalError } from "./errors.js";
 import type { Mailer } from "./mailer.js";
 import { migrate } from "./migrations.js";
@@ -63,6 +63,9 @@ export interface ImportResult {
   readonly receipt?: string;
   readonly messages: readonly string[];
 }
+
+/** How many audits of an archive go in one transaction. */
+const ARCHIVE_BATCH = 200;
 
 /** One file of an archive of audits, imported: its name in the archive and what became of it. */
 export interface ArchiveImportResult extends ImportResult {
@@ -551,33 +554,39 @@ export class Portal {
   }
 
   /** Stores a reading unless the same one is there; a different one on the same day is a conflict. */
-  private async store(
+  private store(
     reading: Reading,
   ): Promise<{ outcome: "accepted" | "unchanged"; stored: store.StoredReading }> {
-    return this.db.transaction(async (q) => {
-      const { reading: checked, warnings, existing } = await this.check(q, reading);
-      if (existing) {
-        if (sameReading(existing, reading)) return { outcome: "unchanged" as const, stored: existing };
-        throw new PortalError(
-          "CONFLICT",
-          `a different reading of ${reading.installationId} on ${reading.date} is on file (receipt ${existing.receipt})`,
-          [`a different reading on ${reading.date} is on file (receipt ${existing.receipt})`],
-        );
-      }
-      const stored: store.StoredReading = {
-        ...checked,
-        receipt: `R-${randomBytes(5).toString("hex").toUpperCase()}`,
-        receivedAt: this.now().toISOString(),
-        findings: warnings,
-      };
-      await store.insertReading(q, stored);
-      if (checked.replacements)
-        await q.run(
-          `UPDATE meter_replacements SET receipt = $2 WHERE installation_id = $1 AND receipt IS NULL`,
-          [checked.installationId, stored.receipt],
-        );
-      return { outcome: "accepted" as const, stored };
-    });
+    return this.db.transaction((q) => this.storeIn(q, reading));
+  }
+
+  /** Checks and keeps one reading inside the transaction `q` (refused: `PortalError`). */
+  private async storeIn(
+    q: Queryable,
+    reading: Reading,
+  ): Promise<{ outcome: "accepted" | "unchanged"; stored: store.StoredReading }> {
+    const { reading: checked, warnings, existing } = await this.check(q, reading);
+    if (existing) {
+      if (sameReading(existing, reading)) return { outcome: "unchanged" as const, stored: existing };
+      throw new PortalError(
+        "CONFLICT",
+        `a different reading of ${reading.installationId} on ${reading.date} is on file (receipt ${existing.receipt})`,
+        [`a different reading on ${reading.date} is on file (receipt ${existing.receipt})`],
+      );
+    }
+    const stored: store.StoredReading = {
+      ...checked,
+      receipt: `R-${randomBytes(5).toString("hex").toUpperCase()}`,
+      receivedAt: this.now().toISOString(),
+      findings: warnings,
+    };
+    await store.insertReading(q, stored);
+    if (checked.replacements)
+      await q.run(
+        `UPDATE meter_replacements SET receipt = $2 WHERE installation_id = $1 AND receipt IS NULL`,
+        [checked.installationId, stored.receipt],
+      );
+    return { outcome: "accepted" as const, stored };
   }
 
   /** A customer's form, read into a reading: `values` holds counters and `level:<name>` levels. */
@@ -715,6 +724,16 @@ export class Portal {
     installationId?: string,
     date?: string,
   ): Promise<ImportResult> {
+    return this.importOne(1, await this.auditReading(p, bytes, installationId, date));
+  }
+
+  /** The reading an audit gives, on its installation (named, or found by the machine serial). */
+  private async auditReading(
+    p: Principal,
+    bytes: Uint8Array,
+    installationId?: string,
+    date?: string,
+  ): Promise<Reading> {
     this.operatorOnly(p);
     let file: ReturnType<typeof parse>;
     try {
@@ -743,7 +762,7 @@ export class Portal {
     const counters = Object.fromEntries(
       Object.entries(raw.counters).filter(([k]) => inst.device.counters.includes(k)),
     );
-    return this.importOne(1, { ...raw, counters });
+    return { ...raw, counters };
   }
 
   /**
@@ -755,19 +774,48 @@ export class Portal {
   async importEvadtsArchive(p: Principal, zip: Uint8Array): Promise<ArchiveImportResult[]> {
     this.operatorOnly(p);
     const results: ArchiveImportResult[] = [];
+    let batch: { file: string; line: number; reading: Reading }[] = [];
+    const refused = (file: string, line: number, e: PortalError): ArchiveImportResult => ({
+      file,
+      line,
+      outcome: "refused",
+      messages: e.details.length > 0 ? e.details : [e.message],
+    });
+    // the readings go in by transactions of ARCHIVE_BATCH, each one a savepoint of its own, so a
+    // refused reading never undoes the others
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const pending = batch;
+      batch = [];
+      const done = await this.db.transaction(async (q) => {
+        const out: ArchiveImportResult[] = [];
+        for (const { file, line, reading } of pending) {
+          const where = { file, line, installationId: reading.installationId, date: reading.date };
+          try {
+            const { outcome, stored } = await savepoint(q, () => this.storeIn(q, reading));
+            out.push({ ...where, outcome, receipt: stored.receipt, messages: stored.findings });
+          } catch (e) {
+            if (!(e instanceof PortalError)) throw e;
+            out.push({ ...where, ...refused(file, line, e) });
+          }
+        }
+        return out;
+      });
+      results.push(...done);
+    };
     await eachArchiveEntry(zip, async (entry) => {
-      const line = results.length + 1;
-      if ("refused" in entry) {
-        results.push({ file: entry.name, line, outcome: "refused", messages: [entry.refused] });
-        return;
-      }
+      const line = results.length + batch.length + 1;
       try {
-        results.push({ ...(await this.importEvadts(p, entry.bytes)), file: entry.name, line });
+        if ("refused" in entry) throw new PortalError("BAD_INPUT", entry.refused);
+        batch.push({ file: entry.name, line, reading: await this.auditReading(p, entry.bytes) });
+        if (batch.length >= ARCHIVE_BATCH) await flush();
       } catch (e) {
         if (!(e instanceof PortalError)) throw e;
-        results.push({ file: entry.name, line, outcome: "refused", messages: [e.message] });
+        await flush(); // the results stay in archive order
+        results.push(refused(entry.name, line, e));
       }
     });
+    await flush();
     return results;
   }
 
