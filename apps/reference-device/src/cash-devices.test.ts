@@ -6,10 +6,10 @@ import {
   BillValidatorSimulator,
   type BlockPeripheral,
   CoinChangerSimulator,
+  PeripheralBus,
   QibixxMasterEmulator,
-  QibixxMasterLink,
 } from "@vendkit/mdb";
-import { openSerial } from "@vendkit/mdb/serial";
+import { openSerial, QibixxMasterLink } from "@vendkit/mdb/serial";
 import { S } from "@vendkit/mizip-core";
 import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -110,16 +110,18 @@ describe("the reader's own changer through a Qibixx adapter in master mode, over
     const readerSide = await openSerial(pair.a, 115200);
     const adapterSide = await openSerial(pair.b, 115200);
     const changer = new CoinChangerSimulator(undefined, undefined, [20, 20, 20, 20]);
-    const emulator = new QibixxMasterEmulator(
+    new QibixxMasterEmulator(
       adapterSide,
-      new Map<number, BlockPeripheral>([
-        [0x08, changer],
-        [0x30, new BillValidatorSimulator()],
-      ]),
+      new PeripheralBus(
+        new Map<number, BlockPeripheral>([
+          [0x08, changer],
+          [0x30, new BillValidatorSimulator()],
+        ]),
+      ),
     );
     const link = new QibixxMasterLink(readerSide);
     try {
-      await link.open();
+      await link.start();
       const device = await Device.open(dir(), { cashDevices: link });
       const bus = device.cashDevices;
       if (bus === undefined) throw new Error("no cash devices");
@@ -130,7 +132,6 @@ describe("the reader's own changer through a Qibixx adapter in master mode, over
       expect(device.pay.coinTubes.map((t) => t.count)).toEqual([18, 18, 18, 18]);
       device.close();
     } finally {
-      emulator.close();
       readerSide.close();
       adapterSide.close();
       pair.close();

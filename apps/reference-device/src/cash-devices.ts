@@ -5,7 +5,7 @@ import {
   CoinChangerMaster,
   CoinChangerSimulator,
   type MasterBus,
-  type PeripheralReply,
+  PeripheralBus,
 } from "@vendkit/mdb";
 import type { DeviceIdentity, PaymentSystem, Tube } from "@vendkit/mizip-core";
 
@@ -37,26 +37,15 @@ const identityOf = (e: {
   version: e.version.toString(16).padStart(4, "0"),
 });
 
-/** A bus whose peripherals answer in memory, by address (0x08 changer, 0x30 bill validator). */
-export class SimulatedBus implements MasterBus {
-  constructor(private readonly peripherals: ReadonlyMap<number, BlockPeripheral>) {}
-
-  async exchange(block: Uint8Array): Promise<PeripheralReply> {
-    const answer = this.peripherals.get((block[0] ?? 0) & 0xf8)?.handleBlock(block);
-    if (answer === undefined) return { kind: "error", code: "TIMEOUT", at: 0, detail: "nobody answered" };
-    return answer.length === 0 ? { kind: "ack" } : { kind: "data", bytes: answer };
-  }
-}
-
 /** The simulated changer (tubes of 0.05-0.50 holding 20 coins each) and bill validator (5-50 euro). */
 export function simulatedCashDevices(): {
-  readonly bus: SimulatedBus;
+  readonly bus: PeripheralBus;
   readonly changer: CoinChangerSimulator;
   readonly validator: BillValidatorSimulator;
 } {
   const changer = new CoinChangerSimulator(undefined, undefined, [20, 20, 20, 20]);
   const validator = new BillValidatorSimulator();
-  const bus = new SimulatedBus(
+  const bus = new PeripheralBus(
     new Map<number, BlockPeripheral>([
       [0x08, changer],
       [0x30, validator],
@@ -125,12 +114,12 @@ export class ReaderCashDevices {
     this.follow();
     const block = this.changer.next(now);
     if (block !== undefined) {
-      const events = this.changer.reply(await this.bus.exchange(block), now);
+      const events = this.changer.reply(await this.bus.request(block), now);
       for (const e of events) await this.onChanger(e);
     }
     const billBlock = this.validator.next(now);
     if (billBlock !== undefined) {
-      const events = this.validator.reply(await this.bus.exchange(billBlock), now);
+      const events = this.validator.reply(await this.bus.request(billBlock), now);
       for (const e of events) await this.onValidator(e);
     }
   }

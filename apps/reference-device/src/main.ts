@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { openExecutivePort } from "@vendkit/executive/serial";
-import { QIBIXX, QibixxMasterLink } from "@vendkit/mdb";
-import { openSerial, QibixxCashlessLink } from "@vendkit/mdb/serial";
+import { QIBIXX } from "@vendkit/mdb";
+import { openSerial, QibixxCashlessLink, QibixxMasterLink } from "@vendkit/mdb/serial";
 import { auditPortSettings } from "@vendkit/mizip-core";
 import { serveAudits } from "./audit-port.js";
 import { serveConsole } from "./console.js";
@@ -83,7 +83,7 @@ const cashDevices =
     ? await openSerial(changerSerial, QIBIXX.baudRate)
         .then(async (port) => {
           const link = new QibixxMasterLink(port);
-          await link.open();
+          await link.start();
           return link;
         })
         .catch((e: unknown) => {

@@ -53,6 +53,7 @@ export {
   type ValidatorEvent,
   type ValidatorSetup,
 } from "./master/bill-validator.js";
+export { type BlockPeripheral, type MasterBus, PeripheralBus } from "./master/bus.js";
 export {
   CHANGER,
   CHANGER_STATUS,
@@ -84,9 +85,4 @@ export {
   type QibixxCashlessEvent,
 } from "./transport/qibixx-cashless.js";
 export { QibixxAdapterEmulator } from "./transport/qibixx-emulator.js";
-export {
-  type BlockPeripheral,
-  type MasterBus,
-  QibixxMasterEmulator,
-  QibixxMasterLink,
-} from "./transport/qibixx-master.js";
+export { QibixxMasterEmulator } from "./transport/qibixx-master.js";

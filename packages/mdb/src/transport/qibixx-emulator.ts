@@ -4,6 +4,7 @@ import { type CashlessEvent, CashlessPeripheral } from "../cashless/peripheral.j
 import type { CashlessResponse } from "../cashless/responses.js";
 import { testReader } from "../cashless/test-support.js";
 import { VmcSimulator } from "../cashless/vmc-simulator.js";
+import { onLines } from "./lines.js";
 import { formatAmount, parseAmount } from "./qibixx-cashless.js";
 
 /**
@@ -23,7 +24,6 @@ export class QibixxAdapterEmulator {
   readonly vmcSaw: CashlessResponse[] = [];
   private readonly vmc: VmcSimulator;
   private pending: { price: number; item: number } | undefined;
-  private buffer = "";
 
   constructor(private readonly stream: Duplex) {
     this.vmc = new VmcSimulator(
@@ -36,18 +36,7 @@ export class QibixxAdapterEmulator {
       },
       { vmcLevel: 3, features: OPTIONS.alwaysIdle },
     );
-    stream.on("data", (chunk: Buffer) => this.receive(chunk));
-  }
-
-  private receive(chunk: Buffer): void {
-    this.buffer += chunk.toString("latin1");
-    let nl = this.buffer.indexOf("\n");
-    while (nl !== -1) {
-      const line = this.buffer.slice(0, nl).trim();
-      this.buffer = this.buffer.slice(nl + 1);
-      nl = this.buffer.indexOf("\n");
-      this.line(line);
-    }
+    onLines(stream, (line) => this.line(line.trim()));
   }
 
   private line(line: string): void {

@@ -1,9 +1,11 @@
 import { Duplex } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { BillValidatorMaster } from "../master/bill-validator.js";
+import { type BlockPeripheral, PeripheralBus } from "../master/bus.js";
 import { type ChangerEvent, CoinChangerMaster } from "../master/coin-changer.js";
 import { BillValidatorSimulator, CoinChangerSimulator } from "../master/simulators.js";
-import { type BlockPeripheral, QibixxMasterEmulator, QibixxMasterLink } from "./qibixx-master.js";
+import { QibixxMasterEmulator } from "./qibixx-master.js";
+import { QibixxMasterLink } from "./serial.js";
 
 /** Two ends of a byte line, in memory. */
 function line(): [Duplex, Duplex] {
@@ -26,15 +28,17 @@ describe("a Qibixx adapter in master mode (the reader's own bus)", () => {
     const [host, adapter] = line();
     const changer = new CoinChangerSimulator();
     const validator = new BillValidatorSimulator();
-    const emulator = new QibixxMasterEmulator(
+    new QibixxMasterEmulator(
       adapter,
-      new Map<number, BlockPeripheral>([
-        [0x08, changer],
-        [0x30, validator],
-      ]),
+      new PeripheralBus(
+        new Map<number, BlockPeripheral>([
+          [0x08, changer],
+          [0x30, validator],
+        ]),
+      ),
     );
-    const link = new QibixxMasterLink(host);
-    await link.open();
+    const link = new QibixxMasterLink(host, 500);
+    expect(await link.start()).toBe("v,EMULATED-1.0");
     const coins = new CoinChangerMaster();
     const bills = new BillValidatorMaster();
     const events: { type: string }[] = [];
@@ -43,7 +47,7 @@ describe("a Qibixx adapter in master mode (the reader's own bus)", () => {
       for (const end = now + ms; now < end; now += 5)
         for (const master of [coins, bills]) {
           const block = master.next(now);
-          if (block !== undefined) events.push(...master.reply(await link.exchange(block), now));
+          if (block !== undefined) events.push(...master.reply(await link.request(block), now));
         }
     };
     await run(1000);
@@ -57,12 +61,14 @@ describe("a Qibixx adapter in master mode (the reader's own bus)", () => {
     ]);
     expect(events.some((e) => e.type === "bill")).toBe(true);
     // nobody at an address: the adapter says NACK, a TIMEOUT for the driver
-    expect(await link.exchange(Uint8Array.of(0x60))).toMatchObject({ kind: "error", code: "TIMEOUT" });
-    emulator.close();
+    expect(await link.request(Uint8Array.of(0x60))).toMatchObject({ kind: "error", code: "TIMEOUT" });
+    // R,RESET: every peripheral on the bus resets (the changer says so at its next POLL)
+    expect(await link.busReset()).toEqual({ kind: "ack" });
+    expect(await link.request(Uint8Array.of(0x0b))).toEqual({ kind: "data", bytes: Uint8Array.of(0x0b) });
   });
 
   it("refuses an adapter that does not enter master mode", async () => {
     const [host] = line();
-    await expect(new QibixxMasterLink(host, 20).open()).rejects.toThrow(/master mode/);
+    await expect(new QibixxMasterLink(host, 20).start()).rejects.toThrow(/master mode/);
   });
 });

@@ -1,6 +1,8 @@
 import type { Duplex } from "node:stream";
 import { SerialPort } from "serialport";
 import { MODE, type PeripheralReply } from "../link.js";
+import type { MasterBus } from "../master/bus.js";
+import { onLines } from "./lines.js";
 import { encodeWords, WordDeframer } from "./mdb9-framing.js";
 import { parseReplyLine, QIBIXX, type QibixxConstants, requestLine } from "./qibixx.js";
 import {
@@ -21,22 +23,14 @@ export function openSerial(path: string, baudRate: number): Promise<SerialPort> 
 
 /** Lines from a byte stream, as a queue that waits. */
 class LineReader {
-  private buffer = "";
   private lines: string[] = [];
   private waiters: ((line: string | undefined) => void)[] = [];
 
   constructor(stream: Duplex) {
-    stream.on("data", (chunk: Buffer) => {
-      this.buffer += chunk.toString("latin1");
-      let nl = this.buffer.indexOf("\n");
-      while (nl !== -1) {
-        const line = this.buffer.slice(0, nl).replace(/\r$/, "");
-        this.buffer = this.buffer.slice(nl + 1);
-        const w = this.waiters.shift();
-        if (w) w(line);
-        else this.lines.push(line);
-        nl = this.buffer.indexOf("\n");
-      }
+    onLines(stream, (line) => {
+      const w = this.waiters.shift();
+      if (w) w(line);
+      else this.lines.push(line);
     });
   }
 
@@ -61,7 +55,7 @@ class LineReader {
  * The bus master's link through a Qibixx MDB-USB / Pi HAT in master mode: each request is one
  * line, each answer one line, turned into a `PeripheralReply` (silence = TIMEOUT).
  */
-export class QibixxMasterLink {
+export class QibixxMasterLink implements MasterBus {
   private readonly lines: LineReader;
 
   constructor(

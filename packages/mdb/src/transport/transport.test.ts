@@ -6,10 +6,12 @@ import { CashlessPeripheral } from "../cashless/peripheral.js";
 import { decodeResponses } from "../cashless/responses.js";
 import { testReader } from "../cashless/test-support.js";
 import { encodeMasterBlock, ReplyDecoder } from "../link.js";
+import { PeripheralBus } from "../master/bus.js";
 import { type ChangerEvent, CoinChangerMaster } from "../master/coin-changer.js";
 import { CoinChangerSimulator } from "../master/simulators.js";
 import { encodeWords, WordDeframer } from "./mdb9-framing.js";
 import { parseReplyLine, parseRequestLine, QIBIXX, replyLine, requestLine } from "./qibixx.js";
+import { QibixxMasterEmulator } from "./qibixx-master.js";
 import { FramedWordLink, openSerial, QibixxMasterLink } from "./serial.js";
 
 describe("two-byte MDB word framing", () => {
@@ -64,28 +66,7 @@ describe("over a real pty pair (socat)", () => {
     try {
       // the emulated adapter: Qibixx lines in, MDB blocks to a simulated changer, lines out
       const changer = new CoinChangerSimulator(undefined, 0b1111, [3, 3, 3, 3]);
-      let pending = "";
-      adapterSide.on("data", (chunk: Buffer) => {
-        pending += chunk.toString("latin1");
-        let nl = pending.indexOf("\n");
-        while (nl !== -1) {
-          const line = pending.slice(0, nl).trim();
-          pending = pending.slice(nl + 1);
-          if (line === "V") adapterSide.write("v,EMULATED-1.0\n");
-          else if (line === "M,1") adapterSide.write("m,ACK\n");
-          else {
-            const block = parseRequestLine(line);
-            if (block === "bus-reset") {
-              changer.handleBlock(Uint8Array.of(0x08)); // every peripheral resets
-              adapterSide.write(replyLine("ack"));
-            } else {
-              const answer = block && changer.handleBlock(block);
-              if (answer !== undefined) adapterSide.write(replyLine(answer.length === 0 ? "ack" : answer));
-            }
-          }
-          nl = pending.indexOf("\n");
-        }
-      });
+      new QibixxMasterEmulator(adapterSide, new PeripheralBus(new Map([[0x08, changer]])));
       const link = new QibixxMasterLink(vmcSide, 500);
       expect(await link.start()).toBe("v,EMULATED-1.0");
       const master = new CoinChangerMaster({ pollInterval: 0 });
