@@ -64,10 +64,33 @@ function foldText(crc: number, data: string, start: number, end: number): number
   return c;
 }
 
+/** Whether 32-bit words read little-endian on this machine (they do on every Node platform). */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 function foldBytes(crc: number, data: Uint8Array, start: number, end: number): number {
   const [t0, t1, t2, t3, t4, t5, t6, t7] = SLICE;
   let c = crc;
   let i = start;
+  if (LITTLE_ENDIAN && end - start >= 64) {
+    // up to a 4-byte boundary one byte at a time, then two word reads per eight bytes instead of
+    // eight byte reads: half the time of the loop below on a long stretch
+    for (; (data.byteOffset + i) & 3; i++) c = (c >>> 8) ^ (t0[(c ^ (data[i] as number)) & 0xff] as number);
+    const words = new Int32Array(data.buffer, data.byteOffset + i, ((end - i) >> 3) << 1);
+    for (let k = 0; k < words.length; k += 2) {
+      const a = (words[k] as number) ^ c;
+      const b = words[k + 1] as number;
+      c =
+        (t7[a & 0xff] as number) ^
+        (t6[(a >>> 8) & 0xff] as number) ^
+        (t5[(a >>> 16) & 0xff] as number) ^
+        (t4[a >>> 24] as number) ^
+        (t3[b & 0xff] as number) ^
+        (t2[(b >>> 8) & 0xff] as number) ^
+        (t1[(b >>> 16) & 0xff] as number) ^
+        (t0[b >>> 24] as number);
+    }
+    i += words.length << 2;
+  }
   for (; i + 8 <= end; i += 8) {
     c ^= (data[i] as number) | ((data[i + 1] as number) << 8);
     c =
