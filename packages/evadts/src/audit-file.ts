@@ -51,6 +51,7 @@ export class AuditFile {
         text: this.text.slice(start, end),
         starts,
         eols: ix.eols.slice(t.firstSegment, t.lastSegment + 1),
+        kinds: ix.kinds.slice(t.firstSegment, t.lastSegment + 1),
         count,
       };
       return { line: t.line, file: fromIndex(index) };

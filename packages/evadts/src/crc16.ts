@@ -14,10 +14,10 @@ const TABLE = (() => {
 })();
 
 /**
- * Slicing-by-8 tables: `SLICE[k][b]` is the CRC of byte `b` followed by k zero bytes, so eight
+ * @internal Slicing-by-8 tables (also loaded into the scan kernel): `SLICE[k][b]` is the CRC of byte `b` followed by k zero bytes, so eight
  * bytes fold with eight lookups and no per-byte dependency (three times the byte-wise speed).
  */
-const SLICE = (() => {
+export const SLICE = (() => {
   const tables = [TABLE];
   for (let k = 1; k < 8; k++) {
     const prev = tables[k - 1] as Uint16Array;

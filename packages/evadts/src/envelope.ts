@@ -1,6 +1,14 @@
 import { crc16Update, crcHex } from "./crc16.js";
 import { FINDING_CODES, type FindingCode, type FindingList, type Severity } from "./findings.js";
-import { elementAt, type SegmentIndex, segmentEnd, tagEnd } from "./segment-index.js";
+import { KIND_MASK, Kind, TRAILING_BLANK } from "./scan-kernel.js";
+import {
+  elementAt,
+  elementIsNumber,
+  type SegmentIndex,
+  sameElement,
+  segmentEnd,
+  tagEnd,
+} from "./segment-index.js";
 
 /**
  * The ways real machines compute G85, tried in this order: `standard` (EVA-DTS: CR LF after every
@@ -36,56 +44,9 @@ export interface Transmission {
   readonly closed: boolean;
 }
 
-const STAR = 42;
-const SPACE = 32;
 const CR = 13;
 const LF = 10;
 const CRLF = "\r\n";
-
-/** What the envelope walk needs to know of a segment's identifier. */
-enum Kind {
-  Bad = 0,
-  Other = 1,
-  DXS = 2,
-  DXE = 3,
-  ST = 4,
-  SE = 5,
-  G85 = 6,
-}
-
-const pack = (tag: string): number => {
-  let key = 0;
-  for (let k = 0; k < tag.length; k++) key = key * 256 + tag.charCodeAt(k);
-  return key;
-};
-const KEY_DXS = pack("DXS");
-const KEY_DXE = pack("DXE");
-const KEY_ST = pack("ST");
-const KEY_SE = pack("SE");
-const KEY_G85 = pack("G85");
-
-/**
- * Classifies segment `i` from its first characters: an identifier is 2-4 upper-case letters and
- * digits starting with a letter, followed by `*` or the end of the segment.
- */
-function classify(text: string, start: number, end: number): Kind {
-  let key = 0;
-  let p = start;
-  for (; p < end && p - start < 5; p++) {
-    const c = text.charCodeAt(p);
-    if (c === STAR) break;
-    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57 && p > start))) return Kind.Bad;
-    key = key * 256 + c;
-  }
-  const len = p - start;
-  if (len < 2 || len > 4 || (p < end && text.charCodeAt(p) !== STAR)) return Kind.Bad;
-  if (key === KEY_DXS) return Kind.DXS;
-  if (key === KEY_DXE) return Kind.DXE;
-  if (key === KEY_ST) return Kind.ST;
-  if (key === KEY_SE) return Kind.SE;
-  if (key === KEY_G85) return Kind.G85;
-  return Kind.Other;
-}
 
 /**
  * Walks the segment index once and reports what is wrong with the envelope (DXS..DXE, ST..SE,
@@ -99,14 +60,16 @@ function classify(text: string, start: number, end: number): Kind {
 export function checkEnvelope(
   ix: SegmentIndex,
   out: FindingList,
-  /** The bytes `ix.text` was decoded from, when the caller has them: the CRC runs faster on them. */
-  bytes?: Uint8Array,
+  /**
+   * Folds bytes `start..end` of the file into a CRC: the scan kernel's, which has the file
+   * loaded; by default the text's characters.
+   */
+  fold: (crc: number, start: number, end: number) => number = (crc, start, end) =>
+    crc16Update(crc, ix.text, start, end),
 ): { sets: TransactionSetCrc[]; transmissions: Transmission[] } {
   const sets: TransactionSetCrc[] = [];
   const transmissions: Transmission[] = [];
-  const { text, starts, count } = ix;
-  /** What the CRC reads: the bytes, or the text (latin1: the same offsets). */
-  const data = bytes ?? text;
+  const { text, starts, eols, kinds, count } = ix;
   const report = (code: FindingCode, severity: Severity, i: number, detail?: string, element?: number) =>
     out.add(code, () => {
       const at = element === undefined ? undefined : elementAt(ix, i, element);
@@ -123,12 +86,10 @@ export function checkEnvelope(
       };
     });
 
-  const kinds = new Uint8Array(count);
   let firstDxs = -1;
   let anySt = false;
-  for (let i = 0; i < count; i++) {
-    const k = classify(text, starts[i] as number, segmentEnd(ix, i));
-    kinds[i] = k;
+  for (let i = 0; i < count && (firstDxs === -1 || !anySt); i++) {
+    const k = (kinds[i] as number) & KIND_MASK;
     if (k === Kind.DXS && firstDxs === -1) firstDxs = i;
     else if (k === Kind.ST) anySt = true;
   }
@@ -152,22 +113,22 @@ export function checkEnvelope(
 
   const foldUpTo = (offset: number) => {
     if (pending !== -1) {
-      crc = crc16Update(crc, data, pending, offset);
+      crc = fold(crc, pending, offset);
       pending = -1;
     }
   };
   /** Closes the open set; `at` is the segment that closes it (count: the end of the file). */
   const closeSet = (at: number) => {
     foldUpTo(at < count ? (starts[at] as number) : text.length);
-    const computed = crcHex(crc);
-    sets.push({
+    const set: { -readonly [K in keyof TransactionSetCrc]: TransactionSetCrc[K] } = {
       line: stIndex + 1,
       stated: g85Stated,
-      computed,
+      computed: crcHex(crc),
       match: g85Variant !== undefined,
-      ...(g85Variant === undefined ? {} : { variant: g85Variant }),
-      ...(g85Alternative === undefined ? {} : { computedNoFinalLineEnd: g85Alternative }),
-    });
+    };
+    if (g85Variant !== undefined) set.variant = g85Variant;
+    if (g85Alternative !== undefined) set.computedNoFinalLineEnd = g85Alternative;
+    sets.push(set);
     setOpen = false;
   };
   const closeUnterminated = (at: number) => {
@@ -198,16 +159,35 @@ export function checkEnvelope(
     transmissions.push({ line: dxsIndex + 1, firstSegment: dxsIndex, lastSegment: last, closed });
   };
 
+  // what most lines of a file are: an ordinary non-empty segment ended by CR LF, in an open set
+  // (a set is open only inside a transmission), so nothing to report and no CRC stretch to close.
+  // Runs of them are skipped by a loop on locals that no closure captures.
+  const kindAt = kinds;
+  const eolAt = eols;
+  const startAt = starts;
+  const last = count - 1;
   for (let i = 0; i < count; i++) {
+    if (setOpen) {
+      let j = i;
+      while (
+        j < last &&
+        kindAt[j] === Kind.Other &&
+        eolAt[j] === 2 &&
+        (startAt[j + 1] as number) - 2 > (startAt[j] as number)
+      )
+        j++;
+      segmentsInSet += j - i;
+      i = j;
+    }
     const start = starts[i] as number;
-    const end = segmentEnd(ix, i);
-    const kind = kinds[i] as Kind;
+    const next = i + 1 < count ? (starts[i + 1] as number) : text.length;
+    const end = next - (eols[i] as number);
+    const kind = ((kinds[i] as number) & KIND_MASK) as Kind;
     if (!inTransmission && kind !== Kind.DXS && kind !== Kind.DXE) {
       if (outsideFrom === -1) outsideFrom = i;
       continue;
     }
     if (outsideFrom !== -1) closeOutside(i);
-    const next = i + 1 < count ? (starts[i + 1] as number) : text.length;
     const crlf = next - end === 2;
     if (!crlf) {
       if (firstBadEnd === -1) firstBadEnd = i;
@@ -220,7 +200,7 @@ export function checkEnvelope(
       continue;
     }
     if (kind === Kind.Bad) report("BAD_TAG", "error", i);
-    if (text.charCodeAt(end - 1) === SPACE) report("TRAILING_BLANKS", "warning", i);
+    if ((kinds[i] as number) & TRAILING_BLANK) report("TRAILING_BLANKS", "warning", i);
 
     switch (kind) {
       case Kind.DXS:
@@ -236,16 +216,15 @@ export function checkEnvelope(
       case Kind.DXE: {
         if (setOpen) closeUnterminated(i);
         if (!inTransmission) report("OUTSIDE_ENVELOPE", "warning", i, "DXE without DXS");
-        const stated = elementAt(ix, i, 2)?.value;
-        if (stated !== undefined && stated !== String(setsInTransmission)) {
+        // compared in place; the strings are built only for a finding
+        if (elementIsNumber(ix, i, 2, setsInTransmission) === false) {
+          const stated = elementAt(ix, i, 2)?.value;
           report("DXE_COUNT", "warning", i, `states ${stated}, counted ${setsInTransmission}`, 2);
         }
-        if (dxsIndex !== -1) {
+        if (dxsIndex !== -1 && sameElement(ix, i, 1, dxsIndex, 4) === false) {
           const control = elementAt(ix, i, 1)?.value;
           const opened = elementAt(ix, dxsIndex, 4)?.value;
-          if (control !== undefined && opened !== undefined && control !== opened) {
-            report("DXE_CONTROL", "warning", i, `DXE01 ${control}, DXS04 ${opened}`, 1);
-          }
+          report("DXE_CONTROL", "warning", i, `DXE01 ${control}, DXS04 ${opened}`, 1);
         }
         closeTransmission(i, true);
         inTransmission = false;
@@ -287,7 +266,7 @@ export function checkEnvelope(
         else {
           g85Alternative = crcHex(
             stretchFrom !== -1 && stretchFrom <= previousEnd
-              ? crc16Update(crcAtStretch, data, stretchFrom, previousEnd)
+              ? fold(crcAtStretch, stretchFrom, previousEnd)
               : crcBeforeAddedEnd,
           );
           if (stated === g85Alternative) {
@@ -306,13 +285,16 @@ export function checkEnvelope(
       }
       if (kind === Kind.SE) {
         foldUpTo(start);
-        const stated = elementAt(ix, i, 1)?.value;
-        if (stated !== String(segmentsInSet)) {
+        if (elementIsNumber(ix, i, 1, segmentsInSet) !== true) {
+          const stated = elementAt(ix, i, 1)?.value;
           report("SE_COUNT", "warning", i, `states ${stated ?? "nothing"}, counted ${segmentsInSet}`, 1);
         }
-        const control = elementAt(ix, i, 2)?.value;
-        const opened = elementAt(ix, stIndex, 2)?.value;
-        if (control !== opened) report("SE_CONTROL", "warning", i, `SE02 ${control}, ST02 ${opened}`, 2);
+        const sameControl = sameElement(ix, i, 2, stIndex, 2);
+        const control = sameControl === true ? undefined : elementAt(ix, i, 2)?.value;
+        const opened = sameControl === true ? undefined : elementAt(ix, stIndex, 2)?.value;
+        if (sameControl === false || control !== opened) {
+          report("SE_CONTROL", "warning", i, `SE02 ${control}, ST02 ${opened}`, 2);
+        }
         if (g85Stated === undefined) report("MISSING_G85", "warning", i);
         closeSet(i);
         setsInTransmission++;
@@ -321,7 +303,7 @@ export function checkEnvelope(
     }
     // This segment is in the CRC (the running stretch is -1 only after G85).
     if (!crlf && pending !== -1) {
-      crcBeforeAddedEnd = crc16Update(crc, data, pending, end);
+      crcBeforeAddedEnd = fold(crc, pending, end);
       crc = crc16Update(crcBeforeAddedEnd, CRLF);
       pending = next;
     }

@@ -11,3 +11,8 @@ export function encodeLatin1(text: string): Uint8Array {
   const buf = Buffer.from(text, "latin1");
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
+
+/** Writes `text` (code units 0..255) into `into` from its start, one byte per character. */
+export function writeLatin1(text: string, into: Uint8Array): void {
+  Buffer.from(into.buffer, into.byteOffset, into.byteLength).write(text, 0, text.length, "latin1");
+}

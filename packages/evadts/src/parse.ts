@@ -2,7 +2,8 @@ import { AuditFile } from "./audit-file.js";
 import { checkEnvelope } from "./envelope.js";
 import { EvadtsError, FindingList } from "./findings.js";
 import { decodeLatin1 } from "./latin1.js";
-import { type SegmentIndex, scanSegments } from "./segment-index.js";
+import { scanFile } from "./scan-kernel.js";
+import type { SegmentIndex } from "./segment-index.js";
 
 export interface ParseOptions {
   /**
@@ -19,7 +20,6 @@ export interface ParseOptions {
  */
 export function parse(input: Uint8Array | string, options: ParseOptions = {}): AuditFile {
   let text: string;
-  let bytes: Uint8Array | undefined;
   if (typeof input === "string") {
     const wide = input.search(/[\u0100-\uffff]/);
     if (wide !== -1) {
@@ -28,12 +28,11 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): A
     text = input;
   } else if (input instanceof Uint8Array) {
     text = decodeLatin1(input);
-    bytes = input;
   } else {
     throw new EvadtsError("INVALID_INPUT", "parse takes a Uint8Array or a string");
   }
-  const index = scanSegments(text);
-  const file = fromIndex(index, bytes);
+  const { crc, ...lines } = scanFile(input);
+  const file = fromIndex({ text, ...lines }, crc);
   const list = file.findings;
   if (options.mode === "strict" && list.length > 0) {
     const strict = list.map((f) => ({ ...f, severity: "error" as const }));
@@ -51,10 +50,13 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): A
 /**
  * The file an index describes, its envelope checked (tolerant): what `parse` does once the lines
  * are found, and what `AuditFile.audits()` does for each audit of a file, on the lines it already
- * has. `bytes`, when given, are what the text was decoded from (the CRC runs on them).
+ * has. `fold`, when given, computes the CRC over the file as the scan kernel loaded it.
  */
-export function fromIndex(index: SegmentIndex, bytes?: Uint8Array): AuditFile {
+export function fromIndex(
+  index: SegmentIndex,
+  fold?: (crc: number, start: number, end: number) => number,
+): AuditFile {
   const findings = new FindingList();
-  const { sets, transmissions } = checkEnvelope(index, findings, bytes);
+  const { sets, transmissions } = checkEnvelope(index, findings, fold);
   return new AuditFile(index, findings.done(), sets, transmissions);
 }

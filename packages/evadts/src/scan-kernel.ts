@@ -1,0 +1,151 @@
+import { SLICE } from "./crc16.js";
+import { writeLatin1 } from "./latin1.js";
+import { SCAN_KERNEL_WASM } from "./scan-kernel-wasm.js";
+
+/**
+ * What a segment's identifier is, as the scan kernel classifies it (scan-kernel.wat): the low
+ * three bits of each entry of `kinds`. Bit 3 (TRAILING_BLANK) says the segment ends with a blank.
+ */
+export enum Kind {
+  Bad = 0,
+  Other = 1,
+  DXS = 2,
+  DXE = 3,
+  ST = 4,
+  SE = 5,
+  G85 = 6,
+}
+export const KIND_MASK = 7;
+export const TRAILING_BLANK = 8;
+
+/** The lines of a file as the kernel found them, and the CRC over the file it loaded. */
+export interface ScannedFile {
+  readonly starts: Uint32Array;
+  /** The length of each line's end: 2 CR LF, 1 LF or CR, 0 none (the last line only). */
+  readonly eols: Uint8Array;
+  readonly kinds: Uint8Array;
+  readonly count: number;
+  /** Folds bytes `start..end` of the file into `crc`; valid until the next `scanFile`. */
+  crc(crc: number, start: number, end: number): number;
+}
+
+interface KernelExports {
+  scan(base: number, n: number, from: number, out: number, cap: number): number;
+  resumeAt(): number;
+  crc(crc: number, p: number, e: number): number;
+}
+
+/** The part of the WebAssembly API used here (Node 20's type definitions do not declare it). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface Wasm {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
+
+const PAGE = 65536;
+/** Lines handed back per call: starts (4 bytes), line ends and kinds (1 byte each). */
+const BATCH = 16384;
+const OUT = 4096;
+const BASE = OUT + BATCH * 6;
+/** Files up to this size share one memory; a larger one gets its own, freed with it. */
+const SHARED_LIMIT = 4 * 1024 * 1024;
+
+let compiled: object | undefined;
+
+class Kernel {
+  readonly memory: WasmMemory;
+  readonly fn: KernelExports;
+
+  constructor(size: number) {
+    compiled ??= new wasm.Module(Uint8Array.from(atob(SCAN_KERNEL_WASM), (c) => c.charCodeAt(0)));
+    this.memory = new wasm.Memory({ initial: pagesFor(size) });
+    this.fn = new wasm.Instance(compiled, { env: { memory: this.memory } })
+      .exports as unknown as KernelExports;
+    // the tables as the module reads them: little-endian u16, table k at k * 512
+    const view = new DataView(this.memory.buffer, 0, OUT);
+    SLICE.forEach((table, k) => {
+      for (let b = 0; b < 256; b++) view.setUint16(k * 512 + b * 2, table[b] as number, true);
+    });
+  }
+
+  /** Room for a file of `size` bytes. */
+  fit(size: number): void {
+    const pages = pagesFor(size) - this.memory.buffer.byteLength / PAGE;
+    if (pages > 0) this.memory.grow(pages);
+  }
+}
+
+const pagesFor = (size: number) => Math.ceil((BASE + size + 16) / PAGE);
+
+/** The kernel for files up to SHARED_LIMIT, kept. */
+let small: Kernel | undefined;
+/**
+ * The kernel for larger files, as large as the largest one so far: reused while the garbage
+ * collector keeps it (a loop over big files pays for fresh pages once), released when it does.
+ */
+let large: WeakRef<Kernel> | undefined;
+
+function kernelFor(size: number): Kernel {
+  let kernel = size <= SHARED_LIMIT ? small : large?.deref();
+  if (kernel === undefined) {
+    kernel = new Kernel(size);
+    if (size <= SHARED_LIMIT) small = kernel;
+    else large = new WeakRef(kernel);
+  }
+  kernel.fit(size);
+  return kernel;
+}
+
+/**
+ * Loads a file (bytes, or a string of code units 0..255) into the kernel and finds its lines:
+ * where each starts, how it ends (CR LF, LF, a lone CR or nothing) and what its identifier is.
+ */
+export function scanFile(input: Uint8Array | string): ScannedFile {
+  const n = input.length;
+  const kernel = kernelFor(n);
+  const { fn, memory } = kernel;
+  const file = new Uint8Array(memory.buffer, BASE, n + 16);
+  if (typeof input === "string") writeLatin1(input, file);
+  else file.set(input);
+  // the SIMD loop reads whole 16-byte blocks: what follows the file must not look like a line end
+  file.fill(0, n);
+
+  let cap = Math.max(16, (n >>> 4) + 1);
+  let starts = new Uint32Array(cap);
+  let eols = new Uint8Array(cap);
+  let kinds = new Uint8Array(cap);
+  let count = 0;
+  let from = 0;
+  do {
+    const got = fn.scan(BASE, n, from, OUT, BATCH);
+    if (count + got > cap) {
+      cap = Math.max(cap * 2, count + got);
+      starts = grown(starts, new Uint32Array(cap));
+      eols = grown(eols, new Uint8Array(cap));
+      kinds = grown(kinds, new Uint8Array(cap));
+    }
+    starts.set(new Uint32Array(memory.buffer, OUT, got), count);
+    eols.set(new Uint8Array(memory.buffer, OUT + BATCH * 4, got), count);
+    kinds.set(new Uint8Array(memory.buffer, OUT + BATCH * 5, got), count);
+    count += got;
+    from = fn.resumeAt();
+  } while (from < n);
+  return {
+    // exact sizes, so that a parsed file keeps 6 bytes a line and no spare capacity
+    starts: starts.slice(0, count),
+    eols: eols.slice(0, count),
+    kinds: kinds.slice(0, count),
+    count,
+    crc: (crc, start, end) => fn.crc(crc, BASE + start, BASE + end),
+  };
+}
+
+function grown<T extends Uint8Array | Uint32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}

@@ -1,0 +1,208 @@
+;; The two loops of an EVA-DTS parse that touch every byte, in WebAssembly: finding the line ends
+;; (16 bytes at a time with SIMD) and the G85 CRC (CRC-16/ARC, eight bytes at a time).
+;; scan-kernel.ts loads the file into the memory and runs the rest of the parse in JavaScript.
+;; Build: `npm run build:wasm -w @vendkit/evadts` writes scan-kernel-wasm.ts from this file; a test
+;; checks that the two agree.
+;;
+;; Memory layout (addresses in bytes), set by scan-kernel.ts:
+;;   0 .. 4096      the eight CRC slicing tables, 256 little-endian u16 each (table k at k * 512)
+;;   out ..         a batch of lines found: `cap` u32 starts, then `cap` u8 line-end lengths,
+;;                  then `cap` u8 kinds
+;;   base ..        the file, followed by 16 zero bytes
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; where the next call to `scan` starts: a line start, or n when the file is done
+  (global $next (mut i32) (i32.const 0))
+  (func (export "resumeAt") (result i32) (global.get $next))
+
+  ;; Finds lines in the file of `n` bytes at `base`, from the line starting at `from`, and writes
+  ;; up to `cap` of them at `out`. A line ends at CR LF, LF or a lone CR; the last one may have no
+  ;; end. Returns how many were written; `resumeAt` then tells where to go on (n: done).
+  ;; Each line's kind, as envelope.ts numbers them: 0 not an identifier (2-4 upper-case letters
+  ;; and digits, a letter first, then `*` or the end), 1 any other, 2 DXS, 3 DXE, 4 ST, 5 SE,
+  ;; 6 G85; bit 3 is set when the line ends with a blank.
+  (func (export "scan") (param $base i32) (param $n i32) (param $from i32) (param $out i32) (param $cap i32) (result i32)
+    (local $ls i32) (local $p i32) (local $m i32) (local $q i32) (local $count i32)
+    (local $end i32) (local $eol i32) (local $eols i32) (local $kinds i32)
+    (local $s i32) (local $e i32) (local $p2 i32) (local $c i32) (local $key i32) (local $kind i32)
+    (local $v v128)
+    (local.set $eols (i32.add (local.get $out) (i32.shl (local.get $cap) (i32.const 2))))
+    (local.set $kinds (i32.add (local.get $eols) (local.get $cap)))
+    (local.set $ls (local.get $from))
+    (local.set $p (local.get $from))
+    (block $full
+      (block $eof
+        (loop $block
+          (br_if $eof (i32.ge_u (local.get $p) (local.get $n)))
+          ;; the line ends in this block: every LF, and every CR that no LF follows (a CR LF
+          ;; is found once, at its LF)
+          (local.set $v (v128.load (i32.add (local.get $base) (local.get $p))))
+          (local.set $m
+            (i32.or
+              (i8x16.bitmask (i8x16.eq (local.get $v) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10)))
+              (i32.and
+                (i8x16.bitmask (i8x16.eq (local.get $v) (v128.const i8x16 13 13 13 13 13 13 13 13 13 13 13 13 13 13 13 13)))
+                (i32.xor
+                  (i32.const 0xffff)
+                  (i8x16.bitmask
+                    (i8x16.eq
+                      (v128.load offset=1 (i32.add (local.get $base) (local.get $p)))
+                      (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10)))))))
+          (block $blockDone
+            (loop $hit
+              (br_if $blockDone (i32.eqz (local.get $m)))
+              (local.set $q (i32.add (local.get $p) (i32.ctz (local.get $m))))
+              (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+              (br_if $blockDone (i32.ge_u (local.get $q) (local.get $n)))
+              (local.set $end (local.get $q))
+              (local.set $eol (i32.const 1))
+              ;; a LF with a CR before it in the line
+              (if (i32.and
+                    (i32.gt_u (local.get $q) (local.get $ls))
+                    (i32.and
+                      (i32.eq (i32.load8_u (i32.add (local.get $base) (local.get $q))) (i32.const 10))
+                      (i32.eq (i32.load8_u (i32.sub (i32.add (local.get $base) (local.get $q)) (i32.const 1))) (i32.const 13))))
+                (then
+                  (local.set $end (i32.sub (local.get $q) (i32.const 1)))
+                  (local.set $eol (i32.const 2))))
+              (br_if $full (i32.eq (local.get $count) (local.get $cap)))
+              (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))) (local.get $ls))
+              (i32.store8 (i32.add (local.get $eols) (local.get $count)) (local.get $eol))
+              ;; the kind of the line's identifier (see the note above `scan`)
+              (local.set $s (i32.add (local.get $base) (local.get $ls)))
+              (local.set $e (i32.add (local.get $base) (local.get $end)))
+              (local.set $kind (i32.const 0))
+              (block $classified
+                (local.set $p2 (local.get $s))
+                (local.set $key (i32.const 0))
+                (block $stop
+                  (loop $char
+                    (br_if $stop (i32.ge_u (local.get $p2) (local.get $e)))
+                    (br_if $stop (i32.eq (i32.sub (local.get $p2) (local.get $s)) (i32.const 5)))
+                    (local.set $c (i32.load8_u (local.get $p2)))
+                    (br_if $stop (i32.eq (local.get $c) (i32.const 42)))
+                    (br_if $classified
+                      (i32.eqz
+                        (i32.or
+                          (i32.lt_u (i32.sub (local.get $c) (i32.const 65)) (i32.const 26))
+                          (i32.and
+                            (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))
+                            (i32.gt_u (local.get $p2) (local.get $s))))))
+                    (local.set $key (i32.or (i32.shl (local.get $key) (i32.const 8)) (local.get $c)))
+                    (local.set $p2 (i32.add (local.get $p2) (i32.const 1)))
+                    (br $char)))
+                (br_if $classified (i32.lt_u (i32.sub (local.get $p2) (local.get $s)) (i32.const 2)))
+                (br_if $classified (i32.gt_u (i32.sub (local.get $p2) (local.get $s)) (i32.const 4)))
+                (br_if $classified
+                  (i32.and
+                    (i32.lt_u (local.get $p2) (local.get $e))
+                    (i32.ne (i32.load8_u (local.get $p2)) (i32.const 42))))
+                (local.set $kind (i32.const 1))
+                (if (i32.eq (local.get $key) (i32.const 0x445853)) (then (local.set $kind (i32.const 2))))
+                (if (i32.eq (local.get $key) (i32.const 0x445845)) (then (local.set $kind (i32.const 3))))
+                (if (i32.eq (local.get $key) (i32.const 0x5354)) (then (local.set $kind (i32.const 4))))
+                (if (i32.eq (local.get $key) (i32.const 0x5345)) (then (local.set $kind (i32.const 5))))
+                (if (i32.eq (local.get $key) (i32.const 0x473835)) (then (local.set $kind (i32.const 6)))))
+              (if (i32.gt_u (local.get $e) (local.get $s))
+                (then
+                  (if (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 32))
+                    (then (local.set $kind (i32.or (local.get $kind) (i32.const 8)))))))
+              (i32.store8 (i32.add (local.get $kinds) (local.get $count)) (local.get $kind))
+              (local.set $count (i32.add (local.get $count) (i32.const 1)))
+              (local.set $ls (i32.add (local.get $q) (i32.const 1)))
+              (br $hit)))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (br $block)))
+      ;; the last line, when nothing ends it
+      (if (i32.lt_u (local.get $ls) (local.get $n))
+        (then
+          (br_if $full (i32.eq (local.get $count) (local.get $cap)))
+          (local.set $end (local.get $n))
+          (local.set $eol (i32.const 0))
+          (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))) (local.get $ls))
+          (i32.store8 (i32.add (local.get $eols) (local.get $count)) (local.get $eol))
+          ;; the kind of the line's identifier (see the note above `scan`)
+          (local.set $s (i32.add (local.get $base) (local.get $ls)))
+          (local.set $e (i32.add (local.get $base) (local.get $end)))
+          (local.set $kind (i32.const 0))
+          (block $classified
+            (local.set $p2 (local.get $s))
+            (local.set $key (i32.const 0))
+            (block $stop
+              (loop $char
+                (br_if $stop (i32.ge_u (local.get $p2) (local.get $e)))
+                (br_if $stop (i32.eq (i32.sub (local.get $p2) (local.get $s)) (i32.const 5)))
+                (local.set $c (i32.load8_u (local.get $p2)))
+                (br_if $stop (i32.eq (local.get $c) (i32.const 42)))
+                (br_if $classified
+                  (i32.eqz
+                    (i32.or
+                      (i32.lt_u (i32.sub (local.get $c) (i32.const 65)) (i32.const 26))
+                      (i32.and
+                        (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))
+                        (i32.gt_u (local.get $p2) (local.get $s))))))
+                (local.set $key (i32.or (i32.shl (local.get $key) (i32.const 8)) (local.get $c)))
+                (local.set $p2 (i32.add (local.get $p2) (i32.const 1)))
+                (br $char)))
+            (br_if $classified (i32.lt_u (i32.sub (local.get $p2) (local.get $s)) (i32.const 2)))
+            (br_if $classified (i32.gt_u (i32.sub (local.get $p2) (local.get $s)) (i32.const 4)))
+            (br_if $classified
+              (i32.and
+                (i32.lt_u (local.get $p2) (local.get $e))
+                (i32.ne (i32.load8_u (local.get $p2)) (i32.const 42))))
+            (local.set $kind (i32.const 1))
+            (if (i32.eq (local.get $key) (i32.const 0x445853)) (then (local.set $kind (i32.const 2))))
+            (if (i32.eq (local.get $key) (i32.const 0x445845)) (then (local.set $kind (i32.const 3))))
+            (if (i32.eq (local.get $key) (i32.const 0x5354)) (then (local.set $kind (i32.const 4))))
+            (if (i32.eq (local.get $key) (i32.const 0x5345)) (then (local.set $kind (i32.const 5))))
+            (if (i32.eq (local.get $key) (i32.const 0x473835)) (then (local.set $kind (i32.const 6)))))
+          (if (i32.gt_u (local.get $e) (local.get $s))
+            (then
+              (if (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 32))
+                (then (local.set $kind (i32.or (local.get $kind) (i32.const 8)))))))
+          (i32.store8 (i32.add (local.get $kinds) (local.get $count)) (local.get $kind))
+          (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+      (global.set $next (local.get $n))
+      (return (local.get $count)))
+    (global.set $next (local.get $ls))
+    (local.get $count))
+
+  ;; Folds the bytes at addresses p .. e into `crc` (CRC-16/ARC, reflected 0xA001): eight bytes
+  ;; with eight table lookups, then the rest one at a time.
+  (func (export "crc") (param $c i32) (param $p i32) (param $e i32) (result i32)
+    (local $a i32) (local $b i32)
+    (block $done8
+      (loop $eight
+        (br_if $done8 (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $e)))
+        (local.set $a (i32.xor (i32.load (local.get $p)) (local.get $c)))
+        (local.set $b (i32.load offset=4 (local.get $p)))
+        (local.set $c
+          (i32.xor
+            (i32.xor
+              (i32.xor
+                (i32.load16_u offset=3584 (i32.shl (i32.and (local.get $a) (i32.const 255)) (i32.const 1)))
+                (i32.load16_u offset=3072 (i32.shl (i32.and (i32.shr_u (local.get $a) (i32.const 8)) (i32.const 255)) (i32.const 1))))
+              (i32.xor
+                (i32.load16_u offset=2560 (i32.shl (i32.and (i32.shr_u (local.get $a) (i32.const 16)) (i32.const 255)) (i32.const 1)))
+                (i32.load16_u offset=2048 (i32.shl (i32.shr_u (local.get $a) (i32.const 24)) (i32.const 1)))))
+            (i32.xor
+              (i32.xor
+                (i32.load16_u offset=1536 (i32.shl (i32.and (local.get $b) (i32.const 255)) (i32.const 1)))
+                (i32.load16_u offset=1024 (i32.shl (i32.and (i32.shr_u (local.get $b) (i32.const 8)) (i32.const 255)) (i32.const 1))))
+              (i32.xor
+                (i32.load16_u offset=512 (i32.shl (i32.and (i32.shr_u (local.get $b) (i32.const 16)) (i32.const 255)) (i32.const 1)))
+                (i32.load16_u (i32.shl (i32.shr_u (local.get $b) (i32.const 24)) (i32.const 1)))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (br $eight)))
+    (block $done1
+      (loop $one
+        (br_if $done1 (i32.ge_u (local.get $p) (local.get $e)))
+        (local.set $c
+          (i32.xor
+            (i32.shr_u (local.get $c) (i32.const 8))
+            (i32.load16_u
+              (i32.shl (i32.and (i32.xor (local.get $c) (i32.load8_u (local.get $p))) (i32.const 255)) (i32.const 1)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $one)))
+    (local.get $c)))
