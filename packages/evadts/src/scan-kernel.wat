@@ -25,146 +25,98 @@
   (func (export "scan") (param $base i32) (param $n i32) (param $from i32) (param $out i32) (param $cap i32) (result i32)
     (local $ls i32) (local $p i32) (local $m i32) (local $q i32) (local $count i32)
     (local $end i32) (local $eol i32) (local $eols i32) (local $kinds i32)
-    (local $s i32) (local $e i32) (local $p2 i32) (local $c i32) (local $key i32) (local $kind i32)
+    (local $s i32) (local $e i32) (local $t i32) (local $c i32) (local $key i32) (local $kind i32)
     (local $v v128)
     (local.set $eols (i32.add (local.get $out) (i32.shl (local.get $cap) (i32.const 2))))
     (local.set $kinds (i32.add (local.get $eols) (local.get $cap)))
     (local.set $ls (local.get $from))
-    (local.set $p (local.get $from))
-    (block $full
-      (block $eof
-        (loop $block
-          (br_if $eof (i32.ge_u (local.get $p) (local.get $n)))
-          ;; the line ends in this block: every LF, and every CR that no LF follows (a CR LF
-          ;; is found once, at its LF)
-          (local.set $v (v128.load (i32.add (local.get $base) (local.get $p))))
-          (local.set $m
-            (i32.or
-              (i8x16.bitmask (i8x16.eq (local.get $v) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10)))
+    ;; the block before the first: its mask is empty, so the seek loads the first block
+    (local.set $p (i32.sub (local.get $from) (i32.const 16)))
+    (block $done
+      (loop $line
+        ;; the next line end at or after $ls, in $q; $n when the file ends without one
+        (block $found
+          (loop $seek
+            (if (local.get $m)
+              (then
+                (local.set $q (i32.add (local.get $p) (i32.ctz (local.get $m))))
+                (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+                (br_if $found (i32.lt_u (local.get $q) (local.get $n)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (if (i32.ge_s (local.get $p) (local.get $n))
+              (then
+                (br_if $done (i32.ge_u (local.get $ls) (local.get $n)))
+                (local.set $q (local.get $n))
+                (br $found)))
+            ;; the line ends in this block: every LF, and every CR that no LF follows (a CR LF
+            ;; is found once, at its LF)
+            (local.set $v (v128.load (i32.add (local.get $base) (local.get $p))))
+            (local.set $m
+              (i32.or
+                (i8x16.bitmask (i8x16.eq (local.get $v) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10)))
+                (i32.and
+                  (i8x16.bitmask (i8x16.eq (local.get $v) (v128.const i8x16 13 13 13 13 13 13 13 13 13 13 13 13 13 13 13 13)))
+                  (i32.xor
+                    (i32.const 0xffff)
+                    (i8x16.bitmask
+                      (i8x16.eq
+                        (v128.load offset=1 (i32.add (local.get $base) (local.get $p)))
+                        (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10)))))))
+            (br $seek)))
+        (br_if $done (i32.eq (local.get $count) (local.get $cap)))
+        ;; how the line ends: 0 at the end of the file, 2 a LF with a CR before it, else 1
+        (local.set $end (local.get $q))
+        (local.set $eol (i32.lt_u (local.get $q) (local.get $n)))
+        (if (i32.and
+              (i32.and (local.get $eol) (i32.gt_u (local.get $q) (local.get $ls)))
               (i32.and
-                (i8x16.bitmask (i8x16.eq (local.get $v) (v128.const i8x16 13 13 13 13 13 13 13 13 13 13 13 13 13 13 13 13)))
-                (i32.xor
-                  (i32.const 0xffff)
-                  (i8x16.bitmask
-                    (i8x16.eq
-                      (v128.load offset=1 (i32.add (local.get $base) (local.get $p)))
-                      (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10)))))))
-          (block $blockDone
-            (loop $hit
-              (br_if $blockDone (i32.eqz (local.get $m)))
-              (local.set $q (i32.add (local.get $p) (i32.ctz (local.get $m))))
-              (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
-              (br_if $blockDone (i32.ge_u (local.get $q) (local.get $n)))
-              (local.set $end (local.get $q))
-              (local.set $eol (i32.const 1))
-              ;; a LF with a CR before it in the line
-              (if (i32.and
-                    (i32.gt_u (local.get $q) (local.get $ls))
-                    (i32.and
-                      (i32.eq (i32.load8_u (i32.add (local.get $base) (local.get $q))) (i32.const 10))
-                      (i32.eq (i32.load8_u (i32.sub (i32.add (local.get $base) (local.get $q)) (i32.const 1))) (i32.const 13))))
-                (then
-                  (local.set $end (i32.sub (local.get $q) (i32.const 1)))
-                  (local.set $eol (i32.const 2))))
-              (br_if $full (i32.eq (local.get $count) (local.get $cap)))
-              (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))) (local.get $ls))
-              (i32.store8 (i32.add (local.get $eols) (local.get $count)) (local.get $eol))
-              ;; the kind of the line's identifier (see the note above `scan`)
-              (local.set $s (i32.add (local.get $base) (local.get $ls)))
-              (local.set $e (i32.add (local.get $base) (local.get $end)))
-              (local.set $kind (i32.const 0))
-              (block $classified
-                (local.set $p2 (local.get $s))
-                (local.set $key (i32.const 0))
-                (block $stop
-                  (loop $char
-                    (br_if $stop (i32.ge_u (local.get $p2) (local.get $e)))
-                    (br_if $stop (i32.eq (i32.sub (local.get $p2) (local.get $s)) (i32.const 5)))
-                    (local.set $c (i32.load8_u (local.get $p2)))
-                    (br_if $stop (i32.eq (local.get $c) (i32.const 42)))
-                    (br_if $classified
-                      (i32.eqz
-                        (i32.or
-                          (i32.lt_u (i32.sub (local.get $c) (i32.const 65)) (i32.const 26))
-                          (i32.and
-                            (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))
-                            (i32.gt_u (local.get $p2) (local.get $s))))))
-                    (local.set $key (i32.or (i32.shl (local.get $key) (i32.const 8)) (local.get $c)))
-                    (local.set $p2 (i32.add (local.get $p2) (i32.const 1)))
-                    (br $char)))
-                (br_if $classified (i32.lt_u (i32.sub (local.get $p2) (local.get $s)) (i32.const 2)))
-                (br_if $classified (i32.gt_u (i32.sub (local.get $p2) (local.get $s)) (i32.const 4)))
-                (br_if $classified
-                  (i32.and
-                    (i32.lt_u (local.get $p2) (local.get $e))
-                    (i32.ne (i32.load8_u (local.get $p2)) (i32.const 42))))
-                (local.set $kind (i32.const 1))
-                (if (i32.eq (local.get $key) (i32.const 0x445853)) (then (local.set $kind (i32.const 2))))
-                (if (i32.eq (local.get $key) (i32.const 0x445845)) (then (local.set $kind (i32.const 3))))
-                (if (i32.eq (local.get $key) (i32.const 0x5354)) (then (local.set $kind (i32.const 4))))
-                (if (i32.eq (local.get $key) (i32.const 0x5345)) (then (local.set $kind (i32.const 5))))
-                (if (i32.eq (local.get $key) (i32.const 0x473835)) (then (local.set $kind (i32.const 6)))))
-              (if (i32.gt_u (local.get $e) (local.get $s))
-                (then
-                  (if (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 32))
-                    (then (local.set $kind (i32.or (local.get $kind) (i32.const 8)))))))
-              (i32.store8 (i32.add (local.get $kinds) (local.get $count)) (local.get $kind))
-              (local.set $count (i32.add (local.get $count) (i32.const 1)))
-              (local.set $ls (i32.add (local.get $q) (i32.const 1)))
-              (br $hit)))
-          (local.set $p (i32.add (local.get $p) (i32.const 16)))
-          (br $block)))
-      ;; the last line, when nothing ends it
-      (if (i32.lt_u (local.get $ls) (local.get $n))
-        (then
-          (br_if $full (i32.eq (local.get $count) (local.get $cap)))
-          (local.set $end (local.get $n))
-          (local.set $eol (i32.const 0))
-          (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))) (local.get $ls))
-          (i32.store8 (i32.add (local.get $eols) (local.get $count)) (local.get $eol))
-          ;; the kind of the line's identifier (see the note above `scan`)
-          (local.set $s (i32.add (local.get $base) (local.get $ls)))
-          (local.set $e (i32.add (local.get $base) (local.get $end)))
-          (local.set $kind (i32.const 0))
-          (block $classified
-            (local.set $p2 (local.get $s))
-            (local.set $key (i32.const 0))
-            (block $stop
-              (loop $char
-                (br_if $stop (i32.ge_u (local.get $p2) (local.get $e)))
-                (br_if $stop (i32.eq (i32.sub (local.get $p2) (local.get $s)) (i32.const 5)))
-                (local.set $c (i32.load8_u (local.get $p2)))
-                (br_if $stop (i32.eq (local.get $c) (i32.const 42)))
-                (br_if $classified
-                  (i32.eqz
-                    (i32.or
-                      (i32.lt_u (i32.sub (local.get $c) (i32.const 65)) (i32.const 26))
-                      (i32.and
-                        (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))
-                        (i32.gt_u (local.get $p2) (local.get $s))))))
-                (local.set $key (i32.or (i32.shl (local.get $key) (i32.const 8)) (local.get $c)))
-                (local.set $p2 (i32.add (local.get $p2) (i32.const 1)))
-                (br $char)))
-            (br_if $classified (i32.lt_u (i32.sub (local.get $p2) (local.get $s)) (i32.const 2)))
-            (br_if $classified (i32.gt_u (i32.sub (local.get $p2) (local.get $s)) (i32.const 4)))
-            (br_if $classified
-              (i32.and
-                (i32.lt_u (local.get $p2) (local.get $e))
-                (i32.ne (i32.load8_u (local.get $p2)) (i32.const 42))))
-            (local.set $kind (i32.const 1))
-            (if (i32.eq (local.get $key) (i32.const 0x445853)) (then (local.set $kind (i32.const 2))))
-            (if (i32.eq (local.get $key) (i32.const 0x445845)) (then (local.set $kind (i32.const 3))))
-            (if (i32.eq (local.get $key) (i32.const 0x5354)) (then (local.set $kind (i32.const 4))))
-            (if (i32.eq (local.get $key) (i32.const 0x5345)) (then (local.set $kind (i32.const 5))))
-            (if (i32.eq (local.get $key) (i32.const 0x473835)) (then (local.set $kind (i32.const 6)))))
-          (if (i32.gt_u (local.get $e) (local.get $s))
-            (then
-              (if (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 32))
-                (then (local.set $kind (i32.or (local.get $kind) (i32.const 8)))))))
-          (i32.store8 (i32.add (local.get $kinds) (local.get $count)) (local.get $kind))
-          (local.set $count (i32.add (local.get $count) (i32.const 1)))))
-      (global.set $next (local.get $n))
-      (return (local.get $count)))
+                (i32.eq (i32.load8_u (i32.add (local.get $base) (local.get $q))) (i32.const 10))
+                (i32.eq (i32.load8_u (i32.sub (i32.add (local.get $base) (local.get $q)) (i32.const 1))) (i32.const 13))))
+          (then
+            (local.set $end (i32.sub (local.get $q) (i32.const 1)))
+            (local.set $eol (i32.const 2))))
+        (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))) (local.get $ls))
+        (i32.store8 (i32.add (local.get $eols) (local.get $count)) (local.get $eol))
+        ;; the kind of the line's identifier, unrolled: it has 2-4 characters, so at most five
+        ;; are read
+        (local.set $s (i32.add (local.get $base) (local.get $ls)))
+        (local.set $e (i32.add (local.get $base) (local.get $end)))
+        (local.set $kind (i32.const 0))
+        (block $classified
+          (br_if $classified (i32.lt_u (i32.sub (local.get $e) (local.get $s)) (i32.const 2)))
+          (local.set $c (i32.load8_u (local.get $s)))
+          (br_if $classified (i32.ge_u (i32.sub (local.get $c) (i32.const 65)) (i32.const 26)))
+          (local.set $key (local.get $c))
+          (local.set $t (i32.add (local.get $s) (i32.const 1)))
+          (block $tagEnd
+            (loop $char
+              (local.set $c (i32.load8_u (local.get $t)))
+              (br_if $classified
+                (i32.and
+                  (i32.ge_u (i32.sub (local.get $c) (i32.const 65)) (i32.const 26))
+                  (i32.ge_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))))
+              (br_if $classified (i32.eq (i32.sub (local.get $t) (local.get $s)) (i32.const 4)))
+              (local.set $key (i32.or (i32.shl (local.get $key) (i32.const 8)) (local.get $c)))
+              (local.set $t (i32.add (local.get $t) (i32.const 1)))
+              ;; the identifier ends at the end of the line or at a `*`
+              (br_if $tagEnd (i32.eq (local.get $t) (local.get $e)))
+              (br_if $tagEnd (i32.eq (i32.load8_u (local.get $t)) (i32.const 42)))
+              (br $char)))
+          (local.set $kind (i32.const 1))
+          (if (i32.eq (local.get $key) (i32.const 0x445853)) (then (local.set $kind (i32.const 2))))
+          (if (i32.eq (local.get $key) (i32.const 0x445845)) (then (local.set $kind (i32.const 3))))
+          (if (i32.eq (local.get $key) (i32.const 0x5354)) (then (local.set $kind (i32.const 4))))
+          (if (i32.eq (local.get $key) (i32.const 0x5345)) (then (local.set $kind (i32.const 5))))
+          (if (i32.eq (local.get $key) (i32.const 0x473835)) (then (local.set $kind (i32.const 6)))))
+        (if (i32.gt_u (local.get $e) (local.get $s))
+          (then
+            (if (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 32))
+              (then (local.set $kind (i32.or (local.get $kind) (i32.const 8)))))))
+        (i32.store8 (i32.add (local.get $kinds) (local.get $count)) (local.get $kind))
+        (local.set $count (i32.add (local.get $count) (i32.const 1)))
+        (local.set $ls (i32.add (local.get $q) (i32.const 1)))
+        (br $line)))
+    ;; where the next call goes on: a line start, or past the end
     (global.set $next (local.get $ls))
     (local.get $count))
 
