@@ -50,7 +50,7 @@ const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
 const PAGE = 65536;
 /** Lines handed back per call: starts (4 bytes), line ends and kinds (1 byte each). */
 const BATCH = 16384;
-const OUT = 4096;
+const OUT = 8192;
 const BASE = OUT + BATCH * 6;
 /** Files up to this size share one memory; a larger one gets its own, freed with it. */
 const SHARED_LIMIT = 4 * 1024 * 1024;
@@ -66,7 +66,7 @@ class Kernel {
     this.memory = new wasm.Memory({ initial: pagesFor(size) });
     this.fn = new wasm.Instance(compiled, { env: { memory: this.memory } })
       .exports as unknown as KernelExports;
-    // the tables as the module reads them: little-endian u16, table k at k * 512
+    // the sixteen tables as the module reads them: little-endian u16, table k at k * 512
     const view = new DataView(this.memory.buffer, 0, OUT);
     SLICE.forEach((table, k) => {
       for (let b = 0; b < 256; b++) view.setUint16(k * 512 + b * 2, table[b] as number, true);

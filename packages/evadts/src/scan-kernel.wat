@@ -1,11 +1,11 @@
 ;; The two loops of an EVA-DTS parse that touch every byte, in WebAssembly: finding the line ends
-;; (16 bytes at a time with SIMD) and the G85 CRC (CRC-16/ARC, eight bytes at a time).
+;; (16 bytes at a time with SIMD) and the G85 CRC (CRC-16/ARC, sixteen bytes at a time).
 ;; scan-kernel.ts loads the file into the memory and runs the rest of the parse in JavaScript.
 ;; Build: `npm run build:wasm -w @vendkit/evadts` writes scan-kernel-wasm.ts from this file; a test
 ;; checks that the two agree.
 ;;
 ;; Memory layout (addresses in bytes), set by scan-kernel.ts:
-;;   0 .. 4096      the eight CRC slicing tables, 256 little-endian u16 each (table k at k * 512)
+;;   0 .. 8192      the sixteen CRC slicing tables, 256 little-endian u16 each (table k at k * 512)
 ;;   out ..         a batch of lines found: `cap` u32 starts, then `cap` u8 line-end lengths,
 ;;                  then `cap` u8 kinds
 ;;   base ..        the file, followed by 16 zero bytes
@@ -120,33 +120,52 @@
     (global.set $next (local.get $ls))
     (local.get $count))
 
-  ;; Folds the bytes at addresses p .. e into `crc` (CRC-16/ARC, reflected 0xA001): eight bytes
-  ;; with eight table lookups, then the rest one at a time.
+  ;; Folds the bytes at addresses p .. e into `crc` (CRC-16/ARC, reflected 0xA001): sixteen
+  ;; bytes with sixteen table lookups (table k: a byte followed by k zero bytes), then the rest
+  ;; one at a time.
   (func (export "crc") (param $c i32) (param $p i32) (param $e i32) (result i32)
-    (local $a i32) (local $b i32)
-    (block $done8
-      (loop $eight
-        (br_if $done8 (i32.gt_u (i32.add (local.get $p) (i32.const 8)) (local.get $e)))
-        (local.set $a (i32.xor (i32.load (local.get $p)) (local.get $c)))
-        (local.set $b (i32.load offset=4 (local.get $p)))
+    (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
+    (block $done16
+      (loop $sixteen
+        (br_if $done16 (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $e)))
+        (local.set $w0 (i32.xor (i32.load (local.get $p)) (local.get $c)))
+        (local.set $w1 (i32.load offset=4 (local.get $p)))
+        (local.set $w2 (i32.load offset=8 (local.get $p)))
+        (local.set $w3 (i32.load offset=12 (local.get $p)))
         (local.set $c
           (i32.xor
             (i32.xor
               (i32.xor
-                (i32.load16_u offset=3584 (i32.shl (i32.and (local.get $a) (i32.const 255)) (i32.const 1)))
-                (i32.load16_u offset=3072 (i32.shl (i32.and (i32.shr_u (local.get $a) (i32.const 8)) (i32.const 255)) (i32.const 1))))
+                (i32.xor
+                  (i32.load16_u offset=7680 (i32.shl (i32.and (local.get $w0) (i32.const 255)) (i32.const 1)))
+                  (i32.load16_u offset=7168 (i32.shl (i32.and (i32.shr_u (local.get $w0) (i32.const 8)) (i32.const 255)) (i32.const 1))))
+                (i32.xor
+                  (i32.load16_u offset=6656 (i32.shl (i32.and (i32.shr_u (local.get $w0) (i32.const 16)) (i32.const 255)) (i32.const 1)))
+                  (i32.load16_u offset=6144 (i32.shl (i32.shr_u (local.get $w0) (i32.const 24)) (i32.const 1)))))
               (i32.xor
-                (i32.load16_u offset=2560 (i32.shl (i32.and (i32.shr_u (local.get $a) (i32.const 16)) (i32.const 255)) (i32.const 1)))
-                (i32.load16_u offset=2048 (i32.shl (i32.shr_u (local.get $a) (i32.const 24)) (i32.const 1)))))
+                (i32.xor
+                  (i32.load16_u offset=5632 (i32.shl (i32.and (local.get $w1) (i32.const 255)) (i32.const 1)))
+                  (i32.load16_u offset=5120 (i32.shl (i32.and (i32.shr_u (local.get $w1) (i32.const 8)) (i32.const 255)) (i32.const 1))))
+                (i32.xor
+                  (i32.load16_u offset=4608 (i32.shl (i32.and (i32.shr_u (local.get $w1) (i32.const 16)) (i32.const 255)) (i32.const 1)))
+                  (i32.load16_u offset=4096 (i32.shl (i32.shr_u (local.get $w1) (i32.const 24)) (i32.const 1))))))
             (i32.xor
               (i32.xor
-                (i32.load16_u offset=1536 (i32.shl (i32.and (local.get $b) (i32.const 255)) (i32.const 1)))
-                (i32.load16_u offset=1024 (i32.shl (i32.and (i32.shr_u (local.get $b) (i32.const 8)) (i32.const 255)) (i32.const 1))))
+                (i32.xor
+                  (i32.load16_u offset=3584 (i32.shl (i32.and (local.get $w2) (i32.const 255)) (i32.const 1)))
+                  (i32.load16_u offset=3072 (i32.shl (i32.and (i32.shr_u (local.get $w2) (i32.const 8)) (i32.const 255)) (i32.const 1))))
+                (i32.xor
+                  (i32.load16_u offset=2560 (i32.shl (i32.and (i32.shr_u (local.get $w2) (i32.const 16)) (i32.const 255)) (i32.const 1)))
+                  (i32.load16_u offset=2048 (i32.shl (i32.shr_u (local.get $w2) (i32.const 24)) (i32.const 1)))))
               (i32.xor
-                (i32.load16_u offset=512 (i32.shl (i32.and (i32.shr_u (local.get $b) (i32.const 16)) (i32.const 255)) (i32.const 1)))
-                (i32.load16_u (i32.shl (i32.shr_u (local.get $b) (i32.const 24)) (i32.const 1)))))))
-        (local.set $p (i32.add (local.get $p) (i32.const 8)))
-        (br $eight)))
+                (i32.xor
+                  (i32.load16_u offset=1536 (i32.shl (i32.and (local.get $w3) (i32.const 255)) (i32.const 1)))
+                  (i32.load16_u offset=1024 (i32.shl (i32.and (i32.shr_u (local.get $w3) (i32.const 8)) (i32.const 255)) (i32.const 1))))
+                (i32.xor
+                  (i32.load16_u offset=512 (i32.shl (i32.and (i32.shr_u (local.get $w3) (i32.const 16)) (i32.const 255)) (i32.const 1)))
+                  (i32.load16_u offset=0 (i32.shl (i32.shr_u (local.get $w3) (i32.const 24)) (i32.const 1))))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $sixteen)))
     (block $done1
       (loop $one
         (br_if $done1 (i32.ge_u (local.get $p) (local.get $e)))
