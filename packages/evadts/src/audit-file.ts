@@ -2,7 +2,7 @@ import type { TransactionSetCrc, Transmission } from "./envelope.js";
 import type { Finding } from "./findings.js";
 import { fromIndex } from "./parse.js";
 import { ELEMENT_SEPARATOR, type LineEnd, type Segment, type SegmentInput } from "./segment.js";
-import { hasTag, type SegmentIndex, segmentEnd, tagEnd } from "./segment-index.js";
+import { hasTag, type SegmentIndex, segmentEnd, subIndex, tagEnd } from "./segment-index.js";
 
 /**
  * A parsed EVA-DTS audit file. It keeps the file's text and an index of where each segment
@@ -11,9 +11,12 @@ import { hasTag, type SegmentIndex, segmentEnd, tagEnd } from "./segment-index.j
  * gives the same bytes.
  */
 export class AuditFile {
+  private wholeText: string | undefined;
+
   /** @internal use `parse()` */
   constructor(
-    private readonly index: SegmentIndex,
+    /** @internal where the segments are; shared with the file an audit was taken from */
+    readonly index: SegmentIndex,
     readonly findings: readonly Finding[],
     /** Each transaction set's G85: stated and computed. */
     readonly transactionSets: readonly TransactionSetCrc[],
@@ -26,8 +29,9 @@ export class AuditFile {
 
   /**
    * Each audit in the file as an AuditFile of its own (its findings, sets and accessors apply to
-   * that audit alone), with the line of its DXS in this file. A file holding exactly one audit and
-   * nothing around it gives itself.
+   * that audit alone, as if it were parsed alone), with the line of its DXS in this file. A file
+   * holding exactly one audit and nothing around it gives itself. The audits share this file's
+   * text and index, and take its G85 CRCs rather than computing them again.
    */
   audits(): { line: number; file: AuditFile }[] {
     const only = this.transmissions[0];
@@ -38,29 +42,20 @@ export class AuditFile {
       only.lastSegment === this.length - 1
     )
       return [{ line: 1, file: this }];
-    // each audit on the lines already found: its text and index are this file's, moved to 0
-    return this.transmissions.map((t) => {
-      const ix = this.index;
-      const start = ix.starts[t.firstSegment] as number;
-      const end =
-        t.lastSegment + 1 < this.length ? (ix.starts[t.lastSegment + 1] as number) : this.text.length;
-      const count = t.lastSegment - t.firstSegment + 1;
-      const starts = new Uint32Array(count);
-      for (let k = 0; k < count; k++) starts[k] = (ix.starts[t.firstSegment + k] as number) - start;
-      const index = {
-        text: this.text.slice(start, end),
-        starts,
-        eols: ix.eols.slice(t.firstSegment, t.lastSegment + 1),
-        kinds: ix.kinds.slice(t.firstSegment, t.lastSegment + 1),
-        count,
-      };
-      return { line: t.line, file: fromIndex(index) };
-    });
+    return this.transmissions.map((t) => ({
+      line: t.line,
+      file: fromIndex(subIndex(this.index, t.firstSegment, t.lastSegment), {
+        known: { sets: this.transactionSets, firstSegment: t.firstSegment },
+      }),
+    }));
   }
 
   /** The file's text, one character per byte. */
   get text(): string {
-    return this.index.text;
+    const { text, base, limit } = this.index;
+    if (base === 0 && limit === text.length) return text;
+    this.wholeText ??= text.slice(base, limit);
+    return this.wholeText;
   }
 
   /** Number of segments (lines). */
@@ -94,7 +89,7 @@ export class AuditFile {
   /** The line end that followed segment `i`. */
   lineEnd(i: number): LineEnd {
     this.check(i);
-    const next = i + 1 < this.length ? (this.index.starts[i + 1] as number) : this.text.length;
+    const next = i + 1 < this.length ? (this.index.starts[i + 1] as number) : this.index.limit;
     return this.index.text.slice(segmentEnd(this.index, i), next) as LineEnd;
   }
 
@@ -105,7 +100,7 @@ export class AuditFile {
       tag,
       elements,
       index: i,
-      offset: this.index.starts[i] as number,
+      offset: (this.index.starts[i] as number) - this.index.base,
       line: i + 1,
       lineEnd: this.lineEnd(i),
     };
@@ -142,14 +137,15 @@ export class AuditFile {
 
   /** 1-based line and column of a byte offset. */
   position(offset: number): { line: number; column: number } {
+    const at = offset + this.index.base;
     let lo = 0;
     let hi = this.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if ((this.index.starts[mid] as number) <= offset) lo = mid;
+      if ((this.index.starts[mid] as number) <= at) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - (this.index.starts[lo] ?? 0) + 1 };
+    return { line: lo + 1, column: at - (this.index.starts[lo] ?? this.index.base) + 1 };
   }
 
   toJSON(): { segments: Segment[]; findings: readonly Finding[]; transmissions: readonly Transmission[] } {

@@ -48,6 +48,20 @@ const CR = 13;
 const LF = 10;
 const CRLF = "\r\n";
 
+/** Where the walk gets the G85 CRCs from. */
+export interface CrcSource {
+  /**
+   * Folds bytes `start..end` of the text into a CRC: the scan kernel's, which has the file
+   * loaded; by default the text's characters, in JavaScript.
+   */
+  readonly fold?: (crc: number, start: number, end: number) => number;
+  /**
+   * The sets of the file this one is an audit of, and the segment of that file where this one
+   * starts: a set found there (same segments, same line ends) gives its CRCs, not computed again.
+   */
+  readonly known?: { readonly sets: readonly TransactionSetCrc[]; readonly firstSegment: number };
+}
+
 /**
  * Walks the segment index once and reports what is wrong with the envelope (DXS..DXE, ST..SE,
  * G85), the line ends and the segment identifiers, without building a string per segment.
@@ -60,27 +74,26 @@ const CRLF = "\r\n";
 export function checkEnvelope(
   ix: SegmentIndex,
   out: FindingList,
-  /**
-   * Folds bytes `start..end` of the file into a CRC: the scan kernel's, which has the file
-   * loaded; by default the text's characters.
-   */
-  fold: (crc: number, start: number, end: number) => number = (crc, start, end) =>
-    crc16Update(crc, ix.text, start, end),
+  source: CrcSource = {},
 ): { sets: TransactionSetCrc[]; transmissions: Transmission[] } {
+  const fold =
+    source.fold ?? ((crc: number, start: number, end: number) => crc16Update(crc, ix.text, start, end));
+  const known = source.known;
+  let knownAt = 0;
   const sets: TransactionSetCrc[] = [];
   const transmissions: Transmission[] = [];
   const { text, starts, eols, kinds, count } = ix;
   const report = (code: FindingCode, severity: Severity, i: number, detail?: string, element?: number) =>
     out.add(code, () => {
       const at = element === undefined ? undefined : elementAt(ix, i, element);
-      const segStart = i < count ? (starts[i] as number) : text.length;
+      const segStart = i < count ? (starts[i] as number) : ix.limit;
       const offset = at?.offset ?? segStart;
       return {
         severity,
         message: detail ? `${FINDING_CODES[code]}: ${detail}` : FINDING_CODES[code],
         ...(i < count ? { segmentIndex: i, segment: text.slice(segStart, tagEnd(ix, i)) } : {}),
         ...(element === undefined ? {} : { element }),
-        offset,
+        offset: offset - ix.base,
         line: i < count ? i + 1 : Math.max(count, 1),
         column: offset - segStart + 1,
       };
@@ -111,19 +124,22 @@ export function checkEnvelope(
   /** The CRC up to the end of the last segment folded with an added CR LF, before that CR LF. */
   let crcBeforeAddedEnd = 0;
 
+  /** The open set as the file it was taken from computed it, when there is one. */
+  let knownSet: TransactionSetCrc | undefined;
+
   const foldUpTo = (offset: number) => {
     if (pending !== -1) {
-      crc = fold(crc, pending, offset);
+      if (knownSet === undefined) crc = fold(crc, pending, offset);
       pending = -1;
     }
   };
   /** Closes the open set; `at` is the segment that closes it (count: the end of the file). */
   const closeSet = (at: number) => {
-    foldUpTo(at < count ? (starts[at] as number) : text.length);
+    foldUpTo(at < count ? (starts[at] as number) : ix.limit);
     const set: { -readonly [K in keyof TransactionSetCrc]: TransactionSetCrc[K] } = {
       line: stIndex + 1,
       stated: g85Stated,
-      computed: crcHex(crc),
+      computed: knownSet?.computed ?? crcHex(crc),
       match: g85Variant !== undefined,
     };
     if (g85Variant !== undefined) set.variant = g85Variant;
@@ -180,7 +196,7 @@ export function checkEnvelope(
       i = j;
     }
     const start = starts[i] as number;
-    const next = i + 1 < count ? (starts[i + 1] as number) : text.length;
+    const next = i + 1 < count ? (starts[i + 1] as number) : ix.limit;
     const end = next - (eols[i] as number);
     const kind = ((kinds[i] as number) & KIND_MASK) as Kind;
     if (!inTransmission && kind !== Kind.DXS && kind !== Kind.DXE) {
@@ -245,6 +261,13 @@ export function checkEnvelope(
       g85Alternative = undefined;
       crc = 0;
       pending = start;
+      knownSet = undefined;
+      if (known !== undefined) {
+        const line = known.firstSegment + i + 1;
+        while (knownAt < known.sets.length && (known.sets[knownAt] as TransactionSetCrc).line < line)
+          knownAt++;
+        if (known.sets[knownAt]?.line === line) knownSet = known.sets[knownAt];
+      }
     } else if (!setOpen) {
       if (anySt) report("OUTSIDE_TRANSACTION_SET", "error", i);
       continue;
@@ -259,16 +282,18 @@ export function checkEnvelope(
         const crcAtStretch = crc;
         foldUpTo(start);
         g85Stated = elementAt(ix, i, 1)?.value ?? "";
-        const computed = crcHex(crc);
+        const computed = knownSet?.computed ?? crcHex(crc);
         if (!/^[0-9A-F]{4}$/.test(g85Stated)) report("G85_FORMAT", "warning", i, `"${g85Stated}"`, 1);
         const stated = g85Stated.toUpperCase();
         if (stated === computed) g85Variant = "standard";
         else {
-          g85Alternative = crcHex(
-            stretchFrom !== -1 && stretchFrom <= previousEnd
-              ? fold(crcAtStretch, stretchFrom, previousEnd)
-              : crcBeforeAddedEnd,
-          );
+          g85Alternative =
+            knownSet?.computedNoFinalLineEnd ??
+            crcHex(
+              stretchFrom !== -1 && stretchFrom <= previousEnd
+                ? fold(crcAtStretch, stretchFrom, previousEnd)
+                : crcBeforeAddedEnd,
+            );
           if (stated === g85Alternative) {
             g85Variant = "no-final-line-end";
             report("G85_VARIANT", "warning", i, `states ${g85Stated}; the standard CRC is ${computed}`, 1);
@@ -302,7 +327,7 @@ export function checkEnvelope(
       }
     }
     // This segment is in the CRC (the running stretch is -1 only after G85).
-    if (!crlf && pending !== -1) {
+    if (!crlf && pending !== -1 && knownSet === undefined) {
       crcBeforeAddedEnd = fold(crc, pending, end);
       crc = crc16Update(crcBeforeAddedEnd, CRLF);
       pending = next;

@@ -196,6 +196,46 @@ describe("parse: envelope findings", () => {
     expect(single.audits()).toEqual([{ line: 1, file: single }]);
   });
 
+  it("gives each audit of a file exactly as parsing that audit's text alone would", () => {
+    const body = fc.array(
+      fc.constantFrom("ID1*M1*X", "VA1*100*1*100*1", "PA1*1*150", "PA2*3*450", "CA2*1 "),
+      { maxLength: 6 },
+    );
+    const audit = fc.record({
+      body,
+      eol: fc.constantFrom("\r\n", "\n"),
+      tamper: fc.constantFrom("none", "g85", "no-dxe", "no-se", "junk", "nested"),
+    });
+    const piece = fc.oneof(audit, fc.constantFrom("+HDR seq=1", "--next--", "", "\x02"));
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 6 }), (pieces) => {
+        const text = pieces
+          .map((p) => {
+            if (typeof p === "string") return `${p}\r\n`;
+            const lines = sealed(p.body, p.eol).split(p.eol);
+            // lines no writer would write, after the ST
+            if (p.tamper === "junk") lines.splice(2, 0, "pa1*x", "");
+            if (p.tamper === "nested") lines.splice(2, 0, "ST*001*9");
+            const drop = p.tamper === "no-dxe" ? "DXE*" : p.tamper === "no-se" ? "SE*" : undefined;
+            return lines
+              .filter((l) => drop === undefined || !l.startsWith(drop))
+              .map((l) => (p.tamper === "g85" && l.startsWith("G85*") ? "G85*0000" : l))
+              .join(p.eol);
+          })
+          .join("");
+        for (const { file } of parse(text).audits()) {
+          const alone = parse(file.text);
+          expect(file.findings).toEqual(alone.findings);
+          expect(file.transactionSets).toEqual(alone.transactionSets);
+          expect(file.transmissions).toEqual(alone.transmissions);
+          expect(file.toJSON().segments).toEqual(alone.toJSON().segments);
+          expect(file.position(file.text.length - 1)).toEqual(alone.position(file.text.length - 1));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("tolerates a missing DXS and DXE around a sealed set", () => {
     const inner = sealed(["ID1*X"]).split("\r\n").slice(1, -2).join("\r\n");
     expect(codes(`${inner}\r\n`)).toEqual(["MISSING_DXS", "MISSING_DXE"]);

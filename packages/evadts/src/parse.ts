@@ -1,5 +1,5 @@
 import { AuditFile } from "./audit-file.js";
-import { checkEnvelope } from "./envelope.js";
+import { type CrcSource, checkEnvelope } from "./envelope.js";
 import { EvadtsError, FindingList } from "./findings.js";
 import { decodeLatin1 } from "./latin1.js";
 import { scanFile } from "./scan-kernel.js";
@@ -32,7 +32,7 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): A
     throw new EvadtsError("INVALID_INPUT", "parse takes a Uint8Array or a string");
   }
   const { crc, ...lines } = scanFile(input);
-  const file = fromIndex({ text, ...lines }, crc);
+  const file = fromIndex({ text, base: 0, limit: text.length, ...lines }, { fold: crc });
   const list = file.findings;
   if (options.mode === "strict" && list.length > 0) {
     const strict = list.map((f) => ({ ...f, severity: "error" as const }));
@@ -50,13 +50,10 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): A
 /**
  * The file an index describes, its envelope checked (tolerant): what `parse` does once the lines
  * are found, and what `AuditFile.audits()` does for each audit of a file, on the lines it already
- * has. `fold`, when given, computes the CRC over the file as the scan kernel loaded it.
+ * has. `crcs` says where the G85 CRCs come from (see CrcSource).
  */
-export function fromIndex(
-  index: SegmentIndex,
-  fold?: (crc: number, start: number, end: number) => number,
-): AuditFile {
+export function fromIndex(index: SegmentIndex, crcs?: CrcSource): AuditFile {
   const findings = new FindingList();
-  const { sets, transmissions } = checkEnvelope(index, findings, fold);
+  const { sets, transmissions } = checkEnvelope(index, findings, crcs);
   return new AuditFile(index, findings.done(), sets, transmissions);
 }

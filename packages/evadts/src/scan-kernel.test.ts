@@ -3,13 +3,14 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { crc16Update } from "./crc16.js";
-import { KIND_MASK, Kind, scanFile, TRAILING_BLANK } from "./scan-kernel.js";
+import { KIND_MASK, Kind, scanFile, TRAILING_BLANK, tagKey } from "./scan-kernel.js";
 
 /** The rules of scan-kernel.wat written plainly: lines, line ends and identifier kinds. */
 function reference(text: string) {
   const starts: number[] = [];
   const eols: number[] = [];
   const kinds: number[] = [];
+  const keys: number[] = [];
   const re = /\r\n|\n|\r/g;
   let from = 0;
   const add = (end: number, eol: number) => {
@@ -24,13 +25,14 @@ function reference(text: string) {
     starts.push(from);
     eols.push(eol);
     kinds.push(kind | (line.endsWith(" ") ? TRAILING_BLANK : 0));
+    keys.push(tag === undefined ? 0 : [...tag].reduce((key, c) => key * 256 + c.charCodeAt(0), 0));
   };
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     add(m.index, m[0].length);
     from = m.index + m[0].length;
   }
   if (from < text.length) add(text.length, 0);
-  return { starts, eols, kinds };
+  return { starts, eols, kinds, keys };
 }
 
 const piece = fc.constantFrom(
@@ -66,6 +68,7 @@ describe("scan kernel (WebAssembly)", () => {
         expect(Array.from(got.starts)).toEqual(want.starts);
         expect(Array.from(got.eols)).toEqual(want.eols);
         expect(Array.from(got.kinds)).toEqual(want.kinds);
+        expect(Array.from(got.keys)).toEqual(want.keys);
         expect(got.count).toBe(want.starts.length);
       }),
       { numRuns: 2000 },
@@ -80,6 +83,7 @@ describe("scan kernel (WebAssembly)", () => {
     expect(got.count).toBe(50_000);
     expect(Array.from(got.starts)).toEqual(want.starts);
     expect(Array.from(got.kinds)).toEqual(want.kinds);
+    expect(Array.from(got.keys)).toEqual(want.keys);
     expect(got.eols[49_999]).toBe(1);
   });
 
@@ -100,6 +104,7 @@ describe("scan kernel (WebAssembly)", () => {
     expect(got.count).toBe(1);
     expect(got.eols[0]).toBe(0);
     expect((got.kinds[0] as number) & KIND_MASK).toBe(Kind.Other);
+    expect(got.keys[0]).toBe(tagKey("ID1"));
   });
 
   it("is built from scan-kernel.wat as committed", () => {

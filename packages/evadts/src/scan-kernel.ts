@@ -16,6 +16,13 @@ export enum Kind {
   G85 = 6,
 }
 export const KIND_MASK = 7;
+
+/** A segment identifier (2-4 characters) packed as the kernel packs it: first character highest. */
+export function tagKey(tag: string): number {
+  let key = 0;
+  for (let k = 0; k < tag.length; k++) key = key * 256 + tag.charCodeAt(k);
+  return key;
+}
 export const TRAILING_BLANK = 8;
 
 /** The lines of a file as the kernel found them, and the CRC over the file it loaded. */
@@ -24,6 +31,8 @@ export interface ScannedFile {
   /** The length of each line's end: 2 CR LF, 1 LF or CR, 0 none (the last line only). */
   readonly eols: Uint8Array;
   readonly kinds: Uint8Array;
+  /** Each line's identifier, packed by `tagKey`; 0 when it has none. */
+  readonly keys: Uint32Array;
   readonly count: number;
   /** Folds bytes `start..end` of the file into `crc`; valid until the next `scanFile`. */
   crc(crc: number, start: number, end: number): number;
@@ -48,10 +57,10 @@ interface Wasm {
 const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
 
 const PAGE = 65536;
-/** Lines handed back per call: starts (4 bytes), line ends and kinds (1 byte each). */
+/** Lines handed back per call: starts and identifiers (4 bytes each), line ends and kinds (1 byte each). */
 const BATCH = 16384;
 const OUT = 8192;
-const BASE = OUT + BATCH * 6;
+const BASE = OUT + BATCH * 10;
 /** Files up to this size share one memory; a larger one gets its own, freed with it. */
 const SHARED_LIMIT = 4 * 1024 * 1024;
 
@@ -119,6 +128,7 @@ export function scanFile(input: Uint8Array | string): ScannedFile {
   let starts = new Uint32Array(cap);
   let eols = new Uint8Array(cap);
   let kinds = new Uint8Array(cap);
+  let keys = new Uint32Array(cap);
   let count = 0;
   let from = 0;
   do {
@@ -128,18 +138,21 @@ export function scanFile(input: Uint8Array | string): ScannedFile {
       starts = grown(starts, new Uint32Array(cap));
       eols = grown(eols, new Uint8Array(cap));
       kinds = grown(kinds, new Uint8Array(cap));
+      keys = grown(keys, new Uint32Array(cap));
     }
     starts.set(new Uint32Array(memory.buffer, OUT, got), count);
-    eols.set(new Uint8Array(memory.buffer, OUT + BATCH * 4, got), count);
-    kinds.set(new Uint8Array(memory.buffer, OUT + BATCH * 5, got), count);
+    keys.set(new Uint32Array(memory.buffer, OUT + BATCH * 4, got), count);
+    eols.set(new Uint8Array(memory.buffer, OUT + BATCH * 8, got), count);
+    kinds.set(new Uint8Array(memory.buffer, OUT + BATCH * 9, got), count);
     count += got;
     from = fn.resumeAt();
   } while (from < n);
   return {
-    // exact sizes, so that a parsed file keeps 6 bytes a line and no spare capacity
+    // exact sizes, so that a parsed file keeps 10 bytes a line and no spare capacity
     starts: starts.slice(0, count),
     eols: eols.slice(0, count),
     kinds: kinds.slice(0, count),
+    keys: keys.slice(0, count),
     count,
     crc: (crc, start, end) => fn.crc(crc, BASE + start, BASE + end),
   };

@@ -6,8 +6,9 @@
 ;;
 ;; Memory layout (addresses in bytes), set by scan-kernel.ts:
 ;;   0 .. 8192      the sixteen CRC slicing tables, 256 little-endian u16 each (table k at k * 512)
-;;   out ..         a batch of lines found: `cap` u32 starts, then `cap` u8 line-end lengths,
-;;                  then `cap` u8 kinds
+;;   out ..         a batch of lines found: `cap` u32 starts, `cap` u32 identifiers (packed,
+;;                  first character highest; 0 when the line has none), then `cap` u8
+;;                  line-end lengths and `cap` u8 kinds
 ;;   base ..        the file, followed by 16 zero bytes
 (module
   (import "env" "memory" (memory 1))
@@ -24,10 +25,11 @@
   ;; 6 G85; bit 3 is set when the line ends with a blank.
   (func (export "scan") (param $base i32) (param $n i32) (param $from i32) (param $out i32) (param $cap i32) (result i32)
     (local $ls i32) (local $p i32) (local $m i32) (local $q i32) (local $count i32)
-    (local $end i32) (local $eol i32) (local $eols i32) (local $kinds i32)
+    (local $end i32) (local $eol i32) (local $keys i32) (local $eols i32) (local $kinds i32)
     (local $s i32) (local $e i32) (local $t i32) (local $c i32) (local $key i32) (local $kind i32)
     (local $v v128)
-    (local.set $eols (i32.add (local.get $out) (i32.shl (local.get $cap) (i32.const 2))))
+    (local.set $keys (i32.add (local.get $out) (i32.shl (local.get $cap) (i32.const 2))))
+    (local.set $eols (i32.add (local.get $keys) (i32.shl (local.get $cap) (i32.const 2))))
     (local.set $kinds (i32.add (local.get $eols) (local.get $cap)))
     (local.set $ls (local.get $from))
     ;; the block before the first: its mask is empty, so the seek loads the first block
@@ -113,6 +115,9 @@
             (if (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 32))
               (then (local.set $kind (i32.or (local.get $kind) (i32.const 8)))))))
         (i32.store8 (i32.add (local.get $kinds) (local.get $count)) (local.get $kind))
+        (i32.store
+          (i32.add (local.get $keys) (i32.shl (local.get $count) (i32.const 2)))
+          (select (local.get $key) (i32.const 0) (i32.and (local.get $kind) (i32.const 7))))
         (local.set $count (i32.add (local.get $count) (i32.const 1)))
         (local.set $ls (i32.add (local.get $q) (i32.const 1)))
         (br $line)))

@@ -1,28 +1,54 @@
+import { tagKey } from "./scan-kernel.js";
+
 /**
  * Where each segment of a file starts and ends (its line end excluded) and what its identifier
  * is. Built once by the scan kernel (scan-kernel.ts); everything else reads segments through it
  * without splitting the whole file.
  */
 export interface SegmentIndex {
+  /** The text the file is in: the file itself, or the whole file an audit was taken from. */
   readonly text: string;
+  /** Where the file starts and ends in `text` (0 and text.length for a parsed file). */
+  readonly base: number;
+  readonly limit: number;
+  /** Where each segment starts in `text`. */
   readonly starts: Uint32Array;
   /** The length of each segment's line end: 2 CR LF, 1 LF or CR, 0 none (the last segment only). */
   readonly eols: Uint8Array;
   /** Each segment's `Kind`, with the TRAILING_BLANK bit. */
   readonly kinds: Uint8Array;
+  /** Each segment's identifier packed by `tagKey`, 0 when it has none. */
+  readonly keys: Uint32Array;
   readonly count: number;
 }
 
-/** Where segment `i` ends (its line end excluded): computed, so that an index keeps 6 bytes a segment. */
+/** Where segment `i` ends (its line end excluded): computed, not kept. */
 export function segmentEnd(ix: SegmentIndex, i: number): number {
-  const next = i + 1 < ix.count ? (ix.starts[i + 1] as number) : ix.text.length;
+  const next = i + 1 < ix.count ? (ix.starts[i + 1] as number) : ix.limit;
   return next - (ix.eols[i] as number);
 }
 
-const STAR = 42;
+/** Segments `first..last` of a file as a file of their own, sharing its text and index. */
+export function subIndex(ix: SegmentIndex, first: number, last: number): SegmentIndex {
+  return {
+    text: ix.text,
+    base: ix.starts[first] as number,
+    limit: last + 1 < ix.count ? (ix.starts[last + 1] as number) : ix.limit,
+    starts: ix.starts.subarray(first, last + 1),
+    eols: ix.eols.subarray(first, last + 1),
+    kinds: ix.kinds.subarray(first, last + 1),
+    keys: ix.keys.subarray(first, last + 1),
+    count: last - first + 1,
+  };
+}
 
-/** Whether segment `i` has identifier `tag`, compared in place. */
+const STAR = 42;
+const IDENTIFIER = /^[A-Z][A-Z0-9]{1,3}$/;
+
+/** Whether segment `i` has identifier `tag`: one comparison of packed identifiers. */
 export function hasTag(ix: SegmentIndex, i: number, tag: string): boolean {
+  if (IDENTIFIER.test(tag)) return ix.keys[i] === tagKey(tag);
+  // not an identifier: only the text can say
   const start = ix.starts[i] as number;
   const end = segmentEnd(ix, i);
   const after = start + tag.length;
