@@ -1,17 +1,20 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   cashlessSales,
   cashTotals,
   events,
   identification,
+  type Product,
   priceLists,
   products,
   vendTotals,
 } from "./accessors.js";
+import type { AuditFile } from "./audit-file.js";
 import { decodeSegment, toInt } from "./decode.js";
 import { parse } from "./parse.js";
 import { formatMoney, summarize } from "./summary.js";
-import { goldenFile } from "./test-support.js";
+import { goldenFile, REAL_CORPUS_DIR, realCorpus } from "./test-support.js";
 
 const plus = parse(goldenFile("mizip-ddcmp60-plus.eva_dts"));
 
@@ -165,5 +168,171 @@ describe("summary", () => {
     expect(out).toMatch(/^Cash sales \(CA2\) +162 +98\.00 +40 +24\.00$/m);
     expect(out).toMatch(/^Bills +20\.00 +80\.00$/m);
     expect(out).toContain("91 segments, 0 errors, 0 warnings");
+  });
+});
+
+/**
+ * The accessors written plainly over `segments()`, as the rules read: the reference the in-place
+ * readers must agree with.
+ */
+const plain = {
+  int: (s: { elements: readonly string[] } | undefined, n: number) => toInt(s?.elements[n - 1]),
+  str: (s: { elements: readonly string[] } | undefined, n: number) => s?.elements[n - 1],
+  counters(s: { elements: readonly string[] } | undefined, valueFirst: boolean) {
+    if (!s) return undefined;
+    const [a, b, c, d] = [1, 2, 3, 4].map((n) => plain.int(s, n));
+    return valueFirst
+      ? { valueInit: a, countInit: b, valueReset: c, countReset: d }
+      : { countInit: a, valueInit: b, countReset: c, valueReset: d };
+  },
+  products(file: AuditFile) {
+    const out: ReturnType<typeof products> = [];
+    for (const s of file.segments()) {
+      const last = out[out.length - 1] as { -readonly [K in keyof Product]: Product[K] } | undefined;
+      if (s.tag === "PA1") {
+        const name = plain.str(s, 3)?.trimEnd();
+        out.push({
+          id: plain.str(s, 1) ?? "",
+          price: plain.int(s, 2),
+          name: name === "" ? undefined : name,
+          paid: undefined,
+          test: undefined,
+          free: undefined,
+          byMedium: [],
+          line: s.line,
+        });
+      } else if (last && s.tag === "PA2") last.paid = plain.counters(s, false);
+      else if (last && s.tag === "PA3") last.test = plain.counters(s, false);
+      else if (last && s.tag === "PA4") last.free = plain.counters(s, false);
+      else if (last && s.tag === "PA7")
+        (last.byMedium as unknown[]).push({
+          medium: plain.str(s, 2) ?? "",
+          priceList: plain.int(s, 3),
+          price: plain.int(s, 4),
+          sales: {
+            countInit: plain.int(s, 5),
+            valueInit: plain.int(s, 6),
+            countReset: plain.int(s, 7),
+            valueReset: plain.int(s, 8),
+          },
+        });
+    }
+    return out;
+  },
+};
+
+describe("typed accessors read in place what a plain reading of the segments gives", () => {
+  const check = (file: AuditFile) => {
+    expect(products(file)).toEqual(plain.products(file));
+    const first = (tag: string) => file.first(tag);
+    const ca3 = first("CA3");
+    const ca4 = first("CA4");
+    expect(cashTotals(file)).toEqual({
+      sales: plain.counters(first("CA2"), true),
+      cashIn: ca3 && {
+        inReset: plain.int(ca3, 1),
+        toBoxReset: plain.int(ca3, 2),
+        toTubesReset: plain.int(ca3, 3),
+        billsReset: plain.int(ca3, 9) ?? plain.int(ca3, 4),
+        inInit: plain.int(ca3, 5),
+        toBoxInit: plain.int(ca3, 6),
+        toTubesInit: plain.int(ca3, 7),
+        billsInit: plain.int(ca3, 10) ?? plain.int(ca3, 8),
+      },
+      dispensed: ca4 && { reset: plain.int(ca4, 1), manualReset: plain.int(ca4, 2), init: plain.int(ca4, 3) },
+    });
+    expect(events(file)).toEqual({
+      occurrences: file.all("EA1").map((s) => ({
+        id: plain.str(s, 1) ?? "",
+        date: plain.str(s, 2) || undefined,
+        time: plain.str(s, 3) || undefined,
+        duration: plain.int(s, 4),
+        line: s.line,
+      })),
+      counters: file.all("EA2").map((s) => ({
+        id: plain.str(s, 1) ?? "",
+        countReset: plain.int(s, 2),
+        countInit: plain.int(s, 3),
+        active: plain.int(s, 4) === undefined ? undefined : plain.int(s, 4) !== 0,
+        line: s.line,
+      })),
+    });
+    const [id1, id4, id5] = ["ID1", "ID4", "ID5"].map(first);
+    expect(identification(file)).toEqual({
+      machineSerial: plain.str(id1, 1) || undefined,
+      machineModel: plain.str(id1, 2) || undefined,
+      assetNumber: plain.str(id1, 6) || undefined,
+      decimals: plain.int(id4, 1),
+      currency: plain.str(id4, 3) || undefined,
+      date: plain.str(id5, 1) || undefined,
+      time: plain.str(id5, 2) || undefined,
+    });
+    expect(vendTotals(file)).toEqual({
+      paid: plain.counters(first("VA1"), true),
+      test: plain.counters(first("VA2"), true),
+      free: plain.counters(first("VA3"), true),
+    });
+    expect(cashlessSales(file)).toEqual(plain.counters(first("DA2"), true));
+    expect(priceLists(file)).toEqual(
+      file.all("LA1").map((s) => ({
+        list: plain.int(s, 1),
+        product: plain.str(s, 2) ?? "",
+        price: plain.int(s, 3),
+        vendsInit: plain.int(s, 4),
+        vendsReset: plain.int(s, 5),
+        line: s.line,
+      })),
+    );
+  };
+
+  it("on the golden files and, when present, the shared real corpus", () => {
+    const real = realCorpus();
+    if (real === undefined) console.log(`real corpus absent at ${REAL_CORPUS_DIR}: golden files only`);
+    const files = [goldenFile("mizip-ddcmp60-plus.eva_dts"), goldenFile("mizip-dex60.eva_dts")];
+    for (const f of [...files, ...(real ?? []).map((r) => r.bytes)]) check(parse(f));
+  });
+
+  it("on any mix of segments, numbers and elements", () => {
+    const number = fc.constantFrom(
+      "",
+      "0",
+      "007",
+      "-5",
+      "-",
+      "-0",
+      "12a",
+      "4.2",
+      "99999999999999999999",
+      "123456789012345",
+    );
+    const tag = fc.constantFrom(
+      "PA1",
+      "PA2",
+      "PA3",
+      "PA4",
+      "PA7",
+      "EA1",
+      "EA2",
+      "CA2",
+      "CA3",
+      "CA4",
+      "ID1",
+      "ID4",
+      "ID5",
+      "VA1",
+      "VA3",
+      "DA2",
+      "LA1",
+      "pa1",
+    );
+    const segment = fc
+      .tuple(tag, fc.array(fc.oneof(number, fc.constantFrom("CA", "NAME  ", "X")), { maxLength: 24 }))
+      .map(([t, els]) => [t, ...els].join("*"));
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 30 }), fc.constantFrom("\r\n", "\n"), (lines, eol) => {
+        check(parse(lines.join(eol)));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,6 +1,6 @@
 import type { AuditFile } from "./audit-file.js";
-import { toInt } from "./decode.js";
-import type { Segment } from "./segment.js";
+import { Fields } from "./fields.js";
+import { tagKey } from "./scan-kernel.js";
 
 /** Value and number counters, since initialisation (historic) and since the last reset (period). */
 export interface Counters {
@@ -10,18 +10,47 @@ export interface Counters {
   readonly countReset: number | undefined;
 }
 
-const el = (s: Segment | undefined, n: number): string | undefined => s?.elements[n - 1];
-const int = (s: Segment | undefined, n: number): number | undefined => toInt(el(s, n));
+const CA2 = tagKey("CA2");
+const CA3 = tagKey("CA3");
+const EA1 = tagKey("EA1");
+const EA2 = tagKey("EA2");
+const ID1 = tagKey("ID1");
+const ID4 = tagKey("ID4");
+const LA1 = tagKey("LA1");
+const PA1 = tagKey("PA1");
+const PA2 = tagKey("PA2");
+const PA3 = tagKey("PA3");
+const PA4 = tagKey("PA4");
+const PA7 = tagKey("PA7");
+const VA1 = tagKey("VA1");
+const VA2 = tagKey("VA2");
 
 /** Counters from a value-first segment (VA1, CA2, DA2, TA2: value, number, value, number). */
-function valueFirst(s: Segment | undefined): Counters | undefined {
-  if (!s) return undefined;
-  return { valueInit: int(s, 1), countInit: int(s, 2), valueReset: int(s, 3), countReset: int(s, 4) };
+function valueFirst(f: Fields): Counters {
+  return { valueInit: f.int(1), countInit: f.int(2), valueReset: f.int(3), countReset: f.int(4) };
 }
 /** Counters from a number-first segment (PA2, PA3, PA4: number, value, number, value). */
-function numberFirst(s: Segment | undefined): Counters | undefined {
-  if (!s) return undefined;
-  return { countInit: int(s, 1), valueInit: int(s, 2), countReset: int(s, 3), valueReset: int(s, 4) };
+function numberFirst(f: Fields): Counters {
+  return { countInit: f.int(1), valueInit: f.int(2), countReset: f.int(3), valueReset: f.int(4) };
+}
+
+/**
+ * The first segment with each of the identifiers, loaded one after another into `read` (in the
+ * order given, each once), in one pass over the file that stops when all are found.
+ */
+function firstOf(file: AuditFile, tags: readonly string[], read: (tag: number, f: Fields) => void): void {
+  const { keys, count } = file.index;
+  const wanted = tags.map(tagKey);
+  const found = new Map<number, number>();
+  for (let i = 0; i < count && found.size < wanted.length; i++) {
+    const key = keys[i] as number;
+    if (wanted.includes(key) && !found.has(key)) found.set(key, i);
+  }
+  const f = new Fields();
+  for (const key of wanted) {
+    const i = found.get(key);
+    if (i !== undefined) read(key, f.load(file.index, i));
+  }
 }
 
 export interface ProductSalesByMedium {
@@ -47,39 +76,41 @@ export interface Product {
 /** Products: each PA1 with the PA2/PA3/PA4/PA7 that follow it. */
 export function products(file: AuditFile): Product[] {
   const out: Product[] = [];
-  let current: { pa1: Segment; pa2?: Segment; pa3?: Segment; pa4?: Segment; pa7: Segment[] } | undefined;
-  const flush = () => {
-    if (!current) return;
-    const { pa1 } = current;
-    const name = el(pa1, 3)?.trimEnd();
-    out.push({
-      id: el(pa1, 1) ?? "",
-      price: int(pa1, 2),
-      name: name === "" ? undefined : name,
-      paid: numberFirst(current.pa2),
-      test: numberFirst(current.pa3),
-      free: numberFirst(current.pa4),
-      byMedium: current.pa7.map((s) => ({
-        medium: el(s, 2) ?? "",
-        priceList: int(s, 3),
-        price: int(s, 4),
-        sales: { countInit: int(s, 5), valueInit: int(s, 6), countReset: int(s, 7), valueReset: int(s, 8) },
-      })),
-      line: pa1.line,
-    });
-  };
-  for (let i = 0; i < file.length; i++) {
-    const tag = file.tag(i);
-    if (tag === "PA1") {
-      flush();
-      current = { pa1: file.segment(i), pa7: [] };
-    } else if (current && (tag === "PA2" || tag === "PA3" || tag === "PA4")) {
-      current[tag === "PA2" ? "pa2" : tag === "PA3" ? "pa3" : "pa4"] = file.segment(i);
-    } else if (current && tag === "PA7") {
-      current.pa7.push(file.segment(i));
+  const { keys, count } = file.index;
+  const f = new Fields();
+  let current: { -readonly [K in keyof Product]: Product[K] } | undefined;
+  let byMedium: ProductSalesByMedium[] = [];
+  for (let i = 0; i < count; i++) {
+    const key = keys[i] as number;
+    if (key === PA1) {
+      f.load(file.index, i);
+      const name = f.str(3)?.trimEnd();
+      byMedium = [];
+      current = {
+        id: f.str(1) ?? "",
+        price: f.int(2),
+        name: name === "" ? undefined : name,
+        paid: undefined,
+        test: undefined,
+        free: undefined,
+        byMedium,
+        line: i + 1,
+      };
+      out.push(current);
+    } else if (current === undefined) continue;
+    else if (key === PA2) current.paid = numberFirst(f.load(file.index, i));
+    else if (key === PA3) current.test = numberFirst(f.load(file.index, i));
+    else if (key === PA4) current.free = numberFirst(f.load(file.index, i));
+    else if (key === PA7) {
+      f.load(file.index, i);
+      byMedium.push({
+        medium: f.str(2) ?? "",
+        priceList: f.int(3),
+        price: f.int(4),
+        sales: { countInit: f.int(5), valueInit: f.int(6), countReset: f.int(7), valueReset: f.int(8) },
+      });
     }
   }
-  flush();
   return out;
 }
 
@@ -111,23 +142,27 @@ export interface CashTotals {
 
 /** Cash totals from CA2, CA3 and CA4. Bills prefer the 6.0 elements CA309/CA310 when present. */
 export function cashTotals(file: AuditFile): CashTotals {
-  const ca2 = file.first("CA2");
-  const ca3 = file.first("CA3");
-  const ca4 = file.first("CA4");
-  return {
-    sales: valueFirst(ca2),
-    cashIn: ca3 && {
-      inReset: int(ca3, 1),
-      toBoxReset: int(ca3, 2),
-      toTubesReset: int(ca3, 3),
-      billsReset: int(ca3, 9) ?? int(ca3, 4),
-      inInit: int(ca3, 5),
-      toBoxInit: int(ca3, 6),
-      toTubesInit: int(ca3, 7),
-      billsInit: int(ca3, 10) ?? int(ca3, 8),
-    },
-    dispensed: ca4 && { reset: int(ca4, 1), manualReset: int(ca4, 2), init: int(ca4, 3) },
+  const totals: { -readonly [K in keyof CashTotals]: CashTotals[K] } = {
+    sales: undefined,
+    cashIn: undefined,
+    dispensed: undefined,
   };
+  firstOf(file, ["CA2", "CA3", "CA4"], (tag, f) => {
+    if (tag === CA2) totals.sales = valueFirst(f);
+    else if (tag === CA3)
+      totals.cashIn = {
+        inReset: f.int(1),
+        toBoxReset: f.int(2),
+        toTubesReset: f.int(3),
+        billsReset: f.int(9) ?? f.int(4),
+        inInit: f.int(5),
+        toBoxInit: f.int(6),
+        toTubesInit: f.int(7),
+        billsInit: f.int(10) ?? f.int(8),
+      };
+    else totals.dispensed = { reset: f.int(1), manualReset: f.int(2), init: f.int(3) };
+  });
+  return totals;
 }
 
 export interface AuditEvent {
@@ -148,23 +183,33 @@ export interface EventCounter {
 
 /** Events: EA1 occurrences and EA2 counters. */
 export function events(file: AuditFile): { occurrences: AuditEvent[]; counters: EventCounter[] } {
-  const occurrences = file.all("EA1").map((s) => ({
-    id: el(s, 1) ?? "",
-    date: el(s, 2) || undefined,
-    time: el(s, 3) || undefined,
-    duration: int(s, 4),
-    line: s.line,
-  }));
-  const counters = file.all("EA2").map((s) => {
-    const active = int(s, 4);
-    return {
-      id: el(s, 1) ?? "",
-      countReset: int(s, 2),
-      countInit: int(s, 3),
-      active: active === undefined ? undefined : active !== 0,
-      line: s.line,
-    };
-  });
+  const occurrences: AuditEvent[] = [];
+  const counters: EventCounter[] = [];
+  const { keys, count } = file.index;
+  const f = new Fields();
+  for (let i = 0; i < count; i++) {
+    const key = keys[i] as number;
+    if (key === EA1) {
+      f.load(file.index, i);
+      occurrences.push({
+        id: f.str(1) ?? "",
+        date: f.str(2) || undefined,
+        time: f.str(3) || undefined,
+        duration: f.int(4),
+        line: i + 1,
+      });
+    } else if (key === EA2) {
+      f.load(file.index, i);
+      const active = f.int(4);
+      counters.push({
+        id: f.str(1) ?? "",
+        countReset: f.int(2),
+        countInit: f.int(3),
+        active: active === undefined ? undefined : active !== 0,
+        line: i + 1,
+      });
+    }
+  }
   return { occurrences, counters };
 }
 
@@ -179,14 +224,22 @@ export interface PriceListEntry {
 
 /** Price lists from LA1 (list, product or price line, price, vends since init and reset). */
 export function priceLists(file: AuditFile): PriceListEntry[] {
-  return file.all("LA1").map((s) => ({
-    list: int(s, 1),
-    product: el(s, 2) ?? "",
-    price: int(s, 3),
-    vendsInit: int(s, 4),
-    vendsReset: int(s, 5),
-    line: s.line,
-  }));
+  const out: PriceListEntry[] = [];
+  const { keys, count } = file.index;
+  const f = new Fields();
+  for (let i = 0; i < count; i++) {
+    if (keys[i] !== LA1) continue;
+    f.load(file.index, i);
+    out.push({
+      list: f.int(1),
+      product: f.str(2) ?? "",
+      price: f.int(3),
+      vendsInit: f.int(4),
+      vendsReset: f.int(5),
+      line: i + 1,
+    });
+  }
+  return out;
 }
 
 export interface Identification {
@@ -202,18 +255,29 @@ export interface Identification {
 
 /** Who the machine is and when it was read (ID1, ID4, ID5). */
 export function identification(file: AuditFile): Identification {
-  const id1 = file.first("ID1");
-  const id4 = file.first("ID4");
-  const id5 = file.first("ID5");
-  return {
-    machineSerial: el(id1, 1) || undefined,
-    machineModel: el(id1, 2) || undefined,
-    assetNumber: el(id1, 6) || undefined,
-    decimals: int(id4, 1),
-    currency: el(id4, 3) || undefined,
-    date: el(id5, 1) || undefined,
-    time: el(id5, 2) || undefined,
+  const id: { -readonly [K in keyof Identification]: Identification[K] } = {
+    machineSerial: undefined,
+    machineModel: undefined,
+    assetNumber: undefined,
+    decimals: undefined,
+    currency: undefined,
+    date: undefined,
+    time: undefined,
   };
+  firstOf(file, ["ID1", "ID4", "ID5"], (tag, f) => {
+    if (tag === ID1) {
+      id.machineSerial = f.str(1) || undefined;
+      id.machineModel = f.str(2) || undefined;
+      id.assetNumber = f.str(6) || undefined;
+    } else if (tag === ID4) {
+      id.decimals = f.int(1);
+      id.currency = f.str(3) || undefined;
+    } else {
+      id.date = f.str(1) || undefined;
+      id.time = f.str(2) || undefined;
+    }
+  });
+  return id;
 }
 
 /** Paid, test and free vend totals (VA1, VA2, VA3). */
@@ -222,14 +286,22 @@ export function vendTotals(file: AuditFile): {
   test: Counters | undefined;
   free: Counters | undefined;
 } {
-  return {
-    paid: valueFirst(file.first("VA1")),
-    test: valueFirst(file.first("VA2")),
-    free: valueFirst(file.first("VA3")),
+  const totals: { paid: Counters | undefined; test: Counters | undefined; free: Counters | undefined } = {
+    paid: undefined,
+    test: undefined,
+    free: undefined,
   };
+  firstOf(file, ["VA1", "VA2", "VA3"], (tag, f) => {
+    totals[tag === VA1 ? "paid" : tag === VA2 ? "test" : "free"] = valueFirst(f);
+  });
+  return totals;
 }
 
 /** Cashless device 1 sales (DA2). */
 export function cashlessSales(file: AuditFile): Counters | undefined {
-  return valueFirst(file.first("DA2"));
+  let sales: Counters | undefined;
+  firstOf(file, ["DA2"], (_, f) => {
+    sales = valueFirst(f);
+  });
+  return sales;
 }

@@ -1,5 +1,11 @@
 import { crc16Update, crcHex } from "./crc16.js";
-import { FINDING_CODES, type FindingCode, type FindingList, type Severity } from "./findings.js";
+import {
+  FINDING_CODES,
+  type Finding,
+  type FindingCode,
+  type FindingList,
+  type Severity,
+} from "./findings.js";
 import { KIND_MASK, Kind, TRAILING_BLANK } from "./scan-kernel.js";
 import {
   elementAt,
@@ -79,7 +85,16 @@ export function checkEnvelope(
   const fold =
     source.fold ?? ((crc: number, start: number, end: number) => crc16Update(crc, ix.text, start, end));
   const known = source.known;
+  /** The first of the known sets that can be this file's (a binary search: a file of many audits has many). */
   let knownAt = 0;
+  if (known !== undefined) {
+    let hi = known.sets.length;
+    while (knownAt < hi) {
+      const mid = (knownAt + hi) >> 1;
+      if ((known.sets[mid] as TransactionSetCrc).line <= known.firstSegment) knownAt = mid + 1;
+      else hi = mid;
+    }
+  }
   const sets: TransactionSetCrc[] = [];
   const transmissions: Transmission[] = [];
   const { text, starts, eols, kinds, count } = ix;
@@ -88,15 +103,21 @@ export function checkEnvelope(
       const at = element === undefined ? undefined : elementAt(ix, i, element);
       const segStart = i < count ? (starts[i] as number) : ix.limit;
       const offset = at?.offset ?? segStart;
-      return {
+      // built property by property, in the order a Finding lists them
+      const f: { -readonly [K in keyof Finding]: Finding[K] } = {
+        code,
         severity,
         message: detail ? `${FINDING_CODES[code]}: ${detail}` : FINDING_CODES[code],
-        ...(i < count ? { segmentIndex: i, segment: text.slice(segStart, tagEnd(ix, i)) } : {}),
-        ...(element === undefined ? {} : { element }),
-        offset: offset - ix.base,
-        line: i < count ? i + 1 : Math.max(count, 1),
-        column: offset - segStart + 1,
-      };
+      } as Finding;
+      if (i < count) {
+        f.segmentIndex = i;
+        f.segment = text.slice(segStart, tagEnd(ix, i));
+      }
+      if (element !== undefined) f.element = element;
+      f.offset = offset - ix.base;
+      f.line = i < count ? i + 1 : Math.max(count, 1);
+      f.column = offset - segStart + 1;
+      return f;
     });
 
   let firstDxs = -1;

@@ -83,10 +83,11 @@ export class FindingList {
     this.items = [...initial];
   }
 
-  add(code: FindingCode, build: () => Omit<Finding, "code">): void {
+  /** Counts a finding of `code` and, when it is kept, builds it (`build` gives it with its code). */
+  add(code: FindingCode, build: () => Finding): void {
     const n = (this.perCode.get(code) ?? 0) + 1;
     this.perCode.set(code, n);
-    if (n <= MAX_FINDINGS_PER_CODE) this.items.push({ code, ...build() });
+    if (n <= MAX_FINDINGS_PER_CODE) this.items.push(build());
   }
 
   /** The list sorted by offset, with one FINDINGS_ELIDED warning per code that overflowed. */

@@ -31,8 +31,18 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): A
   } else {
     throw new EvadtsError("INVALID_INPUT", "parse takes a Uint8Array or a string");
   }
-  const { crc, ...lines } = scanFile(input);
-  const file = fromIndex({ text, base: 0, limit: text.length, ...lines }, { fold: crc });
+  const lines = scanFile(input);
+  const index = {
+    text,
+    base: 0,
+    limit: text.length,
+    starts: lines.starts,
+    eols: lines.eols,
+    kinds: lines.kinds,
+    keys: lines.keys,
+    count: lines.count,
+  };
+  const file = fromIndex(index, { fold: lines.crc });
   const list = file.findings;
   if (options.mode === "strict" && list.length > 0) {
     const strict = list.map((f) => ({ ...f, severity: "error" as const }));

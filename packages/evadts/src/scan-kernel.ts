@@ -124,41 +124,51 @@ export function scanFile(input: Uint8Array | string): ScannedFile {
   // the SIMD loop reads whole 16-byte blocks: what follows the file must not look like a line end
   file.fill(0, n);
 
-  let cap = Math.max(16, (n >>> 4) + 1);
-  let starts = new Uint32Array(cap);
-  let eols = new Uint8Array(cap);
-  let kinds = new Uint8Array(cap);
-  let keys = new Uint32Array(cap);
+  // batch by batch; a file of up to BATCH lines (nearly every audit) is one batch, taken as it is
+  const batches: { starts: Uint32Array; keys: Uint32Array; eols: Uint8Array; kinds: Uint8Array }[] = [];
   let count = 0;
   let from = 0;
   do {
     const got = fn.scan(BASE, n, from, OUT, BATCH);
-    if (count + got > cap) {
-      cap = Math.max(cap * 2, count + got);
-      starts = grown(starts, new Uint32Array(cap));
-      eols = grown(eols, new Uint8Array(cap));
-      kinds = grown(kinds, new Uint8Array(cap));
-      keys = grown(keys, new Uint32Array(cap));
-    }
-    starts.set(new Uint32Array(memory.buffer, OUT, got), count);
-    keys.set(new Uint32Array(memory.buffer, OUT + BATCH * 4, got), count);
-    eols.set(new Uint8Array(memory.buffer, OUT + BATCH * 8, got), count);
-    kinds.set(new Uint8Array(memory.buffer, OUT + BATCH * 9, got), count);
+    const out = memory.buffer;
+    batches.push({
+      starts: new Uint32Array(out, OUT, got).slice(),
+      keys: new Uint32Array(out, OUT + BATCH * 4, got).slice(),
+      eols: new Uint8Array(out, OUT + BATCH * 8, got).slice(),
+      kinds: new Uint8Array(out, OUT + BATCH * 9, got).slice(),
+    });
     count += got;
     from = fn.resumeAt();
   } while (from < n);
+  const lines = batches.length === 1 ? (batches[0] as (typeof batches)[number]) : joined(batches, count);
   return {
-    // exact sizes, so that a parsed file keeps 10 bytes a line and no spare capacity
-    starts: starts.slice(0, count),
-    eols: eols.slice(0, count),
-    kinds: kinds.slice(0, count),
-    keys: keys.slice(0, count),
+    starts: lines.starts,
+    keys: lines.keys,
+    eols: lines.eols,
+    kinds: lines.kinds,
     count,
     crc: (crc, start, end) => fn.crc(crc, BASE + start, BASE + end),
   };
 }
 
-function grown<T extends Uint8Array | Uint32Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
+/** The batches as one set of arrays, of the exact size: a parsed file keeps 10 bytes a line. */
+function joined(
+  batches: { starts: Uint32Array; keys: Uint32Array; eols: Uint8Array; kinds: Uint8Array }[],
+  count: number,
+): { starts: Uint32Array; keys: Uint32Array; eols: Uint8Array; kinds: Uint8Array } {
+  const all = {
+    starts: new Uint32Array(count),
+    keys: new Uint32Array(count),
+    eols: new Uint8Array(count),
+    kinds: new Uint8Array(count),
+  };
+  let at = 0;
+  for (const b of batches) {
+    all.starts.set(b.starts, at);
+    all.keys.set(b.keys, at);
+    all.eols.set(b.eols, at);
+    all.kinds.set(b.kinds, at);
+    at += b.starts.length;
+  }
+  return all;
 }

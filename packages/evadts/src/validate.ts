@@ -91,6 +91,7 @@ export function validate(input: AuditFile | Uint8Array | string, options: Valida
       out.add(code, () => {
         const offset = at(element);
         return {
+          code,
           severity,
           message: `${FINDING_CODES[code]}: ${detail}`,
           segmentIndex: i,
