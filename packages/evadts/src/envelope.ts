@@ -196,23 +196,16 @@ export function checkEnvelope(
     transmissions.push({ line: dxsIndex + 1, firstSegment: dxsIndex, lastSegment: last, closed });
   };
 
-  // what most lines of a file are: an ordinary non-empty segment ended by CR LF, in an open set
-  // (a set is open only inside a transmission), so nothing to report and no CRC stretch to close.
-  // Runs of them are skipped by a loop on locals that no closure captures.
+  // what most lines of a file are: an ordinary segment (so not empty) ended by CR LF, in an open
+  // set (a set is open only inside a transmission), so nothing to report and no CRC stretch to
+  // close. Runs of them are skipped by a loop on locals that no closure captures.
   const kindAt = kinds;
   const eolAt = eols;
-  const startAt = starts;
   const last = count - 1;
   for (let i = 0; i < count; i++) {
     if (setOpen) {
       let j = i;
-      while (
-        j < last &&
-        kindAt[j] === Kind.Other &&
-        eolAt[j] === 2 &&
-        (startAt[j + 1] as number) - 2 > (startAt[j] as number)
-      )
-        j++;
+      while (j < last && kindAt[j] === Kind.Other && eolAt[j] === 2) j++;
       segmentsInSet += j - i;
       i = j;
     }

@@ -39,6 +39,7 @@ export interface ScannedFile {
 }
 
 interface KernelExports {
+  count(base: number, n: number): number;
   scan(base: number, n: number, from: number, out: number, cap: number): number;
   resumeAt(): number;
   crc(crc: number, p: number, e: number): number;
@@ -124,51 +125,30 @@ export function scanFile(input: Uint8Array | string): ScannedFile {
   // the SIMD loop reads whole 16-byte blocks: what follows the file must not look like a line end
   file.fill(0, n);
 
-  // batch by batch; a file of up to BATCH lines (nearly every audit) is one batch, taken as it is
-  const batches: { starts: Uint32Array; keys: Uint32Array; eols: Uint8Array; kinds: Uint8Array }[] = [];
+  // counted first, so that each array is allocated once at its exact size (10 bytes a line)
+  const total = fn.count(BASE, n);
+  const starts = new Uint32Array(total);
+  const keys = new Uint32Array(total);
+  const eols = new Uint8Array(total);
+  const kinds = new Uint8Array(total);
   let count = 0;
   let from = 0;
   do {
     const got = fn.scan(BASE, n, from, OUT, BATCH);
     const out = memory.buffer;
-    batches.push({
-      starts: new Uint32Array(out, OUT, got).slice(),
-      keys: new Uint32Array(out, OUT + BATCH * 4, got).slice(),
-      eols: new Uint8Array(out, OUT + BATCH * 8, got).slice(),
-      kinds: new Uint8Array(out, OUT + BATCH * 9, got).slice(),
-    });
+    starts.set(new Uint32Array(out, OUT, got), count);
+    keys.set(new Uint32Array(out, OUT + BATCH * 4, got), count);
+    eols.set(new Uint8Array(out, OUT + BATCH * 8, got), count);
+    kinds.set(new Uint8Array(out, OUT + BATCH * 9, got), count);
     count += got;
     from = fn.resumeAt();
   } while (from < n);
-  const lines = batches.length === 1 ? (batches[0] as (typeof batches)[number]) : joined(batches, count);
   return {
-    starts: lines.starts,
-    keys: lines.keys,
-    eols: lines.eols,
-    kinds: lines.kinds,
+    starts,
+    keys,
+    eols,
+    kinds,
     count,
     crc: (crc, start, end) => fn.crc(crc, BASE + start, BASE + end),
   };
-}
-
-/** The batches as one set of arrays, of the exact size: a parsed file keeps 10 bytes a line. */
-function joined(
-  batches: { starts: Uint32Array; keys: Uint32Array; eols: Uint8Array; kinds: Uint8Array }[],
-  count: number,
-): { starts: Uint32Array; keys: Uint32Array; eols: Uint8Array; kinds: Uint8Array } {
-  const all = {
-    starts: new Uint32Array(count),
-    keys: new Uint32Array(count),
-    eols: new Uint8Array(count),
-    kinds: new Uint8Array(count),
-  };
-  let at = 0;
-  for (const b of batches) {
-    all.starts.set(b.starts, at);
-    all.keys.set(b.keys, at);
-    all.eols.set(b.eols, at);
-    all.kinds.set(b.kinds, at);
-    at += b.starts.length;
-  }
-  return all;
 }

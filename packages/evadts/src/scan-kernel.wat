@@ -17,6 +17,38 @@
   (global $next (mut i32) (i32.const 0))
   (func (export "resumeAt") (result i32) (global.get $next))
 
+  ;; How many lines the file of `n` bytes at `base` has: its line ends (as `scan` finds them),
+  ;; and one more when the last line has none.
+  (func (export "count") (param $base i32) (param $n i32) (result i32)
+    (local $p i32) (local $lines i32) (local $m i32) (local $v v128)
+    (block $done
+      (loop $block
+        (br_if $done (i32.ge_u (local.get $p) (local.get $n)))
+        (local.set $v (v128.load (i32.add (local.get $base) (local.get $p))))
+        (local.set $m
+          (i32.or
+            (i8x16.bitmask (i8x16.eq (local.get $v) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10)))
+            (i32.and
+              (i8x16.bitmask (i8x16.eq (local.get $v) (v128.const i8x16 13 13 13 13 13 13 13 13 13 13 13 13 13 13 13 13)))
+              (i32.xor
+                (i32.const 0xffff)
+                (i8x16.bitmask
+                  (i8x16.eq
+                    (v128.load offset=1 (i32.add (local.get $base) (local.get $p)))
+                    (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10)))))))
+        ;; the last block may reach past the file, into zeros: no line end there
+        (local.set $lines (i32.add (local.get $lines) (i32.popcnt (local.get $m))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $block)))
+    (if (i32.gt_u (local.get $n) (i32.const 0))
+      (then
+        (if (i32.eqz
+              (i32.or
+                (i32.eq (i32.load8_u (i32.sub (i32.add (local.get $base) (local.get $n)) (i32.const 1))) (i32.const 10))
+                (i32.eq (i32.load8_u (i32.sub (i32.add (local.get $base) (local.get $n)) (i32.const 1))) (i32.const 13))))
+          (then (local.set $lines (i32.add (local.get $lines) (i32.const 1)))))))
+    (local.get $lines))
+
   ;; Finds lines in the file of `n` bytes at `base`, from the line starting at `from`, and writes
   ;; up to `cap` of them at `out`. A line ends at CR LF, LF or a lone CR; the last one may have no
   ;; end. Returns how many were written; `resumeAt` then tells where to go on (n: done).
