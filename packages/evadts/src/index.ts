@@ -35,7 +35,7 @@ export {
   type Severity,
 } from "./findings.js";
 export { decodeLatin1, encodeLatin1 } from "./latin1.js";
-export { type ParseOptions, parse } from "./parse.js";
+export { MAX_FILE_BYTES, type ParseOptions, parse } from "./parse.js";
 export type { LineEnd, Segment, SegmentInput } from "./segment.js";
 export { formatMoney, summarize } from "./summary.js";
 export { isEvadtsDate, isEvadtsTime, type ValidateOptions, validate } from "./validate.js";

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { crc16, crcHex } from "./crc16.js";
 import { EvadtsError, type FindingCode } from "./findings.js";
-import { parse } from "./parse.js";
+import { MAX_FILE_BYTES, parse } from "./parse.js";
 import { goldenFile } from "./test-support.js";
 import { buildAudit, write } from "./write.js";
 
@@ -64,6 +64,17 @@ describe("parse: segments and positions", () => {
       expect((e as EvadtsError).code).toBe("INVALID_INPUT");
       expect((e as EvadtsError).offset).toBe(4);
     }
+  });
+
+  it("refuses a file longer than the longest text the engine makes, with a typed error", () => {
+    // a view that says it is that long, without a gigabyte behind it
+    class Huge extends Uint8Array {
+      override get length(): number {
+        return MAX_FILE_BYTES + 1;
+      }
+    }
+    expect(() => parse(new Huge(4))).toThrow(expect.objectContaining({ code: "INVALID_INPUT" }));
+    expect(() => parse(new Huge(4))).toThrow(/more than the 536870888 a parse can hold/);
   });
 
   it("throws out-of-range segment indexes as RangeError", () => {

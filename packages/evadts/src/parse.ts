@@ -5,6 +5,12 @@ import { decodeLatin1 } from "./latin1.js";
 import { scanFile } from "./scan-kernel.js";
 import type { SegmentIndex } from "./segment-index.js";
 
+/**
+ * The largest file `parse` takes: the longest string the JavaScript engine makes (V8: 2^29 - 24
+ * characters). A real audit is kilobytes; a route's day, tens of megabytes.
+ */
+export const MAX_FILE_BYTES = 2 ** 29 - 24;
+
 export interface ParseOptions {
   /**
    * `tolerant` (default) reads what vendors' machines really send and lists what is off as
@@ -27,6 +33,12 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): A
     }
     text = input;
   } else if (input instanceof Uint8Array) {
+    if (input.length > MAX_FILE_BYTES) {
+      throw new EvadtsError(
+        "INVALID_INPUT",
+        `a file of ${input.length} bytes is more than the ${MAX_FILE_BYTES} a parse can hold as text`,
+      );
+    }
     text = decodeLatin1(input);
   } else {
     throw new EvadtsError("INVALID_INPUT", "parse takes a Uint8Array or a string");
