@@ -121,7 +121,9 @@ export function crc16(data: Uint8Array | string): number {
   return crc16Update(0, data);
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, "0"));
+
 /** The four upper-case hexadecimal digits G85 carries. */
 export function crcHex(crc: number): string {
-  return crc.toString(16).toUpperCase().padStart(4, "0");
+  return (HEX[(crc >>> 8) & 0xff] as string) + (HEX[crc & 0xff] as string);
 }

@@ -54,6 +54,16 @@ const CR = 13;
 const LF = 10;
 const CRLF = "\r\n";
 
+/** Whether `s` is four upper-case hexadecimal digits, as G85 must be. */
+function isHex4(s: string): boolean {
+  if (s.length !== 4) return false;
+  for (let k = 0; k < 4; k++) {
+    const c = s.charCodeAt(k);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70))) return false;
+  }
+  return true;
+}
+
 /** Where the walk gets the G85 CRCs from. */
 export interface CrcSource {
   /**
@@ -297,8 +307,9 @@ export function checkEnvelope(
         foldUpTo(start);
         g85Stated = elementAt(ix, i, 1)?.value ?? "";
         const computed = knownSet?.computed ?? crcHex(crc);
-        if (!/^[0-9A-F]{4}$/.test(g85Stated)) report("G85_FORMAT", "warning", i, `"${g85Stated}"`, 1);
-        const stated = g85Stated.toUpperCase();
+        const wellFormed = isHex4(g85Stated);
+        if (!wellFormed) report("G85_FORMAT", "warning", i, `"${g85Stated}"`, 1);
+        const stated = wellFormed ? g85Stated : g85Stated.toUpperCase();
         if (stated === computed) g85Variant = "standard";
         else {
           g85Alternative =

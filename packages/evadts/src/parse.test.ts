@@ -139,6 +139,11 @@ describe("parse: envelope findings", () => {
     expect(se).toMatchObject({ severity: "warning", segment: "SE", element: 1, line: 5, column: 4 });
     expect(se?.message).toContain("states 9, counted 4");
     expect(file.findings.map((f) => f.code)).toContain("SE_CONTROL");
+    // the count as written: only "4" is 4
+    const codesFor = (se: string) => codes(sealed(["ID1*X"]).replace("SE*4*0001", `SE*${se}*0001`));
+    expect(codesFor("4")).not.toContain("SE_COUNT");
+    for (const se of ["04", "4 ", "", "-4", "40", "4.0", "99999999999999999999"])
+      expect(codesFor(se)).toContain("SE_COUNT");
   });
 
   it("reports a G85 that does not match, and one that is malformed", () => {

@@ -112,10 +112,20 @@ export function sameElement(
   return true;
 }
 
-/** Whether element `n` of segment `i` is the decimal `value`, compared in place: undefined when absent. */
+/**
+ * Whether element `n` of segment `i` is written exactly as the decimal `value` (a non-negative
+ * integer: no sign, no leading zero), compared in place: undefined when absent.
+ */
 export function elementIsNumber(ix: SegmentIndex, i: number, n: number, value: number): boolean | undefined {
   const a = elementStart(ix, i, n);
   if (a === -1) return undefined;
-  const digits = String(value);
-  return elementEnd(ix, i, a) - a === digits.length && ix.text.startsWith(digits, a);
+  const b = elementEnd(ix, i, a);
+  if (b === a || b - a > 15 || (b - a > 1 && ix.text.charCodeAt(a) === 48)) return false;
+  let read = 0;
+  for (let p = a; p < b; p++) {
+    const d = ix.text.charCodeAt(p) - 48;
+    if (d < 0 || d > 9) return false;
+    read = read * 10 + d;
+  }
+  return read === value;
 }
