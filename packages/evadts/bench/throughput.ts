@@ -14,7 +14,7 @@ import { decodeLatin1 } from "../src/latin1.js";
 import { goldenFile, REAL_CORPUS_DIR, realCorpus } from "../src/test-support.js";
 
 const TARGET = 50 * 1024 * 1024;
-const RUNS = 5;
+const RUNS = 10;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("run with node --expose-gc (npm run bench does)");
