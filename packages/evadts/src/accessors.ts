@@ -24,6 +24,10 @@ const PA4 = tagKey("PA4");
 const PA7 = tagKey("PA7");
 const VA1 = tagKey("VA1");
 const VA2 = tagKey("VA2");
+const CASH = ["CA2", "CA3", "CA4"].map(tagKey);
+const IDENTITY = ["ID1", "ID4", "ID5"].map(tagKey);
+const VENDS = ["VA1", "VA2", "VA3"].map(tagKey);
+const CASHLESS = [tagKey("DA2")];
 
 /** Counters from a value-first segment (VA1, CA2, DA2, TA2: value, number, value, number). */
 function valueFirst(f: Fields): Counters {
@@ -35,22 +39,29 @@ function numberFirst(f: Fields): Counters {
 }
 
 /**
- * The first segment with each of the identifiers, loaded one after another into `read` (in the
- * order given, each once), in one pass over the file that stops when all are found.
+ * The reader every accessor uses: accessors run to completion and never call one another while
+ * reading, so one is enough (a reader holds two small typed arrays: costly to make per call).
  */
-function firstOf(file: AuditFile, tags: readonly string[], read: (tag: number, f: Fields) => void): void {
+const reader = new Fields();
+
+/**
+ * The first segment with each of the identifiers (packed keys), loaded one after another into
+ * `read` in the order given, after one pass over the file that stops when all are found.
+ */
+function firstOf(file: AuditFile, wanted: readonly number[], read: (tag: number, f: Fields) => void): void {
   const { keys, count } = file.index;
-  const wanted = tags.map(tagKey);
-  const found = new Map<number, number>();
-  for (let i = 0; i < count && found.size < wanted.length; i++) {
-    const key = keys[i] as number;
-    if (wanted.includes(key) && !found.has(key)) found.set(key, i);
+  const at = wanted.map(() => -1);
+  let missing = wanted.length;
+  for (let i = 0; i < count && missing > 0; i++) {
+    const k = wanted.indexOf(keys[i] as number);
+    if (k !== -1 && at[k] === -1) {
+      at[k] = i;
+      missing--;
+    }
   }
-  const f = new Fields();
-  for (const key of wanted) {
-    const i = found.get(key);
-    if (i !== undefined) read(key, f.load(file.index, i));
-  }
+  wanted.forEach((tag, k) => {
+    if ((at[k] as number) !== -1) read(tag, reader.load(file.index, at[k] as number));
+  });
 }
 
 export interface ProductSalesByMedium {
@@ -77,7 +88,7 @@ export interface Product {
 export function products(file: AuditFile): Product[] {
   const out: Product[] = [];
   const { keys, count } = file.index;
-  const f = new Fields();
+  const f = reader;
   let current: { -readonly [K in keyof Product]: Product[K] } | undefined;
   let byMedium: ProductSalesByMedium[] = [];
   for (let i = 0; i < count; i++) {
@@ -147,7 +158,7 @@ export function cashTotals(file: AuditFile): CashTotals {
     cashIn: undefined,
     dispensed: undefined,
   };
-  firstOf(file, ["CA2", "CA3", "CA4"], (tag, f) => {
+  firstOf(file, CASH, (tag, f) => {
     if (tag === CA2) totals.sales = valueFirst(f);
     else if (tag === CA3)
       totals.cashIn = {
@@ -186,7 +197,7 @@ export function events(file: AuditFile): { occurrences: AuditEvent[]; counters: 
   const occurrences: AuditEvent[] = [];
   const counters: EventCounter[] = [];
   const { keys, count } = file.index;
-  const f = new Fields();
+  const f = reader;
   for (let i = 0; i < count; i++) {
     const key = keys[i] as number;
     if (key === EA1) {
@@ -226,7 +237,7 @@ export interface PriceListEntry {
 export function priceLists(file: AuditFile): PriceListEntry[] {
   const out: PriceListEntry[] = [];
   const { keys, count } = file.index;
-  const f = new Fields();
+  const f = reader;
   for (let i = 0; i < count; i++) {
     if (keys[i] !== LA1) continue;
     f.load(file.index, i);
@@ -264,7 +275,7 @@ export function identification(file: AuditFile): Identification {
     date: undefined,
     time: undefined,
   };
-  firstOf(file, ["ID1", "ID4", "ID5"], (tag, f) => {
+  firstOf(file, IDENTITY, (tag, f) => {
     if (tag === ID1) {
       id.machineSerial = f.str(1) || undefined;
       id.machineModel = f.str(2) || undefined;
@@ -291,7 +302,7 @@ export function vendTotals(file: AuditFile): {
     test: undefined,
     free: undefined,
   };
-  firstOf(file, ["VA1", "VA2", "VA3"], (tag, f) => {
+  firstOf(file, VENDS, (tag, f) => {
     totals[tag === VA1 ? "paid" : tag === VA2 ? "test" : "free"] = valueFirst(f);
   });
   return totals;
@@ -300,7 +311,7 @@ export function vendTotals(file: AuditFile): {
 /** Cashless device 1 sales (DA2). */
 export function cashlessSales(file: AuditFile): Counters | undefined {
   let sales: Counters | undefined;
-  firstOf(file, ["DA2"], (_, f) => {
+  firstOf(file, CASHLESS, (_, f) => {
     sales = valueFirst(f);
   });
   return sales;
