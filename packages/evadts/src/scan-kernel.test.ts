@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { crc16Update } from "./crc16.js";
 import { KIND_MASK, Kind, scanFile, TRAILING_BLANK, tagKey } from "./scan-kernel.js";
 
@@ -105,6 +105,19 @@ describe("scan kernel (WebAssembly)", () => {
     expect(got.eols[0]).toBe(0);
     expect((got.kinds[0] as number) & KIND_MASK).toBe(Kind.Other);
     expect(got.keys[0]).toBe(tagKey("ID1"));
+  });
+
+  it("says what the platform lacks when it cannot run the module", async () => {
+    vi.resetModules();
+    const real = (globalThis as unknown as { WebAssembly: object }).WebAssembly;
+    vi.stubGlobal("WebAssembly", { ...real, Module: undefined });
+    try {
+      const fresh = await import("./scan-kernel.js");
+      expect(() => fresh.scanFile("ID1*X")).toThrow(/WebAssembly and its SIMD instructions/);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 
   it("is built from scan-kernel.wat as committed", () => {

@@ -16,6 +16,7 @@ export enum Kind {
   G85 = 6,
 }
 export const KIND_MASK = 7;
+export const TRAILING_BLANK = 8;
 
 /** A segment identifier (2-4 characters) packed as the kernel packs it: first character highest. */
 export function tagKey(tag: string): number {
@@ -23,7 +24,6 @@ export function tagKey(tag: string): number {
   for (let k = 0; k < tag.length; k++) key = key * 256 + tag.charCodeAt(k);
   return key;
 }
-export const TRAILING_BLANK = 8;
 
 /** The lines of a file as the kernel found them, and the CRC over the file it loaded. */
 export interface ScannedFile {
@@ -62,7 +62,7 @@ const PAGE = 65536;
 const BATCH = 16384;
 const OUT = 8192;
 const BASE = OUT + BATCH * 10;
-/** Files up to this size share one memory; a larger one gets its own, freed with it. */
+/** Files up to this size share one memory, kept; a larger one gets one that the collector may take. */
 const SHARED_LIMIT = 4 * 1024 * 1024;
 
 let compiled: object | undefined;
@@ -72,7 +72,7 @@ class Kernel {
   readonly fn: KernelExports;
 
   constructor(size: number) {
-    compiled ??= new wasm.Module(Uint8Array.from(atob(SCAN_KERNEL_WASM), (c) => c.charCodeAt(0)));
+    compiled ??= compile();
     this.memory = new wasm.Memory({ initial: pagesFor(size) });
     this.fn = new wasm.Instance(compiled, { env: { memory: this.memory } })
       .exports as unknown as KernelExports;
@@ -87,6 +87,18 @@ class Kernel {
   fit(size: number): void {
     const pages = pagesFor(size) - this.memory.buffer.byteLength / PAGE;
     if (pages > 0) this.memory.grow(pages);
+  }
+}
+
+/** The module, or an error that says what the platform lacks (WebAssembly, or its SIMD). */
+function compile(): object {
+  const bytes = Uint8Array.from(atob(SCAN_KERNEL_WASM), (c) => c.charCodeAt(0));
+  try {
+    return new wasm.Module(bytes);
+  } catch (e) {
+    throw new Error(
+      `@vendkit/evadts parses with WebAssembly and its SIMD instructions (Node 16.4+, current browsers), which this platform does not run: ${(e as Error).message}`,
+    );
   }
 }
 
