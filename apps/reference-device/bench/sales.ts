@@ -17,7 +17,7 @@ const SALES = 1000;
 const device = await Device.open(mkdtempSync(join(tmpdir(), "vendkit-bench-")));
 // the coins below add more than they buy: the maximum loadable credit (40000) goes to its top so
 // every recharge lands, as in the figures before the limit was enforced
-await device.setParameter(40000, 65_535);
+await device.settings.setParameter(40000, 65_535);
 await device.insertKey(1); // 10.00: enough for the first sales, topped up with coins below
 const approvals: number[] = [];
 const started = process.hrtime.bigint();

@@ -26,7 +26,7 @@ export async function serveAudits(
 ): Promise<void> {
   for (let n = 0; n < sessions; n++) {
     const taken =
-      auditPortSettings(device.params).link === "dex"
+      auditPortSettings(device.settings.params).link === "dex"
         ? await dexSession(device, spec, log)
         : await ddcmpSession(device, spec, log);
     if (taken !== undefined) {
@@ -77,7 +77,7 @@ export function ddcmpStation(
   log: (line: string) => void,
   taken: (t: Taken | undefined) => void,
 ): DdcmpAuditDevice {
-  const d = auditPortSettings(device.params).ddcmp;
+  const d = auditPortSettings(device.settings.params).ddcmp;
   return new DdcmpAuditDevice(
     {
       maxBaudCode: d.maxBaudCode,
@@ -87,7 +87,7 @@ export function ddcmpStation(
       passCode: d.passCode,
       blockSize: d.blockSize,
       timing: { ackTimeout: d.ackTimeout },
-      serial: device.params.machineCode,
+      serial: device.settings.params.machineCode,
     },
     (list) => {
       if (list === LIST.audit) {

@@ -35,7 +35,7 @@ describe("the reader's own cash devices on its second MDB bus (manual 4.8, kits 
     expect(device.pay.keyCredit).toBe(550); // the 0.50 waiting moved onto the key too
     await device.removeKey();
     // the escrow lever, ON: the cash credit comes back from the tubes
-    await device.setParameter(20049, 1);
+    await device.settings.setParameter(20049, 1);
     sim.changer.insertCoin(3);
     await bus.run(300);
     expect(device.pay.machineCredit).toBe(50);
@@ -49,7 +49,7 @@ describe("the reader's own cash devices on its second MDB bus (manual 4.8, kits 
     );
     expect(paid).toBe(50);
     // 20019 OFF: the changer is told not to take the 0.20 (COIN TYPE); it goes back
-    await device.setParameter(20019, 0);
+    await device.settings.setParameter(20019, 0);
     await bus.run(300);
     sim.changer.insertCoin(2);
     await bus.run(300);
@@ -75,7 +75,7 @@ describe("what the reader's own devices learn and are told at start (manual 4.8.
   it("writes the coin and bill values they report into 20033-20048 and 21038-21053; sends 21022-21037 as SECURITY", async () => {
     const where = dir();
     const first = await Device.open(where, { cashDevices: "sim" });
-    await first.setParameter(21023, 0); // bill type 2 at low security (BASSO)
+    await first.settings.setParameter(21023, 0); // bill type 2 at low security (BASSO)
     first.close();
     const device = await Device.open(where, { cashDevices: "sim" });
     const sim = device.cashSim;
@@ -87,7 +87,10 @@ describe("what the reader's own devices learn and are told at start (manual 4.8.
       return handle(b);
     };
     const values = (prefix: string) =>
-      Array.from({ length: 6 }, (_, i) => device.params.numeric[`${prefix}${i + 1}` as "mdbCoinValue1"]);
+      Array.from(
+        { length: 6 },
+        (_, i) => device.settings.params.numeric[`${prefix}${i + 1}` as "mdbCoinValue1"],
+      );
     expect(values("mdbCoinValue")).toEqual([0, 0, 0, 0, 0, 0]);
     await device.cashDevices.run(1000);
     expect(values("mdbCoinValue")).toEqual([5, 10, 20, 50, 100, 200]);

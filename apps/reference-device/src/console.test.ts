@@ -41,12 +41,12 @@ describe("programmer console API: special keys", () => {
       expect(cashlessSales(parse(audit))).toMatchObject({ valueReset: 80, countReset: 1 });
       expect(device.pay.statistics.get(S.keySales)).toEqual({ period: 0, historic: 80 });
 
-      const was = device.params.numeric.overprice;
+      const was = device.settings.params.numeric.overprice;
       expect((await post(`${base}/api/special-keys/load`, { kind: "setup" })).status).toBe(200);
       await post(`${base}/api/parameters`, { number: 40003, value: was === 2 ? 0 : 2 });
       const setup = await post(`${base}/api/special-keys/insert`, { kind: "setup" });
       expect(await setup.json()).toMatchObject({ ok: true, carried: "setup" });
-      expect(device.params.numeric.overprice).toBe(was);
+      expect(device.settings.params.numeric.overprice).toBe(was);
       await post(`${base}/api/keys/remove`, {});
 
       const tooMany = await post(`${base}/api/special-keys/load`, {
@@ -80,7 +80,7 @@ describe("programmer console API", () => {
       expect(bad.status).toBe(400);
       expect(await bad.json()).toMatchObject({ code: "PARAMETER_ERROR", parameter: 40003 });
       expect((await post(`${base}/api/parameters`, { number: 40003, value: 2 })).status).toBe(200);
-      expect(device.params.numeric.overprice).toBe(2);
+      expect(device.settings.params.numeric.overprice).toBe(2);
       const listed = (await (await fetch(`${base}/api/parameters`)).json()) as {
         number: number;
         menu: string;
@@ -109,7 +109,7 @@ describe("programmer console API", () => {
       expect(await twice.json()).toMatchObject({ code: "PARAMETER_ERROR", parameter: 16002 });
       numbers[1] = 202;
       expect((await post(`${base}/api/extra`, { conversion: { mode: "dec", numbers } })).status).toBe(200);
-      expect(device.pricing.conversion.numbers.slice(0, 3)).toEqual([201, 202, 0]);
+      expect(device.settings.pricing.conversion.numbers.slice(0, 3)).toEqual([201, 202, 0]);
       expect((await fetch(`${base}/nothing`)).status).toBe(404);
     });
   });

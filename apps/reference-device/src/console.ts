@@ -14,6 +14,7 @@ import {
 import { CONSOLE_PAGE } from "./console-page.js";
 import { type Device, DeviceSetupError, SPECIAL_KEYS, type SpecialKind } from "./device.js";
 import { CashRefused } from "./device-errors.js";
+import type { DeviceSettings } from "./settings.js";
 
 /**
  * The programmer console over HTTP on loopback (manual ch. 9): the page at `/` and its JSON API.
@@ -93,13 +94,13 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
         NUMERIC_PARAMETERS.map((d) => ({
           ...d,
           menu: menuOf(d.number),
-          value: device.params.numeric[d.name],
+          value: device.settings.params.numeric[d.name],
         })),
       );
       return;
     case "POST /api/parameters": {
       const b = await body(req);
-      const audit = await device.setParameter(
+      const audit = await device.settings.setParameter(
         num(b.number, "number"),
         num(b.value, "value"),
         optionalNum(b.password, "password"),
@@ -109,7 +110,11 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       return;
     }
     case "GET /api/clock":
-      json(res, 200, { ...device.params.clock, shown: device.clockText, now: device.clock() });
+      json(res, 200, {
+        ...device.settings.params.clock,
+        shown: device.settings.clockText,
+        now: device.clock(),
+      });
       return;
     case "POST /api/clock": {
       // manual 8.1: the time zone, the date and hour formats, the date and time (wall clock)
@@ -128,7 +133,7 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
           hourFormat: text(b.hourFormat, "hourFormat"),
         }).filter(([, v]) => v !== undefined),
       );
-      await device.setClock({
+      await device.settings.setClock({
         ...changes,
         ...(t === undefined
           ? {}
@@ -141,12 +146,12 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
                 minute: num(t.minute, "minute"),
               },
             }),
-      } as Parameters<Device["setClock"]>[0]);
-      json(res, 200, { ok: true, shown: device.clockText });
+      } as Parameters<DeviceSettings["setClock"]>[0]);
+      json(res, 200, { ok: true, shown: device.settings.clockText });
       return;
     }
     case "GET /api/codes": {
-      const p = device.params;
+      const p = device.settings.params;
       json(res, 200, {
         machineCode: p.machineCode,
         readerCode: p.readerCode,
@@ -164,7 +169,7 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       const list = b.blackList;
       if (list !== undefined && (!Array.isArray(list) || !list.every((k) => Number.isInteger(k))))
         throw new SyntaxError("blackList must be a list of key numbers");
-      await device.setCodes({
+      await device.settings.setCodes({
         machineCode: text(b.machineCode, "machineCode"),
         readerCode: text(b.readerCode, "readerCode"),
         blackList: list as number[] | undefined,
@@ -174,16 +179,16 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
     }
     case "GET /api/extra": {
       const { conversion, limits, bonus1, bonus2, loyalty, promotions, happyHours, outOfService } =
-        device.pricing;
+        device.settings.pricing;
       json(res, 200, { conversion, limits, bonus1, bonus2, loyalty, promotions, happyHours, outOfService });
       return;
     }
     case "POST /api/extra":
-      await device.setPricing(await body(req));
+      await device.settings.setPricing(await body(req));
       json(res, 200, { ok: true });
       return;
     case "GET /api/prices": {
-      const p = device.pricing;
+      const p = device.settings.pricing;
       json(res, 200, {
         lines: p.lines,
         names: p.names.slice(0, p.lines),
@@ -197,14 +202,18 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       const table = b.table === "cash" ? "cash" : num(b.table, "table");
       if (table !== "cash" && (table < 0 || table > 3))
         throw new SyntaxError("table is cash or a key level 0..3");
-      await device.setPrice(table as "cash" | 0 | 1 | 2 | 3, num(b.line, "line"), num(b.price, "price"));
+      await device.settings.setPrice(
+        table as "cash" | 0 | 1 | 2 | 3,
+        num(b.line, "line"),
+        num(b.price, "price"),
+      );
       json(res, 200, { ok: true });
       return;
     }
     case "POST /api/names": {
       const b = await body(req);
       if (typeof b.name !== "string") throw new SyntaxError("name must be a string");
-      await device.setName(num(b.line, "line"), b.name);
+      await device.settings.setName(num(b.line, "line"), b.name);
       json(res, 200, { ok: true });
       return;
     }
@@ -219,7 +228,7 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
         credit: optionalNum(b.credit, "credit"),
         password: optionalNum(b.password, "password"),
       });
-      json(res, 200, { keyNumber, next: device.params.numeric.formatKeyNumber });
+      json(res, 200, { keyNumber, next: device.settings.params.numeric.formatKeyNumber });
       return;
     }
     case "POST /api/keys/remove":
@@ -300,7 +309,7 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
         ...device.pay.statistics.get(counter),
       }));
       const lines = [];
-      for (let line = 1; line <= Math.min(device.pricing.lines, 100); line++) {
+      for (let line = 1; line <= Math.min(device.settings.pricing.lines, 100); line++) {
         const count = (m: "cash" | 0) => device.pay.statistics.get(lineCount(m, line) as string).historic;
         lines.push({ line, cash: count("cash"), key: count(0) });
       }
@@ -321,9 +330,9 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
         lines: t.entries.map((e) =>
           formatTransaction(
             e,
-            device.params.numeric.decimalPoint,
-            device.params.numeric.separator,
-            device.params.clock.timeZone,
+            device.settings.params.numeric.decimalPoint,
+            device.settings.params.numeric.separator,
+            device.settings.params.clock.timeZone,
           ),
         ),
       });

@@ -55,7 +55,7 @@ describe("the reference device over MDB", () => {
       [50002, 1],
       [50011, 100],
     ] as const)
-      await device.setParameter(number, value);
+      await device.settings.setParameter(number, value);
     const link = device.link as MdbLink;
     const funds: number[] = [];
     const pollFor = link.vmc.pollFor.bind(link.vmc);
@@ -74,7 +74,7 @@ describe("the reference device over MDB", () => {
 
   it("10.2.1: the VMC's own coins go onto the key by REVALUE up to 40000; its own cash sales are counted", async () => {
     const device = await Device.open(dir());
-    await device.setParameter(40000, 700);
+    await device.settings.setParameter(40000, 700);
     expect(await device.vmcCash(100)).toBe(false); // no key: the VMC keeps it as its own credit
     await device.insertKey(0); // 5.00
     expect(await device.vmcCash(100)).toBe(true);
@@ -115,7 +115,7 @@ describe("the MDB protocol parameters (manual 4.2)", () => {
       [30011, 9],
       [30012, 5],
     ] as const)
-      await programmed.setParameter(number, value);
+      await programmed.settings.setParameter(number, value);
     programmed.close();
     // the VMC reads them at its next SETUP: when the device starts again
     const device = await Device.open(where);
@@ -151,7 +151,7 @@ describe("Executive VEND DELAY (parameter 30006, manual 4.3.8)", () => {
     for (const vendDelay of [0, 1]) {
       const where = dir();
       const programmed = await Device.open(where, { protocol: "executive-master" });
-      await programmed.setParameter(30006, vendDelay);
+      await programmed.settings.setParameter(30006, vendDelay);
       programmed.close();
       const device = await Device.open(where); // the link takes it when the device starts
       // the simulated machine takes 90 s to deliver
@@ -171,7 +171,7 @@ describe("Executive NON DA RESTO (parameter 40110, manual 4.10.13)", () => {
   it("keeps the machine's no-change message on in EXECUTIVE MASTER, with or without credit", async () => {
     const where = dir();
     const programmed = await Device.open(where, { protocol: "executive-master" });
-    await programmed.setParameter(40110, 1);
+    await programmed.settings.setParameter(40110, 1);
     programmed.close();
     const on = await Device.open(where);
     const vmc = (on.link as ExecutiveLink).vmc;
@@ -199,13 +199,13 @@ describe("statistics BACKUP (parameter 40116, manual 7.2)", () => {
     now += 10 * 60_000;
     await device.select(2); // 0.60, today's period
     await device.removeKey();
-    await device.setParameter(40116, 1);
+    await device.settings.setParameter(40116, 1);
     const again = device.collectAudit();
     expect(again.backup).toBe(true);
     expect(again.collection.period[S.keySales]).toBe(50);
     expect(new TextDecoder("latin1").decode(again.bytes)).toBe(new TextDecoder("latin1").decode(first.bytes));
     device.confirmAudit(again);
-    expect(device.params.numeric.statisticsBackup).toBe(0);
+    expect(device.settings.params.numeric.statisticsBackup).toBe(0);
     expect((await device.state()).statistics[S.keySales]).toBe(110); // historic 0.50 + 0.60 — nothing cleared twice
     now += 10 * 60_000;
     const next = device.collectAudit();
@@ -219,7 +219,7 @@ describe("check audit (parameter 40006, manual 4.10.8 and 5.1)", () => {
     let now = Date.parse("2026-11-23T08:00:00Z");
     const data = dir();
     const device = await Device.open(data, { clock: () => now });
-    await device.setParameter(40006, 1);
+    await device.settings.setParameter(40006, 1);
     await device.insertKey(0);
     expect(await device.select(1)).toBe(50);
     await device.removeKey();
@@ -252,33 +252,35 @@ describe("the programmer's settings", () => {
   it("keeps parameters and prices across a restart, refusing what is out of range by number", async () => {
     const data = dir();
     const device = await Device.open(data);
-    await device.setParameter(40003, 0);
-    await device.setPrice(0, 2, 45);
-    await expect(device.setPrice("cash", 1, 70_000)).rejects.toMatchObject({
+    await device.settings.setParameter(40003, 0);
+    await device.settings.setPrice(0, 2, 45);
+    await expect(device.settings.setPrice("cash", 1, 70_000)).rejects.toMatchObject({
       code: "PARAMETER_ERROR",
       parameter: 10001,
     });
     await device.insertKey(0);
-    await expect(device.setPrice("cash", 1, 40)).rejects.toMatchObject({ code: "DEVICE_SETUP" });
+    await expect(device.settings.setPrice("cash", 1, 40)).rejects.toMatchObject({ code: "DEVICE_SETUP" });
     expect(await device.select(2)).toBe(45);
     await device.removeKey();
-    await expect(device.setCodes({ readerCode: "toolong1" })).rejects.toMatchObject({ parameter: 4 });
-    await device.setParameter(41000, 1);
-    await device.setCodes({ blackList: [2] });
+    await expect(device.settings.setCodes({ readerCode: "toolong1" })).rejects.toMatchObject({
+      parameter: 4,
+    });
+    await device.settings.setParameter(41000, 1);
+    await device.settings.setCodes({ blackList: [2] });
     expect(await device.insertKey(1)).toMatchObject({ ok: false, err: 13 });
     await device.removeKey();
-    await device.setParameter(40115, 4711);
+    await device.settings.setParameter(40115, 4711);
     expect(await device.formatKey(0)).toBe(4711);
     expect((await device.state()).keys[0]).toMatchObject({ keyNumber: 4711, credit: 455 });
-    expect(device.params.numeric.formatKeyNumber).toBe(4712);
-    await expect(device.setParameter(40115, 0)).rejects.toMatchObject({ parameter: 40115 });
+    expect(device.settings.params.numeric.formatKeyNumber).toBe(4712);
+    await expect(device.settings.setParameter(40115, 0)).rejects.toMatchObject({ parameter: 40115 });
     device.close();
     const again = await Device.open(data);
     expect((await again.state()).keys[0]).toMatchObject({ keyNumber: 4711, credit: 455 });
-    expect(again.params.blackList).toEqual([2]);
-    expect(again.params.numeric.overprice).toBe(0);
-    expect(again.pricing.keys[0].prices[1]).toBe(45);
-    expect(again.pricing.cash[0]).toBe(50);
+    expect(again.settings.params.blackList).toEqual([2]);
+    expect(again.settings.params.numeric.overprice).toBe(0);
+    expect(again.settings.pricing.keys[0].prices[1]).toBe(45);
+    expect(again.settings.pricing.cash[0]).toBe(50);
     again.close();
   });
 });
@@ -287,7 +289,7 @@ describe("upgrades", () => {
   it("gives parameters a newer release added their defaults, keeping the programmed ones", async () => {
     const data = dir();
     const first = await Device.open(data);
-    await first.setParameter(40003, 2);
+    await first.settings.setParameter(40003, 2);
     first.close();
     // the stored set as an older release wrote it, without the coin values
     const storage = new SqliteStorage(join(data, "device.sqlite"));
@@ -296,8 +298,8 @@ describe("upgrades", () => {
     storage.commit(new Map([["device/parameters", new TextEncoder().encode(JSON.stringify(old))]]));
     storage.close();
     const again = await Device.open(data);
-    expect(again.params.numeric.overprice).toBe(2);
-    expect(again.params.numeric.coin5Value).toBe(100);
+    expect(again.settings.params.numeric.overprice).toBe(2);
+    expect(again.settings.params.numeric.coin5Value).toBe(100);
     expect((await again.state()).parameterErrors).toEqual([]);
     again.close();
   });
@@ -305,7 +307,7 @@ describe("upgrades", () => {
   it("gives pricing settings a newer release added their defaults, keeping the programmed prices", async () => {
     const data = dir();
     const first = await Device.open(data);
-    await first.setPrice("cash", 2, 65);
+    await first.settings.setPrice("cash", 2, 65);
     first.close();
     // the stored pricing as a release before selection names (4.4.7) wrote it
     const storage = new SqliteStorage(join(data, "device.sqlite"));
@@ -314,18 +316,18 @@ describe("upgrades", () => {
     storage.commit(new Map([["device/pricing", new TextEncoder().encode(JSON.stringify(old))]]));
     storage.close();
     const again = await Device.open(data);
-    expect(again.pricing.cash[1]).toBe(65);
-    expect(again.pricing.names.slice(0, 2)).toEqual(["SEL.001", "SEL.002"]);
-    await again.setName(1, "ESPRESSO");
-    await expect(again.setName(2, "TOO*MANY")).rejects.toMatchObject({ parameter: 15002 });
-    expect(again.pricing.names.slice(0, 2)).toEqual(["ESPRESSO", "SEL.002"]);
+    expect(again.settings.pricing.cash[1]).toBe(65);
+    expect(again.settings.pricing.names.slice(0, 2)).toEqual(["SEL.001", "SEL.002"]);
+    await again.settings.setName(1, "ESPRESSO");
+    await expect(again.settings.setName(2, "TOO*MANY")).rejects.toMatchObject({ parameter: 15002 });
+    expect(again.settings.pricing.names.slice(0, 2)).toEqual(["ESPRESSO", "SEL.002"]);
     again.close();
   });
 
   it("keeps a stored pricing it cannot use as it was while parameters change", async () => {
     const data = dir();
     const first = await Device.open(data);
-    await first.setPrice("cash", 2, 65);
+    await first.settings.setPrice("cash", 2, 65);
     first.close();
     const raw = () => {
       const storage = new SqliteStorage(join(data, "device.sqlite"));
@@ -340,8 +342,8 @@ describe("upgrades", () => {
     storage.close();
     const kept = raw();
     const again = await Device.open(data);
-    expect(again.pricing.cash[1]).toBe(60); // the demo prices run meanwhile
-    await again.setParameter(40003, 0);
+    expect(again.settings.pricing.cash[1]).toBe(60); // the demo prices run meanwhile
+    await again.settings.setParameter(40003, 0);
     again.close();
     expect(raw()).toEqual(kept);
   });
@@ -353,8 +355,8 @@ describe("the parallel validator and bill acceptor", () => {
     // a line with no value, or none at all, credits nothing
     await expect(device.insertCoin(7)).rejects.toThrow(/no value/);
     await expect(device.insertBill(9)).rejects.toMatchObject({ code: "INVALID_AMOUNT" });
-    await device.setParameter(20006, 120); // coin line 5 worth 1.20 (a token, say)
-    await device.setParameter(21002, 200); // bill line 1 worth 2.00
+    await device.settings.setParameter(20006, 120); // coin line 5 worth 1.20 (a token, say)
+    await device.settings.setParameter(21002, 200); // bill line 1 worth 2.00
     await device.insertCoin(5);
     await device.insertBill(1);
     expect(device.pay.machineCredit).toBe(320);
@@ -367,26 +369,26 @@ describe("the parallel validator and bill acceptor", () => {
 describe("one store: the price system (30002) and the base coin (30003) are parameters, read where they act", () => {
   it("30002 decides how a sale is priced: the VMC's price, or the reader's table under price holding", async () => {
     const device = await Device.open(dir());
-    await device.setPrice("cash", 2, 70); // the reader's table says 0.70; the VMC asks 0.60
+    await device.settings.setPrice("cash", 2, 70); // the reader's table says 0.70; the VMC asks 0.60
     await device.coin(100);
     expect(await device.select(2)).toBe(60); // 0 = prices on the VMC: out of table at the VMC's price
-    await device.setParameter(30002, 2); // price holding: the selection names the line
+    await device.settings.setParameter(30002, 2); // price holding: the selection names the line
     await device.coin(100);
     expect(await device.select(2)).toBe(70);
-    expect(device.pricing.priceSystem).toBe("price-holding");
+    expect(device.settings.pricing.priceSystem).toBe("price-holding");
     // the EXTRA settings do not hold a second copy
-    await expect(device.setPricing({ priceSystem: "prices-on-vmc" })).rejects.toMatchObject({
+    await expect(device.settings.setPricing({ priceSystem: "prices-on-vmc" })).rejects.toMatchObject({
       parameter: 30002,
     });
-    await expect(device.setPricing({ baseCoin: 5 })).rejects.toMatchObject({ parameter: 30003 });
+    await expect(device.settings.setPricing({ baseCoin: 5 })).rejects.toMatchObject({ parameter: 30003 });
     device.close();
   });
 
   it("30003 is the base coin of every price and the MDB scale factor: the VMC sees money in its units", async () => {
     const where = dir();
     const device = await Device.open(where);
-    await expect(device.setParameter(30003, 7)).rejects.toMatchObject({ parameter: 30003 });
-    await device.setParameter(30003, 10);
+    await expect(device.settings.setParameter(30003, 7)).rejects.toMatchObject({ parameter: 30003 });
+    await device.settings.setParameter(30003, 10);
     device.close();
     // the VMC reads the reader's configuration at its next SETUP: the next start
     const again = await Device.open(where);
@@ -416,18 +418,18 @@ describe("the protocol lives in 30000 (manual 4.2, 4.3)", () => {
     const host = Date.parse("2026-03-29T06:30:00Z"); // Rome has just gone to summer time: 08:30
     const where = dir();
     const device = await Device.open(where, { clock: () => host });
-    expect(device.clockText).toBe("29/03/26 06:30"); // UTC until a zone is set
-    await device.setClock({ timeZone: "Europe/Rome" });
-    expect(device.clockText).toBe("29/03/26 08:30");
-    await device.setClock({ dateTime: { year: 2026, month: 3, day: 29, hour: 10, minute: 0 } });
-    await device.setClock({ hourFormat: "12h", dateFormat: "mm/dd/yy" });
-    expect(device.clockText).toBe("03/29/26 10:00 AM");
-    await expect(device.setClock({ timeZone: "Europe/Atlantis" })).rejects.toMatchObject({
+    expect(device.settings.clockText).toBe("29/03/26 06:30"); // UTC until a zone is set
+    await device.settings.setClock({ timeZone: "Europe/Rome" });
+    expect(device.settings.clockText).toBe("29/03/26 08:30");
+    await device.settings.setClock({ dateTime: { year: 2026, month: 3, day: 29, hour: 10, minute: 0 } });
+    await device.settings.setClock({ hourFormat: "12h", dateFormat: "mm/dd/yy" });
+    expect(device.settings.clockText).toBe("03/29/26 10:00 AM");
+    await expect(device.settings.setClock({ timeZone: "Europe/Atlantis" })).rejects.toMatchObject({
       code: "PARAMETER_ERROR",
       parameter: "clock",
     });
     await expect(
-      device.setClock({ dateTime: { year: 2026, month: 2, day: 30, hour: 10, minute: 0 } }),
+      device.settings.setClock({ dateTime: { year: 2026, month: 2, day: 30, hour: 10, minute: 0 } }),
     ).rejects.toMatchObject({ parameter: "clock" });
     // the audit's date and time are the reader's
     expect(new TextDecoder().decode(device.securityReadAudit())).toMatch(/ID5\*20260329\*1000/);
@@ -454,7 +456,7 @@ describe("the protocol lives in 30000 (manual 4.2, 4.3)", () => {
     }
     device.close();
     const again = await Device.open(where, { clock: () => host });
-    expect(again.clockText).toBe("03/29/26 11:15");
+    expect(again.settings.clockText).toBe("03/29/26 11:15");
     again.close();
   });
 
@@ -465,7 +467,7 @@ describe("the protocol lives in 30000 (manual 4.2, 4.3)", () => {
     await device.insertKey(1);
     await device.select(2);
     await device.removeKey();
-    const file = await device.setParameter(30000, 0);
+    const file = await device.settings.setParameter(30000, 0);
     expect(file).toMatch(/audits\/before-protocol-change-2026-11-30T09-00-00-000Z\.eva$/);
     const audit = parse(readFileSync(file as string));
     expect(validate(audit).filter((f) => f.severity === "error")).toEqual([]);
@@ -473,31 +475,31 @@ describe("the protocol lives in 30000 (manual 4.2, 4.3)", () => {
     expect(device.pay.statistics.get(S.keySales)).toEqual({ period: 0, historic: 60 });
     // changing it back within 2 minutes: the data is already collected, nothing new to write
     now += 60_000;
-    expect(await device.setParameter(30000, 2)).toBeUndefined();
+    expect(await device.settings.setParameter(30000, 2)).toBeUndefined();
     // other parameters collect nothing
     now += 180_000;
-    expect(await device.setParameter(40003, 0)).toBeUndefined();
+    expect(await device.settings.setParameter(40003, 0)).toBeUndefined();
     device.close();
   });
 
   it("--protocol sets it; a change from the programmer takes effect at the next start", async () => {
     const where = dir();
     const first = await Device.open(where);
-    expect([first.params.numeric.protocol, first.link.name]).toEqual([2, "MDB cashless level 3"]);
-    await first.setParameter(30000, 0);
+    expect([first.settings.params.numeric.protocol, first.link.name]).toEqual([2, "MDB cashless level 3"]);
+    await first.settings.setParameter(30000, 0);
     expect(first.link.name).toBe("MDB cashless level 3"); // still MDB until it starts again
     first.close();
     const second = await Device.open(where);
     expect(second.link).toBeInstanceOf(ExecutiveLink);
     // 20001 VALIDATOR TYPE = changer with Executive master is RENDIRESTO (4.6.4)
-    await second.setParameter(20001, 4);
+    await second.settings.setParameter(20001, 4);
     second.close();
     const third = await Device.open(where);
     expect(third.link).toBeInstanceOf(RendirestoLink);
     third.close();
     // an explicit choice at start wins and is kept
     const fourth = await Device.open(where, { protocol: "executive-slave" });
-    expect(fourth.params.numeric.protocol).toBe(1);
+    expect(fourth.settings.params.numeric.protocol).toBe(1);
     fourth.close();
     const fifth = await Device.open(where);
     expect(fifth.link).toBeInstanceOf(ExecutiveSlaveLink);
@@ -508,11 +510,11 @@ describe("the protocol lives in 30000 (manual 4.2, 4.3)", () => {
 describe("what the acceptor takes follows the parameters (21000, 40000, manual 4.7.1, 4.10.2)", () => {
   it("with bills disabled (21000 = 0) a bill is given back and becomes no credit", async () => {
     const device = await Device.open(dir());
-    await device.setParameter(21000, 0);
+    await device.settings.setParameter(21000, 0);
     await expect(device.insertBill(1)).rejects.toMatchObject({ code: "CASH_REFUSED", reason: "DISABLED" });
     expect(device.pay.machineCredit).toBe(0);
     expect(device.pay.statistics.get("S19").period).toBe(0);
-    await device.setParameter(21000, 1); // recharges only: with no key the bill goes back too
+    await device.settings.setParameter(21000, 1); // recharges only: with no key the bill goes back too
     await expect(device.insertBill(1)).rejects.toMatchObject({ reason: "NO_KEY_RECHARGE_ONLY" });
     await device.insertKey(2);
     await device.insertBill(1);
@@ -522,7 +524,7 @@ describe("what the acceptor takes follows the parameters (21000, 40000, manual 4
 
   it("40000 stops cash at insert, cash moved onto the key and the programmer's load; nothing is lost", async () => {
     const device = await Device.open(dir());
-    await device.setParameter(40000, 600);
+    await device.settings.setParameter(40000, 600);
     // demo key 2 holds 10.00, above a maximum lowered to 6.00: it keeps it and takes nothing more
     await device.insertKey(1);
     await expect(device.insertCoin(5)).rejects.toMatchObject({ code: "CASH_REFUSED", reason: "KEY_FULL" });
@@ -544,7 +546,7 @@ describe("key formatting", () => {
     device.keys[0]?.card.armTear({ atWrite: 1, mode: "after" }); // pulled during the charge
     expect(await device.select(1)).toBeUndefined();
     await device.removeKey();
-    await device.setParameter(40115, 99);
+    await device.settings.setParameter(40115, 99);
     await expect(device.formatKey(0)).rejects.toThrow(/pending/);
     await device.insertKey(0); // settles it
     await device.removeKey();
@@ -557,13 +559,13 @@ describe("key formatting", () => {
 describe("key formatting (manual 9.5.2) and EURO (4.16)", () => {
   it("keeps the number and credit with both OFF; programs a credit with the password", async () => {
     const device = await Device.open(dir());
-    await device.setParameter(40101, 0);
+    await device.settings.setParameter(40101, 0);
     expect(await device.formatKey(1)).toBe(2); // demo key 2 keeps its number and its 10.00
     expect((await device.state()).keys[1]).toMatchObject({ keyNumber: 2, credit: 1000 });
     await expect(device.formatKey(1, { credit: 100 })).rejects.toThrow(/PROGRAM\. CREDITO is OFF/);
-    await device.setParameter(40100, 1);
+    await device.settings.setParameter(40100, 1);
     await expect(device.formatKey(1)).rejects.toThrow(/give the credit/);
-    await device.setParameter(9, 4242);
+    await device.settings.setParameter(9, 4242);
     await expect(device.formatKey(1, { credit: 100 })).rejects.toMatchObject({ code: "PASSWORD_REQUIRED" });
     await expect(device.formatKey(1, { credit: 100_000, password: 4242 })).rejects.toThrow(/not 0\.\./);
     await device.formatKey(1, { credit: 100, password: 4242 });
@@ -573,20 +575,20 @@ describe("key formatting (manual 9.5.2) and EURO (4.16)", () => {
 
   it("takes over the previous operator's keys, in the formatting menu and with EURO ON", async () => {
     const device = await Device.open(dir());
-    await device.setParameter(0, 22_222_222); // the operator's new code: the demo keys carry 00000001
-    await device.setParameter(8, 7);
+    await device.settings.setParameter(0, 22_222_222); // the operator's new code: the demo keys carry 00000001
+    await device.settings.setParameter(8, 7);
     expect(await device.insertKey(0)).toMatchObject({ ok: false, err: 2 });
     await device.removeKey();
     await expect(device.formatKey(0)).rejects.toThrow(/^E 2/);
-    await device.setParameter(8, 1);
-    await device.setParameter(40101, 0);
+    await device.settings.setParameter(8, 1);
+    await device.settings.setParameter(40101, 0);
     await device.formatKey(0);
     expect(await device.insertKey(0)).toMatchObject({ ok: true, credit: 500 });
     await device.removeKey();
     // EURO ON, rate 1.00000: the next old key is taken over as it is inserted
     expect(await device.insertKey(1)).toMatchObject({ ok: false, err: 2 });
     await device.removeKey();
-    await device.setParameter(40107, 1);
+    await device.settings.setParameter(40107, 1);
     expect(await device.insertKey(1)).toMatchObject({ ok: true, credit: 1000 });
     await device.removeKey();
     const taken = device.keys[1] as DurableKey;
@@ -599,12 +601,12 @@ describe("key formatting (manual 9.5.2) and EURO (4.16)", () => {
   it("a key pulled out while it is formatted is as it was, and formats again", async () => {
     for (let atWrite = 1; atWrite <= 3; atWrite++) {
       const device = await Device.open(dir());
-      await device.setParameter(40115, 500);
+      await device.settings.setParameter(40115, 500);
       device.keys[0]?.card.armTear({ atWrite, mode: "during", keep: 4 });
       await expect(device.formatKey(0)).rejects.toThrow(/^FORMATT\. ERRATA/);
       device.keys[0]?.card.disarmTear();
       expect((await device.state()).keys[0]).toMatchObject({ keyNumber: 1, credit: 500 });
-      expect(device.params.numeric.formatKeyNumber).toBe(500);
+      expect(device.settings.params.numeric.formatKeyNumber).toBe(500);
       expect(await device.formatKey(0)).toBe(500);
       expect((await device.state()).keys[0]).toMatchObject({ keyNumber: 500, credit: 500 });
       device.close();
@@ -615,26 +617,29 @@ describe("key formatting (manual 9.5.2) and EURO (4.16)", () => {
 describe("special keys (manual 4.10.11, 4.12, 7.3.4)", () => {
   it("a setup key carries the settings back; this device's identity and bus stay", async () => {
     const device = await Device.open(dir());
-    await device.setParameter(40003, 0); // overprice OFF
-    await device.setPrice("cash", 1, 70);
-    await device.setName(1, "RISTRETT");
+    await device.settings.setParameter(40003, 0); // overprice OFF
+    await device.settings.setPrice("cash", 1, 70);
+    await device.settings.setName(1, "RISTRETT");
     await device.loadSpecialKey("setup");
-    await device.setParameter(40003, 1);
-    await device.setPrice("cash", 1, 90);
-    await device.setCodes({ machineCode: "MACH02", readerCode: "RDR002" });
+    await device.settings.setParameter(40003, 1);
+    await device.settings.setPrice("cash", 1, 90);
+    await device.settings.setCodes({ machineCode: "MACH02", readerCode: "RDR002" });
     // a twelve-character machine code here, six on the key's system: the code and its size stay
-    await device.setParameter(15, 1);
-    await device.setCodes({ machineCode: "MACHINE00002" });
+    await device.settings.setParameter(15, 1);
+    await device.settings.setCodes({ machineCode: "MACHINE00002" });
     const outcome = await device.insertSpecialKey("setup");
     expect(outcome).toMatchObject({ ok: true, function: "setup", carried: { kind: "setup" } });
     await device.removeKey();
-    expect(device.params.numeric.overprice).toBe(0);
-    expect(device.pricing.cash[0]).toBe(70);
-    expect(device.pricing.names[0]).toBe("RISTRETT");
-    expect([device.params.machineCode, device.params.readerCode]).toEqual(["MACHINE00002", "RDR002"]);
-    expect(device.params.numeric.machineCodeSize).toBe(1);
+    expect(device.settings.params.numeric.overprice).toBe(0);
+    expect(device.settings.pricing.cash[0]).toBe(70);
+    expect(device.settings.pricing.names[0]).toBe("RISTRETT");
+    expect([device.settings.params.machineCode, device.settings.params.readerCode]).toEqual([
+      "MACHINE00002",
+      "RDR002",
+    ]);
+    expect(device.settings.params.numeric.machineCodeSize).toBe(1);
     expect((await device.state()).parameterErrors).toEqual([]);
-    expect(device.params.numeric.protocol).toBe(2); // MDB, as started
+    expect(device.settings.params.numeric.protocol).toBe(2); // MDB, as started
     await device.insertKey(0);
     expect(await device.select(1)).toBe(50); // the rebuilt payment system sells on (prices on VMC)
     device.close();
@@ -644,15 +649,15 @@ describe("special keys (manual 4.10.11, 4.12, 7.3.4)", () => {
     const data = dir();
     const device = await Device.open(data);
     const keys = [...Array.from({ length: 499 }, (_, i) => 10_000 + i), 2];
-    await expect(device.setParameter(41000, 2)).rejects.toMatchObject({ parameter: 41000 });
+    await expect(device.settings.setParameter(41000, 2)).rejects.toMatchObject({ parameter: 41000 });
     await device.loadSpecialKey("black-list", { mode: 2, keys });
     expect(await device.insertSpecialKey("black-list")).toMatchObject({ ok: true, function: "black-list" });
     await device.removeKey();
-    expect(device.params.numeric.blackList).toBe(2);
-    expect(device.params.blackList).toEqual(keys);
+    expect(device.settings.params.numeric.blackList).toBe(2);
+    expect(device.settings.params.blackList).toEqual(keys);
     device.close();
     const again = await Device.open(data);
-    expect(again.params.blackList).toHaveLength(500);
+    expect(again.settings.params.blackList).toHaveLength(500);
     expect(await again.insertKey(1)).toMatchObject({ ok: false, err: 13 });
     again.close();
   });
@@ -683,9 +688,9 @@ describe("special keys (manual 4.10.11, 4.12, 7.3.4)", () => {
 
   it("a blank setup key counts ERR 10 and changes nothing", async () => {
     const device = await Device.open(dir());
-    const before = device.params;
+    const before = device.settings.params;
     expect(await device.insertSpecialKey("setup")).toMatchObject({ ok: false, err: 10 });
-    expect(device.params).toBe(before);
+    expect(device.settings.params).toBe(before);
     device.close();
   });
 });
@@ -746,7 +751,7 @@ describe("the reference device as Executive master (manual 4.3.1)", () => {
 describe("the reference device in EXECUTIVE SLAVE (manual 4.3.3, kit 10.1.5)", () => {
   it("answers the changer as its card reader: the key's credit on the VMC, DECREMENT after the vend, REINSTATE on a failure", async () => {
     const device = await Device.open(dir(), { protocol: "executive-slave" });
-    expect(device.params.numeric.protocol).toBe(1);
+    expect(device.settings.params.numeric.protocol).toBe(1);
     const link = device.link;
     if (!(link instanceof ExecutiveSlaveLink)) throw new Error("not an Executive slave link");
     await device.insertKey(1);
@@ -806,21 +811,21 @@ describe("the reference device in RENDIRESTO (manual 4.3.2, kit 10.1.4)", () => 
 describe("EXTRA functions and prices programmed by their table 5.2 numbers (manual 5.2, ch. 8)", () => {
   it("prices by number: 10002 is the cash price of line 2 the sale uses under price holding", async () => {
     const device = await Device.open(dir());
-    await device.setParameter(30002, 2);
-    await device.setParameter(10002, 70);
+    await device.settings.setParameter(30002, 2);
+    await device.settings.setParameter(10002, 70);
     await device.coin(100);
     expect(await device.select(2)).toBe(70);
-    await expect(device.setParameter(10002, 70_000)).rejects.toMatchObject({ parameter: 10002 });
-    await device.setParameter(30003, 10);
-    await expect(device.setParameter(10002, 75)).rejects.toMatchObject({ parameter: 10002 }); // not a multiple of 30003
+    await expect(device.settings.setParameter(10002, 70_000)).rejects.toMatchObject({ parameter: 10002 });
+    await device.settings.setParameter(30003, 10);
+    await expect(device.settings.setParameter(10002, 75)).rejects.toMatchObject({ parameter: 10002 }); // not a multiple of 30003
     device.close();
   });
 
   it("bonus 1 by number: credit for key 0 (50000, 50002, 50011) pays part of the next key sale", async () => {
     const device = await Device.open(dir());
-    await device.setParameter(50000, 2); // recharge and sale
-    await device.setParameter(50002, 1); // credit
-    await device.setParameter(50011, 30); // 0.30 a day for key level 0
+    await device.settings.setParameter(50000, 2); // recharge and sale
+    await device.settings.setParameter(50002, 1); // credit
+    await device.settings.setParameter(50011, 30); // 0.30 a day for key level 0
     expect((await device.insertKey(0)).ok).toBe(true);
     expect(await device.select(1)).toBe(50);
     await device.removeKey();
@@ -828,16 +833,16 @@ describe("EXTRA functions and prices programmed by their table 5.2 numbers (manu
     expect((await device.state()).keys[0]?.credit).toBe(500 - 20);
     expect(device.pay.statistics.get(V.bonusCreditSpent).historic).toBe(30);
     expect((await device.state()).statistics[S.bonus1CreditGiven]).toBe(30); // S1007: what the day gave
-    await expect(device.setParameter(50002, 2)).rejects.toMatchObject({ parameter: 50002 });
+    await expect(device.settings.setParameter(50002, 2)).rejects.toMatchObject({ parameter: 50002 });
     device.close();
   });
 
   it("loyalty by number: points a line gives (52201) buy a line priced in points (52101)", async () => {
     const device = await Device.open(dir());
-    await device.setParameter(52000, 1); // ON
-    await device.setParameter(52002, 0); // points
-    await device.setParameter(52201, 5); // line 1 gives 5 points
-    await device.setParameter(52101, 5); // and costs 5 points
+    await device.settings.setParameter(52000, 1); // ON
+    await device.settings.setParameter(52002, 0); // points
+    await device.settings.setParameter(52201, 5); // line 1 gives 5 points
+    await device.settings.setParameter(52101, 5); // and costs 5 points
     expect((await device.insertKey(0)).ok).toBe(true);
     expect(await device.select(1)).toBe(50); // paid with credit, 5 points given
     expect(await device.select(1)).toBe(0); // paid with the points: nothing off the credit
@@ -848,10 +853,10 @@ describe("EXTRA functions and prices programmed by their table 5.2 numbers (manu
 
   it("category limits by number (17000, 17001, 17101-17109): a category key 0 may not buy is denied", async () => {
     const device = await Device.open(dir());
-    await device.setParameter(17000, 1); // limits per category ON
-    await device.setParameter(17002, 2); // line 2 is category B
-    await device.setParameter(17101, 1); // key 0's limits ON
-    await device.setParameter(17102, 0); // category A: not sellable to key 0
+    await device.settings.setParameter(17000, 1); // limits per category ON
+    await device.settings.setParameter(17002, 2); // line 2 is category B
+    await device.settings.setParameter(17101, 1); // key 0's limits ON
+    await device.settings.setParameter(17102, 0); // category A: not sellable to key 0
     expect((await device.insertKey(0)).ok).toBe(true);
     expect(await device.select(1)).toBeUndefined(); // line 1, category A
     expect(await device.select(2)).toBe(60); // line 2, category B (no limit)
@@ -861,10 +866,10 @@ describe("EXTRA functions and prices programmed by their table 5.2 numbers (manu
   it("an out-of-service band by number (55000-55003, times HHMM) stops key sales inside it", async () => {
     let now = Date.parse("2026-03-11T12:00:00Z");
     const device = await Device.open(dir(), { clock: () => now });
-    await device.setParameter(55000, 1);
-    await device.setParameter(55001, 1);
-    await device.setParameter(55002, 1300);
-    await device.setParameter(55003, 1400);
+    await device.settings.setParameter(55000, 1);
+    await device.settings.setParameter(55001, 1);
+    await device.settings.setParameter(55002, 1300);
+    await device.settings.setParameter(55003, 1400);
     expect((await device.insertKey(0)).ok).toBe(true);
     expect(await device.select(1)).toBe(50); // 12:00, before the band
     await device.removeKey();
@@ -872,18 +877,18 @@ describe("EXTRA functions and prices programmed by their table 5.2 numbers (manu
     await device.insertKey(0);
     expect(await device.select(1)).toBeUndefined(); // 13:30, out of service
     await device.removeKey();
-    await expect(device.setParameter(55002, 1375)).rejects.toMatchObject({ parameter: 55002 });
+    await expect(device.settings.setParameter(55002, 1375)).rejects.toMatchObject({ parameter: 55002 });
     device.close();
   });
 
   it("a happy hour by number (54000-54003, 54010) takes its global discount off key sales inside it", async () => {
     const now = Date.parse("2026-03-11T10:15:00Z");
     const device = await Device.open(dir(), { clock: () => now });
-    await device.setParameter(54000, 1);
-    await device.setParameter(54001, 2); // band 1: global discount
-    await device.setParameter(54002, 1000);
-    await device.setParameter(54003, 1100);
-    await device.setParameter(54010, 20);
+    await device.settings.setParameter(54000, 1);
+    await device.settings.setParameter(54001, 2); // band 1: global discount
+    await device.settings.setParameter(54002, 1000);
+    await device.settings.setParameter(54003, 1100);
+    await device.settings.setParameter(54010, 20);
     expect((await device.insertKey(0)).ok).toBe(true);
     expect(await device.select(1)).toBe(40); // 0.50 less 20 %
     device.close();
@@ -891,14 +896,14 @@ describe("EXTRA functions and prices programmed by their table 5.2 numbers (manu
 
   it("promotions by number: ON, the line's discount, the machine and TEMPO MAX reach the pricing sold by", async () => {
     const device = await Device.open(dir());
-    await device.setParameter(53000, 1);
-    await device.setParameter(53001, 20);
-    await device.setParameter(53101, 1);
-    await device.setParameter(53102, 45);
-    expect(device.pricing.promotions).toMatchObject({ enabled: true, machine: "B", maxMinutes: 45 });
-    expect(device.pricing.promotions.lineDiscount[0]).toBe(20);
-    await expect(device.setParameter(53102, 0)).rejects.toMatchObject({ parameter: 53102 });
-    await expect(device.setParameter(53001, 101)).rejects.toMatchObject({ parameter: 53001 });
+    await device.settings.setParameter(53000, 1);
+    await device.settings.setParameter(53001, 20);
+    await device.settings.setParameter(53101, 1);
+    await device.settings.setParameter(53102, 45);
+    expect(device.settings.pricing.promotions).toMatchObject({ enabled: true, machine: "B", maxMinutes: 45 });
+    expect(device.settings.pricing.promotions.lineDiscount[0]).toBe(20);
+    await expect(device.settings.setParameter(53102, 0)).rejects.toMatchObject({ parameter: 53102 });
+    await expect(device.settings.setParameter(53001, 101)).rejects.toMatchObject({ parameter: 53001 });
     device.close();
   });
 });

@@ -14,51 +14,33 @@ import {
   afterBackup,
   auditFile,
   type Carried,
-  type ClockSettings,
   type Collection,
   checkPassword,
-  checkPricingChanges,
   collectionMode,
-  type DeviceIdentity,
   dataKeyAudit,
-  formatClock,
   formatting,
   type KeyChanges,
   KeyJournal,
   type KeyOutcome,
-  NUMERIC_PARAMETERS,
   type NumericName,
   ParameterError,
   PaymentSystem,
   type PaymentSystemOptions,
-  type PriceTable,
   type Protocol,
   parallelInput,
-  priceNumber,
   protocolOf,
   S,
   type SpecialKeyContent,
   SpecialKeyRefused,
-  type SystemParameters,
-  sellingPricing,
-  setClockTime,
-  setParameter,
-  setPricingParameter,
   settingsAfterKey,
   type Tube,
   validateParameters,
-  type WallTime,
-  withClock,
-  withPrice,
-  withProtocol,
 } from "@vendkit/mizip-core";
-import { defaultConfig, type PricingConfig, validateConfig } from "@vendkit/pricing";
+import type { PricingConfig } from "@vendkit/pricing";
 import {
   AUDIT_IDENTITY,
   DEMO_KEYS,
   DEMO_PRICES,
-  demoParameters,
-  demoPricing,
   demoPurses,
   SPECIAL_KEYS,
   type SpecialKind,
@@ -71,8 +53,8 @@ export { DEMO_KEYS, DEMO_PRICES, demoPricing, SPECIAL_KEYS, type SpecialKind } f
 
 import { ReaderCashDevices, simulatedCashDevices } from "./cash-devices.js";
 import { type DurableKey, KeyStore } from "./key-store.js";
-import { merge } from "./merge.js";
 import { collectBeforeProtocolChange } from "./protocol-change.js";
+import { DeviceSettings, stored } from "./settings.js";
 import { SqliteStorage } from "./sqlite-storage.js";
 import type { VmcLink } from "./vmc-link.js";
 
@@ -125,11 +107,6 @@ export interface DeviceOptions {
 
 export { DeviceSetupError };
 
-/** Where the device keeps the programmer's settings in its storage. */
-const PARAMETERS = "device/parameters";
-const PRICING = "device/pricing";
-/** Who the reader's own MDB changer and bill validator said they are (for CA1, BA1). */
-const CASH_DEVICE_IDS = "device/cash-device-ids";
 /** The audit pairs an Executive VMC handed over, raw (manual and sources give them no meaning). */
 const VMC_AUDIT_PAIRS = "device/vmc-audit-pairs";
 
@@ -145,26 +122,16 @@ export interface VmcAuditPair {
   readonly at: number;
 }
 
-/** A stored settings record, when it is there and reads as JSON that `looksRight`. */
-function stored<T>(storage: SqliteStorage, key: string, looksRight: (v: T) => boolean): T | undefined {
-  const bytes = storage.get(key);
-  if (bytes === undefined) return undefined;
-  try {
-    const v = JSON.parse(new TextDecoder().decode(bytes)) as T;
-    return looksRight(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export class Device {
   private inserted: DurableKey | undefined;
 
   private paySystem: PaymentSystem;
 
+  /** The programmer's settings: parameters, prices, the clock (see DeviceSettings). */
+  readonly settings: DeviceSettings;
+
   private constructor(
-    private parameters: SystemParameters,
-    private prices: PricingConfig,
+    settings: (device: Device) => DeviceSettings,
     private purseSystem: PurseSystem,
     readonly keys: readonly DurableKey[],
     /** The special keys, by kind: not customers' keys, so not in `keys`. */
@@ -172,13 +139,13 @@ export class Device {
     link: (device: Device) => VmcLink,
     private readonly storage: SqliteStorage,
     private readonly keyStore: KeyStore,
-    /** The host's clock; the reader's is this plus the offset its clock setting holds (8.1.3). */
-    private readonly hostClock: () => number,
     private readonly changer: DeviceOptions["changer"],
     /** Where the device keeps its files. */
     readonly dataDir: string,
     cashBus: MasterBus | undefined,
   ) {
+    this.settings = settings(this);
+    this.clock = this.settings.clock;
     this.paySystem = this.newPaymentSystem();
     // the link and the cash devices reach the payment system through the device they belong to
     this.link = link(this);
@@ -191,12 +158,12 @@ export class Device {
               pay: () => this.pay,
               clock: this.clock,
               changed: () => this.showCredit(),
-              learned: (kind, values) => this.learnValues(kind, values),
-              identified: (kind, id) => this.keepCashDeviceId(kind, id),
+              learned: (kind, values) => this.settings.learnValues(kind, values),
+              identified: (kind, id) => this.settings.keepCashDeviceId(kind, id),
             },
             Array.from(
               { length: 16 },
-              (_, i) => this.parameters.numeric[`mdbBillSecurity${i + 1}` as NumericName],
+              (_, i) => this.settings.params.numeric[`mdbBillSecurity${i + 1}` as NumericName],
             ).reduce((mask, high, i) => mask | (high << i), 0),
           );
   }
@@ -207,36 +174,6 @@ export class Device {
    */
   readonly cashDevices: ReaderCashDevices | undefined;
 
-  /**
-   * Manual 4.8.2, 4.8.9: the coin and bill values "are written once the changer (acceptor) is
-   * enabled": what the reader's own devices report at SETUP goes into 20033-20048 / 21038-21053.
-   */
-  private learnValues(kind: "coin" | "bill", values: readonly number[]): void {
-    const first = kind === "coin" ? 20_033 : 21_038;
-    let next = this.parameters;
-    values.slice(0, 16).forEach((v, i) => {
-      const name = `${kind === "coin" ? "mdbCoinValue" : "mdbBillValue"}${i + 1}` as NumericName;
-      if (next.numeric[name] !== v && v >= 0 && v <= 65_535) next = setParameter(next, first + i, v);
-    });
-    if (next !== this.parameters) this.keepParameters(next);
-  }
-
-  /** Who the reader's own changer and bill validator said they are, kept for the audit (CA1, BA1). */
-  private get cashDeviceIds(): { coin?: DeviceIdentity; bill?: DeviceIdentity } {
-    return (
-      stored<{ coin?: DeviceIdentity; bill?: DeviceIdentity }>(
-        this.storage,
-        CASH_DEVICE_IDS,
-        (v) => typeof v === "object" && v !== null,
-      ) ?? {}
-    );
-  }
-
-  private keepCashDeviceId(kind: "coin" | "bill", id: DeviceIdentity): void {
-    const next = { ...this.cashDeviceIds, [kind]: id };
-    this.storage.commit(new Map([[CASH_DEVICE_IDS, new TextEncoder().encode(JSON.stringify(next))]]));
-  }
-
   /** With `cashDevices: "sim"`: the simulated changer and validator, to put coins and bills in. */
   cashSim: ReturnType<typeof simulatedCashDevices> | undefined;
 
@@ -245,8 +182,8 @@ export class Device {
     return new PaymentSystem({
       storage: this.storage,
       purses: this.purses,
-      parameters: this.parameters,
-      pricing: this.prices,
+      parameters: this.settings.params,
+      pricing: this.settings.tables,
       changer: this.changer,
       auditIdentity: AUDIT_IDENTITY,
       ports: { payOut: (_amount, coins) => this.cashDevices?.payOut(coins ?? []) },
@@ -255,48 +192,11 @@ export class Device {
 
   readonly link: VmcLink;
 
-  /** The reader's clock (manual 8.1): the host's time, set forward or back as programmed. */
-  readonly clock = (): number => this.hostClock() + this.parameters.clock.offset;
-
-  /** The reader's date and time as the programmer shows it (8.1.1, 8.1.2). */
-  get clockText(): string {
-    return formatClock(this.clock(), this.parameters.clock);
-  }
-
-  /**
-   * The programmer's clock menu (manual 8.1): the time zone (an IANA name: daylight saving comes
-   * from the platform's time-zone data), the date and hour formats, and the date and time, read
-   * as wall-clock time in the time zone. Kept with the other settings; refused as a
-   * `ParameterError` naming "clock".
-   */
-  async setClock(changes: {
-    readonly timeZone?: string;
-    readonly dateFormat?: ClockSettings["dateFormat"];
-    readonly hourFormat?: ClockSettings["hourFormat"];
-    readonly dateTime?: WallTime;
-  }): Promise<void> {
-    if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
-    const { dateTime, ...rest } = changes;
-    const zoned = withClock(this.parameters, rest);
-    this.keepParameters(dateTime === undefined ? zoned : setClockTime(zoned, dateTime, this.hostClock()));
-  }
+  /** The reader's clock (manual 8.1): the settings' clock. */
+  readonly clock: () => number;
 
   get pay(): PaymentSystem {
     return this.paySystem;
-  }
-
-  get params(): SystemParameters {
-    return this.parameters;
-  }
-
-  /** The pricing the device sells by: its tables, with 30002 and 30003 from the parameters. */
-  get pricing(): PricingConfig {
-    return sellingPricing(this.parameters, this.prices);
-  }
-
-  /** COPIA TAB. CONTANTI ON (40117, manual 4.4.2): cash prices programmed go to key tables 0-3 too. */
-  private get copyCash(): boolean {
-    return this.parameters.numeric.copyCashTable === 1;
   }
 
   /** The key rules in force: the demo operator secret with the operator code programmed (000). */
@@ -304,125 +204,9 @@ export class Device {
     return this.purseSystem;
   }
 
-  /**
-   * The programmer changes one system parameter by its table 5.2 number (manual 9.2-9.3): not
-   * with a key in, checked as the manual says (`ParameterError` with the number,
-   * `PasswordRefused` for the operator code and the password), kept in the device's storage.
-   * The numbered price, category and EXTRA settings (10001-17139, 40109, 40112, 50000-55009) are
-   * set the same way, into the pricing (`setPricingParameter`). The protocol (30000, and 20001 for
-   * RENDIRESTO) takes effect at the next start; before a change of it is kept the statistics are
-   * collected (manual 4.2) into an audit file in `<dataDir>/audits`, whose path this resolves with.
-   */
-  async setParameter(number: number, value: number, password?: number): Promise<string | undefined> {
-    if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
-    // prices and the EXTRA functions have table 5.2 numbers too; they live in the pricing
-    const priced = setPricingParameter(this.prices, number, value, { copyCash: this.copyCash });
-    if (priced !== undefined) {
-      this.keepPricing(priced, number);
-      return undefined;
-    }
-    // 30000 (and 20001) take effect at the next start, as on the original after a power cycle
-    const next = setParameter(this.parameters, number, value, password);
-    // 30003: every price must stay a whole number of base coins (manual 4.2.3)
-    const finding = validateConfig(sellingPricing(next, this.prices)).find((f) => f.parameter !== undefined);
-    if (number === 30003 && finding !== undefined) throw new ParameterError(30003, finding.message);
-    const audit =
-      protocolOf(next) === protocolOf(this.parameters)
-        ? undefined
-        : collectBeforeProtocolChange(this, join(this.dataDir, "audits"), this.clock());
-    this.keepParameters(next);
-    return audit;
-  }
-
-  /**
-   * The machine and reader codes (parameters 003 and 004, manual 4.9.2) and the black list
-   * (41001-41500, manual 4.12), checked by `validateParameters`: the first problem is thrown as
-   * the `ParameterError` the programmer shows.
-   */
-  async setCodes(codes: {
-    machineCode?: string;
-    readerCode?: string;
-    blackList?: readonly number[];
-  }): Promise<void> {
-    if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
-    const next: SystemParameters = {
-      ...this.parameters,
-      machineCode: codes.machineCode ?? this.parameters.machineCode,
-      readerCode: codes.readerCode ?? this.parameters.readerCode,
-      blackList: codes.blackList ?? this.parameters.blackList,
-    };
-    const problem = validateParameters(next)[0];
-    if (problem !== undefined) throw problem;
-    this.keepParameters(next);
-  }
-
-  private keepParameters(next: SystemParameters): void {
-    this.keepSettings({ parameters: next });
-  }
-
-  /**
-   * Settings the programmer changed, committed together (only those given, so a record this
-   * device could not use stays as it was stored), and the payment system rebuilt on them once.
-   */
-  private keepSettings(changed: { parameters?: SystemParameters; pricing?: PricingConfig }): void {
-    const encode = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
-    const records = new Map<string, Uint8Array>();
-    if (changed.parameters !== undefined) records.set(PARAMETERS, encode(changed.parameters));
-    if (changed.pricing !== undefined) {
-      // kept without the two fields the parameters own, so no second copy can disagree
-      const { priceSystem: _system, baseCoin: _coin, ...tables } = changed.pricing;
-      records.set(PRICING, encode(tables));
-    }
-    this.storage.commit(records);
-    this.parameters = changed.parameters ?? this.parameters;
-    this.prices = changed.pricing ?? this.prices;
-    this.rebuild();
-  }
-
-  /** The programmer names a price line (manual 4.4.7); checked by `validateConfig` (BAD_NAME). */
-  async setName(line: number, name: string): Promise<void> {
-    if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
-    if (!Number.isInteger(line) || line < 1 || line > 100)
-      throw new DeviceSetupError(`line ${line} is not 1..100`);
-    this.keepPricing({ ...this.prices, names: this.prices.names.map((n, i) => (i === line - 1 ? name : n)) });
-  }
-
-  /**
-   * The programmer sets one price (manual 4.4.3-4.4.5): the cash table or key level 0-3, line
-   * 1..100. Checked by `validateConfig` (range, base-coin multiple), refused as a
-   * `ParameterError` with the table 5.2 number (10001-10100 cash, 11001-14100 key levels).
-   */
-  async setPrice(table: PriceTable, line: number, price: number): Promise<void> {
-    if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
-    const next = withPrice(this.prices, table, line, price, this.copyCash);
-    this.keepPricing(next, priceNumber(table, line));
-  }
-
-  /**
-   * The EXTRA functions and the rest of the pricing (manual 4.4-4.5, ch. 8: limits, bonus 1-3,
-   * loyalty, promotions, happy hours, out-of-service bands): `changes` is merged into the
-   * pricing (objects by key, arrays by index) and checked whole by `validateConfig`; a refusal
-   * is a `ParameterError` with the table 5.2 number where the setting has one.
-   */
-  async setPricing(changes: unknown): Promise<void> {
-    if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
-    checkPricingChanges(changes);
-    this.keepPricing(merge(this.prices, changes) as PricingConfig);
-  }
-
-  private keepPricing(next: PricingConfig, number?: number): void {
-    const finding = validateConfig(sellingPricing(this.parameters, next))[0];
-    if (finding !== undefined) {
-      const at = finding.parameter ?? number;
-      if (at === undefined) throw new DeviceSetupError(`${finding.path}: ${finding.message}`);
-      throw new ParameterError(at, finding.message);
-    }
-    this.keepSettings({ pricing: next });
-  }
-
   /** A new payment system over the same storage, after the programmer changed its settings. */
   private rebuild(): void {
-    this.purseSystem = demoPurses(this.parameters.numeric.operatorCode);
+    this.purseSystem = demoPurses(this.settings.params.numeric.operatorCode);
     this.paySystem = this.newPaymentSystem();
     this.showCredit();
   }
@@ -441,14 +225,14 @@ export class Device {
     const key = this.keys[index];
     if (key === undefined) throw new DeviceSetupError(`no demo key ${index + 1}`);
     if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before formatting");
-    const p = this.params.numeric;
+    const p = this.settings.params.numeric;
     const programCredit = p.formatProgramCredit === 1;
     if (programCredit !== (options.credit !== undefined))
       throw new DeviceSetupError(
         programCredit ? "PROGRAM. CREDITO is ON (40100): give the credit" : "PROGRAM. CREDITO is OFF (40100)",
       );
     if (options.credit !== undefined) {
-      checkPassword(this.parameters, "key-credit", options.password);
+      checkPassword(this.settings.params, "key-credit", options.password);
       if (!Number.isSafeInteger(options.credit) || options.credit < 0 || options.credit > p.maxLoadableCredit)
         throw new DeviceSetupError(`credit ${options.credit} is not 0..${p.maxLoadableCredit}`);
     }
@@ -457,12 +241,12 @@ export class Device {
       const view = await this.purses.read(key, 0, [p.operatorCode, p.previousOperatorCode]);
       if (new KeyJournal(this.storage).get(view.uid) !== undefined)
         throw new DeviceSetupError("a write to this key is still pending: insert it once first");
-      const { holder, parameters } = formatting(this.parameters, view.identity);
+      const { holder, parameters } = formatting(this.settings.params, view.identity);
       const credit = options.credit;
       await this.purses.rekey(key, view, holder, (state) =>
         credit === undefined ? state : { ...state, credit },
       );
-      if (parameters !== this.parameters) this.keepParameters(parameters);
+      if (parameters !== this.settings.params) this.settings.keep({ parameters });
       return holder.keyNumber;
     } catch (e) {
       if (!(e instanceof PurseError)) throw e;
@@ -511,45 +295,16 @@ export class Device {
     mkdirSync(dataDir, { recursive: true });
     const storage = new SqliteStorage(join(dataDir, "device.sqlite"));
     const keyStore = new KeyStore(join(dataDir, "keys.sqlite"));
-    const kept = stored<SystemParameters>(
-      storage,
-      PARAMETERS,
-      (p) => typeof p.numeric === "object" && Array.isArray(p.userGroups) && Array.isArray(p.blackList),
-    );
-    // 30000 is where the protocol lives: `protocol` sets it (the first start, or an explicit
-    // choice), otherwise the stored parameters say which bus to run
-    const protocol = options.protocol ?? (kept === undefined ? "mdb" : protocolOf(kept));
-    const defaults = demoParameters(protocol);
-    // parameters a newer release added take their defaults; the rest stay as programmed
-    let params =
-      kept === undefined
-        ? defaults
-        : { ...defaults, ...kept, numeric: { ...defaults.numeric, ...kept.numeric } };
-    for (const [name, value] of Object.entries(options.parameters ?? {})) {
-      const def = NUMERIC_PARAMETERS.find((d) => d.name === name);
-      if (def === undefined) throw new DeviceSetupError(`no system parameter named ${name}`);
-      params = setParameter(params, def.number, value as number, params.numeric.password);
-    }
-    // RENDIRESTO is Executive master with an Executive changer (manual 4.3.2)
-    params = withProtocol(params, protocol, defaults);
-    storage.commit(new Map([[PARAMETERS, new TextEncoder().encode(JSON.stringify(params))]]));
-    // settings a newer release added (selection names...) take their defaults here too
-    const keptPricing = stored<Partial<PricingConfig>>(
-      storage,
-      PRICING,
-      (c) => typeof c === "object" && c !== null,
-    );
-    const upgraded =
-      keptPricing === undefined ? undefined : ({ ...defaultConfig(), ...keptPricing } as PricingConfig);
-    const pricing =
-      options.pricing ??
-      (upgraded !== undefined && validateConfig(sellingPricing(params, upgraded)).length === 0
-        ? upgraded
-        : undefined) ??
-      demoPricing();
-    const findings = validateConfig(sellingPricing(params, pricing));
-    if (findings.length > 0)
-      throw new DeviceSetupError(`pricing: ${findings.map((f) => `${f.path}: ${f.message}`).join("; ")}`);
+    let device: Device | undefined;
+    const settings = DeviceSettings.load(storage, options, {
+      hostClock,
+      busy: () => (device?.inserted === undefined ? undefined : "take the key out before programming"),
+      beforeProtocolChange: () =>
+        collectBeforeProtocolChange(device as Device, join(dataDir, "audits"), (device as Device).clock()),
+      changed: () => device?.rebuild(),
+    });
+    const params = settings.params;
+    const protocol = protocolOf(params);
     const purses = demoPurses(params.numeric.operatorCode);
     /** A demo key of this reader's codes, formatted and kept in the key store. */
     const demoKey = async (
@@ -597,16 +352,14 @@ export class Device {
     const cash = options.cashDevices === "sim" ? simulatedCashDevices() : undefined;
     const cashBus = cash?.bus ?? (options.cashDevices === "sim" ? undefined : options.cashDevices);
     const changer = options.changer ?? (cashBus === undefined ? undefined : { safetyCoins: 2 });
-    const device = new Device(
-      params,
-      pricing,
+    device = new Device(
+      () => settings,
       purses,
       keys,
       specialKeys,
       link,
       storage,
       keyStore,
-      hostClock,
       changer,
       dataDir,
       cashBus,
@@ -656,12 +409,12 @@ export class Device {
   private keepCarried(carried: Carried): void {
     let kept: ReturnType<typeof settingsAfterKey>;
     try {
-      kept = settingsAfterKey(this.parameters, carried);
+      kept = settingsAfterKey(this.settings.params, carried);
     } catch (e) {
       if (!(e instanceof ParameterError)) throw e;
       throw new DeviceSetupError(`the setup key's settings here: ${e.message}`);
     }
-    if (kept !== undefined) this.keepSettings(kept);
+    if (kept !== undefined) this.settings.keep(kept);
   }
 
   /**
@@ -675,7 +428,8 @@ export class Device {
   ): Promise<void> {
     if (this.inserted !== undefined) throw new DeviceSetupError("take the key out before programming");
     let content: SpecialKeyContent;
-    if (kind === "setup") content = { kind, parameters: this.parameters, pricing: this.pricing };
+    if (kind === "setup")
+      content = { kind, parameters: this.settings.params, pricing: this.settings.pricing };
     else if (blackList !== undefined) content = { kind, mode: blackList.mode, keys: blackList.keys };
     else throw new DeviceSetupError("a black-list key needs its list");
     const now = this.clock();
@@ -765,11 +519,11 @@ export class Device {
 
   /** The reader's parallel validator's and bill acceptor's pulse lines (manual 4.6.3, 4.7.3). */
   private readonly lines = {
-    coin: parallelInput("coin", () => this.parameters, {
+    coin: parallelInput("coin", () => this.settings.params, {
       coin: (v, now, type) => this.pay.coin(v, now, type),
       bill: (v, now, type) => this.pay.bill(v, now, type),
     }),
-    bill: parallelInput("bill", () => this.parameters, {
+    bill: parallelInput("bill", () => this.settings.params, {
       coin: (v, now, type) => this.pay.coin(v, now, type),
       bill: (v, now, type) => this.pay.bill(v, now, type),
     }),
@@ -892,14 +646,21 @@ export class Device {
 
   /** A collection as EVA-DTS in the audit mode programmed (40007). */
   private auditOf(collection: Collection): Uint8Array {
-    const mode = collectionMode(this.params);
-    const ids = this.cashDeviceIds;
+    const mode = collectionMode(this.settings.params);
+    const ids = this.settings.cashDeviceIds;
     const identity = {
       ...AUDIT_IDENTITY,
       ...(ids.coin === undefined ? {} : { coinMechanism: ids.coin }),
       ...(ids.bill === undefined ? {} : { billValidator: ids.bill }),
     };
-    return auditFile(collection, this.params, this.pricing, identity, mode, this.pay.coinTubes);
+    return auditFile(
+      collection,
+      this.settings.params,
+      this.settings.pricing,
+      identity,
+      mode,
+      this.pay.coinTubes,
+    );
   }
 
   /**
@@ -908,7 +669,7 @@ export class Device {
    */
   confirmAudit(taken: { readonly collection: Collection; readonly backup: boolean }): void {
     this.pay.confirmCollection(taken);
-    if (taken.backup) this.keepParameters(afterBackup(this.parameters));
+    if (taken.backup) this.settings.keep({ parameters: afterBackup(this.settings.params) });
   }
 
   /**
@@ -946,7 +707,7 @@ export class Device {
       let credit: number | undefined;
       let keyNumber: number | undefined;
       try {
-        const p = this.params.numeric;
+        const p = this.settings.params.numeric;
         const view = await this.purses.read(k, 0, [p.operatorCode, p.previousOperatorCode]);
         credit = view.state.credit;
         keyNumber = view.identity.keyNumber;
@@ -973,7 +734,7 @@ export class Device {
         recharges: sum(entries.filter((e) => e.kind === "recharge" && e.error === undefined)),
       },
       pendingKeyWrites: this.pay.pendingKeyWrites.length,
-      parameterErrors: validateParameters(this.params).map((e) => e.parameter),
+      parameterErrors: validateParameters(this.settings.params).map((e) => e.parameter),
     };
   }
 

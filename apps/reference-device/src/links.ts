@@ -21,7 +21,7 @@ export function linkFor(
   options: DeviceOptions,
   clock: () => number,
 ): VmcLink {
-  const negativeCredit = () => device.params.numeric.negativeCredit === 1;
+  const negativeCredit = () => device.settings.params.numeric.negativeCredit === 1;
   return options.serialMdb
     ? new SerialMdbLink(
         options.serialMdb,

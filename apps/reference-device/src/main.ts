@@ -112,7 +112,7 @@ if (cashBus !== undefined) {
   }, 5).unref();
 }
 /** The bus the device runs: what its parameters (30000, 20001) say. */
-const running = protocolOf(device.params);
+const running = protocolOf(device.settings.params);
 
 if (values.check) {
   for (let i = 0; i < device.keys.length; i++) {
@@ -175,7 +175,7 @@ if (values.check) {
     void serveAudits(device, { port: auditPort }, (line) => console.log(line)).catch((e: unknown) => {
       console.error(`audit port: ${e instanceof Error ? e.message : String(e)}`);
     });
-    const link = auditPortSettings(device.params).link === "dex" ? "DEX/UCS" : "EVA-DTS DDCMP";
+    const link = auditPortSettings(device.settings.params).link === "dex" ? "DEX/UCS" : "EVA-DTS DDCMP";
     console.log(`  audit port     ${auditPort} (${link}, as the audit mode 40007 says)`);
   }
   // the clock the payment system needs between events: the 3-minute overprice (4.10.6), a

@@ -232,19 +232,19 @@ describe("effects observed here, set through the programmer API", () => {
     "40117 COPIA TAB. CONTANTI: with it ON a cash price programmed is the key price too",
     async () => {
       const device = await Device.open(dir());
-      await device.setParameter(30002, 2); // price holding: the reader's tables price the sale
+      await device.settings.setParameter(30002, 2); // price holding: the reader's tables price the sale
       const keySale = async (line: number) => {
         expect((await device.insertKey(0)).ok).toBe(true);
         const paid = await device.select(line);
         await device.removeKey();
         return paid;
       };
-      await device.setPrice("cash", 1, 80); // OFF (the default): the key keeps its own price
+      await device.settings.setPrice("cash", 1, 80); // OFF (the default): the key keeps its own price
       expect(await keySale(1)).toBe(50);
-      await device.setParameter(40117, 1);
-      await device.setPrice("cash", 1, 90);
+      await device.settings.setParameter(40117, 1);
+      await device.settings.setPrice("cash", 1, 90);
       expect(await keySale(1)).toBe(90);
-      await device.setParameter(10002, 100); // by number as well
+      await device.settings.setParameter(10002, 100); // by number as well
       expect(await keySale(2)).toBe(100);
       device.close();
     },
@@ -255,12 +255,12 @@ describe("effects observed here, set through the programmer API", () => {
     "59900 INTERFACCIA MONETE - BANCONOTE: coins only gives bills back, bills only gives coins back",
     async () => {
       const device = await Device.open(dir());
-      await device.setParameter(59900, 0);
+      await device.settings.setParameter(59900, 0);
       await expect(device.insertBill(1)).rejects.toMatchObject({ code: "CASH_REFUSED", reason: "DISABLED" });
       await device.insertCoin(5);
-      await device.setParameter(59900, 2);
+      await device.settings.setParameter(59900, 2);
       await expect(device.insertCoin(5)).rejects.toMatchObject({ code: "CASH_REFUSED", reason: "DISABLED" });
-      await device.setParameter(59900, 1);
+      await device.settings.setParameter(59900, 1);
       await device.insertBill(1);
       expect(device.pay.statistics.get(S.coinsIn).period).toBe(100);
       expect(device.pay.statistics.get(S.billsIn).period).toBe(500);
@@ -276,7 +276,7 @@ describe("effects observed here, set through the programmer API", () => {
       const gaps = async (parameter?: number) => {
         const where = dir();
         const device = await Device.open(where, { protocol: "executive-master" });
-        if (parameter !== undefined) await device.setParameter(parameter, 1);
+        if (parameter !== undefined) await device.settings.setParameter(parameter, 1);
         device.close();
         // the link takes its settings when the device starts
         const again = await Device.open(where);
@@ -328,7 +328,7 @@ async function officeKey(
   const key = device.keys[index] as DurableKey;
   key.card.insert();
   try {
-    const view = await device.purses.read(key, 0, [device.params.numeric.operatorCode]);
+    const view = await device.purses.read(key, 0, [device.settings.params.numeric.operatorCode]);
     await device.purses.rekey(key, view, { ...holderOf(view.identity), ...holder }, state);
   } finally {
     key.card.remove();
@@ -343,15 +343,15 @@ describe("codes, password and audit identity, set through the programmer API", (
       const device = await Device.open(dir());
       expect(await device.insertKey(0)).toMatchObject({ ok: true });
       await device.removeKey();
-      await device.setParameter(1, 7); // the demo keys carry customer 1
+      await device.settings.setParameter(1, 7); // the demo keys carry customer 1
       expect(await device.insertKey(0)).toMatchObject({ ok: false, err: 2 });
       await device.removeKey();
-      await device.setParameter(1, 0); // 0: customer not checked
-      await device.setParameter(2, 9);
+      await device.settings.setParameter(1, 0); // 0: customer not checked
+      await device.settings.setParameter(2, 9);
       expect(await device.insertKey(0)).toMatchObject({ ok: false, err: 2 });
       await device.removeKey();
-      await device.setParameter(2, 1);
-      await device.setParameter(0, 12_345_678);
+      await device.settings.setParameter(2, 1);
+      await device.settings.setParameter(0, 12_345_678);
       expect(await device.insertKey(0)).toMatchObject({ ok: false, err: 2 });
       await device.removeKey();
       expect(period(device, "E2")).toBe(3);
@@ -362,7 +362,7 @@ describe("codes, password and audit identity, set through the programmer API", (
   effect([5], "005: the coin mechanism code appears in the audit as CA101", async () => {
     const device = await Device.open(dir());
     expect(audit(device).first("CA1")).toBeUndefined();
-    await device.setParameter(5, 4217);
+    await device.settings.setParameter(5, 4217);
     expect(audit(device).first("CA1")?.elements).toEqual(["004217"]);
     device.close();
   });
@@ -372,13 +372,18 @@ describe("codes, password and audit identity, set through the programmer API", (
     "009: once a password is programmed, the operator code, the audit codes and credit loads ask for it",
     async () => {
       const device = await Device.open(dir());
-      await device.setParameter(9, 4711);
-      await expect(device.setParameter(0, 22_222_222)).rejects.toMatchObject({ code: "PASSWORD_REQUIRED" });
-      await expect(device.setParameter(6, 0x1234, 1234)).rejects.toBeInstanceOf(PasswordRefused);
-      expect([device.params.numeric.operatorCode, device.params.numeric.evadtsSecurityCode]).toEqual([1, 0]);
-      await device.setParameter(40000, 1500); // not a protected operation
-      await device.setParameter(6, 0x1234, 4711);
-      expect(device.params.numeric.evadtsSecurityCode).toBe(0x1234);
+      await device.settings.setParameter(9, 4711);
+      await expect(device.settings.setParameter(0, 22_222_222)).rejects.toMatchObject({
+        code: "PASSWORD_REQUIRED",
+      });
+      await expect(device.settings.setParameter(6, 0x1234, 1234)).rejects.toBeInstanceOf(PasswordRefused);
+      expect([
+        device.settings.params.numeric.operatorCode,
+        device.settings.params.numeric.evadtsSecurityCode,
+      ]).toEqual([1, 0]);
+      await device.settings.setParameter(40000, 1500); // not a protected operation
+      await device.settings.setParameter(6, 0x1234, 4711);
+      expect(device.settings.params.numeric.evadtsSecurityCode).toBe(0x1234);
       await device.insertKey(2);
       await expect(device.programmerRecharge(300)).rejects.toMatchObject({ code: "PASSWORD_REQUIRED" });
       expect(await device.programmerRecharge(300, 4711)).toBe(300);
@@ -396,9 +401,9 @@ describe("codes, password and audit identity, set through the programmer API", (
           .filter((l) => l.list === 7)
           .map((l) => Number(l.product));
       expect(list7()).not.toContain(7);
-      await device.setParameter(10, 1);
+      await device.settings.setParameter(10, 1);
       expect(list7()).toEqual(expect.arrayContaining([7, 8, 9, 10, 11, 12, 13, 14, 15, 16]));
-      await device.setParameter(40007, 3); // DDCMP 6.0: no list 7 at all
+      await device.settings.setParameter(40007, 3); // DDCMP 6.0: no list 7 at all
       expect(list7()).toEqual([]);
       device.close();
     },
@@ -409,10 +414,10 @@ describe("codes, password and audit identity, set through the programmer API", (
     "015: the asset number is reader and machine code, or a 12-character machine code alone",
     async () => {
       const device = await Device.open(dir());
-      await device.setCodes({ machineCode: "M00042", readerCode: "R00007" });
+      await device.settings.setCodes({ machineCode: "M00042", readerCode: "R00007" });
       expect(identification(audit(device)).assetNumber).toBe("R00007M00042");
-      await device.setParameter(15, 1);
-      await device.setCodes({ machineCode: "MACHINE00042" });
+      await device.settings.setParameter(15, 1);
+      await device.settings.setCodes({ machineCode: "MACHINE00042" });
       expect(identification(audit(device)).assetNumber).toBe("MACHINE00042");
       device.close();
     },
@@ -422,20 +427,20 @@ describe("codes, password and audit identity, set through the programmer API", (
 describe("coins, bills and the reader's changer, set through the programmer API", () => {
   effect([20000], "20000: coins disabled, for sales only, or for recharges only", async () => {
     const device = await Device.open(dir());
-    await device.setParameter(20000, 1); // sales only: with a key in the coin goes back
+    await device.settings.setParameter(20000, 1); // sales only: with a key in the coin goes back
     await device.insertKey(0);
     await expect(device.insertCoin(5)).rejects.toMatchObject({ reason: "KEY_IN_SALE_ONLY" });
     await device.removeKey();
     await device.insertCoin(5);
     expect(device.pay.machineCredit).toBe(100);
     expect(await device.select(1)).toBe(50);
-    await device.setParameter(20000, 3); // recharges only: no key, no coin
+    await device.settings.setParameter(20000, 3); // recharges only: no key, no coin
     await expect(device.insertCoin(5)).rejects.toMatchObject({ reason: "NO_KEY_RECHARGE_ONLY" });
     await device.insertKey(2);
     await device.insertCoin(5);
     await device.removeKey();
     expect(await keyCredit(device, 2)).toBe(100);
-    await device.setParameter(20000, 0);
+    await device.settings.setParameter(20000, 0);
     await expect(device.insertCoin(5)).rejects.toMatchObject({ reason: "DISABLED" });
     device.close();
   });
@@ -447,15 +452,15 @@ describe("coins, bills and the reader's changer, set through the programmer API"
       const device = await Device.open(dir(), CHANGER);
       await device.tubes(tubes(20, 20, 20, 20));
       await device.coin(20);
-      await device.setParameter(20019, 0); // coin type 3, the 0.20
+      await device.settings.setParameter(20019, 0); // coin type 3, the 0.20
       await device.tubes(tubes(20, 20, 20, 20));
       await expect(device.coin(20)).rejects.toMatchObject({ reason: "TYPE_DISABLED" });
       await device.coin(10);
       expect(device.pay.machineCredit).toBe(30);
       // an MDB bill acceptor (21001 = 5) is told the bill types enabled; a parallel one has none
       expect(device.pay.acceptance.billTypes).toBeUndefined();
-      await device.setParameter(21001, 5);
-      await device.setParameter(21007, 0);
+      await device.settings.setParameter(21001, 5);
+      await device.settings.setParameter(21007, 0);
       expect(device.pay.acceptance.billTypes).toEqual([1, ...range(3, 16)]);
       device.close();
     },
@@ -467,7 +472,7 @@ describe("coins, bills and the reader's changer, set through the programmer API"
       [1, 100],
     ] as const) {
       const device = await Device.open(dir(), CHANGER);
-      await device.setParameter(20049, lever);
+      await device.settings.setParameter(20049, lever);
       await device.tubes(tubes(20, 20, 20, 20));
       await device.coin(50);
       await device.coin(50);
@@ -483,8 +488,8 @@ describe("coins, bills and the reader's changer, set through the programmer API"
       [500, 450],
     ] as const) {
       const device = await Device.open(dir(), CHANGER);
-      await device.setParameter(40003, 0); // overprice OFF: the rest stays as credit
-      await device.setParameter(20050, max);
+      await device.settings.setParameter(40003, 0); // overprice OFF: the rest stays as credit
+      await device.settings.setParameter(20050, max);
       await device.tubes(tubes(20, 20, 20, 20));
       await device.insertBill(1);
       expect(await device.select(1)).toBe(50);
@@ -497,7 +502,7 @@ describe("coins, bills and the reader's changer, set through the programmer API"
     const device = await Device.open(dir(), CHANGER);
     await device.tubes(tubes(9, 8, 9, 9)); // 7 + 2 safety coins: the 0.10 tube is short
     await expect(device.insertBill(1)).rejects.toMatchObject({ reason: "NO_CHANGE" });
-    await device.setParameter(20051, 6);
+    await device.settings.setParameter(20051, 6);
     await device.tubes(tubes(9, 8, 9, 9));
     await device.insertBill(1);
     expect(device.pay.machineCredit).toBe(500);
@@ -509,9 +514,9 @@ describe("coins, bills and the reader's changer, set through the programmer API"
     "20052-20068: with change short, only the chosen coins, or only the exact amount",
     async () => {
       const chosen = await Device.open(dir(), CHANGER);
-      await chosen.setParameter(20052, 1);
-      await chosen.setParameter(20053, 1); // 0.05 and 0.10 still taken
-      await chosen.setParameter(20054, 1);
+      await chosen.settings.setParameter(20052, 1);
+      await chosen.settings.setParameter(20053, 1); // 0.05 and 0.10 still taken
+      await chosen.settings.setParameter(20054, 1);
       await chosen.tubes(tubes(3, 20, 20, 20));
       await expect(chosen.coin(20)).rejects.toMatchObject({ reason: "TYPE_DISABLED" });
       await expect(chosen.insertBill(1)).rejects.toMatchObject({ reason: "NO_CHANGE" });
@@ -520,14 +525,14 @@ describe("coins, bills and the reader's changer, set through the programmer API"
       chosen.close();
 
       const exact = await Device.open(dir(), CHANGER);
-      await exact.setParameter(20052, 2);
+      await exact.settings.setParameter(20052, 2);
       await exact.tubes(tubes(3, 20, 20, 20));
       await exact.coin(50);
       await exact.coin(50);
       expect(await exact.select(1)).toBeUndefined(); // 1.00 for 0.50: no change promised
       exact.close();
       const fits = await Device.open(dir(), CHANGER);
-      await fits.setParameter(20052, 2);
+      await fits.settings.setParameter(20052, 2);
       await fits.tubes(tubes(3, 20, 20, 20));
       await fits.coin(50);
       expect(await fits.select(1)).toBe(50);
@@ -537,7 +542,7 @@ describe("coins, bills and the reader's changer, set through the programmer API"
 
   effect([40118], "40118: cash stops at the recharge limit; keys keep selling", async () => {
     const device = await Device.open(dir());
-    await device.setParameter(40118, 200);
+    await device.settings.setParameter(40118, 200);
     await device.insertKey(2);
     await device.insertCoin(5);
     await device.insertCoin(5);
@@ -555,7 +560,7 @@ describe("sales and keys, set through the programmer API", () => {
     "30001: single vend asks for the key again after each vend; multiple vend does not",
     async () => {
       const device = await Device.open(dir());
-      await device.setParameter(30001, 1);
+      await device.settings.setParameter(30001, 1);
       await device.insertKey(1);
       expect(await device.select(1)).toBe(50);
       expect(await device.select(1)).toBeUndefined();
@@ -563,7 +568,7 @@ describe("sales and keys, set through the programmer API", () => {
       await device.insertKey(1);
       expect(await device.select(1)).toBe(50);
       await device.removeKey();
-      await device.setParameter(30001, 0);
+      await device.settings.setParameter(30001, 0);
       await device.insertKey(1);
       expect([await device.select(1), await device.select(1)]).toEqual([50, 50]);
       await device.removeKey();
@@ -577,14 +582,14 @@ describe("sales and keys, set through the programmer API", () => {
     "40001, 40102: credit above the max usable, or a key technology not set, is refused",
     async () => {
       const device = await Device.open(dir());
-      await device.setParameter(40001, 900);
+      await device.settings.setParameter(40001, 900);
       expect(await device.insertKey(1)).toMatchObject({ ok: false, err: 7 }); // 10.00 on it
       expect(await device.insertKey(0)).toMatchObject({ ok: true, credit: 500 });
       await device.removeKey();
-      await device.setParameter(40102, 0); // 125 kHz keys only: the MIFARE demo keys are not read
+      await device.settings.setParameter(40102, 0); // 125 kHz keys only: the MIFARE demo keys are not read
       expect(await device.insertKey(0)).toMatchObject({ ok: false, err: 2 });
       await device.removeKey();
-      await device.setParameter(40102, 1);
+      await device.settings.setParameter(40102, 1);
       expect(await device.insertKey(0)).toMatchObject({ ok: true });
       device.close();
     },
@@ -596,7 +601,7 @@ describe("sales and keys, set through the programmer API", () => {
       [0, 850],
     ] as const) {
       const device = await Device.open(dir());
-      await device.setParameter(40002, refund);
+      await device.settings.setParameter(40002, refund);
       await device.insertKey(1);
       expect(await device.requestVend(5, 150)).toBe(150);
       await device.endVend(false);
@@ -616,7 +621,7 @@ describe("sales and keys, set through the programmer API", () => {
         [0, 0, 40],
       ] as const) {
         const device = await Device.open(dir());
-        await device.setParameter(40003, overprice);
+        await device.settings.setParameter(40003, overprice);
         await device.insertCoin(5);
         expect(await device.select(2)).toBe(60);
         expect(period(device, S.overprice)).toBe(kept);
@@ -633,7 +638,7 @@ describe("sales and keys, set through the programmer API", () => {
       [2, 1],
     ] as const) {
       const device = await Device.open(dir());
-      await device.setParameter(40011, box);
+      await device.settings.setParameter(40011, box);
       await device.insertKey(1);
       await device.select(1);
       await device.removeKey();
@@ -651,7 +656,7 @@ describe("sales and keys, set through the programmer API", () => {
     }));
     expect(await device.insertKey(2)).toMatchObject({ ok: false });
     await device.removeKey();
-    await device.setParameter(40012, 1);
+    await device.settings.setParameter(40012, 1);
     expect(await device.insertKey(2)).toMatchObject({ ok: true, function: "recharge", rechargesLeft: 2 });
     now += 3_000; // manual 3.5: out sooner, it would only have shown its count
     await device.tick();
@@ -666,7 +671,7 @@ describe("sales and keys, set through the programmer API", () => {
     await officeKey(device, 2, { keyFunction: "free" });
     expect(await device.insertKey(2)).toMatchObject({ ok: false, err: 6 });
     await device.removeKey();
-    await device.setParameter(40013, 1);
+    await device.settings.setParameter(40013, 1);
     await device.insertKey(2);
     expect(await device.select(2)).toBe(0);
     expect(period(device, S.freeSales)).toBe(60);
@@ -678,13 +683,13 @@ describe("sales and keys, set through the programmer API", () => {
     "40106-40108: EURO ON takes a lira key over at the rate and the national decimals",
     async () => {
       const device = await Device.open(dir());
-      await device.setParameter(0, 22_222_222); // the demo keys are now the previous operator's (008 = 1)
-      await device.setParameter(40107, 1);
-      await device.setParameter(40106, 193_627_000); // 1936.27000 lire for one euro
-      await device.setParameter(40108, 0); // lire have no decimals
+      await device.settings.setParameter(0, 22_222_222); // the demo keys are now the previous operator's (008 = 1)
+      await device.settings.setParameter(40107, 1);
+      await device.settings.setParameter(40106, 193_627_000); // 1936.27000 lire for one euro
+      await device.settings.setParameter(40108, 0); // lire have no decimals
       expect(await device.insertKey(1)).toMatchObject({ ok: true, credit: 52 }); // 1000 lire = 0.5165 €
       await device.removeKey();
-      await device.setParameter(40108, 1); // 500 read as 50.0: 0.0258 €
+      await device.settings.setParameter(40108, 1); // 500 read as 50.0: 0.0258 €
       expect(await device.insertKey(0)).toMatchObject({ ok: true, credit: 3 });
       device.close();
     },
@@ -695,7 +700,7 @@ describe("sales and keys, set through the programmer API", () => {
     await device.insertKey(2);
     expect(await device.select(1)).toBeUndefined();
     await device.removeKey();
-    await device.setParameter(40111, 1);
+    await device.settings.setParameter(40111, 1);
     await device.insertKey(2);
     expect(await device.select(1)).toBe(50);
     await device.removeKey();
@@ -756,7 +761,7 @@ describe("the audit port's DDCMP settings, collected in memory a millisecond a s
   }
   const opened = async (settings: readonly [number, number][]) => {
     const device = await Device.open(dir());
-    for (const [number, value] of settings) await device.setParameter(number, value);
+    for (const [number, value] of settings) await device.settings.setParameter(number, value);
     return device;
   };
 
@@ -805,8 +810,8 @@ describe("a binary validator's coins, set through the programmer API", () => {
     async () => {
       const device = await Device.open(dir());
       await expect(device.insertCoin(9)).rejects.toMatchObject({ code: "INVALID_AMOUNT" }); // a standard validator: 8 lines
-      await device.setParameter(20001, 2); // BINARIO TIPO 1 (4.6.2)
-      for (let n = 20_010; n <= 20_016; n++) await device.setParameter(n, n - 20_009); // 0.01 .. 0.07
+      await device.settings.setParameter(20001, 2); // BINARIO TIPO 1 (4.6.2)
+      for (let n = 20_010; n <= 20_016; n++) await device.settings.setParameter(n, n - 20_009); // 0.01 .. 0.07
       for (let line = 9; line <= 15; line++) await device.insertCoin(line);
       expect(device.pay.machineCredit).toBe(1 + 2 + 3 + 4 + 5 + 6 + 7);
       device.close();
@@ -825,7 +830,7 @@ describe("the MDB reader's customisations, set through the programmer API", () =
       ] as const) {
         const where = dir();
         const programmed = await Device.open(where);
-        await programmed.setParameter(30014, bits);
+        await programmed.settings.setParameter(30014, bits);
         programmed.close();
         const device = await Device.open(where); // the reader takes them when the device starts
         await device.insertKey(2); // empty: the VMC's session holds 0.00
@@ -842,7 +847,7 @@ describe("the MDB reader's customisations, set through the programmer API", () =
       ] as const) {
         const where = dir();
         const programmed = await Device.open(where);
-        await programmed.setParameter(30014, bits);
+        await programmed.settings.setParameter(30014, bits);
         programmed.close();
         const device = await Device.open(where);
         await device.insertKey(1);

@@ -21,9 +21,9 @@ export async function runExecutiveVmc(
   log: (line: string) => void,
   running: { stop: boolean } = { stop: false },
 ): Promise<void> {
-  const { baseCoin, decimalPoint, noChangeMessage } = device.params.numeric;
+  const { baseCoin, decimalPoint, noChangeMessage } = device.settings.params.numeric;
   // manual 4.3.8-4.3.10: VEND DELAY, RITARDO DISPLAY, RITARDO COMUNICAZIONE
-  const master = new ExecutiveMaster(masterOptions(device.params.numeric));
+  const master = new ExecutiveMaster(masterOptions(device.settings.params.numeric));
   const pending: MasterEvent[] = [];
   const link = new SerialMaster(port, master, (events) => pending.push(...events));
   let shown: number | undefined;

@@ -14,7 +14,7 @@ export async function runQibixxVmc(
   log: (line: string) => void,
   running: { stop: boolean } = { stop: false },
 ): Promise<void> {
-  const decimals = device.params.numeric.decimalPoint;
+  const decimals = device.settings.params.numeric.decimalPoint;
   let vending = false;
   link.enable();
   while (!running.stop) {
