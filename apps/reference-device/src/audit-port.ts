@@ -3,10 +3,11 @@ import { type AuditDeviceEvent, AuditDevice as DdcmpAuditDevice, LIST, START_BAU
 import { accept, type LinkSpec, runOverStream } from "@vendkit/ddcmp/node";
 import { DexDevice, type DexEvent } from "@vendkit/evadts/dex";
 import { auditPortSettings, CollectionRefused } from "@vendkit/mizip-core";
+import type { DeviceAudits } from "./audits.js";
 import type { Device } from "./device.js";
 
 /** The collection a session took, to be cleared once the collector has all of it. */
-type Taken = ReturnType<Device["collectAudit"]>;
+type Taken = ReturnType<DeviceAudits["collect"]>;
 
 /**
  * The audit port (manual 7.1, 7.4): answers collectors on a serial path or TCP, one session
@@ -30,7 +31,7 @@ export async function serveAudits(
         ? await dexSession(device, spec, log)
         : await ddcmpSession(device, spec, log);
     if (taken !== undefined) {
-      device.confirmAudit(taken);
+      device.audits.confirm(taken);
       log(`audit collected: ${taken.bytes.length} bytes, period data cleared`);
     } else log("audit session ended without a collection");
   }
@@ -38,7 +39,7 @@ export async function serveAudits(
 
 function take(device: Device, log: (line: string) => void): Taken | undefined {
   try {
-    return device.collectAudit();
+    return device.audits.collect();
   } catch (e) {
     if (!(e instanceof CollectionRefused)) throw e;
     log(`audit refused: ${e.message}`);
@@ -95,7 +96,7 @@ export function ddcmpStation(
         taken(t);
         return t?.bytes;
       }
-      return list === LIST.securityRead ? device.securityReadAudit() : undefined;
+      return list === LIST.securityRead ? device.audits.securityRead() : undefined;
     },
   );
 }

@@ -61,7 +61,7 @@ describe("the reader's own cash devices on its second MDB bus (manual 4.8, kits 
     expect(device.pay.statistics.get(S.coinsIn).period).toBe(100);
     expect(device.pay.statistics.get(S.billsIn).period).toBe(500);
     // the audit names the devices (CA1, BA1) and counts the 0.50s by where they went (CA11)
-    const audit = parse(device.securityReadAudit());
+    const audit = parse(device.audits.securityRead());
     expect(audit.first("CA1")?.elements).toEqual(["VKT000000000042", "CHANGER-SIM", "0100"]);
     expect(audit.first("BA1")?.elements).toEqual(["VKT000000000043", "VALIDATOR-SM", "0100"]);
     // (the parallel validator's lines have their own CA11; the changer's types come after them)

@@ -314,11 +314,11 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
         lines.push({ line, cash: count("cash"), key: count(0) });
       }
       // the Executive VMC's own audit pairs, raw: address, last value, times read
-      json(res, 200, { counters, lines, vmcAuditPairs: device.vmcAuditPairs });
+      json(res, 200, { counters, lines, vmcAuditPairs: device.audits.vmcAuditPairs });
       return;
     }
     case "POST /api/statistics/reset":
-      device.resetHistoric();
+      device.audits.resetHistoric();
       json(res, 200, { ok: true });
       return;
     case "GET /api/maxibox": {
@@ -340,13 +340,13 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
     }
     case "GET /api/audit": {
       // a collection: the period data is cleared once the whole file has gone out (manual 7)
-      const taken = device.collectAudit();
+      const taken = device.audits.collect();
       res.writeHead(200, {
         "content-type": "application/octet-stream",
         "content-length": taken.bytes.length,
         "content-disposition": 'attachment; filename="audit.eva"',
       });
-      res.end(Buffer.from(taken.bytes), () => device.confirmAudit(taken));
+      res.end(Buffer.from(taken.bytes), () => device.audits.confirm(taken));
       return;
     }
     default:

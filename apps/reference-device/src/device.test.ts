@@ -194,21 +194,21 @@ describe("statistics BACKUP (parameter 40116, manual 7.2)", () => {
     const device = await Device.open(dir(), { clock: () => now });
     await device.insertKey(0);
     await device.select(1); // 0.50
-    const first = device.collectAudit();
-    device.confirmAudit(first);
+    const first = device.audits.collect();
+    device.audits.confirm(first);
     now += 10 * 60_000;
     await device.select(2); // 0.60, today's period
     await device.removeKey();
     await device.settings.setParameter(40116, 1);
-    const again = device.collectAudit();
+    const again = device.audits.collect();
     expect(again.backup).toBe(true);
     expect(again.collection.period[S.keySales]).toBe(50);
     expect(new TextDecoder("latin1").decode(again.bytes)).toBe(new TextDecoder("latin1").decode(first.bytes));
-    device.confirmAudit(again);
+    device.audits.confirm(again);
     expect(device.settings.params.numeric.statisticsBackup).toBe(0);
     expect((await device.state()).statistics[S.keySales]).toBe(110); // historic 0.50 + 0.60 — nothing cleared twice
     now += 10 * 60_000;
-    const next = device.collectAudit();
+    const next = device.audits.collect();
     expect([next.backup, next.collection.period[S.keySales]]).toEqual([false, 60]);
     device.close();
   });
@@ -237,10 +237,10 @@ describe("check audit (parameter 40006, manual 4.10.8 and 5.1)", () => {
     expect(await device.insertKey(1)).toMatchObject({ ok: false, reason: "READER_OUT_OF_SERVICE" });
     await device.removeKey();
     // the collection (to be thrown away) alone does not release it; the historic reset does
-    const taken = device.collectAudit();
-    device.confirmAudit(taken);
+    const taken = device.audits.collect();
+    device.audits.confirm(taken);
     expect(device.pay.state.state).toBe("audit-integrity");
-    device.resetHistoric();
+    device.audits.resetHistoric();
     expect(device.pay.state.state).not.toBe("audit-integrity");
     now += 60_000;
     expect(await device.insertKey(1)).toMatchObject({ ok: true });
@@ -432,7 +432,7 @@ describe("the protocol lives in 30000 (manual 4.2, 4.3)", () => {
       device.settings.setClock({ dateTime: { year: 2026, month: 2, day: 30, hour: 10, minute: 0 } }),
     ).rejects.toMatchObject({ parameter: "clock" });
     // the audit's date and time are the reader's
-    expect(new TextDecoder().decode(device.securityReadAudit())).toMatch(/ID5\*20260329\*1000/);
+    expect(new TextDecoder().decode(device.audits.securityRead())).toMatch(/ID5\*20260329\*1000/);
     // the console's clock menu
     const server = await serveConsole(device, 0);
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -724,13 +724,13 @@ describe("the reference device as Executive master (manual 4.3.1)", () => {
   it("keeps the audit pairs the VMC hands over, raw, across a restart, and serves them with the statistics", async () => {
     const where = dir();
     const device = await Device.open(where, { protocol: "executive-master" });
-    expect(device.vmcAuditPairs).toEqual([]);
+    expect(device.audits.vmcAuditPairs).toEqual([]);
     for (let n = 0; n < 2; n++) {
       await device.coin(100);
       expect(await device.select(2)).toBe(60);
     }
     // the simulated VMC queues (selection, delivered count) after each vend; the master reads them
-    expect(device.vmcAuditPairs).toEqual([{ address: 2, value: 2, times: 2, at: expect.any(Number) }]);
+    expect(device.audits.vmcAuditPairs).toEqual([{ address: 2, value: 2, times: 2, at: expect.any(Number) }]);
     const server = await serveConsole(device, 0);
     try {
       const port = (server.address() as AddressInfo).port;
@@ -743,7 +743,7 @@ describe("the reference device as Executive master (manual 4.3.1)", () => {
     }
     device.close();
     const again = await Device.open(where, { protocol: "executive-master" });
-    expect(again.vmcAuditPairs).toMatchObject([{ address: 2, value: 2, times: 2 }]);
+    expect(again.audits.vmcAuditPairs).toMatchObject([{ address: 2, value: 2, times: 2 }]);
     again.close();
   });
 });

@@ -11,12 +11,8 @@ import {
   SimulatedCard,
 } from "@vendkit/mifare-purse";
 import {
-  afterBackup,
-  auditFile,
   type Carried,
-  type Collection,
   checkPassword,
-  collectionMode,
   dataKeyAudit,
   formatting,
   type KeyChanges,
@@ -51,10 +47,11 @@ import { linkFor } from "./links.js";
 export { type Protocol, protocolOf } from "@vendkit/mizip-core";
 export { DEMO_KEYS, DEMO_PRICES, demoPricing, SPECIAL_KEYS, type SpecialKind } from "./demo.js";
 
+import { DeviceAudits } from "./audits.js";
 import { ReaderCashDevices, simulatedCashDevices } from "./cash-devices.js";
 import { type DurableKey, KeyStore } from "./key-store.js";
 import { collectBeforeProtocolChange } from "./protocol-change.js";
-import { DeviceSettings, stored } from "./settings.js";
+import { DeviceSettings } from "./settings.js";
 import { SqliteStorage } from "./sqlite-storage.js";
 import type { VmcLink } from "./vmc-link.js";
 
@@ -105,22 +102,8 @@ export interface DeviceOptions {
   readonly log?: (line: string) => void;
 }
 
+export type { VmcAuditPair } from "./audits.js";
 export { DeviceSetupError };
-
-/** The audit pairs an Executive VMC handed over, raw (manual and sources give them no meaning). */
-const VMC_AUDIT_PAIRS = "device/vmc-audit-pairs";
-
-/**
- * One audit address an Executive VMC reported (AUDIT / SEND AUDIT ADDRESS / SEND AUDIT DATA):
- * the last value it gave, how many times it was read, and when last. Kept raw: no source maps a
- * meaning to them, so none is invented.
- */
-export interface VmcAuditPair {
-  readonly address: number;
-  readonly value: number;
-  readonly times: number;
-  readonly at: number;
-}
 
 export class Device {
   private inserted: DurableKey | undefined;
@@ -129,6 +112,8 @@ export class Device {
 
   /** The programmer's settings: parameters, prices, the clock (see DeviceSettings). */
   readonly settings: DeviceSettings;
+  /** Collections, security reads, the historic reset, the VMC's audit pairs (see DeviceAudits). */
+  readonly audits: DeviceAudits;
 
   private constructor(
     settings: (device: Device) => DeviceSettings,
@@ -146,6 +131,11 @@ export class Device {
   ) {
     this.settings = settings(this);
     this.clock = this.settings.clock;
+    this.audits = new DeviceAudits(this.settings, storage, {
+      pay: () => this.pay,
+      clock: this.clock,
+      changed: () => this.showCredit(),
+    });
     this.paySystem = this.newPaymentSystem();
     // the link and the cash devices reach the payment system through the device they belong to
     this.link = link(this);
@@ -300,7 +290,11 @@ export class Device {
       hostClock,
       busy: () => (device?.inserted === undefined ? undefined : "take the key out before programming"),
       beforeProtocolChange: () =>
-        collectBeforeProtocolChange(device as Device, join(dataDir, "audits"), (device as Device).clock()),
+        collectBeforeProtocolChange(
+          (device as Device).audits,
+          join(dataDir, "audits"),
+          (device as Device).clock(),
+        ),
       changed: () => device?.rebuild(),
     });
     const params = settings.params;
@@ -626,76 +620,6 @@ export class Device {
   async withdrawVend(): Promise<void> {
     await this.pay.vendWithdrawn(this.clock());
     this.showCredit();
-  }
-
-  /**
-   * Takes a statistics collection and writes its EVA-DTS audit, in the audit mode's Plus or
-   * plain flavour with DEX dates (the audit port speaks DEX/UCS). Nothing is cleared until
-   * `confirmAudit`. Throws `CollectionRefused` within 2 minutes of the last collection.
-   */
-  collectAudit(): { bytes: Uint8Array; collection: Collection; backup: boolean } {
-    // manual 7.2: with BACKUP ON a collection re-reads the last one and leaves today's data alone
-    const { backup, collection } = this.pay.takeCollection(this.clock());
-    return { bytes: this.auditOf(collection), collection, backup };
-  }
-
-  /** A security read (EVA-DTS list 2): the audit of the data as it stands; nothing is cleared. */
-  securityReadAudit(): Uint8Array {
-    return this.auditOf(this.pay.securityRead(this.clock()));
-  }
-
-  /** A collection as EVA-DTS in the audit mode programmed (40007). */
-  private auditOf(collection: Collection): Uint8Array {
-    const mode = collectionMode(this.settings.params);
-    const ids = this.settings.cashDeviceIds;
-    const identity = {
-      ...AUDIT_IDENTITY,
-      ...(ids.coin === undefined ? {} : { coinMechanism: ids.coin }),
-      ...(ids.bill === undefined ? {} : { billValidator: ids.bill }),
-    };
-    return auditFile(
-      collection,
-      this.settings.params,
-      this.settings.pricing,
-      identity,
-      mode,
-      this.pay.coinTubes,
-    );
-  }
-
-  /**
-   * The collector has the audit: period data is cleared (manual 7); after a backup re-read
-   * nothing is cleared and BACKUP goes back to OFF by itself (7.2).
-   */
-  confirmAudit(taken: { readonly collection: Collection; readonly backup: boolean }): void {
-    this.pay.confirmCollection(taken);
-    if (taken.backup) this.settings.keep({ parameters: afterBackup(this.settings.params) });
-  }
-
-  /**
-   * AZZERAMENTO STATISTICHE (manual 9.4.2, 7): the historic data back to zero, the period data
-   * kept. The manual asks for it after a collection whenever prices, coin or bill values, the
-   * changer or acceptor type, or the machine or reader code change, and to release the
-   * check-audit lock (4.10.8, 5.1).
-   */
-  resetHistoric(): void {
-    this.pay.statistics.resetHistoric();
-    this.showCredit();
-  }
-
-  /** The audit pairs the Executive VMC handed over, by address, as it sent them. */
-  get vmcAuditPairs(): readonly VmcAuditPair[] {
-    return (stored<VmcAuditPair[]>(this.storage, VMC_AUDIT_PAIRS, (v) => Array.isArray(v)) ?? []).sort(
-      (a, b) => a.address - b.address,
-    );
-  }
-
-  /** Keeps one audit pair an Executive VMC handed over (durably, with the rest of the device's data). */
-  recordVmcAuditPair(pair: { address: number; value: number }): void {
-    const others = this.vmcAuditPairs.filter((p) => p.address !== pair.address);
-    const times = (this.vmcAuditPairs.find((p) => p.address === pair.address)?.times ?? 0) + 1;
-    const next = [...others, { address: pair.address, value: pair.value, times, at: this.clock() }];
-    this.storage.commit(new Map([[VMC_AUDIT_PAIRS, new TextEncoder().encode(JSON.stringify(next))]]));
   }
 
   /** What the device holds now, for the console and the tests. */

@@ -48,7 +48,7 @@ export function linkFor(
             decimals: n.decimalPoint,
             ...masterOptions(n),
             noChangeMessage: n.noChangeMessage === 1,
-            onAuditPair: (pair) => device.recordVmcAuditPair(pair),
+            onAuditPair: (pair) => device.audits.recordVmcAuditPair(pair),
           })
         : protocol === "executive-slave"
           ? new ExecutiveSlaveLink(

@@ -308,7 +308,7 @@ describe("effects observed here, set through the programmer API", () => {
 });
 
 const period = (device: Device, name: string) => device.pay.statistics.get(name).period;
-const audit = (device: Device) => parse(device.securityReadAudit());
+const audit = (device: Device) => parse(device.audits.securityRead());
 const keyCredit = async (device: Device, index: number) => (await device.state()).keys[index]?.credit;
 /** The reader's own MDB changer, its tubes of 0.05, 0.10, 0.20 and 0.50 holding `counts` coins. */
 const CHANGER = { changer: { safetyCoins: 2 } } as const;

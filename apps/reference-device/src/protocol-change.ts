@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { CollectionRefused } from "@vendkit/mizip-core";
-import type { Device } from "./device.js";
+import type { DeviceAudits } from "./audits.js";
 
 /**
  * Manual 4.2: "E' necessario effettuare una raccolta statistiche, qualora si cambi il tipo di
@@ -10,10 +10,14 @@ import type { Device } from "./device.js";
  * Resolves with the file written, or undefined when a collection less than 2 minutes old already
  * took the data (what happened since stays for the next collection).
  */
-export function collectBeforeProtocolChange(device: Device, dir: string, now: number): string | undefined {
-  let taken: ReturnType<Device["collectAudit"]>;
+export function collectBeforeProtocolChange(
+  audits: DeviceAudits,
+  dir: string,
+  now: number,
+): string | undefined {
+  let taken: ReturnType<DeviceAudits["collect"]>;
   try {
-    taken = device.collectAudit();
+    taken = audits.collect();
   } catch (e) {
     if (e instanceof CollectionRefused) return undefined;
     throw e;
@@ -27,6 +31,6 @@ export function collectBeforeProtocolChange(device: Device, dir: string, now: nu
   } finally {
     closeSync(fd);
   }
-  device.confirmAudit(taken);
+  audits.confirm(taken);
   return file;
 }

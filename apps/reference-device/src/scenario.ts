@@ -99,8 +99,8 @@ export async function runScenario(
   const log: string[] = [];
   const audits: string[] = [];
   const collect = () => {
-    const taken = device.collectAudit();
-    device.confirmAudit(taken);
+    const taken = device.audits.collect();
+    device.audits.confirm(taken);
     audits.push(new TextDecoder("latin1").decode(taken.bytes));
   };
   try {

@@ -56,7 +56,7 @@ export async function runExecutiveVmc(
         vending = false;
         await device.endVend(e.success);
         log(e.success ? "vend delivered" : `vend failed${e.timedOut ? " (no answer in time)" : ""}`);
-      } else if (e.kind === "audit-pair") device.recordVmcAuditPair(e);
+      } else if (e.kind === "audit-pair") device.audits.recordVmcAuditPair(e);
       else if (e.kind === "offline" || e.kind === "online") log(`VMC ${e.kind}`);
       else if (e.kind === "error") log(`Executive: ${e.error.message}`);
     }
