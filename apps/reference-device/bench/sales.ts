@@ -22,7 +22,7 @@ await device.insertKey(1); // 10.00: enough for the first sales, topped up with 
 const approvals: number[] = [];
 const started = process.hrtime.bigint();
 for (let i = 0; i < SALES; i++) {
-  if (i % 2 === 0) await device.coin(200);
+  if (i % 2 === 0) await device.cash.coin(200);
   const t = process.hrtime.bigint();
   const amount = await device.select(1 + (i % 3));
   approvals.push(Number(process.hrtime.bigint() - t) / 1e6);

@@ -20,8 +20,8 @@ const dir = () => mkdtempSync(join(tmpdir(), "vendkit-cash-"));
 describe("the reader's own cash devices on its second MDB bus (manual 4.8, kits 10.1.6 and 10.2.3)", () => {
   it("takes coins and bills from its changer and validator, refuses disabled coins, pays the escrow lever from the tubes", async () => {
     const device = await Device.open(dir(), { cashDevices: "sim" });
-    const sim = device.cashSim;
-    const bus = device.cashDevices;
+    const sim = device.cash.sim;
+    const bus = device.cash.devices;
     if (sim === undefined || bus === undefined) throw new Error("no simulated cash devices");
     await bus.run(1000); // the changer and the validator initialise; the tubes are read
     expect(device.pay.coinTubes.map((t) => t.count)).toEqual([18, 18, 18, 18]); // 20 less 2 safety coins
@@ -78,8 +78,8 @@ describe("what the reader's own devices learn and are told at start (manual 4.8.
     await first.settings.setParameter(21023, 0); // bill type 2 at low security (BASSO)
     first.close();
     const device = await Device.open(where, { cashDevices: "sim" });
-    const sim = device.cashSim;
-    if (sim === undefined || device.cashDevices === undefined) throw new Error("no simulated cash devices");
+    const sim = device.cash.sim;
+    if (sim === undefined || device.cash.devices === undefined) throw new Error("no simulated cash devices");
     const sent: number[][] = [];
     const handle = sim.validator.handleBlock.bind(sim.validator);
     sim.validator.handleBlock = (b: Uint8Array) => {
@@ -92,7 +92,7 @@ describe("what the reader's own devices learn and are told at start (manual 4.8.
         (_, i) => device.settings.params.numeric[`${prefix}${i + 1}` as "mdbCoinValue1"],
       );
     expect(values("mdbCoinValue")).toEqual([0, 0, 0, 0, 0, 0]);
-    await device.cashDevices.run(1000);
+    await device.cash.devices.run(1000);
     expect(values("mdbCoinValue")).toEqual([5, 10, 20, 50, 100, 200]);
     expect(values("mdbBillValue").slice(0, 4)).toEqual([500, 1000, 2000, 5000]);
     // SECURITY (0x32): every type high but type 2
@@ -126,7 +126,7 @@ describe("the reader's own changer through a Qibixx adapter in master mode, over
     try {
       await link.start();
       const device = await Device.open(dir(), { cashDevices: link });
-      const bus = device.cashDevices;
+      const bus = device.cash.devices;
       if (bus === undefined) throw new Error("no cash devices");
       await bus.run(1000);
       changer.insertCoin(4); // 1.00

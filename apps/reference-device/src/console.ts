@@ -289,11 +289,11 @@ async function route(device: Device, req: IncomingMessage, res: ServerResponse):
       return;
     }
     case "POST /api/coin":
-      await device.insertCoin(num((await body(req)).type, "type"));
+      await device.cash.insertCoin(num((await body(req)).type, "type"));
       json(res, 200, { ok: true });
       return;
     case "POST /api/bill":
-      await device.insertBill(num((await body(req)).type, "type"));
+      await device.cash.insertBill(num((await body(req)).type, "type"));
       json(res, 200, { ok: true });
       return;
     case "POST /api/select": {

@@ -24,7 +24,7 @@ describe("the reference device over MDB", () => {
     expect(await device.select(1)).toBe(50);
     expect(await device.select(5)).toBe(150);
     await device.removeKey();
-    await device.coin(100);
+    await device.cash.coin(100);
     expect(await device.select(2)).toBe(60);
     expect(await device.select(4)).toBeUndefined(); // overprice ON took the 0.40 left
     expect((await device.state()).statistics[S.overprice]).toBe(40);
@@ -97,7 +97,7 @@ describe("the reference device over MDB", () => {
     await device.insertKey(2); // the empty demo key
     expect(await device.select(1)).toBeUndefined();
     expect((await device.state()).statistics[S.keySales]).toBe(0);
-    await device.coin(100);
+    await device.cash.coin(100);
     expect(await device.select(1)).toBe(50); // the MDB session now holds 1.00 (UPDATE CREDIT)
     expect((await device.state()).keys[2]?.credit).toBe(50);
     device.close();
@@ -353,12 +353,12 @@ describe("the parallel validator and bill acceptor", () => {
   it("takes coins and bills by line at their programmed values, counted per type", async () => {
     const device = await Device.open(dir());
     // a line with no value, or none at all, credits nothing
-    await expect(device.insertCoin(7)).rejects.toThrow(/no value/);
-    await expect(device.insertBill(9)).rejects.toMatchObject({ code: "INVALID_AMOUNT" });
+    await expect(device.cash.insertCoin(7)).rejects.toThrow(/no value/);
+    await expect(device.cash.insertBill(9)).rejects.toMatchObject({ code: "INVALID_AMOUNT" });
     await device.settings.setParameter(20006, 120); // coin line 5 worth 1.20 (a token, say)
     await device.settings.setParameter(21002, 200); // bill line 1 worth 2.00
-    await device.insertCoin(5);
-    await device.insertBill(1);
+    await device.cash.insertCoin(5);
+    await device.cash.insertBill(1);
     expect(device.pay.machineCredit).toBe(320);
     expect(device.pay.statistics.get("S15").period).toBe(1); // coin 5
     expect(device.pay.statistics.get("S19").period).toBe(1); // bill 1
@@ -370,10 +370,10 @@ describe("one store: the price system (30002) and the base coin (30003) are para
   it("30002 decides how a sale is priced: the VMC's price, or the reader's table under price holding", async () => {
     const device = await Device.open(dir());
     await device.settings.setPrice("cash", 2, 70); // the reader's table says 0.70; the VMC asks 0.60
-    await device.coin(100);
+    await device.cash.coin(100);
     expect(await device.select(2)).toBe(60); // 0 = prices on the VMC: out of table at the VMC's price
     await device.settings.setParameter(30002, 2); // price holding: the selection names the line
-    await device.coin(100);
+    await device.cash.coin(100);
     expect(await device.select(2)).toBe(70);
     expect(device.settings.pricing.priceSystem).toBe("price-holding");
     // the EXTRA settings do not hold a second copy
@@ -511,13 +511,16 @@ describe("what the acceptor takes follows the parameters (21000, 40000, manual 4
   it("with bills disabled (21000 = 0) a bill is given back and becomes no credit", async () => {
     const device = await Device.open(dir());
     await device.settings.setParameter(21000, 0);
-    await expect(device.insertBill(1)).rejects.toMatchObject({ code: "CASH_REFUSED", reason: "DISABLED" });
+    await expect(device.cash.insertBill(1)).rejects.toMatchObject({
+      code: "CASH_REFUSED",
+      reason: "DISABLED",
+    });
     expect(device.pay.machineCredit).toBe(0);
     expect(device.pay.statistics.get("S19").period).toBe(0);
     await device.settings.setParameter(21000, 1); // recharges only: with no key the bill goes back too
-    await expect(device.insertBill(1)).rejects.toMatchObject({ reason: "NO_KEY_RECHARGE_ONLY" });
+    await expect(device.cash.insertBill(1)).rejects.toMatchObject({ reason: "NO_KEY_RECHARGE_ONLY" });
     await device.insertKey(2);
-    await device.insertBill(1);
+    await device.cash.insertBill(1);
     expect(device.pay.keyCredit).toBe(500);
     device.close();
   });
@@ -527,11 +530,14 @@ describe("what the acceptor takes follows the parameters (21000, 40000, manual 4
     await device.settings.setParameter(40000, 600);
     // demo key 2 holds 10.00, above a maximum lowered to 6.00: it keeps it and takes nothing more
     await device.insertKey(1);
-    await expect(device.insertCoin(5)).rejects.toMatchObject({ code: "CASH_REFUSED", reason: "KEY_FULL" });
+    await expect(device.cash.insertCoin(5)).rejects.toMatchObject({
+      code: "CASH_REFUSED",
+      reason: "KEY_FULL",
+    });
     await expect(device.programmerRecharge(100)).rejects.toMatchObject({ code: "CREDIT_LIMIT" });
     await device.removeKey();
     // 2.00 of cash waiting in the machine: demo key 1 (5.00) takes 1.00, the rest stays cash credit
-    await device.insertCoin(6);
+    await device.cash.insertCoin(6);
     await device.insertKey(0);
     const s = await device.state();
     expect([s.keys[0]?.credit, s.keys[1]?.credit, device.pay.machineCredit]).toEqual([600, 1000, 100]);
@@ -710,7 +716,7 @@ describe("the reference device as Executive master (manual 4.3.1)", () => {
     link.vmc.failVends = false;
     await device.removeKey();
     expect(link.vmc.shown).toBeUndefined();
-    await device.coin(100);
+    await device.cash.coin(100);
     expect(link.vmc.shown).toBe(100);
     expect(await device.select(2)).toBe(60);
     const s = await device.state();
@@ -726,7 +732,7 @@ describe("the reference device as Executive master (manual 4.3.1)", () => {
     const device = await Device.open(where, { protocol: "executive-master" });
     expect(device.audits.vmcAuditPairs).toEqual([]);
     for (let n = 0; n < 2; n++) {
-      await device.coin(100);
+      await device.cash.coin(100);
       expect(await device.select(2)).toBe(60);
     }
     // the simulated VMC queues (selection, delivered count) after each vend; the master reads them
@@ -772,7 +778,7 @@ describe("the reference device in EXECUTIVE SLAVE (manual 4.3.3, kit 10.1.5)", (
     await device.removeKey();
     expect(link.changer.card).toBeUndefined();
     // coins are the changer's: it sells from them and counts them, the reader does not
-    await device.coin(100);
+    await device.cash.coin(100);
     expect(link.vmc.shown).toBe(100);
     expect(await device.select(2)).toBe(60);
     expect(link.changer.cash).toBe(40);
@@ -786,14 +792,14 @@ describe("the reference device in RENDIRESTO (manual 4.3.2, kit 10.1.4)", () => 
     const device = await Device.open(dir(), { protocol: "executive-rendiresto" });
     const link = device.link;
     if (!(link instanceof RendirestoLink)) throw new Error("not a rendiresto link");
-    await device.coin(100);
+    await device.cash.coin(100);
     expect(link.changer.credit).toBe(100);
     expect(link.vmc.shown).toBe(100);
     expect(await device.select(1)).toBe(50); // the changer approves against its coins
     expect(link.changer.credit).toBe(50);
     expect(await device.select(5)).toBeUndefined(); // 1.50 with 0.50 in: the changer refuses
     await device.insertKey(2); // the empty demo key
-    await device.coin(200);
+    await device.cash.coin(200);
     expect(link.changer.credit).toBe(50); // 2.50 in, two steps of 1.00 moved, 0.50 stays
     expect(device.pay.keyCredit).toBe(200);
     expect(link.vmc.shown).toBe(200);
@@ -813,7 +819,7 @@ describe("EXTRA functions and prices programmed by their table 5.2 numbers (manu
     const device = await Device.open(dir());
     await device.settings.setParameter(30002, 2);
     await device.settings.setParameter(10002, 70);
-    await device.coin(100);
+    await device.cash.coin(100);
     expect(await device.select(2)).toBe(70);
     await expect(device.settings.setParameter(10002, 70_000)).rejects.toMatchObject({ parameter: 10002 });
     await device.settings.setParameter(30003, 10);

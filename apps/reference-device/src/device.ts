@@ -23,13 +23,11 @@ import {
   PaymentSystem,
   type PaymentSystemOptions,
   type Protocol,
-  parallelInput,
   protocolOf,
   S,
   type SpecialKeyContent,
   SpecialKeyRefused,
   settingsAfterKey,
-  type Tube,
   validateParameters,
 } from "@vendkit/mizip-core";
 import type { PricingConfig } from "@vendkit/pricing";
@@ -41,14 +39,15 @@ import {
   SPECIAL_KEYS,
   type SpecialKind,
 } from "./demo.js";
-import { CashRefused, DeviceSetupError } from "./device-errors.js";
+import { DeviceSetupError } from "./device-errors.js";
 import { linkFor } from "./links.js";
 
 export { type Protocol, protocolOf } from "@vendkit/mizip-core";
 export { DEMO_KEYS, DEMO_PRICES, demoPricing, SPECIAL_KEYS, type SpecialKind } from "./demo.js";
 
 import { DeviceAudits } from "./audits.js";
-import { ReaderCashDevices, simulatedCashDevices } from "./cash-devices.js";
+import { DeviceCash } from "./cash.js";
+import { simulatedCashDevices } from "./cash-devices.js";
 import { type DurableKey, KeyStore } from "./key-store.js";
 import { collectBeforeProtocolChange } from "./protocol-change.js";
 import { DeviceSettings } from "./settings.js";
@@ -127,7 +126,7 @@ export class Device {
     private readonly changer: DeviceOptions["changer"],
     /** Where the device keeps its files. */
     readonly dataDir: string,
-    cashBus: MasterBus | undefined,
+    ownCash: { readonly bus?: MasterBus; readonly sim?: ReturnType<typeof simulatedCashDevices> },
   ) {
     this.settings = settings(this);
     this.clock = this.settings.clock;
@@ -139,33 +138,16 @@ export class Device {
     this.paySystem = this.newPaymentSystem();
     // the link and the cash devices reach the payment system through the device they belong to
     this.link = link(this);
-    this.cashDevices =
-      cashBus === undefined
-        ? undefined
-        : new ReaderCashDevices(
-            cashBus,
-            {
-              pay: () => this.pay,
-              clock: this.clock,
-              changed: () => this.showCredit(),
-              learned: (kind, values) => this.settings.learnValues(kind, values),
-              identified: (kind, id) => this.settings.keepCashDeviceId(kind, id),
-            },
-            Array.from(
-              { length: 16 },
-              (_, i) => this.settings.params.numeric[`mdbBillSecurity${i + 1}` as NumericName],
-            ).reduce((mask, high, i) => mask | (high << i), 0),
-          );
+    this.cash = new DeviceCash(
+      this.settings,
+      { pay: () => this.pay, clock: this.clock, changed: () => this.showCredit(), link: () => this.link },
+      changer !== undefined,
+      ownCash,
+    );
   }
 
-  /**
-   * The reader's own MDB coin changer and bill validator on its second bus, when it drives them
-   * (`cashDevices`, manual 4.8): pumped by the caller (`step` with real time, `run` in tests).
-   */
-  readonly cashDevices: ReaderCashDevices | undefined;
-
-  /** With `cashDevices: "sim"`: the simulated changer and validator, to put coins and bills in. */
-  cashSim: ReturnType<typeof simulatedCashDevices> | undefined;
+  /** The reader's coin and bill inputs and its own cash devices (see DeviceCash). */
+  readonly cash: DeviceCash;
 
   /** The payment system on the device's settings and storage; change goes out by the reader's changer. */
   private newPaymentSystem(): PaymentSystem {
@@ -176,7 +158,7 @@ export class Device {
       pricing: this.settings.tables,
       changer: this.changer,
       auditIdentity: AUDIT_IDENTITY,
-      ports: { payOut: (_amount, coins) => this.cashDevices?.payOut(coins ?? []) },
+      ports: { payOut: (_amount, coins) => this.cash.devices?.payOut(coins ?? []) },
     });
   }
 
@@ -356,9 +338,8 @@ export class Device {
       keyStore,
       changer,
       dataDir,
-      cashBus,
+      { ...(cashBus === undefined ? {} : { bus: cashBus }), ...(cash === undefined ? {} : { sim: cash }) },
     );
-    device.cashSim = cash;
     await device.pay.powerUp(device.clock());
     device.showCredit();
     return device;
@@ -469,92 +450,9 @@ export class Device {
     this.showCredit();
   }
 
-  /** The reader's MDB changer reports its tubes (with the `changer` option). */
-  async tubes(tubes: readonly Tube[]): Promise<void> {
-    this.tubeTypes = tubes.map((t) => ({ type: t.type, value: t.value }));
-    await this.pay.tubeStatus(tubes, this.clock());
-  }
-
-  /** The coin types of the reader's MDB changer, by value, from its last tube status. */
-  private tubeTypes: readonly { readonly type: number; readonly value: number }[] = [];
-
-  /**
-   * The customer presses the coin return (escrow) lever: the cash credit the rules let go back
-   * (manual 4.8.3-4.8.4: lever ON, within the max change) is paid out. Resolves with the amount.
-   */
-  async escrow(): Promise<number> {
-    const paid = await this.pay.returnCredit(this.clock());
-    this.showCredit();
-    return paid;
-  }
-
-  /** A bill into the reader's bill acceptor; refused (`CashRefused`) when the acceptor takes none now. */
-  async bill(value: number): Promise<void> {
-    this.accepts("bill");
-    await this.pay.bill(value, this.clock());
-    this.showCredit();
-  }
-
-  /**
-   * The reader's acceptor follows `PaymentSystem.acceptance` (20000, 21000, 40000, 40118...): a coin
-   * or bill it would not take goes back and never becomes credit.
-   */
-  private accepts(kind: "coin" | "bill"): void {
-    const a = this.pay.acceptance;
-    const verdict = kind === "coin" ? a.coins : a.bills;
-    if (verdict !== true) throw new CashRefused(kind, verdict);
-  }
-
   /** The clock moved on: overprice deadlines (manual 4.10.6). */
   async tick(): Promise<void> {
     await this.pay.tick(this.clock());
-    this.showCredit();
-  }
-
-  /** The reader's parallel validator's and bill acceptor's pulse lines (manual 4.6.3, 4.7.3). */
-  private readonly lines = {
-    coin: parallelInput("coin", () => this.settings.params, {
-      coin: (v, now, type) => this.pay.coin(v, now, type),
-      bill: (v, now, type) => this.pay.bill(v, now, type),
-    }),
-    bill: parallelInput("bill", () => this.settings.params, {
-      coin: (v, now, type) => this.pay.coin(v, now, type),
-      bill: (v, now, type) => this.pay.bill(v, now, type),
-    }),
-  };
-
-  /**
-   * A coin of line `type` (1-8) from the reader's parallel validator: a pulse on its line, worth
-   * what parameters 20002-20009 say (manual 4.6.3), counted per type as well (S11-S18). Refused
-   * (`CashRefused`) while the reader inhibits the validator.
-   */
-  async insertCoin(type: number): Promise<void> {
-    this.accepts("coin");
-    await this.lines.coin.pulse(type, this.clock());
-    this.showCredit();
-  }
-
-  /** A bill of line `type` (1-4), worth what parameters 21002-21005 say (manual 4.7.3). */
-  async insertBill(type: number): Promise<void> {
-    this.accepts("bill");
-    await this.lines.bill.pulse(type, this.clock());
-    this.showCredit();
-  }
-
-  /** A coin into the reader's changer: onto the inserted key, or into the cash credit. */
-  async coin(value: number): Promise<void> {
-    if (this.link.coin) {
-      await this.link.coin(value);
-      this.showCredit();
-      return;
-    }
-    this.accepts("coin");
-    // the reader's MDB changer takes only the coin types the reader enables (manual 4.8.2, 4.8.6)
-    const type = this.changer === undefined ? undefined : this.tubeTypes.find((t) => t.value === value)?.type;
-    const enabled = this.pay.acceptance.coinTypes;
-    if (type !== undefined && enabled !== undefined && !enabled.includes(type))
-      throw new CashRefused("coin", "TYPE_DISABLED");
-    await this.pay.coin(value, this.clock());
     this.showCredit();
   }
 

@@ -33,7 +33,7 @@ export async function drive(device: Device, seed: number, report: (line: string)
     } else if (r < 0.55) {
       const value = pick([10, 20, 50, 100]);
       try {
-        await device.coin(value);
+        await device.cash.coin(value);
         report(`${n} coin ${value}`);
       } catch (e) {
         // the acceptor gave it back (key full, enough credit for any sale...): no credit, nothing counted

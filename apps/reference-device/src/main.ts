@@ -100,7 +100,7 @@ const device = await Device.open(dataDir, {
   log: (line) => console.log(line),
 });
 // the reader's second bus runs on its own, a round every 5 ms of real time
-const cashBus = device.cashDevices;
+const cashBus = device.cash.devices;
 if (cashBus !== undefined) {
   let busy = false;
   setInterval(() => {

@@ -256,12 +256,18 @@ describe("effects observed here, set through the programmer API", () => {
     async () => {
       const device = await Device.open(dir());
       await device.settings.setParameter(59900, 0);
-      await expect(device.insertBill(1)).rejects.toMatchObject({ code: "CASH_REFUSED", reason: "DISABLED" });
-      await device.insertCoin(5);
+      await expect(device.cash.insertBill(1)).rejects.toMatchObject({
+        code: "CASH_REFUSED",
+        reason: "DISABLED",
+      });
+      await device.cash.insertCoin(5);
       await device.settings.setParameter(59900, 2);
-      await expect(device.insertCoin(5)).rejects.toMatchObject({ code: "CASH_REFUSED", reason: "DISABLED" });
+      await expect(device.cash.insertCoin(5)).rejects.toMatchObject({
+        code: "CASH_REFUSED",
+        reason: "DISABLED",
+      });
       await device.settings.setParameter(59900, 1);
-      await device.insertBill(1);
+      await device.cash.insertBill(1);
       expect(device.pay.statistics.get(S.coinsIn).period).toBe(100);
       expect(device.pay.statistics.get(S.billsIn).period).toBe(500);
       device.close();
@@ -429,19 +435,19 @@ describe("coins, bills and the reader's changer, set through the programmer API"
     const device = await Device.open(dir());
     await device.settings.setParameter(20000, 1); // sales only: with a key in the coin goes back
     await device.insertKey(0);
-    await expect(device.insertCoin(5)).rejects.toMatchObject({ reason: "KEY_IN_SALE_ONLY" });
+    await expect(device.cash.insertCoin(5)).rejects.toMatchObject({ reason: "KEY_IN_SALE_ONLY" });
     await device.removeKey();
-    await device.insertCoin(5);
+    await device.cash.insertCoin(5);
     expect(device.pay.machineCredit).toBe(100);
     expect(await device.select(1)).toBe(50);
     await device.settings.setParameter(20000, 3); // recharges only: no key, no coin
-    await expect(device.insertCoin(5)).rejects.toMatchObject({ reason: "NO_KEY_RECHARGE_ONLY" });
+    await expect(device.cash.insertCoin(5)).rejects.toMatchObject({ reason: "NO_KEY_RECHARGE_ONLY" });
     await device.insertKey(2);
-    await device.insertCoin(5);
+    await device.cash.insertCoin(5);
     await device.removeKey();
     expect(await keyCredit(device, 2)).toBe(100);
     await device.settings.setParameter(20000, 0);
-    await expect(device.insertCoin(5)).rejects.toMatchObject({ reason: "DISABLED" });
+    await expect(device.cash.insertCoin(5)).rejects.toMatchObject({ reason: "DISABLED" });
     device.close();
   });
 
@@ -450,12 +456,12 @@ describe("coins, bills and the reader's changer, set through the programmer API"
     "20017-20032, 21001, 21006-21021: the changer takes only the coin types enabled, the MDB acceptor only the bill types",
     async () => {
       const device = await Device.open(dir(), CHANGER);
-      await device.tubes(tubes(20, 20, 20, 20));
-      await device.coin(20);
+      await device.cash.tubes(tubes(20, 20, 20, 20));
+      await device.cash.coin(20);
       await device.settings.setParameter(20019, 0); // coin type 3, the 0.20
-      await device.tubes(tubes(20, 20, 20, 20));
-      await expect(device.coin(20)).rejects.toMatchObject({ reason: "TYPE_DISABLED" });
-      await device.coin(10);
+      await device.cash.tubes(tubes(20, 20, 20, 20));
+      await expect(device.cash.coin(20)).rejects.toMatchObject({ reason: "TYPE_DISABLED" });
+      await device.cash.coin(10);
       expect(device.pay.machineCredit).toBe(30);
       // an MDB bill acceptor (21001 = 5) is told the bill types enabled; a parallel one has none
       expect(device.pay.acceptance.billTypes).toBeUndefined();
@@ -473,10 +479,10 @@ describe("coins, bills and the reader's changer, set through the programmer API"
     ] as const) {
       const device = await Device.open(dir(), CHANGER);
       await device.settings.setParameter(20049, lever);
-      await device.tubes(tubes(20, 20, 20, 20));
-      await device.coin(50);
-      await device.coin(50);
-      expect(await device.escrow()).toBe(back);
+      await device.cash.tubes(tubes(20, 20, 20, 20));
+      await device.cash.coin(50);
+      await device.cash.coin(50);
+      expect(await device.cash.escrow()).toBe(back);
       expect(device.pay.machineCredit).toBe(100 - back);
       device.close();
     }
@@ -490,21 +496,21 @@ describe("coins, bills and the reader's changer, set through the programmer API"
       const device = await Device.open(dir(), CHANGER);
       await device.settings.setParameter(40003, 0); // overprice OFF: the rest stays as credit
       await device.settings.setParameter(20050, max);
-      await device.tubes(tubes(20, 20, 20, 20));
-      await device.insertBill(1);
+      await device.cash.tubes(tubes(20, 20, 20, 20));
+      await device.cash.insertBill(1);
       expect(await device.select(1)).toBe(50);
-      expect(await device.escrow()).toBe(back);
+      expect(await device.cash.escrow()).toBe(back);
       device.close();
     }
   });
 
   effect([20051], "20051: tubes below the minimum level plus the safety coins turn bills off", async () => {
     const device = await Device.open(dir(), CHANGER);
-    await device.tubes(tubes(9, 8, 9, 9)); // 7 + 2 safety coins: the 0.10 tube is short
-    await expect(device.insertBill(1)).rejects.toMatchObject({ reason: "NO_CHANGE" });
+    await device.cash.tubes(tubes(9, 8, 9, 9)); // 7 + 2 safety coins: the 0.10 tube is short
+    await expect(device.cash.insertBill(1)).rejects.toMatchObject({ reason: "NO_CHANGE" });
     await device.settings.setParameter(20051, 6);
-    await device.tubes(tubes(9, 8, 9, 9));
-    await device.insertBill(1);
+    await device.cash.tubes(tubes(9, 8, 9, 9));
+    await device.cash.insertBill(1);
     expect(device.pay.machineCredit).toBe(500);
     device.close();
   });
@@ -517,24 +523,24 @@ describe("coins, bills and the reader's changer, set through the programmer API"
       await chosen.settings.setParameter(20052, 1);
       await chosen.settings.setParameter(20053, 1); // 0.05 and 0.10 still taken
       await chosen.settings.setParameter(20054, 1);
-      await chosen.tubes(tubes(3, 20, 20, 20));
-      await expect(chosen.coin(20)).rejects.toMatchObject({ reason: "TYPE_DISABLED" });
-      await expect(chosen.insertBill(1)).rejects.toMatchObject({ reason: "NO_CHANGE" });
-      await chosen.coin(10);
+      await chosen.cash.tubes(tubes(3, 20, 20, 20));
+      await expect(chosen.cash.coin(20)).rejects.toMatchObject({ reason: "TYPE_DISABLED" });
+      await expect(chosen.cash.insertBill(1)).rejects.toMatchObject({ reason: "NO_CHANGE" });
+      await chosen.cash.coin(10);
       expect(chosen.pay.machineCredit).toBe(10);
       chosen.close();
 
       const exact = await Device.open(dir(), CHANGER);
       await exact.settings.setParameter(20052, 2);
-      await exact.tubes(tubes(3, 20, 20, 20));
-      await exact.coin(50);
-      await exact.coin(50);
+      await exact.cash.tubes(tubes(3, 20, 20, 20));
+      await exact.cash.coin(50);
+      await exact.cash.coin(50);
       expect(await exact.select(1)).toBeUndefined(); // 1.00 for 0.50: no change promised
       exact.close();
       const fits = await Device.open(dir(), CHANGER);
       await fits.settings.setParameter(20052, 2);
-      await fits.tubes(tubes(3, 20, 20, 20));
-      await fits.coin(50);
+      await fits.cash.tubes(tubes(3, 20, 20, 20));
+      await fits.cash.coin(50);
       expect(await fits.select(1)).toBe(50);
       fits.close();
     },
@@ -544,9 +550,9 @@ describe("coins, bills and the reader's changer, set through the programmer API"
     const device = await Device.open(dir());
     await device.settings.setParameter(40118, 200);
     await device.insertKey(2);
-    await device.insertCoin(5);
-    await device.insertCoin(5);
-    await expect(device.insertCoin(5)).rejects.toMatchObject({ reason: "RECHARGE_LIMIT" });
+    await device.cash.insertCoin(5);
+    await device.cash.insertCoin(5);
+    await expect(device.cash.insertCoin(5)).rejects.toMatchObject({ reason: "RECHARGE_LIMIT" });
     expect(await device.select(1)).toBe(50);
     await device.removeKey();
     expect(await keyCredit(device, 2)).toBe(150);
@@ -622,7 +628,7 @@ describe("sales and keys, set through the programmer API", () => {
       ] as const) {
         const device = await Device.open(dir());
         await device.settings.setParameter(40003, overprice);
-        await device.insertCoin(5);
+        await device.cash.insertCoin(5);
         expect(await device.select(2)).toBe(60);
         expect(period(device, S.overprice)).toBe(kept);
         expect(device.pay.machineCredit).toBe(left);
@@ -809,10 +815,10 @@ describe("a binary validator's coins, set through the programmer API", () => {
     "20010-20016: with a binary validator coin 9 and the national coins 1-6 come on lines 9-15",
     async () => {
       const device = await Device.open(dir());
-      await expect(device.insertCoin(9)).rejects.toMatchObject({ code: "INVALID_AMOUNT" }); // a standard validator: 8 lines
+      await expect(device.cash.insertCoin(9)).rejects.toMatchObject({ code: "INVALID_AMOUNT" }); // a standard validator: 8 lines
       await device.settings.setParameter(20001, 2); // BINARIO TIPO 1 (4.6.2)
       for (let n = 20_010; n <= 20_016; n++) await device.settings.setParameter(n, n - 20_009); // 0.01 .. 0.07
-      for (let line = 9; line <= 15; line++) await device.insertCoin(line);
+      for (let line = 9; line <= 15; line++) await device.cash.insertCoin(line);
       expect(device.pay.machineCredit).toBe(1 + 2 + 3 + 4 + 5 + 6 + 7);
       device.close();
     },
@@ -834,7 +840,7 @@ describe("the MDB reader's customisations, set through the programmer API", () =
         programmed.close();
         const device = await Device.open(where); // the reader takes them when the device starts
         await device.insertKey(2); // empty: the VMC's session holds 0.00
-        await device.coin(100);
+        await device.cash.coin(100);
         // without UPDATE CREDIT the VMC still holds 0.00: the vend is denied and nothing is charged
         expect(await device.select(1)).toBe(sold);
         await device.removeKey();

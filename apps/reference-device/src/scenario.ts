@@ -124,14 +124,14 @@ export async function runScenario(
         await device.removeKey();
         log.push("  key out");
       } else if ("coin" in step) {
-        log.push(`  coin ${step.coin}${await refusedCash(() => device.coin(step.coin))}`);
+        log.push(`  coin ${step.coin}${await refusedCash(() => device.cash.coin(step.coin))}`);
       } else if ("bill" in step) {
-        log.push(`  bill ${step.bill}${await refusedCash(() => device.bill(step.bill))}`);
+        log.push(`  bill ${step.bill}${await refusedCash(() => device.cash.bill(step.bill))}`);
       } else if ("select" in step) {
         const amount = await device.select(step.select);
         log.push(`  selection ${step.select}: ${amount === undefined ? "refused" : `paid ${amount}`}`);
       } else if ("tubes" in step) {
-        await device.tubes(
+        await device.cash.tubes(
           step.tubes.map((count, t) => ({ type: t + 1, value: TUBE_VALUES[t] ?? 0, count })),
         );
         log.push(`  tubes ${step.tubes.join(" ")}`);
