@@ -68,8 +68,8 @@ async function measure(name: string, db: Db) {
         )
         .join("\n");
     let t = performance.now();
-    const first = await rig.portal.importCsv(OPERATOR, csv("2026-01-28", 1));
-    const second = await rig.portal.importCsv(OPERATOR, csv("2026-02-28", 2));
+    const first = await rig.portal.imports.csv(OPERATOR, csv("2026-01-28", 1));
+    const second = await rig.portal.imports.csv(OPERATOR, csv("2026-02-28", 2));
     const importSeconds = (performance.now() - t) / 1000;
     const accepted = [...first, ...second].filter((r) => r.outcome === "accepted").length;
     if (accepted !== 2 * INSTALLATIONS) throw new Error(`only ${accepted} rows accepted`);
@@ -123,7 +123,7 @@ async function measure(name: string, db: Db) {
       rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
     }, 20);
     t = performance.now();
-    const day = await rig.portal.importEvadtsArchive(OPERATOR, zip);
+    const day = await rig.portal.imports.archive(OPERATOR, zip);
     const archiveSeconds = (performance.now() - t) / 1000;
     clearInterval(sampler);
     const archiveGrowth = (Math.max(rssPeak, process.memoryUsage().rss) - rssBefore) / 1_048_576;
@@ -131,7 +131,7 @@ async function measure(name: string, db: Db) {
       throw new Error(`only ${day.filter((r) => r.outcome === "accepted").length} audits accepted`);
 
     t = performance.now();
-    const run = await rig.portal.billing(OPERATOR, "2026-02");
+    const run = await rig.portal.reports.billing(OPERATOR, "2026-02");
     const billingMs = performance.now() - t;
     if (run.entries.filter((e) => e.bill).length !== INSTALLATIONS)
       throw new Error("not every installation billed");

@@ -92,6 +92,6 @@ export async function seedDemo(portal: Portal): Promise<boolean> {
     rows.push(`ACME-COPIER,${date},${mono},${colour},,${m === 0 ? 100 : black},${m === 0 ? 100 : col}`);
     rows.push(`ACME-VENDOR,${date},,,${vends},,`);
   }
-  await portal.importCsv(op, rows.join("\n"));
+  await portal.imports.csv(op, rows.join("\n"));
   return true;
 }

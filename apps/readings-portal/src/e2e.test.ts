@@ -30,12 +30,12 @@ describe.skipIf(!executablePath)("readings portal in headless Chromium", () => {
     const browser = await launch();
     try {
       await twoCustomers(rig.portal);
-      await rig.portal.importCsv(
+      await rig.portal.imports.csv(
         OPERATOR,
         "installation,date,mono,colour,level:toner\nACME-1,2026-02-28,1000,100,90",
       );
       rig.clock.now = new Date("2026-03-26T08:00:00Z");
-      await rig.portal.runScheduler();
+      await rig.portal.reports.runScheduler();
       const mail = (await rig.mailCount(2)).find((m) => JSON.stringify(m.to).includes("acme@"));
       const link = /(http:\/\/127\.0\.0\.1:\d+\/r\/\S+)/.exec(mail?.text ?? "")?.[1] as string;
       expect(link).toBeDefined();

@@ -47,7 +47,7 @@ const withServer = async (run: (base: string, rig: Awaited<ReturnType<typeof ser
   const rig = await served(openDb(join(mkdtempSync(join(tmpdir(), "portal-http-")), "portal.sqlite")));
   try {
     await twoCustomers(rig.portal);
-    await rig.portal.importCsv(
+    await rig.portal.imports.csv(
       OPERATOR,
       "installation,date,mono,colour\nACME-1,2026-02-28,1000,100\nBETA-1,2026-02-28,2000,200",
     );

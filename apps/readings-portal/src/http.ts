@@ -202,20 +202,25 @@ export function portalHandler(portal: Portal) {
       return send(
         ctx,
         200,
-        pages.boardPage(who, csrf(ctx), await portal.board(who), portal.now().toISOString().slice(0, 10)),
+        pages.boardPage(
+          who,
+          csrf(ctx),
+          await portal.reports.board(who),
+          portal.now().toISOString().slice(0, 10),
+        ),
       );
     }
     if (method === "POST" && path === "/operator/scheduler") {
       const who = operator(ctx);
       await checked(ctx);
-      const sent = await portal.runScheduler();
+      const sent = await portal.reports.runScheduler();
       return send(
         ctx,
         200,
         pages.boardPage(
           who,
           csrf(ctx),
-          await portal.board(who),
+          await portal.reports.board(who),
           portal.now().toISOString().slice(0, 10),
           `Sent ${sent.requests} requests and ${sent.reminders} reminders.`,
         ),
@@ -293,11 +298,11 @@ export function portalHandler(portal: Portal) {
       const bytes = await body(req, kind === "evadts-zip" ? ARCHIVE_LIMIT : FILE_LIMIT);
       const results =
         kind === "evadts"
-          ? [await portal.importEvadts(who, bytes, url.searchParams.get("installation") ?? undefined)]
+          ? [await portal.imports.evadts(who, bytes, url.searchParams.get("installation") ?? undefined)]
           : kind === "evadts-zip"
-            ? await portal.importEvadtsArchive(who, bytes)
+            ? await portal.imports.archive(who, bytes)
             : kind === "csv"
-              ? await portal.importCsv(who, bytes.toString("utf8"))
+              ? await portal.imports.csv(who, bytes.toString("utf8"))
               : undefined;
       if (!results) throw new PortalError("BAD_INPUT", 'kind is "csv", "evadts" or "evadts-zip"');
       return send(ctx, 200, JSON.stringify({ results }), "application/json");
@@ -305,7 +310,7 @@ export function portalHandler(portal: Portal) {
     if (method === "GET" && (path === "/operator/billing" || path === "/operator/billing.csv")) {
       const who = operator(ctx);
       const month = url.searchParams.get("month") ?? portal.now().toISOString().slice(0, 7);
-      const run = await portal.billing(who, month);
+      const run = await portal.reports.billing(who, month);
       if (path.endsWith(".csv"))
         return send(ctx, 200, billingCsv(run), "text/csv; charset=utf-8", {
           "content-disposition": `attachment; filename="billing-${month}.csv"`,

@@ -47,7 +47,7 @@ const server = await servePortal(portal, port);
 const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 const sendDue = async () => {
-  const sent = await portal.runScheduler();
+  const sent = await portal.reports.runScheduler();
   if (sent.requests + sent.reminders > 0)
     console.log(`scheduler: ${sent.requests} requests, ${sent.reminders} reminders mailed`);
 };

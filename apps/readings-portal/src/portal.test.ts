@@ -43,7 +43,7 @@ describe.each(list)("readings portal on $name", (backend) => {
 
   it("keeps each customer to its own installations, readings and receipts", () =>
     withRig(async ({ portal }) => {
-      await portal.importCsv(OPERATOR, HISTORY);
+      await portal.imports.csv(OPERATOR, HISTORY);
       const acme = await portal.login("acme", "acme-password");
       const beta = await portal.login("beta", "beta-password");
       expect((await portal.installationsFor(acme)).map((i) => i.id)).toEqual(["ACME-1"]);
@@ -59,9 +59,9 @@ describe.each(list)("readings portal on $name", (backend) => {
       const betaReceipt = (await portal.readingsFor(beta, "BETA-1"))[0]?.receipt as string;
       await refused(portal.receipt(acme, betaReceipt), "NOT_FOUND");
       expect((await portal.receipt(beta, betaReceipt)).reading.installationId).toBe("BETA-1");
-      await refused(portal.board(acme), "FORBIDDEN");
-      await refused(portal.importCsv(acme, HISTORY), "FORBIDDEN");
-      await refused(portal.billing(acme, "2026-02"), "FORBIDDEN");
+      await refused(portal.reports.board(acme), "FORBIDDEN");
+      await refused(portal.imports.csv(acme, HISTORY), "FORBIDDEN");
+      await refused(portal.reports.billing(acme, "2026-02"), "FORBIDDEN");
       await refused(portal.customers(acme), "FORBIDDEN");
       // A session survives its token round trip with the same scope, and a forged one does not.
       expect(portal.principal(portal.session(acme))).toEqual(acme);
@@ -122,7 +122,7 @@ describe.each(list)("readings portal on $name", (backend) => {
 
   it("review warns, confirm stores and mails a receipt and the operator's CSV, which imports again unchanged", () =>
     withRig(async ({ portal, mailCount }) => {
-      await portal.importCsv(OPERATOR, HISTORY);
+      await portal.imports.csv(OPERATOR, HISTORY);
       const acme = await portal.login("acme", "acme-password");
       const form = { mono: "12900", colour: "690", "level:toner": "20" };
       const review = await portal.review(acme, "ACME-1", form);
@@ -152,7 +152,7 @@ describe.each(list)("readings portal on $name", (backend) => {
         ["installation", "date", "mono", "colour", "level:toner"],
         ["ACME-1", "2026-03-25", "12900", "690", "20"],
       ]);
-      expect(await portal.importCsv(OPERATOR, csv)).toEqual([
+      expect(await portal.imports.csv(OPERATOR, csv)).toEqual([
         {
           line: 2,
           installationId: "ACME-1",
@@ -197,7 +197,7 @@ describe.each(list)("readings portal on $name", (backend) => {
             portal.confirm(acme, `ACME-V${i}`, { vends: String(200 + i) }),
           ),
         ),
-        Promise.all(Array.from({ length: 24 }, (_, j) => portal.importCsv(OPERATOR, row(j % 12)))),
+        Promise.all(Array.from({ length: 24 }, (_, j) => portal.imports.csv(OPERATOR, row(j % 12)))),
       ]);
       for (let i = 0; i < 12; i++) {
         const readings = await portal.readingsFor(OPERATOR, `ACME-V${i}`);
@@ -212,7 +212,7 @@ describe.each(list)("readings portal on $name", (backend) => {
 
   it("refuses a bad reading with a message per problem and stores nothing", () =>
     withRig(async ({ portal }) => {
-      await portal.importCsv(OPERATOR, HISTORY);
+      await portal.imports.csv(OPERATOR, HISTORY);
       const acme = await portal.login("acme", "acme-password");
       const badForm = await refused(
         portal.review(acme, "ACME-1", { mono: "12x", colour: "", "level:toner": "150" }),
@@ -235,7 +235,7 @@ describe.each(list)("readings portal on $name", (backend) => {
 
   it("a recorded meter replacement lets the next reading go lower, counts both meters' usage, and is used once", () =>
     withRig(async ({ portal, clock }) => {
-      await portal.importCsv(OPERATOR, HISTORY);
+      await portal.imports.csv(OPERATOR, HISTORY);
       const acme = await portal.login("acme", "acme-password");
       const below = await refused(
         portal.recordReplacement(OPERATOR, {
@@ -277,7 +277,7 @@ describe.each(list)("readings portal on $name", (backend) => {
       const stored = await portal.confirm(acme, "ACME-1", { mono: "300", colour: "650" });
       expect(stored.replacements).toEqual({ mono: { oldFinal: 11600, newStart: 0 } });
       // 100 pages on the old meter after the last reading, 300 on the new one.
-      const march = (await portal.billing(OPERATOR, "2026-03")).entries.find(
+      const march = (await portal.reports.billing(OPERATOR, "2026-03")).entries.find(
         (e) => e.installation.id === "ACME-1",
       );
       expect(march?.bill?.lines.find((l) => l.counter === "mono")?.usage).toBe(400);
@@ -291,9 +291,9 @@ describe.each(list)("readings portal on $name", (backend) => {
 
   it("imports CSV rows each on its own: accepted, unchanged, refused with the line and the reason", () =>
     withRig(async ({ portal }) => {
-      const first = await portal.importCsv(OPERATOR, HISTORY);
+      const first = await portal.imports.csv(OPERATOR, HISTORY);
       expect(first.map((r) => r.outcome)).toEqual(["accepted", "accepted", "accepted", "accepted"]);
-      const again = await portal.importCsv(
+      const again = await portal.imports.csv(
         OPERATOR,
         [
           "installation,date,mono,colour,level:toner",
@@ -317,8 +317,8 @@ describe.each(list)("readings portal on $name", (backend) => {
       expect(again[2]?.messages).toEqual(['no installation "NOPE-1"']);
       expect(again[3]?.messages).toEqual(['colour is "abc", not a whole count']);
       expect(again[5]?.messages).toEqual(["6 cells where the header has 5"]);
-      await refused(portal.importCsv(OPERATOR, "date,installation\n"), "BAD_INPUT");
-      await refused(portal.importCsv(OPERATOR, 'installation,date,mono\n"ACME-1,2026'), "BAD_INPUT");
+      await refused(portal.imports.csv(OPERATOR, "date,installation\n"), "BAD_INPUT");
+      await refused(portal.imports.csv(OPERATOR, 'installation,date,mono\n"ACME-1,2026'), "BAD_INPUT");
     }));
 
   it("imports a zip of a route's audits, each onto its machine's installation, one result per file", () =>
@@ -357,7 +357,7 @@ describe.each(list)("readings portal on $name", (backend) => {
         "route/notes.txt": new TextEncoder().encode("not an audit"),
         "route/RT-0002.eva": audit("RT-0002", 80),
       });
-      const results = await portal.importEvadtsArchive(OPERATOR, zip);
+      const results = await portal.imports.archive(OPERATOR, zip);
       expect(results.map((r) => [r.line, r.file, r.outcome, r.installationId ?? ""])).toEqual([
         [1, "route/RT-0001.eva", "accepted", "ROUTE-RT-0001"],
         [2, "route/RT-0001-again.eva", "refused", "ROUTE-RT-0001"],
@@ -371,14 +371,14 @@ describe.each(list)("readings portal on $name", (backend) => {
       const [reading] = await portal.readingsFor(OPERATOR, "ROUTE-RT-0002");
       expect(reading).toMatchObject({ date: "2026-03-10", counters: { vends: 80, free: 3 } });
       // the same day again changes nothing
-      expect((await portal.importEvadtsArchive(OPERATOR, zip)).map((r) => r.outcome)).toEqual([
+      expect((await portal.imports.archive(OPERATOR, zip)).map((r) => r.outcome)).toEqual([
         "unchanged",
         "refused",
         "refused",
         "refused",
         "unchanged",
       ]);
-      await refused(portal.importEvadtsArchive(OPERATOR, new TextEncoder().encode("no zip")), "BAD_INPUT");
+      await refused(portal.imports.archive(OPERATOR, new TextEncoder().encode("no zip")), "BAD_INPUT");
     }));
 
   const audit = new URL("../../../../shared/data/evadts-real/animo.eva_dts", import.meta.url);
@@ -399,7 +399,7 @@ describe.each(list)("readings portal on $name", (backend) => {
           site: "hall",
         });
         const bytes = readFileSync(audit);
-        const result = await portal.importEvadts(OPERATOR, bytes);
+        const result = await portal.imports.evadts(OPERATOR, bytes);
         expect(result).toMatchObject({
           installationId: "ACME-COFFEE",
           date: "2010-01-19",
@@ -407,8 +407,8 @@ describe.each(list)("readings portal on $name", (backend) => {
         });
         const [reading] = await portal.readingsFor(OPERATOR, "ACME-COFFEE");
         expect(reading).toMatchObject({ source: "evadts", counters: { vends: 8161, test: 29, free: 2322 } });
-        expect((await portal.importEvadts(OPERATOR, bytes)).outcome).toBe("unchanged");
-        await refused(portal.importEvadts(OPERATOR, new TextEncoder().encode("not an audit")), "BAD_INPUT");
+        expect((await portal.imports.evadts(OPERATOR, bytes)).outcome).toBe("unchanged");
+        await refused(portal.imports.evadts(OPERATOR, new TextEncoder().encode("not an audit")), "BAD_INPUT");
       }),
   );
   if (!existsSync(audit))
@@ -416,19 +416,19 @@ describe.each(list)("readings portal on $name", (backend) => {
 
   it("mails requests when readings fall due, reminders while they are missing, and stops", () =>
     withRig(async ({ portal, clock, mails, mailCount }) => {
-      await portal.importCsv(OPERATOR, HISTORY);
+      await portal.imports.csv(OPERATOR, HISTORY);
       clock.now = new Date("2026-03-24T08:00:00Z");
-      expect(await portal.runScheduler()).toEqual({ requests: 0, reminders: 0 });
+      expect(await portal.reports.runScheduler()).toEqual({ requests: 0, reminders: 0 });
       clock.now = new Date("2026-03-25T08:00:00Z");
-      expect(await portal.runScheduler()).toEqual({ requests: 2, reminders: 0 });
-      expect(await portal.runScheduler()).toEqual({ requests: 0, reminders: 0 });
+      expect(await portal.reports.runScheduler()).toEqual({ requests: 2, reminders: 0 });
+      expect(await portal.reports.runScheduler()).toEqual({ requests: 0, reminders: 0 });
       await mailCount(2);
       const toAcme = mails.find((m) => JSON.stringify(m.to).includes("acme@")) as (typeof mails)[number];
       expect(toAcme.subject).toBe("meter reading due 2026-03-28: Copier MX-1");
       const link = /http:\/\/portal\.test\/r\/(\S+)/.exec(toAcme.text ?? "")?.[1] as string;
       const who = (await portal.openLink(link)) as Principal & { role: "customer" };
       expect(who.only).toBe("ACME-1");
-      const board = await portal.board(OPERATOR);
+      const board = await portal.reports.board(OPERATOR);
       expect(board.map((r) => [r.installation.id, r.status, r.mails])).toEqual([
         ["ACME-1", "missing", 1],
         ["BETA-1", "missing", 1],
@@ -436,17 +436,21 @@ describe.each(list)("readings portal on $name", (backend) => {
       // ACME answers through the link; BETA keeps getting reminded, three times at most.
       clock.now = new Date("2026-03-27T10:00:00Z");
       await portal.confirm(who, "ACME-1", { mono: "11900", colour: "650", "level:toner": "81" });
-      expect(await portal.runScheduler()).toEqual({ requests: 0, reminders: 0 });
+      expect(await portal.reports.runScheduler()).toEqual({ requests: 0, reminders: 0 });
       clock.now = new Date("2026-03-28T08:00:00Z");
-      expect(await portal.runScheduler()).toEqual({ requests: 0, reminders: 1 });
+      expect(await portal.reports.runScheduler()).toEqual({ requests: 0, reminders: 1 });
       for (const day of ["03-31", "04-03", "04-06", "04-09"]) {
         clock.now = new Date(`2026-${day}T08:00:00Z`);
-        await portal.runScheduler();
+        await portal.reports.runScheduler();
       }
       const toBeta = (await mailCount(7)).filter((m) => JSON.stringify(m.to).includes("beta@"));
       expect(toBeta.map((m) => m.subject?.startsWith("Reminder"))).toEqual([false, true, true, true]);
       clock.now = new Date("2026-03-28T08:00:00Z");
-      const statuses = (await portal.board(OPERATOR)).map((r) => [r.installation.id, r.status, r.mails]);
+      const statuses = (await portal.reports.board(OPERATOR)).map((r) => [
+        r.installation.id,
+        r.status,
+        r.mails,
+      ]);
       expect(statuses).toEqual([
         ["ACME-1", "received", 1],
         ["BETA-1", "missing", 4],
@@ -455,19 +459,19 @@ describe.each(list)("readings portal on $name", (backend) => {
 
   it("the board tells received, late and anomalous readings apart", () =>
     withRig(async ({ portal, clock }) => {
-      await portal.importCsv(OPERATOR, HISTORY);
-      await portal.importCsv(
+      await portal.imports.csv(OPERATOR, HISTORY);
+      await portal.imports.csv(
         OPERATOR,
         "installation,date,mono,colour,level:toner\nACME-1,2026-03-27,12000,610,81\nBETA-1,2026-03-30,21600,1000,",
       );
       clock.now = new Date("2026-03-30T12:00:00Z");
-      expect((await portal.board(OPERATOR)).map((r) => r.status)).toEqual(["received", "late"]);
-      await portal.importCsv(
+      expect((await portal.reports.board(OPERATOR)).map((r) => r.status)).toEqual(["received", "late"]);
+      await portal.imports.csv(
         OPERATOR,
         "installation,date,mono,colour,level:toner\nACME-1,2026-04-25,30000,620,80",
       );
       clock.now = new Date("2026-04-26T12:00:00Z");
-      const acme = (await portal.board(OPERATOR))[0];
+      const acme = (await portal.reports.board(OPERATOR))[0];
       expect(acme?.status).toBe("anomalous");
       // 18000 mono pages in 29 days against a usual 33.5 a day, and toner that hardly moved.
       expect(acme?.last?.findings).toEqual([
@@ -478,8 +482,8 @@ describe.each(list)("readings portal on $name", (backend) => {
 
   it("bills the periods ending in a month, exactly, with a line per amount in the CSV", () =>
     withRig(async ({ portal }) => {
-      await portal.importCsv(OPERATOR, HISTORY);
-      const run = await portal.billing(OPERATOR, "2026-02");
+      await portal.imports.csv(OPERATOR, HISTORY);
+      const run = await portal.reports.billing(OPERATOR, "2026-02");
       const contract = await portal.contractOf(OPERATOR, "ACME-1");
       expect(run.entries.map((e) => [e.installation.id, e.from, e.to])).toEqual([
         ["ACME-1", "2026-01-28", "2026-02-28"],
@@ -497,14 +501,14 @@ describe.each(list)("readings portal on $name", (backend) => {
       expect(rows.map((r) => r.join(","))).toContain(
         "ACME,ACME-1,MX-1,2026-01-28,2026-02-28,overage,mono,1500,1000,500,500",
       );
-      const march = await portal.billing(OPERATOR, "2026-03");
+      const march = await portal.reports.billing(OPERATOR, "2026-03");
       expect(march.entries.map((e) => e.bill)).toEqual([undefined, undefined]);
       expect(
         parseCsv(billingCsv(march))
           .slice(1)
           .map((r) => r[5]),
       ).toEqual(["missing", "missing"]);
-      await refused(portal.billing(OPERATOR, "2026-13"), "BAD_INPUT");
+      await refused(portal.reports.billing(OPERATOR, "2026-13"), "BAD_INPUT");
     }));
 
   it("validates the registry's input with a message per field", () =>

@@ -1,34 +1,27 @@
 import { createHash, randomBytes } from "node:crypto";
-import { EvadtsError, identification, parse } from "@vendkit/evadts";
 import {
   type Contract,
   checkConsumables,
   MONTHS,
   type PeriodLength,
   type Reading,
-  type ReadingSource,
-  readingFromAudit,
   validateReading,
 } from "@vendkit/metering";
-import { eachArchiveEntry } from "./audit-archive.js";
-import { type BillingRun, billingRun } from "./billing-run.js";
-import { type Db, type Queryable, savepoint } from "./db.js";
+import type { Db, Queryable } from "./db.js";
 import { PortalError } from "./errors.js";
+import { PortalImports } from "./imports.js";
 import type { Mailer } from "./mailer.js";
 import { migrate } from "./migrations.js";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.js";
-import { readingsFromCsv, readingsToCsv } from "./readings-csv.js";
-import {
-  addDays,
-  DEFAULT_RULES,
-  openDue,
-  type ReadingStatus,
-  type ScheduleRules,
-  statusFor,
-} from "./schedule.js";
+import { readingsToCsv } from "./readings-csv.js";
+import { PortalReports } from "./reports.js";
+import { addDays, DEFAULT_RULES, type ScheduleRules } from "./schedule.js";
 import * as store from "./store.js";
 import { parseTerms } from "./terms.js";
 import { type TokenClaims, Tokens } from "./tokens.js";
+
+export type { ArchiveImportResult, ImportResult } from "./imports.js";
+export type { BoardRow } from "./reports.js";
 
 export type Principal =
   | { readonly role: "operator"; readonly userId: string }
@@ -53,31 +46,6 @@ export interface PortalOptions {
   readonly rules?: Partial<ScheduleRules>;
   readonly sessionHours?: number;
   readonly log?: (line: string) => void;
-}
-
-export interface ImportResult {
-  readonly line: number;
-  readonly installationId?: string;
-  readonly date?: string;
-  readonly outcome: "accepted" | "unchanged" | "refused";
-  readonly receipt?: string;
-  readonly messages: readonly string[];
-}
-
-/** How many audits of an archive go in one transaction. */
-const ARCHIVE_BATCH = 200;
-
-/** One file of an archive of audits, imported: its name in the archive and what became of it. */
-export interface ArchiveImportResult extends ImportResult {
-  readonly file: string;
-}
-
-export interface BoardRow {
-  readonly installation: store.InstallationRow;
-  readonly due?: string;
-  readonly status: ReadingStatus;
-  readonly last?: store.StoredReading;
-  readonly mails: number;
 }
 
 export interface Review {
@@ -116,6 +84,21 @@ export class Portal {
     private readonly tokens: Tokens,
   ) {
     this.rules = { ...DEFAULT_RULES, ...options.rules };
+    this.imports = new PortalImports({
+      db,
+      operatorOnly: (p) => this.operatorOnly(p),
+      visibleInstallation: (p, id) => this.visibleInstallation(p, id),
+      store: (reading) => this.store(reading),
+      storeIn: (q, reading) => this.storeIn(q, reading),
+    });
+    this.reports = new PortalReports({
+      db,
+      rules: this.rules,
+      now: () => this.now(),
+      operatorOnly: (p) => this.operatorOnly(p),
+      mail: (m) => this.mail(m),
+      readingLink: (id, due) => this.readingLink(id, due),
+    });
   }
 
   static async open(options: PortalOptions): Promise<Portal> {
@@ -689,227 +672,10 @@ export class Portal {
     }
   }
 
-  /** Imports readings from the exchange CSV: each row on its own; a refused row stops nothing. */
-  async importCsv(p: Principal, text: string, source: ReadingSource = "operator"): Promise<ImportResult[]> {
-    this.operatorOnly(p);
-    const out: ImportResult[] = [];
-    for (const row of readingsFromCsv(text, source)) {
-      if (!row.reading) {
-        out.push({ line: row.line, outcome: "refused", messages: [row.error as string] });
-        continue;
-      }
-      out.push(await this.importOne(row.line, row.reading));
-    }
-    return out;
-  }
-
-  private async importOne(line: number, reading: Reading): Promise<ImportResult> {
-    const where = { line, installationId: reading.installationId, date: reading.date };
-    try {
-      const { outcome, stored } = await this.store(reading);
-      return { ...where, outcome, receipt: stored.receipt, messages: stored.findings };
-    } catch (e) {
-      if (!(e instanceof PortalError)) throw e;
-      return { ...where, outcome: "refused", messages: e.details.length > 0 ? e.details : [e.message] };
-    }
-  }
-
-  /**
-   * Imports an EVA-DTS audit: the installation whose device serial is the audit's machine serial
-   * (ID101) unless one is named; counters from the audit's totals, those the device counts.
-   */
-  async importEvadts(
-    p: Principal,
-    bytes: Uint8Array,
-    installationId?: string,
-    date?: string,
-  ): Promise<ImportResult> {
-    return this.importOne(1, await this.auditReading(p, bytes, installationId, date));
-  }
-
-  /** The reading an audit gives, on its installation (named, or found by the machine serial). */
-  private async auditReading(
-    p: Principal,
-    bytes: Uint8Array,
-    installationId?: string,
-    date?: string,
-  ): Promise<Reading> {
-    this.operatorOnly(p);
-    let file: ReturnType<typeof parse>;
-    try {
-      file = parse(bytes);
-    } catch (e) {
-      if (e instanceof EvadtsError) throw new PortalError("BAD_INPUT", `not an EVA-DTS audit: ${e.message}`);
-      throw e;
-    }
-    let id = installationId;
-    if (id === undefined || id === "") {
-      const serial = identification(file).machineSerial?.trim();
-      const device = serial ? await store.deviceBySerial(this.db, serial) : undefined;
-      const inst =
-        device &&
-        (await this.db.get<{ id: string }>(`SELECT id FROM installations WHERE device_id = $1`, [device.id]));
-      if (!inst)
-        throw new PortalError(
-          "BAD_INPUT",
-          `the audit's machine serial "${serial ?? ""}" is not an installed device; choose the installation`,
-        );
-      id = inst.id;
-    }
-    const inst = await this.visibleInstallation(p, id);
-    const raw = readingFromAudit(file, inst.id, date || undefined);
-    if (!raw) throw new PortalError("BAD_INPUT", "the audit has no date (ID5); give the reading date");
-    const counters = Object.fromEntries(
-      Object.entries(raw.counters).filter(([k]) => inst.device.counters.includes(k)),
-    );
-    return { ...raw, counters };
-  }
-
-  /**
-   * Imports a zip of EVA-DTS audits (a route's day, manual readings of many machines): each file
-   * as `importEvadts` does, matched to its installation by machine serial; one result per file,
-   * in archive order, and a refused file never stops the others. The archive is inflated a chunk
-   * at a time with limits on entries and sizes (`eachArchiveEntry`), so a zip bomb is refused.
-   */
-  async importEvadtsArchive(p: Principal, zip: Uint8Array): Promise<ArchiveImportResult[]> {
-    this.operatorOnly(p);
-    const results: ArchiveImportResult[] = [];
-    let batch: { file: string; line: number; reading: Reading }[] = [];
-    const refused = (file: string, line: number, e: PortalError): ArchiveImportResult => ({
-      file,
-      line,
-      outcome: "refused",
-      messages: e.details.length > 0 ? e.details : [e.message],
-    });
-    // the readings go in by transactions of ARCHIVE_BATCH, each one a savepoint of its own, so a
-    // refused reading never undoes the others
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const pending = batch;
-      batch = [];
-      const done = await this.db.transaction(async (q) => {
-        const out: ArchiveImportResult[] = [];
-        for (const { file, line, reading } of pending) {
-          const where = { file, line, installationId: reading.installationId, date: reading.date };
-          try {
-            const { outcome, stored } = await savepoint(q, () => this.storeIn(q, reading));
-            out.push({ ...where, outcome, receipt: stored.receipt, messages: stored.findings });
-          } catch (e) {
-            if (!(e instanceof PortalError)) throw e;
-            out.push({ ...where, ...refused(file, line, e) });
-          }
-        }
-        return out;
-      });
-      results.push(...done);
-    };
-    await eachArchiveEntry(zip, async (entry) => {
-      const line = results.length + batch.length + 1;
-      try {
-        if ("refused" in entry) throw new PortalError("BAD_INPUT", entry.refused);
-        batch.push({ file: entry.name, line, reading: await this.auditReading(p, entry.bytes) });
-        if (batch.length >= ARCHIVE_BATCH) await flush();
-      } catch (e) {
-        if (!(e instanceof PortalError)) throw e;
-        await flush(); // the results stay in archive order
-        results.push(refused(entry.name, line, e));
-      }
-    });
-    await flush();
-    return results;
-  }
-
-  // ---- the board, the scheduler, billing ----
-
-  /** Every installation with its contract and readings: what the board, scheduler and billing read. */
-  private async everything() {
-    const [insts, all, cons] = await Promise.all([
-      store.installations(this.db),
-      store.allReadings(this.db),
-      store.contracts(this.db),
-    ]);
-    return { insts, all, cons };
-  }
-
-  async board(p: Principal): Promise<BoardRow[]> {
-    this.operatorOnly(p);
-    const day = today(this.now());
-    const [{ insts, all, cons }, reqs] = await Promise.all([
-      this.everything(),
-      this.db.all<{ installation_id: string; due: string; reminders: number }>(`SELECT * FROM requests`),
-    ]);
-    return insts.map((installation) => {
-      const contract = cons.get(installation.id);
-      const readings = all.get(installation.id) ?? [];
-      const due = contract && openDue(contract, day, this.rules);
-      const request = reqs.find((r) => r.installation_id === installation.id && r.due === due);
-      return {
-        installation,
-        ...(due ? { due } : {}),
-        status: statusFor(due, readings, this.rules),
-        ...(readings.length > 0 ? { last: readings[readings.length - 1] } : {}),
-        mails: request ? 1 + request.reminders : 0,
-      };
-    });
-  }
-
-  /**
-   * Sends what is due today: a request for each installation whose reading day is within
-   * `leadDays`, then reminders every `reminderDays` while no reading has come, `maxReminders` at
-   * most. Idempotent: running it twice in a day sends nothing new.
-   */
-  async runScheduler(): Promise<{ requests: number; reminders: number }> {
-    const now = this.now();
-    const day = today(now);
-    let requests = 0;
-    let reminders = 0;
-    const { insts, all, cons } = await this.everything();
-    for (const inst of insts) {
-      const contract = cons.get(inst.id);
-      const due = contract && openDue(contract, day, this.rules);
-      if (!due || statusFor(due, all.get(inst.id) ?? [], this.rules) !== "missing") continue;
-      const request = await this.db.get<{ reminders: number; last_mail_at: string }>(
-        `SELECT reminders, last_mail_at FROM requests WHERE installation_id = $1 AND due = $2`,
-        [inst.id, due],
-      );
-      const reminder = request !== undefined;
-      if (reminder) {
-        const since = (now.getTime() - Date.parse(request.last_mail_at)) / 86_400_000;
-        if (request.reminders >= this.rules.maxReminders || since < this.rules.reminderDays) continue;
-      }
-      const sent = await this.mail({
-        to: inst.customerEmail,
-        subject: `${reminder ? "Reminder: " : ""}meter reading due ${due}: ${inst.device.model} ${inst.device.serial}`,
-        text: `Hello ${inst.customerName},\n\nplease send the counters of ${inst.device.model} ${inst.device.serial} at ${inst.site} (${inst.device.counters.join(", ")}${
-          inst.device.consumables.length > 0 ? ", and the consumables' levels" : ""
-        }) by ${due}:\n\n${this.readingLink(inst.id, due)}\n\nThe link works until ${addDays(due, this.rules.linkDays)}; you can also log in with your user id.\n`,
-      });
-      if (!sent) continue;
-      if (reminder) {
-        await this.db.run(
-          `UPDATE requests SET reminders = reminders + 1, last_mail_at = $3 WHERE installation_id = $1 AND due = $2`,
-          [inst.id, due, now.toISOString()],
-        );
-        reminders++;
-      } else {
-        await this.db.run(
-          `INSERT INTO requests (installation_id, due, sent_at, last_mail_at) VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING`,
-          [inst.id, due, now.toISOString()],
-        );
-        requests++;
-      }
-    }
-    return { requests, reminders };
-  }
-
-  /** The billing of periods ending in `month` (YYYY-MM). */
-  async billing(p: Principal, month: string): Promise<BillingRun> {
-    this.operatorOnly(p);
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
-      throw new PortalError("BAD_INPUT", `"${month}" is not a YYYY-MM month`);
-    const { insts, all, cons } = await this.everything();
-    return billingRun(month, insts, cons, all);
-  }
+  /** Imports: the exchange CSV, EVA-DTS audits and zips of them (see PortalImports). */
+  readonly imports: PortalImports;
+  /** The board, the scheduler's mail and the billing run (see PortalReports). */
+  readonly reports: PortalReports;
 }
 
 // The hash of a password nobody has: verifying against it costs what a real check costs.
