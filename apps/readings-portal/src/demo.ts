@@ -17,32 +17,32 @@ export async function seedDemo(portal: Portal): Promise<boolean> {
     return false;
   await portal.createOperator(DEMO.operator.userId, DEMO.operator.password);
   const op: Principal = { role: "operator", userId: DEMO.operator.userId };
-  await portal.addCustomer(op, {
+  await portal.registry.addCustomer(op, {
     id: "ACME",
     name: "Acme Srl",
     email: "office@acme.example",
     userId: DEMO.customer.userId,
     password: DEMO.customer.password,
   });
-  await portal.addDevice(op, {
+  await portal.registry.addDevice(op, {
     model: "Copier MX-4071",
     serial: "MX4071-00123",
     counters: ["mono", "colour"],
     consumables: ["toner-black:mono:20000", "toner-colour:colour:8000"],
   });
-  await portal.addDevice(op, {
+  await portal.registry.addDevice(op, {
     model: "Snack vendor 6000",
     serial: "SV6000-0042",
     counters: ["vends"],
     consumables: [],
   });
-  await portal.addInstallation(op, {
+  await portal.registry.addInstallation(op, {
     id: "ACME-COPIER",
     serial: "MX4071-00123",
     customerId: "ACME",
     site: "Acme, 2nd floor",
   });
-  await portal.addInstallation(op, {
+  await portal.registry.addInstallation(op, {
     id: "ACME-VENDOR",
     serial: "SV6000-0042",
     customerId: "ACME",
@@ -52,7 +52,7 @@ export async function seedDemo(portal: Portal): Promise<boolean> {
   const due = addDays(today, 3);
   const readingDay = Math.min(28, Number(due.slice(8)));
   const first = `${Number(today.slice(0, 4)) - 1}-${today.slice(5, 7)}-01`;
-  await portal.setContract(op, {
+  await portal.registry.setContract(op, {
     installationId: "ACME-COPIER",
     period: "monthly",
     readingDay,
@@ -60,7 +60,7 @@ export async function seedDemo(portal: Portal): Promise<boolean> {
     fee: 4500,
     terms: "mono: 3000 included; 80/100 up to 10000; 60/100\ncolour: 300 included; 900/100",
   });
-  await portal.setContract(op, {
+  await portal.registry.setContract(op, {
     installationId: "ACME-VENDOR",
     period: "quarterly",
     readingDay,

@@ -104,11 +104,13 @@ export function portalHandler(portal: Portal) {
     const who = operator(ctx);
     const installations = await portal.installationsFor(who);
     const contracts = new Map(
-      await Promise.all(installations.map(async (i) => [i.id, await portal.contractOf(who, i.id)] as const)),
+      await Promise.all(
+        installations.map(async (i) => [i.id, await portal.registry.contractOf(who, i.id)] as const),
+      ),
     );
     const data = {
-      customers: await portal.customers(who),
-      devices: await portal.devices(who),
+      customers: await portal.registry.customers(who),
+      devices: await portal.registry.devices(who),
       installations,
       contracts,
     };
@@ -229,7 +231,7 @@ export function portalHandler(portal: Portal) {
     if (method === "GET" && path === "/operator/manage") return manage(ctx);
     if (method === "POST" && path === "/operator/customers")
       return registry(ctx, async (v, who) => {
-        await portal.addCustomer(who, {
+        await portal.registry.addCustomer(who, {
           id: v.id ?? "",
           name: v.name ?? "",
           email: v.email ?? "",
@@ -240,7 +242,7 @@ export function portalHandler(portal: Portal) {
       });
     if (method === "POST" && path === "/operator/devices")
       return registry(ctx, async (v, who) => {
-        await portal.addDevice(who, {
+        await portal.registry.addDevice(who, {
           model: v.model ?? "",
           serial: (v.serial ?? "").trim(),
           counters: (v.counters ?? "")
@@ -256,7 +258,7 @@ export function portalHandler(portal: Portal) {
       });
     if (method === "POST" && path === "/operator/installations")
       return registry(ctx, async (v, who) => {
-        await portal.addInstallation(who, {
+        await portal.registry.addInstallation(who, {
           id: v.id ?? "",
           serial: v.serial ?? "",
           customerId: v.customerId ?? "",
@@ -266,7 +268,7 @@ export function portalHandler(portal: Portal) {
       });
     if (method === "POST" && path === "/operator/contracts")
       return registry(ctx, async (v, who) => {
-        await portal.setContract(who, {
+        await portal.registry.setContract(who, {
           installationId: v.installationId ?? "",
           period: v.period ?? "",
           readingDay: int(v.readingDay, "the reading day"),
@@ -279,7 +281,7 @@ export function portalHandler(portal: Portal) {
       });
     if (method === "POST" && path === "/operator/replacements")
       return registry(ctx, async (v, who) => {
-        await portal.recordReplacement(who, {
+        await portal.registry.recordReplacement(who, {
           installationId: v.installationId ?? "",
           counter: (v.counter ?? "").trim(),
           oldFinal: int(v.oldFinal, "the old meter's final value"),

@@ -62,7 +62,7 @@ describe.each(list)("readings portal on $name", (backend) => {
       await refused(portal.reports.board(acme), "FORBIDDEN");
       await refused(portal.imports.csv(acme, HISTORY), "FORBIDDEN");
       await refused(portal.reports.billing(acme, "2026-02"), "FORBIDDEN");
-      await refused(portal.customers(acme), "FORBIDDEN");
+      await refused(portal.registry.customers(acme), "FORBIDDEN");
       // A session survives its token round trip with the same scope, and a forged one does not.
       expect(portal.principal(portal.session(acme))).toEqual(acme);
       const forged = portal
@@ -81,13 +81,13 @@ describe.each(list)("readings portal on $name", (backend) => {
 
   it("a reading link opens that installation only, for that purpose, until it expires", () =>
     withRig(async ({ portal, clock }) => {
-      await portal.addDevice(OPERATOR, {
+      await portal.registry.addDevice(OPERATOR, {
         model: "Vendor",
         serial: "SV-1",
         counters: ["vends"],
         consumables: [],
       });
-      await portal.addInstallation(OPERATOR, {
+      await portal.registry.addInstallation(OPERATOR, {
         id: "ACME-2",
         serial: "SV-1",
         customerId: "ACME",
@@ -175,13 +175,13 @@ describe.each(list)("readings portal on $name", (backend) => {
   it("takes concurrent readings without losing or doubling one (PostgreSQL retries serialization failures)", () =>
     withRig(async ({ portal }) => {
       for (let i = 0; i < 12; i++) {
-        await portal.addDevice(OPERATOR, {
+        await portal.registry.addDevice(OPERATOR, {
           model: "Vendor",
           serial: `SV-${i}`,
           counters: ["vends"],
           consumables: [],
         });
-        await portal.addInstallation(OPERATOR, {
+        await portal.registry.addInstallation(OPERATOR, {
           id: `ACME-V${i}`,
           serial: `SV-${i}`,
           customerId: "ACME",
@@ -238,7 +238,7 @@ describe.each(list)("readings portal on $name", (backend) => {
       await portal.imports.csv(OPERATOR, HISTORY);
       const acme = await portal.login("acme", "acme-password");
       const below = await refused(
-        portal.recordReplacement(OPERATOR, {
+        portal.registry.recordReplacement(OPERATOR, {
           installationId: "ACME-1",
           counter: "mono",
           oldFinal: 11000,
@@ -248,7 +248,7 @@ describe.each(list)("readings portal on $name", (backend) => {
       );
       expect(below.details).toEqual(["the old meter's final value 11000 is below its last reading, 11500"]);
       await refused(
-        portal.recordReplacement(OPERATOR, {
+        portal.registry.recordReplacement(OPERATOR, {
           installationId: "ACME-1",
           counter: "scans",
           oldFinal: 1,
@@ -257,7 +257,7 @@ describe.each(list)("readings portal on $name", (backend) => {
         "BAD_INPUT",
       );
       await refused(
-        portal.recordReplacement(acme, {
+        portal.registry.recordReplacement(acme, {
           installationId: "ACME-1",
           counter: "mono",
           oldFinal: 11600,
@@ -265,7 +265,7 @@ describe.each(list)("readings portal on $name", (backend) => {
         }),
         "FORBIDDEN",
       );
-      await portal.recordReplacement(OPERATOR, {
+      await portal.registry.recordReplacement(OPERATOR, {
         installationId: "ACME-1",
         counter: "mono",
         oldFinal: 11600,
@@ -324,13 +324,13 @@ describe.each(list)("readings portal on $name", (backend) => {
   it("imports a zip of a route's audits, each onto its machine's installation, one result per file", () =>
     withRig(async ({ portal }) => {
       for (const serial of ["RT-0001", "RT-0002"]) {
-        await portal.addDevice(OPERATOR, {
+        await portal.registry.addDevice(OPERATOR, {
           model: "Route machine",
           serial,
           counters: ["vends", "free"],
           consumables: [],
         });
-        await portal.addInstallation(OPERATOR, {
+        await portal.registry.addInstallation(OPERATOR, {
           id: `ROUTE-${serial}`,
           serial,
           customerId: "ACME",
@@ -386,13 +386,13 @@ describe.each(list)("readings portal on $name", (backend) => {
     "imports an EVA-DTS audit onto the installation of its machine serial (real Animo audit)",
     () =>
       withRig(async ({ portal }) => {
-        await portal.addDevice(OPERATOR, {
+        await portal.registry.addDevice(OPERATOR, {
           model: "Animo OPTIME",
           serial: "ANIKraftver",
           counters: ["vends", "free", "test"],
           consumables: [],
         });
-        await portal.addInstallation(OPERATOR, {
+        await portal.registry.addInstallation(OPERATOR, {
           id: "ACME-COFFEE",
           serial: "ANIKraftver",
           customerId: "ACME",
@@ -484,7 +484,7 @@ describe.each(list)("readings portal on $name", (backend) => {
     withRig(async ({ portal }) => {
       await portal.imports.csv(OPERATOR, HISTORY);
       const run = await portal.reports.billing(OPERATOR, "2026-02");
-      const contract = await portal.contractOf(OPERATOR, "ACME-1");
+      const contract = await portal.registry.contractOf(OPERATOR, "ACME-1");
       expect(run.entries.map((e) => [e.installation.id, e.from, e.to])).toEqual([
         ["ACME-1", "2026-01-28", "2026-02-28"],
         ["BETA-1", "2026-01-28", "2026-02-28"],
@@ -514,7 +514,7 @@ describe.each(list)("readings portal on $name", (backend) => {
   it("validates the registry's input with a message per field", () =>
     withRig(async ({ portal, db }) => {
       const customer = await refused(
-        portal.addCustomer(OPERATOR, {
+        portal.registry.addCustomer(OPERATOR, {
           id: "bad id!",
           name: "",
           email: "nope",
@@ -525,7 +525,7 @@ describe.each(list)("readings portal on $name", (backend) => {
       );
       expect(customer.details).toHaveLength(4);
       await refused(
-        portal.addCustomer(OPERATOR, {
+        portal.registry.addCustomer(OPERATOR, {
           id: "ACME",
           name: "A",
           email: "a@b.example",
@@ -537,7 +537,7 @@ describe.each(list)("readings portal on $name", (backend) => {
       // The failed customer left no account behind (one transaction).
       expect(await db.get(`SELECT user_id FROM accounts WHERE user_id = 'new'`)).toBeUndefined();
       const device = await refused(
-        portal.addDevice(OPERATOR, {
+        portal.registry.addDevice(OPERATOR, {
           model: "M",
           serial: "S-9",
           counters: ["mono", "mono"],
@@ -551,11 +551,16 @@ describe.each(list)("readings portal on $name", (backend) => {
         '"toner:colour:0": the rated yield must be a whole number > 0',
       ]);
       await refused(
-        portal.addInstallation(OPERATOR, { id: "X-1", serial: "MX-1", customerId: "BETA", site: "s" }),
+        portal.registry.addInstallation(OPERATOR, {
+          id: "X-1",
+          serial: "MX-1",
+          customerId: "BETA",
+          site: "s",
+        }),
         "CONFLICT",
       );
       const contract = await refused(
-        portal.setContract(OPERATOR, {
+        portal.registry.setContract(OPERATOR, {
           installationId: "ACME-1",
           period: "weekly",
           readingDay: 31,

@@ -105,26 +105,26 @@ export async function twoCustomers(portal: Portal): Promise<void> {
     ["ACME", "MX-1"],
     ["BETA", "MX-2"],
   ] as const) {
-    await portal.addCustomer(OPERATOR, {
+    await portal.registry.addCustomer(OPERATOR, {
       id: code,
       name: `${code} Srl`,
       email: `${code.toLowerCase()}@customer.example`,
       userId: code.toLowerCase(),
       password: `${code.toLowerCase()}-password`,
     });
-    await portal.addDevice(OPERATOR, {
+    await portal.registry.addDevice(OPERATOR, {
       model: "Copier",
       serial,
       counters: ["mono", "colour"],
       consumables: ["toner:mono:20000"],
     });
-    await portal.addInstallation(OPERATOR, {
+    await portal.registry.addInstallation(OPERATOR, {
       id: `${code}-1`,
       serial,
       customerId: code,
       site: `${code} office`,
     });
-    await portal.setContract(OPERATOR, {
+    await portal.registry.setContract(OPERATOR, {
       installationId: `${code}-1`,
       period: "monthly",
       readingDay: 28,
