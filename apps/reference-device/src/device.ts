@@ -59,7 +59,8 @@ import type { VmcLink } from "./vmc-link.js";
  * (`@vendkit/mdb`) or an Executive master (`@vendkit/executive`) in front of a simulated VMC,
  * with its memory in SQLite and simulated MIFARE keys that keep their blocks on disk.
  * Everything a vendor would swap for hardware is one object here: the VMC side (`link`), the
- * keys (`keys`), the storage.
+ * keys (`keys`), the storage. The programmer's settings, the audits and the cash inputs are rooms
+ * of their own (`settings`, `audits`, `cash`).
  */
 
 export interface DeviceState {
@@ -109,13 +110,12 @@ export class Device {
 
   private paySystem: PaymentSystem;
 
-  /** The programmer's settings: parameters, prices, the clock (see DeviceSettings). */
-  readonly settings: DeviceSettings;
   /** Collections, security reads, the historic reset, the VMC's audit pairs (see DeviceAudits). */
   readonly audits: DeviceAudits;
 
   private constructor(
-    settings: (device: Device) => DeviceSettings,
+    /** The programmer's settings: parameters, prices, the clock (see DeviceSettings). */
+    readonly settings: DeviceSettings,
     private purseSystem: PurseSystem,
     readonly keys: readonly DurableKey[],
     /** The special keys, by kind: not customers' keys, so not in `keys`. */
@@ -128,8 +128,7 @@ export class Device {
     readonly dataDir: string,
     ownCash: { readonly bus?: MasterBus; readonly sim?: ReturnType<typeof simulatedCashDevices> },
   ) {
-    this.settings = settings(this);
-    this.clock = this.settings.clock;
+    this.clock = settings.clock;
     this.audits = new DeviceAudits(this.settings, storage, {
       pay: () => this.pay,
       clock: this.clock,
@@ -328,18 +327,10 @@ export class Device {
     const cash = options.cashDevices === "sim" ? simulatedCashDevices() : undefined;
     const cashBus = cash?.bus ?? (options.cashDevices === "sim" ? undefined : options.cashDevices);
     const changer = options.changer ?? (cashBus === undefined ? undefined : { safetyCoins: 2 });
-    device = new Device(
-      () => settings,
-      purses,
-      keys,
-      specialKeys,
-      link,
-      storage,
-      keyStore,
-      changer,
-      dataDir,
-      { ...(cashBus === undefined ? {} : { bus: cashBus }), ...(cash === undefined ? {} : { sim: cash }) },
-    );
+    device = new Device(settings, purses, keys, specialKeys, link, storage, keyStore, changer, dataDir, {
+      ...(cashBus === undefined ? {} : { bus: cashBus }),
+      ...(cash === undefined ? {} : { sim: cash }),
+    });
     await device.pay.powerUp(device.clock());
     device.showCredit();
     return device;
