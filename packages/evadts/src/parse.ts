@@ -21,8 +21,9 @@ export interface ParseOptions {
 
 /**
  * Reads an EVA-DTS audit file. Bytes are taken as latin1, one character per byte; a string must
- * hold only code units 0..255 (throws INVALID_INPUT otherwise). In tolerant mode nothing in the
- * file makes it throw: whatever is off is in `findings`.
+ * hold only code units 0..255 (throws INVALID_INPUT otherwise), and a file be at most
+ * MAX_FILE_BYTES. In tolerant mode nothing in the file's content makes it throw: whatever is off
+ * is in `findings`.
  */
 export function parse(input: Uint8Array | string, options: ParseOptions = {}): AuditFile {
   let text: string;
