@@ -2,7 +2,7 @@ import type { TransactionSetCrc, Transmission } from "./envelope.js";
 import type { Finding } from "./findings.js";
 import { fromIndex } from "./parse.js";
 import { ELEMENT_SEPARATOR, type LineEnd, type Segment, type SegmentInput } from "./segment.js";
-import { hasTag, type SegmentIndex, segmentEnd, subIndex, tagEnd } from "./segment-index.js";
+import { type SegmentIndex, segmentEnd, subIndex, tagEnd, tagTest } from "./segment-index.js";
 
 /**
  * A parsed EVA-DTS audit file. It keeps the file's text and an index of where each segment
@@ -83,7 +83,7 @@ export class AuditFile {
   /** Whether segment `i` has identifier `tag`, without building a string. */
   hasTag(i: number, tag: string): boolean {
     this.check(i);
-    return hasTag(this.index, i, tag);
+    return tagTest(tag)(this.index, i);
   }
 
   /** The line end that followed segment `i`. */
@@ -125,13 +125,15 @@ export class AuditFile {
   /** The segments with identifier `tag`, in order. */
   all(tag: string): Segment[] {
     const out: Segment[] = [];
-    for (let i = 0; i < this.length; i++) if (hasTag(this.index, i, tag)) out.push(this.segment(i));
+    const has = tagTest(tag);
+    for (let i = 0; i < this.length; i++) if (has(this.index, i)) out.push(this.segment(i));
     return out;
   }
 
   /** The first segment with identifier `tag`. */
   first(tag: string): Segment | undefined {
-    for (let i = 0; i < this.length; i++) if (hasTag(this.index, i, tag)) return this.segment(i);
+    const has = tagTest(tag);
+    for (let i = 0; i < this.length; i++) if (has(this.index, i)) return this.segment(i);
     return undefined;
   }
 

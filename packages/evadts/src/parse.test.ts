@@ -35,6 +35,11 @@ describe("parse: segments and positions", () => {
     expect(file.hasTag(1, "ST")).toBe(true);
     expect(file.hasTag(0, "DX")).toBe(false);
     expect(file.position(32)).toEqual({ line: 3, column: 3 });
+    // a line that begins with something no identifier is can still be found by it
+    const odd = parse("pa1*x\r\nPA1*1\r\npa1\r\n");
+    expect(odd.all("pa1").map((s) => s.line)).toEqual([1, 3]);
+    expect(odd.first("PA1")?.line).toBe(2);
+    expect(odd.hasTag(0, "pa")).toBe(false);
   });
 
   it("accepts CR LF, LF and lone CR line ends and records each", () => {

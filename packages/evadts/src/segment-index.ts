@@ -45,22 +45,28 @@ export function subIndex(ix: SegmentIndex, first: number, last: number): Segment
 const STAR = 42;
 const IDENTIFIER = /^[A-Z][A-Z0-9]{1,3}$/;
 
-/** Whether segment `i` has identifier `tag`: one comparison of packed identifiers. */
-export function hasTag(ix: SegmentIndex, i: number, tag: string): boolean {
-  if (IDENTIFIER.test(tag)) return ix.keys[i] === tagKey(tag);
-  // not an identifier: only the text can say
-  const start = ix.starts[i] as number;
-  const end = segmentEnd(ix, i);
-  const after = start + tag.length;
-  if (after > end || !ix.text.startsWith(tag, start)) return false;
-  return after === end || ix.text.charCodeAt(after) === STAR;
+/**
+ * A test for identifier `tag`, made once for a scan over many segments: for an identifier, one
+ * comparison of packed identifiers a segment; for anything else, the text (it matches no
+ * identifier the kernel packed, but a line may still begin with it).
+ */
+export function tagTest(tag: string): (ix: SegmentIndex, i: number) => boolean {
+  if (IDENTIFIER.test(tag)) {
+    const key = tagKey(tag);
+    return (ix, i) => ix.keys[i] === key;
+  }
+  return (ix, i) => {
+    const start = ix.starts[i] as number;
+    const end = segmentEnd(ix, i);
+    const after = start + tag.length;
+    if (after > end || !ix.text.startsWith(tag, start)) return false;
+    return after === end || ix.text.charCodeAt(after) === STAR;
+  };
 }
 
-/** Offset just past segment `i`'s identifier. */
+/** Offset just past segment `i`'s identifier: where its element 0 ends. */
 export function tagEnd(ix: SegmentIndex, i: number): number {
-  const end = segmentEnd(ix, i);
-  const star = ix.text.indexOf("*", ix.starts[i]);
-  return star === -1 || star > end ? end : star;
+  return elementEnd(ix, i, ix.starts[i] as number);
 }
 
 /** Offset where element `n` (1-based; 0 is the tag) of segment `i` starts; -1 when it has fewer. */
