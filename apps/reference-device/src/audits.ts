@@ -3,6 +3,7 @@ import {
   auditFile,
   type Collection,
   collectionMode,
+  encodeJson,
   type PaymentSystem,
 } from "@vendkit/mizip-core";
 import { AUDIT_IDENTITY } from "./demo.js";
@@ -90,10 +91,11 @@ export class DeviceAudits {
 
   /** Keeps one audit pair an Executive VMC handed over (durably, with the rest of the device's data). */
   recordVmcAuditPair(pair: { address: number; value: number }): void {
-    const others = this.vmcAuditPairs.filter((p) => p.address !== pair.address);
-    const times = (this.vmcAuditPairs.find((p) => p.address === pair.address)?.times ?? 0) + 1;
+    const kept = this.vmcAuditPairs;
+    const others = kept.filter((p) => p.address !== pair.address);
+    const times = (kept.find((p) => p.address === pair.address)?.times ?? 0) + 1;
     const next = [...others, { address: pair.address, value: pair.value, times, at: this.hooks.clock() }];
-    this.storage.commit(new Map([[VMC_AUDIT_PAIRS, new TextEncoder().encode(JSON.stringify(next))]]));
+    this.storage.commit(new Map([[VMC_AUDIT_PAIRS, encodeJson(next)]]));
   }
 
   /** A collection as EVA-DTS in the audit mode programmed (40007). */

@@ -2,6 +2,8 @@ import {
   type ClockSettings,
   checkPricingChanges,
   type DeviceIdentity,
+  decodeJson,
+  encodeJson,
   formatClock,
   NUMERIC_PARAMETERS,
   type NumericName,
@@ -33,19 +35,15 @@ const PRICING = "device/pricing";
 /** Who the reader's own MDB changer and bill validator said they are (for CA1, BA1). */
 const CASH_DEVICE_IDS = "device/cash-device-ids";
 
-/** A stored record, when it is there and reads as JSON that `looksRight`. */
+/** A stored record (JSON, as the payment system keeps its own), when it is there and `looksRight`. */
 export function stored<T>(storage: SqliteStorage, key: string, looksRight: (v: T) => boolean): T | undefined {
-  const bytes = storage.get(key);
-  if (bytes === undefined) return undefined;
+  const v = decodeJson(storage.get(key)) as T | undefined;
   try {
-    const v = JSON.parse(new TextDecoder().decode(bytes)) as T;
-    return looksRight(v) ? v : undefined;
+    return v !== undefined && looksRight(v) ? v : undefined;
   } catch {
-    return undefined;
+    return undefined; // a record of another shape (null, a number...) that looksRight cannot read
   }
 }
-
-const encode = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 
 /** What the settings tell the device they belong to, and ask of it. */
 export interface SettingsHooks {
@@ -110,7 +108,7 @@ export class DeviceSettings {
     }
     // RENDIRESTO is Executive master with an Executive changer (manual 4.3.2)
     params = withProtocol(params, protocol, defaults);
-    storage.commit(new Map([[PARAMETERS, encode(params)]]));
+    storage.commit(new Map([[PARAMETERS, encodeJson(params)]]));
     // settings a newer release added (selection names...) take their defaults here too
     const keptPricing = stored<Partial<PricingConfig>>(
       storage,
@@ -262,11 +260,11 @@ export class DeviceSettings {
    */
   keep(changed: { readonly parameters?: SystemParameters; readonly pricing?: PricingConfig }): void {
     const records = new Map<string, Uint8Array>();
-    if (changed.parameters !== undefined) records.set(PARAMETERS, encode(changed.parameters));
+    if (changed.parameters !== undefined) records.set(PARAMETERS, encodeJson(changed.parameters));
     if (changed.pricing !== undefined) {
       // kept without the two fields the parameters own, so no second copy can disagree
       const { priceSystem: _system, baseCoin: _coin, ...tables } = changed.pricing;
-      records.set(PRICING, encode(tables));
+      records.set(PRICING, encodeJson(tables));
     }
     this.storage.commit(records);
     this.parameters = changed.parameters ?? this.parameters;
@@ -300,7 +298,7 @@ export class DeviceSettings {
   }
 
   keepCashDeviceId(kind: "coin" | "bill", id: DeviceIdentity): void {
-    this.storage.commit(new Map([[CASH_DEVICE_IDS, encode({ ...this.cashDeviceIds, [kind]: id })]]));
+    this.storage.commit(new Map([[CASH_DEVICE_IDS, encodeJson({ ...this.cashDeviceIds, [kind]: id })]]));
   }
 
   /** COPIA TAB. CONTANTI ON (40117, manual 4.4.2): cash prices programmed go to key tables 0-3 too. */

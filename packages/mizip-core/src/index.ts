@@ -86,6 +86,7 @@ export {
   readerState,
 } from "./diagnostics.js";
 export { type EuroSettings, euroIdentity, euroState, toEuro } from "./euro.js";
+export { decodeJson, encodeJson } from "./json-record.js";
 export { toKeyState, toPurseState } from "./key-bridge.js";
 export { KeyJournal, type PendingWrite } from "./key-journal.js";
 export { changedState, type KeyChanges, type KeyReport, keyReport } from "./key-management.js";
