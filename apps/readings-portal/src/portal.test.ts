@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { buildAudit, write } from "@vendkit/evadts";
 import { billPeriod } from "@vendkit/metering";
 import { zipSync } from "fflate";
@@ -382,6 +383,8 @@ describe.each(list)("readings portal on $name", (backend) => {
     }));
 
   const audit = new URL("../../../../shared/data/evadts-real/animo.eva_dts", import.meta.url);
+  if (!existsSync(audit))
+    console.warn(`${fileURLToPath(audit)} is absent: the real Animo audit import test did NOT run`);
   it.skipIf(!existsSync(audit))(
     "imports an EVA-DTS audit onto the installation of its machine serial (real Animo audit)",
     () =>
