@@ -60,7 +60,8 @@ const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
 const PAGE = 65536;
 /** Lines handed back per call: starts and identifiers (4 bytes each), line ends and kinds (1 byte each). */
 const BATCH = 16384;
-const OUT = 8192;
+/** The CRC's slicing tables (8 KB), nibble tables (192 bytes) and lanes (32 bytes). */
+const OUT = 8192 + 256;
 const BASE = OUT + BATCH * 10;
 /** Files up to this size share one memory, kept; a larger one gets one that the collector may take. */
 const SHARED_LIMIT = 4 * 1024 * 1024;
@@ -81,6 +82,17 @@ class Kernel {
     SLICE.forEach((table, k) => {
       for (let b = 0; b < 256; b++) view.setUint16(k * 512 + b * 2, table[b] as number, true);
     });
+    // the nibble tables: a register followed by 16 zero bytes, by each of its four nibbles, each
+    // as 16 low bytes, then 16 high bytes
+    const byte = SLICE[0] as Uint16Array;
+    for (let t = 0; t < 4; t++) {
+      for (let x = 0; x < 16; x++) {
+        let r = x << (4 * t);
+        for (let k = 0; k < 16; k++) r = (r >>> 8) ^ (byte[r & 0xff] as number);
+        view.setUint8(8192 + t * 32 + x, r & 0xff);
+        view.setUint8(8192 + t * 32 + 16 + x, r >>> 8);
+      }
+    }
   }
 
   /** Room for a file of `size` bytes. */

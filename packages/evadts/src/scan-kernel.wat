@@ -1,11 +1,14 @@
 ;; The two loops of an EVA-DTS parse that touch every byte, in WebAssembly: finding the line ends
-;; (16 bytes at a time with SIMD) and the G85 CRC (CRC-16/ARC, sixteen bytes at a time).
+;; and the G85 CRC (CRC-16/ARC), both sixteen bytes at a time with SIMD.
 ;; scan-kernel.ts loads the file into the memory and runs the rest of the parse in JavaScript.
 ;; Build: `npm run build:wasm -w @vendkit/evadts` writes scan-kernel-wasm.ts from this file; a test
 ;; checks that the two agree.
 ;;
 ;; Memory layout (addresses in bytes), set by scan-kernel.ts:
 ;;   0 .. 8192      the sixteen CRC slicing tables, 256 little-endian u16 each (table k at k * 512)
+;;   8192 .. 8320   the CRC's nibble tables: a register followed by 16 zero bytes, by each of its
+;;                  four nibbles, each table as 16 low bytes then 16 high bytes
+;;   8320 .. 8352   the CRC's sixteen lanes, low bytes then high bytes
 ;;   out ..         a batch of lines found: `cap` u32 starts, `cap` u32 identifiers (packed,
 ;;                  first character highest; 0 when the line has none), then `cap` u8
 ;;                  line-end lengths and `cap` u8 kinds
@@ -157,52 +160,70 @@
     (global.set $next (local.get $ls))
     (local.get $count))
 
-  ;; Folds the bytes at addresses p .. e into `crc` (CRC-16/ARC, reflected 0xA001): sixteen
-  ;; bytes with sixteen table lookups (table k: a byte followed by k zero bytes), then the rest
-  ;; one at a time.
+  ;; Folds the bytes at addresses p .. e into `crc` (CRC-16/ARC, reflected 0xA001). Whole 16-byte
+  ;; blocks go through sixteen lanes at once: lane j is the register of the bytes at j, j + 16,
+  ;; j + 32, ... alone (the CRC is linear: the register of all the bytes is the XOR of the
+  ;; lanes, each moved to the end). A block XORs its byte j into lane j's low byte, then every
+  ;; lane goes 16 bytes on, a 16-bit map read as four nibble lookups (`swizzle`) into 16-entry
+  ;; tables, low and high byte apart. The last block's lanes are moved to the end (lane j by 16 -
+  ;; j bytes) with the slicing tables, and the rest of the bytes go one at a time.
   (func (export "crc") (param $c i32) (param $p i32) (param $e i32) (result i32)
-    (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
-    (block $done16
-      (loop $sixteen
-        (br_if $done16 (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $e)))
-        (local.set $w0 (i32.xor (i32.load (local.get $p)) (local.get $c)))
-        (local.set $w1 (i32.load offset=4 (local.get $p)))
-        (local.set $w2 (i32.load offset=8 (local.get $p)))
-        (local.set $w3 (i32.load offset=12 (local.get $p)))
-        (local.set $c
-          (i32.xor
-            (i32.xor
-              (i32.xor
-                (i32.xor
-                  (i32.load16_u offset=7680 (i32.shl (i32.and (local.get $w0) (i32.const 255)) (i32.const 1)))
-                  (i32.load16_u offset=7168 (i32.shl (i32.and (i32.shr_u (local.get $w0) (i32.const 8)) (i32.const 255)) (i32.const 1))))
-                (i32.xor
-                  (i32.load16_u offset=6656 (i32.shl (i32.and (i32.shr_u (local.get $w0) (i32.const 16)) (i32.const 255)) (i32.const 1)))
-                  (i32.load16_u offset=6144 (i32.shl (i32.shr_u (local.get $w0) (i32.const 24)) (i32.const 1)))))
-              (i32.xor
-                (i32.xor
-                  (i32.load16_u offset=5632 (i32.shl (i32.and (local.get $w1) (i32.const 255)) (i32.const 1)))
-                  (i32.load16_u offset=5120 (i32.shl (i32.and (i32.shr_u (local.get $w1) (i32.const 8)) (i32.const 255)) (i32.const 1))))
-                (i32.xor
-                  (i32.load16_u offset=4608 (i32.shl (i32.and (i32.shr_u (local.get $w1) (i32.const 16)) (i32.const 255)) (i32.const 1)))
-                  (i32.load16_u offset=4096 (i32.shl (i32.shr_u (local.get $w1) (i32.const 24)) (i32.const 1))))))
-            (i32.xor
-              (i32.xor
-                (i32.xor
-                  (i32.load16_u offset=3584 (i32.shl (i32.and (local.get $w2) (i32.const 255)) (i32.const 1)))
-                  (i32.load16_u offset=3072 (i32.shl (i32.and (i32.shr_u (local.get $w2) (i32.const 8)) (i32.const 255)) (i32.const 1))))
-                (i32.xor
-                  (i32.load16_u offset=2560 (i32.shl (i32.and (i32.shr_u (local.get $w2) (i32.const 16)) (i32.const 255)) (i32.const 1)))
-                  (i32.load16_u offset=2048 (i32.shl (i32.shr_u (local.get $w2) (i32.const 24)) (i32.const 1)))))
-              (i32.xor
-                (i32.xor
-                  (i32.load16_u offset=1536 (i32.shl (i32.and (local.get $w3) (i32.const 255)) (i32.const 1)))
-                  (i32.load16_u offset=1024 (i32.shl (i32.and (i32.shr_u (local.get $w3) (i32.const 8)) (i32.const 255)) (i32.const 1))))
-                (i32.xor
-                  (i32.load16_u offset=512 (i32.shl (i32.and (i32.shr_u (local.get $w3) (i32.const 16)) (i32.const 255)) (i32.const 1)))
-                  (i32.load16_u offset=0 (i32.shl (i32.shr_u (local.get $w3) (i32.const 24)) (i32.const 1))))))))
+    (local $lo v128) (local $hi v128) (local $m v128)
+    (local $n0 v128) (local $n1 v128) (local $n2 v128) (local $n3 v128)
+    (local $z0l v128) (local $z1l v128) (local $z2l v128) (local $z3l v128)
+    (local $z0h v128) (local $z1h v128) (local $z2h v128) (local $z3h v128)
+    (local $j i32) (local $k i32)
+    (if (i32.le_u (i32.add (local.get $p) (i32.const 16)) (local.get $e))
+      (then
+        (local.set $z0l (v128.load offset=8192 (i32.const 0)))
+        (local.set $z0h (v128.load offset=8208 (i32.const 0)))
+        (local.set $z1l (v128.load offset=8224 (i32.const 0)))
+        (local.set $z1h (v128.load offset=8240 (i32.const 0)))
+        (local.set $z2l (v128.load offset=8256 (i32.const 0)))
+        (local.set $z2h (v128.load offset=8272 (i32.const 0)))
+        (local.set $z3l (v128.load offset=8288 (i32.const 0)))
+        (local.set $z3h (v128.load offset=8304 (i32.const 0)))
+        (local.set $m (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+        ;; the register before the first byte is lane 0's
+        (local.set $lo (i8x16.replace_lane 0 (v128.const i32x4 0 0 0 0) (local.get $c)))
+        (local.set $hi (i8x16.replace_lane 0 (v128.const i32x4 0 0 0 0) (i32.shr_u (local.get $c) (i32.const 8))))
+        (local.set $lo (v128.xor (local.get $lo) (v128.load (local.get $p))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (br $sixteen)))
+        (block $last
+          (loop $block
+            (br_if $last (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $e)))
+            (local.set $n0 (v128.and (local.get $lo) (local.get $m)))
+            (local.set $n1 (i8x16.shr_u (local.get $lo) (i32.const 4)))
+            (local.set $n2 (v128.and (local.get $hi) (local.get $m)))
+            (local.set $n3 (i8x16.shr_u (local.get $hi) (i32.const 4)))
+            (local.set $lo
+              (v128.xor
+                (v128.xor
+                  (v128.xor (i8x16.swizzle (local.get $z0l) (local.get $n0)) (i8x16.swizzle (local.get $z1l) (local.get $n1)))
+                  (v128.xor (i8x16.swizzle (local.get $z2l) (local.get $n2)) (i8x16.swizzle (local.get $z3l) (local.get $n3))))
+                (v128.load (local.get $p))))
+            (local.set $hi
+              (v128.xor
+                (v128.xor (i8x16.swizzle (local.get $z0h) (local.get $n0)) (i8x16.swizzle (local.get $z1h) (local.get $n1)))
+                (v128.xor (i8x16.swizzle (local.get $z2h) (local.get $n2)) (i8x16.swizzle (local.get $z3h) (local.get $n3)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (br $block)))
+        ;; lane j of the last block holds its byte and must go k = 16 - j bytes on: its low byte
+        ;; is a byte followed by k - 1 more, its high byte one followed by k - 2 (slicing table k:
+        ;; a byte followed by k zero bytes); lane 15 (k = 1) by hand
+        (v128.store offset=8320 (i32.const 0) (local.get $lo))
+        (v128.store offset=8336 (i32.const 0) (local.get $hi))
+        (local.set $c
+          (i32.xor (i32.load8_u offset=8351 (i32.const 0)) (i32.load16_u (i32.shl (i32.load8_u offset=8335 (i32.const 0)) (i32.const 1)))))
+        (local.set $j (i32.const 0))
+        (loop $lane
+          (local.set $k (i32.sub (i32.const 16) (local.get $j)))
+          (local.set $c (i32.xor (local.get $c)
+            (i32.xor
+              (i32.load16_u (i32.add (i32.shl (i32.sub (local.get $k) (i32.const 1)) (i32.const 9)) (i32.shl (i32.load8_u offset=8320 (local.get $j)) (i32.const 1))))
+              (i32.load16_u (i32.add (i32.shl (i32.sub (local.get $k) (i32.const 2)) (i32.const 9)) (i32.shl (i32.load8_u offset=8336 (local.get $j)) (i32.const 1)))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $lane (i32.lt_u (local.get $j) (i32.const 15))))))
     (block $done1
       (loop $one
         (br_if $done1 (i32.ge_u (local.get $p) (local.get $e)))
