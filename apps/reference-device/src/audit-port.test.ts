@@ -13,6 +13,7 @@ import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { serveAudits } from "./audit-port.js";
 import { serveConsole } from "./console.js";
+import { consoleClient } from "./console-client.js";
 import { Device } from "./device.js";
 import { spawnDevice, watchOutput } from "./test-process.js";
 
@@ -88,13 +89,8 @@ describe("the audit port in process, over TCP, following the console's settings"
   it("changing a DDCMP setting in the console changes what the next collection does", async () => {
     const device = await Device.open(mkdtempSync(join(tmpdir(), "vendkit-audit-tcp-")));
     const server = await serveConsole(device, 0);
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const set = (number: number, value: number) =>
-      fetch(`${base}/api/parameters`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ number, value }),
-      });
+    const c = await consoleClient(server);
+    const set = (number: number, value: number) => c.post("/api/parameters", { number, value });
     try {
       await device.insertKey(1);
       await device.select(2);

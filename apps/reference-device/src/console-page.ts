@@ -113,14 +113,16 @@ whenever prices, coin or bill values or the codes change, and to release the che
 
 <script>
 const $ = (id) => document.getElementById(id);
+// every change carries the console session's token (console.ts puts it in the page)
+const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const formatAmount = ${formatAmount.toString()};
 // prices and credits as the programmer shows them: 30004 decimals, 40114 SEPARATORE (4.10.14)
 let amountFormat = { decimals: 2, separator: 2 };
 const money = (n) => n === undefined || n === null ? "—" : formatAmount(n, amountFormat.decimals, amountFormat.separator);
 const text = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
 async function call(method, path, data) {
-  const r = await fetch(path, { method, headers: { "content-type": "application/json" },
-    body: data === undefined ? undefined : JSON.stringify(data) });
+  const r = await fetch(path, { method, headers: { "content-type": "application/json", "x-csrf-token": csrfToken },
+    body: method === "GET" ? undefined : JSON.stringify(data ?? {}) });
   const json = await r.json();
   if (!r.ok) throw Object.assign(new Error(json.message), json);
   return json;
@@ -297,7 +299,7 @@ document.body.addEventListener("click", async (ev) => {
 });
 
 async function download() {
-  const r = await fetch("/api/audit");
+  const r = await fetch("/api/audit", { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": csrfToken }, body: "{}" });
   if (!r.ok) throw Object.assign(new Error((await r.json()).message), {});
   const total = Number(r.headers.get("content-length"));
   const reader = r.body.getReader();

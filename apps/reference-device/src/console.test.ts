@@ -1,5 +1,5 @@
 import { mkdtempSync } from "node:fs";
-import type { AddressInfo } from "node:net";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cashlessSales, parse, products, validate } from "@vendkit/evadts";
@@ -8,60 +8,58 @@ import { chromiumFor, INSTALL_TIMEOUT } from "@vendkit/test-support";
 import { chromium } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { serveConsole } from "./console.js";
+import { type ConsoleClient, consoleClient } from "./console-client.js";
 import { CONSOLE_PAGE } from "./console-page.js";
 import { Device } from "./device.js";
 
-async function withConsole(run: (base: string, device: Device) => Promise<void>): Promise<void> {
+async function withConsole(run: (c: ConsoleClient, device: Device) => Promise<void>): Promise<void> {
   const device = await Device.open(mkdtempSync(join(tmpdir(), "vendkit-console-")));
   const server = await serveConsole(device, 0);
   try {
-    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, device);
+    await run(await consoleClient(server), device);
   } finally {
     server.close();
     device.close();
   }
 }
 
-const post = (url: string, body: unknown) =>
-  fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-
 describe("programmer console API: special keys", () => {
   it("loads and inserts the setup, black-list and data keys; the office reads the data key", async () => {
-    await withConsole(async (base, device) => {
-      await post(`${base}/api/keys/insert`, { index: 1 });
-      await post(`${base}/api/select`, { item: 3 });
-      await post(`${base}/api/keys/remove`, {});
-      expect((await fetch(`${base}/api/special-keys/data`)).status).toBe(409); // blank yet
-      const data = await post(`${base}/api/special-keys/insert`, { kind: "data" });
+    await withConsole(async (c, device) => {
+      await c.post("/api/keys/insert", { index: 1 });
+      await c.post("/api/select", { item: 3 });
+      await c.post("/api/keys/remove", {});
+      expect((await c.get("/api/special-keys/data")).status).toBe(409); // blank yet
+      const data = await c.post("/api/special-keys/insert", { kind: "data" });
       expect(await data.json()).toMatchObject({ ok: true, function: "data", carried: "data" });
-      const state = (await (await fetch(`${base}/api/state`)).json()) as { insertedSpecial: string };
+      const state = (await (await c.get("/api/state")).json()) as { insertedSpecial: string };
       expect(state.insertedSpecial).toBe("data");
-      await post(`${base}/api/keys/remove`, {});
-      const audit = new Uint8Array(await (await fetch(`${base}/api/special-keys/data`)).arrayBuffer());
+      await c.post("/api/keys/remove", {});
+      const audit = new Uint8Array(await (await c.get("/api/special-keys/data")).arrayBuffer());
       expect(cashlessSales(parse(audit))).toMatchObject({ valueReset: 80, countReset: 1 });
       expect(device.pay.statistics.get(S.keySales)).toEqual({ period: 0, historic: 80 });
 
       const was = device.settings.params.numeric.overprice;
-      expect((await post(`${base}/api/special-keys/load`, { kind: "setup" })).status).toBe(200);
-      await post(`${base}/api/parameters`, { number: 40003, value: was === 2 ? 0 : 2 });
-      const setup = await post(`${base}/api/special-keys/insert`, { kind: "setup" });
+      expect((await c.post("/api/special-keys/load", { kind: "setup" })).status).toBe(200);
+      await c.post("/api/parameters", { number: 40003, value: was === 2 ? 0 : 2 });
+      const setup = await c.post("/api/special-keys/insert", { kind: "setup" });
       expect(await setup.json()).toMatchObject({ ok: true, carried: "setup" });
       expect(device.settings.params.numeric.overprice).toBe(was);
-      await post(`${base}/api/keys/remove`, {});
+      await c.post("/api/keys/remove", {});
 
-      const tooMany = await post(`${base}/api/special-keys/load`, {
+      const tooMany = await c.post("/api/special-keys/load", {
         kind: "black-list",
         mode: 1,
         keys: Array.from({ length: 51 }, (_, i) => i + 1),
       });
       expect(tooMany.status).toBe(409);
-      expect((await post(`${base}/api/special-keys/load`, { kind: "black-list", mode: 2 })).status).toBe(400);
-      expect((await post(`${base}/api/special-keys/load`, { kind: "maxi" })).status).toBe(400);
+      expect((await c.post("/api/special-keys/load", { kind: "black-list", mode: 2 })).status).toBe(400);
+      expect((await c.post("/api/special-keys/load", { kind: "maxi" })).status).toBe(400);
       const list = { kind: "black-list", mode: 2, keys: [2, 77] };
-      expect((await post(`${base}/api/special-keys/load`, list)).status).toBe(200);
-      await post(`${base}/api/special-keys/insert`, { kind: "black-list" });
-      await post(`${base}/api/keys/remove`, {});
-      const codes = (await (await fetch(`${base}/api/codes`)).json()) as { blackListMode: number };
+      expect((await c.post("/api/special-keys/load", list)).status).toBe(200);
+      await c.post("/api/special-keys/insert", { kind: "black-list" });
+      await c.post("/api/keys/remove", {});
+      const codes = (await (await c.get("/api/codes")).json()) as { blackListMode: number };
       expect(codes).toMatchObject({ blackListMode: 2, blackList: [2, 77] });
     });
   });
@@ -75,68 +73,72 @@ describe("programmer console API", () => {
   });
 
   it("enforces ranges by parameter number, the password, and no programming with a key in", async () => {
-    await withConsole(async (base, device) => {
-      const bad = await post(`${base}/api/parameters`, { number: 40003, value: 9 });
+    await withConsole(async (c, device) => {
+      const bad = await c.post("/api/parameters", { number: 40003, value: 9 });
       expect(bad.status).toBe(400);
       expect(await bad.json()).toMatchObject({ code: "PARAMETER_ERROR", parameter: 40003 });
-      expect((await post(`${base}/api/parameters`, { number: 40003, value: 2 })).status).toBe(200);
+      expect((await c.post("/api/parameters", { number: 40003, value: 2 })).status).toBe(200);
       expect(device.settings.params.numeric.overprice).toBe(2);
-      const listed = (await (await fetch(`${base}/api/parameters`)).json()) as {
+      const listed = (await (await c.get("/api/parameters")).json()) as {
         number: number;
         menu: string;
       }[];
       expect(listed.find((p) => p.number === 21038)?.menu).toBe("Programming / Bills / MDB acceptor");
       expect(listed.every((p) => typeof p.menu === "string")).toBe(true);
-      expect((await post(`${base}/api/parameters`, { number: 9, value: 4711 })).status).toBe(200);
-      const locked = await post(`${base}/api/parameters`, { number: 0, value: 12345678 });
+      expect((await c.post("/api/parameters", { number: 9, value: 4711 })).status).toBe(200);
+      const locked = await c.post("/api/parameters", { number: 0, value: 12345678 });
       expect(locked.status).toBe(403);
       expect(await locked.json()).toMatchObject({ code: "PASSWORD_REQUIRED" });
-      await post(`${base}/api/keys/insert`, { index: 0 });
-      const keyIn = await post(`${base}/api/parameters`, { number: 40003, value: 0 });
+      await c.post("/api/keys/insert", { index: 0 });
+      const keyIn = await c.post("/api/parameters", { number: 40003, value: 0 });
       expect(keyIn.status).toBe(409);
-      expect((await post(`${base}/api/parameters`, { number: "x", value: 1 })).status).toBe(400);
-      await post(`${base}/api/keys/remove`, {});
-      const long = await post(`${base}/api/names`, { line: 2, name: "RISTRETTO" });
+      expect((await c.post("/api/parameters", { number: "x", value: 1 })).status).toBe(400);
+      await c.post("/api/keys/remove", {});
+      const long = await c.post("/api/names", { line: 2, name: "RISTRETTO" });
       expect(await long.json()).toMatchObject({ code: "PARAMETER_ERROR", parameter: 15002 });
-      expect((await post(`${base}/api/names`, { line: 2, name: "RISTR." })).status).toBe(200);
-      const prices = (await (await fetch(`${base}/api/prices`)).json()) as { names: string[] };
+      expect((await c.post("/api/names", { line: 2, name: "RISTR." })).status).toBe(200);
+      const prices = (await (await c.get("/api/prices")).json()) as { names: string[] };
       expect(prices.names).toEqual(["ESPRESSO", "RISTR.", "CAPPUCC.", "CHOCO", "SOUP"]);
       // the conversion table (4.4.6) goes through the same merge, refused by number when ambiguous
       const numbers = Array.from({ length: 100 }, () => 0);
       numbers[0] = 201;
       numbers[1] = 201;
-      const twice = await post(`${base}/api/extra`, { conversion: { mode: "dec", numbers } });
+      const twice = await c.post("/api/extra", { conversion: { mode: "dec", numbers } });
       expect(await twice.json()).toMatchObject({ code: "PARAMETER_ERROR", parameter: 16002 });
       numbers[1] = 202;
-      expect((await post(`${base}/api/extra`, { conversion: { mode: "dec", numbers } })).status).toBe(200);
+      expect((await c.post("/api/extra", { conversion: { mode: "dec", numbers } })).status).toBe(200);
       expect(device.settings.pricing.conversion.numbers.slice(0, 3)).toEqual([201, 202, 0]);
-      expect((await fetch(`${base}/nothing`)).status).toBe(404);
+      expect((await c.get("/nothing")).status).toBe(404);
     });
   });
 
   it("reads the key in the reader and sets its bonus tokens (manual 4.14.1)", async () => {
-    await withConsole(async (base) => {
+    await withConsole(async (c) => {
       const state = async () =>
-        ((await (await fetch(`${base}/api/state`)).json()) as { keyReport: Record<string, unknown> | null })
+        ((await (await c.get("/api/state")).json()) as { keyReport: Record<string, unknown> | null })
           .keyReport;
       expect(await state()).toBeNull();
-      await post(`${base}/api/keys/insert`, { index: 0 });
+      await c.post("/api/keys/insert", { index: 0 });
       expect(await state()).toMatchObject({ keyNumber: 1, function: "sale", credit: 500, bonus2Tokens: 0 });
-      const ok = await post(`${base}/api/keys/modify`, { bonus2Tokens: 5 });
+      const ok = await c.post("/api/keys/modify", { bonus2Tokens: 5 });
       expect(await ok.json()).toEqual({ landed: true });
       expect(await state()).toMatchObject({ bonus2Tokens: 5, credit: 500 });
-      const bad = await post(`${base}/api/keys/modify`, { bonus2Tokens: 500 });
-      expect(bad.status).toBe(409);
-      expect(await bad.json()).toMatchObject({ code: "INVALID_AMOUNT" });
-      expect((await post(`${base}/api/keys/modify`, { loyaltyPoints: "many" })).status).toBe(400);
+      const bad = await c.post("/api/keys/modify", { bonus2Tokens: 500 });
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toMatchObject({ code: "BAD_REQUEST", field: "bonus2Tokens" });
+      // within what the form takes, the key's own limit (bonus 1: 0..7 tokens) still refuses
+      const over = await c.post("/api/keys/modify", { bonus1Tokens: 8 });
+      expect(over.status).toBe(409);
+      expect(await over.json()).toMatchObject({ code: "INVALID_AMOUNT" });
+      expect((await c.post("/api/keys/modify", { loyaltyPoints: "many" })).status).toBe(400);
     });
   });
 
   it("downloads the audit as a collection: period data cleared after the download", async () => {
-    await withConsole(async (base, device) => {
-      await post(`${base}/api/keys/insert`, { index: 1 });
-      await post(`${base}/api/select`, { item: 3 });
-      const audit = new Uint8Array(await (await fetch(`${base}/api/audit`)).arrayBuffer());
+    await withConsole(async (c, device) => {
+      await c.post("/api/keys/insert", { index: 1 });
+      await c.post("/api/select", { item: 3 });
+      const audit = new Uint8Array(await (await c.post("/api/audit")).arrayBuffer());
       const file = parse(audit);
       expect(validate(file).filter((f) => f.severity === "error")).toEqual([]);
       expect(cashlessSales(file)).toMatchObject({ valueReset: 80, countReset: 1 });
@@ -147,11 +149,11 @@ describe("programmer console API", () => {
       });
       await new Promise((r) => setTimeout(r, 50));
       expect(device.pay.statistics.get(S.keySales)).toEqual({ period: 0, historic: 80 });
-      expect((await fetch(`${base}/api/audit`)).status).toBe(409); // a second within 2 minutes
+      expect((await c.post("/api/audit")).status).toBe(409); // a second within 2 minutes
       // AZZERAMENTO STATISTICHE: historic data back to zero, the period's kept
-      await post(`${base}/api/select`, { item: 1 });
+      await c.post("/api/select", { item: 1 });
       expect(device.pay.statistics.get(S.keySales)).toEqual({ period: 50, historic: 130 });
-      expect((await post(`${base}/api/statistics/reset`, {})).status).toBe(200);
+      expect((await c.post("/api/statistics/reset", {})).status).toBe(200);
       expect(device.pay.statistics.get(S.keySales)).toEqual({ period: 50, historic: 0 });
     });
   });
@@ -167,9 +169,9 @@ describe("programmer console in headless Chromium", () => {
     if (!executablePath) return ctx.skip();
     const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
     try {
-      await withConsole(async (base) => {
+      await withConsole(async (c) => {
         const page = await browser.newPage();
-        await page.goto(base);
+        await page.goto(c.base);
         await page.waitForSelector("#key-table button");
 
         // programming: out of range shows the parameter error by number, then a good value
@@ -308,7 +310,10 @@ describe("programmer console in headless Chromium", () => {
         await page.click("#recharge");
         await page.waitForSelector("#recharge-message.ok");
         expect(await page.textContent("#recharge-message")).toBe("credit now 7.50");
-        expect(await page.textContent("#inserted")).toBe("key 3, credit 7.50");
+        // the status line follows once the page has refreshed
+        await page.waitForFunction(
+          "document.getElementById('inserted').textContent === 'key 3, credit 7.50'",
+        );
         // the key's details, and bonus-2 tokens set on it with the password
         expect(await page.textContent("#key-report")).toContain("number 3, sale, credit 7.50");
         await page.fill("#modify-bonus2", "5");
@@ -371,4 +376,112 @@ describe("programmer console in headless Chromium", () => {
       await browser.close();
     }
   }, 60_000);
+});
+
+describe("programmer console: only the technician's own page changes anything", () => {
+  /** What a cross-site attack would change: the operator code, the key's credit, the audit. */
+  const snapshot = async (device: Device) => ({
+    operator: device.settings.params.numeric.operatorCode,
+    credit: (await device.state()).keys[0]?.credit,
+    sales: device.pay.statistics.get(S.keySales),
+    happy: device.settings.pricing.happyHours,
+  });
+
+  it("refuses a foreign Origin, a missing token and a foreign Host name, and changes nothing", async () => {
+    await withConsole(async (c, device) => {
+      await c.post("/api/keys/insert", { index: 1 });
+      await c.post("/api/select", { item: 3 });
+      await c.post("/api/keys/remove");
+      await c.post("/api/keys/insert", { index: 0 });
+      const before = await snapshot(device);
+      // a page on another site posting text/plain, as a form or a no-cors fetch can
+      const foreign = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+        fetch(`${c.base}${path}`, {
+          method: "POST",
+          headers: { "content-type": "text/plain", origin: "http://evil.example", ...headers },
+          body: JSON.stringify(body),
+        });
+      const attempts = [
+        await foreign("/api/keys/recharge", { amount: 50_000 }),
+        await foreign("/api/parameters", { number: 0, value: 7 }),
+        await foreign("/api/audit", {}),
+        // the same with the console's own token and cookie: the Origin alone refuses it
+        await (async () => {
+          const s = await fetch(`${c.base}/api/session`);
+          const { csrfToken } = (await s.json()) as { csrfToken: string };
+          const cookie = s.headers
+            .getSetCookie()
+            .map((x) => x.split(";")[0])
+            .join("; ");
+          return foreign("/api/keys/recharge", { amount: 50_000 }, { cookie, "x-csrf-token": csrfToken });
+        })(),
+      ];
+      expect(attempts.map((r) => r.status)).toEqual([403, 403, 403, 403]);
+      expect(await attempts[0]?.json()).toMatchObject({ code: "CROSS_SITE" });
+      // no Origin (a script, not a browser) but no token: refused by the CSRF check
+      const noToken = await fetch(`${c.base}/api/keys/recharge`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ amount: 50_000 }),
+      });
+      expect(noToken.status).toBe(403);
+      // DNS rebinding: a foreign name that resolves here is not this console, not even to read
+      // (node:http, since fetch will not send a Host of its own)
+      const rebound = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const url = new URL(`${c.base}/api/session`);
+        request(url, { headers: { host: `evil.example:${url.port}` } }, (res) => {
+          let body = "";
+          res.on("data", (d: Buffer) => {
+            body += d.toString();
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        })
+          .on("error", reject)
+          .end();
+      });
+      expect(rebound.status).toBe(403);
+      expect(JSON.parse(rebound.body)).toMatchObject({ code: "FOREIGN_HOST" });
+      // collecting the audit is a POST: a GET (a link, an image) collects nothing
+      expect((await c.get("/api/audit")).status).toBe(404);
+      expect(await snapshot(device)).toEqual(before);
+      // the page's own requests go through
+      expect((await c.post("/api/keys/recharge", { amount: 100 })).status).toBe(200);
+      expect((await snapshot(device)).credit).toBe((before.credit ?? 0) + 100);
+    });
+  });
+
+  it("answers bad bodies with a 400 that names the field, and stores nothing it does not understand", async () => {
+    await withConsole(async (c, device) => {
+      const before = await snapshot(device);
+      const refusal = async (path: string, body: unknown) => {
+        const r = await c.post(path, body);
+        return { status: r.status, ...((await r.json()) as { code: string; field?: string }) };
+      };
+      // a happy-hours list where an object belongs: it once became a 150 % discount
+      expect(await refusal("/api/extra", { happyHours: [{ discount: 150 }] })).toMatchObject({
+        status: 400,
+        code: "BAD_REQUEST",
+        field: "happyHours",
+      });
+      expect(await refusal("/api/extra", { happyHours: { bands: [{ discount: 150 }] } })).toMatchObject({
+        status: 400,
+        field: "happyHours.bands.0.discount",
+      });
+      expect(await refusal("/api/extra", { happyHour: { enabled: true } })).toMatchObject({
+        status: 400,
+        field: "happyHour",
+      });
+      // a key or a selection the device does not have: 400, not 500
+      expect(await refusal("/api/keys/insert", { index: 9 })).toMatchObject({ status: 400, field: "index" });
+      expect(await refusal("/api/select", { item: 0 })).toMatchObject({ status: 400, field: "item" });
+      expect(await refusal("/api/prices", { table: "cash", line: 1 })).toMatchObject({
+        status: 400,
+        field: "price",
+      });
+      expect(await refusal("/api/coin", { type: "1" })).toMatchObject({ status: 400, field: "type" });
+      const maxi = await c.get("/api/maxibox?key=abc");
+      expect([maxi.status, ((await maxi.json()) as { field: string }).field]).toEqual([400, "key"]);
+      expect(await snapshot(device)).toEqual(before);
+    });
+  });
 });

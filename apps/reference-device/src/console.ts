@@ -1,4 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Server } from "node:http";
+import fastifyCookie from "@fastify/cookie";
+import fastifyCsrf from "@fastify/csrf-protection";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import {
   CollectionRefused,
   formatTransaction,
@@ -11,345 +14,318 @@ import {
   S,
   V,
 } from "@vendkit/mizip-core";
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from "fastify";
 import { CONSOLE_PAGE } from "./console-page.js";
-import { type Device, DeviceSetupError, SPECIAL_KEYS, type SpecialKind } from "./device.js";
+import {
+  CashType,
+  Empty,
+  FormatKey,
+  KeyIndex,
+  LoadSpecialKey,
+  MaxiBoxQuery,
+  ModifyKey,
+  Recharge,
+  Selection,
+  SetClock,
+  SetCodes,
+  SetExtra,
+  SetName,
+  SetParameter,
+  SetPrice,
+  SpecialKind,
+} from "./console-schemas.js";
+import { type Device, DeviceSetupError } from "./device.js";
 import { CashRefused } from "./device-errors.js";
-import type { DeviceSettings } from "./settings.js";
 
 /**
  * The programmer console over HTTP on loopback (manual ch. 9): the page at `/` and its JSON API.
  * Every change goes through the same checks as the programmer's keypad: parameter ranges by
  * number (400 with the number), the password where the manual asks for it (403), no
- * programming with a key in (409).
+ * programming with a key in (409). Every body and query is declared in console-schemas.ts: what
+ * does not match is a 400 naming the field.
+ *
+ * Only the technician's own browser may change anything: a request must name this console as its
+ * Host (a foreign name is a DNS-rebinding page), a POST must come from no other Origin and carry
+ * the CSRF token of the console's session (the page holds it; `GET /api/session` gives it to a
+ * script, with its cookie). Everything that changes state, the audit collection included, is a POST.
  */
-export function serveConsole(device: Device, port: number, host = "127.0.0.1"): Promise<Server> {
-  const server = createServer((req, res) => {
-    route(device, req, res).catch((e: unknown) => fail(res, e));
-  });
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => resolve(server));
-  });
+export async function serveConsole(device: Device, port: number, host = "127.0.0.1"): Promise<Server> {
+  const app = consoleApp(device, host);
+  await app.listen({ port, host });
+  return app.server;
 }
 
-const json = (res: ServerResponse, status: number, body: unknown) =>
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+/** The names a browser may call this console by: loopback, and the address it listens on. */
+function allowedHost(header: string | undefined, host: string, port: number): boolean {
+  if (header === undefined) return false;
+  const names = new Set(["127.0.0.1", "localhost", "[::1]", host.includes(":") ? `[${host}]` : host]);
+  return [...names].some((name) => header === `${name}:${port}` || (port === 80 && header === name));
+}
 
-function fail(res: ServerResponse, e: unknown): void {
+function consoleApp(device: Device, host: string) {
+  const app = Fastify({
+    // bodies are checked as sent: no type coercion, and a property the schema does not know is
+    // refused rather than dropped
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    bodyLimit: 64 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.register(fastifyCookie);
+  app.register(fastifyCsrf, {
+    cookieOpts: { path: "/", sameSite: "strict", httpOnly: true },
+    getToken: (req: FastifyRequest) => req.headers["x-csrf-token"] as string | undefined,
+  });
+
+  app.addHook("onRequest", async (req, reply) => {
+    if (!allowedHost(req.headers.host, host, req.socket.localPort ?? 0))
+      return refuse(
+        reply,
+        "FOREIGN_HOST",
+        `this console does not answer to the name ${req.headers.host ?? "(none)"}`,
+      );
+    if (req.method === "GET" || req.method === "HEAD") return;
+    const origin = req.headers.origin;
+    if (
+      (origin !== undefined && origin !== `http://${req.headers.host}`) ||
+      req.headers["sec-fetch-site"] === "cross-site"
+    )
+      return refuse(reply, "CROSS_SITE", `a change from another site (${origin ?? "cross-site"}) is refused`);
+  });
+  app.after(() => {
+    app.addHook("onRequest", (req, reply, done) => {
+      if (req.method === "GET" || req.method === "HEAD" || reply.sent) done();
+      else app.csrfProtection(req, reply, done);
+    });
+  });
+
+  app.setErrorHandler((e: FastifyError, _req, reply) => fail(reply, e));
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ code: "NOT_FOUND", message: `${req.method} ${req.url.split("?")[0]}` });
+  });
+
+  app.get("/", (_req, reply) => {
+    const token = reply.generateCsrf();
+    reply
+      .type("text/html; charset=utf-8")
+      .send(CONSOLE_PAGE.replace("<head>", `<head><meta name="csrf-token" content="${token}">`));
+  });
+  app.get("/api/session", (_req, reply) => ({ csrfToken: reply.generateCsrf() }));
+
+  app.get("/api/state", async () => ({
+    ...(await device.state()),
+    inserted: device.insertedIndex,
+    insertedSpecial: device.insertedSpecial,
+    keyReport: device.pay.keyReport ?? null,
+    readerState: device.pay.state,
+  }));
+  app.get("/api/parameters", () =>
+    NUMERIC_PARAMETERS.map((d) => ({
+      ...d,
+      menu: menuOf(d.number),
+      value: device.settings.params.numeric[d.name],
+    })),
+  );
+  app.post("/api/parameters", { schema: { body: SetParameter } }, async ({ body }) => {
+    const audit = await device.settings.setParameter(body.number, body.value, body.password);
+    // a protocol change collects the statistics first (manual 4.2): say where they went
+    return audit === undefined ? { ok: true } : { ok: true, audit };
+  });
+
+  app.get("/api/clock", () => ({
+    ...device.settings.params.clock,
+    shown: device.settings.clockText,
+    now: device.clock(),
+  }));
+  // manual 8.1: the time zone, the date and hour formats, the date and time (wall clock)
+  app.post("/api/clock", { schema: { body: SetClock } }, async ({ body }) => {
+    await device.settings.setClock(body as Parameters<Device["settings"]["setClock"]>[0]);
+    return { ok: true, shown: device.settings.clockText };
+  });
+
+  app.get("/api/codes", () => {
+    const p = device.settings.params;
+    return {
+      machineCode: p.machineCode,
+      readerCode: p.readerCode,
+      blackListMode: p.numeric.blackList,
+      blackList: p.blackList,
+    };
+  });
+  app.post("/api/codes", { schema: { body: SetCodes } }, async ({ body }) => {
+    await device.settings.setCodes(body);
+    return { ok: true };
+  });
+
+  app.get("/api/extra", () => {
+    const { conversion, limits, bonus1, bonus2, loyalty, promotions, happyHours, outOfService } =
+      device.settings.pricing;
+    return { conversion, limits, bonus1, bonus2, loyalty, promotions, happyHours, outOfService };
+  });
+  app.post("/api/extra", { schema: { body: SetExtra } }, async ({ body }) => {
+    await device.settings.setPricing(body);
+    return { ok: true };
+  });
+
+  app.get("/api/prices", () => {
+    const p = device.settings.pricing;
+    return {
+      lines: p.lines,
+      names: p.names.slice(0, p.lines),
+      cash: p.cash.slice(0, p.lines),
+      keys: p.keys.map((k) => ({ mode: k.mode, prices: k.prices.slice(0, p.lines) })),
+    };
+  });
+  app.post("/api/prices", { schema: { body: SetPrice } }, async ({ body }) => {
+    await device.settings.setPrice(body.table as "cash" | 0 | 1 | 2 | 3, body.line, body.price);
+    return { ok: true };
+  });
+  app.post("/api/names", { schema: { body: SetName } }, async ({ body }) => {
+    await device.settings.setName(body.line, body.name);
+    return { ok: true };
+  });
+
+  app.post("/api/keys/insert", { schema: { body: KeyIndex } }, ({ body }) => device.insertKey(body.index));
+  app.post("/api/keys/format", { schema: { body: FormatKey } }, async ({ body }) => {
+    const keyNumber = await device.formatKey(body.index, { credit: body.credit, password: body.password });
+    return { keyNumber, next: device.settings.params.numeric.formatKeyNumber };
+  });
+  app.post("/api/keys/remove", { schema: { body: Empty } }, async () => {
+    await device.removeKey();
+    return { ok: true };
+  });
+  app.post("/api/keys/modify", { schema: { body: ModifyKey } }, async ({ body }) => {
+    const { password, ...changes } = body;
+    return { landed: await device.programmerSetKey(changes, password) };
+  });
+  app.post("/api/keys/recharge", { schema: { body: Recharge } }, async ({ body }) => ({
+    credit: await device.programmerRecharge(body.amount, body.password),
+  }));
+
+  app.post("/api/special-keys/load", { schema: { body: LoadSpecialKey } }, async ({ body }) => {
+    if (body.kind === "data") throw badRequest("kind", "a data key is loaded by inserting it (it collects)");
+    if (body.kind === "setup") await device.loadSpecialKey("setup");
+    else {
+      if (body.mode === undefined) throw badRequest("mode", "mode is 1 (50 keys) or 2 (500 keys)");
+      if (body.keys === undefined) throw badRequest("keys", "keys must be a list of key numbers");
+      await device.loadSpecialKey(body.kind, { mode: body.mode, keys: body.keys });
+    }
+    return { ok: true };
+  });
+  app.post("/api/special-keys/insert", { schema: { body: SpecialKind } }, async ({ body }) => {
+    const outcome = await device.insertSpecialKey(body.kind);
+    // what the key carried is now the device's settings or collection: say what, not all of it
+    return outcome.ok ? { ...outcome, carried: outcome.carried?.kind } : outcome;
+  });
+  app.get("/api/special-keys/data", async (_req, reply) => {
+    const audit = await device.readDataKey();
+    return reply
+      .type("application/octet-stream")
+      .header("content-disposition", 'attachment; filename="data-key.eva"')
+      .send(Buffer.from(audit));
+  });
+
+  app.post("/api/coin", { schema: { body: CashType } }, async ({ body }) => {
+    await device.cash.insertCoin(body.type);
+    return { ok: true };
+  });
+  app.post("/api/bill", { schema: { body: CashType } }, async ({ body }) => {
+    await device.cash.insertBill(body.type);
+    return { ok: true };
+  });
+  app.post("/api/select", { schema: { body: Selection } }, async ({ body }) => ({
+    amount: (await device.select(body.item)) ?? null,
+  }));
+
+  app.get("/api/statistics", () => {
+    const names = [...Object.entries(S), ...Object.entries(V)];
+    const counters = names.map(([name, counter]) => ({
+      name,
+      counter,
+      ...device.pay.statistics.get(counter),
+    }));
+    const lines = [];
+    for (let line = 1; line <= Math.min(device.settings.pricing.lines, 100); line++) {
+      const count = (m: "cash" | 0) => device.pay.statistics.get(lineCount(m, line) as string).historic;
+      lines.push({ line, cash: count("cash"), key: count(0) });
+    }
+    // the Executive VMC's own audit pairs, raw: address, last value, times read
+    return { counters, lines, vmcAuditPairs: device.audits.vmcAuditPairs };
+  });
+  app.post("/api/statistics/reset", { schema: { body: Empty } }, () => {
+    device.audits.resetHistoric();
+    return { ok: true };
+  });
+
+  app.get("/api/maxibox", { schema: { querystring: MaxiBoxQuery } }, ({ query }) => {
+    const t = device.pay.maxiBox.keyTransactions(Number(query.key));
+    const p = device.settings.params;
+    return {
+      recharges: t.recharges,
+      sales: t.sales,
+      lines: t.entries.map((e) =>
+        formatTransaction(e, p.numeric.decimalPoint, p.numeric.separator, p.clock.timeZone),
+      ),
+    };
+  });
+
+  // a collection: the period data is cleared once the whole file has gone out (manual 7), so a
+  // download cut short clears nothing
+  app.post("/api/audit", { schema: { body: Empty } }, (_req, reply) => {
+    const taken = device.audits.collect();
+    reply.raw.once("finish", () => device.audits.confirm(taken));
+    return reply
+      .type("application/octet-stream")
+      .header("content-length", taken.bytes.length)
+      .header("content-disposition", 'attachment; filename="audit.eva"')
+      .send(Buffer.from(taken.bytes));
+  });
+
+  return app;
+}
+
+/** A refusal the handler makes itself, shaped as a schema refusal: the field and why. */
+function badRequest(field: string, message: string): Error {
+  return Object.assign(new Error(message), { statusCode: 400, code: "BAD_REQUEST", field });
+}
+
+function refuse(reply: FastifyReply, code: string, message: string): FastifyReply {
+  return reply.code(403).send({ code, message });
+}
+
+/** The field a schema refusal is about, as a technician reads it: `happyHours.bands.0.discount`. */
+function fieldOf(e: FastifyError): string {
+  const first = e.validation?.[0];
+  if (first === undefined) return "";
+  const params = first.params as { missingProperty?: string; additionalProperty?: string };
+  const path = first.instancePath.split("/").filter((p) => p !== "");
+  const named = params.missingProperty ?? params.additionalProperty;
+  if (named !== undefined) path.push(named);
+  return path.join(".");
+}
+
+function fail(reply: FastifyReply, e: FastifyError): FastifyReply {
+  const send = (status: number, body: object) => reply.code(status).send(body);
+  if (e.validation !== undefined) {
+    const field = fieldOf(e);
+    const first = e.validation[0];
+    const extra = (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+    const why = extra !== undefined ? "is not a setting this takes" : (first?.message ?? e.message);
+    return send(400, { code: "BAD_REQUEST", field, message: `${field || e.validationContext}: ${why}` });
+  }
   if (e instanceof ParameterError)
-    json(res, 400, { code: e.code, parameter: e.parameter, message: e.message });
-  else if (e instanceof PasswordRefused) json(res, 403, { code: e.code, message: e.message });
-  else if (
+    return send(400, { code: e.code, parameter: e.parameter, message: e.message });
+  if (e instanceof PasswordRefused) return send(403, { code: e.code, message: e.message });
+  if (
     e instanceof DeviceSetupError ||
     e instanceof PaymentError ||
     e instanceof CollectionRefused ||
     e instanceof CashRefused
   )
-    json(res, 409, { code: e.code, message: e.message });
-  else if (e instanceof SyntaxError) json(res, 400, { code: "BAD_REQUEST", message: e.message });
-  else json(res, 500, { code: "INTERNAL", message: e instanceof Error ? e.message : String(e) });
-}
-
-async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
-  let text = "";
-  for await (const chunk of req) text += chunk;
-  const parsed: unknown = JSON.parse(text || "{}");
-  if (typeof parsed !== "object" || parsed === null) throw new SyntaxError("a JSON object is expected");
-  return parsed as Record<string, unknown>;
-}
-
-const num = (v: unknown, what: string): number => {
-  if (typeof v !== "number" || !Number.isInteger(v)) throw new SyntaxError(`${what} must be a whole number`);
-  return v;
-};
-const optionalNum = (v: unknown, what: string) => (v === undefined || v === "" ? undefined : num(v, what));
-
-function specialKind(v: unknown): SpecialKind {
-  const found = SPECIAL_KEYS.find((k) => k.kind === v);
-  if (found === undefined)
-    throw new SyntaxError(`kind is one of ${SPECIAL_KEYS.map((k) => k.kind).join(", ")}`);
-  return found.kind;
-}
-
-async function route(device: Device, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://console");
-  const at = `${req.method} ${url.pathname}`;
-  switch (at) {
-    case "GET /":
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(CONSOLE_PAGE);
-      return;
-    case "GET /api/state":
-      json(res, 200, {
-        ...(await device.state()),
-        inserted: device.insertedIndex,
-        insertedSpecial: device.insertedSpecial,
-        keyReport: device.pay.keyReport ?? null,
-        readerState: device.pay.state,
-      });
-      return;
-    case "GET /api/parameters":
-      json(
-        res,
-        200,
-        NUMERIC_PARAMETERS.map((d) => ({
-          ...d,
-          menu: menuOf(d.number),
-          value: device.settings.params.numeric[d.name],
-        })),
-      );
-      return;
-    case "POST /api/parameters": {
-      const b = await body(req);
-      const audit = await device.settings.setParameter(
-        num(b.number, "number"),
-        num(b.value, "value"),
-        optionalNum(b.password, "password"),
-      );
-      // a protocol change collects the statistics first (manual 4.2): say where they went
-      json(res, 200, audit === undefined ? { ok: true } : { ok: true, audit });
-      return;
-    }
-    case "GET /api/clock":
-      json(res, 200, {
-        ...device.settings.params.clock,
-        shown: device.settings.clockText,
-        now: device.clock(),
-      });
-      return;
-    case "POST /api/clock": {
-      // manual 8.1: the time zone, the date and hour formats, the date and time (wall clock)
-      const b = await body(req);
-      const text = (v: unknown, what: string) => {
-        if (v !== undefined && typeof v !== "string") throw new SyntaxError(`${what} must be text`);
-        return v as string | undefined;
-      };
-      const t = b.dateTime as Record<string, unknown> | undefined;
-      if (t !== undefined && (typeof t !== "object" || t === null))
-        throw new SyntaxError("dateTime must be {year, month, day, hour, minute}");
-      const changes = Object.fromEntries(
-        Object.entries({
-          timeZone: text(b.timeZone, "timeZone"),
-          dateFormat: text(b.dateFormat, "dateFormat"),
-          hourFormat: text(b.hourFormat, "hourFormat"),
-        }).filter(([, v]) => v !== undefined),
-      );
-      await device.settings.setClock({
-        ...changes,
-        ...(t === undefined
-          ? {}
-          : {
-              dateTime: {
-                year: num(t.year, "year"),
-                month: num(t.month, "month"),
-                day: num(t.day, "day"),
-                hour: num(t.hour, "hour"),
-                minute: num(t.minute, "minute"),
-              },
-            }),
-      } as Parameters<DeviceSettings["setClock"]>[0]);
-      json(res, 200, { ok: true, shown: device.settings.clockText });
-      return;
-    }
-    case "GET /api/codes": {
-      const p = device.settings.params;
-      json(res, 200, {
-        machineCode: p.machineCode,
-        readerCode: p.readerCode,
-        blackListMode: p.numeric.blackList,
-        blackList: p.blackList,
-      });
-      return;
-    }
-    case "POST /api/codes": {
-      const b = await body(req);
-      const text = (v: unknown, what: string) => {
-        if (v !== undefined && typeof v !== "string") throw new SyntaxError(`${what} must be text`);
-        return v as string | undefined;
-      };
-      const list = b.blackList;
-      if (list !== undefined && (!Array.isArray(list) || !list.every((k) => Number.isInteger(k))))
-        throw new SyntaxError("blackList must be a list of key numbers");
-      await device.settings.setCodes({
-        machineCode: text(b.machineCode, "machineCode"),
-        readerCode: text(b.readerCode, "readerCode"),
-        blackList: list as number[] | undefined,
-      });
-      json(res, 200, { ok: true });
-      return;
-    }
-    case "GET /api/extra": {
-      const { conversion, limits, bonus1, bonus2, loyalty, promotions, happyHours, outOfService } =
-        device.settings.pricing;
-      json(res, 200, { conversion, limits, bonus1, bonus2, loyalty, promotions, happyHours, outOfService });
-      return;
-    }
-    case "POST /api/extra":
-      await device.settings.setPricing(await body(req));
-      json(res, 200, { ok: true });
-      return;
-    case "GET /api/prices": {
-      const p = device.settings.pricing;
-      json(res, 200, {
-        lines: p.lines,
-        names: p.names.slice(0, p.lines),
-        cash: p.cash.slice(0, p.lines),
-        keys: p.keys.map((k) => ({ mode: k.mode, prices: k.prices.slice(0, p.lines) })),
-      });
-      return;
-    }
-    case "POST /api/prices": {
-      const b = await body(req);
-      const table = b.table === "cash" ? "cash" : num(b.table, "table");
-      if (table !== "cash" && (table < 0 || table > 3))
-        throw new SyntaxError("table is cash or a key level 0..3");
-      await device.settings.setPrice(
-        table as "cash" | 0 | 1 | 2 | 3,
-        num(b.line, "line"),
-        num(b.price, "price"),
-      );
-      json(res, 200, { ok: true });
-      return;
-    }
-    case "POST /api/names": {
-      const b = await body(req);
-      if (typeof b.name !== "string") throw new SyntaxError("name must be a string");
-      await device.settings.setName(num(b.line, "line"), b.name);
-      json(res, 200, { ok: true });
-      return;
-    }
-    case "POST /api/keys/insert": {
-      const outcome = await device.insertKey(num((await body(req)).index, "index"));
-      json(res, 200, outcome);
-      return;
-    }
-    case "POST /api/keys/format": {
-      const b = await body(req);
-      const keyNumber = await device.formatKey(num(b.index, "index"), {
-        credit: optionalNum(b.credit, "credit"),
-        password: optionalNum(b.password, "password"),
-      });
-      json(res, 200, { keyNumber, next: device.settings.params.numeric.formatKeyNumber });
-      return;
-    }
-    case "POST /api/keys/remove":
-      await device.removeKey();
-      json(res, 200, { ok: true });
-      return;
-    case "POST /api/keys/modify": {
-      const b = await body(req);
-      const landed = await device.programmerSetKey(
-        {
-          bonus1Tokens: optionalNum(b.bonus1Tokens, "bonus1Tokens"),
-          bonus2Tokens: optionalNum(b.bonus2Tokens, "bonus2Tokens"),
-          loyaltyPoints: optionalNum(b.loyaltyPoints, "loyaltyPoints"),
-        },
-        optionalNum(b.password, "password"),
-      );
-      json(res, 200, { landed });
-      return;
-    }
-    case "POST /api/keys/recharge": {
-      const b = await body(req);
-      const credit = await device.programmerRecharge(
-        num(b.amount, "amount"),
-        optionalNum(b.password, "password"),
-      );
-      json(res, 200, { credit });
-      return;
-    }
-    case "POST /api/special-keys/load": {
-      const b = await body(req);
-      const kind = specialKind(b.kind);
-      if (kind === "data") throw new SyntaxError("a data key is loaded by inserting it (it collects)");
-      if (kind === "setup") await device.loadSpecialKey(kind);
-      else {
-        const keys = b.keys;
-        if (!Array.isArray(keys) || !keys.every((k) => Number.isInteger(k)))
-          throw new SyntaxError("keys must be a list of key numbers");
-        if (b.mode !== 1 && b.mode !== 2) throw new SyntaxError("mode is 1 (50 keys) or 2 (500 keys)");
-        await device.loadSpecialKey(kind, { mode: b.mode, keys: keys as number[] });
-      }
-      json(res, 200, { ok: true });
-      return;
-    }
-    case "POST /api/special-keys/insert": {
-      const outcome = await device.insertSpecialKey(specialKind((await body(req)).kind));
-      // what the key carried is now the device's settings or collection: say what, not all of it
-      json(res, 200, outcome.ok ? { ...outcome, carried: outcome.carried?.kind } : outcome);
-      return;
-    }
-    case "GET /api/special-keys/data": {
-      const audit = await device.readDataKey();
-      res
-        .writeHead(200, {
-          "content-type": "application/octet-stream",
-          "content-disposition": 'attachment; filename="data-key.eva"',
-        })
-        .end(Buffer.from(audit));
-      return;
-    }
-    case "POST /api/coin":
-      await device.cash.insertCoin(num((await body(req)).type, "type"));
-      json(res, 200, { ok: true });
-      return;
-    case "POST /api/bill":
-      await device.cash.insertBill(num((await body(req)).type, "type"));
-      json(res, 200, { ok: true });
-      return;
-    case "POST /api/select": {
-      const amount = await device.select(num((await body(req)).item, "item"));
-      json(res, 200, { amount: amount ?? null });
-      return;
-    }
-    case "GET /api/statistics": {
-      const names = [...Object.entries(S), ...Object.entries(V)];
-      const counters = names.map(([name, counter]) => ({
-        name,
-        counter,
-        ...device.pay.statistics.get(counter),
-      }));
-      const lines = [];
-      for (let line = 1; line <= Math.min(device.settings.pricing.lines, 100); line++) {
-        const count = (m: "cash" | 0) => device.pay.statistics.get(lineCount(m, line) as string).historic;
-        lines.push({ line, cash: count("cash"), key: count(0) });
-      }
-      // the Executive VMC's own audit pairs, raw: address, last value, times read
-      json(res, 200, { counters, lines, vmcAuditPairs: device.audits.vmcAuditPairs });
-      return;
-    }
-    case "POST /api/statistics/reset":
-      device.audits.resetHistoric();
-      json(res, 200, { ok: true });
-      return;
-    case "GET /api/maxibox": {
-      const key = num(Number(url.searchParams.get("key")), "key");
-      const t = device.pay.maxiBox.keyTransactions(key);
-      json(res, 200, {
-        recharges: t.recharges,
-        sales: t.sales,
-        lines: t.entries.map((e) =>
-          formatTransaction(
-            e,
-            device.settings.params.numeric.decimalPoint,
-            device.settings.params.numeric.separator,
-            device.settings.params.clock.timeZone,
-          ),
-        ),
-      });
-      return;
-    }
-    case "GET /api/audit": {
-      // a collection: the period data is cleared once the whole file has gone out (manual 7)
-      const taken = device.audits.collect();
-      res.writeHead(200, {
-        "content-type": "application/octet-stream",
-        "content-length": taken.bytes.length,
-        "content-disposition": 'attachment; filename="audit.eva"',
-      });
-      res.end(Buffer.from(taken.bytes), () => device.audits.confirm(taken));
-      return;
-    }
-    default:
-      json(res, 404, { code: "NOT_FOUND", message: at });
-  }
+    return send(409, { code: e.code, message: e.message });
+  const status = e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
+  const field = (e as { field?: string }).field;
+  return send(status, {
+    code: status === 500 ? "INTERNAL" : e.code,
+    ...(field === undefined ? {} : { field }),
+    message: e.message,
+  });
 }

@@ -6,6 +6,7 @@ import { cashlessSales, parse, validate } from "@vendkit/evadts";
 import { S, V } from "@vendkit/mizip-core";
 import { describe, expect, it } from "vitest";
 import { serveConsole } from "./console.js";
+import { consoleClient } from "./console-client.js";
 import { Device } from "./device.js";
 import { ExecutiveLink } from "./executive-link.js";
 import { ExecutiveSlaveLink } from "./executive-slave-link.js";
@@ -435,21 +436,14 @@ describe("the protocol lives in 30000 (manual 4.2, 4.3)", () => {
     expect(new TextDecoder().decode(device.audits.securityRead())).toMatch(/ID5\*20260329\*1000/);
     // the console's clock menu
     const server = await serveConsole(device, 0);
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const c = await consoleClient(server);
     try {
-      const set = await fetch(`${base}/api/clock`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          hourFormat: "24h",
-          dateTime: { year: 2026, month: 3, day: 29, hour: 11, minute: 15 },
-        }),
+      const set = await c.post("/api/clock", {
+        hourFormat: "24h",
+        dateTime: { year: 2026, month: 3, day: 29, hour: 11, minute: 15 },
       });
       expect(await set.json()).toEqual({ ok: true, shown: "03/29/26 11:15" });
-      const bad = await fetch(`${base}/api/clock`, {
-        method: "POST",
-        body: JSON.stringify({ timeZone: "Nowhere" }),
-      });
+      const bad = await c.post("/api/clock", { timeZone: "Nowhere" });
       expect([bad.status, ((await bad.json()) as { parameter: unknown }).parameter]).toEqual([400, "clock"]);
     } finally {
       server.close();

@@ -348,7 +348,7 @@ export class Device {
   /** A key goes into the reader: the payment system reads it and the VMC is told its credit. */
   async insertKey(index: number): Promise<KeyOutcome> {
     const key = this.keys[index];
-    if (key === undefined) throw new RangeError(`no demo key ${index}`);
+    if (key === undefined) throw new DeviceSetupError(`no demo key ${index + 1}`);
     return this.insert(key);
   }
 
@@ -462,7 +462,7 @@ export class Device {
   /** The VMC sells `item` from its own cash and reports it (MDB CASH SALE): a cash sale counted here. */
   async vmcCashSale(item: number): Promise<void> {
     const price = DEMO_PRICES[item - 1];
-    if (price === undefined) throw new RangeError(`no selection ${item}`);
+    if (price === undefined) throw new DeviceSetupError(`the VMC has no selection ${item}`);
     if (!this.link.vmcCashSale) throw new DeviceSetupError(`${this.link.name}: the VMC reports no cash sale`);
     await this.link.vmcCashSale(item, price, async (line, p) => {
       await this.pay.countCashSale({ line, price: p }, this.clock());
@@ -475,7 +475,7 @@ export class Device {
    */
   async select(item: number): Promise<number | undefined> {
     const price = DEMO_PRICES[item - 1];
-    if (price === undefined) throw new RangeError(`no selection ${item}`);
+    if (price === undefined) throw new DeviceSetupError(`the VMC has no selection ${item}`);
     const amount = await this.link.vend(
       item,
       price,
