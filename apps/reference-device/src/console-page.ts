@@ -1,4 +1,4 @@
-import { formatAmount } from "@vendkit/mizip-core";
+import { formatAmount, parseAmount } from "@vendkit/mizip-core";
 
 /**
  * The programmer console's page: plain HTML and a little script over the JSON API of
@@ -25,7 +25,7 @@ table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ee
 <label><input id="format-program-number" type="checkbox" checked> program key number</label>
 <input id="format-number" type="number" min="1" max="9999999" value="1">
 <label><input id="format-program-credit" type="checkbox"> program credit</label>
-<input id="format-credit" type="number" min="0" placeholder="credit (cents)">
+<input id="format-credit" class="money" inputmode="decimal" size="8" placeholder="credit">
 <input id="format-password" type="password" placeholder="password">
 <button id="format-key">Format</button> <span id="format-message"></span></p>
 <p>Key in the reader (manual 4.14.1): <span id="key-report">none</span></p>
@@ -35,7 +35,7 @@ loyalty points <input id="modify-points" type="number" min="0" max="65535" size=
 <input id="modify-password" type="password" placeholder="password">
 <button id="key-modify">Write</button> <span id="modify-message"></span></p>
 <p>Load credit on the key in the reader:
-<input id="recharge-amount" type="number" min="1" placeholder="amount (cents)">
+<input id="recharge-amount" class="money" inputmode="decimal" size="8" placeholder="amount">
 <input id="recharge-password" type="password" placeholder="password">
 <button id="recharge">Load</button> <span id="recharge-message"></span></p>
 </section>
@@ -78,7 +78,7 @@ key number <input id="black-key" type="number" min="1"> <button id="black-add">A
 <section id="prices"><h2>Prices</h2>
 <p>Table <select id="price-table"><option value="cash">cash</option><option value="0">key 0</option>
 <option value="1">key 1</option><option value="2">key 2</option><option value="3">key 3</option></select>
-line <input id="price-line" type="number" min="1" max="100"> price <input id="price-value" type="number" min="0">
+line <input id="price-line" type="number" min="1" max="100"> price <input id="price-value" class="money" inputmode="decimal" size="8">
 <button id="price-save">Save</button> <span id="price-message"></span>
 <br><small>After a price change, collect the statistics and reset the historic data (manual 7).</small></p>
 <p>Name of line <input id="name-line" type="number" min="1" max="100"> <input id="name-value" maxlength="8" placeholder="up to 8 characters">
@@ -116,6 +116,7 @@ const $ = (id) => document.getElementById(id);
 // every change carries the console session's token (console.ts puts it in the page)
 const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const formatAmount = ${formatAmount.toString()};
+const parseAmount = ${parseAmount.toString()};
 // prices and credits as the programmer shows them: 30004 decimals, 40114 SEPARATORE (4.10.14)
 let amountFormat = { decimals: 2, separator: 2 };
 const money = (n) => n === undefined || n === null ? "—" : formatAmount(n, amountFormat.decimals, amountFormat.separator);
@@ -129,11 +130,18 @@ async function call(method, path, data) {
 }
 function say(el, text, ok) { el.textContent = text; el.className = ok ? "ok" : "error"; }
 const passwordOf = (el) => el.value === "" ? undefined : Number(el.value);
+// money is typed as it is shown, in currency units (30004, 40114); the API takes the smallest unit
+function amountOf(el, what) {
+  const v = parseAmount(el.value, amountFormat.decimals, amountFormat.separator);
+  if (v === undefined || v < 0) throw new Error(what + ": type an amount as the programmer shows it, e.g. " + money(150));
+  return v;
+}
 
 async function refresh() {
   const params = await call("GET", "/api/parameters");
   const value = (name) => (params.find((p) => p.name === name) || {}).value || 0;
   amountFormat = { decimals: value("decimalPoint"), separator: value("separator") };
+  for (const el of document.querySelectorAll("input.money")) el.placeholder = "e.g. " + money(150);
   const s = await call("GET", "/api/state");
   $("reader-state").textContent = s.readerState.state + (s.readerState.parameter !== undefined ? " " + s.readerState.parameter : "");
   $("cash").textContent = money(s.machineCredit);
@@ -225,7 +233,7 @@ document.body.addEventListener("click", async (ev) => {
       say($("sale"), r.amount === null ? "selection " + t.dataset.select + " refused" : "selection " + t.dataset.select + " paid " + money(r.amount), r.amount !== null);
     } else if (t.id === "remove-key") await call("POST", "/api/keys/remove");
     else if (t.id === "recharge") {
-      const r = await call("POST", "/api/keys/recharge", { amount: Number($("recharge-amount").value), password: passwordOf($("recharge-password")) });
+      const r = await call("POST", "/api/keys/recharge", { amount: amountOf($("recharge-amount"), "amount"), password: passwordOf($("recharge-password")) });
       say($("recharge-message"), "credit now " + money(r.credit), true);
     } else if (t.id === "key-modify") {
       const field = (id) => $(id).value === "" ? undefined : Number($(id).value);
@@ -243,7 +251,7 @@ document.body.addEventListener("click", async (ev) => {
       if (programNumber) await call("POST", "/api/parameters", { number: 40115, value: Number($("format-number").value) });
       await call("POST", "/api/parameters", { number: 40100, value: programCredit ? 1 : 0 });
       const r = await call("POST", "/api/keys/format", { index: Number($("format-index").value) - 1,
-        credit: programCredit ? Number($("format-credit").value) : undefined, password: passwordOf($("format-password")) });
+        credit: programCredit ? amountOf($("format-credit"), "credit") : undefined, password: passwordOf($("format-password")) });
       $("format-number").value = r.next;
       say($("format-message"), "formatted as key " + r.keyNumber, true);
     } else if (t.id === "extra-load") {
@@ -273,7 +281,7 @@ document.body.addEventListener("click", async (ev) => {
       say($("price-message"), "saved", true);
     } else if (t.id === "price-save") {
       const table = $("price-table").value;
-      await call("POST", "/api/prices", { table: table === "cash" ? "cash" : Number(table), line: Number($("price-line").value), price: Number($("price-value").value) });
+      await call("POST", "/api/prices", { table: table === "cash" ? "cash" : Number(table), line: Number($("price-line").value), price: amountOf($("price-value"), "price") });
       say($("price-message"), "saved", true);
     } else if (t.id === "stat-reset") {
       await call("POST", "/api/statistics/reset");

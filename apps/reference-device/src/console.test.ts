@@ -216,11 +216,11 @@ describe("programmer console in headless Chromium", () => {
         // prices: out of range refused by its number, then key 0's line 3 at 0.70
         await page.selectOption("#price-table", "0");
         await page.fill("#price-line", "3");
-        await page.fill("#price-value", "70000");
+        await page.fill("#price-value", "700.00");
         await page.click("#price-save");
         await page.waitForSelector("#price-message.error");
         expect(await page.textContent("#price-message")).toContain("parameter error 11003");
-        await page.fill("#price-value", "70");
+        await page.fill("#price-value", "0.70"); // currency units, as shown
         await page.click("#price-save");
         await page.waitForSelector("#price-message.ok");
         await page.waitForFunction(
@@ -290,7 +290,7 @@ describe("programmer console in headless Chromium", () => {
         await page.fill("#format-index", "3");
         await page.uncheck("#format-program-number");
         await page.check("#format-program-credit");
-        await page.fill("#format-credit", "250");
+        await page.fill("#format-credit", "2,50"); // either mark
         await page.click("#format-key");
         await page.waitForFunction("document.querySelector('#key-3 .credit').textContent === '2.50'");
         expect(await page.textContent("#key-3 .number")).toBe("3");
@@ -302,7 +302,7 @@ describe("programmer console in headless Chromium", () => {
         await page.waitForSelector("#param-message.ok");
         await page.click("[data-insert='2']");
         await page.waitForFunction("document.getElementById('inserted').textContent.startsWith('key 3')");
-        await page.fill("#recharge-amount", "500");
+        await page.fill("#recharge-amount", "5");
         await page.click("#recharge");
         await page.waitForSelector("#recharge-message.error");
         expect(await page.textContent("#recharge-message")).toContain("password");
@@ -316,6 +316,12 @@ describe("programmer console in headless Chromium", () => {
         );
         // the key's details, and bonus-2 tokens set on it with the password
         expect(await page.textContent("#key-report")).toContain("number 3, sale, credit 7.50");
+        // an amount with more decimals than 30004 allows is refused where it was typed
+        await page.fill("#recharge-amount", "0.005");
+        await page.click("#recharge");
+        await page.waitForFunction(
+          "document.getElementById('recharge-message').textContent.includes('e.g. 1.50')",
+        );
         await page.fill("#modify-bonus2", "5");
         await page.fill("#modify-password", "4711");
         await page.click("#key-modify");

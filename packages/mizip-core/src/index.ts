@@ -8,7 +8,7 @@ export {
   type KeyTechnology,
   userGroupProblems,
 } from "./access.js";
-export { formatAmount } from "./amounts.js";
+export { formatAmount, parseAmount } from "./amounts.js";
 export {
   type AuditIdentity,
   type AuditMode,
