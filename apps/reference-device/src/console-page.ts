@@ -1,4 +1,4 @@
-import { formatAmount, parseAmount } from "@vendkit/mizip-core";
+import { ERROR_CODES, formatAmount, parseAmount } from "@vendkit/mizip-core";
 
 /**
  * The programmer console's page: plain HTML and a little script over the JSON API of
@@ -12,10 +12,10 @@ export const CONSOLE_PAGE = `<!doctype html>
 body{font:14px system-ui,sans-serif;margin:1.5em;max-width:60em}
 section{border:1px solid #ccc;border-radius:6px;padding:.5em 1em;margin:1em 0}
 table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left}
-.error{color:#b00}.ok{color:#070}
+.error{color:#b00}.ok{color:#070}.warn{color:#a60}
 </style></head><body>
 <h1>vendkit reference device</h1>
-<p>Reader: <b id="reader-state">…</b> · cash credit <b id="cash">…</b> · key in: <b id="inserted">none</b></p>
+<p>Reader: <b id="reader-state">…</b> · cash credit <b id="cash">…</b> · key in: <b id="inserted">none</b> <b id="key-status" class="error"></b></p>
 
 <section id="keys"><h2>Key management</h2>
 <table id="key-table"></table>
@@ -117,6 +117,8 @@ const $ = (id) => document.getElementById(id);
 const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const formatAmount = ${formatAmount.toString()};
 const parseAmount = ${parseAmount.toString()};
+// the programmer's error codes (manual 7.5 list 14), as a refused key shows them
+const ERROR_CODES = ${JSON.stringify(ERROR_CODES)};
 // prices and credits as the programmer shows them: 30004 decimals, 40114 SEPARATORE (4.10.14)
 let amountFormat = { decimals: 2, separator: 2 };
 const money = (n) => n === undefined || n === null ? "—" : formatAmount(n, amountFormat.decimals, amountFormat.separator);
@@ -131,6 +133,25 @@ async function call(method, path, data) {
 function say(el, text, ok) { el.textContent = text; el.className = ok ? "ok" : "error"; }
 const passwordOf = (el) => el.value === "" ? undefined : Number(el.value);
 // money is typed as it is shown, in currency units (30004, 40114); the API takes the smallest unit
+// an empty field changes nothing: it is never sent as 0
+function numberOf(el, what) {
+  const v = el.value.trim();
+  if (v === "") throw new Error(what + ": empty — type a number (nothing was changed)");
+  if (!/^[0-9]+$/.test(v)) throw new Error(what + ": " + v + " is not a whole number");
+  return Number(v);
+}
+// the settings that lock keys out or change what every amount means: said, then done on a
+// second press of the same button with the same value
+const CONFIRM = {
+  0: (old) => "keys coded for operator " + old + " will be refused: E 2 (" + ERROR_CODES[2] + ") until they are formatted (008 names the operator code they are taken from)",
+  1: (old) => "keys coded for customer " + old + " will be refused: E 2 (" + ERROR_CODES[2] + ")",
+  2: (old) => "keys coded for department " + old + " will be refused: E 2 (" + ERROR_CODES[2] + ")",
+  9: (old, v) => v === 0 ? "the password is removed: anyone at this console can load credit and change the codes"
+    : "credit from the programmer, recharge-key uses, the operator code and the audit codes will ask for this password; the console cannot show it again",
+  30004: (old, v) => "every price and credit is shown and typed with " + v + " decimals (1.50 becomes " + formatAmount(150, v, amountFormat.separator || 2) + "); the VMC must use the same decimal point",
+  30013: (old, v) => "the VMC reads the currency " + v.toString(16).toUpperCase() + " at its next SETUP: its prices and credit are read in it",
+};
+let pending;
 function amountOf(el, what) {
   const v = parseAmount(el.value, amountFormat.decimals, amountFormat.separator);
   if (v === undefined || v < 0) throw new Error(what + ": type an amount as the programmer shows it, e.g. " + money(150));
@@ -139,6 +160,7 @@ function amountOf(el, what) {
 
 async function refresh() {
   const params = await call("GET", "/api/parameters");
+  window.params = params;
   const value = (name) => (params.find((p) => p.name === name) || {}).value || 0;
   amountFormat = { decimals: value("decimalPoint"), separator: value("separator") };
   for (const el of document.querySelectorAll("input.money")) el.placeholder = "e.g. " + money(150);
@@ -202,7 +224,11 @@ $("selections").innerHTML = [1, 2, 3, 4, 5].map((n) => "<button data-select=" + 
 document.body.addEventListener("click", async (ev) => {
   const t = ev.target;
   try {
-    if (t.dataset.insert !== undefined) await call("POST", "/api/keys/insert", { index: Number(t.dataset.insert) });
+    if (t.dataset.insert !== undefined) {
+      const r = await call("POST", "/api/keys/insert", { index: Number(t.dataset.insert) });
+      // a refused key says its error code and what it means (manual 7.5 list 14)
+      $("key-status").textContent = r.ok ? "" : "key refused" + (r.err ? ": E " + r.err + " (" + ERROR_CODES[r.err] + ")" : "") + " — " + r.detail;
+    }
     else if (t.dataset.special !== undefined) {
       const r = await call("POST", "/api/special-keys/insert", { kind: t.dataset.special });
       say($("special-message"), r.ok ? t.dataset.special + " key: " + (r.carried === "data" ? "statistics collected" : "settings taken")
@@ -231,7 +257,10 @@ document.body.addEventListener("click", async (ev) => {
     else if (t.dataset.select !== undefined) {
       const r = await call("POST", "/api/select", { item: Number(t.dataset.select) });
       say($("sale"), r.amount === null ? "selection " + t.dataset.select + " refused" : "selection " + t.dataset.select + " paid " + money(r.amount), r.amount !== null);
-    } else if (t.id === "remove-key") await call("POST", "/api/keys/remove");
+    } else if (t.id === "remove-key") {
+      await call("POST", "/api/keys/remove");
+      $("key-status").textContent = "";
+    }
     else if (t.id === "recharge") {
       const r = await call("POST", "/api/keys/recharge", { amount: amountOf($("recharge-amount"), "amount"), password: passwordOf($("recharge-password")) });
       say($("recharge-message"), "credit now " + money(r.credit), true);
@@ -241,16 +270,27 @@ document.body.addEventListener("click", async (ev) => {
         loyaltyPoints: field("modify-points"), password: passwordOf($("modify-password")) });
       say($("modify-message"), r.landed ? "written" : "the key left before the write was done", r.landed);
     } else if (t.id === "param-save") {
-      await call("POST", "/api/parameters", { number: Number($("param-number").value), value: Number($("param-value").value), password: passwordOf($("param-password")) });
+      const number = numberOf($("param-number"), "parameter number");
+      const value = numberOf($("param-value"), "value");
+      const warn = CONFIRM[number];
+      if (warn !== undefined && (pending?.number !== number || pending?.value !== value)) {
+        pending = { number, value };
+        const old = (window.params.find((p) => p.number === number) || {}).value;
+        $("param-message").textContent = "press Save again to confirm: " + warn(old, value);
+        $("param-message").className = "warn";
+        return;
+      }
+      pending = undefined;
+      await call("POST", "/api/parameters", { number, value, password: passwordOf($("param-password")) });
       say($("param-message"), "saved", true);
     } else if (t.id === "format-key") {
       // manual 9.5.2: PROGRAM. N. CHIAVE (40101) and NUMERO CHIAVE (40115), PROGRAM. CREDITO (40100)
       const programNumber = $("format-program-number").checked;
       const programCredit = $("format-program-credit").checked;
       await call("POST", "/api/parameters", { number: 40101, value: programNumber ? 1 : 0 });
-      if (programNumber) await call("POST", "/api/parameters", { number: 40115, value: Number($("format-number").value) });
+      if (programNumber) await call("POST", "/api/parameters", { number: 40115, value: numberOf($("format-number"), "key number") });
       await call("POST", "/api/parameters", { number: 40100, value: programCredit ? 1 : 0 });
-      const r = await call("POST", "/api/keys/format", { index: Number($("format-index").value) - 1,
+      const r = await call("POST", "/api/keys/format", { index: numberOf($("format-index"), "key") - 1,
         credit: programCredit ? amountOf($("format-credit"), "credit") : undefined, password: passwordOf($("format-password")) });
       $("format-number").value = r.next;
       say($("format-message"), "formatted as key " + r.keyNumber, true);
@@ -272,22 +312,22 @@ document.body.addEventListener("click", async (ev) => {
       await call("POST", "/api/codes", { machineCode: $("machine-code").value, readerCode: $("reader-code").value });
       say($("codes-message"), "saved", true);
     } else if (t.id === "black-add" || t.id === "black-remove") {
-      const key = Number($("black-key").value);
+      const key = numberOf($("black-key"), "key number");
       const list = window.codes.blackList.filter((k) => k !== key);
       await call("POST", "/api/codes", { blackList: t.id === "black-add" ? [...list, key] : list });
       say($("codes-message"), "saved", true);
     } else if (t.id === "name-save") {
-      await call("POST", "/api/names", { line: Number($("name-line").value), name: $("name-value").value });
+      await call("POST", "/api/names", { line: numberOf($("name-line"), "line"), name: $("name-value").value });
       say($("price-message"), "saved", true);
     } else if (t.id === "price-save") {
       const table = $("price-table").value;
-      await call("POST", "/api/prices", { table: table === "cash" ? "cash" : Number(table), line: Number($("price-line").value), price: amountOf($("price-value"), "price") });
+      await call("POST", "/api/prices", { table: table === "cash" ? "cash" : Number(table), line: numberOf($("price-line"), "line"), price: amountOf($("price-value"), "price") });
       say($("price-message"), "saved", true);
     } else if (t.id === "stat-reset") {
       await call("POST", "/api/statistics/reset");
       say($("stat-message"), "historic data reset", true);
     } else if (t.id === "maxibox-read") {
-      const r = await call("GET", "/api/maxibox?key=" + Number($("maxibox-key").value));
+      const r = await call("GET", "/api/maxibox?key=" + numberOf($("maxibox-key"), "key number"));
       $("maxibox-lines").textContent = "recharges " + r.recharges.total + ", sales " + r.sales.total + "\\n" + r.lines.join("\\n");
     } else if (t.id === "audit-download") await download();
     else return;

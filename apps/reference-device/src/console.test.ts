@@ -299,6 +299,8 @@ describe("programmer console in headless Chromium", () => {
         await page.fill("#param-number", "9");
         await page.fill("#param-value", "4711");
         await page.click("#param-save");
+        await page.waitForSelector("#param-message.warn"); // a password asks for confirmation
+        await page.click("#param-save");
         await page.waitForSelector("#param-message.ok");
         await page.click("[data-insert='2']");
         await page.waitForFunction("document.getElementById('inserted').textContent.startsWith('key 3')");
@@ -377,6 +379,46 @@ describe("programmer console in headless Chromium", () => {
         await page.click("#stat-reset");
         await page.waitForSelector("#stat-message.ok");
         await page.waitForFunction("document.querySelectorAll('#stat-table tr').length === 1");
+      });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  it("sends no empty field as 0, confirms a code change with what follows, and shows a refused key's code", async (ctx) => {
+    if (!executablePath) return ctx.skip();
+    const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+    try {
+      await withConsole(async (c, device) => {
+        const page = await browser.newPage();
+        await page.goto(c.base);
+        await page.waitForSelector("#key-table button");
+        // only the password filled: nothing is sent (it once set the operator code to 0)
+        await page.fill("#param-password", "1234");
+        await page.click("#param-save");
+        await page.waitForSelector("#param-message.error");
+        expect(await page.textContent("#param-message")).toContain("empty");
+        expect(device.settings.params.numeric.operatorCode).toBe(1);
+        // the operator code: said what follows, changed on the second press only
+        await page.fill("#param-number", "0");
+        await page.fill("#param-value", "2");
+        await page.click("#param-save");
+        await page.waitForSelector("#param-message.warn");
+        expect(await page.textContent("#param-message")).toContain(
+          "keys coded for operator 1 will be refused: E 2 (wrong codes)",
+        );
+        expect(device.settings.params.numeric.operatorCode).toBe(1);
+        await page.fill("#param-password", "");
+        await page.click("#param-save");
+        await page.waitForSelector("#param-message.ok");
+        expect(device.settings.params.numeric.operatorCode).toBe(2);
+        // and so it is: the demo key of operator 1 is refused with E 2 on the status line
+        await page.click("[data-insert='0']");
+        await page.waitForFunction(
+          "document.getElementById('key-status').textContent.includes('E 2 (wrong codes)')",
+        );
+        await page.click("#remove-key");
+        await page.waitForFunction("document.getElementById('key-status').textContent === ''");
       });
     } finally {
       await browser.close();
