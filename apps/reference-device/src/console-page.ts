@@ -15,6 +15,11 @@ table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ee
 .error{color:#b00}.ok{color:#070}.warn{color:#a60}
 </style></head><body>
 <h1>vendkit reference device</h1>
+<p id="factory-banner" class="warn" hidden>The programmer password (009) is the factory 0: anyone who reaches this console can
+load credit and change the codes. Set one under Programming (parameter 9).</p>
+<p id="login" hidden>This console asks for the programmer password (009) once:
+<input id="login-password" type="password" autocomplete="current-password"> <button id="login-go">Log in</button>
+<span id="login-message"></span></p>
 <p>Reader: <b id="reader-state">…</b> · cash credit <b id="cash">…</b> · key in: <b id="inserted">none</b> <b id="key-status" class="error"></b></p>
 
 <section id="keys"><h2>Key management</h2>
@@ -165,6 +170,8 @@ async function refresh() {
   amountFormat = { decimals: value("decimalPoint"), separator: value("separator") };
   for (const el of document.querySelectorAll("input.money")) el.placeholder = "e.g. " + money(150);
   const s = await call("GET", "/api/state");
+  $("factory-banner").hidden = s.session.passwordSet;
+  $("login").hidden = !s.session.passwordSet || s.session.loggedIn;
   $("reader-state").textContent = s.readerState.state + (s.readerState.parameter !== undefined ? " " + s.readerState.parameter : "");
   $("cash").textContent = money(s.machineCredit);
   $("inserted").textContent = s.insertedSpecial !== undefined ? s.insertedSpecial + " key"
@@ -224,7 +231,11 @@ $("selections").innerHTML = [1, 2, 3, 4, 5].map((n) => "<button data-select=" + 
 document.body.addEventListener("click", async (ev) => {
   const t = ev.target;
   try {
-    if (t.dataset.insert !== undefined) {
+    if (t.id === "login-go") {
+      await call("POST", "/api/login", { password: numberOf($("login-password"), "password") });
+      $("login-password").value = "";
+      say($("login-message"), "logged in", true);
+    } else if (t.dataset.insert !== undefined) {
       const r = await call("POST", "/api/keys/insert", { index: Number(t.dataset.insert) });
       // a refused key says its error code and what it means (manual 7.5 list 14)
       $("key-status").textContent = r.ok ? "" : "key refused" + (r.err ? ": E " + r.err + " (" + ERROR_CODES[r.err] + ")" : "") + " — " + r.detail;
@@ -333,7 +344,7 @@ document.body.addEventListener("click", async (ev) => {
     else return;
     await refresh();
   } catch (e) {
-    const where = t.id === "param-save" ? $("param-message") : t.id === "price-save" || t.id === "name-save" ? $("price-message")
+    const where = t.id === "login-go" ? $("login-message") : t.id === "param-save" ? $("param-message") : t.id === "price-save" || t.id === "name-save" ? $("price-message")
       : t.id.startsWith("codes") || t.id.startsWith("black") ? $("codes-message")
       : t.id === "clock-save" ? $("clock-message")
       : t.id === "format-key" ? $("format-message")

@@ -13,11 +13,13 @@ import { DEMO_KEYS, DEMO_PRICES, SPECIAL_KEYS } from "./demo.js";
 const whole = (minimum: number, maximum: number, description?: string) =>
   Type.Integer({ minimum, maximum, ...(description === undefined ? {} : { description }) });
 /** A programmer's password or code as typed: a whole number, 0..99999 (manual 4.9.3). */
-const password = Type.Optional(whole(0, 99_999, "the programmer password (009)"));
+const password = Type.Optional(whole(0, 99_999_999, "the programmer password (009)"));
 const money = (description: string) => whole(0, 9_999_999, description);
 const strict = { additionalProperties: false } as const;
 
 export const Empty = Type.Object({}, strict);
+
+export const Login = Type.Object({ password: whole(0, 99_999_999, "the programmer password (009)") }, strict);
 
 export const SetParameter = Type.Object(
   {

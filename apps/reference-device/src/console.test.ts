@@ -86,9 +86,27 @@ describe("programmer console API", () => {
       expect(listed.find((p) => p.number === 21038)?.menu).toBe("Programming / Bills / MDB acceptor");
       expect(listed.every((p) => typeof p.menu === "string")).toBe(true);
       expect((await c.post("/api/parameters", { number: 9, value: 4711 })).status).toBe(200);
-      const locked = await c.post("/api/parameters", { number: 0, value: 12345678 });
-      expect(locked.status).toBe(403);
-      expect(await locked.json()).toMatchObject({ code: "PASSWORD_REQUIRED" });
+      // manual 4.9.3 with the console's login: another session is asked to log in first, five
+      // tries a minute; once in, its guarded operations need no retyping; a wrong one typed is refused
+      const other = await consoleClient(c.base);
+      const locked = await other.post("/api/parameters", { number: 0, value: 1 });
+      expect([locked.status, ((await locked.json()) as { code: string }).code]).toEqual([
+        401,
+        "LOGIN_REQUIRED",
+      ]);
+      const wrong = await other.post("/api/login", { password: 1 });
+      expect([wrong.status, ((await wrong.json()) as { code: string }).code]).toEqual([
+        403,
+        "WRONG_PASSWORD",
+      ]);
+      expect((await other.post("/api/login", { password: 4711 })).status).toBe(200);
+      expect((await other.post("/api/parameters", { number: 0, value: 1 })).status).toBe(200);
+      const typedWrong = await other.post("/api/parameters", { number: 0, value: 1, password: 1 });
+      expect([typedWrong.status, ((await typedWrong.json()) as { code: string }).code]).toEqual([
+        403,
+        "WRONG_PASSWORD",
+      ]);
+
       await c.post("/api/keys/insert", { index: 0 });
       const keyIn = await c.post("/api/parameters", { number: 40003, value: 0 });
       expect(keyIn.status).toBe(409);
@@ -295,7 +313,7 @@ describe("programmer console in headless Chromium", () => {
         await page.waitForFunction("document.querySelector('#key-3 .credit').textContent === '2.50'");
         expect(await page.textContent("#key-3 .number")).toBe("3");
 
-        // a password, then key credit from the programmer asks for it
+        // a password: who sets it is logged in with it, so key credit needs no retyping
         await page.fill("#param-number", "9");
         await page.fill("#param-value", "4711");
         await page.click("#param-save");
@@ -305,10 +323,6 @@ describe("programmer console in headless Chromium", () => {
         await page.click("[data-insert='2']");
         await page.waitForFunction("document.getElementById('inserted').textContent.startsWith('key 3')");
         await page.fill("#recharge-amount", "5");
-        await page.click("#recharge");
-        await page.waitForSelector("#recharge-message.error");
-        expect(await page.textContent("#recharge-message")).toContain("password");
-        await page.fill("#recharge-password", "4711");
         await page.click("#recharge");
         await page.waitForSelector("#recharge-message.ok");
         expect(await page.textContent("#recharge-message")).toBe("credit now 7.50");
@@ -419,6 +433,30 @@ describe("programmer console in headless Chromium", () => {
         );
         await page.click("#remove-key");
         await page.waitForFunction("document.getElementById('key-status').textContent === ''");
+
+        // the factory password 0 shows a banner; once one is set, another browser logs in first
+        expect(await page.isVisible("#factory-banner")).toBe(true);
+        await page.fill("#param-number", "9");
+        await page.fill("#param-value", "4711");
+        await page.click("#param-save");
+        await page.waitForSelector("#param-message.warn");
+        await page.click("#param-save");
+        await page.waitForSelector("#param-message.ok");
+        await page.waitForSelector("#factory-banner", { state: "hidden" });
+        expect(await page.isVisible("#login")).toBe(false); // who set it is logged in
+        const other = await browser.newPage(); // a context of its own: no cookies
+        await other.goto(c.base);
+        await other.waitForSelector("#login", { state: "visible" });
+        await other.click("[data-insert='1']");
+        await other.waitForFunction("document.getElementById('sale').textContent.includes('log in')");
+        await other.fill("#login-password", "1234");
+        await other.click("#login-go");
+        await other.waitForSelector("#login-message.error");
+        await other.fill("#login-password", "4711");
+        await other.click("#login-go");
+        await other.waitForSelector("#login", { state: "hidden" });
+        await other.click("[data-insert='1']");
+        await other.waitForFunction("document.getElementById('inserted').textContent.startsWith('key 2')");
       });
     } finally {
       await browser.close();
@@ -495,6 +533,18 @@ describe("programmer console: only the technician's own page changes anything", 
       // the page's own requests go through
       expect((await c.post("/api/keys/recharge", { amount: 100 })).status).toBe(200);
       expect((await snapshot(device)).credit).toBe((before.credit ?? 0) + 100);
+    });
+  });
+
+  it("throttles login attempts: five a minute, then 429", async () => {
+    await withConsole(async (c) => {
+      expect((await c.post("/api/parameters", { number: 9, value: 4711 })).status).toBe(200);
+      const guesser = await consoleClient(c.base);
+      const tries = [];
+      for (let k = 0; k < 6; k++) tries.push((await guesser.post("/api/login", { password: k })).status);
+      expect(tries).toEqual([403, 403, 403, 403, 403, 429]);
+      // the session that set the password goes on working
+      expect((await c.post("/api/keys/remove")).status).toBe(200);
     });
   });
 

@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import fastifyCookie from "@fastify/cookie";
 import fastifyCsrf from "@fastify/csrf-protection";
+import fastifyRateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import {
   CollectionRefused,
@@ -22,6 +24,7 @@ import {
   FormatKey,
   KeyIndex,
   LoadSpecialKey,
+  Login,
   MaxiBoxQuery,
   ModifyKey,
   Recharge,
@@ -48,9 +51,13 @@ import { CashRefused } from "./device-errors.js";
  * Host (a foreign name is a DNS-rebinding page), a POST must come from no other Origin and carry
  * the CSRF token of the console's session (the page holds it; `GET /api/session` gives it to a
  * script, with its cookie). Everything that changes state, the audit collection included, is a POST.
+ *
+ * With a programmer password (009) other than 0, a session logs in once with it (`POST
+ * /api/login`, five attempts a minute) before it may change anything, and its guarded operations
+ * (manual 4.9.3) then need no retyping: the console gives the password the session logged in with.
  */
 export async function serveConsole(device: Device, port: number, host = "127.0.0.1"): Promise<Server> {
-  const app = consoleApp(device, host);
+  const app = await consoleApp(device, host);
   await app.listen({ port, host });
   return app.server;
 }
@@ -62,19 +69,49 @@ function allowedHost(header: string | undefined, host: string, port: number): bo
   return [...names].some((name) => header === `${name}:${port}` || (port === 80 && header === name));
 }
 
-function consoleApp(device: Device, host: string) {
+/** A console session: its cookie names it; `password` is the 009 it logged in with. */
+interface Session {
+  readonly id: string;
+  password: number | undefined;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    consoleSession: Session;
+  }
+}
+
+const SESSION_COOKIE = "vendkit_console";
+const MAX_SESSIONS = 1000;
+
+async function consoleApp(device: Device, host: string) {
+  const sessions = new Map<string, Session>();
+  const currentPassword = () => device.settings.params.numeric.password;
+  /** Whether the session may change things: no password is set, or it logged in with this one. */
+  const loggedIn = (s: Session) => currentPassword() === 0 || s.password === currentPassword();
+  /** The password a guarded operation gets: the one typed, or the one the session logged in with. */
+  const passwordFor = (req: FastifyRequest, typed: number | undefined) =>
+    typed ?? (req.consoleSession.password === currentPassword() ? req.consoleSession.password : undefined);
+  const sessionState = (s: Session) => ({ passwordSet: currentPassword() !== 0, loggedIn: loggedIn(s) });
+
   const app = Fastify({
     // bodies are checked as sent: no type coercion, and a property the schema does not know is
     // refused rather than dropped
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     bodyLimit: 64 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.register(fastifyCookie);
-  app.register(fastifyCsrf, {
+  await app.register(fastifyCookie);
+  await app.register(fastifyCsrf, {
     cookieOpts: { path: "/", sameSite: "strict", httpOnly: true },
     getToken: (req: FastifyRequest) => req.headers["x-csrf-token"] as string | undefined,
+    // a token is good for the session it was made for only
+    getUserInfo: (req: FastifyRequest) => req.consoleSession.id,
+    csrfOpts: { hmacKey: randomBytes(32) },
   });
+  await app.register(fastifyRateLimit, { global: false });
+  app.decorateRequest("consoleSession", undefined as unknown as Session);
 
+  // the plugins are loaded (awaited above): cookies are parsed when these run, in this order
   app.addHook("onRequest", async (req, reply) => {
     if (!allowedHost(req.headers.host, host, req.socket.localPort ?? 0))
       return refuse(
@@ -82,6 +119,19 @@ function consoleApp(device: Device, host: string) {
         "FOREIGN_HOST",
         `this console does not answer to the name ${req.headers.host ?? "(none)"}`,
       );
+    const named = sessions.get(req.cookies[SESSION_COOKIE] ?? "");
+    if (named !== undefined) req.consoleSession = named;
+    else {
+      req.consoleSession = { id: randomBytes(18).toString("base64url"), password: undefined };
+      sessions.set(req.consoleSession.id, req.consoleSession);
+      // a client that never keeps its cookie makes a session a request: keep the newest only
+      if (sessions.size > MAX_SESSIONS) sessions.delete(sessions.keys().next().value as string);
+      reply.setCookie(SESSION_COOKIE, req.consoleSession.id, {
+        path: "/",
+        sameSite: "strict",
+        httpOnly: true,
+      });
+    }
     if (req.method === "GET" || req.method === "HEAD") return;
     const origin = req.headers.origin;
     if (
@@ -90,11 +140,16 @@ function consoleApp(device: Device, host: string) {
     )
       return refuse(reply, "CROSS_SITE", `a change from another site (${origin ?? "cross-site"}) is refused`);
   });
-  app.after(() => {
-    app.addHook("onRequest", (req, reply, done) => {
-      if (req.method === "GET" || req.method === "HEAD" || reply.sent) done();
-      else app.csrfProtection(req, reply, done);
-    });
+  app.addHook("onRequest", (req, reply, done) => {
+    if (req.method === "GET" || req.method === "HEAD" || reply.sent) done();
+    else app.csrfProtection(req, reply, done);
+  });
+  app.addHook("onRequest", async (req, reply) => {
+    if (req.method === "GET" || req.method === "HEAD" || reply.sent || req.url === "/api/login") return;
+    if (!loggedIn(req.consoleSession))
+      return reply
+        .code(401)
+        .send({ code: "LOGIN_REQUIRED", message: "log in with the programmer password (009) first" });
   });
 
   app.setErrorHandler((e: FastifyError, _req, reply) => fail(reply, e));
@@ -102,16 +157,34 @@ function consoleApp(device: Device, host: string) {
     reply.code(404).send({ code: "NOT_FOUND", message: `${req.method} ${req.url.split("?")[0]}` });
   });
 
-  app.get("/", (_req, reply) => {
-    const token = reply.generateCsrf();
+  app.get("/", (req, reply) => {
+    const token = reply.generateCsrf({ userInfo: req.consoleSession.id });
     reply
       .type("text/html; charset=utf-8")
       .send(CONSOLE_PAGE.replace("<head>", `<head><meta name="csrf-token" content="${token}">`));
   });
-  app.get("/api/session", (_req, reply) => ({ csrfToken: reply.generateCsrf() }));
+  app.get("/api/session", (req, reply) => ({
+    csrfToken: reply.generateCsrf({ userInfo: req.consoleSession.id }),
+    ...sessionState(req.consoleSession),
+  }));
+  // manual 4.9.3: the programmer password, asked once a session; five tries a minute
+  app.post(
+    "/api/login",
+    { schema: { body: Login }, config: { rateLimit: { max: 5, timeWindow: "1 minute" } } },
+    async (req) => {
+      if (req.body.password !== currentPassword())
+        throw Object.assign(new Error("that is not the programmer password (009)"), {
+          statusCode: 403,
+          code: "WRONG_PASSWORD",
+        });
+      req.consoleSession.password = req.body.password;
+      return { ok: true };
+    },
+  );
 
-  app.get("/api/state", async () => ({
+  app.get("/api/state", async (req) => ({
     ...(await device.state()),
+    session: sessionState(req.consoleSession),
     inserted: device.insertedIndex,
     insertedSpecial: device.insertedSpecial,
     keyReport: device.pay.keyReport ?? null,
@@ -124,8 +197,15 @@ function consoleApp(device: Device, host: string) {
       value: device.settings.params.numeric[d.name],
     })),
   );
-  app.post("/api/parameters", { schema: { body: SetParameter } }, async ({ body }) => {
-    const audit = await device.settings.setParameter(body.number, body.value, body.password);
+  app.post("/api/parameters", { schema: { body: SetParameter } }, async (req) => {
+    const { body } = req;
+    const audit = await device.settings.setParameter(
+      body.number,
+      body.value,
+      passwordFor(req, body.password),
+    );
+    // who sets the password knows it: this session stays logged in
+    if (body.number === 9) req.consoleSession.password = body.value;
     // a protocol change collects the statistics first (manual 4.2): say where they went
     return audit === undefined ? { ok: true } : { ok: true, audit };
   });
@@ -184,20 +264,24 @@ function consoleApp(device: Device, host: string) {
   });
 
   app.post("/api/keys/insert", { schema: { body: KeyIndex } }, ({ body }) => device.insertKey(body.index));
-  app.post("/api/keys/format", { schema: { body: FormatKey } }, async ({ body }) => {
-    const keyNumber = await device.formatKey(body.index, { credit: body.credit, password: body.password });
+  app.post("/api/keys/format", { schema: { body: FormatKey } }, async (req) => {
+    const { body } = req;
+    const keyNumber = await device.formatKey(body.index, {
+      credit: body.credit,
+      password: passwordFor(req, body.password),
+    });
     return { keyNumber, next: device.settings.params.numeric.formatKeyNumber };
   });
   app.post("/api/keys/remove", { schema: { body: Empty } }, async () => {
     await device.removeKey();
     return { ok: true };
   });
-  app.post("/api/keys/modify", { schema: { body: ModifyKey } }, async ({ body }) => {
-    const { password, ...changes } = body;
-    return { landed: await device.programmerSetKey(changes, password) };
+  app.post("/api/keys/modify", { schema: { body: ModifyKey } }, async (req) => {
+    const { password, ...changes } = req.body;
+    return { landed: await device.programmerSetKey(changes, passwordFor(req, password)) };
   });
-  app.post("/api/keys/recharge", { schema: { body: Recharge } }, async ({ body }) => ({
-    credit: await device.programmerRecharge(body.amount, body.password),
+  app.post("/api/keys/recharge", { schema: { body: Recharge } }, async (req) => ({
+    credit: await device.programmerRecharge(req.body.amount, passwordFor(req, req.body.password)),
   }));
 
   app.post("/api/special-keys/load", { schema: { body: LoadSpecialKey } }, async ({ body }) => {
