@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -129,11 +129,31 @@ describe("ddcmp CLI (DEX/UCS link)", () => {
     expect(s.err).toMatch(/collected/);
   }, 30_000);
 
-  it("refuses a link it does not speak and a missing option, with the usage", async () => {
-    const a = await cli(["collect", "--port", "/dev/null", "--link", "kermit", "--out", "x"]).done;
-    expect(a.code).toBe(2);
-    expect(a.err).toMatch(/usage:/);
-    expect((await cli(["serve", "--port", "tcp://127.0.0.1:1"]).done).code).toBe(2);
+  it("refuses a link it does not speak, a missing option, an unknown one and a bad number in one line (exit 2)", async () => {
+    for (const [args, said] of [
+      [["collect", "--port", "/dev/null", "--link", "kermit", "--out", "x"], "--link kermit: ddcmp or dex"],
+      [["serve", "--port", "tcp://127.0.0.1:1"], "serve needs --file"],
+      [["collect", "--prot", "x"], "Unknown option '--prot'"],
+      [["collect", "--port", "x", "--out", "y", "--baud", "fast"], "--baud fast: a whole number"],
+      [["receive"], 'unknown command "receive"'],
+    ] as const) {
+      const r = await cli([...args]).done;
+      expect([r.code, r.err.trim().split("\n").length]).toEqual([2, 1]);
+      expect(r.err).toContain(said);
+    }
+  }, 30_000);
+
+  it("prints its usage for --help and exits 0", async () => {
+    const proc = spawn(process.execPath, ["--import", "tsx", join(here, "cli.ts"), "--help"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    proc.stdout?.on("data", (c: Buffer) => {
+      out += c.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => proc.on("close", resolve));
+    expect(code).toBe(0);
+    expect(out).toMatch(/^usage:\n {2}ddcmp --help\n {2}ddcmp collect/);
   }, 30_000);
 
   describe("over a real pty pair (socat)", () => {
@@ -173,5 +193,15 @@ describe("ddcmp CLI (DEX/UCS link)", () => {
         pair.close();
       }
     }, 30_000);
+  });
+});
+
+describe("the ddcmp command in the workspace", () => {
+  it("is linked by npm from a committed file (so a fresh clone has it after npm ci) and runs the built CLI", () => {
+    const link = join(here, "..", "..", "..", "node_modules", ".bin", "ddcmp");
+    expect(realpathSync(link)).toBe(realpathSync(join(here, "..", "bin", "ddcmp.js")));
+    const r = spawnSync(link, ["--help"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^usage:/);
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Duplex } from "node:stream";
+import { parseArgs } from "node:util";
 import { DexCollector, DexDevice, type DexEvent } from "@vendkit/evadts/dex";
 import { AuditCollector, type AuditCollectorEvent } from "./audit-collector.js";
 import { AuditDevice, type AuditDeviceEvent } from "./audit-device.js";
@@ -9,6 +10,7 @@ import { runOverStream } from "./run.js";
 import { accept, closeStream, connect } from "./transport.js";
 
 const USAGE = `usage:
+  ddcmp --help
   ddcmp collect --port <path|tcp://host:port> --link ddcmp|dex --out <file> [options]
   ddcmp serve   --port <path|tcp://host:port> --link ddcmp|dex --file <audit file> [options]
 
@@ -28,14 +30,56 @@ collect reads an audit from a machine (the collector end); serve answers a colle
   --dex-master     dex serve: the device opens the first handshake itself, as coin mechanisms and
                    older controllers do (the collector lets it through)`;
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
+const OPTIONS = {
+  port: { type: "string" },
+  link: { type: "string" },
+  baud: { type: "string" },
+  "baud-max": { type: "string" },
+  out: { type: "string" },
+  file: { type: "string" },
+  "keep-corrupt": { type: "boolean" },
+  list: { type: "string" },
+  "security-code": { type: "string" },
+  "pass-code": { type: "string" },
+  id: { type: "string" },
+  "dex-master": { type: "boolean" },
+  "check-codes": { type: "boolean" },
+  help: { type: "boolean" },
+} as const;
+const NUMBERS = ["baud", "baud-max", "list", "security-code", "pass-code"] as const;
+
+/** The command line, read once by `main`. */
+let flags: Partial<Record<keyof typeof OPTIONS, string | boolean>> = {};
+
+function option(name: keyof typeof OPTIONS): string | undefined {
+  const v = flags[name];
+  return typeof v === "string" ? v : undefined;
 }
 
-function numberOption(args: string[], name: string, fallback: number): number {
-  const v = option(args, name);
+function numberOption(name: (typeof NUMBERS)[number], fallback: number): number {
+  const v = option(name);
   return v === undefined ? fallback : Number(v);
+}
+
+const has = (name: keyof typeof OPTIONS) => flags[name] === true;
+
+/** What is wrong with the command line, in one line; undefined when nothing is. */
+function mistake(command: string | undefined, extra: readonly string[]): string | undefined {
+  if (command !== "collect" && command !== "serve")
+    return command === undefined ? "a command is needed: collect or serve" : `unknown command "${command}"`;
+  if (extra.length > 0) return `unexpected argument "${extra[0]}"`;
+  for (const name of NUMBERS) {
+    const v = option(name);
+    if (v !== undefined && !/^[0-9]{1,9}$/.test(v)) return `--${name} ${v}: a whole number`;
+  }
+  if (option("port") === undefined) return `${command} needs --port <path|tcp://host:port>`;
+  const link = option("link") ?? "dex";
+  if (link !== "dex" && link !== "ddcmp") return `--link ${link}: ddcmp or dex`;
+  if (command === "collect" && option("out") === undefined) return "collect needs --out <file>";
+  if (command === "serve" && option("file") === undefined) return "serve needs --file <audit file>";
+  if (link === "ddcmp" && baudCode(numberOption("baud-max", 115200)) === 0)
+    return `--baud-max ${option("baud-max")}: one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200`;
+  return undefined;
 }
 
 /** Follows a rate change on a serial port; on a socket it is a protocol-level change only. */
@@ -49,21 +93,21 @@ function follow(stream: Duplex, baud: number): void {
   );
 }
 
-function keep(out: string, data: Uint8Array | undefined, args: string[]): void {
-  if (!args.includes("--keep-corrupt") || data === undefined) return;
+function keep(out: string, data: Uint8Array | undefined): void {
+  if (!has("keep-corrupt") || data === undefined) return;
   writeFileSync(`${out}.corrupt`, data);
   process.stderr.write(`kept ${data.length} damaged bytes in ${out}.corrupt\n`);
 }
 
-async function collectDdcmp(args: string[], port: string, out: string): Promise<number> {
-  const maxBaud = numberOption(args, "baud-max", 115200);
+async function collectDdcmp(port: string, out: string): Promise<number> {
+  const maxBaud = numberOption("baud-max", 115200);
   const stream = await connect({ port, baud: START_BAUD });
   const progress = new Progress((line) => process.stderr.write(`${line}\n`));
   const collector = new AuditCollector({
     maxBaudCode: baudCode(maxBaud),
-    lists: [numberOption(args, "list", 1)],
-    securityCode: numberOption(args, "security-code", 0),
-    passCode: numberOption(args, "pass-code", 0),
+    lists: [numberOption("list", 1)],
+    securityCode: numberOption("security-code", 0),
+    passCode: numberOption("pass-code", 0),
   });
   const events = await runOverStream<AuditCollectorEvent>(
     collector,
@@ -83,7 +127,7 @@ async function collectDdcmp(args: string[], port: string, out: string): Promise<
   const received = events.find((e) => e.type === "received");
   if (received?.type !== "received") {
     const failed = events.find((e) => e.type === "failed");
-    keep(out, failed?.type === "failed" ? failed.received : undefined, args);
+    keep(out, failed?.type === "failed" ? failed.received : undefined);
     return 1;
   }
   const data = received.lists[0]?.data ?? new Uint8Array(0);
@@ -94,15 +138,15 @@ async function collectDdcmp(args: string[], port: string, out: string): Promise<
   return 0;
 }
 
-async function serveDdcmp(args: string[], port: string, audit: Uint8Array): Promise<number> {
+async function serveDdcmp(port: string, audit: Uint8Array): Promise<number> {
   const { stream, close } = await accept({ port, baud: START_BAUD });
   const progress = new Progress((line) => process.stderr.write(`${line}\n`));
   const device = new AuditDevice(
     {
-      maxBaudCode: baudCode(numberOption(args, "baud-max", 115200)),
-      checkCodes: args.includes("--check-codes"),
-      securityCode: numberOption(args, "security-code", 0),
-      passCode: numberOption(args, "pass-code", 0),
+      maxBaudCode: baudCode(numberOption("baud-max", 115200)),
+      checkCodes: has("check-codes"),
+      securityCode: numberOption("security-code", 0),
+      passCode: numberOption("pass-code", 0),
     },
     (list) => (list === 1 || list === 2 ? audit : undefined),
   );
@@ -120,33 +164,34 @@ async function serveDdcmp(args: string[], port: string, audit: Uint8Array): Prom
 }
 
 async function main(args: string[]): Promise<number> {
-  const [command] = args;
-  const port = option(args, "port");
-  const link = option(args, "link") ?? "dex";
-  const baud = Number(option(args, "baud") ?? 9600);
-  const out = option(args, "out");
-  const file = option(args, "file");
-  if (
-    (command !== "collect" && command !== "serve") ||
-    !port ||
-    (link !== "dex" && link !== "ddcmp") ||
-    !Number.isInteger(baud) ||
-    (command === "collect" && !out) ||
-    (command === "serve" && !file)
-  ) {
-    process.stderr.write(`${USAGE}\n`);
+  let positionals: string[];
+  try {
+    const parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+    flags = parsed.values;
+    positionals = parsed.positionals;
+  } catch (e) {
+    process.stderr.write(`ddcmp: ${e instanceof Error ? e.message : String(e)} (see --help)\n`);
     return 2;
   }
-  if (link === "ddcmp") {
-    const maxBaud = numberOption(args, "baud-max", 115200);
-    if (baudCode(maxBaud) === 0) {
-      process.stderr.write(`--baud-max ${maxBaud}: one of 1200, 2400, ... 115200\n${USAGE}\n`);
-      return 2;
-    }
-    return command === "collect"
-      ? collectDdcmp(args, port, out as string)
-      : serveDdcmp(args, port, new Uint8Array(readFileSync(file as string)));
+  if (has("help")) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
   }
+  const [command, ...extra] = positionals;
+  const wrong = mistake(command, extra);
+  if (wrong !== undefined) {
+    process.stderr.write(`ddcmp: ${wrong} (see --help)\n`);
+    return 2;
+  }
+  const port = option("port") as string;
+  const link = option("link") ?? "dex";
+  const baud = numberOption("baud", 9600);
+  const out = option("out");
+  const file = option("file");
+  if (link === "ddcmp")
+    return command === "collect"
+      ? collectDdcmp(port, out as string)
+      : serveDdcmp(port, new Uint8Array(readFileSync(file as string)));
   const progress = new Progress((line) => process.stderr.write(`${line}\n`));
   const report = (e: DexEvent) => {
     if (e.type === "progress") progress.update(e.done, e.total);
@@ -159,7 +204,7 @@ async function main(args: string[]): Promise<number> {
   };
   if (command === "collect") {
     const stream = await connect({ port, baud });
-    const collector = new DexCollector({ communicationId: option(args, "id") ?? "VKTCOLLECT" });
+    const collector = new DexCollector({ communicationId: option("id") ?? "VKTCOLLECT" });
     const events = await runOverStream(collector, stream, collector.start(performance.now()), {
       onEvent: report,
     });
@@ -167,7 +212,7 @@ async function main(args: string[]): Promise<number> {
     const received = events.find((e) => e.type === "received");
     if (received?.type !== "received") {
       const failed = events.find((e) => e.type === "failed");
-      keep(out as string, failed?.type === "failed" ? failed.received : undefined, args);
+      keep(out as string, failed?.type === "failed" ? failed.received : undefined);
       return 1;
     }
     writeFileSync(out as string, received.data);
@@ -178,8 +223,8 @@ async function main(args: string[]): Promise<number> {
   const { stream, close } = await accept({ port, baud });
   const device = new DexDevice(
     {
-      communicationId: option(args, "id") ?? "VKTDEVICE1",
-      firstHandshake: args.includes("--dex-master") ? "master" : "slave",
+      communicationId: option("id") ?? "VKTDEVICE1",
+      firstHandshake: has("dex-master") ? "master" : "slave",
     },
     () => audit,
   );

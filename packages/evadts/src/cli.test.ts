@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -128,11 +128,36 @@ describe("evadts CLI", () => {
     expect(r.out).toContain("Cashless sales (DA2)");
   });
 
-  it("usage errors and unreadable files exit 2 with a message, not a stack", () => {
-    expect(evadts([]).code).toBe(2);
-    expect(evadts(["frobnicate", golden])).toMatchObject({ code: 2 });
+  it("prints its usage for --help and exits 0", () => {
+    const r = evadts(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^usage: evadts <command>/);
+  });
+
+  it("usage errors and unreadable files exit 2 with one line, not a stack", () => {
+    for (const [args, said] of [
+      [[], "a command is needed"],
+      [["frobnicate", golden], 'unknown command "frobnicate"'],
+      [["validate", golden, "--strcit"], "Unknown option '--strcit'"],
+      [["summary"], "summary needs a file"],
+      [["summary", golden, "--jsonl", "--csv"], "--jsonl or --csv, not both"],
+    ] as const) {
+      const r = evadts([...args]);
+      expect([r.code, r.err.trim().split("\n").length]).toEqual([2, 1]);
+      expect(r.err).toContain(said);
+    }
     const missing = evadts(["validate", "/nonexistent/audit.eva_dts"]);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/^evadts: ENOENT/);
+  });
+});
+
+describe("the evadts command in the workspace", () => {
+  it("is linked by npm from a committed file (so a fresh clone has it after npm ci) and runs the built CLI", () => {
+    const link = join(here, "..", "..", "..", "node_modules", ".bin", "evadts");
+    expect(realpathSync(link)).toBe(realpathSync(join(here, "..", "bin", "evadts.js")));
+    const r = spawnSync(link, ["--help"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^usage:/);
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
+import { parseArgs } from "node:util";
 import { type BatchCommand, type BatchFormat, listFiles, progressLine, runBatch } from "./batch.js";
 import type { TransactionSetCrc } from "./envelope.js";
 import { EvadtsError, type Finding } from "./findings.js";
@@ -6,7 +7,8 @@ import { parse } from "./parse.js";
 import { summarize } from "./summary.js";
 import { validate } from "./validate.js";
 
-const USAGE = `usage: evadts <command> <file|folder|->...
+const USAGE = `usage: evadts <command> <file|folder|->... [--strict] [--jsonl | --csv]
+       evadts --help
 
 commands:
   validate <file>   list findings; exit 0 when there is no error, 1 otherwise
@@ -39,24 +41,48 @@ function crcVerdict(s: TransactionSetCrc): string {
   return ` (MISMATCH; ${s.computedNoFinalLineEnd} without the last CR LF)`;
 }
 
+/** A command-line mistake: one line, exit 2. */
+function mistake(message: string): number {
+  process.stderr.write(`evadts: ${message} (see --help)\n`);
+  return 2;
+}
+
 function main(argv: readonly string[]): number {
-  const args = argv.filter((a) => !a.startsWith("--"));
-  const strict = argv.includes("--strict");
-  const [command, path, ...more] = args;
-  if (command === undefined || command === "help" || argv.includes("--help")) {
+  let parsed: {
+    values: { strict?: boolean; jsonl?: boolean; csv?: boolean; help?: boolean };
+    positionals: string[];
+  };
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        strict: { type: "boolean" },
+        jsonl: { type: "boolean" },
+        csv: { type: "boolean" },
+        help: { type: "boolean" },
+      },
+      allowPositionals: true,
+    });
+  } catch (e) {
+    return mistake(e instanceof Error ? e.message : String(e));
+  }
+  const { values } = parsed;
+  const strict = values.strict === true;
+  const [command, path, ...more] = parsed.positionals;
+  if (command === "help" || values.help === true) {
     process.stdout.write(`${USAGE}\n`);
-    return command === undefined ? 2 : 0;
+    return 0;
   }
-  if (path === undefined) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  const format = argv.includes("--jsonl") ? "jsonl" : argv.includes("--csv") ? "csv" : "text";
+  if (command === undefined) return mistake("a command is needed: validate, json, crc or summary");
+  if (!["validate", "json", "crc", "summary"].includes(command))
+    return mistake(`unknown command "${command}"`);
+  if (path === undefined) return mistake(`${command} needs a file, a folder or -`);
+  if (values.jsonl === true && values.csv === true) return mistake("--jsonl or --csv, not both");
+  const format = values.jsonl === true ? "jsonl" : values.csv === true ? "csv" : "text";
   const many = more.length > 0 || format !== "text" || (path !== "-" && statSync(path).isDirectory());
   if (many) {
     if (command !== "validate" && command !== "json" && command !== "summary") {
-      process.stderr.write(`${command} takes one file\n${USAGE}\n`);
-      return 2;
+      return mistake(`${command} takes one file`);
     }
     return batch(command, [path, ...more], format, strict);
   }
@@ -98,8 +124,7 @@ function main(argv: readonly string[]): number {
       return 0;
     }
     default:
-      process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
-      return 2;
+      return mistake(`unknown command "${command}"`);
   }
 }
 
