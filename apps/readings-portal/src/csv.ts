@@ -1,44 +1,26 @@
+import { parse } from "csv-parse/sync";
 import { PortalError } from "./errors.js";
 
-/** RFC 4180 CSV: fields split on commas, quoted fields may hold commas, quotes ("") and newlines. */
+/**
+ * RFC 4180 CSV (csv-parse): fields split on commas, quoted fields may hold commas, quotes ("") and
+ * newlines; CRLF or LF; a BOM is dropped; rows may differ in length (the import names the row's
+ * problem); blank lines are skipped.
+ */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  let line = 1;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else {
-        if (c === "\n") line++;
-        field += c;
-      }
-    } else if (c === '"' && field === "") quoted = true;
-    else if (c === ",") {
-      row.push(field);
-      field = "";
-    } else if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      line++;
-    } else field += c;
+  try {
+    return parse(text, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      // a file may mix them (an export edited by hand)
+      record_delimiter: ["\r\n", "\n", "\r"],
+    }) as string[][];
+  } catch (e) {
+    const err = e as { code?: string; lines?: number; message?: string };
+    if (err.code === "CSV_QUOTE_NOT_CLOSED")
+      throw new PortalError("BAD_INPUT", `CSV: a quoted field opened before line ${err.lines} never closes`);
+    throw new PortalError("BAD_INPUT", `CSV: ${err.message ?? String(e)}`);
   }
-  if (quoted)
-    throw new PortalError("BAD_INPUT", `CSV: a quoted field opened before line ${line} never closes`);
-  if (field !== "" || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => !(r.length === 1 && r[0] === ""));
 }
 
 const cell = (v: string | number) => {
