@@ -6,6 +6,13 @@ import { describe, expect, it } from "vitest";
 import { openDb } from "./db.js";
 import { OPERATOR, served, twoCustomers } from "./test-support.js";
 
+/** A file as the import page sends it: multipart/form-data, one file. */
+function upload(content: string | Uint8Array, name = "readings.csv"): FormData {
+  const form = new FormData();
+  form.append("file", new Blob([content]), name);
+  return form;
+}
+
 /** A browser's cookie jar, reduced to what the portal sets. */
 class Client {
   private jar = new Map<string, string>();
@@ -157,11 +164,13 @@ describe("portal over HTTP", () => {
       const recorded = await op.post("/operator/replacements", { ...replacement, oldFinal: "1200" });
       expect(await recorded.text()).toContain("Meter replacement of ACME-1 mono recorded");
       const csv = "installation,date,mono,colour\nACME-1,2026-03-28,1600,130\n";
-      expect((await op.request("/operator/import?kind=csv", { method: "POST", body: csv })).status).toBe(403);
+      expect(
+        (await op.request("/operator/import?kind=csv", { method: "POST", body: upload(csv) })).status,
+      ).toBe(403);
       const imported = await op.request("/operator/import?kind=csv", {
         method: "POST",
         headers: { "x-csrf-token": token },
-        body: csv,
+        body: upload(csv),
       });
       expect(((await imported.json()) as { results: unknown }).results).toMatchObject([
         { line: 2, outcome: "accepted" },
@@ -169,14 +178,14 @@ describe("portal over HTTP", () => {
       const big = await op.request("/operator/import?kind=csv", {
         method: "POST",
         headers: { "x-csrf-token": token },
-        body: "x".repeat(9 * 1024 * 1024),
+        body: upload("x".repeat(9 * 1024 * 1024)),
       });
       expect(big.status).toBe(413);
       // a zip of audits: one result per file; what is not a zip is refused with its reason
       const archive = await op.request("/operator/import?kind=evadts-zip", {
         method: "POST",
         headers: { "x-csrf-token": token },
-        body: Buffer.from(zipSync({ "day/readme.txt": new TextEncoder().encode("no audit") })),
+        body: upload(zipSync({ "day/readme.txt": new TextEncoder().encode("no audit") }), "day.zip"),
       });
       expect(((await archive.json()) as { results: unknown }).results).toMatchObject([
         { file: "day/readme.txt", outcome: "refused" },
@@ -184,7 +193,7 @@ describe("portal over HTTP", () => {
       const notZip = await op.request("/operator/import?kind=evadts-zip", {
         method: "POST",
         headers: { "x-csrf-token": token },
-        body: "DXS*plain text",
+        body: upload("DXS*plain text", "day.zip"),
       });
       expect(notZip.status).toBe(400);
       const billing = await op.request("/operator/billing.csv?month=2026-03");
@@ -194,5 +203,34 @@ describe("portal over HTTP", () => {
         "ACME,ACME-1,MX-1,2026-02-28,2026-03-28,overage,mono,1800,1000,800,800",
       );
       expect((await op.request("/operator/billing?month=march")).status).toBe(400);
+    }));
+
+  it("answers a form or query that does not match its schema with a 400 naming the field, and throttles logins", () =>
+    withServer(async (base) => {
+      const op = new Client(base);
+      await op.login("op", "operator-password");
+      const token = await op.csrf("/operator/manage");
+      const device = { csrf: token, model: "Vendor", serial: "SV-1", counters: "vends", consumables: "" };
+      const extra = await op.post("/operator/devices", { ...device, owner: "me" });
+      expect(extra.status).toBe(400);
+      expect(await extra.text()).toContain("owner: is not a field of this form");
+      const { model: _model, ...noModel } = device;
+      const missing = await op.post("/operator/devices", noModel);
+      expect(missing.status).toBe(400);
+      expect(await missing.text()).toContain("model");
+      expect((await op.request("/operator/billing?month=2026-13")).status).toBe(400);
+      const kind = await op.request("/operator/import?kind=pdf", {
+        method: "POST",
+        headers: { "x-csrf-token": token },
+        body: upload("x"),
+      });
+      expect(kind.status).toBe(400);
+      expect(((await kind.json()) as { message: string }).message).toMatch(/^kind: /);
+      // ten login attempts a minute from one address, then 429
+      const guesser = new Client(base);
+      const statuses = [];
+      for (let k = 0; k < 11; k++) statuses.push((await guesser.login("op", `guess-${k}-password`)).status);
+      expect(statuses.slice(0, 9).every((s) => s === 401)).toBe(true);
+      expect(statuses[10]).toBe(429);
     }));
 });

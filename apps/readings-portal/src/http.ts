@@ -1,47 +1,70 @@
-import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Server } from "node:http";
+import fastifyCookie from "@fastify/cookie";
+import fastifyCsrf from "@fastify/csrf-protection";
+import fastifyFormbody from "@fastify/formbody";
+import fastifyMultipart from "@fastify/multipart";
+import fastifyRateLimit from "@fastify/rate-limit";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from "fastify";
+import { type Static, Type } from "typebox";
 import { billingCsv } from "./billing-run.js";
 import { HTTP_STATUS, PortalError } from "./errors.js";
 import * as pages from "./pages.js";
 import type { Portal, Principal } from "./portal.js";
 
 const SESSION = "portal_session";
-const PRE = "portal_pre";
 const FORM_LIMIT = 64 * 1024;
 const FILE_LIMIT = 8 * 1024 * 1024;
 /** A zip of a route's audits: what it inflates to is limited by `ARCHIVE_LIMITS`. */
 const ARCHIVE_LIMIT = 64 * 1024 * 1024;
+const IMPORT = "/operator/import";
+/** What a CSRF token is bound to before login (the plugin takes an empty one for none at all). */
+const NO_SESSION = "no-session";
 
-function cookies(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (req.headers.cookie ?? "").split(";")) {
-    const i = part.indexOf("=");
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return out;
-}
-
-const cookie = (name: string, value: string, maxAge?: number) =>
-  `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax${maxAge === undefined ? "" : `; Max-Age=${maxAge}`}`;
-
-async function body(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  // Past the limit the rest is read and dropped, so the client gets the 413 rather than a reset.
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size <= limit) chunks.push(chunk as Buffer);
-  }
-  if (size > limit) throw new PortalError("TOO_LARGE", `the upload is over ${limit} bytes`);
-  return Buffer.concat(chunks);
-}
-
-async function form(req: IncomingMessage): Promise<Record<string, string>> {
-  const type = req.headers["content-type"] ?? "";
-  if (!type.startsWith("application/x-www-form-urlencoded"))
-    throw new PortalError("BAD_INPUT", "forms are sent as application/x-www-form-urlencoded");
-  return Object.fromEntries(new URLSearchParams((await body(req, FORM_LIMIT)).toString("utf8")));
-}
+// What each form and query carries, declared once: a request that does not match is refused with
+// the field named (a page, or JSON for the import call), before any handler runs. The portal's
+// own rules (a device needs a model...) stay in the registry, which names each field's problem.
+const text = (maxLength = 200) => Type.String({ maxLength });
+const optionalText = (maxLength = 200) => Type.Optional(text(maxLength));
+const form = <P extends Parameters<typeof Type.Object>[0]>(properties: P) =>
+  Type.Object({ csrf: Type.Optional(text(400)), ...properties }, { additionalProperties: false });
+const LoginForm = form({ userId: text(100), password: text(200) });
+const Empty = form({});
+const CustomerForm = form({ id: text(), name: text(), email: text(), userId: text(), password: text() });
+const DeviceForm = form({ model: text(), serial: text(), counters: text(2000), consumables: text(2000) });
+const InstallationForm = form({ id: text(), serial: text(), customerId: text(), site: text() });
+const ContractForm = form({
+  installationId: text(),
+  period: text(),
+  readingDay: text(20),
+  start: text(20),
+  fee: text(20),
+  minimumCharge: optionalText(20),
+  terms: text(4000),
+});
+const ReplacementForm = form({
+  installationId: text(),
+  counter: text(),
+  oldFinal: text(20),
+  newStart: text(20),
+});
+/** A reading: `step` and one field per counter and consumable, whatever the device has. */
+const ReadingForm = Type.Object(
+  { csrf: Type.Optional(text(400)), step: Type.Optional(text(20)) },
+  { additionalProperties: text(40) },
+);
+const ImportQuery = Type.Object(
+  {
+    kind: Type.Union([Type.Literal("csv"), Type.Literal("evadts"), Type.Literal("evadts-zip")]),
+    installation: Type.Optional(text()),
+  },
+  { additionalProperties: false },
+);
+const MonthQuery = Type.Object(
+  { month: Type.Optional(Type.String({ pattern: "^[0-9]{4}-(0[1-9]|1[0-2])$" })) },
+  { additionalProperties: false },
+);
+const IdParams = Type.Object({ id: text() });
 
 const int = (v: string | undefined, what: string): number => {
   if (v === undefined || !/^-?\d{1,15}$/.test(v.trim()))
@@ -49,59 +72,97 @@ const int = (v: string | undefined, what: string): number => {
   return Number(v);
 };
 
-interface Ctx {
-  req: IncomingMessage;
-  res: ServerResponse;
-  url: URL;
-  token?: string;
-  who?: Principal;
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The signed-in principal and its session token, when the session cookie holds a good one. */
+    who: Principal | undefined;
+    sessionToken: string | undefined;
+  }
 }
 
 /**
- * The portal's web face: server-rendered pages, sessions in a signed HttpOnly cookie, a CSRF
- * token bound to the session on every form (the login form's bound to a pre-session cookie), and
- * every refusal a page (or JSON for the import call) with the error's message.
+ * The portal's web face on Fastify: server-rendered pages, the session in a signed HttpOnly cookie,
+ * a CSRF token bound to the session on every form and on the import call (`@fastify/csrf-protection`,
+ * its secret in a cookie), login attempts throttled (`@fastify/rate-limit`), uploads through
+ * `@fastify/multipart` with their size limits, every form and query declared as a schema. Every
+ * refusal is a page (JSON for the import call) with the error's message.
  */
-export function portalHandler(portal: Portal) {
-  const send = (
-    ctx: Ctx,
-    status: number,
-    content: string,
-    type = "text/html; charset=utf-8",
-    extra: Record<string, string | string[]> = {},
-  ) => {
-    ctx.res.writeHead(status, {
-      "content-type": type,
+export async function portalApp(portal: Portal) {
+  const app = Fastify({
+    bodyLimit: FORM_LIMIT,
+    // a reading link's token is a path parameter of a few hundred characters
+    routerOptions: { maxParamLength: 2048 },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody);
+  await app.register(fastifyMultipart, { limits: { files: 1, fields: 10, fileSize: ARCHIVE_LIMIT } });
+  await app.register(fastifyCsrf, {
+    cookieOpts: { path: "/", sameSite: "lax", httpOnly: true },
+    getToken: (req: FastifyRequest) =>
+      (req.body as { csrf?: string } | undefined)?.csrf ??
+      (req.headers["x-csrf-token"] as string | undefined),
+    // a token is good for the session it was made for only (before login: for no session)
+    getUserInfo: (req: FastifyRequest) => req.sessionToken ?? NO_SESSION,
+    csrfOpts: { hmacKey: portal.csrfKey },
+  });
+  await app.register(fastifyRateLimit, { global: false });
+  app.decorateRequest("who", undefined);
+  app.decorateRequest("sessionToken", undefined);
+
+  app.addHook("onRequest", async (req) => {
+    const token = req.cookies[SESSION];
+    if (!token) return;
+    try {
+      req.who = portal.principal(token);
+      req.sessionToken = token;
+    } catch {
+      // An expired or forged session is no session: the page asks to log in.
+    }
+  });
+  // every state change carries its session's token: forms in their body, the import call in a header
+  app.addHook("preHandler", (req, reply, done) => {
+    if (req.method !== "POST") return done();
+    app.csrfProtection(req, reply, done);
+  });
+  app.addHook("onSend", async (_req, reply) => {
+    reply.headers({
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
       "x-frame-options": "DENY",
       "referrer-policy": "no-referrer",
-      ...extra,
     });
-    ctx.res.end(content);
+  });
+
+  const csrf = (req: FastifyRequest, reply: FastifyReply) =>
+    reply.generateCsrf({ userInfo: req.sessionToken ?? NO_SESSION });
+  const html = (reply: FastifyReply, status: number, content: string) =>
+    reply.code(status).type("text/html; charset=utf-8").send(content);
+  const sessionCookie = (reply: FastifyReply, value: string, maxAge?: number) =>
+    reply.setCookie(SESSION, value, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "lax",
+      ...(maxAge === undefined ? {} : { maxAge }),
+    });
+  const operator = (req: FastifyRequest): Principal => {
+    if (req.who?.role !== "operator")
+      throw new PortalError(req.who ? "FORBIDDEN" : "UNAUTHENTICATED", "log in as the operator");
+    return req.who;
   };
-  const redirect = (ctx: Ctx, to: string, setCookie?: string[]) => {
-    ctx.res.writeHead(303, { location: to, ...(setCookie ? { "set-cookie": setCookie } : {}) });
-    ctx.res.end();
+  const signedIn = (req: FastifyRequest): Principal => {
+    if (!req.who) throw new PortalError("UNAUTHENTICATED", "please log in");
+    return req.who;
   };
-  const csrf = (ctx: Ctx) => portal.csrf(ctx.token as string);
-  const operator = (ctx: Ctx): Principal => {
-    if (ctx.who?.role !== "operator")
-      throw new PortalError(ctx.who ? "FORBIDDEN" : "UNAUTHENTICATED", "log in as the operator");
-    return ctx.who;
-  };
-  const signedIn = (ctx: Ctx): Principal => {
-    if (!ctx.who) throw new PortalError("UNAUTHENTICATED", "please log in");
-    return ctx.who;
-  };
-  const checked = async (ctx: Ctx) => {
-    const values = await form(ctx.req);
-    portal.checkCsrf(ctx.token ?? "", values.csrf);
-    delete values.csrf;
-    return values;
-  };
-  const manage = async (ctx: Ctx, errors: readonly string[] = [], done?: string) => {
-    const who = operator(ctx);
+  const today = () => portal.now().toISOString().slice(0, 10);
+
+  const manage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    errors: readonly string[] = [],
+    done?: string,
+  ) => {
+    const who = operator(req);
     const installations = await portal.installationsFor(who);
     const contracts = new Map(
       await Promise.all(
@@ -114,272 +175,278 @@ export function portalHandler(portal: Portal) {
       installations,
       contracts,
     };
-    send(ctx, errors.length > 0 ? 400 : 200, pages.managePage(who, csrf(ctx), data, errors, done));
+    return html(
+      reply,
+      errors.length > 0 ? 400 : 200,
+      pages.managePage(who, csrf(req, reply), data, errors, done),
+    );
   };
-  const registry = async (
-    ctx: Ctx,
-    action: (values: Record<string, string>, who: Principal) => Promise<string>,
-  ) => {
-    const who = operator(ctx);
-    const values = await checked(ctx);
-    try {
-      await manage(ctx, [], await action(values, who));
-    } catch (e) {
-      if (!(e instanceof PortalError) || e.code === "FORBIDDEN") throw e;
-      await manage(ctx, e.details.length > 0 ? e.details : [e.message]);
-    }
-  };
-
-  const customerInstallation = async (ctx: Ctx, id: string) => {
-    const who = signedIn(ctx);
-    const inst = await portal.visibleInstallation(who, id);
-    const readings = await portal.readingsFor(who, id);
-    const last = readings[readings.length - 1];
-    if (ctx.req.method === "GET")
-      return send(ctx, 200, pages.readingForm(who, csrf(ctx), inst, {}, [], last));
-    const values = await checked(ctx);
-    const step = values.step;
-    delete values.step;
-    try {
-      if (step === "confirm") {
-        const stored = await portal.confirm(who, id, values);
-        return redirect(ctx, `/customer/receipts/${stored.receipt}`);
-      }
-      return send(
-        ctx,
-        200,
-        pages.reviewPage(who, csrf(ctx), inst, await portal.review(who, id, values), values),
-      );
-    } catch (e) {
-      if (!(e instanceof PortalError) || e.code === "NOT_FOUND") throw e;
-      return send(
-        ctx,
-        HTTP_STATUS[e.code],
-        pages.readingForm(who, csrf(ctx), inst, values, e.details.length > 0 ? e.details : [e.message], last),
-      );
-    }
-  };
-
-  const routes = async (ctx: Ctx) => {
-    const { req, url } = ctx;
-    const path = url.pathname;
-    const method = req.method ?? "GET";
-    if (method === "GET" && path === "/") {
-      return redirect(ctx, ctx.who ? (ctx.who.role === "operator" ? "/operator" : "/customer") : "/login");
-    }
-    if (path === "/login") {
-      const pre = cookies(req)[PRE] ?? randomBytes(18).toString("base64url");
-      const setPre = [cookie(PRE, pre)];
-      if (method === "GET")
-        return send(ctx, 200, pages.loginPage(portal.csrf(pre)), undefined, { "set-cookie": setPre });
-      const values = await form(req);
-      portal.checkCsrf(pre, values.csrf);
+  /** A registry form: done, the page says so; refused, the page lists each field's problem. */
+  const registry =
+    <V extends Record<string, string | undefined>>(action: (values: V, who: Principal) => Promise<string>) =>
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      const who = operator(req);
       try {
-        const who = await portal.login(values.userId ?? "", values.password ?? "");
-        return redirect(ctx, who.role === "operator" ? "/operator" : "/customer", [
-          cookie(SESSION, portal.session(who)),
-          cookie(PRE, "", 0),
-        ]);
+        return await manage(req, reply, [], await action(req.body as V, who));
+      } catch (e) {
+        if (!(e instanceof PortalError) || e.code === "FORBIDDEN") throw e;
+        return manage(req, reply, e.details.length > 0 ? e.details : [e.message]);
+      }
+    };
+
+  app.get("/", (req, reply) =>
+    reply.redirect(req.who ? (req.who.role === "operator" ? "/operator" : "/customer") : "/login", 303),
+  );
+  app.get("/login", (req, reply) => html(reply, 200, pages.loginPage(csrf(req, reply))));
+  app.post(
+    "/login",
+    { schema: { body: LoginForm }, config: { rateLimit: { max: 10, timeWindow: "1 minute" } } },
+    async (req, reply) => {
+      try {
+        const who = await portal.login(req.body.userId, req.body.password);
+        sessionCookie(reply, portal.session(who));
+        return reply.redirect(who.role === "operator" ? "/operator" : "/customer", 303);
       } catch (e) {
         if (!(e instanceof PortalError)) throw e;
-        return send(ctx, 401, pages.loginPage(portal.csrf(pre), e.message), undefined, {
-          "set-cookie": setPre,
-        });
+        return html(reply, 401, pages.loginPage(csrf(req, reply), e.message));
       }
-    }
-    if (method === "GET" && path.startsWith("/r/")) {
-      const who = await portal.openLink(decodeURIComponent(path.slice(3)));
-      const only = who.role === "customer" ? (who.only as string) : "";
-      return redirect(ctx, `/customer/installations/${encodeURIComponent(only)}`, [
-        cookie(SESSION, portal.session(who)),
-      ]);
-    }
-    if (method === "POST" && path === "/logout") {
-      await checked(ctx);
-      return redirect(ctx, "/login", [cookie(SESSION, "", 0)]);
-    }
-    // The operator's pages.
-    if (method === "GET" && path === "/operator") {
-      const who = operator(ctx);
-      return send(
-        ctx,
-        200,
-        pages.boardPage(
-          who,
-          csrf(ctx),
-          await portal.reports.board(who),
-          portal.now().toISOString().slice(0, 10),
-        ),
-      );
-    }
-    if (method === "POST" && path === "/operator/scheduler") {
-      const who = operator(ctx);
-      await checked(ctx);
-      const sent = await portal.reports.runScheduler();
-      return send(
-        ctx,
-        200,
-        pages.boardPage(
-          who,
-          csrf(ctx),
-          await portal.reports.board(who),
-          portal.now().toISOString().slice(0, 10),
-          `Sent ${sent.requests} requests and ${sent.reminders} reminders.`,
-        ),
-      );
-    }
-    if (method === "GET" && path === "/operator/manage") return manage(ctx);
-    if (method === "POST" && path === "/operator/customers")
-      return registry(ctx, async (v, who) => {
-        await portal.registry.addCustomer(who, {
-          id: v.id ?? "",
-          name: v.name ?? "",
-          email: v.email ?? "",
-          userId: v.userId ?? "",
-          password: v.password ?? "",
-        });
-        return `Customer ${v.id} created.`;
-      });
-    if (method === "POST" && path === "/operator/devices")
-      return registry(ctx, async (v, who) => {
-        await portal.registry.addDevice(who, {
-          model: v.model ?? "",
-          serial: (v.serial ?? "").trim(),
-          counters: (v.counters ?? "")
-            .split(",")
-            .map((s) => s.trim())
-            .filter((s) => s !== ""),
-          consumables: (v.consumables ?? "")
-            .split(/\r?\n/)
-            .map((s) => s.trim())
-            .filter((s) => s !== ""),
-        });
-        return `Device ${v.serial} registered.`;
-      });
-    if (method === "POST" && path === "/operator/installations")
-      return registry(ctx, async (v, who) => {
-        await portal.registry.addInstallation(who, {
-          id: v.id ?? "",
-          serial: v.serial ?? "",
-          customerId: v.customerId ?? "",
-          site: v.site ?? "",
-        });
-        return `Installation ${v.id} created.`;
-      });
-    if (method === "POST" && path === "/operator/contracts")
-      return registry(ctx, async (v, who) => {
-        await portal.registry.setContract(who, {
-          installationId: v.installationId ?? "",
-          period: v.period ?? "",
-          readingDay: int(v.readingDay, "the reading day"),
-          start: v.start ?? "",
-          fee: int(v.fee, "the fee"),
-          ...(v.minimumCharge ? { minimumCharge: int(v.minimumCharge, "the minimum charge") } : {}),
-          terms: v.terms ?? "",
-        });
-        return `Contract of ${v.installationId} saved.`;
-      });
-    if (method === "POST" && path === "/operator/replacements")
-      return registry(ctx, async (v, who) => {
-        await portal.registry.recordReplacement(who, {
-          installationId: v.installationId ?? "",
-          counter: (v.counter ?? "").trim(),
-          oldFinal: int(v.oldFinal, "the old meter's final value"),
-          newStart: int(v.newStart, "the new meter's starting value"),
-        });
-        return `Meter replacement of ${v.installationId} ${v.counter} recorded: the next reading carries it.`;
-      });
-    if (method === "GET" && path === "/operator/import") {
-      const who = operator(ctx);
-      return send(ctx, 200, pages.importPage(who, csrf(ctx), await portal.installationsFor(who)));
-    }
-    if (method === "POST" && path === "/operator/import") {
-      const who = operator(ctx);
-      portal.checkCsrf(ctx.token ?? "", req.headers["x-csrf-token"] as string | undefined);
-      const kind = url.searchParams.get("kind");
-      const bytes = await body(req, kind === "evadts-zip" ? ARCHIVE_LIMIT : FILE_LIMIT);
-      const results =
-        kind === "evadts"
-          ? [await portal.imports.evadts(who, bytes, url.searchParams.get("installation") ?? undefined)]
-          : kind === "evadts-zip"
-            ? await portal.imports.archive(who, bytes)
-            : kind === "csv"
-              ? await portal.imports.csv(who, bytes.toString("utf8"))
-              : undefined;
-      if (!results) throw new PortalError("BAD_INPUT", 'kind is "csv", "evadts" or "evadts-zip"');
-      return send(ctx, 200, JSON.stringify({ results }), "application/json");
-    }
-    if (method === "GET" && (path === "/operator/billing" || path === "/operator/billing.csv")) {
-      const who = operator(ctx);
-      const month = url.searchParams.get("month") ?? portal.now().toISOString().slice(0, 7);
-      const run = await portal.reports.billing(who, month);
-      if (path.endsWith(".csv"))
-        return send(ctx, 200, billingCsv(run), "text/csv; charset=utf-8", {
-          "content-disposition": `attachment; filename="billing-${month}.csv"`,
-        });
-      return send(ctx, 200, pages.billingPage(who, csrf(ctx), run));
-    }
-    // The customer's pages.
-    if (method === "GET" && path === "/customer") {
-      const who = signedIn(ctx);
-      const items = await Promise.all(
-        (await portal.installationsFor(who)).map(async (installation) => {
-          const readings = await portal.readingsFor(who, installation.id);
-          const last = readings[readings.length - 1];
-          return { installation, ...(last ? { last } : {}) };
-        }),
-      );
-      return send(ctx, 200, pages.customerHome(who, csrf(ctx), items));
-    }
-    const inst = /^\/customer\/installations\/([^/]+)$/.exec(path);
-    if (inst && (method === "GET" || method === "POST"))
-      return customerInstallation(ctx, decodeURIComponent(inst[1] as string));
-    const receipt = /^\/customer\/receipts\/([^/]+)$/.exec(path);
-    if (receipt && method === "GET") {
-      const who = signedIn(ctx);
-      const { reading, installation } = await portal.receipt(who, decodeURIComponent(receipt[1] as string));
-      return send(ctx, 200, pages.receiptPage(who, csrf(ctx), installation, reading));
-    }
-    throw new PortalError("NOT_FOUND", `no page ${path}`);
-  };
+    },
+  );
+  app.get("/r/:token", { schema: { params: Type.Object({ token: text(2000) }) } }, async (req, reply) => {
+    const who = await portal.openLink(req.params.token);
+    const only = who.role === "customer" ? (who.only as string) : "";
+    sessionCookie(reply, portal.session(who));
+    return reply.redirect(`/customer/installations/${encodeURIComponent(only)}`, 303);
+  });
+  app.post("/logout", { schema: { body: Empty } }, (_req, reply) => {
+    sessionCookie(reply, "", 0);
+    return reply.redirect("/login", 303);
+  });
 
-  return async (req: IncomingMessage, res: ServerResponse) => {
-    const ctx: Ctx = { req, res, url: new URL(req.url ?? "/", "http://portal.invalid") };
-    try {
-      const token = cookies(req)[SESSION];
-      if (token) {
-        try {
-          ctx.who = portal.principal(token);
-          ctx.token = token;
-        } catch {
-          // An expired or forged session is no session: the page asks to log in.
+  // The operator's pages.
+  app.get("/operator", async (req, reply) => {
+    const who = operator(req);
+    return html(reply, 200, pages.boardPage(who, csrf(req, reply), await portal.reports.board(who), today()));
+  });
+  app.post("/operator/scheduler", { schema: { body: Empty } }, async (req, reply) => {
+    const who = operator(req);
+    const sent = await portal.reports.runScheduler();
+    const said = `Sent ${sent.requests} requests and ${sent.reminders} reminders.`;
+    return html(
+      reply,
+      200,
+      pages.boardPage(who, csrf(req, reply), await portal.reports.board(who), today(), said),
+    );
+  });
+  app.get("/operator/manage", (req, reply) => manage(req, reply));
+  app.post(
+    "/operator/customers",
+    { schema: { body: CustomerForm } },
+    registry<Static<typeof CustomerForm>>(async (v, who) => {
+      await portal.registry.addCustomer(who, {
+        id: v.id,
+        name: v.name,
+        email: v.email,
+        userId: v.userId,
+        password: v.password,
+      });
+      return `Customer ${v.id} created.`;
+    }),
+  );
+  app.post(
+    "/operator/devices",
+    { schema: { body: DeviceForm } },
+    registry<Static<typeof DeviceForm>>(async (v, who) => {
+      await portal.registry.addDevice(who, {
+        model: v.model,
+        serial: v.serial.trim(),
+        counters: v.counters
+          .split(",")
+          .map((s) => s.trim())
+          .filter((s) => s !== ""),
+        consumables: v.consumables
+          .split(/\r?\n/)
+          .map((s) => s.trim())
+          .filter((s) => s !== ""),
+      });
+      return `Device ${v.serial} registered.`;
+    }),
+  );
+  app.post(
+    "/operator/installations",
+    { schema: { body: InstallationForm } },
+    registry<Static<typeof InstallationForm>>(async (v, who) => {
+      await portal.registry.addInstallation(who, {
+        id: v.id,
+        serial: v.serial,
+        customerId: v.customerId,
+        site: v.site,
+      });
+      return `Installation ${v.id} created.`;
+    }),
+  );
+  app.post(
+    "/operator/contracts",
+    { schema: { body: ContractForm } },
+    registry<Static<typeof ContractForm>>(async (v, who) => {
+      await portal.registry.setContract(who, {
+        installationId: v.installationId,
+        period: v.period,
+        readingDay: int(v.readingDay, "the reading day"),
+        start: v.start,
+        fee: int(v.fee, "the fee"),
+        ...(v.minimumCharge ? { minimumCharge: int(v.minimumCharge, "the minimum charge") } : {}),
+        terms: v.terms,
+      });
+      return `Contract of ${v.installationId} saved.`;
+    }),
+  );
+  app.post(
+    "/operator/replacements",
+    { schema: { body: ReplacementForm } },
+    registry<Static<typeof ReplacementForm>>(async (v, who) => {
+      await portal.registry.recordReplacement(who, {
+        installationId: v.installationId,
+        counter: v.counter.trim(),
+        oldFinal: int(v.oldFinal, "the old meter's final value"),
+        newStart: int(v.newStart, "the new meter's starting value"),
+      });
+      return `Meter replacement of ${v.installationId} ${v.counter} recorded: the next reading carries it.`;
+    }),
+  );
+  app.get(IMPORT, async (req, reply) => {
+    const who = operator(req);
+    return html(reply, 200, pages.importPage(who, csrf(req, reply), await portal.installationsFor(who)));
+  });
+  // one file a request (a folder's worth is sent file by file, each with its own result)
+  app.post(IMPORT, { schema: { querystring: ImportQuery } }, async (req, reply) => {
+    const who = operator(req);
+    const { kind, installation } = req.query;
+    const limit = kind === "evadts-zip" ? ARCHIVE_LIMIT : FILE_LIMIT;
+    const upload = await req.file({ limits: { fileSize: limit, files: 1 } });
+    if (upload === undefined) throw new PortalError("BAD_INPUT", "the upload holds no file");
+    const bytes = await upload.toBuffer();
+    const results =
+      kind === "evadts"
+        ? [await portal.imports.evadts(who, bytes, installation)]
+        : kind === "evadts-zip"
+          ? await portal.imports.archive(who, bytes)
+          : await portal.imports.csv(who, bytes.toString("utf8"));
+    return reply.type("application/json").send({ results });
+  });
+  const billing = (csvFile: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const who = operator(req);
+    const month = (req.query as Static<typeof MonthQuery>).month ?? portal.now().toISOString().slice(0, 7);
+    const run = await portal.reports.billing(who, month);
+    if (csvFile)
+      return reply
+        .type("text/csv; charset=utf-8")
+        .header("content-disposition", `attachment; filename="billing-${month}.csv"`)
+        .send(billingCsv(run));
+    return html(reply, 200, pages.billingPage(who, csrf(req, reply), run));
+  };
+  app.get("/operator/billing", { schema: { querystring: MonthQuery } }, billing(false));
+  app.get("/operator/billing.csv", { schema: { querystring: MonthQuery } }, billing(true));
+
+  // The customer's pages.
+  app.get("/customer", async (req, reply) => {
+    const who = signedIn(req);
+    const items = await Promise.all(
+      (await portal.installationsFor(who)).map(async (installation) => {
+        const readings = await portal.readingsFor(who, installation.id);
+        const last = readings[readings.length - 1];
+        return { installation, ...(last ? { last } : {}) };
+      }),
+    );
+    return html(reply, 200, pages.customerHome(who, csrf(req, reply), items));
+  });
+  const installation = async (req: FastifyRequest, id: string) => {
+    const who = signedIn(req);
+    const inst = await portal.visibleInstallation(who, id);
+    const readings = await portal.readingsFor(who, id);
+    return { who, inst, last: readings[readings.length - 1] };
+  };
+  app.get("/customer/installations/:id", { schema: { params: IdParams } }, async (req, reply) => {
+    const { who, inst, last } = await installation(req, req.params.id);
+    return html(reply, 200, pages.readingForm(who, csrf(req, reply), inst, {}, [], last));
+  });
+  app.post(
+    "/customer/installations/:id",
+    { schema: { params: IdParams, body: ReadingForm } },
+    async (req, reply) => {
+      const { who, inst, last } = await installation(req, req.params.id);
+      const { csrf: _token, step, ...values } = req.body as Record<string, string>;
+      try {
+        if (step === "confirm") {
+          const stored = await portal.confirm(who, inst.id, values);
+          return reply.redirect(`/customer/receipts/${stored.receipt}`, 303);
         }
-      }
-      await routes(ctx);
-    } catch (e) {
-      if (res.headersSent) return res.end();
-      if (e instanceof PortalError) {
-        if (e.code === "UNAUTHENTICATED" && req.method === "GET") return redirect(ctx, "/login");
-        const status = HTTP_STATUS[e.code];
-        if (ctx.url.pathname === "/operator/import")
-          return send(ctx, status, JSON.stringify({ code: e.code, message: e.message }), "application/json");
-        return send(
-          ctx,
-          status,
-          pages.errorPage(status, e.message, ctx.who, ctx.token && portal.csrf(ctx.token)),
+        const review = await portal.review(who, inst.id, values);
+        return html(reply, 200, pages.reviewPage(who, csrf(req, reply), inst, review, values));
+      } catch (e) {
+        if (!(e instanceof PortalError) || e.code === "NOT_FOUND") throw e;
+        const said = e.details.length > 0 ? e.details : [e.message];
+        return html(
+          reply,
+          HTTP_STATUS[e.code],
+          pages.readingForm(who, csrf(req, reply), inst, values, said, last),
         );
       }
+    },
+  );
+  app.get("/customer/receipts/:id", { schema: { params: IdParams } }, async (req, reply) => {
+    const who = signedIn(req);
+    const { reading, installation: inst } = await portal.receipt(who, req.params.id);
+    return html(reply, 200, pages.receiptPage(who, csrf(req, reply), inst, reading));
+  });
+
+  app.setNotFoundHandler((req) => {
+    throw new PortalError("NOT_FOUND", `no page ${req.url.split("?")[0]}`);
+  });
+  app.setErrorHandler((e: FastifyError, req, reply) => {
+    const refusal = portalRefusal(e);
+    if (refusal === undefined) {
+      req.log.error(e);
       console.error(e);
-      return send(ctx, 500, pages.errorPage(500, "the portal failed on this request; it is logged"));
+      return html(reply, 500, pages.errorPage(500, "the portal failed on this request; it is logged"));
     }
-  };
+    const [status, code, message] = refusal;
+    if (code === "UNAUTHENTICATED" && req.method === "GET") return reply.redirect("/login", 303);
+    if (req.url.startsWith(IMPORT))
+      return reply.code(status).type("application/json").send({ code, message });
+    const token = req.sessionToken ? csrf(req, reply) : undefined;
+    return html(reply, status, pages.errorPage(status, message, req.who, token));
+  });
+  return app;
+}
+
+/** A refusal as [status, code, message]: the portal's own, a schema's, a plugin's; else undefined. */
+function portalRefusal(e: FastifyError): [number, string, string] | undefined {
+  if (e instanceof PortalError) return [HTTP_STATUS[e.code], e.code, e.message];
+  if (e.validation !== undefined) {
+    const first = e.validation[0];
+    const params = first?.params as { additionalProperty?: string; missingProperty?: string } | undefined;
+    const field = [
+      ...(first?.instancePath ?? "").split("/").filter((p) => p !== ""),
+      ...(params?.missingProperty ? [params.missingProperty] : []),
+      ...(params?.additionalProperty ? [params.additionalProperty] : []),
+    ].join(".");
+    const why = params?.additionalProperty ? "is not a field of this form" : (first?.message ?? e.message);
+    return [400, "BAD_INPUT", `${field || e.validationContext}: ${why}`];
+  }
+  if (e.code?.startsWith("FST_CSRF"))
+    return [403, "CSRF", "the form is stale or was not sent from this portal; reload the page"];
+  if (e.statusCode === 413 || e.code === "FST_REQ_FILE_TOO_LARGE" || e.code === "FST_FILES_LIMIT")
+    return [413, "TOO_LARGE", "the upload is over the size this import takes"];
+  if (e.code === "FST_INVALID_MULTIPART_CONTENT_TYPE")
+    return [400, "BAD_INPUT", "an import is a file sent as multipart/form-data"];
+  if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500)
+    return [e.statusCode, e.code ?? "BAD_INPUT", e.message];
+  return undefined;
 }
 
 export async function servePortal(portal: Portal, port: number, host = "127.0.0.1"): Promise<Server> {
-  const server = createServer(portalHandler(portal));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => resolve());
-  });
-  return server;
+  const app = await portalApp(portal);
+  await app.listen({ port, host });
+  return app.server;
 }

@@ -145,7 +145,9 @@ form.addEventListener("submit", async (ev) => {
   // several files (a folder's worth of audits): one upload each, their results in one table
   const results = [];
   for (const file of form.file.files) {
-    const res = await fetch("/operator/import?" + q, { method: "POST", headers: { "x-csrf-token": ${raw(JSON.stringify(csrf))} }, body: file });
+    const upload = new FormData();
+    upload.append("file", file, file.name);
+    const res = await fetch("/operator/import?" + q, { method: "POST", headers: { "x-csrf-token": ${raw(JSON.stringify(csrf))} }, body: upload });
     const body = await res.json();
     if (!res.ok && form.file.files.length === 1) { err.textContent = body.message; err.hidden = false; return; }
     if (!res.ok) results.push({ file: file.name, outcome: "refused", messages: [body.message] });

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { checkConsumables, type Reading, validateReading } from "@vendkit/metering";
 import type { Db, Queryable } from "./db.js";
 import { PortalError } from "./errors.js";
@@ -12,7 +12,7 @@ import { PortalRegistry } from "./registry.js";
 import { PortalReports } from "./reports.js";
 import { addDays, DEFAULT_RULES, type ScheduleRules } from "./schedule.js";
 import * as store from "./store.js";
-import { type TokenClaims, Tokens } from "./tokens.js";
+import { Tokens } from "./tokens.js";
 
 export type { ArchiveImportResult, ImportResult } from "./imports.js";
 export type { BoardRow } from "./reports.js";
@@ -183,25 +183,9 @@ export class Portal {
     throw new PortalError("BAD_TOKEN", "the session is malformed");
   }
 
-  /** The CSRF token a session's forms carry: bound to that session, useless with any other. */
-  csrf(sessionToken: string): string {
-    return this.tokens.sign({
-      purpose: "csrf",
-      sub: createHash("sha256").update(sessionToken).digest("base64url"),
-      exp: Number.MAX_SAFE_INTEGER,
-    });
-  }
-
-  checkCsrf(sessionToken: string, given: string | undefined): void {
-    const bound = createHash("sha256").update(sessionToken).digest("base64url");
-    let claims: TokenClaims;
-    try {
-      claims = this.tokens.verify(given ?? "", "csrf", this.now().getTime());
-    } catch {
-      throw new PortalError("CSRF", "the form is stale or was not sent from this portal; reload the page");
-    }
-    if (claims.sub !== bound)
-      throw new PortalError("CSRF", "the form is stale or was not sent from this portal; reload the page");
+  /** The key the web face's CSRF tokens are made with (see http.ts), from the portal's secret. */
+  get csrfKey(): Buffer {
+    return this.tokens.derive("csrf");
   }
 
   /** The link a reading request carries: that installation, that reading day, until it expires. */

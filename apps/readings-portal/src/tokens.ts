@@ -24,6 +24,11 @@ export class Tokens {
     return randomBytes(32).toString("base64url");
   }
 
+  /** A key of its own for `purpose`, from the same secret (so it survives a restart as tokens do). */
+  derive(purpose: string): Buffer {
+    return createHmac("sha256", this.secret).update(`key:${purpose}`).digest();
+  }
+
   private mac(body: string): Buffer {
     return createHmac("sha256", this.secret).update(body).digest();
   }
