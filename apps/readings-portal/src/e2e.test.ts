@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildAudit, write } from "@vendkit/evadts";
 import { chromiumFor } from "@vendkit/test-support";
 import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -139,6 +140,36 @@ describe.skipIf(!executablePath)("readings portal in headless Chromium", () => {
       await expect
         .poll(() => page.locator("#results tbody tr td:nth-child(1)").allTextContents())
         .toEqual(["one.eva", "two.eva"]);
+      // an audit without a date (ID5): the form asks for the reading date, and takes it
+      const undated = join(folder, "undated.eva");
+      writeFileSync(
+        undated,
+        write(
+          buildAudit(
+            [
+              { tag: "ID1", elements: ["MX-1", "COPIER"] },
+              { tag: "VA1", elements: ["0", "9", "0", "0"] },
+            ],
+            {
+              communicationId: "VKT0000001",
+            },
+          ),
+        ),
+      );
+      expect(await page.isVisible("#date-field")).toBe(false);
+      await page.getByLabel("File").setInputFiles(undated);
+      await page.getByRole("button", { name: "Import" }).click();
+      await page.locator("#date-field.error").waitFor();
+      expect(await page.textContent("#import-error")).toContain("the audit has no date (ID5)");
+      await page.getByLabel("Reading date").fill("2026-03-28");
+      await page.getByRole("button", { name: "Import" }).click();
+      await page.locator("#import-error").waitFor({ state: "hidden" });
+      // the date went with it: what stops the reading now is the copier's counters, not the date
+      const message = await page.locator("#results tbody tr td:nth-child(6)").first().textContent();
+      expect(message).not.toContain("ID5");
+      expect(await page.locator("#results tbody tr td:nth-child(3)").first().textContent()).toBe(
+        "2026-03-28",
+      );
 
       await page.getByRole("link", { name: "Billing" }).click();
       await page.getByLabel("Periods ending in").fill("2026-02");

@@ -17,6 +17,8 @@ export class PortalError extends Error {
     message: string,
     /** Per-field or per-counter messages, for forms. */
     readonly details: readonly string[] = [],
+    /** The form field that would put it right, when one would (an audit without a date: `date`). */
+    readonly field?: string,
   ) {
     super(message);
     this.name = "PortalError";

@@ -134,7 +134,8 @@ describe("portal over HTTP", () => {
     }));
 
   it("the operator's registry forms show each field's problem; imports need the CSRF header", () =>
-    withServer(async (base) => {
+    withServer(async (base, rig) => {
+      rig.clock.now = new Date("2026-03-29T09:00:00Z"); // the day of the reading imported below has come
       const op = new Client(base);
       await op.login("op", "operator-password");
       const token = await op.csrf("/operator/manage");
@@ -232,5 +233,65 @@ describe("portal over HTTP", () => {
       for (let k = 0; k < 11; k++) statuses.push((await guesser.login("op", `guess-${k}-password`)).status);
       expect(statuses.slice(0, 9).every((s) => s === 401)).toBe(true);
       expect(statuses[10]).toBe(429);
+    }));
+
+  it("keeps what was typed after a refusal, and shows the minimum charge so fee + overage + minimum = total", () =>
+    withServer(async (base, rig) => {
+      rig.clock.now = new Date("2026-03-29T09:00:00Z");
+      const c = new Client(base);
+      const wrong = await c.login("acme", "nope-nope-nope");
+      expect(await wrong.text()).toContain('name="userId" autocomplete="username" value="acme"');
+      const op = new Client(base);
+      await op.login("op", "operator-password");
+      const token = await op.csrf("/operator/manage");
+      const bad = await op.post("/operator/devices", {
+        csrf: token,
+        model: "",
+        serial: "SV-7",
+        counters: "vends, cups",
+        consumables: "beans:cups:5000",
+      });
+      expect(bad.status).toBe(400);
+      const page = await bad.text();
+      for (const kept of [
+        'name="serial" value="SV-7"',
+        'name="counters" placeholder="mono, colour" value="vends, cups"',
+      ])
+        expect(page).toContain(kept);
+      expect(page).toContain(">beans:cups:5000</textarea>");
+      // a password typed into a refused form is never sent back
+      const customer = await op.post("/operator/customers", {
+        csrf: token,
+        id: "GAMMA",
+        name: "Gamma",
+        email: "not-an-address",
+        userId: "gamma",
+        password: "gamma-password-1",
+      });
+      const again = await customer.text();
+      expect(again).toContain('name="email" type="email" value="not-an-address"');
+      expect(again).not.toContain("gamma-password-1");
+      // BETA-1 at a minimum charge above what it used: the page shows the top-up as its own column
+      await op.post("/operator/contracts", {
+        csrf: token,
+        installationId: "BETA-1",
+        period: "monthly",
+        readingDay: "28",
+        start: "2026-01-28",
+        fee: "5000",
+        minimumCharge: "20000",
+        terms: "mono: 1000 included; 1/1\ncolour: 100 included; 10/1",
+      });
+      await rig.portal.imports.csv(OPERATOR, "installation,date,mono,colour\nBETA-1,2026-03-28,2500,250\n");
+      const billing = await (await op.request("/operator/billing?month=2026-03")).text();
+      expect(billing).toContain("<th>Fee</th><th>Overage</th><th>Minimum</th><th>Total</th>");
+      const row = /<tr><td>BETA-1<\/td>[\s\S]*?<\/tr>/.exec(billing)?.[0] ?? "";
+      const amounts = [...row.matchAll(/<td(?: class="minimum")?>([0-9.,]+)<\/td>/g)].map((m) =>
+        Math.round(Number((m[1] as string).replace(/,/g, "")) * 100),
+      );
+      const [fee, overage, minimum, total] = amounts.slice(-4) as [number, number, number, number];
+      expect(minimum).toBeGreaterThan(0);
+      expect(fee + overage + minimum).toBe(total);
+      expect(total).toBe(20000);
     }));
 });

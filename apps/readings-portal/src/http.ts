@@ -57,6 +57,8 @@ const ImportQuery = Type.Object(
   {
     kind: Type.Union([Type.Literal("csv"), Type.Literal("evadts"), Type.Literal("evadts-zip")]),
     installation: Type.Optional(text()),
+    /** The reading date of audits that carry none (ID5); empty for none. */
+    date: Type.Optional(Type.String({ pattern: "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$" })),
   },
   { additionalProperties: false },
 );
@@ -161,6 +163,7 @@ export async function portalApp(portal: Portal) {
     reply: FastifyReply,
     errors: readonly string[] = [],
     done?: string,
+    typed?: Parameters<typeof pages.managePage>[5],
   ) => {
     const who = operator(req);
     const installations = await portal.installationsFor(who);
@@ -178,19 +181,30 @@ export async function portalApp(portal: Portal) {
     return html(
       reply,
       errors.length > 0 ? 400 : 200,
-      pages.managePage(who, csrf(req, reply), data, errors, done),
+      pages.managePage(who, csrf(req, reply), data, errors, done, typed),
     );
   };
-  /** A registry form: done, the page says so; refused, the page lists each field's problem. */
+  /**
+   * A registry form (`form` is its id on the page): done, the page says so; refused, the page
+   * lists each field's problem and shows the form again as it was typed.
+   */
   const registry =
-    <V extends Record<string, string | undefined>>(action: (values: V, who: Principal) => Promise<string>) =>
+    <V extends Record<string, string | undefined>>(
+      form: string,
+      action: (values: V, who: Principal) => Promise<string>,
+    ) =>
     async (req: FastifyRequest, reply: FastifyReply) => {
       const who = operator(req);
+      const values = req.body as V;
       try {
-        return await manage(req, reply, [], await action(req.body as V, who));
+        return await manage(req, reply, [], await action(values, who));
       } catch (e) {
         if (!(e instanceof PortalError) || e.code === "FORBIDDEN") throw e;
-        return manage(req, reply, e.details.length > 0 ? e.details : [e.message]);
+        const { password: _never, ...typed } = values;
+        return manage(req, reply, e.details.length > 0 ? e.details : [e.message], undefined, {
+          form,
+          values: typed,
+        });
       }
     };
 
@@ -208,7 +222,7 @@ export async function portalApp(portal: Portal) {
         return reply.redirect(who.role === "operator" ? "/operator" : "/customer", 303);
       } catch (e) {
         if (!(e instanceof PortalError)) throw e;
-        return html(reply, 401, pages.loginPage(csrf(req, reply), e.message));
+        return html(reply, 401, pages.loginPage(csrf(req, reply), e.message, req.body.userId));
       }
     },
   );
@@ -242,7 +256,7 @@ export async function portalApp(portal: Portal) {
   app.post(
     "/operator/customers",
     { schema: { body: CustomerForm } },
-    registry<Static<typeof CustomerForm>>(async (v, who) => {
+    registry<Static<typeof CustomerForm>>("new-customer", async (v, who) => {
       await portal.registry.addCustomer(who, {
         id: v.id,
         name: v.name,
@@ -256,7 +270,7 @@ export async function portalApp(portal: Portal) {
   app.post(
     "/operator/devices",
     { schema: { body: DeviceForm } },
-    registry<Static<typeof DeviceForm>>(async (v, who) => {
+    registry<Static<typeof DeviceForm>>("new-device", async (v, who) => {
       await portal.registry.addDevice(who, {
         model: v.model,
         serial: v.serial.trim(),
@@ -275,7 +289,7 @@ export async function portalApp(portal: Portal) {
   app.post(
     "/operator/installations",
     { schema: { body: InstallationForm } },
-    registry<Static<typeof InstallationForm>>(async (v, who) => {
+    registry<Static<typeof InstallationForm>>("new-installation", async (v, who) => {
       await portal.registry.addInstallation(who, {
         id: v.id,
         serial: v.serial,
@@ -288,7 +302,7 @@ export async function portalApp(portal: Portal) {
   app.post(
     "/operator/contracts",
     { schema: { body: ContractForm } },
-    registry<Static<typeof ContractForm>>(async (v, who) => {
+    registry<Static<typeof ContractForm>>("contract", async (v, who) => {
       await portal.registry.setContract(who, {
         installationId: v.installationId,
         period: v.period,
@@ -304,7 +318,7 @@ export async function portalApp(portal: Portal) {
   app.post(
     "/operator/replacements",
     { schema: { body: ReplacementForm } },
-    registry<Static<typeof ReplacementForm>>(async (v, who) => {
+    registry<Static<typeof ReplacementForm>>("replacement", async (v, who) => {
       await portal.registry.recordReplacement(who, {
         installationId: v.installationId,
         counter: v.counter.trim(),
@@ -321,16 +335,16 @@ export async function portalApp(portal: Portal) {
   // one file a request (a folder's worth is sent file by file, each with its own result)
   app.post(IMPORT, { schema: { querystring: ImportQuery } }, async (req, reply) => {
     const who = operator(req);
-    const { kind, installation } = req.query;
+    const { kind, installation, date } = req.query;
     const limit = kind === "evadts-zip" ? ARCHIVE_LIMIT : FILE_LIMIT;
     const upload = await req.file({ limits: { fileSize: limit, files: 1 } });
     if (upload === undefined) throw new PortalError("BAD_INPUT", "the upload holds no file");
     const bytes = await upload.toBuffer();
     const results =
       kind === "evadts"
-        ? [await portal.imports.evadts(who, bytes, installation)]
+        ? [await portal.imports.evadts(who, bytes, installation, date || undefined)]
         : kind === "evadts-zip"
-          ? await portal.imports.archive(who, bytes)
+          ? await portal.imports.archive(who, bytes, date || undefined)
           : await portal.imports.csv(who, bytes.toString("utf8"));
     return reply.type("application/json").send({ results });
   });
@@ -412,8 +426,13 @@ export async function portalApp(portal: Portal) {
     }
     const [status, code, message] = refusal;
     if (code === "UNAUTHENTICATED" && req.method === "GET") return reply.redirect("/login", 303);
-    if (req.url.startsWith(IMPORT))
-      return reply.code(status).type("application/json").send({ code, message });
+    if (req.url.startsWith(IMPORT)) {
+      const field = e instanceof PortalError ? e.field : undefined;
+      return reply
+        .code(status)
+        .type("application/json")
+        .send({ code, message, ...(field === undefined ? {} : { field }) });
+    }
     const token = req.sessionToken ? csrf(req, reply) : undefined;
     return html(reply, status, pages.errorPage(status, message, req.who, token));
   });

@@ -14,6 +14,8 @@ export interface ImportResult {
   readonly outcome: "accepted" | "unchanged" | "refused";
   readonly receipt?: string;
   readonly messages: readonly string[];
+  /** A refusal that a form field would put right: `date` for an audit without one (ID5). */
+  readonly field?: string;
 }
 
 /** One file of an archive of audits, imported: its name in the archive and what became of it. */
@@ -115,7 +117,8 @@ export class PortalImports {
     }
     const inst = await this.portal.visibleInstallation(p, id);
     const raw = readingFromAudit(file, inst.id, date || undefined);
-    if (!raw) throw new PortalError("BAD_INPUT", "the audit has no date (ID5); give the reading date");
+    if (!raw)
+      throw new PortalError("BAD_INPUT", "the audit has no date (ID5); give the reading date", [], "date");
     const counters = Object.fromEntries(
       Object.entries(raw.counters).filter(([k]) => inst.device.counters.includes(k)),
     );
@@ -128,7 +131,7 @@ export class PortalImports {
    * in archive order, and a refused file never stops the others. The archive is inflated a chunk
    * at a time with limits on entries and sizes (`eachArchiveEntry`), so a zip bomb is refused.
    */
-  async archive(p: Principal, zip: Uint8Array): Promise<ArchiveImportResult[]> {
+  async archive(p: Principal, zip: Uint8Array, date?: string): Promise<ArchiveImportResult[]> {
     this.portal.operatorOnly(p);
     const results: ArchiveImportResult[] = [];
     let batch: { file: string; line: number; reading: Reading }[] = [];
@@ -137,6 +140,7 @@ export class PortalImports {
       line,
       outcome: "refused",
       messages: e.details.length > 0 ? e.details : [e.message],
+      ...(e.field === undefined ? {} : { field: e.field }),
     });
     // the readings go in by transactions of ARCHIVE_BATCH, each one a savepoint of its own, so a
     // refused reading never undoes the others
@@ -164,7 +168,11 @@ export class PortalImports {
       const line = results.length + batch.length + 1;
       try {
         if ("refused" in entry) throw new PortalError("BAD_INPUT", entry.refused);
-        batch.push({ file: entry.name, line, reading: await this.auditReading(p, entry.bytes) });
+        batch.push({
+          file: entry.name,
+          line,
+          reading: await this.auditReading(p, entry.bytes, undefined, date),
+        });
         if (batch.length >= ARCHIVE_BATCH) await flush();
       } catch (e) {
         if (!(e instanceof PortalError)) throw e;

@@ -9,7 +9,7 @@ import { formatTerms } from "./terms.js";
 const STYLE = `body{font-family:system-ui,sans-serif;margin:0;color:#222}header{background:#24415e;color:#fff;padding:.6em 1em;display:flex;gap:1.2em;align-items:center}
 header a{color:#fff}main{padding:1em;max-width:1100px}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left}
 .missing{background:#fde2e2}.anomalous{background:#fff1c2}.received{background:#dff3e2}.late{background:#e6ecf7}.error{color:#a00;border:1px solid #a00;padding:.5em}
-.muted{color:#666}form.box{border:1px solid #ccc;padding:.6em;margin:.6em 0;max-width:640px}label{display:block;margin:.3em 0}input,select,textarea{font:inherit}
+.muted{color:#666}form.box{border:1px solid #ccc;padding:.6em;margin:.6em 0;max-width:640px}label{display:block;margin:.3em 0}[hidden]{display:none!important}input,select,textarea{font:inherit}
 textarea{width:100%}button{font:inherit;padding:.2em .8em}`;
 
 export function page(title: string, body: Raw, who?: Principal, csrf?: string): string {
@@ -33,12 +33,12 @@ export const problems = (list: readonly string[]): Raw =>
     ? html``
     : html`<div class="error" role="alert"><ul>${list.map((p) => html`<li>${p}</li>`)}</ul></div>`;
 
-export function loginPage(csrf: string, error?: string): string {
+export function loginPage(csrf: string, error?: string, userId = ""): string {
   return page(
     "Log in",
     html`${problems(error ? [error] : [])}
 <form class="box" method="post" action="/login"><input type="hidden" name="csrf" value="${csrf}">
-<label>User id <input name="userId" autocomplete="username" required></label>
+<label>User id <input name="userId" autocomplete="username" value="${userId}" required></label>
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
 <button>Log in</button></form>`,
   );
@@ -79,20 +79,26 @@ export function managePage(
   },
   errors: readonly string[] = [],
   done?: string,
+  /** The form that was refused and what was typed in it, shown again (passwords excepted). */
+  typed?: { readonly form: string; readonly values: Readonly<Record<string, string | undefined>> },
 ): string {
   const hidden = html`<input type="hidden" name="csrf" value="${csrf}">`;
+  const was = (form: string, name: string, otherwise = "") =>
+    typed?.form === form ? (typed.values[name] ?? otherwise) : otherwise;
+  const chosen = (form: string, name: string, value: string) =>
+    was(form, name) === value ? html` selected` : html``;
   return page(
     "Registry",
     html`${problems(errors)}${done ? html`<p role="status">${done}</p>` : html``}
 <h2>Customers</h2><table><tr><th>Code</th><th>Name</th><th>E-mail</th></tr>${data.customers.map((c) => html`<tr><td>${c.id}</td><td>${c.name}</td><td>${c.email}</td></tr>`)}</table>
 <form class="box" method="post" action="/operator/customers" id="new-customer">${hidden}<strong>New customer and its account</strong>
-<label>Code <input name="id" required></label><label>Name <input name="name" required></label><label>E-mail <input name="email" type="email" required></label>
-<label>User id <input name="userId" required></label><label>Password (10+ characters) <input name="password" type="password" required></label><button>Create customer</button></form>
+<label>Code <input name="id" value="${was("new-customer", "id")}" required></label><label>Name <input name="name" value="${was("new-customer", "name")}" required></label><label>E-mail <input name="email" type="email" value="${was("new-customer", "email")}" required></label>
+<label>User id <input name="userId" value="${was("new-customer", "userId")}" required></label><label>Password (10+ characters) <input name="password" type="password" required></label><button>Create customer</button></form>
 <h2>Devices</h2><table><tr><th>Serial</th><th>Model</th><th>Counters</th></tr>${data.devices.map((d) => html`<tr><td>${d.serial}</td><td>${d.model}</td><td>${d.counters.join(", ")}</td></tr>`)}</table>
 <form class="box" method="post" action="/operator/devices" id="new-device">${hidden}<strong>New device</strong>
-<label>Model <input name="model" required></label><label>Serial <input name="serial" required></label>
-<label>Counters (comma-separated) <input name="counters" placeholder="mono, colour" required></label>
-<label>Consumables, one per line: name:counter:rated yield <textarea name="consumables" rows="2" placeholder="toner-black:mono:20000"></textarea></label><button>Register device</button></form>
+<label>Model <input name="model" value="${was("new-device", "model")}" required></label><label>Serial <input name="serial" value="${was("new-device", "serial")}" required></label>
+<label>Counters (comma-separated) <input name="counters" placeholder="mono, colour" value="${was("new-device", "counters")}" required></label>
+<label>Consumables, one per line: name:counter:rated yield <textarea name="consumables" rows="2" placeholder="toner-black:mono:20000">${was("new-device", "consumables")}</textarea></label><button>Register device</button></form>
 <h2>Installations and contracts</h2><table><tr><th>Code</th><th>Customer</th><th>Device</th><th>Site</th><th>Contract</th></tr>
 ${data.installations.map((i) => {
   const c = data.contracts.get(i.id);
@@ -100,24 +106,24 @@ ${data.installations.map((i) => {
 <td>${c ? `${c.period} from ${c.start}, reading day ${c.readingDay}, fee ${money(c.fee)}; ${formatTerms(c.terms).replace(/\n/g, " | ")}` : "none"}</td></tr>`;
 })}</table>
 <form class="box" method="post" action="/operator/installations" id="new-installation">${hidden}<strong>New installation</strong>
-<label>Code <input name="id" required></label>
-<label>Device <select name="serial">${data.devices.map((d) => html`<option>${d.serial}</option>`)}</select></label>
-<label>Customer <select name="customerId">${data.customers.map((c) => html`<option value="${c.id}">${c.id} ${c.name}</option>`)}</select></label>
-<label>Site <input name="site" required></label><button>Install</button></form>
+<label>Code <input name="id" value="${was("new-installation", "id")}" required></label>
+<label>Device <select name="serial">${data.devices.map((d) => html`<option${chosen("new-installation", "serial", d.serial)}>${d.serial}</option>`)}</select></label>
+<label>Customer <select name="customerId">${data.customers.map((c) => html`<option value="${c.id}"${chosen("new-installation", "customerId", c.id)}>${c.id} ${c.name}</option>`)}</select></label>
+<label>Site <input name="site" value="${was("new-installation", "site")}" required></label><button>Install</button></form>
 <form class="box" method="post" action="/operator/contracts" id="contract">${hidden}<strong>Contract</strong>
-<label>Installation <select name="installationId">${data.installations.map((i) => html`<option>${i.id}</option>`)}</select></label>
-<label>Period <select name="period">${PERIODS.map((p) => html`<option>${p}</option>`)}</select></label>
-<label>Reading day (1-28) <input name="readingDay" type="number" min="1" max="28" value="1"></label>
-<label>Start <input name="start" type="date" required></label>
-<label>Fee per period (cents) <input name="fee" type="number" min="0" value="0"></label>
-<label>Minimum charge (cents, optional) <input name="minimumCharge" type="number" min="0"></label>
-<label>Terms <textarea name="terms" rows="3" placeholder="mono: 5000 included; 80/100 up to 20000; 60/100"></textarea></label>
+<label>Installation <select name="installationId">${data.installations.map((i) => html`<option${chosen("contract", "installationId", i.id)}>${i.id}</option>`)}</select></label>
+<label>Period <select name="period">${PERIODS.map((p) => html`<option${chosen("contract", "period", p)}>${p}</option>`)}</select></label>
+<label>Reading day (1-28) <input name="readingDay" type="number" min="1" max="28" value="${was("contract", "readingDay", "1")}"></label>
+<label>Start <input name="start" type="date" value="${was("contract", "start")}" required></label>
+<label>Fee per period (cents) <input name="fee" type="number" min="0" value="${was("contract", "fee", "0")}"></label>
+<label>Minimum charge (cents, optional) <input name="minimumCharge" type="number" min="0" value="${was("contract", "minimumCharge")}"></label>
+<label>Terms <textarea name="terms" rows="3" placeholder="mono: 5000 included; 80/100 up to 20000; 60/100">${was("contract", "terms")}</textarea></label>
 <button>Save contract</button></form>
 <form class="box" method="post" action="/operator/replacements" id="replacement">${hidden}<strong>Meter replacement</strong>
-<label>Installation <select name="installationId">${data.installations.map((i) => html`<option>${i.id}</option>`)}</select></label>
-<label>Counter <input name="counter" required></label>
-<label>Old meter's final value <input name="oldFinal" type="number" min="0" required></label>
-<label>New meter's starting value <input name="newStart" type="number" min="0" value="0" required></label>
+<label>Installation <select name="installationId">${data.installations.map((i) => html`<option${chosen("replacement", "installationId", i.id)}>${i.id}</option>`)}</select></label>
+<label>Counter <input name="counter" value="${was("replacement", "counter")}" required></label>
+<label>Old meter's final value <input name="oldFinal" type="number" min="0" value="${was("replacement", "oldFinal")}" required></label>
+<label>New meter's starting value <input name="newStart" type="number" min="0" value="${was("replacement", "newStart", "0")}" required></label>
 <button>Record replacement</button></form>`,
     who,
     csrf,
@@ -133,14 +139,24 @@ attachment of a confirmed reading's e-mail, or an EVA-DTS audit file. Importing 
 <label>Kind <select name="kind"><option value="csv">Readings CSV</option><option value="evadts">EVA-DTS audit</option><option value="evadts-zip">EVA-DTS audits (zip: a route's day, each matched by machine serial)</option></select></label>
 <label>Installation (EVA-DTS only; by default the one whose device serial is the audit's machine serial)
 <select name="installation"><option value="">from the audit</option>${installations.map((i) => html`<option>${i.id}</option>`)}</select></label>
+<label id="date-field" hidden>Reading date, for an audit that carries none (ID5) <input type="date" name="date"></label>
 <button>Import</button></form>
 <table id="results" hidden><thead><tr><th>Line or file</th><th>Installation</th><th>Date</th><th>Outcome</th><th>Receipt</th><th>Messages</th></tr></thead><tbody></tbody></table>
 <p id="import-error" class="error" hidden></p>
 <script>
 const form = document.getElementById("import");
+// an audit without a date (ID5): the form asks for the reading date, next to the file
+function askFor(field) {
+  if (field !== "date") return;
+  const label = document.getElementById("date-field");
+  label.hidden = false;
+  label.className = "error";
+  form.date.required = true;
+  form.date.focus();
+}
 form.addEventListener("submit", async (ev) => {
   ev.preventDefault();
-  const q = new URLSearchParams({ kind: form.kind.value, installation: form.installation.value });
+  const q = new URLSearchParams({ kind: form.kind.value, installation: form.installation.value, date: form.date.value });
   const err = document.getElementById("import-error");
   // several files (a folder's worth of audits): one upload each, their results in one table
   const results = [];
@@ -149,11 +165,12 @@ form.addEventListener("submit", async (ev) => {
     upload.append("file", file, file.name);
     const res = await fetch("/operator/import?" + q, { method: "POST", headers: { "x-csrf-token": ${raw(JSON.stringify(csrf))} }, body: upload });
     const body = await res.json();
-    if (!res.ok && form.file.files.length === 1) { err.textContent = body.message; err.hidden = false; return; }
-    if (!res.ok) results.push({ file: file.name, outcome: "refused", messages: [body.message] });
+    if (!res.ok && form.file.files.length === 1) { err.textContent = body.message; err.hidden = false; askFor(body.field); return; }
+    if (!res.ok) results.push({ file: file.name, outcome: "refused", messages: [body.message], field: body.field });
     else for (const r of body.results) results.push(form.file.files.length > 1 && r.file === undefined ? { ...r, file: file.name } : r);
   }
   err.hidden = true;
+  askFor(results.find((r) => r.field !== undefined)?.field);
   const table = document.getElementById("results");
   const tbody = table.querySelector("tbody");
   tbody.textContent = "";
@@ -175,12 +192,12 @@ export function billingPage(who: Principal, csrf: string, run: BillingRun): stri
     `Billing ${run.month}`,
     html`<form method="get" action="/operator/billing"><label>Periods ending in <input type="month" name="month" value="${run.month}"></label> <button>Show</button></form>
 <p><a id="billing-csv" href="/operator/billing.csv?month=${run.month}" download="billing-${run.month}.csv">Export the billing lines (CSV)</a> · total ${money(run.total)}</p>
-<table><thead><tr><th>Installation</th><th>Customer</th><th>Period</th><th>Usage (excess)</th><th>Fee</th><th>Overage</th><th>Total</th></tr></thead><tbody>
+<table><thead><tr><th>Installation</th><th>Customer</th><th>Period</th><th>Usage (excess)</th><th>Fee</th><th>Overage</th><th>Minimum</th><th>Total</th></tr></thead><tbody>
 ${run.entries.map((e) =>
   e.bill
     ? html`<tr><td>${e.installation.id}</td><td>${e.installation.customerName}</td><td>${e.from} → ${e.to}</td>
-<td>${e.bill.lines.map((l) => `${l.counter} ${l.usage} (${l.excess})`).join(", ")}</td><td>${money(e.bill.fee)}</td><td>${money(e.bill.overage)}</td><td>${money(e.bill.total)}</td></tr>`
-    : html`<tr class="missing"><td>${e.installation.id}</td><td>${e.installation.customerName}</td><td>${e.from} → ${e.to}</td><td colspan="4">waiting for readings</td></tr>`,
+<td>${e.bill.lines.map((l) => `${l.counter} ${l.usage} (${l.excess})`).join(", ")}</td><td>${money(e.bill.fee)}</td><td>${money(e.bill.overage)}</td><td class="minimum">${money(e.bill.total - e.bill.fee - e.bill.overage)}</td><td>${money(e.bill.total)}</td></tr>`
+    : html`<tr class="missing"><td>${e.installation.id}</td><td>${e.installation.customerName}</td><td>${e.from} → ${e.to}</td><td colspan="5">waiting for readings</td></tr>`,
 )}</tbody></table>
 <h2>Usage per installation</h2>${raw(usageChart(run))}`,
     who,

@@ -232,6 +232,32 @@ describe.each(list)("readings portal on $name", (backend) => {
         'counter "mono" went back by 500 with no meter replacement recorded',
       ]);
       expect(await portal.readingsFor(acme, "ACME-1")).toHaveLength(2);
+      // a day that has not come (the clock says 2026-03-25), and one the calendar does not have
+      const [future, impossible] = await portal.imports.csv(
+        OPERATOR,
+        "installation,date,mono,colour\nACME-1,2026-03-27,12000,800\nACME-1,2026-02-30,12000,800\n",
+      );
+      expect(future).toMatchObject({
+        outcome: "refused",
+        messages: ["2026-03-27 is in the future: a reading is of a day that has come"],
+      });
+      expect(impossible).toMatchObject({
+        outcome: "refused",
+        messages: ['"2026-02-30" is not a YYYY-MM-DD date'],
+      });
+      expect(await portal.readingsFor(acme, "ACME-1")).toHaveLength(2);
+      const start = await refused(
+        portal.registry.setContract(OPERATOR, {
+          installationId: "ACME-1",
+          period: "monthly",
+          readingDay: 28,
+          start: "2026-02-30",
+          fee: 1000,
+          terms: "mono: 1000 included; 1/1\ncolour: 100 included; 10/1",
+        }),
+        "BAD_INPUT",
+      );
+      expect(start.details).toEqual(["the start is a YYYY-MM-DD date of the calendar"]);
     }));
 
   it("a recorded meter replacement lets the next reading go lower, counts both meters' usage, and is used once", () =>
@@ -380,6 +406,31 @@ describe.each(list)("readings portal on $name", (backend) => {
         "unchanged",
       ]);
       await refused(portal.imports.archive(OPERATOR, new TextEncoder().encode("no zip")), "BAD_INPUT");
+
+      // an audit without a date (ID5): refused naming the field that puts it right, then taken
+      // with the date given
+      const undated = write(
+        buildAudit(
+          [
+            { tag: "ID1", elements: ["RT-0002", "MODEL"] },
+            { tag: "VA1", elements: ["0", "95", "0", "0"] },
+            { tag: "VA3", elements: ["0", "4", "0", "0"] },
+          ],
+          { communicationId: "ROUTE00001" },
+        ),
+      );
+      const asked = await refused(portal.imports.evadts(OPERATOR, undated), "BAD_INPUT");
+      expect([asked.message, asked.field]).toEqual([
+        "the audit has no date (ID5); give the reading date",
+        "date",
+      ]);
+      const [inZip] = await portal.imports.archive(OPERATOR, zipSync({ "late.eva": undated }));
+      expect(inZip).toMatchObject({ outcome: "refused", field: "date" });
+      expect(await portal.imports.evadts(OPERATOR, undated, undefined, "2026-03-20")).toMatchObject({
+        outcome: "accepted",
+        installationId: "ROUTE-RT-0002",
+        date: "2026-03-20",
+      });
     }));
 
   const audit = new URL("../../../../shared/data/evadts-real/animo.eva_dts", import.meta.url);
@@ -463,17 +514,18 @@ describe.each(list)("readings portal on $name", (backend) => {
   it("the board tells received, late and anomalous readings apart", () =>
     withRig(async ({ portal, clock }) => {
       await portal.imports.csv(OPERATOR, HISTORY);
+      // (readings are imported once their day has come)
+      clock.now = new Date("2026-03-30T12:00:00Z");
       await portal.imports.csv(
         OPERATOR,
         "installation,date,mono,colour,level:toner\nACME-1,2026-03-27,12000,610,81\nBETA-1,2026-03-30,21600,1000,",
       );
-      clock.now = new Date("2026-03-30T12:00:00Z");
       expect((await portal.reports.board(OPERATOR)).map((r) => r.status)).toEqual(["received", "late"]);
+      clock.now = new Date("2026-04-26T12:00:00Z");
       await portal.imports.csv(
         OPERATOR,
         "installation,date,mono,colour,level:toner\nACME-1,2026-04-25,30000,620,80",
       );
-      clock.now = new Date("2026-04-26T12:00:00Z");
       const acme = (await portal.reports.board(OPERATOR))[0];
       expect(acme?.status).toBe("anomalous");
       // 18000 mono pages in 29 days against a usual 33.5 a day, and toner that hardly moved.
@@ -576,7 +628,7 @@ describe.each(list)("readings portal on $name", (backend) => {
       expect(contract.details).toEqual([
         "the period is one of monthly, bimonthly, quarterly, semiannual, annual",
         "the reading day is 1 to 28",
-        "the start is a YYYY-MM-DD date",
+        "the start is a YYYY-MM-DD date of the calendar",
         "the fee is a whole amount in cents, 0 or more",
         'the device has no counter "scans"',
       ]);

@@ -109,6 +109,14 @@ export class Portal {
     return this.options.now?.() ?? new Date();
   }
 
+  /**
+   * The latest date a reading may have: today where it is latest (UTC+14), so that no customer's
+   * today is refused as the future, whatever their time zone.
+   */
+  latestDate(): string {
+    return new Date(this.now().getTime() + 14 * 3_600_000).toISOString().slice(0, 10);
+  }
+
   private log(line: string) {
     this.options.log?.(line);
   }
@@ -262,7 +270,7 @@ export class Portal {
     if (existing) return { reading, warnings: [], existing };
     const replacements = reading.replacements ?? (await store.pendingReplacements(q, reading.installationId));
     if (replacements) reading = { ...reading, replacements };
-    const findings = validateReading(inst.device, history, reading);
+    const findings = validateReading(inst.device, history, reading, { latestDate: this.latestDate() });
     const errors = findings.filter((f) => f.severity === "error").map((f) => f.message);
     if (errors.length > 0)
       throw new PortalError("READING_REFUSED", `reading refused: ${errors.join("; ")}`, errors);

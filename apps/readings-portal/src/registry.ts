@@ -1,4 +1,4 @@
-import { type Contract, MONTHS, type PeriodLength } from "@vendkit/metering";
+import { type Contract, isCalendarDate, MONTHS, type PeriodLength } from "@vendkit/metering";
 import type { Db, Queryable } from "./db.js";
 import { PortalError } from "./errors.js";
 import { EMAIL, ID, NAME, need, refuseIf } from "./input-checks.js";
@@ -166,11 +166,7 @@ export class PortalRegistry {
       "the reading day is 1 to 28",
       problems,
     );
-    need(
-      /^\d{4}-\d{2}-\d{2}$/.test(c.start) && !Number.isNaN(Date.parse(c.start)),
-      "the start is a YYYY-MM-DD date",
-      problems,
-    );
+    need(isCalendarDate(c.start), "the start is a YYYY-MM-DD date of the calendar", problems);
     need(
       Number.isSafeInteger(c.fee) && c.fee >= 0,
       "the fee is a whole amount in cents, 0 or more",

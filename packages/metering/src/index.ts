@@ -20,7 +20,7 @@ export {
   type ReadingSource,
   type Tier,
 } from "./model.js";
-export { daysBetween, usageBetween, usageOver } from "./usage.js";
+export { daysBetween, isCalendarDate, usageBetween, usageOver } from "./usage.js";
 export {
   type ReadingFinding,
   type ReadingFindingCode,

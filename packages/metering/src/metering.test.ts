@@ -6,7 +6,7 @@ import { checkConsumables } from "./consumables.js";
 import { readingFromAudit } from "./evadts-import.js";
 import type { Device, Reading } from "./model.js";
 import { SAMPLE_CONTRACT } from "./test-support.js";
-import { usageBetween, usageOver } from "./usage.js";
+import { isCalendarDate, usageBetween, usageOver } from "./usage.js";
 import { validateReading } from "./validate.js";
 
 const COPIER: Device = {
@@ -150,6 +150,21 @@ describe("reading validation", () => {
     expect(codes(reading("2026-04-01", 4_000, 400, { consumables: { "black toner": 120 } }))).toEqual([
       ["BAD_LEVEL", "black toner"],
     ]);
+  });
+
+  it("refuses a reading dated after the latest date given, and none when no latest date is given", () => {
+    const r = reading("2026-04-02", 4_000, 400);
+    expect(validateReading(COPIER, history, r, { latestDate: "2026-04-01" })).toMatchObject([
+      { code: "FUTURE_DATE", severity: "error" },
+    ]);
+    expect(validateReading(COPIER, history, r, { latestDate: "2026-04-02" })).toEqual([]);
+    expect(validateReading(COPIER, history, r)).toEqual([]);
+  });
+
+  it("knows the calendar: a date that Date.parse rolls over is not a date", () => {
+    for (const good of ["2026-02-28", "2024-02-29", "2026-12-31"]) expect(isCalendarDate(good)).toBe(true);
+    for (const bad of ["2026-02-29", "2026-02-30", "2026-04-31", "2026-13-01", "2026-1-1", "26-01-01", ""])
+      expect(isCalendarDate(bad)).toBe(false);
   });
 
   it("flags an implausible jump against the installation's history", () => {

@@ -27,3 +27,13 @@ export function usageOver(readings: readonly Reading[], counter: string): number
 export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 }
+
+/**
+ * Whether `text` is a date of the calendar written YYYY-MM-DD: 2026-02-28 is, 2026-02-30 is not
+ * (`Date.parse` takes it and rolls it over into March).
+ */
+export function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const parsed = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === text;
+}

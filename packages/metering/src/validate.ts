@@ -1,8 +1,9 @@
 import type { Device, Reading } from "./model.js";
-import { daysBetween, usageBetween } from "./usage.js";
+import { daysBetween, isCalendarDate, usageBetween } from "./usage.js";
 
 export type ReadingFindingCode =
   | "BAD_DATE"
+  | "FUTURE_DATE"
   | "NOT_AFTER_PREVIOUS"
   | "UNKNOWN_COUNTER"
   | "MISSING_COUNTER"
@@ -23,6 +24,8 @@ export interface ValidationOptions {
   readonly jumpFactor?: number;
   /** Readings of history needed before jumps are judged. */
   readonly minHistory?: number;
+  /** The latest date a reading may have (YYYY-MM-DD): a reading dated after it is refused. */
+  readonly latestDate?: string;
 }
 
 function median(values: number[]): number {
@@ -46,13 +49,15 @@ export function validateReading(
   const out: ReadingFinding[] = [];
   const jumpFactor = options.jumpFactor ?? 5;
   const minHistory = options.minHistory ?? 3;
-  const parsed = Date.parse(`${reading.date}T00:00:00Z`);
-  if (
-    !/^\d{4}-\d{2}-\d{2}$/.test(reading.date) ||
-    Number.isNaN(parsed) ||
-    new Date(parsed).toISOString().slice(0, 10) !== reading.date
-  ) {
+  if (!isCalendarDate(reading.date)) {
     return [{ code: "BAD_DATE", severity: "error", message: `"${reading.date}" is not a YYYY-MM-DD date` }];
+  }
+  if (options.latestDate !== undefined && reading.date > options.latestDate) {
+    out.push({
+      code: "FUTURE_DATE",
+      severity: "error",
+      message: `${reading.date} is in the future: a reading is of a day that has come`,
+    });
   }
   const previous = history[history.length - 1];
   if (previous && daysBetween(previous.date, reading.date) <= 0) {
