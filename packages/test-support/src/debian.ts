@@ -36,17 +36,26 @@ export function ensureChromium(): string | undefined {
   return ensureDebianPackage("chromium", () => existsSync(CHROMIUM)) ? CHROMIUM : undefined;
 }
 
-/** socat for `what` (a test): true when it is here; otherwise a plain warning that `what` did NOT run. */
+/**
+ * A tool a test needs is missing and cannot be installed: on CI (`CI=true`) that fails the run,
+ * since a skipped test there would pass unseen; elsewhere a plain warning says the test did NOT run.
+ */
+export function toolMissing(tool: string, what: string): void {
+  const said = `${tool} is missing and cannot be installed here: ${what} did NOT run`;
+  if (process.env.CI === "true") throw new Error(`${said} (CI=true: a missing tool fails the run)`);
+  console.warn(said);
+}
+
+/** socat for `what` (a test): true when it is here; otherwise false (see `toolMissing`). */
 export function socatFor(what: string): boolean {
   const ok = ensureSocat();
-  if (!ok) console.warn(`socat is missing and cannot be installed here: ${what} did NOT run`);
+  if (!ok) toolMissing("socat", what);
   return ok;
 }
 
-/** chromium's path for `what` (a test), or undefined with a plain warning that `what` did NOT run. */
+/** chromium's path for `what` (a test), or undefined (see `toolMissing`). */
 export function chromiumFor(what: string): string | undefined {
   const path = ensureChromium();
-  if (path === undefined)
-    console.warn(`chromium is missing and cannot be installed here: ${what} did NOT run`);
+  if (path === undefined) toolMissing("chromium", what);
   return path;
 }

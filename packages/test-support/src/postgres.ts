@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureDebianPackage } from "./debian.js";
+import { ensureDebianPackage, toolMissing } from "./debian.js";
 
 /** The bin folder of Debian's newest installed PostgreSQL server, or undefined. */
 function serverBin(): string | undefined {
@@ -79,10 +79,9 @@ export async function startPostgres(): Promise<TestPostgres | undefined> {
   };
 }
 
-/** A test PostgreSQL for `what`, or undefined with a plain warning that `what` did NOT run. */
+/** A test PostgreSQL for `what`, or undefined (see `toolMissing`: on CI that fails the run). */
 export async function postgresFor(what: string): Promise<TestPostgres | undefined> {
   const pg = await startPostgres();
-  if (pg === undefined)
-    console.warn(`PostgreSQL is missing and cannot be installed here: ${what} did NOT run`);
+  if (pg === undefined) toolMissing("PostgreSQL", what);
   return pg;
 }
