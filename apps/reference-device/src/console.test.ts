@@ -1,7 +1,9 @@
-import { mkdtempSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { cashlessSales, parse, products, validate } from "@vendkit/evadts";
 import { S } from "@vendkit/mizip-core";
 import { chromiumFor, INSTALL_TIMEOUT } from "@vendkit/test-support";
@@ -457,6 +459,89 @@ describe("programmer console in headless Chromium", () => {
         await other.waitForSelector("#login", { state: "hidden" });
         await other.click("[data-insert='1']");
         await other.waitForFunction("document.getElementById('inserted').textContent.startsWith('key 2')");
+      });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
+
+describe("a technician's tasks in the console, in headless Chromium (issue 26 item 5)", () => {
+  let executablePath: string | undefined;
+  beforeAll(() => {
+    executablePath = chromiumFor("the technician's tasks");
+  }, INSTALL_TIMEOUT);
+  /** Each step's page, kept for a reviewer to look at (not committed: test-results/ is ignored). */
+  const shots = join(dirname(fileURLToPath(import.meta.url)), "..", "test-results", "console");
+
+  it("sets a price of 0.70 and sells at it, disables bills, reads the statistics, collects a valid audit", async (ctx) => {
+    if (!executablePath) return ctx.skip();
+    mkdirSync(shots, { recursive: true });
+    const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+    try {
+      await withConsole(async (c) => {
+        const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+        const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+        await page.goto(c.base);
+        await page.waitForSelector("#key-table button");
+        await shot("1-start");
+
+        // a price of 0.70 for key level 0, line 3, typed as the programmer shows money
+        await page.selectOption("#price-table", "0");
+        await page.fill("#price-line", "3");
+        await page.fill("#price-value", "0.70");
+        await page.click("#price-save");
+        await page.waitForSelector("#price-message.ok");
+        await page.waitForFunction(
+          "document.querySelector('#price-line-3 td:nth-child(4)').textContent === '0.70'",
+        );
+        await page.click("[data-insert='0']");
+        await page.waitForFunction(
+          "document.getElementById('inserted').textContent === 'key 1, credit 5.00'",
+        );
+        await page.click("[data-select='3']");
+        await page.waitForFunction("document.getElementById('sale').textContent === 'selection 3 paid 0.70'");
+        await page.waitForFunction(
+          "document.getElementById('inserted').textContent === 'key 1, credit 4.30'",
+        );
+        await shot("2-sold-at-0.70");
+        await page.click("#remove-key");
+
+        // bills disabled (21000 OFF): the bill goes back
+        await page.fill("#param-number", "21000");
+        await page.fill("#param-value", "0");
+        await page.click("#param-save");
+        await page.waitForSelector("#param-message.ok");
+        await page.click("[data-bill='1']");
+        await page.waitForFunction(
+          "document.getElementById('sale').textContent.includes('the bill is refused')",
+        );
+        await page.waitForFunction("document.getElementById('cash').textContent === '0.00'");
+        await shot("3-bill-refused");
+
+        // the statistics: the key sale on line 3
+        await page.waitForSelector("rect.bar[data-line='3'][data-sales='1']");
+        expect(await page.locator("#stat-table").textContent()).toContain("keySales");
+        await shot("4-statistics");
+
+        // the audit, collected from the page and validated by the evadts CLI
+        await page.click("#audit-download");
+        await page.waitForSelector("#audit-link:not([hidden])");
+        const file = join(mkdtempSync(join(tmpdir(), "console-audit-")), "audit.eva");
+        writeFileSync(file, Buffer.from((await page.evaluate("window.lastAudit")) as string, "latin1"));
+        const evadts = join(
+          dirname(fileURLToPath(import.meta.url)),
+          "..",
+          "..",
+          "..",
+          "packages",
+          "evadts",
+          "bin",
+          "evadts.js",
+        );
+        const checked = spawnSync(process.execPath, [evadts, "validate", file], { encoding: "utf8" });
+        expect([checked.status, checked.stdout.trim().split("\n").at(-1)]).toEqual([0, "valid"]);
+        await shot("5-audit");
       });
     } finally {
       await browser.close();
