@@ -99,7 +99,7 @@ whole. Times of day are minutes after midnight.</p>
 <button id="extra-save">Save</button> <button id="extra-load">Show current</button> <span id="extra-message"></span></section>
 
 <section id="statistics"><h2>Statistics</h2>
-<svg id="chart" width="420" height="140" role="img" aria-label="sales per price line"></svg>
+<svg id="chart" width="480" height="200" role="img" aria-label="sales per price line, cash and key"></svg>
 <p><button id="stat-reset">Reset historic data</button> (AZZERAMENTO STATISTICHE: after collecting,
 whenever prices, coin or bill values or the codes change, and to release the check-audit lock)
 <span id="stat-message"></span></p>
@@ -211,20 +211,39 @@ async function refresh() {
     [1, 2, 3, 4].filter((n) => value("bill" + n + "Value") > 0).map((n) =>
     "<button data-bill=" + n + ">bill " + money(value("bill" + n + "Value")) + "</button>").join(" ");
   const st = await call("GET", "/api/statistics");
-  $("stat-table").innerHTML = "<tr><th>counter</th><th>name</th><th>period</th><th>historic</th></tr>" +
+  // money as the programmer shows it, counts as counts; the period's (since the last collection)
+  // beside the historic (since the last AZZERAMENTO STATISTICHE)
+  const shown = (c, v) => c.unit === "money" ? money(v) : String(v);
+  $("stat-table").innerHTML = "<tr><th>counter</th><th>name</th><th>unit</th><th>period</th><th>historic</th></tr>" +
     st.counters.filter((c) => c.historic > 0).map((c) =>
-      "<tr><td>" + c.counter + "</td><td>" + c.name + "</td><td>" + c.period + "</td><td>" + c.historic + "</td></tr>").join("");
+      "<tr id=stat-" + c.name + "><td>" + c.counter + "</td><td>" + c.name + "</td><td>" + (c.unit === "money" ? "amount" : "count") +
+      "</td><td class=period>" + shown(c, c.period) + "</td><td class=historic>" + shown(c, c.historic) + "</td></tr>").join("");
   $("vmc-audit-table").innerHTML = st.vmcAuditPairs.length === 0 ? "<tr><td>none received</td></tr>" :
     "<tr><th>address</th><th>value</th><th>times read</th></tr>" + st.vmcAuditPairs.map((p) =>
       "<tr><td>" + p.address + "</td><td>" + p.value + "</td><td>" + p.times + "</td></tr>").join("");
+  // sales per price line (historic), cash and key stacked, with both axes named and scaled
   const max = Math.max(1, ...st.lines.map((l) => l.cash + l.key));
-  const w = 400 / st.lines.length;
-  $("chart").innerHTML = st.lines.map((l, i) => {
-    const h = Math.round(((l.cash + l.key) / max) * 110);
-    return "<rect class=bar data-line=" + l.line + " data-sales=" + (l.cash + l.key) + " x=" + (10 + i * w) +
-      " y=" + (120 - h) + " width=" + (w - 6) + " height=" + h + " fill=#4a7></rect>" +
-      "<text x=" + (10 + i * w) + " y=135>" + l.line + "</text>";
-  }).join("");
+  const top = Math.max(1, Math.ceil(max / 4) * 4);
+  const [x0, y0, width, height] = [50, 160, 400, 130];
+  const w = width / st.lines.length;
+  const y = (v) => y0 - (v / top) * height;
+  const ticks = [0, top / 4, top / 2, (3 * top) / 4, top].filter((t, i, all) => Number.isInteger(t) && all.indexOf(t) === i);
+  $("chart").innerHTML =
+    ticks.map((t) => "<line x1=" + (x0 - 4) + " x2=" + (x0 + width) + " y1=" + y(t) + " y2=" + y(t) + " stroke=#ddd></line>" +
+      "<text class=tick x=" + (x0 - 8) + " y=" + (y(t) + 4) + " text-anchor=end>" + t + "</text>").join("") +
+    "<line x1=" + x0 + " x2=" + x0 + " y1=" + (y0 - height) + " y2=" + y0 + " stroke=#333></line>" +
+    "<line x1=" + x0 + " x2=" + (x0 + width) + " y1=" + y0 + " y2=" + y0 + " stroke=#333></line>" +
+    st.lines.map((l, i) => {
+      const x = x0 + i * w + 3;
+      return "<rect class=bar data-line=" + l.line + " data-sales=" + (l.cash + l.key) + " x=" + x + " y=" + y(l.cash + l.key) +
+        " width=" + (w - 6) + " height=" + (y0 - y(l.cash + l.key)) + " fill=#4a7><title>line " + l.line + ": " + l.key + " by key</title></rect>" +
+        "<rect class=cash x=" + x + " y=" + y(l.cash) + " width=" + (w - 6) + " height=" + (y0 - y(l.cash)) + " fill=#c84><title>line " + l.line + ": " + l.cash + " cash</title></rect>" +
+        "<text class=tick x=" + (x + (w - 6) / 2) + " y=" + (y0 + 14) + " text-anchor=middle>" + l.line + "</text>";
+    }).join("") +
+    "<text id=chart-x x=" + (x0 + width / 2) + " y=" + (y0 + 32) + " text-anchor=middle>price line</text>" +
+    "<text id=chart-y transform='rotate(-90)' x=" + -(y0 - height / 2) + " y=14 text-anchor=middle>sales (historic)</text>" +
+    "<rect x=" + (x0 + width - 120) + " y=6 width=10 height=10 fill=#c84></rect><text x=" + (x0 + width - 106) + " y=15>cash</text>" +
+    "<rect x=" + (x0 + width - 60) + " y=6 width=10 height=10 fill=#4a7></rect><text x=" + (x0 + width - 46) + " y=15>key</text>";
 }
 
 $("selections").innerHTML = [1, 2, 3, 4, 5].map((n) => "<button data-select=" + n + ">Selection " + n + "</button>").join(" ");

@@ -519,10 +519,16 @@ describe("a technician's tasks in the console, in headless Chromium (issue 26 it
         await page.waitForFunction("document.getElementById('cash').textContent === '0.00'");
         await shot("3-bill-refused");
 
-        // the statistics: the key sale on line 3
+        // the statistics: money as money, counts as counts; the chart with its axes named
         await page.waitForSelector("rect.bar[data-line='3'][data-sales='1']");
-        expect(await page.locator("#stat-table").textContent()).toContain("keySales");
-        await shot("4-statistics");
+        expect(await page.textContent("#stat-keySales .historic")).toBe("0.70");
+        expect(await page.textContent("#stat-keyVends .historic")).toBe("1");
+        expect(await page.textContent("#stat-keyReads .historic")).toMatch(/^[0-9]+$/);
+        expect([await page.textContent("#chart-x"), await page.textContent("#chart-y")]).toEqual([
+          "price line",
+          "sales (historic)",
+        ]);
+        await page.locator("#statistics").screenshot({ path: join(shots, "4-statistics.png") });
 
         // the audit, collected from the page and validated by the evadts CLI
         await page.click("#audit-download");

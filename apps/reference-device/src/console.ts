@@ -5,6 +5,7 @@ import fastifyCsrf from "@fastify/csrf-protection";
 import fastifyRateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import {
+  COUNTER_UNITS,
   CollectionRefused,
   formatTransaction,
   lineCount,
@@ -320,10 +321,11 @@ async function consoleApp(device: Device, host: string) {
   }));
 
   app.get("/api/statistics", () => {
-    const names = [...Object.entries(S), ...Object.entries(V)];
+    const names = [...Object.entries(S), ...Object.entries(V)] as [keyof typeof COUNTER_UNITS, string][];
     const counters = names.map(([name, counter]) => ({
       name,
       counter,
+      unit: COUNTER_UNITS[name],
       ...device.pay.statistics.get(counter),
     }));
     const lines = [];

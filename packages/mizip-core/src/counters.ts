@@ -114,6 +114,59 @@ export const V = {
   cashToTubes: "V13",
 } as const;
 
+/** What a counter holds: an amount of money in the smallest unit, or a number of things. */
+export type CounterUnit = "money" | "count";
+
+/**
+ * The unit of each named counter (S and V), so that a console or a report shows money as money
+ * and counts as counts: every one is listed, the compiler sees to it.
+ */
+export const COUNTER_UNITS: { readonly [K in keyof typeof S | keyof typeof V]: CounterUnit } = {
+  coinsIn: "money",
+  billsIn: "money",
+  cashSales: "money",
+  failedCashVends: "money",
+  overprice: "money",
+  keySales: "money",
+  failedKeyVends: "money",
+  freeSales: "money",
+  discounts: "money",
+  programmedCredit: "money",
+  bonus: "count",
+  bonus1Sales: "count",
+  bonus2Sales: "count",
+  loyaltyPointSales: "count",
+  promotionSales: "count",
+  bonus1CreditGiven: "money",
+  cashOutOfTable: "money",
+  keyOutOfTable: "money",
+  collections: "count",
+  keyWrites: "count",
+  keyReads: "count",
+  powerRestores: "count",
+  powerFailures: "count",
+  cashRecharges: "money",
+  changePaid: "money",
+  tubeFill: "money",
+  manualDispense: "money",
+  programmerCredit: "money",
+  rechargeKeyCredit: "money",
+  loyaltyCredit: "money",
+  cashVends: "count",
+  keyVends: "count",
+  freeVends: "count",
+  cashOutOfTableVends: "count",
+  keyOutOfTableVends: "count",
+  freeOutOfTableVends: "count",
+  freeOutOfTable: "money",
+  bonusCreditLapsed: "money",
+  revalued: "money",
+  bonusCreditSpent: "money",
+  readings: "count",
+  cashToBox: "money",
+  cashToTubes: "money",
+};
+
 /** NUMERO MONETE 1..8: coins of each type taken. */
 export function coinCount(type: number): string | undefined {
   return Number.isInteger(type) && type >= 1 && type <= 8 ? `S${10 + type}` : undefined;

@@ -60,6 +60,8 @@ export {
 } from "./clock.js";
 export {
   billCount,
+  COUNTER_UNITS,
+  type CounterUnit,
   changerCoinCount,
   coinCount,
   errorCounter,
