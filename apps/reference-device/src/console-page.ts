@@ -13,6 +13,7 @@ body{font:14px system-ui,sans-serif;margin:1.5em;max-width:60em}
 section{border:1px solid #ccc;border-radius:6px;padding:.5em 1em;margin:1em 0}
 table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left}
 .error{color:#b00}.ok{color:#070}.warn{color:#a60}
+#status{position:sticky;top:0;background:#fff;padding:.4em 0;border-bottom:1px solid #ccc;z-index:1}
 </style></head><body>
 <h1>vendkit reference device</h1>
 <p id="factory-banner" class="warn" hidden>The programmer password (009) is the factory 0: anyone who reaches this console can
@@ -20,7 +21,7 @@ load credit and change the codes. Set one under Programming (parameter 9).</p>
 <p id="login" hidden>This console asks for the programmer password (009) once:
 <input id="login-password" type="password" autocomplete="current-password"> <button id="login-go">Log in</button>
 <span id="login-message"></span></p>
-<p>Reader: <b id="reader-state">…</b> · cash credit <b id="cash">…</b> · key in: <b id="inserted">none</b> <b id="key-status" class="error"></b></p>
+<p id="status">Reader: <b id="reader-state">…</b> · cash credit <b id="cash">…</b> · key in: <b id="inserted">none</b> <b id="key-status" class="error"></b></p>
 
 <section id="keys"><h2>Key management</h2>
 <table id="key-table"></table>
@@ -163,6 +164,15 @@ function amountOf(el, what) {
   return v;
 }
 
+/** The status line: from a refresh, and live from the console's event stream. */
+function showStatus(s) {
+  $("reader-state").textContent = s.readerState.state + (s.readerState.parameter !== undefined ? " " + s.readerState.parameter : "");
+  $("cash").textContent = money(s.machineCredit);
+  $("inserted").textContent = s.insertedSpecial !== undefined ? s.insertedSpecial + " key"
+    : s.inserted === undefined ? "none" : "key " + (s.inserted + 1) + ", credit " + money(s.keyCredit);
+}
+new EventSource("/api/events").addEventListener("status", (e) => showStatus(JSON.parse(e.data)));
+
 async function refresh() {
   const params = await call("GET", "/api/parameters");
   window.params = params;
@@ -172,10 +182,7 @@ async function refresh() {
   const s = await call("GET", "/api/state");
   $("factory-banner").hidden = s.session.passwordSet;
   $("login").hidden = !s.session.passwordSet || s.session.loggedIn;
-  $("reader-state").textContent = s.readerState.state + (s.readerState.parameter !== undefined ? " " + s.readerState.parameter : "");
-  $("cash").textContent = money(s.machineCredit);
-  $("inserted").textContent = s.insertedSpecial !== undefined ? s.insertedSpecial + " key"
-    : s.inserted === undefined ? "none" : "key " + (s.inserted + 1) + ", credit " + money(s.keyCredit);
+  showStatus(s);
   $("key-table").innerHTML = "<tr><th>key</th><th>UID</th><th>number</th><th>credit</th><th></th></tr>" + s.keys.map((k, i) =>
     "<tr id=key-" + (i + 1) + "><td>" + (i + 1) + "</td><td>" + k.uid + "</td><td class=number>" + (k.keyNumber ?? "—") +
     "</td><td class=credit>" + money(k.credit) +

@@ -548,6 +548,11 @@ describe("a technician's tasks in the console, in headless Chromium (issue 26 it
         const checked = spawnSync(process.execPath, [evadts, "validate", file], { encoding: "utf8" });
         expect([checked.status, checked.stdout.trim().split("\n").at(-1)]).toEqual([0, "valid"]);
         await shot("5-audit");
+        // the status line is live: a coin taken elsewhere (another client, the bus) shows without
+        // a click or a reload here
+        expect(await page.textContent("#cash")).toBe("0.00");
+        await c.post("/api/coin", { type: 5 });
+        await page.waitForFunction("document.getElementById('cash').textContent === '1.00'");
       });
     } finally {
       await browser.close();

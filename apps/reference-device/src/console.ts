@@ -84,6 +84,8 @@ declare module "fastify" {
 
 const SESSION_COOKIE = "vendkit_console";
 const MAX_SESSIONS = 1000;
+/** How often the live status is looked at for a change, in ms. */
+const STATUS_EVERY = 250;
 
 async function consoleApp(device: Device, host: string) {
   const sessions = new Map<string, Session>();
@@ -191,6 +193,41 @@ async function consoleApp(device: Device, host: string) {
     keyReport: device.pay.keyReport ?? null,
     readerState: device.pay.state,
   }));
+  // the status line, live (server-sent events): what the reader is doing, the cash credit, the
+  // key in; sent when it changes (looked at every STATUS_EVERY ms), with a comment now and then so
+  // that a proxy keeps the stream open
+  const status = () => ({
+    readerState: device.pay.state,
+    machineCredit: device.pay.machineCredit,
+    keyCredit: device.pay.keyCredit,
+    inserted: device.insertedIndex,
+    insertedSpecial: device.insertedSpecial,
+  });
+  app.get("/api/events", (req, reply) => {
+    reply.hijack();
+    const out = reply.raw;
+    out.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-store",
+      connection: "keep-alive",
+    });
+    let last = "";
+    let quiet = 0;
+    const look = () => {
+      const now = JSON.stringify(status());
+      if (now !== last) {
+        last = now;
+        quiet = 0;
+        out.write(`event: status\ndata: ${now}\n\n`);
+      } else if (++quiet * STATUS_EVERY >= 15_000) {
+        quiet = 0;
+        out.write(": still here\n\n");
+      }
+    };
+    look();
+    const timer = setInterval(look, STATUS_EVERY);
+    req.raw.once("close", () => clearInterval(timer));
+  });
   app.get("/api/parameters", () =>
     NUMERIC_PARAMETERS.map((d) => ({
       ...d,
