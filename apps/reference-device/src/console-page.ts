@@ -14,6 +14,7 @@ section{border:1px solid #ccc;border-radius:6px;padding:.5em 1em;margin:1em 0}
 table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left}
 .error{color:#b00}.ok{color:#070}.warn{color:#a60}
 #status{position:sticky;top:0;background:#fff;padding:.4em 0;border-bottom:1px solid #ccc;z-index:1}
+[hidden]{display:none!important}#views a{margin-right:1em}#views a.current{font-weight:bold;text-decoration:none;color:#000}
 </style></head><body>
 <h1>vendkit reference device</h1>
 <p id="factory-banner" class="warn" hidden>The programmer password (009) is the factory 0: anyone who reaches this console can
@@ -21,9 +22,12 @@ load credit and change the codes. Set one under Programming (parameter 9).</p>
 <p id="login" hidden>This console asks for the programmer password (009) once:
 <input id="login-password" type="password" autocomplete="current-password"> <button id="login-go">Log in</button>
 <span id="login-message"></span></p>
+<nav id="views"><a href="#keys">Keys and sales</a> <a href="#programming">Programming</a>
+<a href="#prices">Prices and EXTRA</a> <a href="#statistics">Statistics</a> <a href="#maxibox">Maxi Box</a>
+<a href="#audit">Audit</a></nav>
 <p id="status">Reader: <b id="reader-state">…</b> · cash credit <b id="cash">…</b> · key in: <b id="inserted">none</b> <b id="key-status" class="error"></b></p>
 
-<section id="keys"><h2>Key management</h2>
+<section id="keys" data-view="keys"><h2>Key management</h2>
 <table id="key-table"></table>
 <p><button id="remove-key">Take the key out</button></p>
 <p>Format key <input id="format-index" type="number" min="1" max="3" value="1">
@@ -46,7 +50,7 @@ loyalty points <input id="modify-points" type="number" min="0" max="65535" size=
 <button id="recharge">Load</button> <span id="recharge-message"></span></p>
 </section>
 
-<section id="special"><h2>Special keys</h2>
+<section id="special" data-view="keys"><h2>Special keys</h2>
 <p>Setup key (manual 4.10.11): <button id="special-setup-load">Load with these settings</button>
 <button data-special="setup">Insert</button></p>
 <p>Black-list key (4.12): <select id="special-black-mode"><option value="1">50 keys</option>
@@ -58,30 +62,30 @@ key numbers <input id="special-black-keys" size="30" placeholder="e.g. 12, 40-45
 <a id="data-link" download="data-key.eva" hidden>data-key.eva</a></p>
 <p id="special-message"></p></section>
 
-<section id="customer"><h2>Customer (simulated VMC)</h2>
+<section id="customer" data-view="keys"><h2>Customer (simulated VMC)</h2>
 <p id="selections"></p><p id="cash-in"></p><p id="sale"></p></section>
 
-<section id="programming"><h2>Programming</h2>
+<section id="programming" data-view="programming"><h2>Programming</h2>
 <p>Parameter <input id="param-number" type="number" placeholder="number, e.g. 40003">
 value <input id="param-value" type="number">
 <input id="param-password" type="password" placeholder="password (000, 009)">
 <button id="param-save">Save</button> <span id="param-message"></span></p>
 <table id="param-table"></table></section>
 
-<section id="clock"><h2>Clock</h2>
+<section id="clock" data-view="programming"><h2>Clock</h2>
 <p>The reader's clock: <b id="clock-shown"></b> (<span id="clock-zone"></span>)<br>
 time zone <input id="clock-zone-value" placeholder="Europe/Rome"> date and time <input id="clock-value" type="datetime-local">
 <button id="clock-save">Set</button> <span id="clock-message"></span>
 <br><small>Happy hours, out-of-service bands, daily limits, bonus periods and the audit run on this clock (manual 8.1).</small></p></section>
 
-<section id="codes"><h2>Codes and black list</h2>
+<section id="codes" data-view="programming"><h2>Codes and black list</h2>
 <p>Machine code <input id="machine-code" size="12"> reader code <input id="reader-code" size="6">
 <button id="codes-save">Save codes</button></p>
 <p>Black list (<span id="black-list-mode"></span>): <span id="black-list"></span><br>
 key number <input id="black-key" type="number" min="1"> <button id="black-add">Add</button>
 <button id="black-remove">Remove</button> <span id="codes-message"></span></p></section>
 
-<section id="prices"><h2>Prices</h2>
+<section id="prices" data-view="prices"><h2>Prices</h2>
 <p>Table <select id="price-table"><option value="cash">cash</option><option value="0">key 0</option>
 <option value="1">key 1</option><option value="2">key 2</option><option value="3">key 3</option></select>
 line <input id="price-line" type="number" min="1" max="100"> price <input id="price-value" class="money" inputmode="decimal" size="8">
@@ -91,7 +95,7 @@ line <input id="price-line" type="number" min="1" max="100"> price <input id="pr
 <button id="name-save">Save</button> (manual 4.4.7: in the Plus audits)</p>
 <table id="price-table-view"></table></section>
 
-<section id="extra"><h2>EXTRA functions</h2>
+<section id="extra" data-view="prices"><h2>EXTRA functions</h2>
 <p>The conversion table (4.4.6: each line's machine selection number, MDB with price holding),
 limits, bonus 1-3, loyalty, promotions, happy hours and out-of-service bands (manual ch. 8), as
 JSON; what you send is merged into the settings (objects by key, lists by position) and checked
@@ -99,7 +103,7 @@ whole. Times of day are minutes after midnight.</p>
 <textarea id="extra-json" rows="8" cols="90" spellcheck="false"></textarea><br>
 <button id="extra-save">Save</button> <button id="extra-load">Show current</button> <span id="extra-message"></span></section>
 
-<section id="statistics"><h2>Statistics</h2>
+<section id="statistics" data-view="statistics"><h2>Statistics</h2>
 <svg id="chart" width="480" height="200" role="img" aria-label="sales per price line, cash and key"></svg>
 <p><button id="stat-reset">Reset historic data</button> (AZZERAMENTO STATISTICHE: after collecting,
 whenever prices, coin or bill values or the codes change, and to release the check-audit lock)
@@ -109,11 +113,11 @@ whenever prices, coin or bill values or the codes change, and to release the che
 <p><small>What an Executive VMC handed over (AUDIT, SEND AUDIT ADDRESS / DATA), raw: the manual gives them no meaning.</small></p>
 <table id="vmc-audit-table"></table></section>
 
-<section id="maxibox"><h2>Maxi Box</h2>
+<section id="maxibox" data-view="maxibox"><h2>Maxi Box</h2>
 <p>Key number <input id="maxibox-key" type="number" value="1"> <button id="maxibox-read">Transactions</button></p>
 <pre id="maxibox-lines"></pre></section>
 
-<section id="audit"><h2>Audit (EVA-DTS)</h2>
+<section id="audit" data-view="audit"><h2>Audit (EVA-DTS)</h2>
 <p><button id="audit-download">Collect and download</button> <span id="audit-progress"></span>
 <a id="audit-link" download="audit.eva" hidden>audit.eva</a></p></section>
 
@@ -171,6 +175,17 @@ function showStatus(s) {
   $("inserted").textContent = s.insertedSpecial !== undefined ? s.insertedSpecial + " key"
     : s.inserted === undefined ? "none" : "key " + (s.inserted + 1) + ", credit " + money(s.keyCredit);
 }
+// one menu at a time (the page's views, by the address's #): keys and sales, programming,
+// prices, statistics, Maxi Box, audit
+function showView() {
+  const views = [...document.querySelectorAll("section[data-view]")].map((x) => x.dataset.view);
+  const wanted = location.hash.slice(1);
+  const view = views.includes(wanted) ? wanted : "keys";
+  for (const x of document.querySelectorAll("section[data-view]")) x.hidden = x.dataset.view !== view;
+  for (const a of document.querySelectorAll("#views a")) a.className = a.getAttribute("href") === "#" + view ? "current" : "";
+}
+window.addEventListener("hashchange", showView);
+showView();
 new EventSource("/api/events").addEventListener("status", (e) => showStatus(JSON.parse(e.data)));
 
 async function refresh() {

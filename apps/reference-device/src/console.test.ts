@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { cashlessSales, parse, products, validate } from "@vendkit/evadts";
 import { S } from "@vendkit/mizip-core";
 import { chromiumFor, INSTALL_TIMEOUT } from "@vendkit/test-support";
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { serveConsole } from "./console.js";
 import { type ConsoleClient, consoleClient } from "./console-client.js";
@@ -23,6 +23,43 @@ async function withConsole(run: (c: ConsoleClient, device: Device) => Promise<vo
     server.close();
     device.close();
   }
+}
+
+/**
+ * A technician's hands on the console page: each action first opens the view (the menu) that
+ * holds its element, as a technician would pick it from the menu bar.
+ */
+function viewing(page: Page) {
+  const open = async (selector: string) => {
+    const view = (await page.evaluate(
+      `document.querySelector(${JSON.stringify(selector)})?.closest("section")?.dataset.view`,
+    )) as string | undefined;
+    if (view !== undefined) await page.click(`#views a[href="#${view}"]`);
+    await page.waitForSelector(selector, { state: "visible" });
+  };
+  return {
+    open,
+    click: async (selector: string) => {
+      await open(selector);
+      await page.click(selector);
+    },
+    fill: async (selector: string, value: string) => {
+      await open(selector);
+      await page.fill(selector, value);
+    },
+    selectOption: async (selector: string, value: string) => {
+      await open(selector);
+      await page.selectOption(selector, value);
+    },
+    check: async (selector: string) => {
+      await open(selector);
+      await page.check(selector);
+    },
+    uncheck: async (selector: string) => {
+      await open(selector);
+      await page.uncheck(selector);
+    },
+  };
 }
 
 describe("programmer console API: special keys", () => {
@@ -191,17 +228,18 @@ describe("programmer console in headless Chromium", () => {
     try {
       await withConsole(async (c) => {
         const page = await browser.newPage();
+        const ui = viewing(page);
         await page.goto(c.base);
         await page.waitForSelector("#key-table button");
 
         // programming: out of range shows the parameter error by number, then a good value
-        await page.fill("#param-number", "40003");
-        await page.fill("#param-value", "9");
-        await page.click("#param-save");
+        await ui.fill("#param-number", "40003");
+        await ui.fill("#param-value", "9");
+        await ui.click("#param-save");
         await page.waitForSelector("#param-message.error");
         expect(await page.textContent("#param-message")).toContain("parameter error 40003");
-        await page.fill("#param-value", "2");
-        await page.click("#param-save");
+        await ui.fill("#param-value", "2");
+        await ui.click("#param-save");
         await page.waitForSelector("#param-message.ok");
         await page.waitForFunction("document.querySelector('#param-40003 .value').textContent === '2'");
         // the parameters sit under the programmer's menus: the Euro menu, an MDB changer coin
@@ -213,35 +251,35 @@ describe("programmer console in headless Chromium", () => {
           })()`);
         expect(await menuOf(40106)).toBe("Euro");
         expect(await menuOf(20020)).toBe("Programming / Coins / MDB changer");
-        await page.fill("#param-number", "20020");
-        await page.fill("#param-value", "0");
-        await page.click("#param-save");
+        await ui.fill("#param-number", "20020");
+        await ui.fill("#param-value", "0");
+        await ui.click("#param-save");
         await page.waitForFunction("document.querySelector('#param-20020 .value').textContent === '0'");
 
         // EXTRA: overlapping happy hours are refused; a 50 % band from midnight on is taken
         const band = (start: number, end: number) => ({ mode: "global", discount: 50, start, end });
-        await page.fill(
+        await ui.fill(
           "#extra-json",
           JSON.stringify({ happyHours: { enabled: true, bands: [band(0, 1439), band(600, 700)] } }),
         );
-        await page.click("#extra-save");
+        await ui.click("#extra-save");
         await page.waitForSelector("#extra-message.error");
-        await page.fill(
+        await ui.fill(
           "#extra-json",
           JSON.stringify({ happyHours: { enabled: true, bands: [band(0, 1439)] } }),
         );
-        await page.click("#extra-save");
+        await ui.click("#extra-save");
         await page.waitForSelector("#extra-message.ok");
 
         // prices: out of range refused by its number, then key 0's line 3 at 0.70
-        await page.selectOption("#price-table", "0");
-        await page.fill("#price-line", "3");
-        await page.fill("#price-value", "700.00");
-        await page.click("#price-save");
+        await ui.selectOption("#price-table", "0");
+        await ui.fill("#price-line", "3");
+        await ui.fill("#price-value", "700.00");
+        await ui.click("#price-save");
         await page.waitForSelector("#price-message.error");
         expect(await page.textContent("#price-message")).toContain("parameter error 11003");
-        await page.fill("#price-value", "0.70"); // currency units, as shown
-        await page.click("#price-save");
+        await ui.fill("#price-value", "0.70"); // currency units, as shown
+        await ui.click("#price-save");
         await page.waitForSelector("#price-message.ok");
         await page.waitForFunction(
           "document.querySelector('#price-line-3 td:nth-child(4)').textContent === '0.70'",
@@ -252,80 +290,80 @@ describe("programmer console in headless Chromium", () => {
           ["0", "070"],
           ["2", "0.70"],
         ]) {
-          await page.fill("#param-number", "40114");
-          await page.fill("#param-value", separator as string);
-          await page.click("#param-save");
+          await ui.fill("#param-number", "40114");
+          await ui.fill("#param-value", separator as string);
+          await ui.click("#param-save");
           await page.waitForFunction(
             `document.querySelector('#price-line-3 td:nth-child(4)').textContent === '${shown}'`,
           );
         }
         // the clock menu (8.1): a time zone the platform does not know is refused by name, then Rome
-        await page.fill("#clock-zone-value", "Europe/Atlantis");
-        await page.click("#clock-save");
+        await ui.fill("#clock-zone-value", "Europe/Atlantis");
+        await ui.click("#clock-save");
         await page.waitForSelector("#clock-message.error");
         expect(await page.textContent("#clock-message")).toContain("parameter error clock");
-        await page.fill("#clock-zone-value", "Europe/Rome");
-        await page.fill("#clock-value", "2026-03-29T10:00");
-        await page.click("#clock-save");
+        await ui.fill("#clock-zone-value", "Europe/Rome");
+        await ui.fill("#clock-value", "2026-03-29T10:00");
+        await ui.click("#clock-save");
         await page.waitForSelector("#clock-message.ok");
         expect(await page.textContent("#clock-message")).toBe("set: 29/03/26 10:00");
         await page.waitForFunction("document.getElementById('clock-zone').textContent === 'Europe/Rome'");
         // the line's name (4.4.7), shown escaped
-        await page.fill("#name-line", "3");
-        await page.fill("#name-value", "<MOCHA>");
-        await page.click("#name-save");
+        await ui.fill("#name-line", "3");
+        await ui.fill("#name-value", "<MOCHA>");
+        await ui.click("#name-save");
         await page.waitForFunction("document.querySelector('#price-line-3 .name').textContent === '<MOCHA>'");
 
         // codes and the black list: a bad machine code refused by number 003; key 1 listed is refused
-        await page.fill("#machine-code", "bad!");
-        await page.click("#codes-save");
+        await ui.fill("#machine-code", "bad!");
+        await ui.click("#codes-save");
         await page.waitForSelector("#codes-message.error");
         expect(await page.textContent("#codes-message")).toContain("parameter error 3");
-        await page.fill("#machine-code", "M00042");
-        await page.click("#codes-save");
+        await ui.fill("#machine-code", "M00042");
+        await ui.click("#codes-save");
         await page.waitForSelector("#codes-message.ok");
-        await page.fill("#param-number", "41000");
-        await page.fill("#param-value", "1");
-        await page.click("#param-save");
+        await ui.fill("#param-number", "41000");
+        await ui.fill("#param-value", "1");
+        await ui.click("#param-save");
         await page.waitForFunction("document.getElementById('black-list-mode').textContent === '50 keys'");
-        await page.fill("#black-key", "1");
-        await page.click("#black-add");
+        await ui.fill("#black-key", "1");
+        await ui.click("#black-add");
         await page.waitForFunction("document.getElementById('black-list').textContent === '1'");
-        await page.click("[data-insert='0']");
+        await ui.click("[data-insert='0']");
         await page.waitForFunction("document.getElementById('inserted').textContent.startsWith('key 1')");
-        await page.click("[data-select='1']");
+        await ui.click("[data-select='1']");
         await page.waitForSelector("#sale.error"); // the black-listed key buys nothing
-        await page.click("#remove-key");
+        await ui.click("#remove-key");
 
         // key formatting: key 2 becomes number 4711 and keeps its credit
-        await page.fill("#format-index", "2");
-        await page.fill("#format-number", "4711");
-        await page.click("#format-key");
+        await ui.fill("#format-index", "2");
+        await ui.fill("#format-number", "4711");
+        await ui.click("#format-key");
         await page.waitForSelector("#format-message.ok");
         await page.waitForFunction("document.querySelector('#key-2 .number').textContent === '4711'");
         expect(await page.textContent("#key-2 .credit")).toBe("10.00");
         expect(await page.textContent("#format-message")).toBe("formatted as key 4711");
         expect(await page.inputValue("#format-number")).toBe("4712"); // 40115 moved on
         // PROGRAM. CREDITO ON: key 3 keeps its number and takes the credit entered
-        await page.fill("#format-index", "3");
-        await page.uncheck("#format-program-number");
-        await page.check("#format-program-credit");
-        await page.fill("#format-credit", "2,50"); // either mark
-        await page.click("#format-key");
+        await ui.fill("#format-index", "3");
+        await ui.uncheck("#format-program-number");
+        await ui.check("#format-program-credit");
+        await ui.fill("#format-credit", "2,50"); // either mark
+        await ui.click("#format-key");
         await page.waitForFunction("document.querySelector('#key-3 .credit').textContent === '2.50'");
         expect(await page.textContent("#key-3 .number")).toBe("3");
 
         // a password: who sets it is logged in with it, so key credit needs no retyping
-        await page.fill("#param-number", "9");
-        await page.fill("#param-value", "4711");
-        await page.click("#param-save");
+        await ui.fill("#param-number", "9");
+        await ui.fill("#param-value", "4711");
+        await ui.click("#param-save");
         await page.waitForSelector("#param-message.warn"); // a password asks for confirmation
-        await page.click("#param-save");
+        await ui.click("#param-save");
         await page.waitForSelector("#param-message.ok");
-        await page.click("[data-insert='2']");
+        await ui.click("[data-insert='2']");
         await page.waitForFunction("document.getElementById('inserted').textContent.startsWith('key 3')");
-        await page.fill("#recharge-amount", "5");
-        await page.click("#recharge");
+        await ui.fill("#recharge-amount", "5");
+        await ui.click("#recharge");
         await page.waitForSelector("#recharge-message.ok");
         expect(await page.textContent("#recharge-message")).toBe("credit now 7.50");
         // the status line follows once the page has refreshed
@@ -335,33 +373,33 @@ describe("programmer console in headless Chromium", () => {
         // the key's details, and bonus-2 tokens set on it with the password
         expect(await page.textContent("#key-report")).toContain("number 3, sale, credit 7.50");
         // an amount with more decimals than 30004 allows is refused where it was typed
-        await page.fill("#recharge-amount", "0.005");
-        await page.click("#recharge");
+        await ui.fill("#recharge-amount", "0.005");
+        await ui.click("#recharge");
         await page.waitForFunction(
           "document.getElementById('recharge-message').textContent.includes('e.g. 1.50')",
         );
-        await page.fill("#modify-bonus2", "5");
-        await page.fill("#modify-password", "4711");
-        await page.click("#key-modify");
+        await ui.fill("#modify-bonus2", "5");
+        await ui.fill("#modify-password", "4711");
+        await ui.click("#key-modify");
         await page.waitForSelector("#modify-message.ok");
         await page.waitForFunction(
           "document.getElementById('key-report').textContent.includes('bonus-2 tokens 5')",
         );
 
         // a sale, then the chart shows it on its price line
-        await page.click("[data-select='3']");
+        await ui.click("[data-select='3']");
         await page.waitForSelector("#sale.ok");
-        await page.waitForSelector("rect.bar[data-line='3'][data-sales='1']");
+        await ui.open("rect.bar[data-line='3'][data-sales='1']");
 
         // the Maxi Box lines of that key
-        await page.fill("#maxibox-key", "3");
-        await page.click("#maxibox-read");
+        await ui.fill("#maxibox-key", "3");
+        await ui.click("#maxibox-read");
         await page.waitForFunction(
           "document.getElementById('maxibox-lines').textContent.includes('sales 1')",
         );
 
         // the audit, with its progress
-        await page.click("#audit-download");
+        await ui.click("#audit-download");
         await page.waitForSelector("#audit-link:not([hidden])");
         expect(await page.textContent("#audit-progress")).toMatch(/^100 %/);
         const audit = (await page.evaluate("window.lastAudit")) as string;
@@ -369,30 +407,30 @@ describe("programmer console in headless Chromium", () => {
         // the happy hour's price (0.80 cash price at 50 %) beats key 0's 0.70 (manual 8.7)
         expect(cashlessSales(parse(audit))).toMatchObject({ valueReset: 40, countReset: 1 });
 
-        await page.click("#remove-key");
+        await ui.click("#remove-key");
         // special keys: a 500-key black list by ranges; a data key within 2 minutes of the audit
-        await page.fill("#special-black-keys", "1000-1498, 7");
-        await page.click("#special-black-load");
+        await ui.fill("#special-black-keys", "1000-1498, 7");
+        await ui.click("#special-black-load");
         await page.waitForSelector("#special-message.ok");
         expect(await page.textContent("#special-message")).toBe("black-list key loaded with 500 keys");
-        await page.click("[data-special='black-list']");
+        await ui.click("[data-special='black-list']");
         await page.waitForFunction("document.getElementById('black-list-mode').textContent === '500 keys'");
         expect(await page.textContent("#inserted")).toBe("black-list key");
-        await page.click("[data-special='data']");
+        await ui.click("[data-special='data']");
         await page.waitForSelector("#special-message.error");
         expect(await page.textContent("#special-message")).toContain("wait 2 minutes");
-        await page.click("#remove-key");
-        await page.click("#special-data-read");
+        await ui.click("#remove-key");
+        await ui.click("#special-data-read");
         await page.waitForFunction(
           "document.getElementById('special-message').textContent.includes('holds no audit')",
         );
 
         // cash: a coin of line 5 (1.00) from the parallel validator, with the key out
-        await page.click("[data-coin='5']");
+        await ui.click("[data-coin='5']");
         await page.waitForFunction("document.getElementById('cash').textContent === '1.00'");
 
         // AZZERAMENTO STATISTICHE: the historic counters go, so the table of non-zero ones empties
-        await page.click("#stat-reset");
+        await ui.click("#stat-reset");
         await page.waitForSelector("#stat-message.ok");
         await page.waitForFunction("document.querySelectorAll('#stat-table tr').length === 1");
       });
@@ -407,57 +445,59 @@ describe("programmer console in headless Chromium", () => {
     try {
       await withConsole(async (c, device) => {
         const page = await browser.newPage();
+        const ui = viewing(page);
         await page.goto(c.base);
         await page.waitForSelector("#key-table button");
         // only the password filled: nothing is sent (it once set the operator code to 0)
-        await page.fill("#param-password", "1234");
-        await page.click("#param-save");
+        await ui.fill("#param-password", "1234");
+        await ui.click("#param-save");
         await page.waitForSelector("#param-message.error");
         expect(await page.textContent("#param-message")).toContain("empty");
         expect(device.settings.params.numeric.operatorCode).toBe(1);
         // the operator code: said what follows, changed on the second press only
-        await page.fill("#param-number", "0");
-        await page.fill("#param-value", "2");
-        await page.click("#param-save");
+        await ui.fill("#param-number", "0");
+        await ui.fill("#param-value", "2");
+        await ui.click("#param-save");
         await page.waitForSelector("#param-message.warn");
         expect(await page.textContent("#param-message")).toContain(
           "keys coded for operator 1 will be refused: E 2 (wrong codes)",
         );
         expect(device.settings.params.numeric.operatorCode).toBe(1);
-        await page.fill("#param-password", "");
-        await page.click("#param-save");
+        await ui.fill("#param-password", "");
+        await ui.click("#param-save");
         await page.waitForSelector("#param-message.ok");
         expect(device.settings.params.numeric.operatorCode).toBe(2);
         // and so it is: the demo key of operator 1 is refused with E 2 on the status line
-        await page.click("[data-insert='0']");
+        await ui.click("[data-insert='0']");
         await page.waitForFunction(
           "document.getElementById('key-status').textContent.includes('E 2 (wrong codes)')",
         );
-        await page.click("#remove-key");
+        await ui.click("#remove-key");
         await page.waitForFunction("document.getElementById('key-status').textContent === ''");
 
         // the factory password 0 shows a banner; once one is set, another browser logs in first
         expect(await page.isVisible("#factory-banner")).toBe(true);
-        await page.fill("#param-number", "9");
-        await page.fill("#param-value", "4711");
-        await page.click("#param-save");
+        await ui.fill("#param-number", "9");
+        await ui.fill("#param-value", "4711");
+        await ui.click("#param-save");
         await page.waitForSelector("#param-message.warn");
-        await page.click("#param-save");
+        await ui.click("#param-save");
         await page.waitForSelector("#param-message.ok");
         await page.waitForSelector("#factory-banner", { state: "hidden" });
         expect(await page.isVisible("#login")).toBe(false); // who set it is logged in
         const other = await browser.newPage(); // a context of its own: no cookies
+        const otherUi = viewing(other);
         await other.goto(c.base);
         await other.waitForSelector("#login", { state: "visible" });
-        await other.click("[data-insert='1']");
+        await otherUi.click("[data-insert='1']");
         await other.waitForFunction("document.getElementById('sale').textContent.includes('log in')");
-        await other.fill("#login-password", "1234");
-        await other.click("#login-go");
+        await otherUi.fill("#login-password", "1234");
+        await otherUi.click("#login-go");
         await other.waitForSelector("#login-message.error");
-        await other.fill("#login-password", "4711");
-        await other.click("#login-go");
+        await otherUi.fill("#login-password", "4711");
+        await otherUi.click("#login-go");
         await other.waitForSelector("#login", { state: "hidden" });
-        await other.click("[data-insert='1']");
+        await otherUi.click("[data-insert='1']");
         await other.waitForFunction("document.getElementById('inserted').textContent.startsWith('key 2')");
       });
     } finally {
@@ -481,38 +521,39 @@ describe("a technician's tasks in the console, in headless Chromium (issue 26 it
     try {
       await withConsole(async (c) => {
         const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+        const ui = viewing(page);
         const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
         await page.goto(c.base);
         await page.waitForSelector("#key-table button");
         await shot("1-start");
 
         // a price of 0.70 for key level 0, line 3, typed as the programmer shows money
-        await page.selectOption("#price-table", "0");
-        await page.fill("#price-line", "3");
-        await page.fill("#price-value", "0.70");
-        await page.click("#price-save");
+        await ui.selectOption("#price-table", "0");
+        await ui.fill("#price-line", "3");
+        await ui.fill("#price-value", "0.70");
+        await ui.click("#price-save");
         await page.waitForSelector("#price-message.ok");
         await page.waitForFunction(
           "document.querySelector('#price-line-3 td:nth-child(4)').textContent === '0.70'",
         );
-        await page.click("[data-insert='0']");
+        await ui.click("[data-insert='0']");
         await page.waitForFunction(
           "document.getElementById('inserted').textContent === 'key 1, credit 5.00'",
         );
-        await page.click("[data-select='3']");
+        await ui.click("[data-select='3']");
         await page.waitForFunction("document.getElementById('sale').textContent === 'selection 3 paid 0.70'");
         await page.waitForFunction(
           "document.getElementById('inserted').textContent === 'key 1, credit 4.30'",
         );
         await shot("2-sold-at-0.70");
-        await page.click("#remove-key");
+        await ui.click("#remove-key");
 
         // bills disabled (21000 OFF): the bill goes back
-        await page.fill("#param-number", "21000");
-        await page.fill("#param-value", "0");
-        await page.click("#param-save");
+        await ui.fill("#param-number", "21000");
+        await ui.fill("#param-value", "0");
+        await ui.click("#param-save");
         await page.waitForSelector("#param-message.ok");
-        await page.click("[data-bill='1']");
+        await ui.click("[data-bill='1']");
         await page.waitForFunction(
           "document.getElementById('sale').textContent.includes('the bill is refused')",
         );
@@ -520,7 +561,7 @@ describe("a technician's tasks in the console, in headless Chromium (issue 26 it
         await shot("3-bill-refused");
 
         // the statistics: money as money, counts as counts; the chart with its axes named
-        await page.waitForSelector("rect.bar[data-line='3'][data-sales='1']");
+        await ui.open("rect.bar[data-line='3'][data-sales='1']");
         expect(await page.textContent("#stat-keySales .historic")).toBe("0.70");
         expect(await page.textContent("#stat-keyVends .historic")).toBe("1");
         expect(await page.textContent("#stat-keyReads .historic")).toMatch(/^[0-9]+$/);
@@ -531,7 +572,7 @@ describe("a technician's tasks in the console, in headless Chromium (issue 26 it
         await page.locator("#statistics").screenshot({ path: join(shots, "4-statistics.png") });
 
         // the audit, collected from the page and validated by the evadts CLI
-        await page.click("#audit-download");
+        await ui.click("#audit-download");
         await page.waitForSelector("#audit-link:not([hidden])");
         const file = join(mkdtempSync(join(tmpdir(), "console-audit-")), "audit.eva");
         writeFileSync(file, Buffer.from((await page.evaluate("window.lastAudit")) as string, "latin1"));
