@@ -209,12 +209,23 @@ async function refresh() {
     (k.loyaltyPoints === undefined ? "" : ", points " + k.loyaltyPoints) + (k.blackListed ? ", BLACK-LISTED" : "") +
     (k.recharge ? ", recharges left " + k.recharge.usesLeft + " of " + money(k.recharge.value) : "");
   // the programmer's menu tree (manual ch. 9): one heading per menu, its parameters below
+  // the programmer's menu tree (manual ch. 9): one heading per menu, its parameters below, each
+  // with the manual's Italian name and an English one, unit, range, default and section
   const menus = [];
   for (const p of params) if (!menus.includes(p.menu)) menus.push(p.menu);
-  $("param-table").innerHTML = "<tr><th>number</th><th>name</th><th>range</th><th>value</th></tr>" + menus.map((menu) =>
-    "<tr class=menu><th colspan=4>" + menu + "</th></tr>" + params.filter((p) => p.menu === menu).map((p) =>
-    "<tr id=param-" + p.number + "><td>" + String(p.number).padStart(3, "0") + "</td><td>" + p.name + "</td><td>" +
-    p.min + "…" + p.max + "</td><td class=value>" + p.value + "</td></tr>").join("")).join("");
+  const shownAs = (p, v) => p.unit === "money" ? money(v) : String(v);
+  const meaning = (p, v) => p.unit === "choice" ? p.choices[v - p.min] ?? "" : p.unit === "switch" ? (v === 1 ? "on" : "off")
+    : p.unit === "ms" ? "ms" : "";
+  $("param-table").innerHTML = "<tr><th>number</th><th>name</th><th>range</th><th>default</th><th>value</th><th></th><th>manual</th></tr>" +
+    menus.map((menu) => {
+      const first = params.find((p) => p.menu === menu);
+      return "<tr class=menu><th colspan=7>" + text(first.menuIt) + " <small>· " + text(menu) + "</small></th></tr>" +
+        params.filter((p) => p.menu === menu).map((p) =>
+          "<tr id=param-" + p.number + " title=" + p.name + "><td>" + String(p.number).padStart(3, "0") + "</td><td><b>" + text(p.it) +
+          "</b> <small>" + text(p.en) + "</small></td><td>" + (p.unit === "choice" ? p.choices.map((c, i) => (p.min + i) + " " + c).join(", ")
+            : shownAs(p, p.min) + "…" + shownAs(p, p.max)) + "</td><td>" + shownAs(p, p.default) +
+          "</td><td class=value>" + shownAs(p, p.value) + "</td><td class=meaning>" + text(meaning(p, p.value)) + "</td><td>" + p.section + "</td></tr>").join("");
+    }).join("");
   const clock = await call("GET", "/api/clock");
   $("clock-shown").textContent = clock.shown;
   $("clock-zone").textContent = clock.timeZone;
@@ -323,7 +334,9 @@ document.body.addEventListener("click", async (ev) => {
       say($("modify-message"), r.landed ? "written" : "the key left before the write was done", r.landed);
     } else if (t.id === "param-save") {
       const number = numberOf($("param-number"), "parameter number");
-      const value = numberOf($("param-value"), "value");
+      // money is typed as the programmer shows it; everything else as a whole number
+      const param = window.params.find((p) => p.number === number);
+      const value = param?.unit === "money" ? amountOf($("param-value"), "value") : numberOf($("param-value"), "value");
       const warn = CONFIRM[number];
       if (warn !== undefined && (pending?.number !== number || pending?.value !== value)) {
         pending = { number, value };

@@ -31,6 +31,7 @@ async function withConsole(run: (c: ConsoleClient, device: Device) => Promise<vo
  */
 function viewing(page: Page) {
   const open = async (selector: string) => {
+    await page.waitForSelector(selector, { state: "attached" });
     const view = (await page.evaluate(
       `document.querySelector(${JSON.stringify(selector)})?.closest("section")?.dataset.view`,
     )) as string | undefined;
@@ -226,7 +227,7 @@ describe("programmer console in headless Chromium", () => {
     if (!executablePath) return ctx.skip();
     const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
     try {
-      await withConsole(async (c) => {
+      await withConsole(async (c, device) => {
         const page = await browser.newPage();
         const ui = viewing(page);
         await page.goto(c.base);
@@ -249,12 +250,32 @@ describe("programmer console in headless Chromium", () => {
             while (row && !row.classList.contains("menu")) row = row.previousElementSibling;
             return row?.textContent;
           })()`);
-        expect(await menuOf(40106)).toBe("Euro");
-        expect(await menuOf(20020)).toBe("Programming / Coins / MDB changer");
+        expect(await menuOf(40106)).toBe("Euro · Euro");
+        expect(await menuOf(20020)).toBe(
+          "Programmazione / Monete / Rendiresto MDB · Programming / Coins / MDB changer",
+        );
+        // each parameter with the manual's names, its meaning, default and section (manual table 5.2)
+        const row = (n: number) =>
+          page.evaluate(`[...document.querySelectorAll("#param-${n} td")].map((td) => td.textContent)`);
+        expect(await row(40003)).toEqual([
+          "40003",
+          "SOVRAPPREZZO overprice",
+          "0 off, 1 on, 2 3 minutes",
+          "1",
+          "2",
+          "3 minutes",
+          "4.10.6",
+        ]);
         await ui.fill("#param-number", "20020");
         await ui.fill("#param-value", "0");
         await ui.click("#param-save");
         await page.waitForFunction("document.querySelector('#param-20020 .value').textContent === '0'");
+        // a money parameter is typed and shown in currency units (40000, MAX CR. CARICAB.)
+        await ui.fill("#param-number", "40000");
+        await ui.fill("#param-value", "15.00");
+        await ui.click("#param-save");
+        await page.waitForFunction("document.querySelector('#param-40000 .value').textContent === '15.00'");
+        expect(device.settings.params.numeric.maxLoadableCredit).toBe(1500);
 
         // EXTRA: overlapping happy hours are refused; a 50 % band from midnight on is taken
         const band = (start: number, end: number) => ({ mode: "global", discount: 50, start, end });

@@ -11,6 +11,7 @@ import {
   lineCount,
   menuOf,
   NUMERIC_PARAMETERS,
+  PARAMETER_LABELS,
   ParameterError,
   PasswordRefused,
   PaymentError,
@@ -232,6 +233,9 @@ async function consoleApp(device: Device, host: string) {
     NUMERIC_PARAMETERS.map((d) => ({
       ...d,
       menu: menuOf(d.number),
+      menuIt: menuOf(d.number, "it"),
+      // the manual's names (Italian and English), the unit, what each choice means, the section
+      ...PARAMETER_LABELS.get(d.number),
       value: device.settings.params.numeric[d.name],
     })),
   );

@@ -112,6 +112,12 @@ export {
   SALE_KINDS,
   type SaleKind,
 } from "./maxi-box.js";
+export {
+  PARAMETER_LABELS,
+  type ParameterLabel,
+  type ParameterUnit,
+  parameterLabel,
+} from "./parameter-labels.js";
 export { menuOf, PARAMETER_MENUS } from "./parameter-menus.js";
 export {
   BAUD_RATES,
