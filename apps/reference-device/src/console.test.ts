@@ -418,6 +418,9 @@ describe("programmer console in headless Chromium", () => {
         await page.waitForFunction(
           "document.getElementById('maxibox-lines').textContent.includes('sales 1')",
         );
+        // each line says sale (SEL. and the selection) or recharge (RIC and where from), 9.6
+        expect(await page.textContent("#maxibox-lines")).toMatch(/ SEL\. 003 0\.40 OK$/m); // at the happy hour's 50 %
+        expect(await page.textContent("#maxibox-lines")).toMatch(/ RIC PROGRAMMATORE 5\.00 OK$/m);
 
         // the audit, with its progress
         await ui.click("#audit-download");

@@ -79,18 +79,22 @@ describe("Maxi Box (manual 4.15)", () => {
     expect(q.recharges).toMatchObject({ total: 1, bySource: { coins: 1, bills: 0 } });
     expect(q.sales).toMatchObject({ total: 2, byKind: { "no-discount": 1, "happy-hour-1": 1 } });
     expect(q.entries.map((e) => formatTransaction(e, 2, 1, "UTC"))).toEqual([
-      "18.01 11:31:15 2,00 OK",
-      "12.05 13:30:45 0,50 OK",
-      "19.03 17:45:00 0,45 E12",
+      "18.01 11:31:15 RIC MONETE 2,00 OK",
+      "12.05 13:30:45 SEL. 002 0,50 OK",
+      "19.03 17:45:00 SEL. 002 0,45 E12",
     ]);
     expect(formatTransaction({ kind: "error", at: at(3, 19, 17, 46, 10), error: 9 }, 2, 1, "UTC")).toBe(
       "19.03 17:46:10 E9",
     );
-    expect(formatTransaction(sale(1, 5), 2, 2, "UTC")).toBe("12.05 13:30:45 0.05 OK");
-    expect(formatTransaction(sale(1, 5), 0, 1, "UTC")).toBe("12.05 13:30:45 5 OK");
-    expect(formatTransaction(sale(1, 5), 2, 0, "UTC")).toBe("12.05 13:30:45 005 OK"); // SEPARATORE OFF
+    expect(formatTransaction(sale(1, 5), 2, 2, "UTC")).toBe("12.05 13:30:45 SEL. 002 0.05 OK");
+    // a recharge says where the credit came from, as the programmer's menu names it (9.6)
+    expect(
+      formatTransaction({ ...recharge(1, 500), source: "programmer" } as MaxiBoxEntry, 2, 1, "UTC"),
+    ).toBe("18.01 11:31:15 RIC PROGRAMMATORE 5,00 OK");
+    expect(formatTransaction(sale(1, 5), 0, 1, "UTC")).toBe("12.05 13:30:45 SEL. 002 5 OK");
+    expect(formatTransaction(sale(1, 5), 2, 0, "UTC")).toBe("12.05 13:30:45 SEL. 002 005 OK"); // SEPARATORE OFF
     // in the reader's time zone (8.1): Rome is on summer time in May
-    expect(formatTransaction(sale(1, 5), 2, 2, "Europe/Rome")).toBe("12.05 15:30:45 0.05 OK");
+    expect(formatTransaction(sale(1, 5), 2, 2, "Europe/Rome")).toBe("12.05 15:30:45 SEL. 002 0.05 OK");
   });
 
   it("refuses a malformed entry and skips a damaged record instead of crashing", () => {

@@ -208,9 +208,22 @@ export class MaxiBox {
 
 const two = (n: number) => String(n).padStart(2, "0");
 
+/** What the programmer's per-key lines call each recharge source (manual 9.6). */
+const RECHARGE_WORDS: Readonly<Record<RechargeSource, string>> = {
+  coins: "MONETE",
+  bills: "BANCONOTE",
+  "recharge-key": "CHIAVE RICARICA",
+  programmer: "PROGRAMMATORE",
+  "machine-credit": "CREDITO MACCHINA",
+  "bonus-1": "BONUS 1",
+  loyalty: "FIDELIZZAZIONE",
+  "bonus-1-reset": "AZZERAMENTO B1",
+};
+
 /**
- * One line of the per-key query as the programmer shows it (manual 4.15.1): `12.05 13:30:45
- * 0,50 OK`, with the error code in place of OK for a failed operation; the time in the reader's
+ * One line of the per-key query as the programmer shows it (manual 9.6): a recharge `18.01
+ * 11:31:15 RIC MONETE 2,00 OK` (RIC and its source), a sale `20.01 09:00:27 SEL. 002 0,60 OK` (SEL.
+ * and its selection), with the error code in place of OK for a failed operation; the time in the reader's
  * local time (`timeZone`, 8.1), the amount with `decimals` (30004) and the separator 40114 names
  * (0 none, 1 comma, 2 point: 4.10.14).
  */
@@ -225,5 +238,9 @@ export function formatTransaction(
   const result = entry.error === undefined ? "OK" : `E${entry.error}`;
   if (entry.kind === "error") return `${when} ${result}`;
   const amount = formatAmount(entry.amount, decimals, separator);
-  return `${when} ${amount} ${result}`;
+  const what =
+    entry.kind === "recharge"
+      ? `RIC ${RECHARGE_WORDS[entry.source]}`
+      : `SEL. ${String(entry.selection).padStart(3, "0")}`;
+  return `${when} ${what} ${amount} ${result}`;
 }

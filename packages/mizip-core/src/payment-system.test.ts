@@ -98,7 +98,7 @@ describe("the reader's clock (manual 8.1)", () => {
     await r.pay.vendSuccess(at);
     const entry = r.pay.maxiBox.entries()[0];
     expect(entry !== undefined && formatTransaction(entry, 2, 2, "Europe/Rome")).toBe(
-      "02.07 00:30:00 0.45 OK",
+      "02.07 00:30:00 SEL. 001 0.45 OK",
     );
     const audit = new TextDecoder().decode(
       auditFile(
