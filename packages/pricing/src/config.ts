@@ -220,13 +220,92 @@ export function inBand(band: TimeBand, minute: number): boolean {
 
 const SELECTION_NAME = /^[\x20-\x29\x2b-\x7e]{0,8}$/;
 
+const FIELD_WORDS: Readonly<Record<string, string>> = {
+  credit: "credit",
+  tokens: "tokens",
+  discount: "discount",
+  start: "start",
+  end: "end",
+  creditPerLine: "credit back",
+  pointsPerLine: "points",
+  pricePoints: "price in points",
+};
+
+/**
+ * A configuration path as a technician says it: `keys[1].prices[4]` is "the key level 1 price of
+ * line 5", `happyHours.bands[0].discount` "the happy hour 1 discount" (lines and bands counted
+ * from 1, key levels 0-3 as the manual numbers them). Findings keep the path for programs and
+ * use these words in their messages.
+ */
+export function inWords(path: string): string {
+  const rules: [RegExp, (...m: string[]) => string][] = [
+    [/^cash$/, () => "the cash prices"],
+    [/^cash\[(\d+)\]$/, (n) => `the cash price of line ${+(n as string) + 1}`],
+    [/^keys\[(\d)\]\.prices$/, (l) => `the key level ${l} prices`],
+    [/^keys\[(\d)\]\.prices\[(\d+)\]$/, (l, n) => `the key level ${l} price of line ${+(n as string) + 1}`],
+    [/^keys\[(\d)\]\.mode$/, (l) => `the key level ${l} table`],
+    [/^categories\[(\d+)\]$/, (n) => `the category of line ${+(n as string) + 1}`],
+    [/^names\[(\d+)\]$/, (n) => `the name of line ${+(n as string) + 1}`],
+    [/^conversion\.mode$/, () => "the conversion table"],
+    [/^conversion\.numbers$/, () => "the conversion table's selection numbers"],
+    [/^conversion\.numbers\[(\d+)\]$/, (n) => `the selection number of line ${+(n as string) + 1}`],
+    [/^limits\.levels\[(\d)\]$/, (l) => `the key level ${l} limits`],
+    [
+      /^limits\.levels\[(\d)\]\.perCategory\[(\d)\]$/,
+      (l, c) => `the key level ${l} limit of category ${CATEGORY_NAMES[+(c as string)]}`,
+    ],
+    [/^bonus2\.bonus3\.levels\[(\d)\]$/, (l) => `the bonus 3 limits of key level ${l}`],
+    [
+      /^bonus2\.bonus3\.levels\[(\d)\]\.perCategory\[(\d)\]$/,
+      (l, c) => `the bonus 3 limit of category ${CATEGORY_NAMES[+(c as string)]} for key level ${l}`,
+    ],
+    [
+      /^bonus([12])\.levels\[(\d)\]\.(\w+)$/,
+      (b, l, f) => `the bonus ${b} ${FIELD_WORDS[f as string] ?? f} of key level ${l}`,
+    ],
+    [/^bonus2\.lineDiscount$/, () => "the bonus 2 discounts"],
+    [/^bonus2\.lineDiscount\[(\d+)\]$/, (n) => `the bonus 2 discount of line ${+(n as string) + 1}`],
+    [/^loyalty\.(\w+)$/, (f) => `the loyalty ${FIELD_WORDS[f as string] ?? f} of each line`],
+    [
+      /^loyalty\.(\w+)\[(\d+)\]$/,
+      (f, n) => `the loyalty ${FIELD_WORDS[f as string] ?? f} of line ${+(n as string) + 1}`,
+    ],
+    [/^promotions\.maxMinutes$/, () => "the promotion's maximum time"],
+    [/^promotions\.lineDiscount$/, () => "the promotion discounts"],
+    [/^promotions\.lineDiscount\[(\d+)\]$/, (n) => `the promotion discount of line ${+(n as string) + 1}`],
+    [/^happyHours\.bands$/, () => "happy hours"],
+    [/^happyHours\.bands\[(\d)\]$/, (b) => `happy hour ${+(b as string) + 1}`],
+    [
+      /^happyHours\.bands\[(\d)\]\.(\w+)$/,
+      (b, f) => `the happy hour ${+(b as string) + 1} ${FIELD_WORDS[f as string] ?? f}`,
+    ],
+    [
+      /^happyHours\.bands\[(\d)\]\.lineDiscount\[(\d+)\]$/,
+      (b, n) => `the happy hour ${+(b as string) + 1} discount of line ${+(n as string) + 1}`,
+    ],
+    [/^outOfService\.bands$/, () => "out-of-service bands"],
+    [/^outOfService\.bands\[(\d)\]$/, (b) => `out-of-service band ${+(b as string) + 1}`],
+    [
+      /^outOfService\.bands\[(\d)\]\.(\w+)$/,
+      (b, f) => `the out-of-service band ${+(b as string) + 1} ${FIELD_WORDS[f as string] ?? f}`,
+    ],
+    [/^baseCoin$/, () => "the base coin"],
+    [/^lines$/, () => "the number of lines"],
+  ];
+  for (const [pattern, words] of rules) {
+    const m = pattern.exec(path);
+    if (m !== null) return words(...m.slice(1));
+  }
+  return path.replace(/\[(\d+)\]/g, (_, n: string) => ` ${+n + 1}`).replace(/\./g, " ");
+}
+
 export function validateConfig(c: PricingConfig): ConfigFinding[] {
   const out: ConfigFinding[] = [];
   const add = (code: ConfigFinding["code"], parameter: number | undefined, path: string, message: string) =>
     out.push({ code, parameter, path, message });
   const range = (v: number, min: number, max: number, parameter: number | undefined, path: string) => {
     if (!Number.isInteger(v) || v < min || v > max)
-      add("OUT_OF_RANGE", parameter, path, `${path} is ${v}, not ${min}..${max}`);
+      add("OUT_OF_RANGE", parameter, path, `${inWords(path)} is ${v}, not ${min}..${max}`);
   };
   const table = (
     values: readonly number[],
@@ -237,7 +316,12 @@ export function validateConfig(c: PricingConfig): ConfigFinding[] {
     coins = false,
   ) => {
     if (values.length !== MAX_LINES) {
-      add("WRONG_LENGTH", firstParameter, path, `${path} has ${values.length} entries, not ${MAX_LINES}`);
+      add(
+        "WRONG_LENGTH",
+        firstParameter,
+        path,
+        `${inWords(path)}: ${values.length} entries, not ${MAX_LINES}`,
+      );
       return;
     }
     values.forEach((v, i) => {
@@ -248,13 +332,14 @@ export function validateConfig(c: PricingConfig): ConfigFinding[] {
           "NOT_BASE_COIN_MULTIPLE",
           p,
           `${path}[${i}]`,
-          `${v} is not a multiple of the base coin ${c.baseCoin}`,
+          `${inWords(`${path}[${i}]`)} is ${v}, not a multiple of the base coin ${c.baseCoin}`,
         );
       }
     });
   };
   const limits = (l: LevelLimits, firstParameter: number | undefined, path: string) => {
-    if (l.perCategory.length !== 8) add("WRONG_LENGTH", firstParameter, path, `${path} needs 8 categories`);
+    if (l.perCategory.length !== 8)
+      add("WRONG_LENGTH", firstParameter, path, `${inWords(path)} need 8 categories, A to H`);
     l.perCategory.forEach((v, i) => {
       range(
         v,
@@ -276,7 +361,12 @@ export function validateConfig(c: PricingConfig): ConfigFinding[] {
       range(b.end, 0, 1439, parameter, `${path}[${i}].end`);
       for (let j = 0; j < i; j++) {
         if (active(i) && active(j) && bandsOverlap(b, list[j] as TimeBand)) {
-          add("BANDS_OVERLAP", parameter, `${path}[${i}]`, `${path} ${j + 1} and ${i + 1} overlap`);
+          add(
+            "BANDS_OVERLAP",
+            parameter,
+            `${path}[${i}]`,
+            `${inWords(`${path}[${j}]`)} and ${inWords(`${path}[${i}]`)} overlap`,
+          );
         }
       }
     });
@@ -303,7 +393,7 @@ export function validateConfig(c: PricingConfig): ConfigFinding[] {
           "BAD_NAME",
           15001 + i,
           `names[${i}]`,
-          `${JSON.stringify(name)}: up to 8 printable ASCII characters, no "*"`,
+          `${inWords(`names[${i}]`)}, ${JSON.stringify(name)}: up to 8 printable ASCII characters, no "*"`,
         );
     });
   const conv = c.conversion;
@@ -320,7 +410,7 @@ export function validateConfig(c: PricingConfig): ConfigFinding[] {
           "DUPLICATE_SELECTION",
           16001 + i,
           `conversion.numbers[${i}]`,
-          `selection ${n} is already line ${first + 1}'s`,
+          `${inWords(`conversion.numbers[${i}]`)}: selection ${n} is already line ${first + 1}'s`,
         );
       else seen.set(n, i);
     });

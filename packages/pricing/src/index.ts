@@ -6,6 +6,7 @@ export {
   type ConfigFinding,
   defaultConfig,
   inBand,
+  inWords,
   type KeyTable,
   type Level,
   type LevelLimits,
