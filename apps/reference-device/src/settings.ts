@@ -125,7 +125,7 @@ export class DeviceSettings {
       demoPricing();
     const findings = validateConfig(sellingPricing(params, pricing));
     if (findings.length > 0)
-      throw new DeviceSetupError(`pricing: ${findings.map((f) => `${f.path}: ${f.message}`).join("; ")}`);
+      throw new DeviceSetupError(`pricing: ${findings.map((f) => f.message).join("; ")}`);
     return new DeviceSettings(params, pricing, storage, hooks);
   }
 
@@ -315,7 +315,7 @@ export class DeviceSettings {
     const finding = validateConfig(sellingPricing(this.parameters, next))[0];
     if (finding !== undefined) {
       const at = finding.parameter ?? number;
-      if (at === undefined) throw new DeviceSetupError(`${finding.path}: ${finding.message}`);
+      if (at === undefined) throw new DeviceSetupError(finding.message);
       throw new ParameterError(at, finding.message);
     }
     this.keep({ pricing: next });

@@ -106,7 +106,7 @@ function checkSetup(parameters: SystemParameters, pricing: PricingConfig): void 
     if (!(e instanceof TypeError)) throw e;
     throw new SpecialKeyRefused(`the pricing does not read: ${e.message}`);
   }
-  if (finding !== undefined) throw new SpecialKeyRefused(`${finding.path}: ${finding.message}`);
+  if (finding !== undefined) throw new SpecialKeyRefused(finding.message);
 }
 
 /**
