@@ -125,6 +125,47 @@ whenever prices, coin or bill values or the codes change, and to release the che
 const $ = (id) => document.getElementById(id);
 // every change carries the console session's token (console.ts puts it in the page)
 const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
+// the console's language follows LINGUA (40105): 0 italiano; English otherwise (1 UK, 2 US; the
+// other languages it lists fall back to English). The page's own labels, buttons and messages are
+// translated; the manual's explanations and the library's refusals stay in English.
+const IT = {
+  "Keys and sales": "Chiavi e vendite", "Programming": "Programmazione", "Prices and EXTRA": "Prezzi ed EXTRA",
+  "Statistics": "Statistiche", "Maxi Box": "Maxi Box", "Audit": "Audit", "Reader:": "Lettore:",
+  "· cash credit": "· credito contante", "· key in:": "· chiave inserita:", "Key management": "Gestione chiavi", "Special keys": "Chiavi speciali",
+  "Customer (simulated VMC)": "Cliente (distributore simulato)", "Clock": "Orologio", "Codes and black list": "Codici e black list",
+  "Prices": "Prezzi vendita", "EXTRA functions": "Funzioni EXTRA", "Audit (EVA-DTS)": "Raccolta statistiche (EVA-DTS)",
+  "VMC audit pairs": "Coppie audit del distributore", "Add": "Aggiungi", "Collect and download": "Raccogli e scarica",
+  "Format": "Formatta", "Insert": "Inserisci", "Insert (collects the statistics)": "Inserisci (raccoglie le statistiche)",
+  "Load": "Carica", "Load with these settings": "Carica con queste impostazioni", "Log in": "Accedi",
+  "Read it in the office": "Leggila in ufficio", "Remove": "Togli", "Reset historic data": "Azzeramento statistiche",
+  "Save": "Salva", "Save codes": "Salva codici", "Set": "Imposta", "Show current": "Mostra attuali",
+  "Take the key out": "Estrai la chiave", "Transactions": "Transazioni", "Write": "Scrivi",
+  "UID": "UID", "address": "indirizzo", "cash": "contanti", "counter": "contatore", "credit": "credito", "default": "predefinito",
+  "historic": "storico", "key 0": "chiave 0", "key 1": "chiave 1", "key 2": "chiave 2", "key 3": "chiave 3", "key": "chiave",
+  "line": "linea", "manual": "manuale", "name": "nome", "number": "numero", "period": "periodo", "range": "campo",
+  "times read": "letture", "unit": "unità", "value": "valore", "amount": "importo", "count": "numero",
+  "none": "nessuna", "saved": "salvato", "logged in": "accesso eseguito", "refused": "rifiutata", "paid": "pagata",
+  "selection": "selezione", "credit now": "credito ora", "written": "scritto",
+  "the key left before the write was done": "la chiave è stata estratta prima della scrittura",
+  "formatted as key": "formattata come chiave", "set:": "impostato:", "historic data reset": "dati storici azzerati",
+  "key refused": "chiave rifiutata", "parameter error": "errore parametro", "this needs the password": "serve la password",
+  "press Save again to confirm:": "premi di nuovo Salva per confermare:", "price line": "linea prezzo",
+  "sales (historic)": "vendite (storico)", "Selection": "Selezione", "coin": "moneta", "bill": "banconota",
+};
+let lang = "en";
+const tr = (text) => (lang === "it" && IT[text]) || text;
+/** The page's own words in the current language (each element remembers its English). */
+function translate() {
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (n.parentElement.closest("script, pre, td.value, #param-table td")) continue;
+    n.en ??= n.nodeValue;
+    const word = n.en.trim();
+    if (IT[word] === undefined) continue;
+    n.nodeValue = n.en.replace(word, tr(word));
+  }
+  document.documentElement.lang = lang;
+}
 const formatAmount = ${formatAmount.toString()};
 const parseAmount = ${parseAmount.toString()};
 // the programmer's error codes (manual 7.5 list 14), as a refused key shows them
@@ -193,6 +234,7 @@ async function refresh() {
   window.params = params;
   const value = (name) => (params.find((p) => p.name === name) || {}).value || 0;
   amountFormat = { decimals: value("decimalPoint"), separator: value("separator") };
+  lang = value("language") === 0 ? "it" : "en";
   for (const el of document.querySelectorAll("input.money")) el.placeholder = "e.g. " + money(150);
   const s = await call("GET", "/api/state");
   $("factory-banner").hidden = s.session.passwordSet;
@@ -277,6 +319,7 @@ async function refresh() {
     "<text id=chart-y transform='rotate(-90)' x=" + -(y0 - height / 2) + " y=14 text-anchor=middle>sales (historic)</text>" +
     "<rect x=" + (x0 + width - 120) + " y=6 width=10 height=10 fill=#c84></rect><text x=" + (x0 + width - 106) + " y=15>cash</text>" +
     "<rect x=" + (x0 + width - 60) + " y=6 width=10 height=10 fill=#4a7></rect><text x=" + (x0 + width - 46) + " y=15>key</text>";
+  translate();
 }
 
 $("selections").innerHTML = [1, 2, 3, 4, 5].map((n) => "<button data-select=" + n + ">Selection " + n + "</button>").join(" ");
@@ -286,11 +329,11 @@ document.body.addEventListener("click", async (ev) => {
     if (t.id === "login-go") {
       await call("POST", "/api/login", { password: numberOf($("login-password"), "password") });
       $("login-password").value = "";
-      say($("login-message"), "logged in", true);
+      say($("login-message"), tr("logged in"), true);
     } else if (t.dataset.insert !== undefined) {
       const r = await call("POST", "/api/keys/insert", { index: Number(t.dataset.insert) });
       // a refused key says its error code and what it means (manual 7.5 list 14)
-      $("key-status").textContent = r.ok ? "" : "key refused" + (r.err ? ": E " + r.err + " (" + ERROR_CODES[r.err] + ")" : "") + " — " + r.detail;
+      $("key-status").textContent = r.ok ? "" : tr("key refused") + (r.err ? ": E " + r.err + " (" + ERROR_CODES[r.err] + ")" : "") + " — " + r.detail;
     }
     else if (t.dataset.special !== undefined) {
       const r = await call("POST", "/api/special-keys/insert", { kind: t.dataset.special });
@@ -319,19 +362,19 @@ document.body.addEventListener("click", async (ev) => {
     else if (t.dataset.bill !== undefined) await call("POST", "/api/bill", { type: Number(t.dataset.bill) });
     else if (t.dataset.select !== undefined) {
       const r = await call("POST", "/api/select", { item: Number(t.dataset.select) });
-      say($("sale"), r.amount === null ? "selection " + t.dataset.select + " refused" : "selection " + t.dataset.select + " paid " + money(r.amount), r.amount !== null);
+      say($("sale"), r.amount === null ? tr("selection") + " " + t.dataset.select + " " + tr("refused") : tr("selection") + " " + t.dataset.select + " " + tr("paid") + " " + money(r.amount), r.amount !== null);
     } else if (t.id === "remove-key") {
       await call("POST", "/api/keys/remove");
       $("key-status").textContent = "";
     }
     else if (t.id === "recharge") {
       const r = await call("POST", "/api/keys/recharge", { amount: amountOf($("recharge-amount"), "amount"), password: passwordOf($("recharge-password")) });
-      say($("recharge-message"), "credit now " + money(r.credit), true);
+      say($("recharge-message"), tr("credit now") + " " + money(r.credit), true);
     } else if (t.id === "key-modify") {
       const field = (id) => $(id).value === "" ? undefined : Number($(id).value);
       const r = await call("POST", "/api/keys/modify", { bonus1Tokens: field("modify-bonus1"), bonus2Tokens: field("modify-bonus2"),
         loyaltyPoints: field("modify-points"), password: passwordOf($("modify-password")) });
-      say($("modify-message"), r.landed ? "written" : "the key left before the write was done", r.landed);
+      say($("modify-message"), r.landed ? tr("written") : tr("the key left before the write was done"), r.landed);
     } else if (t.id === "param-save") {
       const number = numberOf($("param-number"), "parameter number");
       // money is typed as the programmer shows it; everything else as a whole number
@@ -341,13 +384,13 @@ document.body.addEventListener("click", async (ev) => {
       if (warn !== undefined && (pending?.number !== number || pending?.value !== value)) {
         pending = { number, value };
         const old = (window.params.find((p) => p.number === number) || {}).value;
-        $("param-message").textContent = "press Save again to confirm: " + warn(old, value);
+        $("param-message").textContent = tr("press Save again to confirm:") + " " + warn(old, value);
         $("param-message").className = "warn";
         return;
       }
       pending = undefined;
       await call("POST", "/api/parameters", { number, value, password: passwordOf($("param-password")) });
-      say($("param-message"), "saved", true);
+      say($("param-message"), tr("saved"), true);
     } else if (t.id === "format-key") {
       // manual 9.5.2: PROGRAM. N. CHIAVE (40101) and NUMERO CHIAVE (40115), PROGRAM. CREDITO (40100)
       const programNumber = $("format-program-number").checked;
@@ -358,13 +401,13 @@ document.body.addEventListener("click", async (ev) => {
       const r = await call("POST", "/api/keys/format", { index: numberOf($("format-index"), "key") - 1,
         credit: programCredit ? amountOf($("format-credit"), "credit") : undefined, password: passwordOf($("format-password")) });
       $("format-number").value = r.next;
-      say($("format-message"), "formatted as key " + r.keyNumber, true);
+      say($("format-message"), tr("formatted as key") + " " + r.keyNumber, true);
     } else if (t.id === "extra-load") {
       $("extra-json").value = JSON.stringify(await call("GET", "/api/extra"));
       return;
     } else if (t.id === "extra-save") {
       await call("POST", "/api/extra", JSON.parse($("extra-json").value));
-      say($("extra-message"), "saved", true);
+      say($("extra-message"), tr("saved"), true);
     } else if (t.id === "clock-save") {
       const zone = $("clock-zone-value").value;
       const when = $("clock-value").value.match(/^(\\d{4})-(\\d\\d)-(\\d\\d)T(\\d\\d):(\\d\\d)/);
@@ -372,25 +415,25 @@ document.body.addEventListener("click", async (ev) => {
         ...(zone === "" ? {} : { timeZone: zone }),
         ...(when === null ? {} : { dateTime: { year: +when[1], month: +when[2], day: +when[3], hour: +when[4], minute: +when[5] } }),
       });
-      say($("clock-message"), "set: " + r.shown, true);
+      say($("clock-message"), tr("set:") + " " + r.shown, true);
     } else if (t.id === "codes-save") {
       await call("POST", "/api/codes", { machineCode: $("machine-code").value, readerCode: $("reader-code").value });
-      say($("codes-message"), "saved", true);
+      say($("codes-message"), tr("saved"), true);
     } else if (t.id === "black-add" || t.id === "black-remove") {
       const key = numberOf($("black-key"), "key number");
       const list = window.codes.blackList.filter((k) => k !== key);
       await call("POST", "/api/codes", { blackList: t.id === "black-add" ? [...list, key] : list });
-      say($("codes-message"), "saved", true);
+      say($("codes-message"), tr("saved"), true);
     } else if (t.id === "name-save") {
       await call("POST", "/api/names", { line: numberOf($("name-line"), "line"), name: $("name-value").value });
-      say($("price-message"), "saved", true);
+      say($("price-message"), tr("saved"), true);
     } else if (t.id === "price-save") {
       const table = $("price-table").value;
       await call("POST", "/api/prices", { table: table === "cash" ? "cash" : Number(table), line: numberOf($("price-line"), "line"), price: amountOf($("price-value"), "price") });
-      say($("price-message"), "saved", true);
+      say($("price-message"), tr("saved"), true);
     } else if (t.id === "stat-reset") {
       await call("POST", "/api/statistics/reset");
-      say($("stat-message"), "historic data reset", true);
+      say($("stat-message"), tr("historic data reset"), true);
     } else if (t.id === "maxibox-read") {
       const r = await call("GET", "/api/maxibox?key=" + numberOf($("maxibox-key"), "key number"));
       $("maxibox-lines").textContent = "recharges " + r.recharges.total + ", sales " + r.sales.total + "\\n" + r.lines.join("\\n");
@@ -406,8 +449,8 @@ document.body.addEventListener("click", async (ev) => {
       : t.dataset.special !== undefined || t.id.startsWith("special") ? $("special-message")
       : t.id.startsWith("extra") ? $("extra-message")
       : t.id === "recharge" ? $("recharge-message") : $("sale");
-    say(where, e.code === "PARAMETER_ERROR" ? "parameter error " + e.parameter + ": " + e.message
-      : e.code === "PASSWORD_REQUIRED" ? "this needs the password" : e.message, false);
+    say(where, e.code === "PARAMETER_ERROR" ? tr("parameter error") + " " + e.parameter + ": " + e.message
+      : e.code === "PASSWORD_REQUIRED" ? tr("this needs the password") : e.message, false);
   }
 });
 

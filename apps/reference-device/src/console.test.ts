@@ -613,6 +613,21 @@ describe("a technician's tasks in the console, in headless Chromium (issue 26 it
         const checked = spawnSync(process.execPath, [evadts, "validate", file], { encoding: "utf8" });
         expect([checked.status, checked.stdout.trim().split("\n").at(-1)]).toEqual([0, "valid"]);
         await shot("5-audit");
+        // LINGUA (40105) 0: the console in Italian; 1 back to English
+        await ui.fill("#param-number", "40105");
+        await ui.fill("#param-value", "0");
+        await ui.click("#param-save");
+        await page.waitForFunction(
+          "document.querySelector('#views a[href=\"#keys\"]').textContent === 'Chiavi e vendite'",
+        );
+        expect(await page.textContent("#param-message")).toBe("salvato");
+        expect(await page.textContent("#programming h2")).toBe("Programmazione");
+        await shot("6-italiano");
+        await ui.fill("#param-value", "1");
+        await ui.click("#param-save");
+        await page.waitForFunction(
+          "document.querySelector('#views a[href=\"#keys\"]').textContent === 'Keys and sales'",
+        );
         // the status line is live: a coin taken elsewhere (another client, the bus) shows without
         // a click or a reload here
         expect(await page.textContent("#cash")).toBe("0.00");

@@ -65,6 +65,8 @@ export function demoParameters(protocol: Protocol): SystemParameters {
       protocol: PROTOCOL_PARAMETER[protocol],
       saleType: 0,
       maxiBox: 2,
+      // LINGUA (40105): the demo's console in English (1); 0 puts it in Italian
+      language: 1,
       // a standard euro validator (coins 0.05-2.00) and a parallel bill acceptor (5 and 10 euro)
       validatorType: 1,
       coin1Value: 5,
