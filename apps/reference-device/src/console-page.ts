@@ -105,6 +105,7 @@ whole. Times of day are minutes after midnight.</p>
 
 <section id="statistics" data-view="statistics"><h2>Statistics</h2>
 <svg id="chart" width="480" height="200" role="img" aria-label="sales per price line, cash and key"></svg>
+<svg id="hours-chart" width="480" height="200" role="img" aria-label="sales per hour of the day"></svg>
 <p><button id="stat-reset">Reset historic data</button> (AZZERAMENTO STATISTICHE: after collecting,
 whenever prices, coin or bill values or the codes change, and to release the check-audit lock)
 <span id="stat-message"></span></p>
@@ -150,7 +151,7 @@ const IT = {
   "formatted as key": "formattata come chiave", "set:": "impostato:", "historic data reset": "dati storici azzerati",
   "key refused": "chiave rifiutata", "parameter error": "errore parametro", "this needs the password": "serve la password",
   "press Save again to confirm:": "premi di nuovo Salva per confermare:", "price line": "linea prezzo",
-  "sales (historic)": "vendite (storico)", "Selection": "Selezione", "coin": "moneta", "bill": "banconota",
+  "sales (historic)": "vendite (storico)", "hour of the day": "ora del giorno", "sales": "vendite", "Selection": "Selezione", "coin": "moneta", "bill": "banconota",
 };
 let lang = "en";
 const tr = (text) => (lang === "it" && IT[text]) || text;
@@ -319,6 +320,22 @@ async function refresh() {
     "<text id=chart-y transform='rotate(-90)' x=" + -(y0 - height / 2) + " y=14 text-anchor=middle>sales (historic)</text>" +
     "<rect x=" + (x0 + width - 120) + " y=6 width=10 height=10 fill=#c84></rect><text x=" + (x0 + width - 106) + " y=15>cash</text>" +
     "<rect x=" + (x0 + width - 60) + " y=6 width=10 height=10 fill=#4a7></rect><text x=" + (x0 + width - 46) + " y=15>key</text>";
+  // sales per hour of the day (the Maxi Box's record), axes named and scaled as above
+  const hmax = Math.max(1, ...st.hours);
+  const htop = Math.max(1, Math.ceil(hmax / 4) * 4);
+  const hy = (v) => y0 - (v / htop) * height;
+  const hw = width / 24;
+  const hticks = [0, htop / 4, htop / 2, (3 * htop) / 4, htop].filter((v, i, all) => Number.isInteger(v) && all.indexOf(v) === i);
+  $("hours-chart").innerHTML =
+    hticks.map((v) => "<line x1=" + (x0 - 4) + " x2=" + (x0 + width) + " y1=" + hy(v) + " y2=" + hy(v) + " stroke=#ddd></line>" +
+      "<text class=tick x=" + (x0 - 8) + " y=" + (hy(v) + 4) + " text-anchor=end>" + v + "</text>").join("") +
+    "<line x1=" + x0 + " x2=" + x0 + " y1=" + (y0 - height) + " y2=" + y0 + " stroke=#333></line>" +
+    "<line x1=" + x0 + " x2=" + (x0 + width) + " y1=" + y0 + " y2=" + y0 + " stroke=#333></line>" +
+    st.hours.map((n, h) => "<rect class=hour data-hour=" + h + " data-sales=" + n + " x=" + (x0 + h * hw + 1) + " y=" + hy(n) +
+      " width=" + (hw - 2) + " height=" + (y0 - hy(n)) + " fill=#47a><title>" + h + ":00: " + n + "</title></rect>" +
+      (h % 3 === 0 ? "<text class=tick x=" + (x0 + h * hw + hw / 2) + " y=" + (y0 + 14) + " text-anchor=middle>" + h + "</text>" : "")).join("") +
+    "<text id=hours-x x=" + (x0 + width / 2) + " y=" + (y0 + 32) + " text-anchor=middle>hour of the day</text>" +
+    "<text transform='rotate(-90)' x=" + -(y0 - height / 2) + " y=14 text-anchor=middle>sales</text>";
   translate();
 }
 

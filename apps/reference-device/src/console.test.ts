@@ -593,6 +593,12 @@ describe("a technician's tasks in the console, in headless Chromium (issue 26 it
           "price line",
           "sales (historic)",
         ]);
+        // and per hour of the day (the reader's time zone), from the Maxi Box: the one sale
+        const hours = (await page.evaluate(
+          `[...document.querySelectorAll("rect.hour")].map((r) => Number(r.dataset.sales))`,
+        )) as number[];
+        expect([hours.length, hours.reduce((a, b) => a + b, 0)]).toEqual([24, 1]);
+        expect(await page.textContent("#hours-x")).toBe("hour of the day");
         await page.locator("#statistics").screenshot({ path: join(shots, "4-statistics.png") });
 
         // the audit, collected from the page and validated by the evadts CLI

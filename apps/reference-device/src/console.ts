@@ -17,6 +17,7 @@ import {
   PaymentError,
   S,
   V,
+  wallClock,
 } from "@vendkit/mizip-core";
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from "fastify";
 import { CONSOLE_PAGE } from "./console-page.js";
@@ -374,8 +375,16 @@ async function consoleApp(device: Device, host: string) {
       const count = (m: "cash" | 0) => device.pay.statistics.get(lineCount(m, line) as string).historic;
       lines.push({ line, cash: count("cash"), key: count(0) });
     }
+    // sales per hour of the day, in the reader's time zone, from what the Maxi Box keeps (4.15)
+    const hours = Array.from({ length: 24 }, () => 0);
+    const zone = device.settings.params.clock.timeZone;
+    for (const e of device.pay.maxiBox.entries())
+      if (e.kind === "sale" && e.error === undefined) {
+        const hour = wallClock(e.at, zone).hour;
+        hours[hour] = (hours[hour] ?? 0) + 1;
+      }
     // the Executive VMC's own audit pairs, raw: address, last value, times read
-    return { counters, lines, vmcAuditPairs: device.audits.vmcAuditPairs };
+    return { counters, lines, hours, vmcAuditPairs: device.audits.vmcAuditPairs };
   });
   app.post("/api/statistics/reset", { schema: { body: Empty } }, () => {
     device.audits.resetHistoric();
