@@ -1,4 +1,4 @@
-import { ERROR_CODES, formatAmount, parseAmount } from "@vendkit/mizip-core";
+import { ERROR_CODES, formatAmount, PRICING_MONEY_NUMBERS, parseAmount } from "@vendkit/mizip-core";
 
 /**
  * The programmer console's page: plain HTML and a little script over the JSON API of
@@ -99,7 +99,8 @@ line <input id="price-line" type="number" min="1" max="100"> price <input id="pr
 <p>The conversion table (4.4.6: each line's machine selection number, MDB with price holding),
 limits, bonus 1-3, loyalty, promotions, happy hours and out-of-service bands (manual ch. 8), as
 JSON; what you send is merged into the settings (objects by key, lists by position) and checked
-whole. Times of day are minutes after midnight.</p>
+whole. Times of day are minutes after midnight; amounts (bonus 1 credit, loyalty credit back) are
+in currency units, as the programmer shows money.</p>
 <textarea id="extra-json" rows="8" cols="90" spellcheck="false"></textarea><br>
 <button id="extra-save">Save</button> <button id="extra-load">Show current</button> <span id="extra-message"></span></section>
 
@@ -171,6 +172,8 @@ const formatAmount = ${formatAmount.toString()};
 const parseAmount = ${parseAmount.toString()};
 // the programmer's error codes (manual 7.5 list 14), as a refused key shows them
 const ERROR_CODES = ${JSON.stringify(ERROR_CODES)};
+// the pricing numbers whose value is money (prices, bonus 1 credit), typed by number as well
+const PRICING_MONEY_NUMBERS = ${JSON.stringify(PRICING_MONEY_NUMBERS)};
 // prices and credits as the programmer shows them: 30004 decimals, 40114 SEPARATORE (4.10.14)
 let amountFormat = { decimals: 2, separator: 2 };
 const money = (n) => n === undefined || n === null ? "—" : formatAmount(n, amountFormat.decimals, amountFormat.separator);
@@ -204,6 +207,13 @@ const CONFIRM = {
   30013: (old, v) => "the VMC reads the currency " + v.toString(16).toUpperCase() + " at its next SETUP: its prices and credit are read in it",
 };
 let pending;
+/** The EXTRA settings with their amounts (bonus 1 credit, loyalty credit back) passed through f. */
+function extraMoney(extra, f) {
+  const out = structuredClone(extra);
+  for (const level of out.bonus1?.levels ?? []) if (level && "credit" in level) level.credit = f(level.credit);
+  if (Array.isArray(out.loyalty?.creditPerLine)) out.loyalty.creditPerLine = out.loyalty.creditPerLine.map(f);
+  return out;
+}
 function amountOf(el, what) {
   const v = parseAmount(el.value, amountFormat.decimals, amountFormat.separator);
   if (v === undefined || v < 0) throw new Error(what + ": type an amount as the programmer shows it, e.g. " + money(150));
@@ -396,7 +406,8 @@ document.body.addEventListener("click", async (ev) => {
       const number = numberOf($("param-number"), "parameter number");
       // money is typed as the programmer shows it; everything else as a whole number
       const param = window.params.find((p) => p.number === number);
-      const value = param?.unit === "money" ? amountOf($("param-value"), "value") : numberOf($("param-value"), "value");
+      const money = param?.unit === "money" || PRICING_MONEY_NUMBERS.some(([a, b]) => number >= a && number <= b);
+      const value = money ? amountOf($("param-value"), "value") : numberOf($("param-value"), "value");
       const warn = CONFIRM[number];
       if (warn !== undefined && (pending?.number !== number || pending?.value !== value)) {
         pending = { number, value };
@@ -420,10 +431,11 @@ document.body.addEventListener("click", async (ev) => {
       $("format-number").value = r.next;
       say($("format-message"), tr("formatted as key") + " " + r.keyNumber, true);
     } else if (t.id === "extra-load") {
-      $("extra-json").value = JSON.stringify(await call("GET", "/api/extra"));
+      $("extra-json").value = JSON.stringify(extraMoney(await call("GET", "/api/extra"), (v) => v / 10 ** amountFormat.decimals));
       return;
     } else if (t.id === "extra-save") {
-      await call("POST", "/api/extra", JSON.parse($("extra-json").value));
+      await call("POST", "/api/extra", extraMoney(JSON.parse($("extra-json").value), (v) =>
+        typeof v === "number" ? Math.round(v * 10 ** amountFormat.decimals) : v));
       say($("extra-message"), tr("saved"), true);
     } else if (t.id === "clock-save") {
       const zone = $("clock-zone-value").value;

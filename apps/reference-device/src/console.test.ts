@@ -276,6 +276,13 @@ describe("programmer console in headless Chromium", () => {
         await ui.click("#param-save");
         await page.waitForFunction("document.querySelector('#param-40000 .value').textContent === '15.00'");
         expect(device.settings.params.numeric.maxLoadableCredit).toBe(1500);
+        // and so is a price programmed by its number (10005: the cash price of line 5)
+        await ui.fill("#param-number", "10005");
+        await ui.fill("#param-value", "1.60");
+        await ui.click("#param-save");
+        await page.waitForFunction(
+          "document.querySelector('#price-line-5 td:nth-child(3)').textContent === '1.60'",
+        );
 
         // EXTRA: overlapping happy hours are refused; a 50 % band from midnight on is taken
         const band = (start: number, end: number) => ({ mode: "global", discount: 50, start, end });
@@ -291,6 +298,13 @@ describe("programmer console in headless Chromium", () => {
         );
         await ui.click("#extra-save");
         await page.waitForSelector("#extra-message.ok");
+        // amounts in the EXTRA settings are currency units too: 1.50 of bonus 1 credit is 150
+        await ui.fill("#extra-json", JSON.stringify({ bonus1: { levels: [{ credit: 1.5 }] } }));
+        await ui.click("#extra-save");
+        await page.waitForFunction("document.getElementById('extra-message').className === 'ok'");
+        expect(device.settings.pricing.bonus1.levels[0]?.credit).toBe(150);
+        await ui.click("#extra-load");
+        await page.waitForFunction("document.getElementById('extra-json').value.includes('\"credit\":1.5')");
 
         // prices: out of range refused by its number, then key 0's line 3 at 0.70
         await ui.selectOption("#price-table", "0");

@@ -156,7 +156,7 @@ export {
   type VendRequest,
 } from "./payment-types.js";
 export { checkPricingChanges, type PriceTable, priceNumber, withPrice } from "./price-programming.js";
-export { setPricingParameter } from "./pricing-parameters.js";
+export { PRICING_MONEY_NUMBERS, setPricingParameter } from "./pricing-parameters.js";
 export {
   CHANGER_VALIDATOR,
   PROTOCOL_PARAMETER,

@@ -1,7 +1,7 @@
 import { defaultConfig, type PricingConfig } from "@vendkit/pricing";
 import { describe, expect, it } from "vitest";
 import { ParameterError } from "./parameters.js";
-import { setPricingParameter } from "./pricing-parameters.js";
+import { PRICING_MONEY_NUMBERS, setPricingParameter } from "./pricing-parameters.js";
 
 const set = (p: PricingConfig, ...pairs: [number, number][]): PricingConfig =>
   pairs.reduce((q, [n, v]) => setPricingParameter(q, n, v) as PricingConfig, p);
@@ -140,6 +140,25 @@ describe("pricing settings by their table 5.2 numbers", () => {
       })();
       expect(e).toBeInstanceOf(ParameterError);
       expect((e as ParameterError).parameter).toBe(n);
+    }
+  });
+
+  it("names as money exactly the numbers whose value lands in a price or a bonus 1 credit", () => {
+    const money = (p: PricingConfig) =>
+      JSON.stringify([p.cash, p.keys.map((k) => k.prices), p.bonus1.levels.map((l) => l.credit)]);
+    const base = defaultConfig();
+    const inRanges = (n: number) => PRICING_MONEY_NUMBERS.some(([a, b]) => n >= a && n <= b);
+    for (const n of [
+      10_001, 10_100, 11_050, 12_000, 12_001, 13_100, 14_000, 14_100, 50_010, 50_011, 50_014, 51_006, 52_101,
+    ]) {
+      // (a choice refuses 70 outright: not money either)
+      let set1: PricingConfig | undefined;
+      try {
+        set1 = setPricingParameter(base, n, 70);
+      } catch {
+        set1 = undefined;
+      }
+      expect(set1 !== undefined && money(set1) !== money(base), `${n}`).toBe(inRanges(n));
     }
   });
 });

@@ -15,6 +15,20 @@ import { type PriceTable, withPrice } from "./price-programming.js";
  * (13:30 is 1330), our reading of the manual's "ora di inizio / fine".
  */
 
+/**
+ * The pricing numbers whose value is money (in the smallest unit), as [first, last] ranges: the
+ * prices of the cash table and key levels 0-3 (10001-14100 but the level tables 12000-14000) and
+ * bonus 1's credit per key level (50011-50014). A console takes and shows them as money.
+ */
+export const PRICING_MONEY_NUMBERS: readonly (readonly [number, number])[] = [
+  [10_001, 10_100],
+  [11_001, 11_100],
+  [12_001, 12_100],
+  [13_001, 13_100],
+  [14_001, 14_100],
+  [50_011, 50_014],
+];
+
 const PERIODS = ["daily", "weekly", "monthly"] as const;
 const USAGES = ["disabled", "sale-only", "recharge-and-sale"] as const;
 
