@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { Device } from "./device.js";
+import { watchOutput } from "./test-process.js";
 
 const main = join(dirname(fileURLToPath(import.meta.url)), "main.ts");
 const run = (args: readonly string[]) => {
@@ -45,6 +47,31 @@ describe("npm start's command line (issue 26 item 6)", () => {
     expect(r.status).toBe(2);
     expect(r.err).toContain("factory password 0");
   });
+
+  it("listens elsewhere with --host once a programmer password is set", async () => {
+    const dir = data();
+    const device = await Device.open(dir);
+    await device.settings.setParameter(9, 4711);
+    device.close();
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, "127.0.0.1", resolve));
+    const port = (free.address() as AddressInfo).port;
+    await new Promise((resolve) => free.close(resolve));
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", main, "--data", dir, "--host", "127.0.0.2", "--port", String(port)],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    try {
+      await watchOutput(child).waitFor(`Programmer console: http://127.0.0.2:${port}/`);
+      const session = await fetch(`http://127.0.0.2:${port}/api/session`);
+      expect(((await session.json()) as { passwordSet: boolean }).passwordSet).toBe(true);
+    } finally {
+      child.kill();
+    }
+  }, 60_000);
 
   it("says which port is in use and how to choose another", async () => {
     const taken = createServer();
