@@ -492,6 +492,18 @@ describe("programmer console in headless Chromium", () => {
         await page.waitForSelector("#param-message.error");
         expect(await page.textContent("#param-message")).toContain("empty");
         expect(device.settings.params.numeric.operatorCode).toBe(1);
+        // the decimal point and the MDB country code say what follows too, and wait
+        for (const [number, said] of [
+          ["30004", "every price and credit is shown and typed with 1 decimals (1.50 becomes 15.0)"],
+          ["30013", "the VMC reads the currency 1840 at its next SETUP"],
+        ] as const) {
+          await ui.fill("#param-number", number);
+          await ui.fill("#param-value", number === "30004" ? "1" : String(0x1840));
+          await ui.click("#param-save");
+          await page.waitForSelector("#param-message.warn");
+          expect(await page.textContent("#param-message")).toContain(said);
+        }
+        expect(device.settings.params.numeric.decimalPoint).toBe(2);
         // the operator code: said what follows, changed on the second press only
         await ui.fill("#param-number", "0");
         await ui.fill("#param-value", "2");
