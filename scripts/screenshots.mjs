@@ -52,8 +52,10 @@ try {
   await page.goto(console_);
   await page.waitForSelector("#key-table button");
   await page.click("[data-insert='0']");
+  await page.click('#views a[href="#vmc"]');
   await page.click("[data-select='3']");
   await page.waitForFunction("document.getElementById('sale').textContent.includes('paid')");
+  await page.click('#views a[href="#keys"]');
   await shot("console-keys");
   await page.click('#views a[href="#programming"]');
   await page.waitForSelector("#param-table tr.menu");

@@ -22,9 +22,11 @@ load credit and change the codes. Set one under Programming (parameter 9).</p>
 <p id="login" hidden>This console asks for the programmer password (009) once:
 <input id="login-password" type="password" autocomplete="current-password"> <button id="login-go">Log in</button>
 <span id="login-message"></span></p>
-<nav id="views"><a href="#keys">Keys and sales</a> <a href="#programming">Programming</a>
-<a href="#prices">Prices and EXTRA</a> <a href="#statistics">Statistics</a> <a href="#maxibox">Maxi Box</a>
-<a href="#audit">Audit</a></nav>
+<nav id="views"><!-- manual ch. 9's menus, in the programmer's Italian and in English -->
+<a href="#keys">GESTIONE CHIAVI · Key management</a> <a href="#programming">PROGRAMMAZIONE · Programming</a>
+<a href="#prices">PREZZI VENDITA · Sale prices</a> <a href="#extra">EXTRA</a>
+<a href="#statistics">STATISTICHE · Statistics</a> <a href="#maxibox">MAXI BOX</a>
+<a href="#vmc">Distributore simulato · Simulated VMC</a></nav>
 <p id="status">Reader: <b id="reader-state">…</b> · cash credit <b id="cash">…</b> · key in: <b id="inserted">none</b> <b id="key-status" class="error"></b></p>
 
 <section id="keys" data-view="keys"><h2>Key management</h2>
@@ -62,7 +64,7 @@ key numbers <input id="special-black-keys" size="30" placeholder="e.g. 12, 40-45
 <a id="data-link" download="data-key.eva" hidden>data-key.eva</a></p>
 <p id="special-message"></p></section>
 
-<section id="customer" data-view="keys"><h2>Customer (simulated VMC)</h2>
+<section id="customer" data-view="vmc"><h2>Customer (simulated VMC)</h2>
 <p id="selections"></p><p id="cash-in"></p><p id="sale"></p></section>
 
 <section id="programming" data-view="programming"><h2>Programming</h2>
@@ -95,7 +97,7 @@ line <input id="price-line" type="number" min="1" max="100"> price <input id="pr
 <button id="name-save">Save</button> (manual 4.4.7: in the Plus audits)</p>
 <table id="price-table-view"></table></section>
 
-<section id="extra" data-view="prices"><h2>EXTRA functions</h2>
+<section id="extra" data-view="extra"><h2>EXTRA functions</h2>
 <p>The conversion table (4.4.6: each line's machine selection number, MDB with price holding),
 limits, bonus 1-3, loyalty, promotions, happy hours and out-of-service bands (manual ch. 8), as
 JSON; what you send is merged into the settings (objects by key, lists by position) and checked
@@ -119,7 +121,7 @@ whenever prices, coin or bill values or the codes change, and to release the che
 <p>Key number <input id="maxibox-key" type="number" value="1"> <button id="maxibox-read">Transactions</button></p>
 <pre id="maxibox-lines"></pre></section>
 
-<section id="audit" data-view="audit"><h2>Audit (EVA-DTS)</h2>
+<section id="audit" data-view="statistics"><h2>Audit (EVA-DTS)</h2>
 <p><button id="audit-download">Collect and download</button> <span id="audit-progress"></span>
 <a id="audit-link" download="audit.eva" hidden>audit.eva</a></p></section>
 
@@ -131,8 +133,7 @@ const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 // other languages it lists fall back to English). The page's own labels, buttons and messages are
 // translated; the manual's explanations and the library's refusals stay in English.
 const IT = {
-  "Keys and sales": "Chiavi e vendite", "Programming": "Programmazione", "Prices and EXTRA": "Prezzi ed EXTRA",
-  "Statistics": "Statistiche", "Maxi Box": "Maxi Box", "Audit": "Audit", "Reader:": "Lettore:",
+  "Programming": "Programmazione", "Statistics": "Statistiche", "Maxi Box": "Maxi Box", "Reader:": "Lettore:",
   "· cash credit": "· credito contante", "· key in:": "· chiave inserita:", "Key management": "Gestione chiavi", "Special keys": "Chiavi speciali",
   "Customer (simulated VMC)": "Cliente (distributore simulato)", "Clock": "Orologio", "Codes and black list": "Codici e black list",
   "Prices": "Prezzi vendita", "EXTRA functions": "Funzioni EXTRA", "Audit (EVA-DTS)": "Raccolta statistiche (EVA-DTS)",
