@@ -143,6 +143,29 @@ describe("ddcmp CLI (DEX/UCS link)", () => {
     }
   }, 30_000);
 
+  it("says which port is in use and how to choose another", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (taken.address() as { port: number }).port;
+      const r = await cli([
+        "serve",
+        "--port",
+        `tcp://127.0.0.1:${port}`,
+        "--link",
+        "dex",
+        "--file",
+        auditPath,
+      ]).done;
+      expect([r.code, r.err.trim()]).toEqual([
+        1,
+        `ddcmp: port ${port} is in use (another collector or device?): choose another with --port tcp://host:N`,
+      ]);
+    } finally {
+      taken.close();
+    }
+  }, 30_000);
+
   it("prints its usage for --help and exits 0", async () => {
     const proc = spawn(process.execPath, ["--import", "tsx", join(here, "cli.ts"), "--help"], {
       stdio: ["ignore", "pipe", "pipe"],

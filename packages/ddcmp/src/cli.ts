@@ -238,7 +238,12 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`ddcmp: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 2;
+    const { code, port } = e as { code?: string; port?: number };
+    process.stderr.write(
+      code === "EADDRINUSE"
+        ? `ddcmp: port ${port} is in use (another collector or device?): choose another with --port tcp://host:N\n`
+        : `ddcmp: ${e instanceof Error ? e.message : String(e)}\n`,
+    );
+    process.exitCode = code === "EADDRINUSE" ? 1 : 2;
   },
 );
