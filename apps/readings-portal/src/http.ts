@@ -6,7 +6,7 @@ import fastifyMultipart from "@fastify/multipart";
 import fastifyRateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from "fastify";
-import { type Static, Type } from "typebox";
+import { type Static, type TObject, Type } from "typebox";
 import { billingCsv } from "./billing-run.js";
 import { HTTP_STATUS, PortalError } from "./errors.js";
 import * as pages from "./pages.js";
@@ -189,10 +189,7 @@ export async function portalApp(portal: Portal) {
    * lists each field's problem and shows the form again as it was typed.
    */
   const registry =
-    <V extends Record<string, string | undefined>>(
-      form: string,
-      action: (values: V, who: Principal) => Promise<string>,
-    ) =>
+    <V extends object>(form: string, action: (values: V, who: Principal) => Promise<string>) =>
     async (req: FastifyRequest, reply: FastifyReply) => {
       const who = operator(req);
       const values = req.body as V;
@@ -200,13 +197,21 @@ export async function portalApp(portal: Portal) {
         return await manage(req, reply, [], await action(values, who));
       } catch (e) {
         if (!(e instanceof PortalError) || e.code === "FORBIDDEN") throw e;
-        const { password: _never, ...typed } = values;
+        const { password: _never, ...typed } = values as Record<string, string | undefined>;
         return manage(req, reply, e.details.length > 0 ? e.details : [e.message], undefined, {
           form,
           values: typed,
         });
       }
     };
+
+  /** A registry form's route: its schema, its id on the page, what it does. */
+  const registryForm = <S extends TObject>(
+    path: string,
+    schema: S,
+    form: string,
+    action: (values: Static<S>, who: Principal) => Promise<string>,
+  ) => app.post(path, { schema: { body: schema } }, registry<Static<S>>(form, action));
 
   app.get("/", (req, reply) =>
     reply.redirect(req.who ? (req.who.role === "operator" ? "/operator" : "/customer") : "/login", 303),
@@ -253,81 +258,52 @@ export async function portalApp(portal: Portal) {
     );
   });
   app.get("/operator/manage", (req, reply) => manage(req, reply));
-  app.post(
-    "/operator/customers",
-    { schema: { body: CustomerForm } },
-    registry<Static<typeof CustomerForm>>("new-customer", async (v, who) => {
-      await portal.registry.addCustomer(who, {
-        id: v.id,
-        name: v.name,
-        email: v.email,
-        userId: v.userId,
-        password: v.password,
-      });
-      return `Customer ${v.id} created.`;
-    }),
-  );
-  app.post(
-    "/operator/devices",
-    { schema: { body: DeviceForm } },
-    registry<Static<typeof DeviceForm>>("new-device", async (v, who) => {
-      await portal.registry.addDevice(who, {
-        model: v.model,
-        serial: v.serial.trim(),
-        counters: v.counters
-          .split(",")
-          .map((s) => s.trim())
-          .filter((s) => s !== ""),
-        consumables: v.consumables
-          .split(/\r?\n/)
-          .map((s) => s.trim())
-          .filter((s) => s !== ""),
-      });
-      return `Device ${v.serial} registered.`;
-    }),
-  );
-  app.post(
-    "/operator/installations",
-    { schema: { body: InstallationForm } },
-    registry<Static<typeof InstallationForm>>("new-installation", async (v, who) => {
-      await portal.registry.addInstallation(who, {
-        id: v.id,
-        serial: v.serial,
-        customerId: v.customerId,
-        site: v.site,
-      });
-      return `Installation ${v.id} created.`;
-    }),
-  );
-  app.post(
-    "/operator/contracts",
-    { schema: { body: ContractForm } },
-    registry<Static<typeof ContractForm>>("contract", async (v, who) => {
-      await portal.registry.setContract(who, {
-        installationId: v.installationId,
-        period: v.period,
-        readingDay: int(v.readingDay, "the reading day"),
-        start: v.start,
-        fee: int(v.fee, "the fee"),
-        ...(v.minimumCharge ? { minimumCharge: int(v.minimumCharge, "the minimum charge") } : {}),
-        terms: v.terms,
-      });
-      return `Contract of ${v.installationId} saved.`;
-    }),
-  );
-  app.post(
-    "/operator/replacements",
-    { schema: { body: ReplacementForm } },
-    registry<Static<typeof ReplacementForm>>("replacement", async (v, who) => {
-      await portal.registry.recordReplacement(who, {
-        installationId: v.installationId,
-        counter: v.counter.trim(),
-        oldFinal: int(v.oldFinal, "the old meter's final value"),
-        newStart: int(v.newStart, "the new meter's starting value"),
-      });
-      return `Meter replacement of ${v.installationId} ${v.counter} recorded: the next reading carries it.`;
-    }),
-  );
+  registryForm("/operator/customers", CustomerForm, "new-customer", async (v, who) => {
+    const { csrf: _token, ...customer } = v;
+    await portal.registry.addCustomer(who, customer);
+    return `Customer ${v.id} created.`;
+  });
+  registryForm("/operator/devices", DeviceForm, "new-device", async (v, who) => {
+    await portal.registry.addDevice(who, {
+      model: v.model,
+      serial: v.serial.trim(),
+      counters: v.counters
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== ""),
+      consumables: v.consumables
+        .split(/\r?\n/)
+        .map((s) => s.trim())
+        .filter((s) => s !== ""),
+    });
+    return `Device ${v.serial} registered.`;
+  });
+  registryForm("/operator/installations", InstallationForm, "new-installation", async (v, who) => {
+    const { csrf: _token, ...installation } = v;
+    await portal.registry.addInstallation(who, installation);
+    return `Installation ${v.id} created.`;
+  });
+  registryForm("/operator/contracts", ContractForm, "contract", async (v, who) => {
+    await portal.registry.setContract(who, {
+      installationId: v.installationId,
+      period: v.period,
+      readingDay: int(v.readingDay, "the reading day"),
+      start: v.start,
+      fee: int(v.fee, "the fee"),
+      ...(v.minimumCharge ? { minimumCharge: int(v.minimumCharge, "the minimum charge") } : {}),
+      terms: v.terms,
+    });
+    return `Contract of ${v.installationId} saved.`;
+  });
+  registryForm("/operator/replacements", ReplacementForm, "replacement", async (v, who) => {
+    await portal.registry.recordReplacement(who, {
+      installationId: v.installationId,
+      counter: v.counter.trim(),
+      oldFinal: int(v.oldFinal, "the old meter's final value"),
+      newStart: int(v.newStart, "the new meter's starting value"),
+    });
+    return `Meter replacement of ${v.installationId} ${v.counter} recorded: the next reading carries it.`;
+  });
   app.get(IMPORT, async (req, reply) => {
     const who = operator(req);
     return html(reply, 200, pages.importPage(who, csrf(req, reply), await portal.installationsFor(who)));

@@ -221,6 +221,29 @@ function amountOf(el, what) {
   return v;
 }
 
+/**
+ * A bar chart's frame: the y axis scaled to whole numbers up to \`max\` with its grid and ticks, the
+ * x axis with \`slots\` places, both axes named (\`id\`-x, \`id\`-y); and where a bar goes.
+ */
+function plot(max, slots, id, xName, yName) {
+  const [x0, y0, width, height] = [50, 160, 400, 130];
+  const top = Math.max(1, Math.ceil(max / 4) * 4);
+  const y = (v) => y0 - (v / top) * height;
+  const w = width / slots;
+  const ticks = [0, top / 4, top / 2, (3 * top) / 4, top].filter((t, i, all) => Number.isInteger(t) && all.indexOf(t) === i);
+  const frame = ticks.map((t) => "<line x1=" + (x0 - 4) + " x2=" + (x0 + width) + " y1=" + y(t) + " y2=" + y(t) + " stroke=#ddd></line>" +
+      "<text class=tick x=" + (x0 - 8) + " y=" + (y(t) + 4) + " text-anchor=end>" + t + "</text>").join("") +
+    "<line x1=" + x0 + " x2=" + x0 + " y1=" + (y0 - height) + " y2=" + y0 + " stroke=#333></line>" +
+    "<line x1=" + x0 + " x2=" + (x0 + width) + " y1=" + y0 + " y2=" + y0 + " stroke=#333></line>" +
+    "<text id=" + id + "-x x=" + (x0 + width / 2) + " y=" + (y0 + 32) + " text-anchor=middle>" + xName + "</text>" +
+    "<text id=" + id + "-y transform='rotate(-90)' x=" + -(y0 - height / 2) + " y=14 text-anchor=middle>" + yName + "</text>";
+  const gap = Math.min(6, w / 4);
+  return {
+    frame, y, h: (v) => y0 - y(v), x: (i) => x0 + i * w + gap / 2, bar: w - gap,
+    label: (i, text) => "<text class=tick x=" + (x0 + i * w + w / 2) + " y=" + (y0 + 14) + " text-anchor=middle>" + text + "</text>",
+  };
+}
+
 /** The status line: from a refresh, and live from the console's event stream. */
 function showStatus(s) {
   $("reader-state").textContent = s.readerState.state + (s.readerState.parameter !== undefined ? " " + s.readerState.parameter : "");
@@ -309,44 +332,24 @@ async function refresh() {
     "<tr><th>address</th><th>value</th><th>times read</th></tr>" + st.vmcAuditPairs.map((p) =>
       "<tr><td>" + p.address + "</td><td>" + p.value + "</td><td>" + p.times + "</td></tr>").join("");
   // sales per price line (historic), cash and key stacked, with both axes named and scaled
-  const max = Math.max(1, ...st.lines.map((l) => l.cash + l.key));
-  const top = Math.max(1, Math.ceil(max / 4) * 4);
-  const [x0, y0, width, height] = [50, 160, 400, 130];
-  const w = width / st.lines.length;
-  const y = (v) => y0 - (v / top) * height;
-  const ticks = [0, top / 4, top / 2, (3 * top) / 4, top].filter((t, i, all) => Number.isInteger(t) && all.indexOf(t) === i);
-  $("chart").innerHTML =
-    ticks.map((t) => "<line x1=" + (x0 - 4) + " x2=" + (x0 + width) + " y1=" + y(t) + " y2=" + y(t) + " stroke=#ddd></line>" +
-      "<text class=tick x=" + (x0 - 8) + " y=" + (y(t) + 4) + " text-anchor=end>" + t + "</text>").join("") +
-    "<line x1=" + x0 + " x2=" + x0 + " y1=" + (y0 - height) + " y2=" + y0 + " stroke=#333></line>" +
-    "<line x1=" + x0 + " x2=" + (x0 + width) + " y1=" + y0 + " y2=" + y0 + " stroke=#333></line>" +
+  // sales per price line (historic), cash and key stacked
+  const lines = plot(Math.max(...st.lines.map((l) => l.cash + l.key)), st.lines.length, "chart", "price line", "sales (historic)");
+  $("chart").innerHTML = lines.frame +
     st.lines.map((l, i) => {
-      const x = x0 + i * w + 3;
-      return "<rect class=bar data-line=" + l.line + " data-sales=" + (l.cash + l.key) + " x=" + x + " y=" + y(l.cash + l.key) +
-        " width=" + (w - 6) + " height=" + (y0 - y(l.cash + l.key)) + " fill=#4a7><title>line " + l.line + ": " + l.key + " by key</title></rect>" +
-        "<rect class=cash x=" + x + " y=" + y(l.cash) + " width=" + (w - 6) + " height=" + (y0 - y(l.cash)) + " fill=#c84><title>line " + l.line + ": " + l.cash + " cash</title></rect>" +
-        "<text class=tick x=" + (x + (w - 6) / 2) + " y=" + (y0 + 14) + " text-anchor=middle>" + l.line + "</text>";
+      const x = lines.x(i);
+      return "<rect class=bar data-line=" + l.line + " data-sales=" + (l.cash + l.key) + " x=" + x + " y=" + lines.y(l.cash + l.key) +
+        " width=" + lines.bar + " height=" + lines.h(l.cash + l.key) + " fill=#4a7><title>line " + l.line + ": " + l.key + " by key</title></rect>" +
+        "<rect class=cash x=" + x + " y=" + lines.y(l.cash) + " width=" + lines.bar + " height=" + lines.h(l.cash) + " fill=#c84><title>line " + l.line + ": " + l.cash + " cash</title></rect>" +
+        lines.label(i, l.line);
     }).join("") +
-    "<text id=chart-x x=" + (x0 + width / 2) + " y=" + (y0 + 32) + " text-anchor=middle>price line</text>" +
-    "<text id=chart-y transform='rotate(-90)' x=" + -(y0 - height / 2) + " y=14 text-anchor=middle>sales (historic)</text>" +
-    "<rect x=" + (x0 + width - 120) + " y=6 width=10 height=10 fill=#c84></rect><text x=" + (x0 + width - 106) + " y=15>cash</text>" +
-    "<rect x=" + (x0 + width - 60) + " y=6 width=10 height=10 fill=#4a7></rect><text x=" + (x0 + width - 46) + " y=15>key</text>";
-  // sales per hour of the day (the Maxi Box's record), axes named and scaled as above
-  const hmax = Math.max(1, ...st.hours);
-  const htop = Math.max(1, Math.ceil(hmax / 4) * 4);
-  const hy = (v) => y0 - (v / htop) * height;
-  const hw = width / 24;
-  const hticks = [0, htop / 4, htop / 2, (3 * htop) / 4, htop].filter((v, i, all) => Number.isInteger(v) && all.indexOf(v) === i);
-  $("hours-chart").innerHTML =
-    hticks.map((v) => "<line x1=" + (x0 - 4) + " x2=" + (x0 + width) + " y1=" + hy(v) + " y2=" + hy(v) + " stroke=#ddd></line>" +
-      "<text class=tick x=" + (x0 - 8) + " y=" + (hy(v) + 4) + " text-anchor=end>" + v + "</text>").join("") +
-    "<line x1=" + x0 + " x2=" + x0 + " y1=" + (y0 - height) + " y2=" + y0 + " stroke=#333></line>" +
-    "<line x1=" + x0 + " x2=" + (x0 + width) + " y1=" + y0 + " y2=" + y0 + " stroke=#333></line>" +
-    st.hours.map((n, h) => "<rect class=hour data-hour=" + h + " data-sales=" + n + " x=" + (x0 + h * hw + 1) + " y=" + hy(n) +
-      " width=" + (hw - 2) + " height=" + (y0 - hy(n)) + " fill=#47a><title>" + h + ":00: " + n + "</title></rect>" +
-      (h % 3 === 0 ? "<text class=tick x=" + (x0 + h * hw + hw / 2) + " y=" + (y0 + 14) + " text-anchor=middle>" + h + "</text>" : "")).join("") +
-    "<text id=hours-x x=" + (x0 + width / 2) + " y=" + (y0 + 32) + " text-anchor=middle>hour of the day</text>" +
-    "<text transform='rotate(-90)' x=" + -(y0 - height / 2) + " y=14 text-anchor=middle>sales</text>";
+    "<rect x=330 y=6 width=10 height=10 fill=#c84></rect><text x=344 y=15>cash</text>" +
+    "<rect x=390 y=6 width=10 height=10 fill=#4a7></rect><text x=404 y=15>key</text>";
+  // sales per hour of the day (the Maxi Box's record)
+  const hours = plot(Math.max(...st.hours), 24, "hours", "hour of the day", "sales");
+  $("hours-chart").innerHTML = hours.frame +
+    st.hours.map((n, h) => "<rect class=hour data-hour=" + h + " data-sales=" + n + " x=" + hours.x(h) + " y=" + hours.y(n) +
+      " width=" + hours.bar + " height=" + hours.h(n) + " fill=#47a><title>" + h + ":00: " + n + "</title></rect>" +
+      (h % 3 === 0 ? hours.label(h, h) : "")).join("");
   translate();
 }
 
