@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { cashlessSales, parse, products, validate } from "@vendkit/evadts";
 import { S } from "@vendkit/mizip-core";
 import { chromiumFor, INSTALL_TIMEOUT } from "@vendkit/test-support";
-import { chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { serveConsole } from "./console.js";
 import { type ConsoleClient, consoleClient } from "./console-client.js";
@@ -22,6 +22,16 @@ async function withConsole(run: (c: ConsoleClient, device: Device) => Promise<vo
   } finally {
     server.close();
     device.close();
+  }
+}
+
+/** A headless Chromium for `run`, closed whatever happens. */
+async function inBrowser(executablePath: string, run: (browser: Browser) => Promise<void>): Promise<void> {
+  const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+  try {
+    await run(browser);
+  } finally {
+    await browser.close();
   }
 }
 
@@ -225,9 +235,8 @@ describe("programmer console in headless Chromium", () => {
 
   it("programs, manages a key, sells, charts and downloads the audit with progress", async (ctx) => {
     if (!executablePath) return ctx.skip();
-    const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
-    try {
-      await withConsole(async (c, device) => {
+    await inBrowser(executablePath, (browser) =>
+      withConsole(async (c, device) => {
         const page = await browser.newPage();
         const ui = viewing(page);
         await page.goto(c.base);
@@ -471,17 +480,14 @@ describe("programmer console in headless Chromium", () => {
         await ui.click("#stat-reset");
         await page.waitForSelector("#stat-message.ok");
         await page.waitForFunction("document.querySelectorAll('#stat-table tr').length === 1");
-      });
-    } finally {
-      await browser.close();
-    }
+      }),
+    );
   }, 60_000);
 
   it("sends no empty field as 0, confirms a code change with what follows, and shows a refused key's code", async (ctx) => {
     if (!executablePath) return ctx.skip();
-    const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
-    try {
-      await withConsole(async (c, device) => {
+    await inBrowser(executablePath, (browser) =>
+      withConsole(async (c, device) => {
         const page = await browser.newPage();
         const ui = viewing(page);
         await page.goto(c.base);
@@ -549,10 +555,8 @@ describe("programmer console in headless Chromium", () => {
         await other.waitForSelector("#login", { state: "hidden" });
         await otherUi.click("[data-insert='1']");
         await other.waitForFunction("document.getElementById('inserted').textContent.startsWith('key 2')");
-      });
-    } finally {
-      await browser.close();
-    }
+      }),
+    );
   }, 60_000);
 });
 
@@ -567,9 +571,8 @@ describe("a technician's tasks in the console, in headless Chromium (issue 26 it
   it("sets a price of 0.70 and sells at it, disables bills, reads the statistics, collects a valid audit", async (ctx) => {
     if (!executablePath) return ctx.skip();
     mkdirSync(shots, { recursive: true });
-    const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
-    try {
-      await withConsole(async (c) => {
+    await inBrowser(executablePath, (browser) =>
+      withConsole(async (c) => {
         const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
         const ui = viewing(page);
         const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
@@ -661,10 +664,8 @@ describe("a technician's tasks in the console, in headless Chromium (issue 26 it
         expect(await page.textContent("#cash")).toBe("0.00");
         await c.post("/api/coin", { type: 5 });
         await page.waitForFunction("document.getElementById('cash').textContent === '1.00'");
-      });
-    } finally {
-      await browser.close();
-    }
+      }),
+    );
   }, 60_000);
 });
 
