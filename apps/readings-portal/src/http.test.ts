@@ -294,4 +294,42 @@ describe("portal over HTTP", () => {
       expect(fee + overage + minimum).toBe(total);
       expect(total).toBe(20000);
     }));
+
+  it("takes the lab's and a customer's fiscal data from the registry page, a message per wrong field", () =>
+    withServer(async (base) => {
+      const op = new Client(base);
+      await op.login("op", "operator-password");
+      const token = await op.csrf("/operator/manage");
+      const lab = {
+        csrf: token,
+        name: "Copie Rapide Srl",
+        vatNumber: "01234567890",
+        taxCode: "",
+        recipientCode: "",
+        pec: "",
+        street: "Via Roma 1",
+        postcode: "20121",
+        city: "Milano",
+        province: "mi",
+        country: "IT",
+      };
+      const bad = await op.post("/operator/lab", lab);
+      expect(bad.status).toBe(400);
+      const page = await bad.text();
+      expect(page).toContain("VAT number: this VAT number&#39;s check digit is wrong");
+      expect(page).toContain('name="vatNumber" value="01234567890"'); // kept as typed
+      const good = await op.post("/operator/lab", { ...lab, vatNumber: "01234567897" });
+      const saved = await good.text();
+      expect(saved).toContain("The lab&#39;s fiscal data saved.");
+      expect(saved).toContain('name="province" value="MI"'); // as stored
+      const acme = await op.post("/operator/customer-fiscal", {
+        ...lab,
+        customerId: "ACME",
+        name: "Acme Srl",
+        vatNumber: "",
+        taxCode: "RSSMRA85T10A562S",
+        recipientCode: "m5uxcr1",
+      });
+      expect(await acme.text()).toContain("The fiscal data of ACME saved.");
+    }));
 });

@@ -9,6 +9,7 @@ import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } fr
 import { type Static, type TObject, Type } from "typebox";
 import { billingCsv } from "./billing-run.js";
 import { HTTP_STATUS, PortalError } from "./errors.js";
+import type { FiscalData } from "./fiscal.js";
 import * as pages from "./pages.js";
 import type { Portal, Principal } from "./portal.js";
 
@@ -48,6 +49,20 @@ const ReplacementForm = form({
   oldFinal: text(20),
   newStart: text(20),
 });
+const fiscalFields = {
+  name: text(),
+  vatNumber: text(20),
+  taxCode: text(20),
+  recipientCode: text(20),
+  pec: text(),
+  street: text(),
+  postcode: text(20),
+  city: text(),
+  province: text(20),
+  country: text(10),
+};
+const LabForm = form(fiscalFields);
+const CustomerFiscalForm = form({ customerId: text(), ...fiscalFields });
 /** A reading: `step` and one field per counter and consumable, whatever the device has. */
 const ReadingForm = Type.Object(
   { csrf: Type.Optional(text(400)), step: Type.Optional(text(20)) },
@@ -67,6 +82,20 @@ const MonthQuery = Type.Object(
   { additionalProperties: false },
 );
 const IdParams = Type.Object({ id: text() });
+
+/** A fiscal form as `FiscalData`: an empty optional field is no value. */
+const fiscalData = (v: Static<typeof LabForm>): FiscalData => ({
+  name: v.name.trim(),
+  ...(v.vatNumber.trim() ? { vatNumber: v.vatNumber.trim() } : {}),
+  ...(v.taxCode.trim() ? { taxCode: v.taxCode.trim().toUpperCase() } : {}),
+  ...(v.recipientCode.trim() ? { recipientCode: v.recipientCode.trim().toUpperCase() } : {}),
+  ...(v.pec.trim() ? { pec: v.pec.trim() } : {}),
+  street: v.street.trim(),
+  postcode: v.postcode.trim(),
+  city: v.city.trim(),
+  province: v.province.trim().toUpperCase(),
+  country: v.country.trim().toUpperCase(),
+});
 
 const int = (v: string | undefined, what: string): number => {
   if (v === undefined || !/^-?\d{1,15}$/.test(v.trim()))
@@ -177,6 +206,7 @@ export async function portalApp(portal: Portal) {
       devices: await portal.registry.devices(who),
       installations,
       contracts,
+      lab: await portal.registry.lab(who),
     };
     return html(
       reply,
@@ -294,6 +324,14 @@ export async function portalApp(portal: Portal) {
       terms: v.terms,
     });
     return `Contract of ${v.installationId} saved.`;
+  });
+  registryForm("/operator/lab", LabForm, "lab", async (v, who) => {
+    await portal.registry.setLab(who, fiscalData(v));
+    return "The lab's fiscal data saved.";
+  });
+  registryForm("/operator/customer-fiscal", CustomerFiscalForm, "customer-fiscal", async (v, who) => {
+    await portal.registry.setCustomerFiscal(who, v.customerId, fiscalData(v));
+    return `The fiscal data of ${v.customerId} saved.`;
   });
   registryForm("/operator/replacements", ReplacementForm, "replacement", async (v, who) => {
     await portal.registry.recordReplacement(who, {

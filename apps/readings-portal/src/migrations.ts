@@ -51,6 +51,12 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE UNIQUE INDEX meter_replacements_pending ON meter_replacements (installation_id, counter)
       WHERE receipt IS NULL`,
   ],
+  [
+    // What an invoice says of a customer (FatturaPA's CessionarioCommittente), as JSON; the lab's
+    // own is the setting 'lab'.
+    `CREATE TABLE customer_fiscal (
+      customer_id TEXT PRIMARY KEY REFERENCES customers(id), data TEXT NOT NULL)`,
+  ],
 ];
 
 /** Applies the steps the database has not seen yet; returns how many it applied. */

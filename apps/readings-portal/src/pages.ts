@@ -1,6 +1,7 @@
 import type { Contract } from "@vendkit/metering";
 import type { BillingRun } from "./billing-run.js";
 import { usageChart } from "./chart.js";
+import type { FiscalData } from "./fiscal.js";
 import { html, money, type Raw, raw } from "./html.js";
 import type { BoardRow, Principal, Review } from "./portal.js";
 import type { InstallationRow, StoredReading } from "./store.js";
@@ -68,6 +69,23 @@ ${rows.map(
 
 const PERIODS = ["monthly", "bimonthly", "quarterly", "semiannual", "annual"];
 
+/** The fields of fiscal data (FatturaPA), each with the value `value` gives it. */
+const fiscalInputs = (value: (name: string) => string): Raw =>
+  html`${(
+    [
+      ["name", "Legal name"],
+      ["vatNumber", "VAT number (partita IVA)"],
+      ["taxCode", "Tax code (codice fiscale)"],
+      ["recipientCode", "Recipient code (codice destinatario)"],
+      ["pec", "PEC address"],
+      ["street", "Street"],
+      ["postcode", "Postcode (CAP)"],
+      ["city", "City"],
+      ["province", "Province"],
+      ["country", "Country"],
+    ] as const
+  ).map(([name, label]) => html`<label>${label} <input name="${name}" value="${value(name)}"></label>`)}`;
+
 export function managePage(
   who: Principal,
   csrf: string,
@@ -76,6 +94,7 @@ export function managePage(
     devices: { serial: string; model: string; counters: readonly string[] }[];
     installations: InstallationRow[];
     contracts: Map<string, Contract | undefined>;
+    lab?: FiscalData | undefined;
   },
   errors: readonly string[] = [],
   done?: string,
@@ -124,7 +143,15 @@ ${data.installations.map((i) => {
 <label>Counter <input name="counter" value="${was("replacement", "counter")}" required></label>
 <label>Old meter's final value <input name="oldFinal" type="number" min="0" value="${was("replacement", "oldFinal")}" required></label>
 <label>New meter's starting value <input name="newStart" type="number" min="0" value="${was("replacement", "newStart", "0")}" required></label>
-<button>Record replacement</button></form>`,
+<button>Record replacement</button></form>
+<h2>Invoicing: fiscal data</h2>
+<form class="box" method="post" action="/operator/lab" id="lab">${hidden}<strong>The lab (the invoices' sender)</strong>
+${fiscalInputs((name) => was("lab", name, (data.lab?.[name as keyof FiscalData] as string | undefined) ?? (name === "country" ? "IT" : "")))}
+<button>Save the lab's data</button></form>
+<form class="box" method="post" action="/operator/customer-fiscal" id="customer-fiscal">${hidden}<strong>A customer (an invoice's recipient)</strong>
+<label>Customer <select name="customerId">${data.customers.map((c) => html`<option value="${c.id}"${chosen("customer-fiscal", "customerId", c.id)}>${c.id} ${c.name}</option>`)}</select></label>
+${fiscalInputs((name) => was("customer-fiscal", name, name === "country" ? "IT" : ""))}
+<button>Save the customer's data</button></form>`,
     who,
     csrf,
   );

@@ -634,6 +634,48 @@ describe.each(list)("readings portal on $name", (backend) => {
       ]);
     }));
 
+  it("keeps the lab's and the customers' fiscal data, refused with a message per field when wrong", () =>
+    withRig(async ({ portal }) => {
+      const lab = {
+        name: "Copie Rapide Srl",
+        vatNumber: "01234567897",
+        street: "Via Roma 1",
+        postcode: "20121",
+        city: "Milano",
+        province: "MI",
+        country: "IT",
+      };
+      const wrong = await refused(
+        portal.registry.setLab(OPERATOR, {
+          ...lab,
+          vatNumber: "01234567890",
+          postcode: "2012",
+          province: "Milano",
+        }),
+        "BAD_INPUT",
+      );
+      expect(wrong.details).toEqual([
+        "VAT number: this VAT number's check digit is wrong",
+        "postcode: a postcode (CAP) is 5 digits",
+        "province: 2 capital letters (MI, RM...)",
+      ]);
+      expect(await portal.registry.lab(OPERATOR)).toBeUndefined();
+      await portal.registry.setLab(OPERATOR, lab);
+      expect(await portal.registry.lab(OPERATOR)).toEqual(lab);
+      const acme = { ...lab, name: "Acme Srl", vatNumber: undefined, taxCode: "RSSMRA85T10A562S" };
+      const noWay = await refused(portal.registry.setCustomerFiscal(OPERATOR, "ACME", acme), "BAD_INPUT");
+      expect(noWay.details).toEqual([
+        "recipient code: a recipient code or a PEC address, where the invoice is sent",
+      ]);
+      await portal.registry.setCustomerFiscal(OPERATOR, "ACME", { ...acme, recipientCode: "M5UXCR1" });
+      expect(await portal.registry.customerFiscal(OPERATOR, "ACME")).toMatchObject({
+        recipientCode: "M5UXCR1",
+      });
+      await refused(portal.registry.setCustomerFiscal(OPERATOR, "NOPE", acme), "NOT_FOUND");
+      const customer = await portal.login("acme", "acme-password");
+      await refused(portal.registry.lab(customer), "FORBIDDEN");
+    }));
+
   it("keeps only scrypt hashes of passwords, and refuses wrong ones as it refuses unknown users", () =>
     withRig(async ({ portal, db }) => {
       const rows = await db.all<{ password_hash: string }>(`SELECT password_hash FROM accounts`);

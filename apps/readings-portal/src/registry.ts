@@ -1,6 +1,7 @@
 import { type Contract, isCalendarDate, MONTHS, type PeriodLength } from "@vendkit/metering";
 import type { Db, Queryable } from "./db.js";
 import { PortalError } from "./errors.js";
+import { type FiscalData, fiscalProblems } from "./fiscal.js";
 import { EMAIL, ID, NAME, need, refuseIf } from "./input-checks.js";
 import { passwordProblem } from "./passwords.js";
 import type { Principal } from "./portal.js";
@@ -251,5 +252,48 @@ export class PortalRegistry {
         [r.installationId, r.counter, r.oldFinal, r.newStart, this.portal.now().toISOString()],
       );
     });
+  }
+
+  /**
+   * The lab's fiscal data, the invoices' sender (FatturaPA's CedentePrestatore): checked, a
+   * problem per field (`fiscalProblems`), kept as the setting 'lab'.
+   */
+  async setLab(p: Principal, d: FiscalData): Promise<void> {
+    this.portal.operatorOnly(p);
+    refuseIf(fiscalProblems(d, "lab"), "the lab's fiscal data not saved");
+    await this.portal.db.run(
+      `INSERT INTO settings (key, value) VALUES ('lab', $1) ON CONFLICT (key) DO UPDATE SET value = $1`,
+      [JSON.stringify(d)],
+    );
+  }
+
+  async lab(p: Principal): Promise<FiscalData | undefined> {
+    this.portal.operatorOnly(p);
+    const row = await this.portal.db.get<{ value: string }>(`SELECT value FROM settings WHERE key = 'lab'`);
+    return row === undefined ? undefined : (JSON.parse(row.value) as FiscalData);
+  }
+
+  /** A customer's fiscal data, the invoices' recipient: checked as `setLab` checks the lab's. */
+  async setCustomerFiscal(p: Principal, customerId: string, d: FiscalData): Promise<void> {
+    this.portal.operatorOnly(p);
+    const known = await this.portal.db.get<{ id: string }>(`SELECT id FROM customers WHERE id = $1`, [
+      customerId,
+    ]);
+    if (known === undefined) throw new PortalError("NOT_FOUND", `no customer "${customerId}"`);
+    refuseIf(fiscalProblems(d, "customer"), `the fiscal data of ${customerId} not saved`);
+    await this.portal.db.run(
+      `INSERT INTO customer_fiscal (customer_id, data) VALUES ($1, $2)
+       ON CONFLICT (customer_id) DO UPDATE SET data = $2`,
+      [customerId, JSON.stringify(d)],
+    );
+  }
+
+  async customerFiscal(p: Principal, customerId: string): Promise<FiscalData | undefined> {
+    this.portal.operatorOnly(p);
+    const row = await this.portal.db.get<{ data: string }>(
+      `SELECT data FROM customer_fiscal WHERE customer_id = $1`,
+      [customerId],
+    );
+    return row === undefined ? undefined : (JSON.parse(row.data) as FiscalData);
   }
 }
