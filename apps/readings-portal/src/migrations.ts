@@ -57,6 +57,23 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE TABLE customer_fiscal (
       customer_id TEXT PRIMARY KEY REFERENCES customers(id), data TEXT NOT NULL)`,
   ],
+  [
+    // Invoices and credit notes, numbered per year without gaps (invoice_numbers holds the last
+    // number given); each billed period is invoiced once (invoiced_periods).
+    `CREATE TABLE invoice_numbers (year INTEGER PRIMARY KEY, last INTEGER NOT NULL)`,
+    `CREATE TABLE invoices (
+      number TEXT PRIMARY KEY, year INTEGER NOT NULL, sequence INTEGER NOT NULL,
+      customer_id TEXT NOT NULL REFERENCES customers(id),
+      document_type TEXT NOT NULL CHECK (document_type IN ('TD01', 'TD04')),
+      cancels TEXT UNIQUE REFERENCES invoices(number),
+      data TEXT NOT NULL,
+      UNIQUE (year, sequence))`,
+    `CREATE TABLE invoiced_periods (
+      installation_id TEXT NOT NULL REFERENCES installations(id),
+      period_to TEXT NOT NULL,
+      invoice TEXT NOT NULL REFERENCES invoices(number),
+      PRIMARY KEY (installation_id, period_to))`,
+  ],
 ];
 
 /** Applies the steps the database has not seen yet; returns how many it applied. */

@@ -676,6 +676,39 @@ describe.each(list)("readings portal on $name", (backend) => {
       await refused(portal.registry.lab(customer), "FORBIDDEN");
     }));
 
+  it("issues a month's invoices once, numbered per year without gaps even when two runs race; a credit note cancels one", () =>
+    withRig(async ({ portal }) => {
+      await portal.imports.csv(OPERATOR, HISTORY);
+      // two runs of the same month at once: two invoices between them, numbers 1 and 2, no more
+      const [a, b] = await Promise.all([
+        portal.invoices.issue(OPERATOR, "2026-02"),
+        portal.invoices.issue(OPERATOR, "2026-02"),
+      ]);
+      const issued = [...a, ...b];
+      expect(issued.map((i) => [i.customerId, i.number]).sort()).toEqual([
+        ["ACME", issued.find((i) => i.customerId === "ACME")?.number],
+        ["BETA", issued.find((i) => i.customerId === "BETA")?.number],
+      ]);
+      expect(issued.map((i) => i.number).sort()).toEqual(["2026/1", "2026/2"]);
+      expect(await portal.invoices.issue(OPERATOR, "2026-02")).toEqual([]);
+      // ACME: fee 5000, 500 mono pages over 1000 at 1 cent, colour within; VAT 22 %
+      const acme = issued.find((i) => i.customerId === "ACME");
+      expect(acme).toMatchObject({ documentType: "TD01", taxable: 5500, tax: 1210, total: 6710 });
+      // a correction is a credit note citing the invoice, under the next number; the invoice stays
+      const note = await portal.invoices.creditNote(OPERATOR, acme?.number as string);
+      expect(note).toMatchObject({
+        number: "2026/3",
+        documentType: "TD04",
+        cancels: acme?.number,
+        total: 6710,
+      });
+      await refused(portal.invoices.creditNote(OPERATOR, acme?.number as string), "CONFLICT");
+      await refused(portal.invoices.creditNote(OPERATOR, "2026/99"), "NOT_FOUND");
+      const all = await portal.invoices.list(OPERATOR);
+      expect(all.map((i) => i.number)).toEqual(["2026/1", "2026/2", "2026/3"]);
+      expect(all.find((i) => i.number === acme?.number)).toEqual(acme);
+    }));
+
   it("keeps only scrypt hashes of passwords, and refuses wrong ones as it refuses unknown users", () =>
     withRig(async ({ portal, db }) => {
       const rows = await db.all<{ password_hash: string }>(`SELECT password_hash FROM accounts`);

@@ -4,6 +4,7 @@ import type { Db, Queryable } from "./db.js";
 import { PortalError } from "./errors.js";
 import { PortalImports } from "./imports.js";
 import { ID, need, refuseIf } from "./input-checks.js";
+import { PortalInvoices } from "./invoices.js";
 import type { Mailer } from "./mailer.js";
 import { migrate } from "./migrations.js";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.js";
@@ -80,6 +81,11 @@ export class Portal {
       visibleInstallation: (p, id) => this.visibleInstallation(p, id),
       store: (reading) => this.store(reading),
       storeIn: (q, reading) => this.storeIn(q, reading),
+    });
+    this.invoices = new PortalInvoices({
+      db,
+      now: () => this.now(),
+      operatorOnly: (p) => this.operatorOnly(p),
     });
     this.reports = new PortalReports({
       db,
@@ -432,6 +438,8 @@ export class Portal {
   readonly imports: PortalImports;
   /** The board, the scheduler's mail and the billing run (see PortalReports). */
   readonly reports: PortalReports;
+  /** Invoices and credit notes of the billing runs (see PortalInvoices). */
+  readonly invoices: PortalInvoices;
 }
 
 // The hash of a password nobody has: verifying against it costs what a real check costs.

@@ -1,0 +1,153 @@
+import { billingRun } from "./billing-run.js";
+import type { Db, Queryable } from "./db.js";
+import { PortalError } from "./errors.js";
+import { type InvoiceDraft, invoiceDraft } from "./invoice.js";
+import type { Principal } from "./portal.js";
+import * as store from "./store.js";
+
+/** What the invoices use of the portal. */
+export interface InvoicePortal {
+  readonly db: Db;
+  now(): Date;
+  operatorOnly(p: Principal): void;
+}
+
+/** An issued document: an invoice (TD01) or a credit note (TD04) that cancels one. */
+export interface IssuedInvoice extends InvoiceDraft {
+  /** `<year>/<sequence>`, sequential per year, gap-free, never reused. */
+  readonly number: string;
+  readonly year: number;
+  readonly sequence: number;
+  readonly date: string;
+  readonly documentType: "TD01" | "TD04";
+  /** The billing month it invoices (YYYY-MM). */
+  readonly month: string;
+  /** A credit note: the invoice it cancels. */
+  readonly cancels?: string;
+}
+
+/** The VAT rate the invoices apply, in hundredths of a percent: Italy's standard 22 %. */
+export const STANDARD_VAT = 2200;
+
+/**
+ * The invoices of billing runs (issue "Ripro: from the billing run to the invoice"): a month's
+ * billed periods become one invoice per customer, each period invoiced once; numbers run per
+ * year without gaps, taken in the same transaction as the invoice (a failed run takes none) and
+ * never given twice, also when two runs race (PostgreSQL: SERIALIZABLE, retried; SQLite: one
+ * writer). An issued invoice is never changed: a correction is a credit note (TD04) that cites it.
+ */
+export class PortalInvoices {
+  constructor(private readonly portal: InvoicePortal) {}
+
+  /** Issues the invoices of `month`'s billed periods not invoiced yet; returns those it issued. */
+  async issue(p: Principal, month: string, vatRate = STANDARD_VAT): Promise<IssuedInvoice[]> {
+    this.portal.operatorOnly(p);
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
+      throw new PortalError("BAD_INPUT", `"${month}" is not a YYYY-MM month`);
+    const date = this.portal.now().toISOString().slice(0, 10);
+    return this.portal.db.transaction(async (q) => {
+      const [insts, cons, all] = await Promise.all([
+        store.installations(q),
+        store.contracts(q),
+        store.allReadings(q),
+      ]);
+      const run = billingRun(month, insts, cons, all);
+      const done = new Set(
+        (
+          await q.all<{ installation_id: string; period_to: string }>(
+            `SELECT installation_id, period_to FROM invoiced_periods`,
+          )
+        ).map((r) => `${r.installation_id}|${r.period_to}`),
+      );
+      const open = run.entries.filter(
+        (e) => e.bill !== undefined && !done.has(`${e.installation.id}|${e.to}`),
+      );
+      const customers = [...new Set(open.map((e) => e.installation.customerId))].sort();
+      const issued: IssuedInvoice[] = [];
+      for (const customerId of customers) {
+        const entries = open.filter((e) => e.installation.customerId === customerId);
+        const draft = invoiceDraft(customerId, entries, cons, vatRate);
+        const invoice = await this.record(q, { ...draft, date, documentType: "TD01", month });
+        for (const e of entries)
+          await q.run(
+            `INSERT INTO invoiced_periods (installation_id, period_to, invoice) VALUES ($1, $2, $3)`,
+            [e.installation.id, e.to, invoice.number],
+          );
+        issued.push(invoice);
+      }
+      return issued;
+    });
+  }
+
+  /** A credit note (TD04) cancelling invoice `number` whole; the invoice itself stays as issued. */
+  async creditNote(p: Principal, number: string): Promise<IssuedInvoice> {
+    this.portal.operatorOnly(p);
+    const date = this.portal.now().toISOString().slice(0, 10);
+    return this.portal.db.transaction(async (q) => {
+      const original = await this.find(q, number);
+      if (original === undefined) throw new PortalError("NOT_FOUND", `no invoice ${number}`);
+      if (original.documentType !== "TD01") throw new PortalError("CONFLICT", `${number} is a credit note`);
+      const already = await q.get<{ number: string }>(`SELECT number FROM invoices WHERE cancels = $1`, [
+        number,
+      ]);
+      if (already !== undefined)
+        throw new PortalError("CONFLICT", `invoice ${number} is already cancelled by ${already.number}`);
+      const {
+        number: _n,
+        year: _y,
+        sequence: _s,
+        date: _d,
+        documentType: _t,
+        cancels: _c,
+        ...draft
+      } = original;
+      return this.record(q, { ...draft, date, documentType: "TD04", cancels: number });
+    });
+  }
+
+  /** Every issued document, in number order. */
+  async list(p: Principal): Promise<IssuedInvoice[]> {
+    this.portal.operatorOnly(p);
+    const rows = await this.portal.db.all<{ data: string }>(
+      `SELECT data FROM invoices ORDER BY year, sequence`,
+    );
+    return rows.map((r) => JSON.parse(r.data) as IssuedInvoice);
+  }
+
+  private async find(q: Queryable, number: string): Promise<IssuedInvoice | undefined> {
+    const row = await q.get<{ data: string }>(`SELECT data FROM invoices WHERE number = $1`, [number]);
+    return row === undefined ? undefined : (JSON.parse(row.data) as IssuedInvoice);
+  }
+
+  /** Takes the year's next number and keeps the document under it, in the transaction `q`. */
+  private async record(
+    q: Queryable,
+    doc: Omit<IssuedInvoice, "number" | "year" | "sequence">,
+  ): Promise<IssuedInvoice> {
+    const year = Number(doc.date.slice(0, 4));
+    await q.run(
+      `INSERT INTO invoice_numbers (year, last) VALUES ($1, 1)
+       ON CONFLICT (year) DO UPDATE SET last = invoice_numbers.last + 1`,
+      [year],
+    );
+    const row = await q.get<{ last: number | string }>(`SELECT last FROM invoice_numbers WHERE year = $1`, [
+      year,
+    ]);
+    const sequence = Number(row?.last);
+    const invoice: IssuedInvoice = { ...doc, number: `${year}/${sequence}`, year, sequence };
+    await q.run(
+      `INSERT INTO invoices (number, year, sequence, customer_id, document_type, cancels, data)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        invoice.number,
+        year,
+        sequence,
+        invoice.customerId,
+        invoice.documentType,
+        invoice.cancels ?? null,
+        JSON.stringify(invoice),
+      ],
+    );
+    return invoice;
+  }
+}
