@@ -1,4 +1,4 @@
-export { chromiumFor, ensureDebianPackage, INSTALL_TIMEOUT, socatFor } from "./debian.js";
+export { chromiumFor, ensureDebianPackage, INSTALL_TIMEOUT, socatFor, toolMissing } from "./debian.js";
 export { CLEAN, type Fault, faultArb, LossyLine } from "./lossy-line.js";
 export { postgresFor, startPostgres, type TestPostgres } from "./postgres.js";
 export { ptyPair } from "./pty.js";
