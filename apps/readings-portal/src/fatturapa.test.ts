@@ -4,88 +4,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Contract, Reading } from "@vendkit/metering";
 import { ensureDebianPackage, INSTALL_TIMEOUT, toolMissing } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
-import { billingRun } from "./billing-run.js";
 import { euros, fatturaPaFileName, fatturaPaXml, unitEuros } from "./fatturapa.js";
-import type { FiscalData } from "./fiscal.js";
-import { invoiceDraft } from "./invoice.js";
 import type { IssuedInvoice } from "./invoices.js";
-import type { InstallationRow } from "./store.js";
+import { SAMPLE_CUSTOMER as acme, sampleInvoice as issued, SAMPLE_LAB as lab } from "./test-support.js";
 
 const xsd = join(dirname(fileURLToPath(import.meta.url)), "..", "xsd");
-
-const lab: FiscalData = {
-  name: "Copie Rapide Srl",
-  vatNumber: "01234567897",
-  street: "Via Roma 1",
-  postcode: "20121",
-  city: "Milano",
-  province: "MI",
-  country: "IT",
-};
-const acme: FiscalData = {
-  name: "Acme Srl",
-  taxCode: "RSSMRA85T10A562S",
-  recipientCode: "M5UXCR1",
-  street: "Via Verdi 3",
-  postcode: "00184",
-  city: "Roma",
-  province: "RM",
-  country: "IT",
-};
-
-/** An invoice of two tiers of mono pages, colour and a minimum top-up, at 22 %. */
-function issued(): IssuedInvoice {
-  const contract: Contract = {
-    installationId: "ACME-1",
-    period: "monthly",
-    readingDay: 28,
-    start: "2026-01-28",
-    fee: 5000,
-    minimumCharge: 20_000,
-    terms: {
-      mono: {
-        included: 1000,
-        tiers: [
-          { price: 80, per: 100, upTo: 10_000 },
-          { price: 60, per: 100 },
-        ],
-      },
-      colour: { included: 100, tiers: [{ price: 9, per: 1 }] },
-    },
-  };
-  const inst = {
-    id: "ACME-1",
-    customerId: "ACME",
-    deviceId: "D-1",
-    site: "office",
-    customerName: "Acme Srl",
-    customerEmail: "office@acme.example",
-    device: { id: "D-1", model: "Copier", serial: "MX-1", counters: ["mono", "colour"], consumables: [] },
-  } as InstallationRow;
-  const readings: Reading[] = [
-    { installationId: "ACME-1", date: "2026-01-28", counters: { mono: 0, colour: 0 }, source: "operator" },
-    {
-      installationId: "ACME-1",
-      date: "2026-02-28",
-      counters: { mono: 12_345, colour: 150 },
-      source: "operator",
-    },
-  ];
-  const run = billingRun("2026-02", [inst], new Map([["ACME-1", contract]]), new Map([["ACME-1", readings]]));
-  const draft = invoiceDraft("ACME", run.entries, new Map([["ACME-1", contract]]), 2200);
-  return {
-    ...draft,
-    number: "2026/7",
-    year: 2026,
-    sequence: 7,
-    date: "2026-03-01",
-    documentType: "TD01",
-    month: "2026-02",
-  };
-}
 
 let xmllint = false;
 /** What xmllint says of `xml` against the official schema (no network: the catalog maps the import). */

@@ -3,15 +3,21 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Contract, Reading } from "@vendkit/metering";
 import { postgresFor } from "@vendkit/test-support";
 import { type ParsedMail, simpleParser } from "mailparser";
 import pg from "pg";
 import { afterAll } from "vitest";
+import { billingRun } from "./billing-run.js";
 import { type Db, openDb } from "./db.js";
+import type { FiscalData } from "./fiscal.js";
 import { servePortal } from "./http.js";
+import { invoiceDraft } from "./invoice.js";
+import type { IssuedInvoice } from "./invoices.js";
 import { startMailSink } from "./mail-sink.js";
 import { smtpMailer } from "./mailer.js";
 import { Portal, type PortalOptions, type Principal } from "./portal.js";
+import type { InstallationRow } from "./store.js";
 
 export const OPERATOR: Principal = { role: "operator", userId: "op" };
 
@@ -152,5 +158,77 @@ export async function served(db: Db): Promise<Rig & { base: string }> {
       await new Promise((done) => server.close(done));
       await r.close();
     },
+  };
+}
+
+/** A lab and a customer with fiscal data the checks accept (synthetic). */
+export const SAMPLE_LAB: FiscalData = {
+  name: "Copie Rapide Srl",
+  vatNumber: "01234567897",
+  street: "Via Roma 1",
+  postcode: "20121",
+  city: "Milano",
+  province: "MI",
+  country: "IT",
+};
+export const SAMPLE_CUSTOMER: FiscalData = {
+  name: "Acme Srl",
+  taxCode: "RSSMRA85T10A562S",
+  recipientCode: "M5UXCR1",
+  street: "Via Verdi 3",
+  postcode: "00184",
+  city: "Roma",
+  province: "RM",
+  country: "IT",
+};
+
+/** An invoice of two tiers of mono pages, colour and a minimum top-up, at 22 %. */
+export function sampleInvoice(): IssuedInvoice {
+  const contract: Contract = {
+    installationId: "ACME-1",
+    period: "monthly",
+    readingDay: 28,
+    start: "2026-01-28",
+    fee: 5000,
+    minimumCharge: 20_000,
+    terms: {
+      mono: {
+        included: 1000,
+        tiers: [
+          { price: 80, per: 100, upTo: 10_000 },
+          { price: 60, per: 100 },
+        ],
+      },
+      colour: { included: 100, tiers: [{ price: 9, per: 1 }] },
+    },
+  };
+  const inst = {
+    id: "ACME-1",
+    customerId: "ACME",
+    deviceId: "D-1",
+    site: "office",
+    customerName: "Acme Srl",
+    customerEmail: "office@acme.example",
+    device: { id: "D-1", model: "Copier", serial: "MX-1", counters: ["mono", "colour"], consumables: [] },
+  } as InstallationRow;
+  const readings: Reading[] = [
+    { installationId: "ACME-1", date: "2026-01-28", counters: { mono: 0, colour: 0 }, source: "operator" },
+    {
+      installationId: "ACME-1",
+      date: "2026-02-28",
+      counters: { mono: 12_345, colour: 150 },
+      source: "operator",
+    },
+  ];
+  const run = billingRun("2026-02", [inst], new Map([["ACME-1", contract]]), new Map([["ACME-1", readings]]));
+  const draft = invoiceDraft("ACME", run.entries, new Map([["ACME-1", contract]]), 2200);
+  return {
+    ...draft,
+    number: "2026/7",
+    year: 2026,
+    sequence: 7,
+    date: "2026-03-01",
+    documentType: "TD01",
+    month: "2026-02",
   };
 }
