@@ -7,7 +7,15 @@ import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "./csv.js";
 import { openDb } from "./db.js";
-import { OPERATOR, served, twoCustomers } from "./test-support.js";
+import {
+  OPERATOR,
+  SAMPLE_CUSTOMER,
+  SAMPLE_LAB,
+  served,
+  twoCustomers,
+  validateFatturaPa,
+  xmllintFor,
+} from "./test-support.js";
 
 const executablePath = chromiumFor("the readings portal's browser tests");
 
@@ -188,6 +196,21 @@ describe.skipIf(!executablePath)("readings portal in headless Chromium", () => {
         "ACME,ACME-1,MX-1,2026-01-28,2026-02-28,overage,mono,1500,1000,500,1000",
         "ACME,ACME-1,MX-1,2026-01-28,2026-02-28,overage,colour,80,50,30,300",
       ]);
+
+      // the month's invoices: issued from the billing page, downloaded, valid FatturaPA
+      await rig.portal.registry.setLab(OPERATOR, SAMPLE_LAB);
+      await rig.portal.registry.setCustomerFiscal(OPERATOR, "ACME", SAMPLE_CUSTOMER);
+      await page.getByRole("button", { name: "Issue the invoices of 2026-02" }).click();
+      await expect.poll(() => page.getByRole("status").textContent()).toMatch(/^Issued \d{4}\/1\.$/);
+      const [xml] = await Promise.all([
+        page.waitForEvent("download"),
+        page.locator("#invoices a", { hasText: "XML" }).first().click(),
+      ]);
+      expect(xml.suggestedFilename()).toMatch(/^IT01234567897_\d{2}001\.xml$/);
+      const text = readFileSync((await xml.path()) as string, "utf8");
+      expect(text).toContain("<ImportoTotaleDocumento>76.86</ImportoTotaleDocumento>"); // 63.00 and 22 %
+      if (xmllintFor("the e2e invoice's schema check"))
+        expect(validateFatturaPa(text)).toMatchObject({ ok: true });
     } finally {
       await browser.close();
       await rig.close();

@@ -1,37 +1,26 @@
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { ensureDebianPackage, INSTALL_TIMEOUT, toolMissing } from "@vendkit/test-support";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { INSTALL_TIMEOUT } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { euros, fatturaPaFileName, fatturaPaXml, unitEuros } from "./fatturapa.js";
 import type { IssuedInvoice } from "./invoices.js";
-import { SAMPLE_CUSTOMER as acme, sampleInvoice as issued, SAMPLE_LAB as lab } from "./test-support.js";
+import {
+  SAMPLE_CUSTOMER as acme,
+  sampleInvoice as issued,
+  SAMPLE_LAB as lab,
+  validateFatturaPa,
+  XSD,
+  xmllintFor,
+} from "./test-support.js";
 
-const xsd = join(dirname(fileURLToPath(import.meta.url)), "..", "xsd");
+const xsd = XSD;
 
 let xmllint = false;
-/** What xmllint says of `xml` against the official schema (no network: the catalog maps the import). */
-function validate(xml: string): { ok: boolean; said: string } {
-  const file = join(mkdtempSync(join(tmpdir(), "fatturapa-")), "invoice.xml");
-  writeFileSync(file, xml);
-  const r = spawnSync(
-    "xmllint",
-    ["--noout", "--nonet", "--schema", join(xsd, "Schema_VFPR12_v1.2.3.xsd"), file],
-    {
-      encoding: "utf8",
-      env: { ...process.env, XML_CATALOG_FILES: join(xsd, "catalog.xml") },
-    },
-  );
-  return { ok: r.status === 0, said: r.stderr };
-}
 
 describe("FatturaPA XML (FPR12)", () => {
   beforeAll(() => {
-    xmllint = ensureDebianPackage("libxml2-utils", () => spawnSync("xmllint", ["--version"]).status === 0);
-    if (!xmllint) toolMissing("xmllint", "the FatturaPA schema validation");
+    xmllint = xmllintFor("the FatturaPA schema validation");
   }, INSTALL_TIMEOUT);
 
   it("writes amounts as the format wants: cents as euro, a unit price with up to 8 decimals", () => {
@@ -61,7 +50,7 @@ describe("FatturaPA XML (FPR12)", () => {
     if (!xmllint) return ctx.skip();
     const invoice = issued();
     const xml = fatturaPaXml(invoice, lab, acme);
-    expect(validate(xml)).toEqual({ ok: true, said: expect.any(String) });
+    expect(validateFatturaPa(xml)).toEqual({ ok: true, said: expect.any(String) });
     expect(xml).toContain("<ImportoTotaleDocumento>244.00</ImportoTotaleDocumento>");
     expect(xml).toContain("<PrezzoUnitario>0.008</PrezzoUnitario>");
     expect(fatturaPaFileName(invoice, lab)).toBe("IT01234567897_26007.xml");
@@ -73,7 +62,7 @@ describe("FatturaPA XML (FPR12)", () => {
       cancels: "2026/7",
     };
     const noteXml = fatturaPaXml(note, lab, { ...acme, recipientCode: undefined, pec: "acme@pec.example" });
-    expect(validate(noteXml).ok).toBe(true);
+    expect(validateFatturaPa(noteXml).ok).toBe(true);
     expect(noteXml).toContain("<IdDocumento>2026/7</IdDocumento>");
     expect(noteXml).toContain("<PECDestinatario>acme@pec.example</PECDestinatario>");
   });
@@ -81,7 +70,7 @@ describe("FatturaPA XML (FPR12)", () => {
   it("is checked for real: the schema refuses a document type it does not know", (ctx) => {
     if (!xmllint) return ctx.skip();
     const broken = fatturaPaXml(issued(), lab, acme).replace("<TipoDocumento>TD01", "<TipoDocumento>TD99");
-    const r = validate(broken);
+    const r = validateFatturaPa(broken);
     expect(r.ok).toBe(false);
     expect(r.said).toContain("TipoDocumento");
   });

@@ -1,10 +1,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { zipSync } from "fflate";
+import { unzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { openDb } from "./db.js";
-import { OPERATOR, served, twoCustomers } from "./test-support.js";
+import { OPERATOR, SAMPLE_CUSTOMER, SAMPLE_LAB, served, twoCustomers } from "./test-support.js";
 
 /** A file as the import page sends it: multipart/form-data, one file. */
 function upload(content: string | Uint8Array, name = "readings.csv"): FormData {
@@ -331,5 +331,52 @@ describe("portal over HTTP", () => {
         recipientCode: "m5uxcr1",
       });
       expect(await acme.text()).toContain("The fiscal data of ACME saved.");
+    }));
+
+  it("issues a month's invoices from the billing page; the operator downloads XML, PDF and a zip, a customer its own only", () =>
+    withServer(async (base, rig) => {
+      rig.clock.now = new Date("2026-03-29T09:00:00Z");
+      await rig.portal.imports.csv(
+        OPERATOR,
+        "installation,date,mono,colour\nACME-1,2026-03-28,1600,130\nBETA-1,2026-03-28,2900,260\n",
+      );
+      await rig.portal.registry.setLab(OPERATOR, SAMPLE_LAB);
+      await rig.portal.registry.setCustomerFiscal(OPERATOR, "ACME", SAMPLE_CUSTOMER);
+      await rig.portal.registry.setCustomerFiscal(OPERATOR, "BETA", { ...SAMPLE_CUSTOMER, name: "Beta Srl" });
+      const op = new Client(base);
+      await op.login("op", "operator-password");
+      const token = await op.csrf("/operator/billing?month=2026-03");
+      const issued = await op.post("/operator/invoices", { csrf: token, month: "2026-03" });
+      expect(await issued.text()).toContain("Issued 2026/1, 2026/2.");
+      const xml = await op.request("/invoices/2026/1.xml");
+      expect(xml.headers.get("content-disposition")).toBe('attachment; filename="IT01234567897_26001.xml"');
+      expect(await xml.text()).toContain("<TipoDocumento>TD01</TipoDocumento>");
+      const pdf = await op.request("/invoices/2026/1.pdf");
+      expect([pdf.headers.get("content-type"), (await pdf.text()).slice(0, 5)]).toEqual([
+        "application/pdf",
+        "%PDF-",
+      ]);
+      const zip = unzipSync(new Uint8Array(await (await op.request("/invoices.zip")).arrayBuffer()));
+      expect(Object.keys(zip).sort()).toEqual([
+        "IT01234567897_26001.xml",
+        "IT01234567897_26002.xml",
+        "invoice-2026-1.pdf",
+        "invoice-2026-2.pdf",
+      ]);
+      // the customer sees its own invoice only; the other answers as a missing one
+      const acme = new Client(base);
+      await acme.login("acme", "acme-password");
+      const mine = await (await acme.request("/invoices")).text();
+      const acmeNumber = /<td>(2026\/\d)<\/td><td>2026-03-29<\/td><td>ACME<\/td>/.exec(mine)?.[1];
+      expect(acmeNumber).toBeDefined();
+      expect(mine).not.toContain("<td>BETA</td>");
+      const other = acmeNumber === "2026/1" ? "2026/2" : "2026/1";
+      expect((await acme.request(`/invoices/${other}.xml`)).status).toBe(404);
+      expect((await acme.request(`/invoices/${acmeNumber}.pdf`)).status).toBe(200);
+      expect((await acme.request("/invoices.zip")).status).toBe(403);
+      // a credit note from the list cancels an invoice
+      const list = await op.csrf("/invoices");
+      const note = await op.post("/invoices/2026/1/credit-note", { csrf: list });
+      expect(await note.text()).toContain("Issued credit note 2026/3.");
     }));
 });

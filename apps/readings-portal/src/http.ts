@@ -6,6 +6,7 @@ import fastifyMultipart from "@fastify/multipart";
 import fastifyRateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from "fastify";
+import { zipSync } from "fflate";
 import { type Static, type TObject, Type } from "typebox";
 import { billingCsv } from "./billing-run.js";
 import { HTTP_STATUS, PortalError } from "./errors.js";
@@ -375,6 +376,81 @@ export async function portalApp(portal: Portal) {
   };
   app.get("/operator/billing", { schema: { querystring: MonthQuery } }, billing(false));
   app.get("/operator/billing.csv", { schema: { querystring: MonthQuery } }, billing(true));
+
+  // Invoices: the operator issues a month's and sees all; a customer sees its own.
+  app.post(
+    "/operator/invoices",
+    { schema: { body: form({ month: Type.String({ pattern: "^[0-9]{4}-(0[1-9]|1[0-2])$" }) }) } },
+    async (req, reply) => {
+      const who = operator(req);
+      const issued = await portal.invoices.issue(who, req.body.month);
+      const said =
+        issued.length === 0
+          ? "No new invoice: every billed period is invoiced."
+          : `Issued ${issued.map((i) => i.number).join(", ")}.`;
+      return html(
+        reply,
+        200,
+        pages.invoicesPage(who, csrf(req, reply), await portal.invoices.visible(who), said),
+      );
+    },
+  );
+  app.get("/invoices", async (req, reply) => {
+    const who = signedIn(req);
+    return html(reply, 200, pages.invoicesPage(who, csrf(req, reply), await portal.invoices.visible(who)));
+  });
+  const InvoiceParams = Type.Object({
+    year: Type.String({ pattern: "^[0-9]{4}$" }),
+    file: Type.String({ pattern: "^[0-9]{1,9}\\.(pdf|xml)$" }),
+  });
+  app.get("/invoices/:year/:file", { schema: { params: InvoiceParams } }, async (req, reply) => {
+    const who = signedIn(req);
+    const [sequence, kind] = req.params.file.split(".") as [string, "pdf" | "xml"];
+    const file = await portal.invoices.file(who, `${req.params.year}/${sequence}`, kind);
+    return reply
+      .type(file.type)
+      .header("content-disposition", `attachment; filename="${file.name}"`)
+      .send(Buffer.from(file.bytes));
+  });
+  app.post(
+    "/invoices/:year/:sequence/credit-note",
+    {
+      schema: {
+        params: Type.Object({
+          year: Type.String({ pattern: "^[0-9]{4}$" }),
+          sequence: Type.String({ pattern: "^[0-9]{1,9}$" }),
+        }),
+        body: Empty,
+      },
+    },
+    async (req, reply) => {
+      const who = operator(req);
+      const note = await portal.invoices.creditNote(who, `${req.params.year}/${req.params.sequence}`);
+      return html(
+        reply,
+        200,
+        pages.invoicesPage(
+          who,
+          csrf(req, reply),
+          await portal.invoices.visible(who),
+          `Issued credit note ${note.number}.`,
+        ),
+      );
+    },
+  );
+  app.get("/invoices.zip", async (req, reply) => {
+    const who = operator(req);
+    const files: Record<string, Uint8Array> = {};
+    for (const i of await portal.invoices.visible(who))
+      for (const kind of ["xml", "pdf"] as const) {
+        const f = await portal.invoices.file(who, i.number, kind);
+        files[f.name] = f.bytes;
+      }
+    return reply
+      .type("application/zip")
+      .header("content-disposition", 'attachment; filename="invoices.zip"')
+      .send(Buffer.from(zipSync(files)));
+  });
 
   // The customer's pages.
   app.get("/customer", async (req, reply) => {

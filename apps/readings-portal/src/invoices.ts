@@ -1,7 +1,10 @@
 import { billingRun } from "./billing-run.js";
 import type { Db, Queryable } from "./db.js";
 import { PortalError } from "./errors.js";
+import { fatturaPaFileName, fatturaPaXml } from "./fatturapa.js";
+import type { FiscalData } from "./fiscal.js";
 import { type InvoiceDraft, invoiceDraft } from "./invoice.js";
+import { invoicePdf } from "./invoice-pdf.js";
 import type { Principal } from "./portal.js";
 import * as store from "./store.js";
 
@@ -10,6 +13,13 @@ export interface InvoicePortal {
   readonly db: Db;
   now(): Date;
   operatorOnly(p: Principal): void;
+}
+
+/** A document's file: its name, type and bytes. */
+export interface InvoiceFile {
+  readonly name: string;
+  readonly type: string;
+  readonly bytes: Uint8Array;
 }
 
 /** An issued document: an invoice (TD01) or a credit note (TD04) that cancels one. */
@@ -112,6 +122,48 @@ export class PortalInvoices {
       `SELECT data FROM invoices ORDER BY year, sequence`,
     );
     return rows.map((r) => JSON.parse(r.data) as IssuedInvoice);
+  }
+
+  /** The documents `p` may see: the operator all of them, a customer its own. */
+  async visible(p: Principal): Promise<IssuedInvoice[]> {
+    if (p.role === "operator") return this.list(p);
+    const rows = await this.portal.db.all<{ data: string }>(
+      `SELECT data FROM invoices WHERE customer_id = $1 ORDER BY year, sequence`,
+      [p.customerId],
+    );
+    return rows.map((r) => JSON.parse(r.data) as IssuedInvoice);
+  }
+
+  /**
+   * Document `number` as FatturaPA XML or PDF, for whoever may see it (someone else's answers as a
+   * missing one); it needs the lab's and the customer's fiscal data.
+   */
+  async file(p: Principal, number: string, kind: "xml" | "pdf"): Promise<InvoiceFile> {
+    const invoice = await this.find(this.portal.db, number);
+    if (invoice === undefined || (p.role === "customer" && p.customerId !== invoice.customerId))
+      throw new PortalError("NOT_FOUND", `no invoice ${number}`);
+    const lab = await this.portal.db.get<{ value: string }>(`SELECT value FROM settings WHERE key = 'lab'`);
+    const customer = await this.portal.db.get<{ data: string }>(
+      `SELECT data FROM customer_fiscal WHERE customer_id = $1`,
+      [invoice.customerId],
+    );
+    if (lab === undefined || customer === undefined)
+      throw new PortalError(
+        "CONFLICT",
+        `the ${lab === undefined ? "lab's" : `customer ${invoice.customerId}'s`} fiscal data are missing: set them in the registry`,
+      );
+    const [from, to] = [JSON.parse(lab.value) as FiscalData, JSON.parse(customer.data) as FiscalData];
+    if (kind === "xml")
+      return {
+        name: fatturaPaFileName(invoice, from),
+        type: "application/xml",
+        bytes: new TextEncoder().encode(fatturaPaXml(invoice, from, to)),
+      };
+    return {
+      name: `invoice-${invoice.number.replace("/", "-")}.pdf`,
+      type: "application/pdf",
+      bytes: await invoicePdf(invoice, from, to),
+    };
   }
 
   private async find(q: Queryable, number: string): Promise<IssuedInvoice | undefined> {

@@ -3,6 +3,7 @@ import type { BillingRun } from "./billing-run.js";
 import { usageChart } from "./chart.js";
 import type { FiscalData } from "./fiscal.js";
 import { html, money, type Raw, raw } from "./html.js";
+import type { IssuedInvoice } from "./invoices.js";
 import type { BoardRow, Principal, Review } from "./portal.js";
 import type { InstallationRow, StoredReading } from "./store.js";
 import { formatTerms } from "./terms.js";
@@ -18,8 +19,8 @@ export function page(title: string, body: Raw, who?: Principal, csrf?: string): 
     who === undefined
       ? html``
       : who.role === "operator"
-        ? html`<a href="/operator">Board</a><a href="/operator/manage">Registry</a><a href="/operator/import">Import</a><a href="/operator/billing">Billing</a>`
-        : html`<a href="/customer">My installations</a>`;
+        ? html`<a href="/operator">Board</a><a href="/operator/manage">Registry</a><a href="/operator/import">Import</a><a href="/operator/billing">Billing</a><a href="/invoices">Invoices</a>`
+        : html`<a href="/customer">My installations</a><a href="/invoices">My invoices</a>`;
   const out =
     who === undefined || csrf === undefined
       ? html``
@@ -219,6 +220,8 @@ export function billingPage(who: Principal, csrf: string, run: BillingRun): stri
     `Billing ${run.month}`,
     html`<form method="get" action="/operator/billing"><label>Periods ending in <input type="month" name="month" value="${run.month}"></label> <button>Show</button></form>
 <p><a id="billing-csv" href="/operator/billing.csv?month=${run.month}" download="billing-${run.month}.csv">Export the billing lines (CSV)</a> · total ${money(run.total)}</p>
+<form method="post" action="/operator/invoices"><input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="month" value="${run.month}">
+<button id="issue-invoices">Issue the invoices of ${run.month}</button> (one per customer; periods already invoiced are left out)</form>
 <table><thead><tr><th>Installation</th><th>Customer</th><th>Period</th><th>Usage (excess)</th><th>Fee</th><th>Overage</th><th>Minimum</th><th>Total</th></tr></thead><tbody>
 ${run.entries.map((e) =>
   e.bill
@@ -314,6 +317,35 @@ export function errorPage(status: number, message: string, who?: Principal, csrf
   return page(
     status === 404 ? "Not found" : "Sorry",
     html`${problems([message])}<p><a href="/">Home</a></p>`,
+    who,
+    csrf,
+  );
+}
+
+export function invoicesPage(
+  who: Principal,
+  csrf: string,
+  invoices: readonly IssuedInvoice[],
+  done?: string,
+): string {
+  const cancelled = new Map(invoices.filter((i) => i.cancels).map((i) => [i.cancels as string, i.number]));
+  const path = (i: IssuedInvoice) => `/invoices/${i.number}`;
+  return page(
+    who.role === "operator" ? "Invoices" : "My invoices",
+    html`${done ? html`<p role="status">${done}</p>` : html``}
+${who.role === "operator" && invoices.length > 0 ? html`<p><a id="invoices-zip" href="/invoices.zip" download="invoices.zip">Download them all (zip: XML and PDF)</a></p>` : html``}
+<table id="invoices"><thead><tr><th>Number</th><th>Date</th><th>Customer</th><th>Document</th><th>Total</th><th>Status</th><th>Files</th></tr></thead><tbody>
+${invoices.map(
+  (
+    i,
+  ) => html`<tr><td>${i.number}</td><td>${i.date}</td><td>${i.customerId}</td><td>${i.documentType === "TD04" ? `credit note for ${i.cancels}` : "invoice"}</td>
+<td>${money(i.total)}</td><td>${cancelled.has(i.number) ? `cancelled by ${cancelled.get(i.number)}` : "issued"}</td>
+<td><a href="${path(i)}.pdf">PDF</a> <a href="${path(i)}.xml">XML</a>${
+    who.role === "operator" && i.documentType === "TD01" && !cancelled.has(i.number)
+      ? html` <form method="post" action="${path(i)}/credit-note" style="display:inline"><input type="hidden" name="csrf" value="${csrf}"><button>Credit note</button></form>`
+      : html``
+  }</td></tr>`,
+)}</tbody></table>${invoices.length === 0 ? html`<p>No invoices yet.</p>` : html``}`,
     who,
     csrf,
   );

@@ -1,10 +1,12 @@
-import { mkdtempSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Contract, Reading } from "@vendkit/metering";
-import { postgresFor } from "@vendkit/test-support";
+import { ensureDebianPackage, postgresFor, toolMissing } from "@vendkit/test-support";
 import { type ParsedMail, simpleParser } from "mailparser";
 import pg from "pg";
 import { afterAll } from "vitest";
@@ -231,4 +233,29 @@ export function sampleInvoice(): IssuedInvoice {
     documentType: "TD01",
     month: "2026-02",
   };
+}
+
+/** The official FatturaPA schema's folder (see xsd/README.md). */
+export const XSD = join(dirname(fileURLToPath(import.meta.url)), "..", "xsd");
+
+/** xmllint for `what`, installed when missing (Debian's libxml2-utils); false when it cannot be had (on CI, that fails). */
+export function xmllintFor(what: string): boolean {
+  const ok = ensureDebianPackage("libxml2-utils", () => spawnSync("xmllint", ["--version"]).status === 0);
+  if (!ok) toolMissing("xmllint", what);
+  return ok;
+}
+
+/** What xmllint says of `xml` against the official schema (no network: the catalog maps its import). */
+export function validateFatturaPa(xml: string): { ok: boolean; said: string } {
+  const file = join(mkdtempSync(join(tmpdir(), "fatturapa-")), "invoice.xml");
+  writeFileSync(file, xml);
+  const r = spawnSync(
+    "xmllint",
+    ["--noout", "--nonet", "--schema", join(XSD, "Schema_VFPR12_v1.2.3.xsd"), file],
+    {
+      encoding: "utf8",
+      env: { ...process.env, XML_CATALOG_FILES: join(XSD, "catalog.xml") },
+    },
+  );
+  return { ok: r.status === 0, said: r.stderr };
 }
