@@ -51,7 +51,11 @@ describe.skipIf(!executablePath)("readings portal in headless Chromium", () => {
 
       const page = await browser.newPage();
       page.setDefaultTimeout(10_000);
+      // the link leads to the login (the circular's R5: link and personal credentials)
       await page.goto(link);
+      await page.getByLabel("User id").fill("acme");
+      await page.getByLabel("Password").fill("acme-password");
+      await page.getByRole("button", { name: "Log in" }).click();
       await page.getByLabel("Counter “mono”").fill("500");
       await page.getByLabel("Counter “colour”").fill("140");
       await page.getByRole("button", { name: "Review" }).click();

@@ -117,15 +117,38 @@ describe("portal over HTTP", () => {
       expect(await rig.portal.readingsFor(OPERATOR, "ACME-1")).toHaveLength(2);
     }));
 
-  it("a reading link gives a session for its installation only; bad and expired links are refused", () =>
+  it("a reading link leads to the customer's login, then to the form (the circular's R5); bad and expired links are refused", () =>
     withServer(async (base, rig) => {
       const c = new Client(base);
       const link = rig.portal.readingLink("ACME-1", "2026-03-28");
+      // the link alone opens no session: it leads to the login, which goes on to the form
       const opened = await c.request(link.slice(base.length));
       expect(opened.status).toBe(303);
-      expect(opened.headers.get("location")).toBe("/customer/installations/ACME-1");
+      expect(opened.headers.get("location")).toBe("/login?next=%2Fcustomer%2Finstallations%2FACME-1");
+      expect(opened.headers.getSetCookie().some((h) => h.startsWith("portal_session="))).toBe(false);
+      expect((await c.request("/customer/installations/ACME-1")).headers.get("location")).toBe("/login");
+      const login = await (await c.request("/login?next=%2Fcustomer%2Finstallations%2FACME-1")).text();
+      const token = /name="csrf" value="([^"]+)"/.exec(login)?.[1] as string;
+      const signedIn = await c.post("/login", {
+        csrf: token,
+        userId: "acme",
+        password: "acme-password",
+        next: "/customer/installations/ACME-1",
+      });
+      expect(signedIn.headers.get("location")).toBe("/customer/installations/ACME-1");
       expect(await (await c.request("/customer/installations/ACME-1")).text()).toContain("Counter “mono”");
-      expect((await c.request("/customer/installations/BETA-1")).status).toBe(404);
+      // signed in as that customer, the link goes straight to the form
+      expect((await c.request(link.slice(base.length))).headers.get("location")).toBe(
+        "/customer/installations/ACME-1",
+      );
+      // another customer's login does not open ACME's form, and a next outside the portal is refused
+      const beta = new Client(base);
+      await beta.login("beta", "beta-password");
+      expect((await beta.request(link.slice(base.length))).headers.get("location")).toMatch(
+        /^\/login\?next=/,
+      );
+      expect((await beta.request("/customer/installations/ACME-1")).status).toBe(404);
+      expect((await new Client(base).request("/login?next=https%3A%2F%2Fevil.example")).status).toBe(400);
       expect((await new Client(base).request(`${link.slice(base.length)}x`)).status).toBe(403);
       rig.clock.now = new Date("2026-05-01T00:00:00Z");
       const expired = await new Client(base).request(link.slice(base.length));

@@ -30,7 +30,11 @@ const text = (maxLength = 200) => Type.String({ maxLength });
 const optionalText = (maxLength = 200) => Type.Optional(text(maxLength));
 const form = <P extends Parameters<typeof Type.Object>[0]>(properties: P) =>
   Type.Object({ csrf: Type.Optional(text(400)), ...properties }, { additionalProperties: false });
-const LoginForm = form({ userId: text(100), password: text(200) });
+const LoginForm = form({
+  userId: text(100),
+  password: text(200),
+  next: Type.Optional(Type.String({ pattern: "^/customer/installations/[A-Za-z0-9._-]{1,40}$" })),
+});
 const Empty = form({});
 const CustomerForm = form({ id: text(), name: text(), email: text(), userId: text(), password: text() });
 const DeviceForm = form({ model: text(), serial: text(), counters: text(2000), consumables: text(2000) });
@@ -247,7 +251,13 @@ export async function portalApp(portal: Portal) {
   app.get("/", (req, reply) =>
     reply.redirect(req.who ? (req.who.role === "operator" ? "/operator" : "/customer") : "/login", 303),
   );
-  app.get("/login", (req, reply) => html(reply, 200, pages.loginPage(csrf(req, reply))));
+  // where a reading link sends its customer after the login (a form of this portal, nothing else)
+  const NEXT = "^/customer/installations/[A-Za-z0-9._-]{1,40}$";
+  app.get(
+    "/login",
+    { schema: { querystring: Type.Object({ next: Type.Optional(Type.String({ pattern: NEXT })) }) } },
+    (req, reply) => html(reply, 200, pages.loginPage(csrf(req, reply), undefined, "", req.query.next)),
+  );
   app.post(
     "/login",
     { schema: { body: LoginForm }, config: { rateLimit: { max: 10, timeWindow: "1 minute" } } },
@@ -255,18 +265,26 @@ export async function portalApp(portal: Portal) {
       try {
         const who = await portal.login(req.body.userId, req.body.password);
         sessionCookie(reply, portal.session(who));
+        const next = req.body.next;
+        if (who.role === "customer" && next !== undefined) return reply.redirect(next, 303);
         return reply.redirect(who.role === "operator" ? "/operator" : "/customer", 303);
       } catch (e) {
         if (!(e instanceof PortalError)) throw e;
-        return html(reply, 401, pages.loginPage(csrf(req, reply), e.message, req.body.userId));
+        return html(reply, 401, pages.loginPage(csrf(req, reply), e.message, req.body.userId, req.body.next));
       }
     },
   );
+  // The circular's rule (R5): the reading form is reached through the mailed link AND with the
+  // customer's own credentials. The link (checked: genuine, not expired) leads to the form when
+  // that customer is signed in, otherwise to the login, which then goes on to the form.
   app.get("/r/:token", { schema: { params: Type.Object({ token: text(2000) }) } }, async (req, reply) => {
-    const who = await portal.openLink(req.params.token);
-    const only = who.role === "customer" ? (who.only as string) : "";
-    sessionCookie(reply, portal.session(who));
-    return reply.redirect(`/customer/installations/${encodeURIComponent(only)}`, 303);
+    const link = await portal.openLink(req.params.token);
+    if (link.role !== "customer" || link.only === undefined)
+      throw new PortalError("BAD_TOKEN", "not a reading link");
+    const form = `/customer/installations/${encodeURIComponent(link.only)}`;
+    if (req.who?.role === "customer" && req.who.customerId === link.customerId)
+      return reply.redirect(form, 303);
+    return reply.redirect(`/login?next=${encodeURIComponent(form)}`, 303);
   });
   app.post("/logout", { schema: { body: Empty } }, (_req, reply) => {
     sessionCookie(reply, "", 0);

@@ -35,11 +35,11 @@ export const problems = (list: readonly string[]): Raw =>
     ? html``
     : html`<div class="error" role="alert"><ul>${list.map((p) => html`<li>${p}</li>`)}</ul></div>`;
 
-export function loginPage(csrf: string, error?: string, userId = ""): string {
+export function loginPage(csrf: string, error?: string, userId = "", next?: string): string {
   return page(
     "Log in",
     html`${problems(error ? [error] : [])}
-<form class="box" method="post" action="/login"><input type="hidden" name="csrf" value="${csrf}">
+<form class="box" method="post" action="/login"><input type="hidden" name="csrf" value="${csrf}">${next ? html`<input type="hidden" name="next" value="${next}"><p>Log in to enter the reading the e-mail asked for.</p>` : html``}
 <label>User id <input name="userId" autocomplete="username" value="${userId}" required></label>
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
 <button>Log in</button></form>`,
