@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { billingRun } from "./billing-run.js";
 import { invoiceDraft, mulDivHalfUp } from "./invoice.js";
 import type { InstallationRow } from "./store.js";
+import { sampleInvoice } from "./test-support.js";
 
 const installation = (id: string, customerId: string): InstallationRow => ({
   id,
@@ -29,33 +30,8 @@ const reading = (installationId: string, date: string, mono: number, colour: num
 
 describe("an invoice drafted from a billing run", () => {
   it("has a fee line, an overage line per counter and tier, a minimum top-up, and VAT per rate", () => {
-    const contract: Contract = {
-      installationId: "ACME-1",
-      period: "monthly",
-      readingDay: 28,
-      start: "2026-01-28",
-      fee: 5000,
-      minimumCharge: 20_000,
-      terms: {
-        mono: {
-          included: 1000,
-          tiers: [
-            { price: 80, per: 100, upTo: 10_000 },
-            { price: 60, per: 100 },
-          ],
-        },
-        colour: { included: 100, tiers: [{ price: 9, per: 1 }] },
-      },
-    };
-    const run = billingRun(
-      "2026-02",
-      [installation("ACME-1", "ACME")],
-      new Map([["ACME-1", contract]]),
-      new Map([
-        ["ACME-1", [reading("ACME-1", "2026-01-28", 0, 0), reading("ACME-1", "2026-02-28", 12_345, 150)]],
-      ]),
-    );
-    const draft = invoiceDraft("ACME", run.entries, new Map([["ACME-1", contract]]), 2200);
+    // 12,345 mono pages and 150 colour in the period, on test-support's sample contract
+    const draft = sampleInvoice();
     expect(
       draft.lines.map((l) => [l.kind, l.counter ?? "", l.tier?.index ?? 0, l.quantity, l.amount]),
     ).toEqual([

@@ -9,7 +9,7 @@ import { parseCsv } from "./csv.js";
 import { PortalError } from "./errors.js";
 import { migrate } from "./migrations.js";
 import type { Principal } from "./portal.js";
-import { backends, OPERATOR, type Rig, rig, twoCustomers } from "./test-support.js";
+import { backends, OPERATOR, type Rig, rig, SAMPLE_LAB, twoCustomers } from "./test-support.js";
 
 const refused = async (p: Promise<unknown>, code: string) => {
   const e = await p.then(
@@ -636,15 +636,7 @@ describe.each(list)("readings portal on $name", (backend) => {
 
   it("keeps the lab's and the customers' fiscal data, refused with a message per field when wrong", () =>
     withRig(async ({ portal }) => {
-      const lab = {
-        name: "Copie Rapide Srl",
-        vatNumber: "01234567897",
-        street: "Via Roma 1",
-        postcode: "20121",
-        city: "Milano",
-        province: "MI",
-        country: "IT",
-      };
+      const lab = SAMPLE_LAB;
       const wrong = await refused(
         portal.registry.setLab(OPERATOR, {
           ...lab,
