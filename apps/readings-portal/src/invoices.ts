@@ -1,3 +1,4 @@
+import type { Contract, Reading } from "@vendkit/metering";
 import { billingRun } from "./billing-run.js";
 import type { Db, Queryable } from "./db.js";
 import { PortalError } from "./errors.js";
@@ -36,6 +37,13 @@ export interface IssuedInvoice extends InvoiceDraft {
   readonly cancels?: string;
 }
 
+/** What a run says of each invoice it issued (the documents themselves: `list`, `file`). */
+export interface IssuedSummary {
+  readonly number: string;
+  readonly customerId: string;
+  readonly total: number;
+}
+
 /** The VAT rate the invoices apply, in hundredths of a percent: Italy's standard 22 %. */
 export const STANDARD_VAT = 2200;
 
@@ -49,41 +57,54 @@ export const STANDARD_VAT = 2200;
 export class PortalInvoices {
   constructor(private readonly portal: InvoicePortal) {}
 
-  /** Issues the invoices of `month`'s billed periods not invoiced yet; returns those it issued. */
-  async issue(p: Principal, month: string, vatRate = STANDARD_VAT): Promise<IssuedInvoice[]> {
+  /**
+   * Issues the invoices of `month`'s billed periods not invoiced yet, and says which it issued.
+   * One transaction for the run (its numbers are gap-free), read customer by customer: what it
+   * holds at a time is one customer's installations and readings, whatever the fleet's size.
+   */
+  async issue(p: Principal, month: string, vatRate = STANDARD_VAT): Promise<IssuedSummary[]> {
     this.portal.operatorOnly(p);
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
       throw new PortalError("BAD_INPUT", `"${month}" is not a YYYY-MM month`);
     const date = this.portal.now().toISOString().slice(0, 10);
     return this.portal.db.transaction(async (q) => {
-      const [insts, cons, all] = await Promise.all([
-        store.installations(q),
-        store.contracts(q),
-        store.allReadings(q),
-      ]);
-      const run = billingRun(month, insts, cons, all);
-      const done = new Set(
-        (
-          await q.all<{ installation_id: string; period_to: string }>(
-            `SELECT installation_id, period_to FROM invoiced_periods`,
-          )
-        ).map((r) => `${r.installation_id}|${r.period_to}`),
-      );
-      const open = run.entries.filter(
-        (e) => e.bill !== undefined && !done.has(`${e.installation.id}|${e.to}`),
-      );
-      const customers = [...new Set(open.map((e) => e.installation.customerId))].sort();
-      const issued: IssuedInvoice[] = [];
-      for (const customerId of customers) {
-        const entries = open.filter((e) => e.installation.customerId === customerId);
-        const draft = invoiceDraft(customerId, entries, cons, vatRate);
-        const invoice = await this.record(q, { ...draft, date, documentType: "TD01", month });
+      const issued: IssuedSummary[] = [];
+      const customers = await q.all<{ id: string }>(`SELECT id FROM customers ORDER BY id`);
+      for (const { id: customerId } of customers) {
+        const insts = await store.installations(q, customerId);
+        const contracts = new Map<string, Contract>();
+        const readings = new Map<string, Reading[]>();
+        for (const inst of insts) {
+          const contract = await store.contractOf(q, inst.id);
+          if (contract === undefined) continue;
+          contracts.set(inst.id, contract);
+          readings.set(inst.id, await store.readingsOf(q, inst.id));
+        }
+        const done = new Set(
+          (
+            await q.all<{ installation_id: string; period_to: string }>(
+              `SELECT i.installation_id, i.period_to FROM invoiced_periods i
+               JOIN installations n ON n.id = i.installation_id WHERE n.customer_id = $1`,
+              [customerId],
+            )
+          ).map((r) => `${r.installation_id}|${r.period_to}`),
+        );
+        const entries = billingRun(month, insts, contracts, readings).entries.filter(
+          (e) => e.bill !== undefined && !done.has(`${e.installation.id}|${e.to}`),
+        );
+        if (entries.length === 0) continue;
+        const invoice = await this.record(q, {
+          ...invoiceDraft(customerId, entries, contracts, vatRate),
+          date,
+          documentType: "TD01",
+          month,
+        });
         for (const e of entries)
           await q.run(
             `INSERT INTO invoiced_periods (installation_id, period_to, invoice) VALUES ($1, $2, $3)`,
             [e.installation.id, e.to, invoice.number],
           );
-        issued.push(invoice);
+        issued.push({ number: invoice.number, customerId, total: invoice.total });
       }
       return issued;
     });
