@@ -1,14 +1,10 @@
 // Readings ingested per second (customer form posts over HTTP, CSV import, a zip of 10,000
 // EVA-DTS audits) on SQLite and on PostgreSQL, and the time to bill a 10,000-installation period. Run: npm run bench -w @vendkit/readings-portal
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { buildAudit, write } from "@vendkit/evadts";
-import { startPostgres } from "@vendkit/test-support";
 import { zipSync } from "fflate";
-import pg from "pg";
-import { type Db, openDb } from "../src/db.js";
+import type { Db } from "../src/db.js";
 import { OPERATOR, served } from "../src/test-support.js";
+import { onBothDatabases } from "./databases.js";
 
 const INSTALLATIONS = 10_000;
 const FORM_POSTS = 400;
@@ -193,16 +189,4 @@ async function measure(name: string, db: Db) {
   }
 }
 
-await measure("SQLite", openDb(join(mkdtempSync(join(tmpdir(), "portal-bench-")), "portal.sqlite")));
-const server = await startPostgres();
-if (server) {
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query("CREATE DATABASE bench");
-  await admin.end();
-  try {
-    await measure("PostgreSQL", openDb(server.url.replace(/\/postgres$/, "/bench")));
-  } finally {
-    await server.stop();
-  }
-} else console.log("PostgreSQL could not be started here: its figures are missing");
+await onBothDatabases("bench", measure);

@@ -1,12 +1,8 @@
 // Issuing the invoices of a month for 10,000 customers in one run, on SQLite and on PostgreSQL:
 // the time and how far the process's memory grows. Run: npm run bench -w @vendkit/readings-portal
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startPostgres } from "@vendkit/test-support";
-import pg from "pg";
-import { type Db, openDb } from "../src/db.js";
+import type { Db } from "../src/db.js";
 import { OPERATOR, rig } from "../src/test-support.js";
+import { onBothDatabases } from "./databases.js";
 
 const CUSTOMERS = 10_000;
 
@@ -85,16 +81,4 @@ async function measure(name: string, db: Db): Promise<void> {
 }
 
 console.log(`invoices of 2026-02 for ${CUSTOMERS} customers, one run each (node ${process.version})`);
-await measure("SQLite", openDb(join(mkdtempSync(join(tmpdir(), "portal-invoices-")), "portal.sqlite")));
-const server = await startPostgres();
-if (server) {
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query("CREATE DATABASE invoices");
-  await admin.end();
-  try {
-    await measure("PostgreSQL", openDb(server.url.replace(/\/postgres$/, "/invoices")));
-  } finally {
-    await server.stop();
-  }
-} else console.log("PostgreSQL could not be started here: its figures are missing");
+await onBothDatabases("invoices", measure);
