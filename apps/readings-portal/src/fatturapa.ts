@@ -1,5 +1,6 @@
 import { create } from "xmlbuilder2";
 import type { FiscalData } from "./fiscal.js";
+import { mulDivHalfUp } from "./invoice.js";
 import type { IssuedInvoice } from "./invoices.js";
 
 /**
@@ -21,9 +22,11 @@ export function euros(cents: number): string {
 /** `price / per` cents as euro, rounded half up to eight decimals, at least two: 80/100 -> "0.008". */
 export function unitEuros(price: number, per: number): string {
   // euro × 10^8 = price × 10^6 / per
-  const scaled = (2n * BigInt(price) * 1_000_000n + BigInt(per)) / (2n * BigInt(per));
-  const whole = scaled / 100_000_000n;
-  const fraction = (scaled % 100_000_000n).toString().padStart(8, "0").replace(/0+$/, "");
+  const scaled = mulDivHalfUp(price, 1_000_000, per);
+  const whole = Math.floor(scaled / 100_000_000);
+  const fraction = String(scaled % 100_000_000)
+    .padStart(8, "0")
+    .replace(/0+$/, "");
   return `${whole}.${fraction.padEnd(2, "0")}`;
 }
 

@@ -1,3 +1,5 @@
+import { EMAIL } from "./input-checks.js";
+
 /**
  * Italian fiscal identifiers an invoice (FatturaPA) carries, checked as the tax agency defines
  * them: the VAT number (partita IVA: 11 digits, the last a check digit), the tax code (codice
@@ -80,8 +82,6 @@ export interface FiscalData {
   readonly country: string;
 }
 
-const PEC = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/;
-
 /**
  * What is wrong with fiscal data, a sentence per field (empty when nothing is): the lab needs its
  * VAT number; a customer a VAT number or a tax code, and a recipient code or a PEC address to be
@@ -99,7 +99,7 @@ export function fiscalProblems(d: FiscalData, who: "lab" | "customer"): string[]
   if (who === "customer" && !d.vatNumber && !d.taxCode)
     problems.push("VAT number: a customer has a VAT number or a tax code");
   if (d.recipientCode) add(recipientCodeProblem(d.recipientCode), "recipient code");
-  if (d.pec && !PEC.test(d.pec)) problems.push(`PEC: "${d.pec}" is not an e-mail address`);
+  if (d.pec && !EMAIL.test(d.pec)) problems.push(`PEC: "${d.pec}" is not an e-mail address`);
   if (who === "customer" && !d.recipientCode && !d.pec)
     problems.push("recipient code: a recipient code or a PEC address, where the invoice is sent");
   if (d.street.trim() === "" || d.street.length > 60)

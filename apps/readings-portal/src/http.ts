@@ -11,6 +11,7 @@ import { type Static, type TObject, Type } from "typebox";
 import { billingCsv } from "./billing-run.js";
 import { HTTP_STATUS, PortalError } from "./errors.js";
 import type { FiscalData } from "./fiscal.js";
+import { MONTH, READING_FORM } from "./input-checks.js";
 import * as pages from "./pages.js";
 import type { Portal, Principal } from "./portal.js";
 
@@ -33,7 +34,7 @@ const form = <P extends Parameters<typeof Type.Object>[0]>(properties: P) =>
 const LoginForm = form({
   userId: text(100),
   password: text(200),
-  next: Type.Optional(Type.String({ pattern: "^/customer/installations/[A-Za-z0-9._-]{1,40}$" })),
+  next: Type.Optional(Type.String({ pattern: READING_FORM.source })),
 });
 const Empty = form({});
 const CustomerForm = form({ id: text(), name: text(), email: text(), userId: text(), password: text() });
@@ -83,7 +84,7 @@ const ImportQuery = Type.Object(
   { additionalProperties: false },
 );
 const MonthQuery = Type.Object(
-  { month: Type.Optional(Type.String({ pattern: "^[0-9]{4}-(0[1-9]|1[0-2])$" })) },
+  { month: Type.Optional(Type.String({ pattern: MONTH.source })) },
   { additionalProperties: false },
 );
 const IdParams = Type.Object({ id: text() });
@@ -252,10 +253,13 @@ export async function portalApp(portal: Portal) {
     reply.redirect(req.who ? (req.who.role === "operator" ? "/operator" : "/customer") : "/login", 303),
   );
   // where a reading link sends its customer after the login (a form of this portal, nothing else)
-  const NEXT = "^/customer/installations/[A-Za-z0-9._-]{1,40}$";
   app.get(
     "/login",
-    { schema: { querystring: Type.Object({ next: Type.Optional(Type.String({ pattern: NEXT })) }) } },
+    {
+      schema: {
+        querystring: Type.Object({ next: Type.Optional(Type.String({ pattern: READING_FORM.source })) }),
+      },
+    },
     (req, reply) => html(reply, 200, pages.loginPage(csrf(req, reply), undefined, "", req.query.next)),
   );
   app.post(
@@ -398,7 +402,7 @@ export async function portalApp(portal: Portal) {
   // Invoices: the operator issues a month's and sees all; a customer sees its own.
   app.post(
     "/operator/invoices",
-    { schema: { body: form({ month: Type.String({ pattern: "^[0-9]{4}-(0[1-9]|1[0-2])$" }) }) } },
+    { schema: { body: form({ month: Type.String({ pattern: MONTH.source }) }) } },
     async (req, reply) => {
       const who = operator(req);
       const issued = await portal.invoices.issue(who, req.body.month);

@@ -3,7 +3,7 @@ import { billingRun } from "./billing-run.js";
 import type { Db, Queryable } from "./db.js";
 import { PortalError } from "./errors.js";
 import { fatturaPaFileName, fatturaPaXml } from "./fatturapa.js";
-import type { FiscalData } from "./fiscal.js";
+import { MONTH } from "./input-checks.js";
 import { type InvoiceDraft, invoiceDraft } from "./invoice.js";
 import { invoicePdf } from "./invoice-pdf.js";
 import type { Principal } from "./portal.js";
@@ -64,8 +64,7 @@ export class PortalInvoices {
    */
   async issue(p: Principal, month: string, vatRate = STANDARD_VAT): Promise<IssuedSummary[]> {
     this.portal.operatorOnly(p);
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
-      throw new PortalError("BAD_INPUT", `"${month}" is not a YYYY-MM month`);
+    if (!MONTH.test(month)) throw new PortalError("BAD_INPUT", `"${month}" is not a YYYY-MM month`);
     const date = this.portal.now().toISOString().slice(0, 10);
     return this.portal.db.transaction(async (q) => {
       const issued: IssuedSummary[] = [];
@@ -163,17 +162,13 @@ export class PortalInvoices {
     const invoice = await this.find(this.portal.db, number);
     if (invoice === undefined || (p.role === "customer" && p.customerId !== invoice.customerId))
       throw new PortalError("NOT_FOUND", `no invoice ${number}`);
-    const lab = await this.portal.db.get<{ value: string }>(`SELECT value FROM settings WHERE key = 'lab'`);
-    const customer = await this.portal.db.get<{ data: string }>(
-      `SELECT data FROM customer_fiscal WHERE customer_id = $1`,
-      [invoice.customerId],
-    );
-    if (lab === undefined || customer === undefined)
+    const from = await store.labFiscal(this.portal.db);
+    const to = await store.customerFiscal(this.portal.db, invoice.customerId);
+    if (from === undefined || to === undefined)
       throw new PortalError(
         "CONFLICT",
-        `the ${lab === undefined ? "lab's" : `customer ${invoice.customerId}'s`} fiscal data are missing: set them in the registry`,
+        `the ${from === undefined ? "lab's" : `customer ${invoice.customerId}'s`} fiscal data are missing: set them in the registry`,
       );
-    const [from, to] = [JSON.parse(lab.value) as FiscalData, JSON.parse(customer.data) as FiscalData];
     if (kind === "xml")
       return {
         name: fatturaPaFileName(invoice, from),

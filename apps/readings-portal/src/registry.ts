@@ -269,8 +269,7 @@ export class PortalRegistry {
 
   async lab(p: Principal): Promise<FiscalData | undefined> {
     this.portal.operatorOnly(p);
-    const row = await this.portal.db.get<{ value: string }>(`SELECT value FROM settings WHERE key = 'lab'`);
-    return row === undefined ? undefined : (JSON.parse(row.value) as FiscalData);
+    return store.labFiscal(this.portal.db);
   }
 
   /** A customer's fiscal data, the invoices' recipient: checked as `setLab` checks the lab's. */
@@ -290,10 +289,6 @@ export class PortalRegistry {
 
   async customerFiscal(p: Principal, customerId: string): Promise<FiscalData | undefined> {
     this.portal.operatorOnly(p);
-    const row = await this.portal.db.get<{ data: string }>(
-      `SELECT data FROM customer_fiscal WHERE customer_id = $1`,
-      [customerId],
-    );
-    return row === undefined ? undefined : (JSON.parse(row.data) as FiscalData);
+    return store.customerFiscal(this.portal.db, customerId);
   }
 }

@@ -1,6 +1,7 @@
 import { type BillingRun, billingRun } from "./billing-run.js";
 import type { Db } from "./db.js";
 import { PortalError } from "./errors.js";
+import { MONTH } from "./input-checks.js";
 import type { Mailer } from "./mailer.js";
 import type { Principal } from "./portal.js";
 import { addDays, openDue, type ReadingStatus, type ScheduleRules, statusFor } from "./schedule.js";
@@ -122,8 +123,7 @@ export class PortalReports {
   /** The billing of periods ending in `month` (YYYY-MM). */
   async billing(p: Principal, month: string): Promise<BillingRun> {
     this.portal.operatorOnly(p);
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
-      throw new PortalError("BAD_INPUT", `"${month}" is not a YYYY-MM month`);
+    if (!MONTH.test(month)) throw new PortalError("BAD_INPUT", `"${month}" is not a YYYY-MM month`);
     const { insts, all, cons } = await this.everything();
     return billingRun(month, insts, cons, all);
   }

@@ -1,5 +1,6 @@
 import type { Contract, Device, Installation, PeriodLength, Reading, ReadingSource } from "@vendkit/metering";
 import type { Queryable } from "./db.js";
+import type { FiscalData } from "./fiscal.js";
 
 /** Rows as stored, and their mapping to @vendkit/metering's model. */
 export interface InstallationRow extends Installation {
@@ -214,4 +215,18 @@ export async function pendingReplacements(
   );
   if (rows.length === 0) return undefined;
   return Object.fromEntries(rows.map((r) => [r.counter, { oldFinal: r.old_final, newStart: r.new_start }]));
+}
+
+/** The lab's fiscal data (the setting 'lab'), if set. */
+export async function labFiscal(q: Queryable): Promise<FiscalData | undefined> {
+  const row = await q.get<{ value: string }>(`SELECT value FROM settings WHERE key = 'lab'`);
+  return row === undefined ? undefined : (JSON.parse(row.value) as FiscalData);
+}
+
+/** A customer's fiscal data, if set. */
+export async function customerFiscal(q: Queryable, customerId: string): Promise<FiscalData | undefined> {
+  const row = await q.get<{ data: string }>(`SELECT data FROM customer_fiscal WHERE customer_id = $1`, [
+    customerId,
+  ]);
+  return row === undefined ? undefined : (JSON.parse(row.data) as FiscalData);
 }
