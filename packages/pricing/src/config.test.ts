@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultConfig, inWords, type PricingConfig, validateConfig } from "./config.js";
+import { defaultConfig, type PricingConfig, validateConfig } from "./config.js";
 
 describe("findings in a technician's words", () => {
   it("names what is wrong as the manual would, never by a path such as cash[0]", () => {
@@ -30,12 +30,5 @@ describe("findings in a technician's words", () => {
       "happy hour 1 and happy hour 2 overlap",
     ]);
     for (const m of messages) expect(m).not.toMatch(/[[\]]/);
-  });
-
-  it("says every path of a configuration in words", () => {
-    expect(inWords("limits.levels[3].perCategory[7]")).toBe("the key level 3 limit of category H");
-    expect(inWords("loyalty.pricePoints[99]")).toBe("the loyalty price in points of line 100");
-    expect(inWords("outOfService.bands[2].end")).toBe("the out-of-service band 3 end");
-    expect(inWords("conversion.numbers[1]")).toBe("the selection number of line 2");
   });
 });

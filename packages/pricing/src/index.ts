@@ -6,7 +6,6 @@ export {
   type ConfigFinding,
   defaultConfig,
   inBand,
-  inWords,
   type KeyTable,
   type Level,
   type LevelLimits,
@@ -42,3 +41,4 @@ export {
   type Refusal,
   type RefusalReason,
 } from "./quote.js";
+export { inWords } from "./words.js";
