@@ -6,12 +6,13 @@ import fastifyMultipart from "@fastify/multipart";
 import fastifyRateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from "fastify";
-import { zipSync } from "fflate";
 import { type Static, type TObject, Type } from "typebox";
 import { billingCsv } from "./billing-run.js";
 import { HTTP_STATUS, PortalError } from "./errors.js";
 import type { FiscalData } from "./fiscal.js";
+import { Empty, form, optionalText, text } from "./form-schemas.js";
 import { MONTH, READING_FORM } from "./input-checks.js";
+import { invoiceRoutes } from "./invoice-routes.js";
 import * as pages from "./pages.js";
 import type { Portal, Principal } from "./portal.js";
 
@@ -27,16 +28,11 @@ const NO_SESSION = "no-session";
 // What each form and query carries, declared once: a request that does not match is refused with
 // the field named (a page, or JSON for the import call), before any handler runs. The portal's
 // own rules (a device needs a model...) stay in the registry, which names each field's problem.
-const text = (maxLength = 200) => Type.String({ maxLength });
-const optionalText = (maxLength = 200) => Type.Optional(text(maxLength));
-const form = <P extends Parameters<typeof Type.Object>[0]>(properties: P) =>
-  Type.Object({ csrf: Type.Optional(text(400)), ...properties }, { additionalProperties: false });
 const LoginForm = form({
   userId: text(100),
   password: text(200),
   next: Type.Optional(Type.String({ pattern: READING_FORM.source })),
 });
-const Empty = form({});
 const CustomerForm = form({ id: text(), name: text(), email: text(), userId: text(), password: text() });
 const DeviceForm = form({ model: text(), serial: text(), counters: text(2000), consumables: text(2000) });
 const InstallationForm = form({ id: text(), serial: text(), customerId: text(), site: text() });
@@ -399,80 +395,7 @@ export async function portalApp(portal: Portal) {
   app.get("/operator/billing", { schema: { querystring: MonthQuery } }, billing(false));
   app.get("/operator/billing.csv", { schema: { querystring: MonthQuery } }, billing(true));
 
-  // Invoices: the operator issues a month's and sees all; a customer sees its own.
-  app.post(
-    "/operator/invoices",
-    { schema: { body: form({ month: Type.String({ pattern: MONTH.source }) }) } },
-    async (req, reply) => {
-      const who = operator(req);
-      const issued = await portal.invoices.issue(who, req.body.month);
-      const said =
-        issued.length === 0
-          ? "No new invoice: every billed period is invoiced."
-          : `Issued ${issued.map((i) => i.number).join(", ")}.`;
-      return html(
-        reply,
-        200,
-        pages.invoicesPage(who, csrf(req, reply), await portal.invoices.visible(who), said),
-      );
-    },
-  );
-  app.get("/invoices", async (req, reply) => {
-    const who = signedIn(req);
-    return html(reply, 200, pages.invoicesPage(who, csrf(req, reply), await portal.invoices.visible(who)));
-  });
-  const InvoiceParams = Type.Object({
-    year: Type.String({ pattern: "^[0-9]{4}$" }),
-    file: Type.String({ pattern: "^[0-9]{1,9}\\.(pdf|xml)$" }),
-  });
-  app.get("/invoices/:year/:file", { schema: { params: InvoiceParams } }, async (req, reply) => {
-    const who = signedIn(req);
-    const [sequence, kind] = req.params.file.split(".") as [string, "pdf" | "xml"];
-    const file = await portal.invoices.file(who, `${req.params.year}/${sequence}`, kind);
-    return reply
-      .type(file.type)
-      .header("content-disposition", `attachment; filename="${file.name}"`)
-      .send(Buffer.from(file.bytes));
-  });
-  app.post(
-    "/invoices/:year/:sequence/credit-note",
-    {
-      schema: {
-        params: Type.Object({
-          year: Type.String({ pattern: "^[0-9]{4}$" }),
-          sequence: Type.String({ pattern: "^[0-9]{1,9}$" }),
-        }),
-        body: Empty,
-      },
-    },
-    async (req, reply) => {
-      const who = operator(req);
-      const note = await portal.invoices.creditNote(who, `${req.params.year}/${req.params.sequence}`);
-      return html(
-        reply,
-        200,
-        pages.invoicesPage(
-          who,
-          csrf(req, reply),
-          await portal.invoices.visible(who),
-          `Issued credit note ${note.number}.`,
-        ),
-      );
-    },
-  );
-  app.get("/invoices.zip", async (req, reply) => {
-    const who = operator(req);
-    const files: Record<string, Uint8Array> = {};
-    for (const i of await portal.invoices.visible(who))
-      for (const kind of ["xml", "pdf"] as const) {
-        const f = await portal.invoices.file(who, i.number, kind);
-        files[f.name] = f.bytes;
-      }
-    return reply
-      .type("application/zip")
-      .header("content-disposition", 'attachment; filename="invoices.zip"')
-      .send(Buffer.from(zipSync(files)));
-  });
+  invoiceRoutes(app, { portal, operator, signedIn, csrf, html });
 
   // The customer's pages.
   app.get("/customer", async (req, reply) => {
