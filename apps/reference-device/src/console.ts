@@ -1,8 +1,4 @@
-import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
-import fastifyCookie from "@fastify/cookie";
-import fastifyCsrf from "@fastify/csrf-protection";
-import fastifyRateLimit from "@fastify/rate-limit";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import {
   COUNTER_UNITS,
@@ -19,7 +15,8 @@ import {
   V,
   wallClock,
 } from "@vendkit/mizip-core";
-import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyError, type FastifyReply } from "fastify";
+import { guardConsole } from "./console-guard.js";
 import { CONSOLE_PAGE } from "./console-page.js";
 import {
   CashType,
@@ -27,7 +24,6 @@ import {
   FormatKey,
   KeyIndex,
   LoadSpecialKey,
-  Login,
   MaxiBoxQuery,
   ModifyKey,
   Recharge,
@@ -65,102 +61,22 @@ export async function serveConsole(device: Device, port: number, host = "127.0.0
   return app.server;
 }
 
-/** The names a browser may call this console by: loopback, and the address it listens on. */
-function allowedHost(header: string | undefined, host: string, port: number): boolean {
-  if (header === undefined) return false;
-  const names = new Set(["127.0.0.1", "localhost", "[::1]", host.includes(":") ? `[${host}]` : host]);
-  return [...names].some((name) => header === `${name}:${port}` || (port === 80 && header === name));
-}
-
-/** A console session: its cookie names it; `password` is the 009 it logged in with. */
-interface Session {
-  readonly id: string;
-  password: number | undefined;
-}
-
-declare module "fastify" {
-  interface FastifyRequest {
-    consoleSession: Session;
-  }
-}
-
-const SESSION_COOKIE = "vendkit_console";
-const MAX_SESSIONS = 1000;
 /** How often the live status is looked at for a change, in ms. */
 const STATUS_EVERY = 250;
 
 async function consoleApp(device: Device, host: string) {
-  const sessions = new Map<string, Session>();
-  const currentPassword = () => device.settings.params.numeric.password;
-  /** Whether the session may change things: no password is set, or it logged in with this one. */
-  const loggedIn = (s: Session) => currentPassword() === 0 || s.password === currentPassword();
-  /** The password a guarded operation gets: the one typed, or the one the session logged in with. */
-  const passwordFor = (req: FastifyRequest, typed: number | undefined) =>
-    typed ?? (req.consoleSession.password === currentPassword() ? req.consoleSession.password : undefined);
-  const sessionState = (s: Session) => ({ passwordSet: currentPassword() !== 0, loggedIn: loggedIn(s) });
-
   const app = Fastify({
     // bodies are checked as sent: no type coercion, and a property the schema does not know is
     // refused rather than dropped
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     bodyLimit: 64 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
-  await app.register(fastifyCookie);
-  await app.register(fastifyCsrf, {
-    cookieOpts: { path: "/", sameSite: "strict", httpOnly: true },
-    getToken: (req: FastifyRequest) => req.headers["x-csrf-token"] as string | undefined,
-    // a token is good for the session it was made for only
-    getUserInfo: (req: FastifyRequest) => req.consoleSession.id,
-    csrfOpts: { hmacKey: randomBytes(32) },
-  });
-  await app.register(fastifyRateLimit, { global: false });
-  app.decorateRequest("consoleSession", undefined as unknown as Session);
-
-  // the plugins are loaded (awaited above): cookies are parsed when these run, in this order
-  app.addHook("onRequest", async (req, reply) => {
-    if (!allowedHost(req.headers.host, host, req.socket.localPort ?? 0))
-      return refuse(
-        reply,
-        "FOREIGN_HOST",
-        `this console does not answer to the name ${req.headers.host ?? "(none)"}`,
-      );
-    const named = sessions.get(req.cookies[SESSION_COOKIE] ?? "");
-    if (named !== undefined) req.consoleSession = named;
-    else {
-      req.consoleSession = { id: randomBytes(18).toString("base64url"), password: undefined };
-      sessions.set(req.consoleSession.id, req.consoleSession);
-      // a client that never keeps its cookie makes a session a request: keep the newest only
-      if (sessions.size > MAX_SESSIONS) sessions.delete(sessions.keys().next().value as string);
-      reply.setCookie(SESSION_COOKIE, req.consoleSession.id, {
-        path: "/",
-        sameSite: "strict",
-        httpOnly: true,
-      });
-    }
-    if (req.method === "GET" || req.method === "HEAD") return;
-    const origin = req.headers.origin;
-    if (
-      (origin !== undefined && origin !== `http://${req.headers.host}`) ||
-      req.headers["sec-fetch-site"] === "cross-site"
-    )
-      return refuse(reply, "CROSS_SITE", `a change from another site (${origin ?? "cross-site"}) is refused`);
-  });
-  app.addHook("onRequest", (req, reply, done) => {
-    if (req.method === "GET" || req.method === "HEAD" || reply.sent) done();
-    else app.csrfProtection(req, reply, done);
-  });
-  app.addHook("onRequest", async (req, reply) => {
-    if (req.method === "GET" || req.method === "HEAD" || reply.sent || req.url === "/api/login") return;
-    if (!loggedIn(req.consoleSession))
-      return reply
-        .code(401)
-        .send({ code: "LOGIN_REQUIRED", message: "log in with the programmer password (009) first" });
-  });
-
   app.setErrorHandler((e: FastifyError, _req, reply) => fail(reply, e));
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({ code: "NOT_FOUND", message: `${req.method} ${req.url.split("?")[0]}` });
   });
+
+  const { passwordFor, sessionState } = await guardConsole(app, device, host);
 
   app.get("/", (req, reply) => {
     const token = reply.generateCsrf({ userInfo: req.consoleSession.id });
@@ -168,25 +84,6 @@ async function consoleApp(device: Device, host: string) {
       .type("text/html; charset=utf-8")
       .send(CONSOLE_PAGE.replace("<head>", `<head><meta name="csrf-token" content="${token}">`));
   });
-  app.get("/api/session", (req, reply) => ({
-    csrfToken: reply.generateCsrf({ userInfo: req.consoleSession.id }),
-    ...sessionState(req.consoleSession),
-  }));
-  // manual 4.9.3: the programmer password, asked once a session; five tries a minute
-  app.post(
-    "/api/login",
-    { schema: { body: Login }, config: { rateLimit: { max: 5, timeWindow: "1 minute" } } },
-    async (req) => {
-      if (req.body.password !== currentPassword())
-        throw Object.assign(new Error("that is not the programmer password (009)"), {
-          statusCode: 403,
-          code: "WRONG_PASSWORD",
-        });
-      req.consoleSession.password = req.body.password;
-      return { ok: true };
-    },
-  );
-
   app.get("/api/state", async (req) => ({
     ...(await device.state()),
     session: sessionState(req.consoleSession),
@@ -421,10 +318,6 @@ async function consoleApp(device: Device, host: string) {
 /** A refusal the handler makes itself, shaped as a schema refusal: the field and why. */
 function badRequest(field: string, message: string): Error {
   return Object.assign(new Error(message), { statusCode: 400, code: "BAD_REQUEST", field });
-}
-
-function refuse(reply: FastifyReply, code: string, message: string): FastifyReply {
-  return reply.code(403).send({ code, message });
 }
 
 /** The field a schema refusal is about, as a technician reads it: `happyHours.bands.0.discount`. */
