@@ -4,8 +4,8 @@ import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AuditCollector, type AuditCollectorEvent } from "@vendkit/ddcmp";
-import { closeStream, connect, runOverStream } from "@vendkit/ddcmp/node";
+import { AuditCollector, type AuditCollectorEvent, localDateTime } from "@vendkit/ddcmp";
+import { closeLink, openLink, runSession } from "@vendkit/ddcmp/node";
 import { cashlessSales, parse, validate } from "@vendkit/evadts";
 import { DexCollector } from "@vendkit/evadts/dex";
 import { S } from "@vendkit/mizip-core";
@@ -72,16 +72,17 @@ describe("the audit port, collected by the ddcmp CLI over a pty (socat)", () => 
 describe("the audit port in process, over TCP, following the console's settings", () => {
   async function collectOnce(
     device: Device,
-    options: ConstructorParameters<typeof AuditCollector>[0],
+    options: Omit<ConstructorParameters<typeof AuditCollector>[0], "clock">,
   ): Promise<{ events: AuditCollectorEvent[]; log: string[] }> {
     const port = await freePort();
     const log: string[] = [];
     const served = serveAudits(device, { port: `tcp://127.0.0.1:${port}` }, (l) => log.push(l), 1);
     await new Promise((r) => setTimeout(r, 100));
-    const stream = await connect({ port: `tcp://127.0.0.1:${port}` });
-    const collector = new AuditCollector(options);
-    const events = await runOverStream(collector, stream, collector.start(performance.now()));
-    closeStream(stream);
+    const stream = await openLink({ port: `tcp://127.0.0.1:${port}` });
+    const collector = new AuditCollector({ clock: () => localDateTime(new Date()), ...options });
+    collector.start();
+    const events = await runSession(collector, stream);
+    closeLink(stream);
     await served;
     return { events, log };
   }
@@ -130,10 +131,11 @@ describe("the audit port in process, over TCP, following the console's settings"
       const dexLog: string[] = [];
       const served = serveAudits(device, { port: `tcp://127.0.0.1:${port}` }, (l) => dexLog.push(l), 1);
       await new Promise((r) => setTimeout(r, 100));
-      const stream = await connect({ port: `tcp://127.0.0.1:${port}` });
+      const stream = await openLink({ port: `tcp://127.0.0.1:${port}` });
       const dex = new DexCollector({ communicationId: "HHT0000042" });
-      const dexEvents = await runOverStream(dex, stream, dex.start(performance.now()));
-      closeStream(stream);
+      dex.start();
+      const dexEvents = await runSession(dex, stream);
+      closeLink(stream);
       await served;
       expect(dexEvents).toContainEqual(
         expect.objectContaining({ type: "handshake", communicationId: "VKT0000001" }),

@@ -1,6 +1,5 @@
-import type { Duplex } from "node:stream";
 import { type AuditDeviceEvent, AuditDevice as DdcmpAuditDevice, LIST, START_BAUD } from "@vendkit/ddcmp";
-import { accept, type LinkSpec, runOverStream } from "@vendkit/ddcmp/node";
+import { acceptLink, type LinkSpec, runSession } from "@vendkit/ddcmp/node";
 import { DexDevice, type DexEvent } from "@vendkit/evadts/dex";
 import { auditPortSettings, CollectionRefused } from "@vendkit/mizip-core";
 import type { DeviceAudits } from "./audits.js";
@@ -52,21 +51,16 @@ async function dexSession(
   spec: LinkSpec,
   log: (line: string) => void,
 ): Promise<Taken | undefined> {
-  const { stream, close } = await accept(spec);
+  const { stream, close } = await acceptLink(spec);
   let taken: Taken | undefined;
   const dex = new DexDevice({ communicationId: "VKT0000001" }, () => {
     taken = take(device, log);
     return taken?.bytes ?? new Uint8Array(0);
   });
-  const events: DexEvent[] = await runOverStream(dex, stream, dex.start(performance.now()));
+  dex.start();
+  const events: DexEvent[] = await runSession(dex, stream);
   close();
   return events.some((e) => e.type === "collected") ? taken : undefined;
-}
-
-/** Follows a rate change on a serial port (a socket has no line rate: the change is at protocol level). */
-function follow(stream: Duplex, baud: number): void {
-  const port = stream as Duplex & { update?: (o: { baudRate: number }) => void };
-  if (typeof port.update === "function") port.update({ baudRate: baud });
 }
 
 /**
@@ -106,17 +100,15 @@ async function ddcmpSession(
   spec: LinkSpec,
   log: (line: string) => void,
 ): Promise<Taken | undefined> {
-  const { stream, close } = await accept({ ...spec, baud: START_BAUD });
+  const { stream, close } = await acceptLink({ ...spec, baudRate: START_BAUD });
   let taken: Taken | undefined;
   const ddcmp = ddcmpStation(device, log, (t) => {
     taken = t;
   });
-  const events: AuditDeviceEvent[] = await runOverStream(ddcmp, stream, undefined, {
+  const events: AuditDeviceEvent[] = await runSession(ddcmp, stream, {
+    onRate: (baud) => log(`audit port: ${baud} baud`),
     onEvent: (e) => {
-      if (e.type === "link" && e.event.type === "baud") {
-        follow(stream, e.event.baud);
-        log(`audit port: ${e.event.baud} baud`);
-      } else if (e.type === "refused") log(`audit port refused: ${e.detail}`);
+      if (e.type === "refused") log(`audit port refused: ${e.detail}`);
     },
   });
   close();

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AuditCollector, type AuditCollectorEvent } from "@vendkit/ddcmp";
+import { AuditCollector, type AuditCollectorEvent, localDateTime } from "@vendkit/ddcmp";
 import { identification, parse, priceLists } from "@vendkit/evadts";
 import { type Holder, holderOf, type PurseState } from "@vendkit/mifare-purse";
 import { NUMERIC_PARAMETERS, PasswordRefused, S } from "@vendkit/mizip-core";
@@ -726,19 +726,19 @@ describe("the audit port's DDCMP settings, collected in memory a millisecond a s
       () => undefined,
       () => undefined,
     );
-    const collector = new AuditCollector({ maxBaudCode: 8 });
+    const collector = new AuditCollector({ clock: () => localDateTime(new Date()), maxBaudCode: 8 });
     const events: AuditCollectorEvent[] = [];
     const sent: { at: number; dropped: boolean }[] = [];
     let toCollector: Uint8Array[] = [];
-    const first = collector.start(0);
+    collector.start();
+    const first = collector.tick(0);
     events.push(...first.events);
-    let toDevice = [...first.send];
-    const fromDevice = (send: readonly Uint8Array[], at: number) => {
-      for (const bytes of send) {
-        const dropped = drop(bytes);
-        sent.push({ at, dropped });
-        if (!dropped) toCollector.push(bytes);
-      }
+    let toDevice = [first.send];
+    const fromDevice = (bytes: Uint8Array, at: number) => {
+      if (bytes.length === 0) return;
+      const dropped = drop(bytes);
+      sent.push({ at, dropped });
+      if (!dropped) toCollector.push(bytes);
     };
     for (let now = 1; now < 120_000 && !(station.finished && collector.finished); now++) {
       const forDevice = toDevice;
@@ -749,12 +749,12 @@ describe("the audit port's DDCMP settings, collected in memory a millisecond a s
       for (const bytes of forCollector) {
         const r = collector.receive(bytes, now);
         events.push(...r.events);
-        toDevice.push(...r.send);
+        if (r.send.length > 0) toDevice.push(r.send);
       }
       fromDevice(station.tick(now).send, now);
       const c = collector.tick(now);
       events.push(...c.events);
-      toDevice.push(...c.send);
+      if (c.send.length > 0) toDevice.push(c.send);
     }
     const audit = events.find((e) => e.type === "received");
     const progress = events.filter((e) => e.type === "progress" && e.list === 1).at(-1);

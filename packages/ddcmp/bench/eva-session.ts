@@ -17,6 +17,8 @@
 import { AuditCollector } from "../src/audit-collector.js";
 import { AuditDevice } from "../src/audit-device.js";
 import { BAUD_CODES, baudCode } from "../src/eva-profile.js";
+import { CLOCK } from "../src/test-support.js";
+import { messages } from "./line.js";
 
 interface Result {
   readonly ours: number;
@@ -38,24 +40,24 @@ function session(
     { maxBaudCode: baudCode(baud), blockSize: block, selectFlag: unknownLength, timing, linger: 0 },
     () => audit,
   );
-  const collector = new AuditCollector({ maxBaudCode: baudCode(baud), timing });
+  const collector = new AuditCollector({ clock: CLOCK, maxBaudCode: baudCode(baud), timing });
   // the line: one chunk at a time in either direction (half duplex), at the rate in use
   let lineFree = 0;
   const queue: { at: number; to: "device" | "collector"; bytes: Uint8Array }[] = [];
   let firstBlock = Number.NaN;
   let lastAck = Number.NaN;
-  const post = (send: readonly Uint8Array[], from: "device" | "collector", now: number, rate: number) => {
-    for (const bytes of send) {
+  const post = (bytes: Uint8Array, from: "device" | "collector", now: number, rate: number) => {
+    for (const m of messages(bytes)) {
       const start = Math.max(now, lineFree);
-      const end = start + (bytes.length * 10_000) / rate;
+      const end = start + (m.length * 10_000) / rate;
       lineFree = end;
-      if (from === "device" && bytes[0] === 0x81 && bytes[8] === 0x99 && Number.isNaN(firstBlock))
-        firstBlock = start;
-      queue.push({ at: end, to: from === "device" ? "collector" : "device", bytes });
+      if (from === "device" && m[0] === 0x81 && m[8] === 0x99 && Number.isNaN(firstBlock)) firstBlock = start;
+      queue.push({ at: end, to: from === "device" ? "collector" : "device", bytes: m });
     }
   };
   const wall = performance.now();
-  post(collector.start(0).send, "collector", 0, 2400);
+  collector.start();
+  post(collector.tick(0).send, "collector", 0, 2400);
   let done = false;
   while (queue.length > 0 && !done) {
     queue.sort((a, b) => a.at - b.at);

@@ -6,7 +6,9 @@
  *
  *   npm run bench -w @vendkit/ddcmp
  */
-import { type Output, Station } from "../src/station.js";
+import type { Step } from "@vendkit/machine";
+import { Station, type StationEvent } from "../src/station.js";
+import { messages } from "./line.js";
 
 const TOTAL = 64 * 1024;
 const TURNAROUND_MS = 2;
@@ -20,16 +22,17 @@ function transfer(baud: number, size: number, window: number): number {
   const inFlight: { at: number; to: "a" | "b"; bytes: Uint8Array }[] = [];
   let delivered = 0;
   let done = Number.NaN;
-  const post = (out: Output, from: "a" | "b", now: number) => {
+  const post = (out: Step<StationEvent>, from: "a" | "b", now: number) => {
     for (const e of out.events) if (from === "b" && e.type === "data") delivered += e.data.length;
-    for (const bytes of out.send) {
+    for (const bytes of messages(out.send)) {
       const start = Math.max(now + TURNAROUND_MS, lineFree[from]);
       const end = start + bytes.length * byteMs;
       lineFree[from] = end;
       inFlight.push({ at: end, to: from === "a" ? "b" : "a", bytes });
     }
   };
-  post(a.start(0), "a", 0);
+  a.start();
+  post(a.tick(0), "a", 0);
   let started = Number.NaN;
   let now = 0;
   while (inFlight.length > 0) {
@@ -39,8 +42,8 @@ function transfer(baud: number, size: number, window: number): number {
     post((m.to === "a" ? a : b).receive(m.bytes, now), m.to, now);
     if (Number.isNaN(started) && a.state === "running") {
       started = now;
-      for (let at = 0; at < TOTAL; at += size)
-        post(a.send(new Uint8Array(Math.min(size, TOTAL - at)), now), "a", now);
+      for (let at = 0; at < TOTAL; at += size) a.send(new Uint8Array(Math.min(size, TOTAL - at)));
+      post(a.tick(now), "a", now);
     }
     if (delivered >= TOTAL && Number.isNaN(done)) done = now;
   }

@@ -38,6 +38,18 @@ export interface DateTime {
   readonly second: number;
 }
 
+/** A wall-clock time as WHO ARE YOU carries it: the local date and time of `d`. */
+export function localDateTime(d: Date): DateTime {
+  return {
+    year: d.getFullYear(),
+    month: d.getMonth() + 1,
+    day: d.getDate(),
+    hour: d.getHours(),
+    minute: d.getMinutes(),
+    second: d.getSeconds(),
+  };
+}
+
 export type AppMessage =
   | {
       readonly kind: "who-are-you";

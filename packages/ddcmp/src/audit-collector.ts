@@ -1,3 +1,4 @@
+import { joinBytes, type Machine, type Step } from "@vendkit/machine";
 import {
   ACCESS,
   type AppError,
@@ -34,8 +35,8 @@ export interface AuditCollectorOptions {
   readonly lists?: readonly number[];
   /** Send DELETE DATA for each list read before FINISH (EVA's trace does; the standard advises against it on machines). */
   readonly deleteAfterRead?: boolean;
-  /** The date and time WHO ARE YOU carries. */
-  readonly clock?: () => DateTime;
+  /** The date and time WHO ARE YOU carries (the edge's wall clock: `localDateTime(new Date())`). */
+  readonly clock: () => DateTime;
   readonly timing?: Partial<EvaTiming>;
   /** Checks what was read; a reason makes the collection CORRUPT_AUDIT (data still handed over). */
   readonly verify?: (list: number, data: Uint8Array) => string | undefined;
@@ -83,12 +84,14 @@ export type AuditCollectorEvent =
       readonly received?: Uint8Array;
     };
 
-export interface AuditCollectorOutput {
+/** What the collector gathers while it handles one input. */
+interface AuditCollectorOutput {
   readonly send: Uint8Array[];
   readonly events: AuditCollectorEvent[];
 }
 
-type Step =
+/** Where the collection has got to. */
+type Stage =
   | { readonly name: "who" }
   | { readonly name: "read"; readonly list: number }
   | {
@@ -101,21 +104,9 @@ type Step =
   | { readonly name: "finish" }
   | { readonly name: "done" };
 
-const NOW: () => DateTime = () => {
-  const d = new Date();
-  return {
-    year: d.getFullYear(),
-    month: d.getMonth() + 1,
-    day: d.getDate(),
-    hour: d.getHours(),
-    minute: d.getMinutes(),
-    second: d.getSeconds(),
-  };
-};
-
-export class AuditCollector {
+export class AuditCollector implements Machine<AuditCollectorEvent> {
   private readonly link: EvaLink;
-  private step: Step = { name: "who" };
+  private step: Stage = { name: "who" };
   private readonly wanted: number[];
   private readonly read: { list: number; data: Uint8Array }[] = [];
   private chunks: Uint8Array[] = [];
@@ -123,7 +114,7 @@ export class AuditCollector {
   private deletes: number[] = [];
   finished = false;
 
-  constructor(private readonly o: AuditCollectorOptions = {}) {
+  constructor(private readonly o: AuditCollectorOptions) {
     this.wanted = [...(o.lists ?? [LIST.audit])];
     this.link = new EvaLink({
       role: "master",
@@ -137,54 +128,59 @@ export class AuditCollector {
     return this.link.baud;
   }
 
-  /** Opens the session. */
-  start(now: number): AuditCollectorOutput {
-    return this.wrap(this.link.start(now), now);
+  /** Opens the session: START goes out at the next `tick`. */
+  start(): void {
+    this.link.start();
   }
 
-  receive(bytes: ArrayLike<number>, now: number): AuditCollectorOutput {
+  receive(bytes: ArrayLike<number>, now: number): Step<AuditCollectorEvent> {
     return this.wrap(this.link.receive(bytes, now), now);
   }
 
-  tick(now: number): AuditCollectorOutput {
+  tick(now: number): Step<AuditCollectorEvent> {
     return this.wrap(this.link.tick(now), now);
   }
 
-  private wrap(o: { send: Uint8Array[]; events: EvaLinkEvent[] }, now: number): AuditCollectorOutput {
-    const out: AuditCollectorOutput = { send: [...o.send], events: [] };
-    for (const e of o.events) {
-      if (this.finished) break;
-      out.events.push({ type: "link", event: e });
-      if (e.type === "running") this.whoAreYou(now, out);
-      else if (e.type === "data") this.onMessage(e.data, e.select, now, out);
-      else if (e.type === "sent") this.onSent(now, out);
-      else if (e.type === "failed") {
-        if (this.step.name === "finish")
-          this.done(out, false); // the read stands, unconfirmed
-        else this.fail(out, e.reason, e.detail, this.partial());
+  /** The link's step, what its events lead to, and the link's answer to that, until it is quiet. */
+  private wrap(first: Step<EvaLinkEvent>, now: number): Step<AuditCollectorEvent> {
+    const out: AuditCollectorOutput = { send: [], events: [] };
+    for (let o = first; ; o = this.link.tick(now)) {
+      if (o.send.length > 0) out.send.push(o.send);
+      for (const e of o.events) {
+        if (this.finished) break;
+        out.events.push({ type: "link", event: e });
+        if (e.type === "running") this.whoAreYou();
+        else if (e.type === "data") this.onMessage(e.data, e.select, out);
+        else if (e.type === "sent") this.onSent(out);
+        else if (e.type === "failed") {
+          if (this.step.name === "finish")
+            this.done(out, false); // the read stands, unconfirmed
+          else this.fail(out, e.reason, e.detail, this.partial());
+        }
       }
+      if (o.events.length === 0 && o !== first)
+        return {
+          send: joinBytes(out.send),
+          events: out.events,
+          deadline: this.finished ? undefined : o.deadline,
+        };
     }
-    return out;
   }
 
-  private send(m: AppMessage, now: number, out: AuditCollectorOutput): void {
-    out.send.push(...this.link.send(encodeApp(m), now).send);
+  private send(m: AppMessage): void {
+    this.link.send(encodeApp(m));
   }
 
-  private whoAreYou(now: number, out: AuditCollectorOutput): void {
+  private whoAreYou(): void {
     if (this.step.name !== "who") return;
-    this.send(
-      {
-        kind: "who-are-you",
-        securityCode: this.o.securityCode ?? 0,
-        passCode: this.o.passCode ?? 0,
-        at: (this.o.clock ?? NOW)(),
-        userId: this.o.userId ?? 0,
-        access: this.o.access ?? ACCESS.route,
-      },
-      now,
-      out,
-    );
+    this.send({
+      kind: "who-are-you",
+      securityCode: this.o.securityCode ?? 0,
+      passCode: this.o.passCode ?? 0,
+      at: this.o.clock(),
+      userId: this.o.userId ?? 0,
+      access: this.o.access ?? ACCESS.route,
+    });
   }
 
   private fail(
@@ -204,30 +200,30 @@ export class AuditCollector {
     out.events.push({ type: "received", lists: this.read, confirmed });
   }
 
-  private nextRead(now: number, out: AuditCollectorOutput): void {
+  private nextRead(): void {
     const list = this.wanted.shift();
     if (list !== undefined) {
       this.step = { name: "read", list };
       this.link.expectSlow(true);
-      this.send({ kind: "read-data", list, record: 1, offset: 0, length: 0 }, now, out);
+      this.send({ kind: "read-data", list, record: 1, offset: 0, length: 0 });
       return;
     }
     const del = this.deletes.shift();
     if (del !== undefined) {
       this.step = { name: "delete", list: del };
-      this.send({ kind: "delete-data", list: del, record: 1 }, now, out);
+      this.send({ kind: "delete-data", list: del, record: 1 });
       return;
     }
     this.step = { name: "finish" };
-    this.send({ kind: "finish" }, now, out);
+    this.send({ kind: "finish" });
   }
 
   /** Our FINISH was acknowledged: the collection is confirmed. */
-  private onSent(_now: number, out: AuditCollectorOutput): void {
+  private onSent(out: AuditCollectorOutput): void {
     if (this.step.name === "finish") this.done(out, true);
   }
 
-  private onMessage(data: Uint8Array, select: boolean, now: number, out: AuditCollectorOutput): void {
+  private onMessage(data: Uint8Array, select: boolean, out: AuditCollectorOutput): void {
     let m: AppMessage;
     try {
       m = decodeApp(data);
@@ -262,7 +258,7 @@ export class AuditCollector {
       const first = this.wanted[0];
       if (first !== undefined) for (let k = 0; k < m.extraReads; k++) this.wanted.push(first);
       if (this.o.deleteAfterRead) this.deletes = [...new Set(this.wanted)];
-      this.nextRead(now, out);
+      this.nextRead();
       return;
     }
     if (s.name === "read") {
@@ -279,7 +275,7 @@ export class AuditCollector {
       this.chunks = [];
       this.got = 0;
       this.step = { name: "blocks", list: s.list, length, block: 0 };
-      if (length === 0) this.listDone(s.list, now, out);
+      if (length === 0) this.listDone(s.list, out);
       return;
     }
     if (s.name === "blocks") {
@@ -306,23 +302,23 @@ export class AuditCollector {
         return;
       }
       if ((s.length !== undefined && this.got === s.length) || (s.length === undefined && select))
-        this.listDone(s.list, now, out);
+        this.listDone(s.list, out);
       return;
     }
     if (s.name === "delete") {
       // accepted or not, the read stands; go on to FINISH
-      this.nextRead(now, out);
+      this.nextRead();
       return;
     }
     this.fail(out, "PROTOCOL", `${m.kind} after the transfer`);
   }
 
   private partial(): Uint8Array | undefined {
-    return this.chunks.length > 0 ? concat(this.chunks) : undefined;
+    return this.chunks.length > 0 ? joinBytes(this.chunks) : undefined;
   }
 
-  private listDone(list: number, now: number, out: AuditCollectorOutput): void {
-    const data = concat(this.chunks);
+  private listDone(list: number, out: AuditCollectorOutput): void {
+    const data = joinBytes(this.chunks);
     this.chunks = [];
     const problem = this.o.verify?.(list, data);
     if (problem !== undefined) {
@@ -330,16 +326,6 @@ export class AuditCollector {
       return;
     }
     this.read.push({ list, data });
-    this.nextRead(now, out);
+    this.nextRead();
   }
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }

@@ -1,3 +1,4 @@
+import { earliest, joinBytes, type Machine, type Step } from "@vendkit/machine";
 import {
   type AppError,
   type AppMessage,
@@ -85,7 +86,8 @@ export type AuditDeviceEvent =
       readonly detail: string;
     };
 
-export interface AuditDeviceOutput {
+/** What the device collects while it handles one input. */
+interface AuditDeviceOutput {
   readonly send: Uint8Array[];
   readonly events: AuditDeviceEvent[];
 }
@@ -100,7 +102,7 @@ interface Transfer {
   complete: boolean;
 }
 
-export class AuditDevice {
+export class AuditDevice implements Machine<AuditDeviceEvent> {
   private link: EvaLink;
   private identified = false;
   private transfer: Transfer | undefined;
@@ -145,14 +147,22 @@ export class AuditDevice {
   }
 
   /** Bytes received from the collector. */
-  receive(bytes: ArrayLike<number>, now: number): AuditDeviceOutput {
-    return this.wrap(this.link.receive(bytes, now), now);
+  receive(bytes: ArrayLike<number>, now: number): Step<AuditDeviceEvent> {
+    return this.result(this.wrap(this.link.receive(bytes, now), now));
   }
 
-  tick(now: number): AuditDeviceOutput {
+  tick(now: number): Step<AuditDeviceEvent> {
     const out = this.wrap(this.link.tick(now), now);
     if (!this.finished && this.endsAt !== undefined && now >= this.endsAt) this.end(out);
-    return out;
+    return this.result(out);
+  }
+
+  private result(out: AuditDeviceOutput & { linkDeadline: number | undefined }): Step<AuditDeviceEvent> {
+    return {
+      send: joinBytes(out.send),
+      events: out.events,
+      deadline: this.finished ? undefined : earliest(out.linkDeadline, this.endsAt),
+    };
   }
 
   /** A FINISH is acknowledged only when the operation succeeded: no list 1 read left half done. */
@@ -163,20 +173,27 @@ export class AuditDevice {
     return ok;
   }
 
-  private wrap(o: { send: Uint8Array[]; events: EvaLinkEvent[] }, now: number): AuditDeviceOutput {
-    const out: AuditDeviceOutput = { send: [...o.send], events: [] };
-    for (const e of o.events) {
-      out.events.push({ type: "link", event: e });
-      if (e.type === "data") this.onMessage(e.data, now, out);
-      else if (e.type === "sent") this.onSent(now, out);
-      else if (e.type === "restarted") this.restart();
-      else if (e.type === "failed") {
-        this.finished = true;
-        out.events.push({ type: "failed", reason: e.reason, detail: e.detail });
-        out.events.push({ type: "ended", collected: false });
+  /** The link's step, what its events lead to, and the link's answer to that, until it is quiet. */
+  private wrap(
+    first: Step<EvaLinkEvent>,
+    now: number,
+  ): AuditDeviceOutput & { linkDeadline: number | undefined } {
+    const out: AuditDeviceOutput = { send: [], events: [] };
+    for (let o = first; ; o = this.link.tick(now)) {
+      if (o.send.length > 0) out.send.push(o.send);
+      for (const e of o.events) {
+        out.events.push({ type: "link", event: e });
+        if (e.type === "data") this.onMessage(e.data, now, out);
+        else if (e.type === "sent") this.onSent(out);
+        else if (e.type === "restarted") this.restart();
+        else if (e.type === "failed") {
+          this.finished = true;
+          out.events.push({ type: "failed", reason: e.reason, detail: e.detail });
+          out.events.push({ type: "ended", collected: false });
+        }
       }
+      if (o.events.length === 0 && o !== first) return { ...out, linkDeadline: o.deadline };
     }
-    return out;
   }
 
   /** A START mid-session: what was read is not a collection; the session begins again. */
@@ -188,23 +205,19 @@ export class AuditDevice {
     this.pendingFinish = false;
   }
 
-  private reply(m: AppMessage, now: number, out: AuditDeviceOutput): void {
-    out.send.push(...this.link.send(encodeApp(m), now).send);
+  private reply(m: AppMessage): void {
+    this.link.send(encodeApp(m));
   }
 
-  private refuse(code: number, detail: string, now: number, out: AuditDeviceOutput): void {
+  private refuse(code: number, detail: string, out: AuditDeviceOutput): void {
     out.events.push({ type: "refused", command: code, detail });
     // PROGRAM MODULE's refusal carries an error code (values not defined: 0)
-    this.reply(
-      {
-        kind: "response",
-        code,
-        accepted: false,
-        body: code === CODE.programModule ? Uint8Array.of(0) : new Uint8Array(0),
-      },
-      now,
-      out,
-    );
+    this.reply({
+      kind: "response",
+      code,
+      accepted: false,
+      body: code === CODE.programModule ? Uint8Array.of(0) : new Uint8Array(0),
+    });
   }
 
   private onMessage(data: Uint8Array, now: number, out: AuditDeviceOutput): void {
@@ -214,28 +227,24 @@ export class AuditDevice {
     } catch (e) {
       const err = e as AppError;
       out.events.push({ type: "refused", command: data[1] ?? 0, detail: `${err.code}: ${err.message}` });
-      if (data[0] === 0x77 && data.length >= 2) this.refuse(data[1] as number, err.message, now, out);
+      if (data[0] === 0x77 && data.length >= 2) this.refuse(data[1] as number, err.message, out);
       return;
     }
     switch (m.kind) {
       case "who-are-you":
-        this.whoAreYou(m, now, out);
+        this.whoAreYou(m, out);
         return;
       case "read-data":
-        this.readData(m, now, out);
+        this.readData(m, out);
         return;
       case "delete-data":
         // meant for a PC and a handheld (3.6.4.1.5); EVA's own trace shows a machine accepting
         // it: accepted, nothing is deleted
         if (!this.identified) {
-          this.refuse(CODE.deleteData, "DELETE DATA before WHO ARE YOU", now, out);
+          this.refuse(CODE.deleteData, "DELETE DATA before WHO ARE YOU", out);
           return;
         }
-        this.reply(
-          { kind: "response", code: CODE.deleteData, accepted: true, body: new Uint8Array(0) },
-          now,
-          out,
-        );
+        this.reply({ kind: "response", code: CODE.deleteData, accepted: true, body: new Uint8Array(0) });
         return;
       case "finish":
         // judged and acknowledged by the link already; stay a moment for a repeated FINISH
@@ -248,7 +257,7 @@ export class AuditDevice {
         this.endsAt = now + (this.o.linger ?? 2000);
         return;
       case "command":
-        this.refuse(m.code, `command ${m.code.toString(16)} is not served`, now, out);
+        this.refuse(m.code, `command ${m.code.toString(16)} is not served`, out);
         return;
       default:
         out.events.push({
@@ -265,11 +274,7 @@ export class AuditDevice {
     out.events.push({ type: "ended", collected: this.collectedOnce });
   }
 
-  private whoAreYou(
-    m: Extract<AppMessage, { kind: "who-are-you" }>,
-    now: number,
-    out: AuditDeviceOutput,
-  ): void {
+  private whoAreYou(m: Extract<AppMessage, { kind: "who-are-you" }>, out: AuditDeviceOutput): void {
     const stored = this.securityCode !== 0 || this.passCode !== 0;
     const sent = m.securityCode !== 0 || m.passCode !== 0;
     let accepted = true;
@@ -284,7 +289,7 @@ export class AuditDevice {
     this.identified = accepted;
     out.events.push({ type: "who-are-you", accepted, userId: m.userId, access: m.access });
     if (!accepted) {
-      this.reply({ kind: "who-are-you-rejected", denial: 1 }, now, out);
+      this.reply({ kind: "who-are-you-rejected", denial: 1 });
       return;
     }
     const given = this.o.serial ?? "";
@@ -293,25 +298,21 @@ export class AuditDevice {
         ? Uint8Array.from(given.padStart(8, "0").slice(-8), (c) => c.charCodeAt(0) & 0x7f)
         : given.slice(0, 8);
     const buffer = this.o.bufferSize ?? DEFAULT_BUFFER;
-    this.reply(
-      {
-        kind: "who-are-you-accepted",
-        securityCode: this.securityCode,
-        passCode: this.passCode,
-        serial,
-        version: this.o.version ?? 0,
-        manufacturer: this.o.manufacturer ?? 0,
-        extraReads: 0,
-        bufferSize: buffer === DEFAULT_BUFFER ? 0 : buffer,
-      },
-      now,
-      out,
-    );
+    this.reply({
+      kind: "who-are-you-accepted",
+      securityCode: this.securityCode,
+      passCode: this.passCode,
+      serial,
+      version: this.o.version ?? 0,
+      manufacturer: this.o.manufacturer ?? 0,
+      extraReads: 0,
+      bufferSize: buffer === DEFAULT_BUFFER ? 0 : buffer,
+    });
   }
 
-  private readData(m: Extract<AppMessage, { kind: "read-data" }>, now: number, out: AuditDeviceOutput): void {
+  private readData(m: Extract<AppMessage, { kind: "read-data" }>, out: AuditDeviceOutput): void {
     if (!this.identified) {
-      this.refuse(CODE.readData, "READ DATA before an accepted WHO ARE YOU", now, out);
+      this.refuse(CODE.readData, "READ DATA before an accepted WHO ARE YOU", out);
       return;
     }
     if (this.transfer !== undefined && !this.transfer.complete) {
@@ -320,7 +321,7 @@ export class AuditDevice {
     }
     const whole = this.lists(m.list);
     if (whole === undefined || m.record !== 1) {
-      this.refuse(CODE.readData, `list ${m.list} record ${m.record} is not served`, now, out);
+      this.refuse(CODE.readData, `list ${m.list} record ${m.record} is not served`, out);
       return;
     }
     const end = m.length === 0 ? whole.length : m.offset + m.length;
@@ -328,7 +329,6 @@ export class AuditDevice {
       this.refuse(
         CODE.readData,
         `offset ${m.offset} length ${m.length} past the record's ${whole.length} bytes`,
-        now,
         out,
       );
       return;
@@ -336,12 +336,7 @@ export class AuditDevice {
     const data = whole.subarray(m.offset, end);
     const unknownLength = this.o.selectFlag === true;
     if (unknownLength === false && data.length > 0xfffe) {
-      this.refuse(
-        CODE.readData,
-        `${data.length} bytes do not fit a known length: set the select flag`,
-        now,
-        out,
-      );
+      this.refuse(CODE.readData, `${data.length} bytes do not fit a known length: set the select flag`, out);
       return;
     }
     this.transfer = { list: m.list, data, unknownLength, at: 0, block: 0, blocksAcked: 0, complete: false };
@@ -350,17 +345,13 @@ export class AuditDevice {
       this.auditBroken = false;
     }
     out.events.push({ type: "read", list: m.list, length: data.length });
-    this.reply(
-      {
-        kind: "read-data-accepted",
-        list: m.list,
-        record: 1,
-        offset: m.offset,
-        length: unknownLength ? UNKNOWN_LENGTH : data.length,
-      },
-      now,
-      out,
-    );
+    this.reply({
+      kind: "read-data-accepted",
+      list: m.list,
+      record: 1,
+      offset: m.offset,
+      length: unknownLength ? UNKNOWN_LENGTH : data.length,
+    });
   }
 
   /** Text bytes per block: DATA BLOCK SIZE, but a message never exceeds the collector's buffer. */
@@ -370,7 +361,7 @@ export class AuditDevice {
   }
 
   /** Our last message was acknowledged: the next block, if a transfer is under way. */
-  private onSent(now: number, out: AuditDeviceOutput): void {
+  private onSent(out: AuditDeviceOutput): void {
     const t = this.transfer;
     if (t === undefined || t.complete) return;
     if (t.block > 0) {
@@ -395,8 +386,6 @@ export class AuditDevice {
     // block numbers count from 0 and wrap after 0xFF (one byte; our stated rule, the standard is silent)
     const number = t.block & 0xff;
     t.block++;
-    out.send.push(
-      ...this.link.send(encodeApp({ kind: "block", number, data: chunk }), now, last && t.unknownLength).send,
-    );
+    this.link.send(encodeApp({ kind: "block", number, data: chunk }), last && t.unknownLength);
   }
 }

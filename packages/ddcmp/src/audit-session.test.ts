@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { AuditCollector, type AuditCollectorEvent, type AuditCollectorOptions } from "./audit-collector.js";
 import { AuditDevice, type AuditDeviceEvent, type AuditDeviceOptions } from "./audit-device.js";
 import { type DdcmpMessage, encodeMessage, MessageParser } from "./messages.js";
+import { CLOCK } from "./test-support.js";
 
 const audit = Uint8Array.from(
   Array.from({ length: 1500 }, (_, i) => `PA1*${i}*50\r\n`)
@@ -16,7 +17,7 @@ const audit = Uint8Array.from(
 export function session(
   o: {
     device?: AuditDeviceOptions;
-    collector?: AuditCollectorOptions;
+    collector?: Partial<AuditCollectorOptions>;
     faults?: (n: number, bytes: Uint8Array) => Fault;
     lists?: (list: number) => Uint8Array | undefined;
     until?: number;
@@ -24,11 +25,12 @@ export function session(
 ) {
   const lists = o.lists ?? ((list: number) => (list === 1 || list === 2 ? audit : undefined));
   const device = new AuditDevice({ timing: { turnaround: 2 }, ...o.device }, lists);
-  const collector = new AuditCollector({ timing: { turnaround: 2 }, ...o.collector });
+  const collector = new AuditCollector({ clock: CLOCK, timing: { turnaround: 2 }, ...o.collector });
   const deviceEvents: AuditDeviceEvent[] = [];
   const collectorEvents: AuditCollectorEvent[] = [];
   const line = new LossyLine<"device" | "collector">(o.faults ?? (() => CLEAN), 1);
-  const first = collector.start(0);
+  collector.start();
+  const first = collector.tick(0);
   line.send(first.send, "device", 0);
   collectorEvents.push(...first.events);
   const until = o.until ?? 120_000;
@@ -184,7 +186,7 @@ describe("bad input and faults: typed refusals and failures, nothing cleared for
     const data = (bytes: number[]) => collectorData(++num, bytes);
     // what the device answers, each of its data messages acknowledged as a collector would
     const answers = (bytes: Uint8Array, now: number) => {
-      const got = parser.push(Buffer.concat(device.receive(bytes, now).send));
+      const got = parser.push(device.receive(bytes, now).send);
       for (const m of got)
         if (m.kind === "data")
           device.receive(encodeMessage({ kind: "ack", resp: m.num, addr: 1, flags: 0x40 }), now);
@@ -199,16 +201,16 @@ describe("bad input and faults: typed refusals and failures, nothing cleared for
   });
 
   it("a block out of order ends the collection with BLOCK_ORDER and what had arrived; no FINISH, so nothing is cleared", () => {
-    const collector = new AuditCollector({ maxBaudCode: 0, timing: { turnaround: 0 } });
+    const collector = new AuditCollector({ clock: CLOCK, maxBaudCode: 0, timing: { turnaround: 0 } });
     const parser = new MessageParser();
     let t = 0;
     const sent: DdcmpMessage[] = [];
     const feed = (m: DdcmpMessage) => {
       const r = collector.receive(encodeMessage(m), ++t);
-      sent.push(...parser.push(Buffer.concat(r.send)).filter((x): x is DdcmpMessage => x.kind !== "error"));
+      sent.push(...parser.push(r.send).filter((x): x is DdcmpMessage => x.kind !== "error"));
       return r.events;
     };
-    collector.start(0);
+    collector.start();
     const reply = (num: number, bytes: number[]) =>
       feed({ kind: "data", resp: num, num, addr: 1, flags: 0x40, data: Uint8Array.from(bytes) });
     feed({ kind: "stack", sbd: 0, mbd: 0, addr: 1, flags: 0x40 });
@@ -231,7 +233,7 @@ describe("bad input and faults: typed refusals and failures, nothing cleared for
     const feed = (bytes: Uint8Array) => {
       const r = device.receive(bytes, ++now);
       events.push(...r.events);
-      for (const m of parser.push(Buffer.concat(r.send)))
+      for (const m of parser.push(r.send))
         if (m.kind === "data") feed(encodeMessage({ kind: "ack", resp: m.num, addr: 1, flags: 0x40 }));
     };
     const command = (bytes: number[]) => feed(collectorData(++num, bytes));

@@ -1,13 +1,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import type { Duplex } from "node:stream";
 import { parseArgs } from "node:util";
 import { DexCollector, DexDevice, type DexEvent } from "@vendkit/evadts/dex";
+import { localDateTime } from "./application.js";
 import { AuditCollector, type AuditCollectorEvent } from "./audit-collector.js";
 import { AuditDevice, type AuditDeviceEvent } from "./audit-device.js";
 import { baudCode, START_BAUD } from "./eva-profile.js";
+import { acceptLink, closeLink, openLink, runSession } from "./node.js";
 import { Progress } from "./progress.js";
-import { runOverStream } from "./run.js";
-import { accept, closeStream, connect } from "./transport.js";
 
 const USAGE = `usage:
   ddcmp --help
@@ -82,14 +81,10 @@ function mistake(command: string | undefined, extra: readonly string[]): string 
   return undefined;
 }
 
-/** Follows a rate change on a serial port; on a socket it is a protocol-level change only. */
-function follow(stream: Duplex, baud: number): void {
-  const port = stream as Duplex & {
-    update?: (o: { baudRate: number }, cb?: (e?: Error | null) => void) => void;
-  };
-  if (typeof port.update === "function") port.update({ baudRate: baud });
+/** Says a rate change; on a socket it is a protocol-level change only. */
+function rate(baud: number, followed: boolean): void {
   process.stderr.write(
-    `rate ${baud} baud${typeof port.update === "function" ? "" : " (protocol level: this stream has no line rate)"}\n`,
+    `rate ${baud} baud${followed ? "" : " (protocol level: this stream has no line rate)"}\n`,
   );
 }
 
@@ -101,29 +96,25 @@ function keep(out: string, data: Uint8Array | undefined): void {
 
 async function collectDdcmp(port: string, out: string): Promise<number> {
   const maxBaud = numberOption("baud-max", 115200);
-  const stream = await connect({ port, baud: START_BAUD });
+  const stream = await openLink({ port, baudRate: START_BAUD });
   const progress = new Progress((line) => process.stderr.write(`${line}\n`));
   const collector = new AuditCollector({
+    clock: () => localDateTime(new Date()),
     maxBaudCode: baudCode(maxBaud),
     lists: [numberOption("list", 1)],
     securityCode: numberOption("security-code", 0),
     passCode: numberOption("pass-code", 0),
   });
-  const events = await runOverStream<AuditCollectorEvent>(
-    collector,
-    stream,
-    collector.start(performance.now()),
-    {
-      onEvent: (e) => {
-        if (e.type === "link" && e.event.type === "baud") follow(stream, e.event.baud);
-        else if (e.type === "identified")
-          process.stderr.write(`device serial ${JSON.stringify(e.device.serial)}\n`);
-        else if (e.type === "progress") progress.update(e.done, e.total, e.blocks);
-        else if (e.type === "failed") process.stderr.write(`failed: ${e.reason}: ${e.detail}\n`);
-      },
+  collector.start();
+  const events = await runSession<AuditCollectorEvent>(collector, stream, {
+    onRate: rate,
+    onEvent: (e) => {
+      if (e.type === "identified") process.stderr.write(`device serial ${JSON.stringify(e.device.serial)}\n`);
+      else if (e.type === "progress") progress.update(e.done, e.total, e.blocks);
+      else if (e.type === "failed") process.stderr.write(`failed: ${e.reason}: ${e.detail}\n`);
     },
-  );
-  closeStream(stream);
+  });
+  closeLink(stream);
   const received = events.find((e) => e.type === "received");
   if (received?.type !== "received") {
     const failed = events.find((e) => e.type === "failed");
@@ -139,7 +130,7 @@ async function collectDdcmp(port: string, out: string): Promise<number> {
 }
 
 async function serveDdcmp(port: string, audit: Uint8Array): Promise<number> {
-  const { stream, close } = await accept({ port, baud: START_BAUD });
+  const { stream, close } = await acceptLink({ port, baudRate: START_BAUD });
   const progress = new Progress((line) => process.stderr.write(`${line}\n`));
   const device = new AuditDevice(
     {
@@ -150,10 +141,10 @@ async function serveDdcmp(port: string, audit: Uint8Array): Promise<number> {
     },
     (list) => (list === 1 || list === 2 ? audit : undefined),
   );
-  const events = await runOverStream<AuditDeviceEvent>(device, stream, undefined, {
+  const events = await runSession<AuditDeviceEvent>(device, stream, {
+    onRate: rate,
     onEvent: (e) => {
-      if (e.type === "link" && e.event.type === "baud") follow(stream, e.event.baud);
-      else if (e.type === "progress") progress.update(e.done, e.total, e.blocks);
+      if (e.type === "progress") progress.update(e.done, e.total, e.blocks);
       else if (e.type === "refused") process.stderr.write(`refused: ${e.detail}\n`);
       else if (e.type === "collected") process.stderr.write("collected\n");
       else if (e.type === "failed") process.stderr.write(`failed: ${e.reason}: ${e.detail}\n`);
@@ -203,12 +194,11 @@ async function main(args: string[]): Promise<number> {
       process.stderr.write("the last block was acknowledged but no EOT came: the audit is complete\n");
   };
   if (command === "collect") {
-    const stream = await connect({ port, baud });
+    const stream = await openLink({ port, baudRate: baud });
     const collector = new DexCollector({ communicationId: option("id") ?? "VKTCOLLECT" });
-    const events = await runOverStream(collector, stream, collector.start(performance.now()), {
-      onEvent: report,
-    });
-    closeStream(stream);
+    collector.start();
+    const events = await runSession(collector, stream, { onEvent: report });
+    closeLink(stream);
     const received = events.find((e) => e.type === "received");
     if (received?.type !== "received") {
       const failed = events.find((e) => e.type === "failed");
@@ -220,7 +210,7 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const audit = new Uint8Array(readFileSync(file as string));
-  const { stream, close } = await accept({ port, baud });
+  const { stream, close } = await acceptLink({ port, baudRate: baud });
   const device = new DexDevice(
     {
       communicationId: option("id") ?? "VKTDEVICE1",
@@ -228,7 +218,8 @@ async function main(args: string[]): Promise<number> {
     },
     () => audit,
   );
-  const events = await runOverStream(device, stream, device.start(performance.now()), { onEvent: report });
+  device.start();
+  const events = await runSession(device, stream, { onEvent: report });
   close();
   return events.some((e) => e.type === "collected") ? 0 : 1;
 }

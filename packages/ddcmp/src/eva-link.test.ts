@@ -1,10 +1,11 @@
+import type { Step } from "@vendkit/machine";
 import { describe, expect, it } from "vitest";
-import { EvaLink, type EvaLinkOutput } from "./eva-link.js";
+import { EvaLink, type EvaLinkEvent } from "./eva-link.js";
 import { EVA_TIMING } from "./eva-profile.js";
 import { type DdcmpMessage, encodeMessage, MessageParser } from "./messages.js";
 
-const parse = (out: EvaLinkOutput): DdcmpMessage[] =>
-  new MessageParser().push(Buffer.concat(out.send)).filter((m): m is DdcmpMessage => m.kind !== "error");
+const parse = (out: Step<EvaLinkEvent>): DdcmpMessage[] =>
+  new MessageParser().push(out.send).filter((m): m is DdcmpMessage => m.kind !== "error");
 const start = (mbd = 0) => encodeMessage({ kind: "start", addr: 1, flags: 0x40, mbd });
 const data = (num: number, bytes: number[], resp = 0) =>
   encodeMessage({ kind: "data", resp, num, addr: 1, flags: 0x40, data: Uint8Array.from(bytes) });
@@ -20,13 +21,14 @@ describe("the EVA-DTS profile of DDCMP, one end at a time (Table 2, pp. 65-70)",
   it("resends a data message after the ACK time-out it is given (40018 ACK TIME OUT), five attempts in all", () => {
     for (const ackTimeout of [170, 500]) {
       const slave = runningSlave({ ackTimeout });
-      const first = slave.send(Uint8Array.of(0x88, 0xe0, 0, 1), 10);
+      slave.send(Uint8Array.of(0x88, 0xe0, 0, 1));
+      const first = slave.tick(10);
       expect(parse(first)).toMatchObject([{ kind: "data", num: 1 }]);
       // the 14-byte message takes 59 ms at 2400 baud; then the ACK time-out runs
-      const wire = Math.ceil(((first.send[0]?.length ?? 0) * 10_000) / 2400);
+      const wire = Math.ceil((first.send.length * 10_000) / 2400);
       expect(wire).toBe(59);
       const due = 10 + wire + ackTimeout;
-      expect(slave.tick(due - 1).send).toEqual([]);
+      expect(Array.from(slave.tick(due - 1).send)).toEqual([]);
       expect(parse(slave.tick(due))).toMatchObject([{ kind: "data", num: 1 }]);
       let t = due;
       for (let attempt = 3; attempt <= 5; attempt++) {
@@ -41,7 +43,8 @@ describe("the EVA-DTS profile of DDCMP, one end at a time (Table 2, pp. 65-70)",
 
   it("reads a NACK's reason whether it comes as 0x40 + code or as the bare code, and takes a matching one as an ACK", () => {
     const slave = runningSlave();
-    slave.send(Uint8Array.of(0x88, 0xe2, 0), 0);
+    slave.send(Uint8Array.of(0x88, 0xe2, 0));
+    slave.tick(0);
     // a NACK for an earlier number: send again
     const bare = Uint8Array.from([0x05, 0x02, 0x02, 0x00, 0x00, 0x01]);
     const again = slave.receive(withCrc(bare), 1);
@@ -68,7 +71,8 @@ describe("the EVA-DTS profile of DDCMP, one end at a time (Table 2, pp. 65-70)",
 
   it("a master tries START ten times, 250 ms apart, then fails with START_TIMEOUT", () => {
     const master = new EvaLink({ role: "master", timing: { turnaround: 0 } });
-    expect(parse(master.start(0))).toMatchObject([{ kind: "start", mbd: 8 }]);
+    master.start();
+    expect(parse(master.tick(0))).toMatchObject([{ kind: "start", mbd: 8 }]);
     let sent = 1;
     let failed = false;
     for (let t = 1; t <= 3000 && !failed; t++) {
@@ -89,15 +93,16 @@ describe("the EVA-DTS profile of DDCMP, one end at a time (Table 2, pp. 65-70)",
 
   it("holds what it sends until the turnaround since the last byte received has passed (40 ms)", () => {
     const slave = new EvaLink({ role: "slave", maxBaudCode: 0 });
-    expect(slave.receive(start(), 100).send).toEqual([]);
-    expect(slave.tick(139).send).toEqual([]);
+    expect(Array.from(slave.receive(start(), 100).send)).toEqual([]);
+    expect(Array.from(slave.tick(139).send)).toEqual([]);
     expect(parse(slave.tick(140))).toMatchObject([{ kind: "stack", sbd: 0, mbd: 0 }]);
   });
 
   it("a second START after a rate change may repeat the code or say 0; a slave reads both", () => {
     for (const secondStart of ["repeat", "unchanged"] as const) {
       const master = new EvaLink({ role: "master", maxBaudCode: 4, secondStart, timing: { turnaround: 0 } });
-      master.start(0);
+      master.start();
+      master.tick(0);
       const switched = master.receive(
         encodeMessage({ kind: "stack", sbd: 8, mbd: 4, addr: 1, flags: 0x40 }),
         10,

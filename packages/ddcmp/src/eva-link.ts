@@ -1,3 +1,4 @@
+import { deadlineOf, earliest, joinBytes, type Machine, type Step } from "@vendkit/machine";
 import {
   BAUD_CODES,
   baudCode,
@@ -55,7 +56,8 @@ export type EvaLinkEvent =
   | { readonly type: "restarted" }
   | { readonly type: "failed"; readonly reason: EvaLinkFailure; readonly detail: string };
 
-export interface EvaLinkOutput {
+/** What the link collects while it handles one input. */
+interface EvaLinkOutput {
   readonly send: Uint8Array[];
   readonly events: EvaLinkEvent[];
 }
@@ -65,7 +67,7 @@ const inc = (n: number) => (n + 1) & 0xff;
 type State = "idle" | "starting" | "restarting" | "running" | "failed";
 
 /** One end of an Enhanced DDCMP link. */
-export class EvaLink {
+export class EvaLink implements Machine<EvaLinkEvent> {
   state: State = "idle";
   /** The line rate in use. */
   baud = START_BAUD;
@@ -87,6 +89,7 @@ export class EvaLink {
   private held: { bytes: Uint8Array; notBefore: number; after?: EvaLinkEvent }[] = [];
   private lastReceived = Number.NEGATIVE_INFINITY;
   private agreed = 0;
+  private startAsked = false;
 
   constructor(private readonly o: EvaLinkOptions) {
     this.t = { ...EVA_TIMING, ...o.timing };
@@ -105,29 +108,56 @@ export class EvaLink {
     this.slow = on;
   }
 
-  /** Master: opens the session at 2400 baud with START (the rate wished for in it). */
-  start(now: number): EvaLinkOutput {
-    const out: EvaLinkOutput = { send: [], events: [] };
-    this.reset();
-    this.baud = START_BAUD;
-    this.state = "starting";
-    this.starts = 0;
-    this.sendStart(this.maxBaudCode <= baudCode(START_BAUD) ? 0 : this.maxBaudCode, now, out);
-    return out;
+  /** Master: opens the session at 2400 baud with START (the rate wished for in it), at the next step. */
+  start(): void {
+    this.startAsked = true;
   }
 
   /** Queues a data message (`select`: the last block of a transfer of unknown length). */
-  send(data: Uint8Array, now: number, select = false): EvaLinkOutput {
-    const out: EvaLinkOutput = { send: [], events: [] };
+  send(data: Uint8Array, select = false): void {
     this.queue.push({ data, select });
-    this.pump(now, out);
-    this.release(now, out);
+  }
+
+  private begun(now: number): EvaLinkOutput {
+    const out: EvaLinkOutput = { send: [], events: [] };
+    if (this.startAsked) {
+      this.startAsked = false;
+      this.reset();
+      this.baud = START_BAUD;
+      this.state = "starting";
+      this.starts = 0;
+      this.sendStart(this.firstStartCode(), now, out);
+    }
     return out;
   }
 
-  receive(bytes: ArrayLike<number>, now: number): EvaLinkOutput {
-    const out: EvaLinkOutput = { send: [], events: [] };
-    if (this.state === "failed") return out;
+  private result(out: EvaLinkOutput, now: number): Step<EvaLinkEvent> {
+    this.pump(now, out);
+    this.release(now, out);
+    return { send: joinBytes(out.send), events: out.events, deadline: this.deadline() };
+  }
+
+  /** The earliest instant a timer of the link runs out, or held bytes may go. */
+  private deadline(): number | undefined {
+    const held = this.held[0]?.notBefore;
+    switch (this.state) {
+      case "starting":
+      case "restarting":
+        return earliest(held, deadlineOf(this.startDeadline));
+      case "running": {
+        const timer =
+          this.inFlight?.deadline ??
+          this.lastHeard + (this.slow ? this.t.longLinkTimeout : this.t.linkTimeout) + 1;
+        return earliest(held, timer);
+      }
+      default:
+        return held;
+    }
+  }
+
+  receive(bytes: ArrayLike<number>, now: number): Step<EvaLinkEvent> {
+    const out = this.begun(now);
+    if (this.state === "failed") return this.result(out, now);
     if (bytes.length > 0) this.lastReceived = now;
     for (const m of this.parser.push(bytes)) {
       if (m.kind === "error") {
@@ -162,18 +192,16 @@ export class EvaLink {
           break; // REP and maintenance messages are not part of the EVA-DTS profile
       }
     }
-    this.pump(now, out);
-    this.release(now, out);
-    return out;
+    return this.result(out, now);
   }
 
-  tick(now: number): EvaLinkOutput {
-    const out: EvaLinkOutput = { send: [], events: [] };
+  tick(now: number): Step<EvaLinkEvent> {
+    const out = this.begun(now);
     if (this.state === "starting" || this.state === "restarting") {
       if (now >= this.startDeadline) {
         if (this.starts >= this.t.startAttempts) {
           this.fail(out, "START_TIMEOUT", `no STACK after ${this.starts} STARTs`);
-          return out;
+          return this.result(out, now);
         }
         this.sendStart(
           this.state === "restarting" ? this.secondStartCode() : this.firstStartCode(),
@@ -191,7 +219,7 @@ export class EvaLink {
             "TOO_MANY_RETRIES",
             `message ${this.inFlight.num} unanswered after ${this.inFlight.attempts} attempts`,
           );
-          return out;
+          return this.result(out, now);
         }
         this.resend(now, out);
       } else if (
@@ -199,11 +227,10 @@ export class EvaLink {
         now - this.lastHeard > (this.slow ? this.t.longLinkTimeout : this.t.linkTimeout)
       ) {
         this.fail(out, "LINK_TIMEOUT", `nothing received for ${now - this.lastHeard} ms`);
-        return out;
+        return this.result(out, now);
       }
     }
-    this.release(now, out);
-    return out;
+    return this.result(out, now);
   }
 
   private firstStartCode(): number {

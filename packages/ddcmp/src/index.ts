@@ -10,6 +10,7 @@ export {
   decodeApp,
   encodeApp,
   LIST,
+  localDateTime,
   RESPONSE,
   UNKNOWN_LENGTH,
 } from "./application.js";
@@ -17,7 +18,6 @@ export {
   AuditCollector,
   type AuditCollectorEvent,
   type AuditCollectorOptions,
-  type AuditCollectorOutput,
   type CollectorFailure,
   type Identification,
 } from "./audit-collector.js";
@@ -25,7 +25,6 @@ export {
   AuditDevice,
   type AuditDeviceEvent,
   type AuditDeviceOptions,
-  type AuditDeviceOutput,
   type ListSource,
 } from "./audit-device.js";
 export {
@@ -33,7 +32,6 @@ export {
   type EvaLinkEvent,
   type EvaLinkFailure,
   type EvaLinkOptions,
-  type EvaLinkOutput,
 } from "./eva-link.js";
 export {
   BAUD_CODES,
@@ -61,7 +59,6 @@ export {
 } from "./messages.js";
 export { Progress, progressLine } from "./progress.js";
 export {
-  type Output,
   Station,
   type StationEvent,
   type StationOptions,

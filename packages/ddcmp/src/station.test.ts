@@ -1,7 +1,8 @@
+import type { Step } from "@vendkit/machine";
 import { CLEAN, type Fault, faultArb, LossyLine } from "@vendkit/test-support";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Output, Station, type StationEvent } from "./station.js";
+import { Station, type StationEvent } from "./station.js";
 
 /** Two stations over an in-memory line; A sends `messages` to B. */
 function link(
@@ -13,16 +14,18 @@ function link(
   const b = new Station({ replyTimeout: 40, retries: 6, window });
   const events = { a: [] as StationEvent[], b: [] as StationEvent[] };
   const line = new LossyLine<"a" | "b">(faults, 2);
-  const post = (out: Output, from: "a" | "b", now: number) => {
+  const post = (out: Step<StationEvent>, from: "a" | "b", now: number) => {
     events[from].push(...out.events);
     line.send(out.send, from === "a" ? "b" : "a", now);
   };
-  post(a.start(0), "a", 0);
+  a.start();
+  post(a.tick(0), "a", 0);
   let queued = false;
   for (let now = 0; now < 100_000; now++) {
     if (!queued && a.state === "running") {
       queued = true;
-      for (const m of messages) post(a.send(m, now), "a", now);
+      for (const m of messages) a.send(m);
+      post(a.tick(now), "a", now);
     }
     for (const m of line.arrived(now)) post((m.to === "a" ? a : b).receive(m.bytes, now), m.to, now);
     post(a.tick(now), "a", now);
@@ -69,7 +72,8 @@ describe("DDCMP station", () => {
     expect(a.state).toBe("failed");
     expect(events.a.at(-1)).toMatchObject({ type: "failed", reason: "TIMEOUT" });
     const nobody = new Station({ replyTimeout: 10, retries: 2 });
-    nobody.start(0);
+    nobody.start();
+    nobody.tick(0);
     const out = [nobody.tick(10), nobody.tick(20), nobody.tick(30)];
     expect(out[2]?.events).toEqual([
       { type: "failed", reason: "START_TIMEOUT", detail: "no answer after 2 STRTs" },

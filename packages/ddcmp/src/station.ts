@@ -1,3 +1,4 @@
+import { deadlineOf, joinBytes, type Machine, type Step } from "@vendkit/machine";
 import { type DdcmpMessage, encodeMessage, MessageParser, NAK_REASON, QSYNC, SELECT } from "./messages.js";
 
 /** Timers and limits, as values: nothing here reads a clock or sets a timeout. */
@@ -25,7 +26,8 @@ export type StationEvent =
       readonly detail: string;
     };
 
-export interface Output {
+/** What the station collects while it handles one input. */
+interface Output {
   readonly send: Uint8Array[];
   readonly events: StationEvent[];
 }
@@ -41,7 +43,7 @@ const between = (from: number, x: number, to: number) =>
  * send), NAK with reasons for damaged messages, REP on an ACK timeout answered by ACK or by NAK
  * reason 3, in-order delivery with duplicates dropped, retransmission on NAK and after REP.
  */
-export class Station {
+export class Station implements Machine<StationEvent> {
   state: StationState = "halted";
   private readonly parser = new MessageParser();
   private readonly address: number;
@@ -58,6 +60,7 @@ export class Station {
   private readonly queue: Uint8Array[] = [];
   private deadline = Number.POSITIVE_INFINITY;
   private tries = 0;
+  private startAsked = false;
 
   constructor(options: StationOptions = {}) {
     this.address = options.address ?? 1;
@@ -66,22 +69,36 @@ export class Station {
     this.window = Math.max(1, Math.min(255, options.window ?? 1));
   }
 
-  /** Starts the link from this end (sends STRT). */
-  start(now: number): Output {
+  /** Starts the link from this end: STRT goes out at the next `tick`. */
+  start(): void {
+    this.startAsked = true;
+  }
+
+  /** Queues data to send; it goes out at the next step, as the window allows. */
+  send(data: Uint8Array): void {
+    this.queue.push(data);
+  }
+
+  private begun(now: number): Output {
     const out: Output = { send: [], events: [] };
-    this.reset();
-    this.state = "istrt";
-    this.sendControl(out, { kind: "start", addr: this.address, flags: QSYNC | SELECT, mbd: 0 });
-    this.deadline = now + this.replyTimeout;
+    if (this.startAsked) {
+      this.startAsked = false;
+      this.reset();
+      this.state = "istrt";
+      this.sendControl(out, { kind: "start", addr: this.address, flags: QSYNC | SELECT, mbd: 0 });
+      this.deadline = now + this.replyTimeout;
+    }
     return out;
   }
 
-  /** Queues data to send; it goes out as the window allows. */
-  send(data: Uint8Array, now: number): Output {
-    const out: Output = { send: [], events: [] };
-    this.queue.push(data);
+  private result(out: Output, now: number): Step<StationEvent> {
     this.pump(out, now);
-    return out;
+    const idle = this.state === "failed" || this.state === "halted";
+    return {
+      send: joinBytes(out.send),
+      events: out.events,
+      deadline: idle ? undefined : deadlineOf(this.deadline),
+    };
   }
 
   /** Messages queued or sent but not yet acknowledged. */
@@ -89,9 +106,9 @@ export class Station {
     return this.queue.length + this.unacked.size;
   }
 
-  receive(bytes: ArrayLike<number>, now: number): Output {
-    const out: Output = { send: [], events: [] };
-    if (this.state === "failed") return out;
+  receive(bytes: ArrayLike<number>, now: number): Step<StationEvent> {
+    const out = this.begun(now);
+    if (this.state === "failed") return this.result(out, now);
     for (const m of this.parser.push(bytes)) {
       if (m.kind === "error") {
         if (this.state !== "running") continue;
@@ -110,13 +127,13 @@ export class Station {
       }
       this.handle(m, out, now);
     }
-    this.pump(out, now);
-    return out;
+    return this.result(out, now);
   }
 
-  tick(now: number): Output {
-    const out: Output = { send: [], events: [] };
-    if (now < this.deadline || this.state === "failed" || this.state === "halted") return out;
+  tick(now: number): Step<StationEvent> {
+    const out = this.begun(now);
+    if (now < this.deadline || this.state === "failed" || this.state === "halted")
+      return this.result(out, now);
     if (++this.tries > this.retries) {
       const starting = this.state !== "running";
       this.state = "failed";
@@ -126,7 +143,7 @@ export class Station {
         reason: starting ? "START_TIMEOUT" : "TIMEOUT",
         detail: `no answer after ${this.retries} ${starting ? "STRTs" : "REPs"}`,
       });
-      return out;
+      return this.result(out, now);
     }
     this.deadline = now + this.replyTimeout;
     if (this.state === "istrt")
@@ -136,7 +153,7 @@ export class Station {
     else if (this.unacked.size > 0)
       this.sendControl(out, { kind: "rep", num: this.n, addr: this.address, flags: 0 });
     else this.deadline = Number.POSITIVE_INFINITY;
-    return out;
+    return this.result(out, now);
   }
 
   private handle(m: DdcmpMessage, out: Output, now: number): void {

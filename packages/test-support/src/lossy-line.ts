@@ -34,10 +34,11 @@ export class LossyLine<End extends string> {
     private readonly duplicateGap = 1,
   ) {}
 
-  send(chunks: readonly Uint8Array[], to: End, now: number): void {
-    for (const bytes of chunks) {
+  /** What one step of a machine sends (nothing when it is empty). */
+  send(bytes: Uint8Array, to: End, now: number): void {
+    if (bytes.length > 0) {
       const f = this.faults(this.chunks++, bytes);
-      if (f.drop) continue;
+      if (f.drop) return;
       const copy = Uint8Array.from(bytes);
       if (f.flip !== undefined && copy.length > 0)
         copy[f.flip % copy.length] = (copy[f.flip % copy.length] as number) ^ (1 << (f.flip % 8));

@@ -27,4 +27,4 @@ export {
   KNOWN_REVISIONS,
   verifyAudit,
 } from "./roles.js";
-export { DEFAULT_DEX_TIMING, type DexEvent, type DexFailure, type DexTiming, type Step } from "./session.js";
+export { DEFAULT_DEX_TIMING, type DexEvent, type DexFailure, type DexTiming } from "./session.js";

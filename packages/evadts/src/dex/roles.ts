@@ -1,6 +1,7 @@
+import { earliest, joinBytes, type Machine, type Step } from "@vendkit/machine";
 import { parse } from "../parse.js";
 import { type DexFrame, DexFrameParser, encodeBlock } from "./frames.js";
-import { DEFAULT_DEX_TIMING, type DexEvent, type DexTiming, Receiver, Sender, type Step } from "./session.js";
+import { DEFAULT_DEX_TIMING, type DexEvent, type DexTiming, type Out, Receiver, Sender } from "./session.js";
 
 /** "R01L01"-style revision and level of the DEX/UCS implementation, 6 characters. */
 export const DEFAULT_REVISION = "R01L01";
@@ -92,20 +93,26 @@ export function verifyAudit(data: Uint8Array): string | undefined {
   return undefined;
 }
 
-abstract class DexEnd {
+abstract class DexEnd implements Machine<DexEvent> {
   protected readonly parser = new DexFrameParser();
   protected readonly timing: DexTiming;
   protected phase: Sender | Receiver | undefined;
   private lastByte = 0;
+  private startAsked = false;
   finished = false;
 
   constructor(protected readonly options: DexOptions) {
     this.timing = { ...DEFAULT_DEX_TIMING, ...options.timing };
   }
 
-  /** Feeds received bytes; returns what to send and what happened. */
-  receive(bytes: ArrayLike<number>, now: number): Step {
-    const out: Step = { send: [], events: [] };
+  /** Begins the session: what it sends goes out at the next `tick` (or `receive`). */
+  start(): void {
+    this.startAsked = true;
+  }
+
+  /** Feeds received bytes; returns what to send, what happened and the next deadline. */
+  receive(bytes: ArrayLike<number>, now: number): Step<DexEvent> {
+    const out = this.begun(now);
     const frames = [...this.cut(now), ...this.parser.push(bytes)];
     this.lastByte = now;
     for (const f of frames) {
@@ -113,19 +120,40 @@ abstract class DexEnd {
       this.phase.receive(f, now, out);
       this.advance(now, out);
     }
-    return out;
+    return this.result(out);
   }
 
-  /** Call regularly: timeouts and retries happen here. */
-  tick(now: number): Step {
-    const out: Step = { send: [], events: [] };
+  /** Timeouts and retries happen here. */
+  tick(now: number): Step<DexEvent> {
+    const out = this.begun(now);
     for (const f of this.cut(now)) if (!this.finished && this.phase) this.phase.receive(f, now, out);
     if (!this.finished && this.phase) {
       this.phase.tick(now, out);
       this.advance(now, out);
     }
+    return this.result(out);
+  }
+
+  private begun(now: number): Out {
+    const out: Out = { send: [], events: [] };
+    if (this.startAsked) {
+      this.startAsked = false;
+      this.begin(now, out);
+    }
     return out;
   }
+
+  private result(out: Out): Step<DexEvent> {
+    const cut = this.parser.inBlock ? this.lastByte + this.timing.interCharTimeout + 1 : undefined;
+    return {
+      send: joinBytes(out.send),
+      events: out.events,
+      deadline: this.finished ? undefined : earliest(this.phase?.due, cut),
+    };
+  }
+
+  /** What `start` does once it has a time. */
+  protected abstract begin(now: number, out: Out): void;
 
   /** Timer B: a block whose bytes stopped for longer than `interCharTimeout` is a bad block. */
   private cut(now: number): DexFrame[] {
@@ -134,7 +162,7 @@ abstract class DexEnd {
       : [];
   }
 
-  protected fail(out: Step): boolean {
+  protected fail(out: Out): boolean {
     if (out.events.some((e) => e.type === "failed")) {
       this.finished = true;
       return true;
@@ -142,7 +170,7 @@ abstract class DexEnd {
     return false;
   }
 
-  protected refuse(out: Step, reason: "REFUSED" | "PROTOCOL", detail: string): void {
+  protected refuse(out: Out, reason: "REFUSED" | "PROTOCOL", detail: string): void {
     this.finished = true;
     out.events.push({ type: "failed", reason, detail });
   }
@@ -166,7 +194,7 @@ abstract class DexEnd {
   }
 
   /** Reads the other end's second-handshake block: response code, ID and revision. */
-  protected readResponse(out: Step): boolean {
+  protected readResponse(out: Out): boolean {
     const block = (this.phase as Receiver).blocks[0];
     const h = block ? text(block) : "";
     out.events.push({
@@ -181,7 +209,7 @@ abstract class DexEnd {
   }
 
   /** Reads a first-handshake block received as slave; undefined when there was none. */
-  protected readHeader(out: Step, operations: string): ReturnType<typeof checkFirstHandshake> | undefined {
+  protected readHeader(out: Out, operations: string): ReturnType<typeof checkFirstHandshake> | undefined {
     const block = (this.phase as Receiver).blocks[0];
     if (block === undefined) {
       this.refuse(out, "PROTOCOL", "the other end ended the first handshake without a header");
@@ -197,7 +225,7 @@ abstract class DexEnd {
     return judged;
   }
 
-  protected send(blocks: Uint8Array[], now: number, out: Step, progress?: (done: number) => DexEvent): void {
+  protected send(blocks: Uint8Array[], now: number, out: Out, progress?: (done: number) => DexEvent): void {
     const sender = new Sender(blocks, this.timing, progress);
     this.phase = sender;
     sender.start(now, out);
@@ -210,7 +238,7 @@ abstract class DexEnd {
     return r;
   }
 
-  protected abstract advance(now: number, out: Step): void;
+  protected abstract advance(now: number, out: Out): void;
 }
 
 /**
@@ -237,15 +265,13 @@ export class DexDevice extends DexEnd {
     this.master = options.firstHandshake === "master";
   }
 
-  /** Begins the session: listens (slave), or sends the first ENQ (master). */
-  start(now: number): Step {
-    const out: Step = { send: [], events: [] };
+  /** The session begins: it listens (slave), or sends the first ENQ (master). */
+  protected begin(now: number, out: Out): void {
     if (this.master) this.send([this.header("S")], now, out);
     else this.listen(now);
-    return out;
   }
 
-  protected advance(now: number, out: Step): void {
+  protected advance(now: number, out: Out): void {
     if (this.fail(out) || !this.phase?.done) return;
     if (this.step === "first") {
       this.step = "second";
@@ -303,16 +329,14 @@ export class DexCollector extends DexEnd {
     super(options);
   }
 
-  /** Opens the session: the first ENQ goes out. */
-  start(now: number): Step {
-    const out: Step = { send: [], events: [] };
+  /** The session opens: the first ENQ goes out. */
+  protected begin(now: number, out: Out): void {
     const sender = new Sender([this.header("R")], this.timing, undefined, true);
     this.phase = sender;
     sender.start(now, out);
-    return out;
   }
 
-  protected advance(now: number, out: Step): void {
+  protected advance(now: number, out: Out): void {
     if (this.fail(out) || !this.phase?.done) return;
     if (this.step === "first" && (this.phase as Sender).yielded) {
       this.step = "first-slave";

@@ -54,7 +54,8 @@ export type DexEvent =
       readonly received?: Uint8Array;
     };
 
-export interface Step {
+/** What a phase collects while it handles one input. */
+export interface Out {
   readonly send: Uint8Array[];
   readonly events: DexEvent[];
 }
@@ -89,12 +90,17 @@ class Sender {
     private readonly yieldToEnq = false,
   ) {}
 
-  start(now: number, out: Step): void {
+  /** When `tick` has work to do. */
+  get due(): number | undefined {
+    return this.done ? undefined : this.deadline;
+  }
+
+  start(now: number, out: Out): void {
     this.deadline = now + this.timing.ackTimeout;
     out.send.push(Uint8Array.of(ENQ));
   }
 
-  private retry(now: number, out: Step, frame: Uint8Array, why: string): void {
+  private retry(now: number, out: Out, frame: Uint8Array, why: string): void {
     if (++this.tries > this.timing.retries) {
       this.done = true;
       out.events.push({
@@ -108,7 +114,7 @@ class Sender {
     out.send.push(frame);
   }
 
-  receive(f: DexFrame, now: number, out: Step): void {
+  receive(f: DexFrame, now: number, out: Out): void {
     if (this.done) return;
     if (f.kind !== "wack") {
       this.wackPending = false;
@@ -160,7 +166,7 @@ class Sender {
     }
   }
 
-  tick(now: number, out: Step): void {
+  tick(now: number, out: Out): void {
     if (this.done || now < this.deadline) return;
     if (this.wackPending) {
       // a WACK asked us to wait: ask again without spending a retry
@@ -194,6 +200,11 @@ class Receiver {
     this.lastSeen = now;
   }
 
+  /** When `tick` has work to do: the first instant past the idle time-out. */
+  get due(): number | undefined {
+    return this.done ? undefined : this.lastSeen + this.timing.idleTimeout + 1;
+  }
+
   /** What the blocks received so far hold, joined. */
   data(): Uint8Array {
     const out = new Uint8Array(this.blocks.reduce((n, b) => n + b.length, 0));
@@ -205,7 +216,7 @@ class Receiver {
     return out;
   }
 
-  receive(f: DexFrame, now: number, out: Step): void {
+  receive(f: DexFrame, now: number, out: Out): void {
     if (this.done) return;
     this.lastSeen = now;
     switch (f.kind) {
@@ -238,7 +249,7 @@ class Receiver {
     }
   }
 
-  tick(now: number, out: Step): void {
+  tick(now: number, out: Out): void {
     if (this.done || now - this.lastSeen <= this.timing.idleTimeout) return;
     this.done = true;
     if (this.lastBlockIn) {

@@ -1,0 +1,2 @@
+export { type DriveOptions, Driver, type Progress, runToEnd, type UnitCodec } from "./driver.js";
+export { acceptLink, closeLink, type LinkSpec, openLink, setLineRate } from "./link.js";
