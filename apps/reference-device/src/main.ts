@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { openExecutivePort } from "@vendkit/executive/serial";
+import { openExecutiveLink } from "@vendkit/executive/node";
 import { QIBIXX } from "@vendkit/mdb";
 import { openSerial, QibixxCashlessLink, QibixxMasterLink } from "@vendkit/mdb/serial";
 import { auditPortSettings } from "@vendkit/mizip-core";
@@ -175,7 +175,7 @@ if (values.check) {
   if (nineBit !== undefined) console.log(`  VMC            ${nineBit}, ${device.link.name}`);
   else if (serial === undefined) console.log(`  VMC            simulated, ${device.link.name}`);
   else if (running === "executive-master") {
-    const port = await openExecutivePort(serial).catch((e: unknown) => {
+    const port = await openExecutiveLink(serial).catch((e: unknown) => {
       console.error(`--serial ${serial}: ${e instanceof Error ? e.message : String(e)}`);
       process.exit(1);
     });

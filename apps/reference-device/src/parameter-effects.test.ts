@@ -286,12 +286,16 @@ describe("effects observed here, set through the programmer API", () => {
         device.close();
         // the link takes its settings when the device starts
         const again = await Device.open(where);
-        const vmc = (again.link as unknown as { vmc: { step(b: number, now: number): unknown } }).vmc;
+        const vmc = (
+          again.link as unknown as {
+            vmc: { receive(bytes: ArrayLike<number>, now: number): unknown };
+          }
+        ).vmc;
         const seen: { at: number; byte: number }[] = [];
-        const step = vmc.step.bind(vmc);
-        vmc.step = (b: number, now: number) => {
-          seen.push({ at: now, byte: b });
-          return step(b, now);
+        const receive = vmc.receive.bind(vmc);
+        vmc.receive = (bytes: ArrayLike<number>, now: number) => {
+          for (const b of Array.from(bytes)) seen.push({ at: now, byte: b });
+          return receive(bytes, now);
         };
         await again.insertKey(0);
         again.close();

@@ -1,4 +1,5 @@
 import { ChangerSimulator, RendirestoBridge, VmcSimulator } from "@vendkit/executive";
+import { Wiring } from "@vendkit/machine";
 import type { VmcLink } from "./vmc-link.js";
 
 /** Bus time per step, and how long to wait for the machine at most. */
@@ -25,8 +26,7 @@ export class RendirestoLink implements VmcLink {
   readonly vmc: VmcSimulator;
   readonly bridge: RendirestoBridge;
   private t = 0;
-  private toBridgeFromChanger: number[] = [];
-  private toBridgeFromVmc: number[] = [];
+  private readonly wiring: Wiring;
   /** A key vend already charged, waiting for the VMC's request at this price. */
   private charged: number | undefined;
   private keyResult: boolean | undefined;
@@ -61,34 +61,16 @@ export class RendirestoLink implements VmcLink {
       },
       { baseCoin, decimals },
     );
+    this.wiring = new Wiring([
+      [this.changer.master, this.bridge.changerPort],
+      [this.bridge.vmcPort, this.vmc],
+    ]).on(this.changer.master, (events) => this.changer.handle(events));
   }
 
   /** Runs the three parties for up to `ms` of bus time, or until `until` holds. */
   private run(ms: number, until: () => boolean = () => false): void {
-    for (let end = this.t + ms; this.t < end && !until(); this.t++) {
-      const now = this.t;
-      const c = this.changer.master.step({ kind: "tick" }, now);
-      this.changer.handle(c.events);
-      const toChanger: number[] = [];
-      const toVmc: number[] = [];
-      const feed = (o: { toChanger: number[]; toVmc: number[] }) => {
-        toChanger.push(...o.toChanger);
-        toVmc.push(...o.toVmc);
-      };
-      for (const byte of [...this.toBridgeFromChanger, ...c.send])
-        feed(this.bridge.step({ from: "changer", byte }, now));
-      for (const byte of this.toBridgeFromVmc) feed(this.bridge.step({ from: "vmc", byte }, now));
-      feed(this.bridge.step({ from: "clock" }, now));
-      this.toBridgeFromChanger = [];
-      this.toBridgeFromVmc = [];
-      for (const byte of toChanger) {
-        const m = this.changer.master.step({ kind: "byte", byte }, now);
-        this.changer.handle(m.events);
-        this.toBridgeFromChanger.push(...m.send);
-      }
-      for (const byte of toVmc) this.toBridgeFromVmc.push(...this.vmc.step(byte, now).send);
-      this.toBridgeFromVmc.push(...this.vmc.tick(now).send);
-    }
+    if (until()) return;
+    this.t = this.wiring.run(this.t, ms - 1, { until });
   }
 
   /** Runs until the VMC's vend request has been asked and answered (or `done` holds). */
@@ -139,6 +121,8 @@ export class RendirestoLink implements VmcLink {
     const salesBefore = this.changer.sales.length;
     this.vmc.press(item);
     this.runVend(() => this.cashSold !== undefined);
+    // the VEND's answer reaches the changer on its line's next byte time
+    if (this.cashSold !== undefined) this.run(50, () => this.changer.sales.length > salesBefore);
     await this.settle();
     if (this.cashSold === undefined || this.changer.sales.length === salesBefore) return undefined;
     await this.reader.cashSale(item, this.cashSold);

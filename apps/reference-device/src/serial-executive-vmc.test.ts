@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VmcSimulator } from "@vendkit/executive";
-import { openExecutivePort, SerialSlave } from "@vendkit/executive/serial";
+import { closeLink, Driver, openExecutiveLink } from "@vendkit/executive/node";
 import { S } from "@vendkit/mizip-core";
 import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -22,8 +22,8 @@ describe("--protocol executive-master --serial: an Executive VMC on a serial lin
       parameters: { baseCoin: 10 },
     });
     const pair = await ptyPair();
-    const devicePort = await openExecutivePort(pair.a);
-    const vmcPort = await openExecutivePort(pair.b);
+    const devicePort = await openExecutiveLink(pair.a);
+    const vmcPort = await openExecutiveLink(pair.b);
     // prices on the VMC, sent in base coins of 10 cents (one byte on the wire): 0.80 and 15.00
     const vmc = new VmcSimulator({
       priceSystem: "prices-on-vmc",
@@ -31,7 +31,7 @@ describe("--protocol executive-master --serial: an Executive VMC on a serial lin
       baseCoin: 10,
       vendMs: 200,
     });
-    const vmcLink = new SerialSlave(vmcPort, vmc);
+    const vmcLink = new Driver(vmc, vmcPort);
     const running = { stop: false };
     const log: string[] = [];
     const loop = runExecutiveVmc(device, devicePort, (l) => log.push(l), running);
@@ -57,9 +57,9 @@ describe("--protocol executive-master --serial: an Executive VMC on a serial lin
     } finally {
       running.stop = true;
       await loop;
-      vmcLink.close();
-      await new Promise((r) => devicePort.close(r));
-      await new Promise((r) => vmcPort.close(r));
+      vmcLink.stop();
+      closeLink(devicePort);
+      closeLink(vmcPort);
       pair.close();
       device.close();
     }

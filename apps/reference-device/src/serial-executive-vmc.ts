@@ -1,13 +1,8 @@
+import type { Duplex } from "node:stream";
 import { ExecutiveMaster, type MasterEvent } from "@vendkit/executive";
-import { SerialMaster } from "@vendkit/executive/serial";
+import { Driver } from "@vendkit/executive/node";
 import type { Device } from "./device.js";
 import { displayBlock, masterOptions } from "./executive-link.js";
-
-interface Port {
-  write(data: Buffer): unknown;
-  on(event: "data", listener: (chunk: Buffer) => void): unknown;
-  off(event: "data", listener: (chunk: Buffer) => void): unknown;
-}
 
 /**
  * A real Executive vending machine on a serial port (`--protocol executive-master --serial`): the
@@ -17,7 +12,7 @@ interface Port {
  */
 export async function runExecutiveVmc(
   device: Device,
-  port: Port,
+  port: Duplex,
   log: (line: string) => void,
   running: { stop: boolean } = { stop: false },
 ): Promise<void> {
@@ -25,7 +20,8 @@ export async function runExecutiveVmc(
   // manual 4.3.8-4.3.10: VEND DELAY, RITARDO DISPLAY, RITARDO COMUNICAZIONE
   const master = new ExecutiveMaster(masterOptions(device.settings.params.numeric));
   const pending: MasterEvent[] = [];
-  const link = new SerialMaster(port, master, (events) => pending.push(...events));
+  const link = new Driver(master, port);
+  link.on("event", (e) => pending.push(e));
   let shown: number | undefined;
   let vending = false;
   try {
@@ -34,7 +30,7 @@ export async function runExecutiveVmc(
         device.pay.keyFunds ?? (device.pay.machineCredit > 0 ? device.pay.machineCredit : undefined);
       if (credit !== shown) {
         shown = credit;
-        master.display(displayBlock(credit, baseCoin, decimalPoint, noChangeMessage === 1));
+        link.act(() => master.display(displayBlock(credit, baseCoin, decimalPoint, noChangeMessage === 1)));
       }
       const e = pending.shift();
       if (e === undefined) {
@@ -45,10 +41,10 @@ export async function runExecutiveVmc(
         const price = e.value * baseCoin;
         const amount = await device.requestVend(undefined, price);
         if (amount === undefined) {
-          master.deny();
+          link.act(() => master.deny());
           log(`vend at ${price}: denied`);
         } else {
-          master.approve();
+          link.act(() => master.approve());
           vending = true;
           log(`vend at ${price}: approved`);
         }
@@ -61,6 +57,6 @@ export async function runExecutiveVmc(
       else if (e.kind === "error") log(`Executive: ${e.error.message}`);
     }
   } finally {
-    link.close();
+    link.stop();
   }
 }

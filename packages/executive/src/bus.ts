@@ -1,26 +1,23 @@
+import { type Machine, Wiring } from "@vendkit/machine";
 import type { ExecutiveMaster, MasterEvent } from "./master.js";
-import type { SlaveOutput } from "./slave.js";
-
-/** Anything that answers a master's bytes: a slave, a simulator, a bridge's slave side. */
-export interface Answerer {
-  step(byte: number, now: number): SlaveOutput;
-  tick?(now: number): SlaveOutput;
-}
 
 /**
- * A master and an answerer wired together in memory, for tests, simulations and benchmarks.
- * Each step is one byte time on the wire (11 bits at 9600 baud ≈ 1.15 ms; `byteMs` to taste):
- * what one side sends the other receives on the next step. Bytes in flight stay in flight
- * between calls to `run`.
+ * A master and the machine that answers it (a slave, a simulator, a bridge's changer port) wired
+ * together in memory, for tests, simulations and benchmarks: a `Wiring` of one pair whose master
+ * events are collected. Each step is one byte time on the wire (11 bits at 9600 baud ≈ 1.15 ms;
+ * `byteMs` to taste): the slave hears the master on the same step, the master the answer on the
+ * next. Bytes in flight stay in flight between calls to `run`.
  */
 export class Bus {
-  private toSlave: number[] = [];
-  private toMaster: number[] = [];
+  private readonly wiring: Wiring;
+  private seen: (events: readonly MasterEvent[], now: number) => void = () => {};
 
   constructor(
     readonly master: ExecutiveMaster,
-    readonly slave: Answerer,
-  ) {}
+    readonly slave: Machine<unknown>,
+  ) {
+    this.wiring = new Wiring([[master, slave]]).on(master, (events, now) => this.seen(events, now));
+  }
 
   /**
    * Runs from `from` for `ms` milliseconds. `onEvents` sees the master's events as they happen
@@ -34,21 +31,11 @@ export class Bus {
     byteMs = 1,
   ): MasterEvent[] {
     const all: MasterEvent[] = [];
-    const take = (o: { send: number[]; events: MasterEvent[] }, now: number) => {
-      all.push(...o.events);
-      onEvents(o.events, now);
-      this.toSlave.push(...o.send);
+    this.seen = (events, now) => {
+      all.push(...events);
+      onEvents(events, now);
     };
-    for (let now = from; now <= from + ms; now += byteMs) {
-      const arriving = this.toMaster;
-      this.toMaster = [];
-      for (const byte of arriving) take(this.master.step({ kind: "byte", byte }, now), now);
-      take(this.master.step({ kind: "tick" }, now), now);
-      const sending = this.toSlave;
-      this.toSlave = [];
-      for (const byte of sending) this.toMaster.push(...this.slave.step(byte, now).send);
-      if (this.slave.tick) this.toMaster.push(...this.slave.tick(now).send);
-    }
+    this.wiring.run(from, ms, { stepMs: byteMs });
     return all;
   }
 }

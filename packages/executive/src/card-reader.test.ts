@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CARD_READER, type CardReaderHandler, CardReaderPeripheral } from "./card-reader.js";
 import { VmcSimulator } from "./simulators.js";
 import { SlaveModeBus, SlaveModeChanger, type SlaveModeEvent } from "./slave-mode.js";
+import { answer, tap } from "./test-support.js";
 import { type CreditBlock, creditBlock } from "./wire.js";
 
 /** A key in the reader: its credit, charged at DECREMENT. */
@@ -37,12 +38,7 @@ function setup(credit = 500) {
   const key = new FakeKey(credit);
   const reader = new CardReaderPeripheral(key);
   const sent: number[] = [];
-  const tap = {
-    step(byte: number, now: number) {
-      sent.push(byte);
-      return reader.step(byte, now);
-    },
-  };
+  const tapped = tap(reader, (byte) => sent.push(byte));
   const vmc = new VmcSimulator({
     priceSystem: "prices-on-vmc",
     prices: [50, 60, 150, 600],
@@ -50,7 +46,7 @@ function setup(credit = 500) {
     vendMs: 500,
   });
   const changer = new SlaveModeChanger({ baseCoin: 5, decimals: 2 });
-  const bus = new SlaveModeBus(changer, vmc, tap);
+  const bus = new SlaveModeBus(changer, vmc, tapped);
   let t = 0;
   const run = (ms: number, until?: (e: readonly SlaveModeEvent[]) => boolean) => {
     const events = bus.run(t, ms, until);
@@ -142,21 +138,24 @@ describe("EXECUTIVE SLAVE: the card reader behind a changer (kit 10.1.5; payload
 describe("CardReaderPeripheral on its own", () => {
   it("answers PNAK with a typed error to what it cannot place, and NAK with the last answer", () => {
     const reader = new CardReaderPeripheral(new FakeKey(100));
-    expect(reader.step(0x73, 0)).toMatchObject({
+    expect(answer(reader, 0x73, 0)).toMatchObject({
       send: [0xff],
       events: [{ error: { code: "UNEXPECTED_BYTE" } }],
     });
-    expect(reader.step(0x75, 0)).toMatchObject({
+    expect(answer(reader, 0x75, 0)).toMatchObject({
       send: [0xff],
       events: [{ error: { code: "UNEXPECTED_BYTE" } }],
     });
-    expect(reader.step(0x7c, 0)).toMatchObject({ send: [0xff], events: [{ kind: "error" }] });
-    expect(reader.step(0x71, 0).send).toEqual([0x00]); // no card in
-    expect(reader.step(0x72, 0).send).toEqual([CARD_READER.refused]);
-    expect(reader.step(0x7f, 0).send).toEqual([CARD_READER.refused]);
+    expect(answer(reader, 0x7c, 0)).toMatchObject({ send: [0xff], events: [{ kind: "error" }] });
+    expect(answer(reader, 0x71, 0).send).toEqual([0x00]); // no card in
+    expect(answer(reader, 0x72, 0).send).toEqual([CARD_READER.refused]);
+    expect(answer(reader, 0x7f, 0).send).toEqual([CARD_READER.refused]);
     // a data block whose decimal-point mask is wrong
-    for (const b of [0x74, 0x61, 0x60, 0x60, 0x60, 0x61, 0x60, 0x63, 0x60]) reader.step(b, 0);
-    expect(reader.step(0x78, 0)).toMatchObject({ send: [0xff], events: [{ error: { code: "BAD_BLOCK" } }] });
+    for (const b of [0x74, 0x61, 0x60, 0x60, 0x60, 0x61, 0x60, 0x63, 0x60]) answer(reader, b, 0);
+    expect(answer(reader, 0x78, 0)).toMatchObject({
+      send: [0xff],
+      events: [{ error: { code: "BAD_BLOCK" } }],
+    });
   });
 
   it("never throws on arbitrary bytes and answers every one (fast-check)", () => {
@@ -168,7 +167,7 @@ describe("CardReaderPeripheral on its own", () => {
           const key = new FakeKey(1000);
           key.present = present;
           const reader = new CardReaderPeripheral(key);
-          for (const [i, b] of bytes.entries()) expect(reader.step(b, i).send).toHaveLength(1);
+          for (const [i, b] of bytes.entries()) expect(answer(reader, b, i).send).toHaveLength(1);
           expect(key.credit).toBeGreaterThanOrEqual(0);
         },
       ),

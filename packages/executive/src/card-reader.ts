@@ -1,3 +1,4 @@
+import { bytesOf, type Machine, NO_BYTES, type Step } from "@vendkit/machine";
 import { type AuditPair, AuditQueue } from "./audit-queue.js";
 import {
   ADDRESSES,
@@ -116,13 +117,14 @@ export type CardReaderEvent =
   | { readonly kind: "card-returned" }
   | { readonly kind: "error"; readonly error: ExecutiveError };
 
-export interface CardReaderOutput {
+/** What the reader collects while it handles one input. */
+interface CardReaderOutput {
   readonly send: number[];
   readonly events: CardReaderEvent[];
 }
 
 /** The reader's side: answers the changer's bytes addressed to 011, one answer per byte. */
-export class CardReaderPeripheral {
+export class CardReaderPeripheral implements Machine<CardReaderEvent> {
   private credit: number[] | undefined;
   private sent = 0;
   private block: number[] | undefined;
@@ -140,12 +142,19 @@ export class CardReaderPeripheral {
     this.audit.add(...pairs);
   }
 
-  step(byte: number, now: number): CardReaderOutput {
+  receive(bytes: ArrayLike<number>, now: number): Step<CardReaderEvent> {
     const out: CardReaderOutput = { send: [], events: [] };
-    const answer = this.answer(byte & 0xff, now, out);
-    this.lastAnswer = answer;
-    out.send.push(answer);
-    return out;
+    for (let i = 0; i < bytes.length; i++) {
+      const answer = this.answer((bytes[i] as number) & 0xff, now, out);
+      this.lastAnswer = answer;
+      out.send.push(answer);
+    }
+    return { send: bytesOf(out.send), events: out.events, deadline: undefined };
+  }
+
+  /** The reader only answers: time changes nothing. */
+  tick(_now: number): Step<CardReaderEvent> {
+    return { send: NO_BYTES, events: [], deadline: undefined };
   }
 
   private refuse(out: CardReaderOutput, message: string): number {

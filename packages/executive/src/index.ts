@@ -1,5 +1,5 @@
 export { type AuditPair, AuditQueue } from "./audit-queue.js";
-export { type Answerer, Bus } from "./bus.js";
+export { Bus } from "./bus.js";
 export {
   CARD_READER,
   CARD_READER_COMMAND_CODES,
@@ -7,19 +7,15 @@ export {
   type CardReaderEvent,
   type CardReaderHandler,
   type CardReaderLayout,
-  type CardReaderOutput,
   CardReaderPeripheral,
   cardReaderLayout,
 } from "./card-reader.js";
 export {
   ExecutiveMaster,
   type MasterEvent,
-  type MasterInput,
   type MasterOptions,
-  type MasterOutput,
 } from "./master.js";
 export {
-  type BridgeOutput,
   type ExecutiveMode,
   RECHARGE_STEP_UNITS,
   RendirestoBridge,
@@ -29,7 +25,7 @@ export {
   type StatisticsSplit,
 } from "./rendiresto.js";
 export { ChangerSimulator, VmcSimulator, type VmcSimulatorOptions } from "./simulators.js";
-export { ExecutiveSlave, type SlaveEvent, type SlaveHandler, type SlaveOutput } from "./slave.js";
+export { ExecutiveSlave, type SlaveEvent, type SlaveHandler } from "./slave.js";
 export { SlaveModeBus, SlaveModeChanger, type SlaveModeEvent } from "./slave-mode.js";
 export {
   ADDRESSES,

@@ -1,9 +1,10 @@
+import type { Machine } from "@vendkit/machine";
 import { describe, expect, it } from "vitest";
 import { Bus } from "./bus.js";
 import { ExecutiveMaster, type MasterEvent } from "./master.js";
 import { VmcSimulator } from "./simulators.js";
 import { ExecutiveSlave } from "./slave.js";
-import { bus } from "./test-support.js";
+import { answer, bus, tap } from "./test-support.js";
 import { creditBlock, EXECUTIVE } from "./wire.js";
 
 const kinds = (events: readonly MasterEvent[]) => events.map((e) => e.kind);
@@ -125,22 +126,23 @@ describe("payment system as Executive master of a VMC (manual 4.3.1)", () => {
       vendRequest: () => undefined,
       vend: () => {},
     });
-    const flaky = {
-      step(byte: number, now: number) {
+    const flaky: Machine<unknown> = {
+      receive(bytes, now) {
         if (first) {
           first = false;
-          return { send: [EXECUTIVE.replies.pnak], events: [] };
+          return { send: Uint8Array.of(EXECUTIVE.replies.pnak), events: [], deadline: undefined };
         }
-        return answers.step(byte, now);
+        return answers.receive(bytes, now);
       },
+      tick: (now) => answers.tick(now),
     };
     const sent: number[] = [];
-    const m = master.step({ kind: "tick" }, 0);
+    const m = master.tick(0);
     sent.push(...m.send);
-    const again = master.step({ kind: "byte", byte: flaky.step(sent[0] as number, 0).send[0] as number }, 1);
-    expect(again.send).toEqual([EXECUTIVE.commands.status]);
+    const again = master.receive([answer(flaky, sent[0] as number, 0).send[0] as number], 1);
+    expect(Array.from(again.send)).toEqual([EXECUTIVE.commands.status]);
     const idle = new ExecutiveMaster();
-    expect(idle.step({ kind: "byte", byte: 0x55 }, 0).events).toMatchObject([
+    expect(idle.receive([0x55], 0).events).toMatchObject([
       { kind: "error", error: { code: "UNEXPECTED_BYTE" } },
     ]);
     expect(() => idle.approve()).toThrow(expect.objectContaining({ code: "NO_VEND" }));
@@ -153,12 +155,7 @@ describe("RITARDO DISPLAY and RITARDO COMUNICAZIONE slow the link (manual 4.3.9,
     const master = new ExecutiveMaster(options);
     const vmc = new VmcSimulator({ priceSystem: "price-holding" });
     const seen: { at: number; byte: number }[] = [];
-    const spy = {
-      step: (byte: number, now: number) => {
-        seen.push({ at: now, byte });
-        return vmc.step(byte, now);
-      },
-    };
+    const spy = tap(vmc, (byte, now) => seen.push({ at: now, byte }));
     master.display(creditBlock(150, 5, 2));
     new Bus(master, spy).run(0, 2000);
     return { seen, shown: vmc.shown };
@@ -191,13 +188,7 @@ describe("timing as observed (F9, F23, F27)", () => {
     const vmc = new VmcSimulator({ priceSystem: "price-holding", vendMs: 10_000 });
     vmc.press(4);
     const sent: { at: number; byte: number }[] = [];
-    const answerer = {
-      step(byte: number, now: number) {
-        sent.push({ at: now, byte });
-        return vmc.step(byte, now);
-      },
-      tick: (now: number) => vmc.tick(now),
-    };
+    const answerer = tap(vmc, (byte, now) => sent.push({ at: now, byte }));
     const events = new Bus(master, answerer).run(0, 12_000, (evs) => {
       for (const e of evs) if (e.kind === "vend-request") master.approve();
     });
@@ -239,18 +230,24 @@ describe("Executive slave", () => {
       vendRequest: () => undefined,
       vend: () => {},
     });
-    expect(slave.step(0x3a, 0)).toMatchObject({ send: [0xff], events: [{ kind: "error" }] });
+    expect(answer(slave, 0x3a, 0)).toMatchObject({ send: [0xff], events: [{ kind: "error" }] });
     // NAK: the last answer again
-    expect(slave.step(0x3f, 0).send).toEqual([0xff]);
-    expect(slave.step(0x38, 0).send).toEqual([0x00]);
-    expect(slave.step(0x21, 0).send).toEqual([0x00]);
-    expect(slave.step(0x39, 0)).toMatchObject({ send: [0xff], events: [{ error: { code: "BAD_BLOCK" } }] });
+    expect(answer(slave, 0x3f, 0).send).toEqual([0xff]);
+    expect(answer(slave, 0x38, 0).send).toEqual([0x00]);
+    expect(answer(slave, 0x21, 0).send).toEqual([0x00]);
+    expect(answer(slave, 0x39, 0)).toMatchObject({
+      send: [0xff],
+      events: [{ error: { code: "BAD_BLOCK" } }],
+    });
     // eight nibbles whose decimal-point mask is not 1, 2, 4 or 8
-    for (const b of [0x38, 0x21, 0x20, 0x20, 0x20, 0x21, 0x20, 0x23, 0x20]) slave.step(b, 0);
-    expect(slave.step(0x39, 0)).toMatchObject({ send: [0xff], events: [{ error: { code: "BAD_BLOCK" } }] });
-    expect(slave.step(0x31, 0).send).toEqual([0x00]);
-    expect(slave.step(0x32, 0).send).toEqual([0xfe]);
-    expect(slave.step(0x33, 0)).toMatchObject({
+    for (const b of [0x38, 0x21, 0x20, 0x20, 0x20, 0x21, 0x20, 0x23, 0x20]) answer(slave, b, 0);
+    expect(answer(slave, 0x39, 0)).toMatchObject({
+      send: [0xff],
+      events: [{ error: { code: "BAD_BLOCK" } }],
+    });
+    expect(answer(slave, 0x31, 0).send).toEqual([0x00]);
+    expect(answer(slave, 0x32, 0).send).toEqual([0xfe]);
+    expect(answer(slave, 0x33, 0)).toMatchObject({
       send: [0xff],
       events: [{ error: { code: "UNEXPECTED_BYTE" } }],
     });

@@ -1,3 +1,4 @@
+import { bytesOf, type Machine, type Step } from "@vendkit/machine";
 import {
   type CreditBlock,
   creditNibbles,
@@ -9,8 +10,8 @@ import {
 
 /**
  * The Executive master (a payment system driving a VMC, or a coin changer driving the reader),
- * sans-I/O: feed it the bytes that arrive and clock ticks, send the bytes it returns. Timers are
- * deadlines compared with `now`; nothing here sets a timeout.
+ * sans-I/O, a machine in the shape of docs/machines.md: `receive(bytes, now)` and `tick(now)`
+ * return the bytes to send, the events and the next deadline; nothing here sets a timeout.
  *
  * A poll cycle: STATUS; the audit pairs the VMC reports waiting (AUDIT, then SEND AUDIT ADDRESS
  * and SEND AUDIT DATA for each pair, F25); the ACCEPT DATA block when the credit shown has
@@ -21,8 +22,6 @@ import {
  * other bits counting audit pairs waiting. A PNAK or silence sends the same byte again; after
  * `retries` the slave is reported offline and polling goes on until it answers again.
  */
-export type MasterInput = { readonly kind: "byte"; readonly byte: number } | { readonly kind: "tick" };
-
 export type MasterEvent =
   | {
       readonly kind: "status";
@@ -48,7 +47,8 @@ export type MasterEvent =
   | { readonly kind: "online" }
   | { readonly kind: "error"; readonly error: ExecutiveError };
 
-export interface MasterOutput {
+/** What the master collects while it handles one input. */
+interface MasterOutput {
   readonly send: number[];
   readonly events: MasterEvent[];
 }
@@ -111,7 +111,7 @@ export interface MasterOptions {
   readonly communicationDelayMs?: number;
 }
 
-export class ExecutiveMaster {
+export class ExecutiveMaster implements Machine<MasterEvent> {
   private readonly c: ExecutiveConstants;
   private readonly vendMs: number;
   private phase: Phase = { name: "between", next: 0 };
@@ -163,11 +163,38 @@ export class ExecutiveMaster {
     return p.name === "decision" || (p.name === "waiting" && p.w.what === "vend");
   }
 
-  step(input: MasterInput, now: number): MasterOutput {
+  receive(bytes: ArrayLike<number>, now: number): Step<MasterEvent> {
     const out: MasterOutput = { send: [], events: [] };
-    if (input.kind === "byte") this.onByte(input.byte & 0xff, now, out);
+    for (let i = 0; i < bytes.length; i++) {
+      this.onByte((bytes[i] as number) & 0xff, now, out);
+      this.onTime(now, out);
+    }
+    return this.result(out);
+  }
+
+  tick(now: number): Step<MasterEvent> {
+    const out: MasterOutput = { send: [], events: [] };
     this.onTime(now, out);
-    return out;
+    return this.result(out);
+  }
+
+  private result(out: MasterOutput): Step<MasterEvent> {
+    return { send: bytesOf(out.send), events: out.events, deadline: this.deadline() };
+  }
+
+  /** When the phase's timer runs out; a vend request waits for `approve`/`deny`, not for time. */
+  private deadline(): number | undefined {
+    const p = this.phase;
+    switch (p.name) {
+      case "between":
+        return p.next;
+      case "waiting":
+        return p.deadline;
+      case "pause":
+        return p.at;
+      case "decision":
+        return undefined;
+    }
   }
 
   private sendByte(byte: number, w: Waiting, now: number, out: MasterOutput, tries = 1): void {

@@ -62,7 +62,7 @@ const examples = (vectors as unknown as { examples: Examples }).examples;
 function cycle(answers: { status: number; credit: number; vend?: number }): MasterEvent[] {
   const master = new ExecutiveMaster();
   const events: MasterEvent[] = [];
-  let out = master.step({ kind: "tick" }, 0);
+  let out = master.tick(0);
   for (let now = 1; now < 200 && out.send.length > 0; now++) {
     events.push(...out.events);
     const sent = out.send[0] as number;
@@ -75,11 +75,11 @@ function cycle(answers: { status: number; credit: number; vend?: number }): Mast
           : sent === EXECUTIVE.commands.vend
             ? (answers.vend as number)
             : EXECUTIVE.replies.ack;
-    out = master.step({ kind: "byte", byte: reply }, now);
+    out = master.receive([reply], now);
     if (out.events.some((e) => e.kind === "vend-request")) {
       events.push(...out.events);
       master.approve();
-      out = master.step({ kind: "tick" }, now);
+      out = master.tick(now);
     }
   }
   events.push(...out.events);

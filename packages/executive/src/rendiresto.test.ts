@@ -1,3 +1,4 @@
+import { Wiring } from "@vendkit/machine";
 import { describe, expect, it } from "vitest";
 import {
   RECHARGE_STEP_UNITS,
@@ -15,37 +16,12 @@ function runChain(
   from: number,
   ms: number,
 ) {
-  let toBridgeFromChanger: number[] = [];
-  let toBridgeFromVmc: number[] = [];
-  for (let now = from; now <= from + ms; now++) {
-    const c = changer.master.step({ kind: "tick" }, now);
-    changer.handle(c.events);
-    const fromChanger = [...c.send, ...changer.master.step({ kind: "tick" }, now).send];
-    const answersToChanger: number[] = [];
-    const toVmc: number[] = [];
-    for (const byte of [...toBridgeFromChanger, ...fromChanger]) {
-      const o = bridge.step({ from: "changer", byte }, now);
-      answersToChanger.push(...o.toChanger);
-      toVmc.push(...o.toVmc);
-    }
-    toBridgeFromChanger = [];
-    for (const byte of toBridgeFromVmc) {
-      const o = bridge.step({ from: "vmc", byte }, now);
-      answersToChanger.push(...o.toChanger);
-      toVmc.push(...o.toVmc);
-    }
-    toBridgeFromVmc = [];
-    const tick = bridge.step({ from: "clock" }, now);
-    answersToChanger.push(...tick.toChanger);
-    toVmc.push(...tick.toVmc);
-    for (const byte of answersToChanger) {
-      const m = changer.master.step({ kind: "byte", byte }, now);
-      changer.handle(m.events);
-      toBridgeFromChanger.push(...m.send);
-    }
-    for (const byte of toVmc) toBridgeFromVmc.push(...vmc.step(byte, now).send);
-    toBridgeFromVmc.push(...vmc.tick(now).send);
-  }
+  new Wiring([
+    [changer.master, bridge.changerPort],
+    [bridge.vmcPort, vmc],
+  ])
+    .on(changer.master, (events) => changer.handle(events))
+    .run(from, ms);
 }
 
 function reader(keyCredit?: number) {

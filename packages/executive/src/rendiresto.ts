@@ -1,5 +1,6 @@
-import { ExecutiveMaster, type MasterOptions } from "./master.js";
-import { ExecutiveSlave, type SlaveHandler } from "./slave.js";
+import { joinBytes, type Machine, type Step } from "@vendkit/machine";
+import { ExecutiveMaster, type MasterEvent, type MasterOptions } from "./master.js";
+import { ExecutiveSlave, type SlaveEvent, type SlaveHandler } from "./slave.js";
 import { type CreditBlock, creditBlock, EXECUTIVE, type ExecutiveConstants } from "./wire.js";
 
 /**
@@ -69,11 +70,6 @@ export interface RendirestoOptions extends MasterOptions {
   readonly constants?: ExecutiveConstants;
 }
 
-export interface BridgeOutput {
-  readonly toChanger: number[];
-  readonly toVmc: number[];
-}
-
 /** Units of changer credit moved onto a key per transfer (manual 4.3.3). */
 export const RECHARGE_STEP_UNITS = 100;
 
@@ -83,6 +79,9 @@ export const RECHARGE_STEP_UNITS = 100;
  * changer. A cash vend the VMC asks for is passed to the changer (which approves it against its
  * coins) and its outcome passed back; a key vend is the reader's own; with a key in, the
  * changer's credit is moved onto the key by asking the changer for "vends" of 100 base units.
+ *
+ * The reader has two lines, so the bridge has two ports, each a machine of docs/machines.md:
+ * `changerPort` (it answers the changer) and `vmcPort` (it polls the VMC).
  */
 export class RendirestoBridge implements SlaveHandler {
   readonly vmc: ExecutiveMaster;
@@ -93,7 +92,10 @@ export class RendirestoBridge implements SlaveHandler {
   /** What the changer's VEND is for, once asked. */
   private asked: typeof this.ask;
   private vmcVend: { readonly kind: "key" | "cash"; readonly price: number } | undefined;
-  private toChanger: number[] = [];
+  /** The line to the changer: the reader answers it as a VMC would. */
+  readonly changerPort: Machine<SlaveEvent>;
+  /** The line to the VMC: the reader polls it as a changer would. */
+  readonly vmcPort: Machine<MasterEvent>;
 
   constructor(
     private readonly hooks: RendirestoHooks,
@@ -102,6 +104,17 @@ export class RendirestoBridge implements SlaveHandler {
     const c = o.constants ?? EXECUTIVE;
     this.vmc = new ExecutiveMaster({ ...o, constants: c });
     this.changerSide = new ExecutiveSlave(this, c);
+    this.changerPort = this.changerSide;
+    this.vmcPort = {
+      receive: (bytes, now) => {
+        this.showOnVmc();
+        return this.onVmc(this.vmc.receive(bytes, now), now);
+      },
+      tick: (now) => {
+        this.showOnVmc();
+        return this.onVmc(this.vmc.tick(now), now);
+      },
+    };
   }
 
   // ---- toward the changer (we are its slave) ----
@@ -141,12 +154,12 @@ export class RendirestoBridge implements SlaveHandler {
     this.asked = undefined;
     if (a?.kind === "transfer") {
       // the changer has taken the 100 units: they are the key's now
-      this.toChanger.push(...this.changerSide.vendDone(true).send);
+      this.changerSide.vendDone(true);
       this.hooks.recharged(RECHARGE_STEP_UNITS * this.o.baseCoin);
     } else if (a?.kind === "cash" && this.vmcVend?.kind === "cash") {
       this.vmc.approve(); // the changer approved: the VMC may vend
     } else {
-      this.toChanger.push(...this.changerSide.vendDone(false).send);
+      this.changerSide.vendDone(false);
     }
   }
 
@@ -158,19 +171,8 @@ export class RendirestoBridge implements SlaveHandler {
     this.vmc.display(amount > 0 ? creditBlock(amount, this.o.baseCoin, this.o.decimals) : undefined);
   }
 
-  /** A byte from the changer, a byte from the VMC, or the clock. */
-  step(
-    input: { readonly from: "changer" | "vmc"; readonly byte: number } | { readonly from: "clock" },
-    now: number,
-  ): BridgeOutput {
-    const out: BridgeOutput = { toChanger: [], toVmc: [] };
-    if (input.from === "changer") out.toChanger.push(...this.changerSide.step(input.byte, now).send);
-    this.showOnVmc();
-    const m = this.vmc.step(
-      input.from === "vmc" ? { kind: "byte", byte: input.byte } : { kind: "tick" },
-      now,
-    );
-    out.toVmc.push(...m.send);
+  /** The VMC's step: its requests and results decided here, the decisions sent on the same step. */
+  private onVmc(m: Step<MasterEvent>, now: number): Step<MasterEvent> {
     for (const e of m.events) {
       if (e.kind === "vend-request") {
         const price = e.value * this.o.baseCoin;
@@ -188,15 +190,17 @@ export class RendirestoBridge implements SlaveHandler {
         this.vmcVend = undefined;
         if (v?.kind === "key") this.hooks.keyVendResult(e.success);
         if (v?.kind === "cash") {
-          out.toChanger.push(...this.changerSide.vendDone(e.success).send);
+          this.changerSide.vendDone(e.success);
           if (e.success) this.hooks.cashSale(v.price);
         }
       }
     }
     // decisions taken above go out on the same step
-    out.toVmc.push(...this.vmc.step({ kind: "tick" }, now).send);
-    out.toChanger.push(...this.toChanger);
-    this.toChanger = [];
-    return out;
+    const decided = this.vmc.tick(now);
+    return {
+      send: joinBytes([m.send, decided.send]),
+      events: [...m.events, ...decided.events],
+      deadline: decided.deadline,
+    };
   }
 }

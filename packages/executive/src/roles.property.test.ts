@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ExecutiveMaster } from "./master.js";
 import { ChangerSimulator, VmcSimulator } from "./simulators.js";
 import { ExecutiveSlave } from "./slave.js";
-import { bus } from "./test-support.js";
+import { answer, bus } from "./test-support.js";
 import { creditBlock } from "./wire.js";
 
 const PRICES = [50, 60, 120, 200];
@@ -132,8 +132,8 @@ describe("Executive roles over random interleavings", () => {
         const master = new ExecutiveMaster();
         let now = 0;
         for (const b of bytes) {
-          expect(slave.step(b, now).send.length).toBeLessThanOrEqual(1);
-          master.step({ kind: "byte", byte: b }, now);
+          expect(answer(slave, b, now).send.length).toBeLessThanOrEqual(1);
+          master.receive([b], now);
           now += 3;
         }
         // then a working VMC: the master comes back to a normal poll cycle

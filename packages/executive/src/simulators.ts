@@ -1,5 +1,6 @@
+import type { Machine, Step } from "@vendkit/machine";
 import { ExecutiveMaster, type MasterEvent, type MasterOptions } from "./master.js";
-import { ExecutiveSlave, type SlaveHandler, type SlaveOutput } from "./slave.js";
+import { ExecutiveSlave, type SlaveEvent, type SlaveHandler } from "./slave.js";
 import { type CreditBlock, creditBlock, EXECUTIVE, type ExecutiveConstants, priceCode } from "./wire.js";
 
 /**
@@ -22,7 +23,7 @@ export interface VmcSimulatorOptions {
   readonly constants?: ExecutiveConstants;
 }
 
-export class VmcSimulator implements SlaveHandler {
+export class VmcSimulator implements SlaveHandler, Machine<SlaveEvent> {
   readonly slave: ExecutiveSlave;
   /** The credit the display shows (money), or undefined. */
   shown: number | undefined;
@@ -90,13 +91,22 @@ export class VmcSimulator implements SlaveHandler {
     this.vendEnds = now + (this.o.vendMs ?? 2000);
   }
 
-  /** Byte from the master in, answer out; `tick` ends a vend in progress when its time comes. */
-  step(byte: number, now: number): SlaveOutput {
-    return this.slave.step(byte, now);
+  /** Bytes from the master in, answers out. */
+  receive(bytes: ArrayLike<number>, now: number): Step<SlaveEvent> {
+    return this.timed(this.slave.receive(bytes, now));
   }
 
-  tick(now: number): SlaveOutput {
-    if (this.vendEnds === undefined || now < this.vendEnds) return { send: [], events: [] };
+  /** Ends a vend in progress when its time comes. */
+  tick(now: number): Step<SlaveEvent> {
+    if (this.vendEnds !== undefined && now >= this.vendEnds) this.endVend();
+    return this.timed(this.slave.tick(now));
+  }
+
+  private timed(step: Step<SlaveEvent>): Step<SlaveEvent> {
+    return { send: step.send, events: step.events, deadline: this.vendEnds };
+  }
+
+  private endVend(): void {
     this.vendEnds = undefined;
     const ok = !this.failVends && !this.slave.silent; // a VMC that has gone quiet delivers nothing
     if (ok && this.vending !== undefined) {
@@ -106,7 +116,7 @@ export class VmcSimulator implements SlaveHandler {
       this.slave.queueAudit({ address: selection % 254, value: count % 254 });
     }
     this.vending = undefined;
-    return this.slave.vendDone(ok);
+    this.slave.vendDone(ok);
   }
 }
 

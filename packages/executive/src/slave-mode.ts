@@ -1,6 +1,6 @@
+import { bytesOf, earliest, type Machine, type Step, Wiring } from "@vendkit/machine";
 import { CARD_READER, type CardReaderLayout } from "./card-reader.js";
 import { ExecutiveMaster, type MasterEvent } from "./master.js";
-import type { SlaveOutput } from "./slave.js";
 import {
   creditBlock,
   creditFromNibbles,
@@ -42,6 +42,10 @@ export type SlaveModeEvent =
  * failed, and the card read again; in cash, the price is taken. A card gone from STATUS gets
  * RETURN CARD. The card reader's payloads are our assumption (see `card-reader.ts`); this changer
  * is the only counterpart they are tested against.
+ *
+ * Its two peers are two ports, each a machine of docs/machines.md: `vmcPort` and `cardPort`.
+ * Either port's step runs the changer; what it has for the other port goes out at that port's
+ * next step, and its events come out of whichever port steps first.
  */
 export class SlaveModeChanger {
   readonly vmc: ExecutiveMaster;
@@ -56,6 +60,12 @@ export class SlaveModeChanger {
   private nextCardPoll = 0;
   private vend: { medium: "cash" | "card"; price: number } | undefined;
   private readonly events: SlaveModeEvent[] = [];
+  private readonly pending = { vmc: [] as number[], card: [] as number[] };
+  private vmcDeadline: number | undefined;
+  /** The line to the VMC (address 001). */
+  readonly vmcPort: Machine<SlaveModeEvent>;
+  /** The line to the card reader (address 011). */
+  readonly cardPort: Machine<SlaveModeEvent>;
 
   constructor(
     private readonly o: {
@@ -69,6 +79,24 @@ export class SlaveModeChanger {
     this.l = o.layout ?? CARD_READER;
     this.vmc = new ExecutiveMaster({ constants: this.c });
     this.show();
+    const port = (side: "vmc" | "card"): Machine<SlaveModeEvent> => ({
+      receive: (bytes, now) => {
+        for (let i = 0; i < bytes.length; i++) this.step({ from: side, byte: bytes[i] as number }, now);
+        return this.drain(side);
+      },
+      tick: (now) => {
+        this.step({ from: "clock" }, now);
+        return this.drain(side);
+      },
+    });
+    this.vmcPort = port("vmc");
+    this.cardPort = port("card");
+  }
+
+  private drain(side: "vmc" | "card"): Step<SlaveModeEvent> {
+    const send = bytesOf(this.pending[side].splice(0));
+    const cardDue = this.inFlight?.deadline ?? (this.vmc.idle ? this.nextCardPoll : undefined);
+    return { send, events: this.events.splice(0), deadline: earliest(cardDue, this.vmcDeadline) };
   }
 
   insert(coin: number): void {
@@ -82,13 +110,13 @@ export class SlaveModeChanger {
     this.vmc.display(amount > 0 ? creditBlock(amount, this.o.baseCoin, this.o.decimals) : undefined);
   }
 
-  /** A byte from the VMC, a byte from the card reader, or the clock; returns what to send and to whom. */
-  step(
+  /** A byte from the VMC, a byte from the card reader, or the clock. */
+  private step(
     input: { readonly from: "vmc" | "card"; readonly byte: number } | { readonly from: "clock" },
     now: number,
-  ): { toVmc: number[]; toCard: number[]; events: SlaveModeEvent[] } {
-    const out = { toVmc: [] as number[], toCard: [] as number[], events: this.events.splice(0) };
-    if (input.from === "vmc") this.onVmc(this.vmc.step({ kind: "byte", byte: input.byte }, now), now, out);
+  ): void {
+    const out = { toVmc: this.pending.vmc, toCard: this.pending.card };
+    if (input.from === "vmc") this.onVmc(this.vmc.receive([input.byte], now), now, out);
     if (input.from === "card" && this.inFlight !== undefined) {
       const x = this.inFlight.x;
       this.inFlight = undefined;
@@ -116,11 +144,9 @@ export class SlaveModeChanger {
         this.inFlight = { x, deadline: now + this.c.answerMs, tries: 1 };
         out.toCard.push(x.byte);
       } else if (this.queue.length === 0 || !this.vmc.idle) {
-        this.onVmc(this.vmc.step({ kind: "tick" }, now), now, out);
+        this.onVmc(this.vmc.tick(now), now, out);
       }
     }
-    out.events.push(...this.events.splice(0));
-    return out;
   }
 
   private lostReader(now: number): void {
@@ -187,8 +213,9 @@ export class SlaveModeChanger {
     });
   }
 
-  private onVmc(o: { send: number[]; events: MasterEvent[] }, now: number, out: { toVmc: number[] }): void {
+  private onVmc(o: Step<MasterEvent>, now: number, out: { toVmc: number[] }): void {
     out.toVmc.push(...o.send);
+    this.vmcDeadline = o.deadline;
     this.events.push(...o.events);
     for (const e of o.events) {
       if (e.kind === "vend-request") {
@@ -200,7 +227,9 @@ export class SlaveModeChanger {
           this.vend = { medium, price };
           this.vmc.approve();
         }
-        out.toVmc.push(...this.vmc.step({ kind: "tick" }, now).send);
+        const decided = this.vmc.tick(now);
+        out.toVmc.push(...decided.send);
+        this.vmcDeadline = decided.deadline;
       } else if (e.kind === "vend-result" && this.vend !== undefined) {
         const { medium, price } = this.vend;
         this.vend = undefined;
@@ -234,48 +263,35 @@ export class SlaveModeChanger {
   }
 }
 
-/** Anything that answers the changer's bytes. */
-interface Peripheral {
-  step(byte: number, now: number): { send: number[] } | SlaveOutput;
-  tick?(now: number): { send: number[] };
-}
-
 /**
- * The changer, the VMC and the card reader in memory, one step a millisecond: what one side sends
- * arrives at the other on the next step. Returns every event the changer saw.
+ * The changer, the VMC and the card reader in memory, one step a millisecond (a `Wiring` of the
+ * changer's two ports with their peers). Returns every event the changer saw.
  */
 export class SlaveModeBus {
-  private toVmc: number[] = [];
-  private toCard: number[] = [];
-  private fromVmc: number[] = [];
-  private fromCard: number[] = [];
+  private readonly wiring: Wiring;
+  private readonly seen: SlaveModeEvent[] = [];
 
   constructor(
     readonly changer: SlaveModeChanger,
-    readonly vmc: Peripheral,
-    readonly reader: Peripheral,
-  ) {}
+    readonly vmc: Machine<unknown>,
+    readonly reader: Machine<unknown>,
+  ) {
+    const collect = (events: readonly SlaveModeEvent[]) => this.seen.push(...events);
+    this.wiring = new Wiring([
+      [changer.vmcPort, vmc],
+      [changer.cardPort, reader],
+    ])
+      .on(changer.vmcPort, collect)
+      .on(changer.cardPort, collect);
+  }
 
   run(
     from: number,
     ms: number,
     until: (events: readonly SlaveModeEvent[]) => boolean = () => false,
   ): SlaveModeEvent[] {
-    const all: SlaveModeEvent[] = [];
-    const take = (o: { toVmc: number[]; toCard: number[]; events: SlaveModeEvent[] }) => {
-      this.toVmc.push(...o.toVmc);
-      this.toCard.push(...o.toCard);
-      all.push(...o.events);
-    };
-    for (let now = from; now <= from + ms; now++) {
-      for (const byte of this.fromVmc.splice(0)) take(this.changer.step({ from: "vmc", byte }, now));
-      for (const byte of this.fromCard.splice(0)) take(this.changer.step({ from: "card", byte }, now));
-      take(this.changer.step({ from: "clock" }, now));
-      for (const byte of this.toVmc.splice(0)) this.fromVmc.push(...this.vmc.step(byte, now).send);
-      if (this.vmc.tick) this.fromVmc.push(...this.vmc.tick(now).send);
-      for (const byte of this.toCard.splice(0)) this.fromCard.push(...this.reader.step(byte, now).send);
-      if (until(all)) break;
-    }
-    return all;
+    this.seen.length = 0;
+    this.wiring.run(from, ms, { until: () => until(this.seen) });
+    return [...this.seen];
   }
 }

@@ -1,3 +1,4 @@
+import { bytesOf, type Machine, type Step } from "@vendkit/machine";
 import { type AuditPair, AuditQueue } from "./audit-queue.js";
 import {
   type CreditBlock,
@@ -33,12 +34,13 @@ export type SlaveEvent =
   | { readonly kind: "vend-started" }
   | { readonly kind: "error"; readonly error: ExecutiveError };
 
-export interface SlaveOutput {
+/** What the slave collects while it handles one input. */
+interface SlaveOutput {
   readonly send: number[];
   readonly events: SlaveEvent[];
 }
 
-export class ExecutiveSlave {
+export class ExecutiveSlave implements Machine<SlaveEvent> {
   private readonly c: ExecutiveConstants;
   private block: number[] | undefined;
   private readonly audit = new AuditQueue();
@@ -48,6 +50,8 @@ export class ExecutiveSlave {
   private requested = false;
   /** The master stops getting answers (a VMC switched off, a cut cable). */
   silent = false;
+  /** The VEND answer `vendDone` gave, for the next step. */
+  private vendAnswer: number | undefined;
 
   constructor(
     private readonly handler: SlaveHandler,
@@ -70,22 +74,36 @@ export class ExecutiveSlave {
     return this.audit.length;
   }
 
-  /** The vend started by `handler.vend` has ended: the answer byte goes out now. */
-  vendDone(success: boolean): SlaveOutput {
+  /** The vend started by `handler.vend` has ended: the answer byte goes out at the next step. */
+  vendDone(success: boolean): void {
     if (!this.vending) throw new ExecutiveError("NO_VEND", "no vend is in progress");
     this.vending = false;
     const pairs = Math.min(this.audit.length, this.c.vendBits.auditPairs);
     const answer = success ? pairs : this.c.vendBits.failed | pairs;
     this.lastAnswer = answer;
-    return { send: this.silent ? [] : [answer], events: [] };
+    if (!this.silent) this.vendAnswer = answer;
   }
 
-  step(byte: number, now: number): SlaveOutput {
+  receive(bytes: ArrayLike<number>, now: number): Step<SlaveEvent> {
     const out: SlaveOutput = { send: [], events: [] };
-    const answer = this.answer(byte & 0xff, now, out);
-    if (answer !== undefined) this.lastAnswer = answer;
-    if (answer !== undefined && !this.silent) out.send.push(answer);
-    return out;
+    for (let i = 0; i < bytes.length; i++) {
+      const answer = this.answer((bytes[i] as number) & 0xff, now, out);
+      if (answer !== undefined) this.lastAnswer = answer;
+      if (answer !== undefined && !this.silent) out.send.push(answer);
+    }
+    return this.result(out);
+  }
+
+  /** A slave has no timer: only a `vendDone` answer waits for the next step. */
+  tick(_now: number): Step<SlaveEvent> {
+    return this.result({ send: [], events: [] });
+  }
+
+  /** The step, with the answer `vendDone` gave (during it, or since the last one) last. */
+  private result(out: SlaveOutput): Step<SlaveEvent> {
+    if (this.vendAnswer !== undefined) out.send.push(this.vendAnswer);
+    this.vendAnswer = undefined;
+    return { send: bytesOf(out.send), events: out.events, deadline: undefined };
   }
 
   private refuse(out: SlaveOutput, code: "UNEXPECTED_BYTE" | "BAD_BLOCK", message: string): number {

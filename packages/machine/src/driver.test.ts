@@ -80,6 +80,34 @@ describe("the Node driver over a stream", () => {
     driver.stop();
   });
 
+  it("keeps the deadline of a command a listener runs while the driver hands out events", async () => {
+    // asked by an event, the command arms a timer; the step that carried the event has none
+    let armedAt: number | undefined;
+    let fired = false;
+    const machine: Machine<string> = {
+      receive: () => ({ ...IDLE, events: ["asked"] }),
+      tick: (now) => {
+        if (armedAt !== undefined && now >= armedAt + 20) {
+          fired = true;
+          armedAt = undefined;
+        }
+        return { ...IDLE, deadline: armedAt === undefined ? undefined : armedAt + 20 };
+      },
+    };
+    const line = new PassThrough();
+    const driver = new Driver(machine, line);
+    driver.on("event", () =>
+      driver.act(() => {
+        armedAt = performance.now();
+      }),
+    );
+    await new Promise((r) => setImmediate(r)); // past the driver's first tick
+    line.emit("data", Buffer.of(1));
+    await new Promise((r) => setTimeout(r, 80));
+    expect(fired).toBe(true);
+    driver.stop();
+  });
+
   it("fails a machine that keeps asking for a tick at the same instant", async () => {
     const stuck: Machine<never> = { receive: () => IDLE, tick: (now) => ({ ...IDLE, deadline: now }) };
     const driver = new Driver(stuck, new PassThrough(), { clock: () => 7 });

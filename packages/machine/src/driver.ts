@@ -54,6 +54,8 @@ export class Driver<E, U extends Units = Uint8Array> extends EventEmitter<Driver
   private sent = 0;
   private eventCount = 0;
   private stuck = 0;
+  /** Steps applied so far: an event listener's `act` applies one inside another. */
+  private applied = 0;
   private lastTickAt = Number.NaN;
   private readonly clock: () => number;
   private readonly onData = (chunk: Uint8Array) => {
@@ -116,6 +118,7 @@ export class Driver<E, U extends Units = Uint8Array> extends EventEmitter<Driver
           throw new MachineError("DEADLINE_STUCK", `the machine asked ${STUCK} times to be ticked at ${now}`);
       }
       step = run();
+      this.applied++;
     } catch (e) {
       this.fail(e instanceof Error ? e : new Error(String(e)));
       return;
@@ -125,11 +128,14 @@ export class Driver<E, U extends Units = Uint8Array> extends EventEmitter<Driver
       this.sent += bytes.length;
       this.stream.write(bytes);
     }
+    const mine = this.applied;
     for (const e of step.events) {
       this.eventCount++;
       this.emit("event", e);
     }
     if (step.send.length > 0 || step.events.length > 0) this.emit("progress", this.progress);
+    // a listener acted on an event: the step it applied holds the newer deadline
+    if (this.applied !== mine || this.stopped) return;
     if (this.machine.finished) {
       this.finish();
       return;

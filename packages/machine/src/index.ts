@@ -1,12 +1,15 @@
 export { type Conversation, type ConverseOptions, converse } from "./converse.js";
 export { MachineError, type MachineErrorCode } from "./errors.js";
 export {
+  bytesOf,
   deadlineOf,
   earliest,
   IDLE,
   joinBytes,
   type Machine,
+  NO_BYTES,
   Outbox,
   type Step,
   type Units,
 } from "./machine.js";
+export { Wiring } from "./wiring.js";

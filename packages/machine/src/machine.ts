@@ -11,7 +11,7 @@
 export type Units = Uint8Array | Uint16Array;
 
 export interface Step<E, U extends Units = Uint8Array> {
-  /** To transmit now, in order. */
+  /** To transmit now, in order. Read it or copy it: it may be shared, never change it in place. */
   readonly send: U;
   readonly events: readonly E[];
   /**
@@ -30,12 +30,28 @@ export interface Machine<E, U extends Units = Uint8Array> {
   readonly finished?: boolean;
 }
 
+/** No bytes: one shared empty array (it has no element to change), so a quiet step allocates none. */
+export const NO_BYTES: Uint8Array = new Uint8Array(0);
+
 /** A step with nothing to send, no events and no deadline. */
 export const IDLE: Step<never, Uint8Array> = Object.freeze({
-  send: new Uint8Array(0),
+  send: NO_BYTES,
   events: [],
   deadline: undefined,
 });
+
+/** One array per byte value, shared: a machine that answers byte by byte allocates nothing. */
+const SINGLE: readonly Uint8Array[] = Array.from({ length: 256 }, (_, b) => Uint8Array.of(b));
+
+/**
+ * Bytes collected in a plain array as what a step sends. The common cases (nothing, one byte)
+ * take shared arrays: a step's bytes are to be read (or copied), never changed in place.
+ */
+export function bytesOf(units: readonly number[]): Uint8Array {
+  if (units.length === 0) return NO_BYTES;
+  if (units.length === 1) return SINGLE[(units[0] as number) & 0xff] as Uint8Array;
+  return Uint8Array.from(units);
+}
 
 /**
  * What a machine collects while it handles one input: units to send and events. Machines build
@@ -59,7 +75,7 @@ export class Outbox<E> {
   }
 
   bytes(deadline: number | undefined): Step<E, Uint8Array> {
-    return { send: Uint8Array.from(this.units), events: this.events, deadline };
+    return { send: bytesOf(this.units), events: this.events, deadline };
   }
 
   words(deadline: number | undefined): Step<E, Uint16Array> {
@@ -79,6 +95,7 @@ export const deadlineOf = (t: number): number | undefined => (Number.isFinite(t)
 
 /** Frames queued one by one, as the one run of bytes a step sends. */
 export function joinBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 0) return NO_BYTES;
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   let length = 0;
   for (const c of chunks) length += c.length;
