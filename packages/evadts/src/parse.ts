@@ -26,13 +26,11 @@ export interface ParseOptions {
  * is in `findings`.
  */
 export function parse(input: Uint8Array | string, options: ParseOptions = {}): AuditFile {
-  let text: string;
   if (typeof input === "string") {
     const wide = input.search(/[\u0100-\uffff]/);
     if (wide !== -1) {
       throw new EvadtsError("INVALID_INPUT", `character at offset ${wide} is not a single byte`, wide);
     }
-    text = input;
   } else if (input instanceof Uint8Array) {
     if (input.length > MAX_FILE_BYTES) {
       throw new EvadtsError(
@@ -40,11 +38,11 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): A
         `a file of ${input.length} bytes is more than the ${MAX_FILE_BYTES} a parse can hold as text`,
       );
     }
-    text = decodeLatin1(input);
   } else {
     throw new EvadtsError("INVALID_INPUT", "parse takes a Uint8Array or a string");
   }
   const lines = scanFile(input);
+  const text = typeof input === "string" ? input : decodeLatin1(input, lines.ascii);
   const index = {
     text,
     base: 0,

@@ -34,6 +34,8 @@ export interface ScannedFile {
   /** Each line's identifier, packed by `tagKey`; 0 when it has none. */
   readonly keys: Uint32Array;
   readonly count: number;
+  /** No byte of the file is 0x80 or more: its latin1 text is its ASCII (and UTF-8) text. */
+  readonly ascii: boolean;
   /** Folds bytes `start..end` of the file into `crc`; valid until the next `scanFile`. */
   crc(crc: number, start: number, end: number): number;
 }
@@ -42,6 +44,7 @@ interface KernelExports {
   count(base: number, n: number): number;
   scan(base: number, n: number, from: number, out: number, cap: number): number;
   resumeAt(): number;
+  wide(): number;
   crc(crc: number, p: number, e: number): number;
 }
 
@@ -173,6 +176,7 @@ export function scanFile(input: Uint8Array | string): ScannedFile {
     eols,
     kinds,
     count,
+    ascii: fn.wide() === 0,
     crc: (crc, start, end) => fn.crc(crc, BASE + start, BASE + end),
   };
 }

@@ -20,14 +20,19 @@
   (global $next (mut i32) (i32.const 0))
   (func (export "resumeAt") (result i32) (global.get $next))
 
+  ;; whether the file `count` last saw has a byte of 0x80 or more (1) or is all ASCII (0)
+  (global $wide (mut i32) (i32.const 0))
+  (func (export "wide") (result i32) (global.get $wide))
+
   ;; How many lines the file of `n` bytes at `base` has: its line ends (as `scan` finds them),
-  ;; and one more when the last line has none.
+  ;; and one more when the last line has none. Sets `wide` on the way.
   (func (export "count") (param $base i32) (param $n i32) (result i32)
-    (local $p i32) (local $lines i32) (local $m i32) (local $v v128)
+    (local $p i32) (local $lines i32) (local $m i32) (local $v v128) (local $any v128)
     (block $done
       (loop $block
         (br_if $done (i32.ge_u (local.get $p) (local.get $n)))
         (local.set $v (v128.load (i32.add (local.get $base) (local.get $p))))
+        (local.set $any (v128.or (local.get $any) (local.get $v)))
         (local.set $m
           (i32.or
             (i8x16.bitmask (i8x16.eq (local.get $v) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10)))
@@ -43,6 +48,8 @@
         (local.set $lines (i32.add (local.get $lines) (i32.popcnt (local.get $m))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $block)))
+    ;; the padding after the file is zeros: it sets no high bit
+    (global.set $wide (i32.ne (i8x16.bitmask (local.get $any)) (i32.const 0)))
     (if (i32.gt_u (local.get $n) (i32.const 0))
       (then
         (if (i32.eqz
