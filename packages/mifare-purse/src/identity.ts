@@ -1,5 +1,5 @@
-import { crc32 } from "node:zlib";
 import { aesCmac } from "./cmac.js";
+import { crc32 } from "./crc32.js";
 import { PurseError } from "./errors.js";
 
 /** What a key is for (manual 4.14, ch. 8; special keys). The byte on the card is the index. */

@@ -24,6 +24,7 @@ export {
   trailerBlock,
 } from "./card.js";
 export { aesCmac } from "./cmac.js";
+export { crc32, toHex } from "./crc32.js";
 export { diversify, type KeySet } from "./diversify.js";
 export {
   CARD_ERRORS,

@@ -1,5 +1,5 @@
-import { crc32 } from "node:zlib";
 import { blocksInSector, type CardSize, sectorCount } from "./card.js";
+import { crc32 } from "./crc32.js";
 import { PurseError } from "./errors.js";
 import { areaMac, type KeyFunction } from "./identity.js";
 

@@ -1,5 +1,6 @@
 import { access, encodeAccessBytes, type KeyType, type SectorAccess } from "./access-bits.js";
 import { blocksInSector, type CardSize, firstBlock, sectorOf, TRANSPORT_KEY, trailerBlock } from "./card.js";
+import { toHex } from "./crc32.js";
 import { diversify, type KeySet } from "./diversify.js";
 import { CardError, PurseError, type PurseErrorCode } from "./errors.js";
 import {
@@ -92,7 +93,7 @@ export class PurseSystem {
   }
 
   keysFor(uid: Uint8Array): KeySet {
-    const id = Buffer.from(uid).toString("hex");
+    const id = toHex(uid);
     let keys = this.keyCache.get(id);
     if (keys === undefined) {
       keys = diversify(this.options.masterKey, uid);
