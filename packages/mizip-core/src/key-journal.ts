@@ -1,4 +1,5 @@
 import type { PurseState } from "@vendkit/mifare-purse";
+import { toHex } from "@vendkit/mifare-purse";
 import { decodeJson, encodeJson } from "./json-record.js";
 import type { MaxiBoxEntry, RechargeSource } from "./maxi-box.js";
 import type { Counters } from "./statistics.js";
@@ -46,7 +47,7 @@ export type PendingWrite =
     };
 
 const PREFIX = "journal/";
-export const journalKey = (uid: Uint8Array): string => `${PREFIX}${Buffer.from(uid).toString("hex")}`;
+export const journalKey = (uid: Uint8Array): string => `${PREFIX}${toHex(uid)}`;
 
 const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
 

@@ -1,5 +1,5 @@
-import { deflateRawSync } from "node:zlib";
 import { type CardView, type ClassicReader, PurseError } from "@vendkit/mifare-purse";
+import { deflateSync } from "fflate";
 import { accessSettings, checkAccess } from "./access.js";
 import { auditFile } from "./audit.js";
 import { collectionMode } from "./audit-port.js";
@@ -209,7 +209,7 @@ export class KeySession {
         collectionMode(this.e.params), // a data key collects in 40007's mode, Plus for N&W's own
         this.e.change.coinTubes,
       );
-      await this.e.purses.writePayload(s.reader, s.view, deflateRawSync(audit));
+      await this.e.purses.writePayload(s.reader, s.view, deflateSync(audit));
       this.e.confirmCollection({ backup, collection });
       return { ok: true, function: fn, credit, carried: { kind: "data", backup, collection } };
     } catch (e) {

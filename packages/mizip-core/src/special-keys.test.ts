@@ -1,8 +1,8 @@
-import { deflateRawSync } from "node:zlib";
 import { cashlessSales, parse, validate } from "@vendkit/evadts";
 import { type CardSize, EMPTY_STATE, type KeyFunction, SimulatedCard } from "@vendkit/mifare-purse";
 import { validateConfig } from "@vendkit/pricing";
 import fc from "fast-check";
+import { deflateSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import type { AuditIdentity } from "./audit.js";
 import { S, V } from "./counters.js";
@@ -88,7 +88,7 @@ describe("special keys' encoding", () => {
     expect(refusal("setup", setup(parameters()))).toBe("accepted");
     expect(() => setup(parameters({ maxLoadableCredit: -1 }))).toThrow(SpecialKeyRefused);
     const written = (parameters: unknown, v = 1, pricing: unknown = shopPricing()) =>
-      deflateRawSync(Buffer.from(JSON.stringify({ v, parameters, pricing })));
+      deflateSync(new TextEncoder().encode(JSON.stringify({ v, parameters, pricing })));
     for (const pricing of [{}, { ...shopPricing(), cash: "free" }, { ...shopPricing(), keys: [] }])
       expect(refusal("setup", written(parameters(), 1, pricing))).toBe("SPECIAL_KEY_REFUSED");
     // any one setting replaced by anything at all: taken or refused, never a crash

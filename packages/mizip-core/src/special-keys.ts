@@ -1,6 +1,6 @@
-import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { ClassicReader, PurseSystem } from "@vendkit/mifare-purse";
 import { defaultConfig, type PricingConfig, validateConfig } from "@vendkit/pricing";
+import { deflateSync, inflateSync } from "fflate";
 import { defaultParameters, type SystemParameters, setupKeyCopy, validateParameters } from "./parameters.js";
 
 /**
@@ -35,7 +35,7 @@ export function encodeSpecialKey(content: SpecialKeyContent): Uint8Array {
     const parameters = setupKeyCopy(content.parameters);
     checkSetup(parameters, content.pricing);
     const json = JSON.stringify({ v: VERSION, parameters, pricing: content.pricing });
-    return deflateRawSync(Buffer.from(json, "utf8"));
+    return deflateSync(new TextEncoder().encode(json));
   }
   checkBlackList(content.mode, content.keys);
   const out = new Uint8Array(4 + 4 * content.keys.length);
@@ -69,7 +69,7 @@ export function decodeSpecialKey(kind: "setup" | "black-list", data: Uint8Array)
   }
   let parsed: { v?: unknown; parameters?: SystemParameters; pricing?: PricingConfig };
   try {
-    parsed = JSON.parse(inflateRawSync(data).toString("utf8"));
+    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(inflateSync(data)));
   } catch {
     throw new SpecialKeyRefused("the setup key's settings do not read");
   }
@@ -146,7 +146,7 @@ export async function dataKeyAudit(purses: PurseSystem, reader: ClassicReader): 
   if (view.identity.keyFunction !== "data") throw new SpecialKeyRefused(`a ${view.identity.keyFunction} key`);
   const data = await purses.readPayload(reader, view);
   try {
-    return new Uint8Array(inflateRawSync(data));
+    return inflateSync(data);
   } catch {
     throw new SpecialKeyRefused("the data key's audit does not read");
   }

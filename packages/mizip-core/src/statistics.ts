@@ -1,4 +1,4 @@
-import { crc32 } from "node:zlib";
+import { crc32 } from "@vendkit/mifare-purse";
 import { S } from "./counters.js";
 import { decodeJson, encodeJson } from "./json-record.js";
 import type { Storage } from "./storage.js";
