@@ -1,3 +1,4 @@
+import { deflateRawSync } from "node:zlib";
 import { cashlessSales, parse, validate } from "@vendkit/evadts";
 import { type CardSize, EMPTY_STATE, type KeyFunction, SimulatedCard } from "@vendkit/mifare-purse";
 import { validateConfig } from "@vendkit/pricing";
@@ -86,6 +87,11 @@ describe("special keys' encoding", () => {
     const setup = (params: SystemParameters) =>
       encodeSpecialKey({ kind: "setup", parameters: params, pricing: shopPricing() });
     expect(refusal("setup", setup(parameters()))).toBe("accepted");
+    // a setup key deflated by zlib (keys written before the package took fflate) still reads
+    const byZlib = deflateRawSync(
+      new TextEncoder().encode(JSON.stringify({ v: 1, parameters: parameters(), pricing: shopPricing() })),
+    );
+    expect(refusal("setup", new Uint8Array(byZlib))).toBe("accepted");
     expect(() => setup(parameters({ maxLoadableCredit: -1 }))).toThrow(SpecialKeyRefused);
     const written = (parameters: unknown, v = 1, pricing: unknown = shopPricing()) =>
       deflateSync(new TextEncoder().encode(JSON.stringify({ v, parameters, pricing })));
