@@ -7,9 +7,9 @@ import {
   type BlockPeripheral,
   CoinChangerSimulator,
   PeripheralBus,
-  QibixxMasterEmulator,
 } from "@vendkit/mdb";
-import { openSerial, QibixxMasterLink } from "@vendkit/mdb/serial";
+import { closeLink, openLink, QibixxMasterLink } from "@vendkit/mdb/node";
+import { QibixxMasterEmulator } from "@vendkit/mdb/testing";
 import { S } from "@vendkit/mizip-core";
 import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -110,8 +110,8 @@ describe("the reader's own changer through a Qibixx adapter in master mode, over
   it("--changer-serial: the changer's coins reach the payment system through the adapter's lines", async (ctx) => {
     if (!available) return ctx.skip();
     const pair = await ptyPair();
-    const readerSide = await openSerial(pair.a, 115200);
-    const adapterSide = await openSerial(pair.b, 115200);
+    const readerSide = await openLink({ port: pair.a, baudRate: 115200 });
+    const adapterSide = await openLink({ port: pair.b, baudRate: 115200 });
     const changer = new CoinChangerSimulator(undefined, undefined, [20, 20, 20, 20]);
     new QibixxMasterEmulator(
       adapterSide,
@@ -135,8 +135,8 @@ describe("the reader's own changer through a Qibixx adapter in master mode, over
       expect(device.pay.coinTubes.map((t) => t.count)).toEqual([18, 18, 18, 18]);
       device.close();
     } finally {
-      readerSide.close();
-      adapterSide.close();
+      closeLink(readerSide);
+      closeLink(adapterSide);
       pair.close();
     }
   }, 60_000);

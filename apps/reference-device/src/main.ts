@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { openExecutiveLink } from "@vendkit/executive/node";
 import { QIBIXX } from "@vendkit/mdb";
-import { openSerial, QibixxCashlessLink, QibixxMasterLink } from "@vendkit/mdb/serial";
+import { openLink, QibixxCashlessLink, QibixxMasterLink } from "@vendkit/mdb/node";
 import { auditPortSettings } from "@vendkit/mizip-core";
 import { serveAudits } from "./audit-port.js";
 import { serveConsole } from "./console.js";
@@ -97,7 +97,7 @@ const nineBit = values["serial-9bit"];
 const serialMdb =
   nineBit === undefined
     ? undefined
-    : await openSerial(nineBit, 115_200).catch((e: unknown) => {
+    : await openLink({ port: nineBit, baudRate: 115_200 }).catch((e: unknown) => {
         console.error(`--serial-9bit ${nineBit}: ${e instanceof Error ? e.message : String(e)}`);
         process.exit(1);
       });
@@ -107,7 +107,7 @@ if (values["cash-devices"] !== undefined && values["cash-devices"] !== "sim") {
 const changerSerial = values["changer-serial"];
 const cashDevices =
   changerSerial !== undefined
-    ? await openSerial(changerSerial, QIBIXX.baudRate)
+    ? await openLink({ port: changerSerial, baudRate: QIBIXX.baudRate })
         .then(async (port) => {
           const link = new QibixxMasterLink(port);
           await link.start();
@@ -189,7 +189,7 @@ if (values.check) {
     );
     process.exit(2);
   } else {
-    const port = await openSerial(serial, QIBIXX.baudRate).catch((e: unknown) => {
+    const port = await openLink({ port: serial, baudRate: QIBIXX.baudRate }).catch((e: unknown) => {
       console.error(`--serial ${serial}: ${e instanceof Error ? e.message : String(e)}`);
       process.exit(1);
     });

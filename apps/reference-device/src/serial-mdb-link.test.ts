@@ -11,7 +11,7 @@ import {
   encodeMasterBlock,
   ReplyDecoder,
 } from "@vendkit/mdb";
-import { FramedWordLink, openSerial } from "@vendkit/mdb/serial";
+import { closeLink, FramedWordLink, openLink } from "@vendkit/mdb/node";
 import { S } from "@vendkit/mizip-core";
 import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -70,8 +70,8 @@ describe("--serial-9bit: a VMC on a 9-bit MDB line over a pty (socat)", () => {
   it("begins a session for the key, decides the vend asynchronously, and counts it", async (ctx) => {
     if (!available) return ctx.skip();
     const pair = await ptyPair();
-    const deviceSide = await openSerial(pair.a, 115200);
-    const vmcSide = await openSerial(pair.b, 115200);
+    const deviceSide = await openLink({ port: pair.a, baudRate: 115200 });
+    const vmcSide = await openLink({ port: pair.b, baudRate: 115200 });
     const log: string[] = [];
     const device = await Device.open(mkdtempSync(join(tmpdir(), "vendkit-9bit-")), {
       serialMdb: deviceSide,
@@ -106,8 +106,8 @@ describe("--serial-9bit: a VMC on a 9-bit MDB line over a pty (socat)", () => {
       expect((await device.state()).keys[1]?.credit).toBe(950);
     } finally {
       device.close();
-      deviceSide.close();
-      vmcSide.close();
+      closeLink(deviceSide);
+      closeLink(vmcSide);
       pair.close();
     }
   }, 30_000);

@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import type { CashlessEvent, CashlessPeripheral } from "@vendkit/mdb";
-import { FramedWordLink } from "@vendkit/mdb/serial";
+import { FramedWordLink } from "@vendkit/mdb/node";
 import type { SystemParameters } from "@vendkit/mizip-core";
 import { announcedFunds, fromBus, referenceReader, toBus } from "./cashless-reader.js";
 import { DeviceSetupError } from "./device-errors.js";

@@ -1,8 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { QibixxAdapterEmulator } from "@vendkit/mdb";
-import { openSerial, QibixxCashlessLink } from "@vendkit/mdb/serial";
+import { closeLink, openLink, QibixxCashlessLink } from "@vendkit/mdb/node";
+import { QibixxAdapterEmulator } from "@vendkit/mdb/testing";
 import { S } from "@vendkit/mizip-core";
 import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -19,8 +19,8 @@ describe("--serial: a VMC through an (emulated) Qibixx MDB adapter over a pty (s
     if (!available) return ctx.skip();
     const device = await Device.open(mkdtempSync(join(tmpdir(), "vendkit-serial-")));
     const pair = await ptyPair();
-    const deviceSide = await openSerial(pair.a, 115200);
-    const adapterSide = await openSerial(pair.b, 115200);
+    const deviceSide = await openLink({ port: pair.a, baudRate: 115200 });
+    const adapterSide = await openLink({ port: pair.b, baudRate: 115200 });
     const adapter = new QibixxAdapterEmulator(adapterSide);
     const running = { stop: false };
     const log: string[] = [];
@@ -47,8 +47,8 @@ describe("--serial: a VMC through an (emulated) Qibixx MDB adapter over a pty (s
     } finally {
       running.stop = true;
       await loop;
-      deviceSide.close();
-      adapterSide.close();
+      closeLink(deviceSide);
+      closeLink(adapterSide);
       pair.close();
       device.close();
     }

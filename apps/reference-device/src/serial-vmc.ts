@@ -1,5 +1,5 @@
 import { formatAmount, parseAmount } from "@vendkit/mdb";
-import type { QibixxCashlessLink } from "@vendkit/mdb/serial";
+import type { QibixxCashlessLink } from "@vendkit/mdb/node";
 import type { Device } from "./device.js";
 
 /**

@@ -84,5 +84,3 @@ export {
   QIBIXX_CASHLESS,
   type QibixxCashlessEvent,
 } from "./transport/qibixx-cashless.js";
-export { QibixxAdapterEmulator } from "./transport/qibixx-emulator.js";
-export { QibixxMasterEmulator } from "./transport/qibixx-master.js";

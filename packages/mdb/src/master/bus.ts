@@ -2,7 +2,7 @@ import type { PeripheralReply } from "../link.js";
 
 /**
  * A bus the master's drivers talk over: one block out, the peripheral's reply back.
- * `QibixxMasterLink` (`@vendkit/mdb/serial`) is one; `PeripheralBus` of simulators is another.
+ * `QibixxMasterLink` (`@vendkit/mdb/node`) is one; `PeripheralBus` of simulators is another.
  */
 export interface MasterBus {
   request(block: ArrayLike<number>): Promise<PeripheralReply>;

@@ -1,6 +1,7 @@
 import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { closeLink, openLink, QibixxCashlessLink } from "../node.js";
 import {
   approveLine,
   denyLine,
@@ -10,7 +11,6 @@ import {
   parseCashlessLine,
 } from "./qibixx-cashless.js";
 import { QibixxAdapterEmulator } from "./qibixx-emulator.js";
-import { openSerial, QibixxCashlessLink } from "./serial.js";
 
 describe("Qibixx cashless-device lines", () => {
   it("reads the adapter's reports", () => {
@@ -65,8 +65,8 @@ describe("a host driving an emulated Qibixx cashless adapter over a real pty pai
   it("enables the device, approves one vend, denies one, and hears a failed one", async (ctx) => {
     if (!available) return ctx.skip();
     const pair = await ptyPair();
-    const hostSide = await openSerial(pair.a, 115200);
-    const adapterSide = await openSerial(pair.b, 115200);
+    const hostSide = await openLink({ port: pair.a, baudRate: 115200 });
+    const adapterSide = await openLink({ port: pair.b, baudRate: 115200 });
     try {
       const adapter = new QibixxAdapterEmulator(adapterSide);
       const host = new QibixxCashlessLink(hostSide);
@@ -120,8 +120,8 @@ describe("a host driving an emulated Qibixx cashless adapter over a real pty pai
       ).toEqual([]);
       expect(raw.split("\r\n").length).toBeGreaterThan(6);
     } finally {
-      hostSide.close();
-      adapterSide.close();
+      closeLink(hostSide);
+      closeLink(adapterSide);
       pair.close();
     }
   });

@@ -4,8 +4,8 @@ import { BillValidatorMaster } from "../master/bill-validator.js";
 import { type BlockPeripheral, PeripheralBus } from "../master/bus.js";
 import { type ChangerEvent, CoinChangerMaster } from "../master/coin-changer.js";
 import { BillValidatorSimulator, CoinChangerSimulator } from "../master/simulators.js";
+import { QibixxMasterLink } from "../node.js";
 import { QibixxMasterEmulator } from "./qibixx-master.js";
-import { QibixxMasterLink } from "./serial.js";
 
 /** Two ends of a byte line, in memory. */
 function line(): [Duplex, Duplex] {

@@ -29,6 +29,13 @@ export type QibixxConstants = typeof QIBIXX;
 const hex = (bytes: ArrayLike<number>) =>
   Array.from(bytes, (b) => (b & 0xff).toString(16).toUpperCase().padStart(2, "0")).join("");
 
+/** Even-length hexadecimal (checked by the caller's pattern) as bytes. */
+function fromHex(text: string): Uint8Array {
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
 /** The request line for a block (address byte first, CHK excluded). */
 export function requestLine(block: ArrayLike<number>, c: QibixxConstants = QIBIXX): string {
   const [address, ...data] = Array.from(block);
@@ -46,7 +53,7 @@ export function parseRequestLine(
   if (line.trim() === c.busReset) return "bus-reset";
   const m = new RegExp(`^${c.request},([0-9A-Fa-f]{2})(?:,((?:[0-9A-Fa-f]{2})+))?$`).exec(line.trim());
   if (m === null) return undefined;
-  return Uint8Array.from(Buffer.from(`${m[1]}${m[2] ?? ""}`, "hex"));
+  return fromHex(`${m[1]}${m[2] ?? ""}`);
 }
 
 /** An adapter's answer line as a peripheral reply. */
@@ -61,8 +68,7 @@ export function parseReplyLine(line: string, c: QibixxConstants = QIBIXX): Perip
       at: 0,
       detail: "the peripheral did not answer (adapter said NACK)",
     };
-  if (/^(?:[0-9A-Fa-f]{2})+$/.test(body))
-    return { kind: "data", bytes: Uint8Array.from(Buffer.from(body, "hex")) };
+  if (/^(?:[0-9A-Fa-f]{2})+$/.test(body)) return { kind: "data", bytes: fromHex(body) };
   return { kind: "error", code: "TIMEOUT", at: 0, detail: `adapter said "${line.trim()}"` };
 }
 

@@ -9,10 +9,10 @@ import { encodeMasterBlock, ReplyDecoder } from "../link.js";
 import { PeripheralBus } from "../master/bus.js";
 import { type ChangerEvent, CoinChangerMaster } from "../master/coin-changer.js";
 import { CoinChangerSimulator } from "../master/simulators.js";
+import { closeLink, FramedWordLink, openLink, QibixxMasterLink } from "../node.js";
 import { encodeWords, WordDeframer } from "./mdb9-framing.js";
 import { parseReplyLine, parseRequestLine, QIBIXX, replyLine, requestLine } from "./qibixx.js";
 import { QibixxMasterEmulator } from "./qibixx-master.js";
-import { FramedWordLink, openSerial, QibixxMasterLink } from "./serial.js";
 
 describe("two-byte MDB word framing", () => {
   it("round-trips any word stream and resynchronises after garbage", () => {
@@ -61,8 +61,8 @@ describe("over a real pty pair (socat)", () => {
   it("drives a coin changer through an emulated Qibixx adapter in master mode", async (ctx) => {
     if (!available) return ctx.skip();
     const pair = await ptyPair();
-    const vmcSide = await openSerial(pair.a, QIBIXX.baudRate);
-    const adapterSide = await openSerial(pair.b, QIBIXX.baudRate);
+    const vmcSide = await openLink({ port: pair.a, baudRate: QIBIXX.baudRate });
+    const adapterSide = await openLink({ port: pair.b, baudRate: QIBIXX.baudRate });
     try {
       // the emulated adapter: Qibixx lines in, MDB blocks to a simulated changer, lines out
       const changer = new CoinChangerSimulator(undefined, 0b1111, [3, 3, 3, 3]);
@@ -86,8 +86,8 @@ describe("over a real pty pair (socat)", () => {
       }
       expect(after.slice(0, 2).map((e) => e.type)).toEqual(["status", "setup"]);
     } finally {
-      vmcSide.close();
-      adapterSide.close();
+      closeLink(vmcSide);
+      closeLink(adapterSide);
       pair.close();
     }
   });
@@ -95,8 +95,8 @@ describe("over a real pty pair (socat)", () => {
   it("runs a cashless reader behind an MCU adapter with the two-byte word framing", async (ctx) => {
     if (!available) return ctx.skip();
     const pair = await ptyPair();
-    const vmcSide = await openSerial(pair.a, 115200);
-    const readerSide = await openSerial(pair.b, 115200);
+    const vmcSide = await openLink({ port: pair.a, baudRate: 115200 });
+    const readerSide = await openLink({ port: pair.b, baudRate: 115200 });
     try {
       const reader = new CashlessPeripheral({
         address: 0x10,
@@ -141,8 +141,8 @@ describe("over a real pty pair (socat)", () => {
       expect(reader.state).toBe("disabled");
       expect(vmc.errors).toBe(0);
     } finally {
-      vmcSide.close();
-      readerSide.close();
+      closeLink(vmcSide);
+      closeLink(readerSide);
       pair.close();
     }
   });

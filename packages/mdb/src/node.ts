@@ -1,25 +1,18 @@
 import type { Duplex } from "node:stream";
-import { SerialPort } from "serialport";
-import { MODE, type PeripheralReply } from "../link.js";
-import type { MasterBus } from "../master/bus.js";
-import { onLines } from "./lines.js";
-import { encodeWords, WordDeframer } from "./mdb9-framing.js";
-import { parseReplyLine, QIBIXX, type QibixxConstants, requestLine } from "./qibixx.js";
+import { MODE, type PeripheralReply } from "./link.js";
+import type { MasterBus } from "./master/bus.js";
+import { onLines } from "./transport/lines.js";
+import { encodeWords, WordDeframer } from "./transport/mdb9-framing.js";
+import { parseReplyLine, QIBIXX, type QibixxConstants, requestLine } from "./transport/qibixx.js";
 import {
   approveLine,
   denyLine,
   enableLine,
   parseCashlessLine,
   type QibixxCashlessEvent,
-} from "./qibixx-cashless.js";
+} from "./transport/qibixx-cashless.js";
 
-/** Opens a serial device (a USB adapter, a UART, or a pty). */
-export function openSerial(path: string, baudRate: number): Promise<SerialPort> {
-  return new Promise((resolve, reject) => {
-    const port = new SerialPort({ path, baudRate, autoOpen: false });
-    port.open((err) => (err ? reject(err) : resolve(port)));
-  });
-}
+export { acceptLink, closeLink, Driver, type LinkSpec, openLink } from "@vendkit/machine/node";
 
 /** Lines from a byte stream, as a queue that waits. */
 class LineReader {
