@@ -2,13 +2,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "@vendkit/evadts";
-import {
-  BillValidatorSimulator,
-  type BlockPeripheral,
-  CoinChangerSimulator,
-  PeripheralBus,
-} from "@vendkit/mdb";
-import { closeLink, openLink, QibixxMasterLink } from "@vendkit/mdb/node";
+import { BillValidatorSimulator, type BlockPeripheral, CoinChangerSimulator } from "@vendkit/mdb";
+import { closeLink, openLink, startQibixxMaster } from "@vendkit/mdb/node";
 import { QibixxMasterEmulator } from "@vendkit/mdb/testing";
 import { S } from "@vendkit/mizip-core";
 import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
@@ -115,17 +110,14 @@ describe("the reader's own changer through a Qibixx adapter in master mode, over
     const changer = new CoinChangerSimulator(undefined, undefined, [20, 20, 20, 20]);
     new QibixxMasterEmulator(
       adapterSide,
-      new PeripheralBus(
-        new Map<number, BlockPeripheral>([
-          [0x08, changer],
-          [0x30, new BillValidatorSimulator()],
-        ]),
-      ),
+      new Map<number, BlockPeripheral>([
+        [0x08, changer],
+        [0x30, new BillValidatorSimulator()],
+      ]),
     );
-    const link = new QibixxMasterLink(readerSide);
     try {
-      await link.start();
-      const device = await Device.open(dir(), { cashDevices: link });
+      await startQibixxMaster(readerSide);
+      const device = await Device.open(dir(), { cashDevices: readerSide });
       const bus = device.cash.devices;
       if (bus === undefined) throw new Error("no cash devices");
       await bus.run(1000);

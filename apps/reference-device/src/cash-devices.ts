@@ -1,12 +1,18 @@
+import type { Duplex } from "node:stream";
+import { Wiring } from "@vendkit/machine";
 import {
   BillValidatorMaster,
   BillValidatorSimulator,
   type BlockPeripheral,
+  type BusEvent,
+  type ChangerEvent,
   CoinChangerMaster,
   CoinChangerSimulator,
-  type MasterBus,
+  MdbBus,
   PeripheralBus,
+  type ValidatorEvent,
 } from "@vendkit/mdb";
+import { Driver, QIBIXX_TIMING, qibixxMasterCodec } from "@vendkit/mdb/node";
 import type { DeviceIdentity, PaymentSystem, Tube } from "@vendkit/mizip-core";
 
 /** What the reader's cash devices need of the device: its payment system and clock. */
@@ -64,44 +70,81 @@ const maskOf = (types: readonly number[] | undefined, on: boolean) =>
  * key or the machine credit by the payment system's acceptance rules (which also set COIN TYPE
  * and BILL TYPE, so a coin or bill it would not take is refused by the device itself); change and
  * the escrow lever's return are paid from the tubes by the change rules (exact change, max
- * change); the tube status keeps those rules informed. `step(now)` runs one round of the bus at
- * bus time `now` (ms): the caller pumps it, with real time on a serial bus and virtual time in
- * tests (`run`).
+ * change); the tube status keeps those rules informed. The bus master is one machine
+ * (`MdbBus` of the two drivers): on the simulated devices it runs in memory, a `Wiring` stepped
+ * to bus time `now` by `step(now)` (real time when the device runs, virtual time in tests:
+ * `run`); on a Qibixx adapter in master mode (`--changer-serial`) the one `Driver` runs it, and
+ * `step` hands the payment system what it reported.
  */
 export class ReaderCashDevices {
-  readonly changer = new CoinChangerMaster();
+  readonly changer: CoinChangerMaster;
   readonly validator: BillValidatorMaster;
   private coinMask = -1;
   private told: PaymentSystem | undefined;
   private billMask = -1;
   private t = 0;
+  /** What the drivers reported and the payment system has not heard yet. */
+  private readonly heard: BusEvent<ChangerEvent | ValidatorEvent>[] = [];
+  private readonly wiring: Wiring | undefined;
+  private readonly driver: Driver<BusEvent<ChangerEvent | ValidatorEvent>, Uint16Array> | undefined;
 
   constructor(
-    private readonly bus: MasterBus,
+    /** The simulated devices' side of the bus, or a stream to a Qibixx adapter in master mode. */
+    line: PeripheralBus | Duplex,
     private readonly host: CashDeviceHost,
     /** 21022-21037 as the device starts: bit n high security for bill type n+1 (SECURITY, 4.8.9). */
     security: number,
   ) {
+    const timing = line instanceof PeripheralBus ? {} : { timing: QIBIXX_TIMING };
+    this.changer = new CoinChangerMaster(timing);
     // a bill held in escrow is stacked only if the reader would take it now (change, 40000...)
     this.validator = new BillValidatorMaster({
       security,
       onEscrow: () => this.host.pay().acceptance.bills === true,
+      ...timing,
     });
+    const master = new MdbBus<ChangerEvent | ValidatorEvent>([this.changer, this.validator]);
+    if (line instanceof PeripheralBus)
+      this.wiring = new Wiring([[master, line]]).on(master, (events) => this.heard.push(...events));
+    else {
+      this.driver = new Driver(master, line, { codec: qibixxMasterCodec() });
+      this.driver.on("event", (e) => this.heard.push(e));
+    }
+  }
+
+  /** A command to the drivers; on a stream what it causes goes out at once. */
+  private command(run: () => void): void {
+    if (this.driver) this.driver.act(run);
+    else run();
   }
 
   /** Pays change the payment system decided: `coins` of each tube type (1-based, as its tubes). */
   payOut(coins: readonly { readonly type: number; readonly count: number }[]): void {
     for (const { type, count } of coins)
-      for (let left = count; left > 0; left -= 15) this.changer.dispense(type - 1, Math.min(15, left));
+      for (let left = count; left > 0; left -= 15)
+        this.command(() => this.changer.dispense(type - 1, Math.min(15, left)));
   }
 
-  /** Runs the bus for `ms` of virtual time, one round every 5 ms. */
+  /** Runs the bus for `ms`, a round every 5 ms: virtual time in memory, real time on a stream. */
   async run(ms: number): Promise<void> {
-    for (const end = this.t + ms; this.t < end; this.t += 5) await this.step(this.t);
+    if (this.driver === undefined) {
+      for (const end = this.t + ms; this.t < end; ) await this.step(this.t + 5);
+      return;
+    }
+    for (const end = performance.now() + ms; performance.now() < end; ) {
+      await this.step(performance.now());
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
-  /** One round of the bus at `now`: each driver sends what it has, its events go to the payment system. */
+  /** Stops driving the stream (the simulated bus just stops being stepped). */
+  stop(): void {
+    this.driver?.stop();
+  }
+
+  /** The bus up to `now` (in memory), then what the drivers reported goes to the payment system. */
   async step(now: number): Promise<void> {
+    if (this.wiring !== undefined && now > this.t) this.t = this.wiring.run(this.t, now - this.t - 1);
     // a payment system rebuilt on new settings learns the tubes as they are
     const pay = this.host.pay();
     if (pay !== this.told) {
@@ -111,17 +154,12 @@ export class ReaderCashDevices {
       this.coinMask = -1;
       this.billMask = -1;
     }
+    for (let e = this.heard.shift(); e !== undefined; e = this.heard.shift()) {
+      // the bus's drivers: the changer first, then the validator
+      if (e.device === 0) await this.onChanger(e.event as ChangerEvent);
+      else await this.onValidator(e.event as ValidatorEvent);
+    }
     this.follow();
-    const block = this.changer.next(now);
-    if (block !== undefined) {
-      const events = this.changer.reply(await this.bus.request(block), now);
-      for (const e of events) await this.onChanger(e);
-    }
-    const billBlock = this.validator.next(now);
-    if (billBlock !== undefined) {
-      const events = this.validator.reply(await this.bus.request(billBlock), now);
-      for (const e of events) await this.onValidator(e);
-    }
   }
 
   /** COIN TYPE and BILL TYPE follow the payment system's acceptance (sent only when they change). */
@@ -130,16 +168,16 @@ export class ReaderCashDevices {
     const coins = maskOf(a.coinTypes, a.coins === true);
     if (coins !== this.coinMask && this.changer.setup !== undefined) {
       this.coinMask = coins;
-      this.changer.enableCoins(coins);
+      this.command(() => this.changer.enableCoins(coins));
     }
     const bills = maskOf(a.billTypes ?? Array.from({ length: 16 }, (_, i) => i + 1), a.bills === true);
     if (bills !== this.billMask && this.validator.setup !== undefined) {
       this.billMask = bills;
-      this.validator.enableBills(bills);
+      this.command(() => this.validator.enableBills(bills));
     }
   }
 
-  private async onChanger(e: ReturnType<CoinChangerMaster["reply"]>[number]): Promise<void> {
+  private async onChanger(e: ChangerEvent): Promise<void> {
     const setup = this.changer.setup;
     const scale = setup?.scale ?? 1;
     const now = this.host.clock();
@@ -184,7 +222,7 @@ export class ReaderCashDevices {
     return out;
   }
 
-  private async onValidator(e: ReturnType<BillValidatorMaster["reply"]>[number]): Promise<void> {
+  private async onValidator(e: ValidatorEvent): Promise<void> {
     if (e.type === "setup")
       this.host.learned(
         "bill",

@@ -1,4 +1,5 @@
-import type { MasterBus } from "@vendkit/mdb";
+import type { Duplex } from "node:stream";
+import type { PeripheralBus } from "@vendkit/mdb";
 import { type NumericName, type PaymentSystem, parallelInput, type Tube } from "@vendkit/mizip-core";
 import { ReaderCashDevices, type simulatedCashDevices } from "./cash-devices.js";
 import { CashRefused } from "./device-errors.js";
@@ -45,7 +46,7 @@ export class DeviceCash {
     private readonly hooks: CashHooks,
     /** Whether the reader drives an MDB changer (the `changer` option). */
     private readonly changer: boolean,
-    own: { readonly bus?: MasterBus; readonly sim?: ReturnType<typeof simulatedCashDevices> },
+    own: { readonly bus?: PeripheralBus | Duplex; readonly sim?: ReturnType<typeof simulatedCashDevices> },
   ) {
     this.sim = own.sim;
     this.devices =

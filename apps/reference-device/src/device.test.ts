@@ -131,8 +131,8 @@ describe("the MDB protocol parameters (manual 4.2)", () => {
     });
     // a POLL whose check byte comes 3 ms after its address byte is one block within 5 ms
     const pollWithGap = (l: MdbLink) => {
-      l.reader.receiveWord(0x112, 1_000_000);
-      return l.reader.receiveWord(0x012, 1_000_003).words.length;
+      l.reader.receive([0x112], 1_000_000);
+      return l.reader.receive([0x012], 1_000_003).send.length;
     };
     expect(pollWithGap(link)).toBeGreaterThan(0);
     device.close();

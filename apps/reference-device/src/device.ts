@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
-import type { MasterBus } from "@vendkit/mdb";
+import type { PeripheralBus } from "@vendkit/mdb";
 import {
   EMPTY_STATE,
   type Holder,
@@ -92,10 +92,11 @@ export interface DeviceOptions {
   readonly changer?: PaymentSystemOptions["changer"];
   /**
    * The reader's own MDB coin changer and bill validator on its second bus (manual 4.8; kits
-   * 10.1.6, 10.2.3): "sim" for simulated ones in memory, or a real bus (a Qibixx adapter in
-   * master mode, `QibixxMasterLink`). Implies `changer` (2 safety coins unless given).
+   * 10.1.6, 10.2.3): "sim" for simulated ones in memory, or a real bus: the stream to a Qibixx
+   * adapter already in master mode (`startQibixxMaster`). Implies `changer` (2 safety coins
+   * unless given).
    */
-  readonly cashDevices?: "sim" | MasterBus;
+  readonly cashDevices?: "sim" | Duplex;
   /** A real MDB bus: a stream of two-byte 9-bit words from a UART (replaces the simulated VMC). */
   readonly serialMdb?: Duplex;
   /** Where the device reports what a real bus did. */
@@ -126,7 +127,10 @@ export class Device {
     private readonly changer: DeviceOptions["changer"],
     /** Where the device keeps its files. */
     readonly dataDir: string,
-    ownCash: { readonly bus?: MasterBus; readonly sim?: ReturnType<typeof simulatedCashDevices> },
+    ownCash: {
+      readonly bus?: PeripheralBus | Duplex;
+      readonly sim?: ReturnType<typeof simulatedCashDevices>;
+    },
   ) {
     this.clock = settings.clock;
     this.audits = new DeviceAudits(this.settings, storage, {

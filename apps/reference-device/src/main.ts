@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { openExecutiveLink } from "@vendkit/executive/node";
 import { QIBIXX } from "@vendkit/mdb";
-import { openLink, QibixxCashlessLink, QibixxMasterLink } from "@vendkit/mdb/node";
+import { openLink, QibixxCashlessLink, startQibixxMaster } from "@vendkit/mdb/node";
 import { auditPortSettings } from "@vendkit/mizip-core";
 import { serveAudits } from "./audit-port.js";
 import { serveConsole } from "./console.js";
@@ -109,9 +109,8 @@ const cashDevices =
   changerSerial !== undefined
     ? await openLink({ port: changerSerial, baudRate: QIBIXX.baudRate })
         .then(async (port) => {
-          const link = new QibixxMasterLink(port);
-          await link.start();
-          return link;
+          await startQibixxMaster(port);
+          return port;
         })
         .catch((e: unknown) => {
           console.error(`--changer-serial ${changerSerial}: ${e instanceof Error ? e.message : String(e)}`);

@@ -8,7 +8,7 @@ import type { VmcLink } from "./vmc-link.js";
 export class MdbLink implements VmcLink {
   readonly name = "MDB cashless level 3";
   readonly reader: CashlessPeripheral;
-  readonly vmc: VmcSimulator;
+  readonly vmc: VmcSimulator<CashlessEvent>;
   private readonly events: CashlessEvent[] = [];
   private session: "key" | "cash" | "none" = "none";
   /** The funds the VMC's session holds: what was announced, less the vends it approved. */
@@ -27,16 +27,7 @@ export class MdbLink implements VmcLink {
   ) {
     this.scale = numeric.baseCoin;
     this.reader = referenceReader(numeric);
-    this.vmc = new VmcSimulator(
-      {
-        receiveWord: (w, now) => {
-          const r = this.reader.receiveWord(w, now);
-          this.events.push(...r.events);
-          return r;
-        },
-      },
-      { vmcLevel: 3 },
-    );
+    this.vmc = new VmcSimulator(this.reader, { vmcLevel: 3, onEvent: (e) => this.events.push(e) });
     this.vmc.initialise();
   }
 

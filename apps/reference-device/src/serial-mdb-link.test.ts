@@ -11,7 +11,8 @@ import {
   encodeMasterBlock,
   ReplyDecoder,
 } from "@vendkit/mdb";
-import { closeLink, FramedWordLink, openLink } from "@vendkit/mdb/node";
+import { closeLink, openLink } from "@vendkit/mdb/node";
+import { FramedWordLink } from "@vendkit/mdb/testing";
 import { S } from "@vendkit/mizip-core";
 import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";

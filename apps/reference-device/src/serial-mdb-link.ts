@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import type { CashlessEvent, CashlessPeripheral } from "@vendkit/mdb";
-import { FramedWordLink } from "@vendkit/mdb/node";
+import { Driver, mdb9Codec } from "@vendkit/mdb/node";
 import type { SystemParameters } from "@vendkit/mizip-core";
 import { announcedFunds, fromBus, referenceReader, toBus } from "./cashless-reader.js";
 import { DeviceSetupError } from "./device-errors.js";
@@ -31,7 +31,7 @@ export interface SerialMdbReader {
 export class SerialMdbLink implements VmcLink {
   readonly name = "MDB cashless level 3 over a 9-bit serial link";
   readonly reader: CashlessPeripheral;
-  private readonly link: FramedWordLink;
+  private readonly link: Driver<CashlessEvent, Uint16Array>;
   private session = false;
   private sessionFunds = 0;
   private approved = 0;
@@ -46,12 +46,9 @@ export class SerialMdbLink implements VmcLink {
   ) {
     this.scale = numeric.baseCoin;
     this.reader = referenceReader(numeric);
-    this.link = new FramedWordLink(stream);
-    this.link.onWord((w) => {
-      const r = this.reader.receiveWord(w, performance.now());
-      if (r.words.length > 0) this.link.send(r.words);
-      for (const e of r.events) void this.handle(e);
-    });
+    // the one driver runs the reader on the stream: words in with the time, replies out
+    this.link = new Driver(this.reader, stream, { codec: mdb9Codec() });
+    this.link.on("event", (e) => void this.handle(e));
   }
 
   private async handle(e: CashlessEvent): Promise<void> {

@@ -1,14 +1,17 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Machine } from "@vendkit/machine";
 import { describe, expect, it } from "vitest";
 import { type CashlessCommand, decodeCommand, encodeCommand } from "./cashless/commands.js";
 import type { CashlessContext } from "./cashless/context.js";
 import { type CashlessResponse, decodeResponses, encodeResponse } from "./cashless/responses.js";
 import { encodeMasterBlock, encodePeripheralResponse, type PeripheralReply, ReplyDecoder } from "./link.js";
 import { BillValidatorMaster } from "./master/bill-validator.js";
+import type { BlockPeripheral } from "./master/bus.js";
 import { CoinChangerMaster } from "./master/coin-changer.js";
 import { BillValidatorSimulator, CoinChangerSimulator } from "./master/simulators.js";
+import { runMaster } from "./master/test-support.js";
 
 /** test-vectors/cashless-session.jsonl, written by make-golden.py from MDB/ICP 4.3 on its own. */
 interface Step {
@@ -78,26 +81,8 @@ describe("short replies against test-vectors/ (MDB 4.3: unsent bytes are zero)",
             ? reply.bytes
             : sim.handleBlock(b),
       });
-      const drive = <E>(
-        master: { next(now: number): Uint8Array | undefined; reply(r: PeripheralReply, now: number): E[] },
-        device: { handleBlock(b: Uint8Array): Uint8Array | undefined },
-        from: number,
-      ): E[] => {
-        const events: E[] = [];
-        for (let now = from; now < from + 1000; now += 5) {
-          const block = master.next(now);
-          if (block === undefined) continue;
-          const answer = device.handleBlock(block);
-          const r: PeripheralReply =
-            answer === undefined
-              ? { kind: "error", code: "TIMEOUT", at: 0, detail: "silence" }
-              : answer.length === 0
-                ? { kind: "ack" }
-                : { kind: "data", bytes: answer };
-          events.push(...master.reply(r, now));
-        }
-        return events;
-      };
+      const drive = <E>(master: Machine<E, Uint16Array>, device: BlockPeripheral, from: number): E[] =>
+        runMaster(master, device, from, 1000);
       if (vector.device === "validator") {
         const master = new BillValidatorMaster();
         drive(master, substitute(new BillValidatorSimulator()), 0);

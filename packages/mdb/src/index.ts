@@ -22,7 +22,7 @@ export {
   encodeResponse,
   type ResponseProblem,
 } from "./cashless/responses.js";
-export { type Exchange, type VmcOptions, VmcSimulator, type WordDevice } from "./cashless/vmc-simulator.js";
+export { type Exchange, type VmcOptions, VmcSimulator } from "./cashless/vmc-simulator.js";
 export {
   ACK,
   ADDRESSES,
@@ -53,7 +53,7 @@ export {
   type ValidatorEvent,
   type ValidatorSetup,
 } from "./master/bill-validator.js";
-export { type BlockPeripheral, type MasterBus, PeripheralBus } from "./master/bus.js";
+export { type BlockPeripheral, PeripheralBus } from "./master/bus.js";
 export {
   CHANGER,
   CHANGER_STATUS,
@@ -63,8 +63,11 @@ export {
   decodeChangerPoll,
   type TubeStatus,
 } from "./master/coin-changer.js";
+export { DeviceMaster, type LineOptions, WORD_MS } from "./master/device-master.js";
+export { type BusEvent, MdbBus } from "./master/mdb-bus.js";
 export { type Pending, Poller } from "./master/poller.js";
 export { BillValidatorSimulator, CoinChangerSimulator } from "./master/simulators.js";
+export { PeripheralPort, type PortDevice } from "./peripheral-port.js";
 export { encodeWords, type FramingError, WordDeframer } from "./transport/mdb9-framing.js";
 export {
   parseReplyLine,

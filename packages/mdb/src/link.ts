@@ -93,6 +93,9 @@ export interface LinkError {
   readonly detail: string;
 }
 
+/** The silence rules say "more than": the first instant they hold, on any clock in use. */
+const STRICTLY_AFTER = 0.001;
+
 const isWord = (w: number): boolean => Number.isInteger(w) && w >= 0 && w <= 0x1ff;
 
 const notAWord = (word: number, at: number): LinkError => ({
@@ -179,6 +182,11 @@ export class ReplyDecoder {
     return out;
   }
 
+  /** When `expire` would end a reply cut short; undefined when none is half read. */
+  get due(): number | undefined {
+    return this.buf.length === 0 ? undefined : this.last + this.timing.interByte + STRICTLY_AFTER;
+  }
+
   /** Call when the response time has run out: a reply cut short is TRUNCATED. */
   expire(now: number): PeripheralReply[] {
     if (this.buf.length === 0 || now - this.last <= this.timing.interByte) return [];
@@ -262,6 +270,11 @@ export class CommandDecoder {
       out.push({ kind: "error", code: "TOO_LONG", at, detail: `more than ${MAX_BLOCK} bytes` });
     }
     return out;
+  }
+
+  /** When `expire` would end the block being read (its length never known); undefined when none is. */
+  get due(): number | undefined {
+    return this.buf.length === 0 ? undefined : this.last + this.timing.interByte + STRICTLY_AFTER;
   }
 
   /** Ends a block whose length was never known, after `interByte` of silence. */

@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
-import { MODE, type PeripheralReply } from "./link.js";
-import type { MasterBus } from "./master/bus.js";
+import type { UnitCodec } from "@vendkit/machine/node";
+import { checksum, DEFAULT_TIMING, type MdbTiming, MODE, NAK } from "./link.js";
 import { onLines } from "./transport/lines.js";
 import { encodeWords, WordDeframer } from "./transport/mdb9-framing.js";
 import { parseReplyLine, QIBIXX, type QibixxConstants, requestLine } from "./transport/qibixx.js";
@@ -18,9 +18,11 @@ export { acceptLink, closeLink, Driver, type LinkSpec, openLink } from "@vendkit
 class LineReader {
   private lines: string[] = [];
   private waiters: ((line: string | undefined) => void)[] = [];
+  /** Stops reading the stream. */
+  readonly close: () => void;
 
   constructor(stream: Duplex) {
-    onLines(stream, (line) => {
+    this.close = onLines(stream, (line) => {
       const w = this.waiters.shift();
       if (w) w(line);
       else this.lines.push(line);
@@ -40,95 +42,6 @@ class LineReader {
         resolve(line);
       };
       this.waiters.push(done);
-    });
-  }
-}
-
-/**
- * The bus master's link through a Qibixx MDB-USB / Pi HAT in master mode: each request is one
- * line, each answer one line, turned into a `PeripheralReply` (silence = TIMEOUT).
- */
-export class QibixxMasterLink implements MasterBus {
-  private readonly lines: LineReader;
-
-  constructor(
-    private readonly stream: Duplex,
-    private readonly timeoutMs = 200,
-    private readonly c: QibixxConstants = QIBIXX,
-  ) {
-    this.lines = new LineReader(stream);
-  }
-
-  /** Asks for the version and switches the adapter to master mode. */
-  async start(): Promise<string> {
-    this.stream.write(`${this.c.version}\n`);
-    const version = (await this.lines.next(this.timeoutMs)) ?? "";
-    this.stream.write(`${this.c.masterMode}\n`);
-    const mode = await this.lines.next(this.timeoutMs);
-    if (mode?.trim() !== this.c.masterModeOk)
-      throw new Error(`adapter did not enter master mode: ${mode ?? "no answer"}`);
-    return version.trim();
-  }
-
-  async request(block: ArrayLike<number>): Promise<PeripheralReply> {
-    this.stream.write(requestLine(block, this.c));
-    return this.answer();
-  }
-
-  /** An MDB bus reset (`R,RESET`): every peripheral on the bus resets. */
-  async busReset(): Promise<PeripheralReply> {
-    this.stream.write(`${this.c.busReset}\n`);
-    return this.answer();
-  }
-
-  private async answer(): Promise<PeripheralReply> {
-    const line = await this.lines.next(this.timeoutMs);
-    if (line === undefined)
-      return { kind: "error", code: "TIMEOUT", at: 0, detail: "the adapter did not answer" };
-    return parseReplyLine(line, this.c);
-  }
-}
-
-/** A 9-bit word link through an MCU adapter using the two-byte framing of `mdb9-framing.ts`. */
-export class FramedWordLink {
-  private readonly deframer = new WordDeframer();
-  private listeners: ((word: number) => void)[] = [];
-  /** Framing errors seen so far. */
-  errors = 0;
-
-  constructor(private readonly stream: Duplex) {
-    stream.on("data", (chunk: Buffer) => {
-      for (const w of this.deframer.push(chunk)) {
-        if (typeof w === "number") for (const l of this.listeners) l(w);
-        else this.errors++;
-      }
-    });
-  }
-
-  send(words: ArrayLike<number>): void {
-    this.stream.write(Buffer.from(encodeWords(words)));
-  }
-
-  onWord(listener: (word: number) => void): void {
-    this.listeners.push(listener);
-  }
-
-  /** Sends a master block and collects the peripheral's words up to its mode bit. */
-  exchange(words: ArrayLike<number>, timeoutMs = 200): Promise<number[]> {
-    return new Promise((resolve) => {
-      const got: number[] = [];
-      const listener = (w: number) => {
-        got.push(w);
-        if (w & MODE) finish();
-      };
-      const timer = setTimeout(() => finish(), timeoutMs);
-      const finish = () => {
-        clearTimeout(timer);
-        this.listeners = this.listeners.filter((l) => l !== listener);
-        resolve(got);
-      };
-      this.listeners.push(listener);
-      this.send(words);
     });
   }
 }
@@ -165,4 +78,98 @@ export class QibixxCashlessLink {
   deny(): void {
     this.stream.write(denyLine());
   }
+}
+
+/**
+ * The words of any MDB machine over an MCU adapter's two-byte framing (`mdb9-framing.ts`), as a
+ * codec for `Driver`: `new Driver(reader, port, { codec: mdb9Codec() })`. Framing errors (a
+ * byte lost or added on the serial line) are counted in `errors` and dropped; the deframer
+ * finds the next word by itself.
+ */
+export function mdb9Codec(): UnitCodec & { readonly errors: number } {
+  const deframer = new WordDeframer();
+  let errors = 0;
+  return {
+    get errors() {
+      return errors;
+    },
+    decode(chunk) {
+      const words: number[] = [];
+      for (const w of deframer.push(chunk)) {
+        if (typeof w === "number") words.push(w);
+        else errors++;
+      }
+      return words;
+    },
+    encode: (words) => encodeWords(words),
+  };
+}
+
+/**
+ * A master's response time through a Qibixx adapter: the adapter times the peripheral itself and
+ * answers over USB, so its line comes well after MDB's 5 ms (the adapter's own time-out, then
+ * USB). Drive masters through `qibixxMasterCodec` with this timing.
+ */
+export const QIBIXX_TIMING: MdbTiming = { ...DEFAULT_TIMING, response: 200, interByte: 200 };
+
+/**
+ * A bus master's words through a Qibixx MDB-USB / Pi HAT in master mode, as a codec for `Driver`:
+ * each block the master sends becomes one `R,...` line (the adapter adds the mode bit and CHK
+ * and ACKs data itself, so the master's ACK words are not sent), and each answer line becomes
+ * the peripheral's words again: `ACK` the ACK word, data with its checksum and the mode bit on
+ * the last, `NACK` (the peripheral did not answer) nothing, which the master times out on. Call
+ * `startQibixxMaster` first.
+ */
+export function qibixxMasterCodec(c: QibixxConstants = QIBIXX): UnitCodec {
+  let text = "";
+  const encoder = new TextEncoder();
+  return {
+    encode(words) {
+      if (words.length < 2 || ((words[0] as number) & MODE) === 0) return new Uint8Array(0);
+      const block = Array.from({ length: words.length - 1 }, (_, i) => (words[i] as number) & 0xff);
+      return encoder.encode(requestLine(block, c));
+    },
+    decode(chunk) {
+      text += new TextDecoder("latin1").decode(chunk);
+      const words: number[] = [];
+      for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n")) {
+        const line = text.slice(0, nl).replace(/\r$/, "");
+        text = text.slice(nl + 1);
+        if (line.trim() === "") continue;
+        const r = parseReplyLine(line, c);
+        if (r.kind === "ack") words.push(MODE);
+        else if (r.kind === "nak") words.push(MODE | NAK);
+        else if (r.kind === "data") {
+          for (const b of r.bytes) words.push(b);
+          words.push(MODE | checksum(r.bytes));
+        }
+      }
+      return words;
+    },
+  };
+}
+
+/** Asks a Qibixx adapter for its version and switches it to master mode; returns the version. */
+export async function startQibixxMaster(
+  stream: Duplex,
+  c: QibixxConstants = QIBIXX,
+  timeoutMs = 500,
+): Promise<string> {
+  const lines = new LineReader(stream);
+  try {
+    stream.write(`${c.version}\n`);
+    const version = (await lines.next(timeoutMs)) ?? "";
+    stream.write(`${c.masterMode}\n`);
+    const mode = await lines.next(timeoutMs);
+    if (mode?.trim() !== c.masterModeOk)
+      throw new Error(`adapter did not enter master mode: ${mode ?? "no answer"}`);
+    return version.trim();
+  } finally {
+    lines.close();
+  }
+}
+
+/** An MDB bus reset through a Qibixx adapter in master mode (`R,RESET`: the line held active). */
+export function resetQibixxBus(stream: Duplex, c: QibixxConstants = QIBIXX): void {
+  stream.write(`${c.busReset}\n`);
 }

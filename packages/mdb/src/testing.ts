@@ -5,3 +5,4 @@
  */
 export { QibixxAdapterEmulator } from "./transport/qibixx-emulator.js";
 export { QibixxMasterEmulator } from "./transport/qibixx-master.js";
+export { FramedWordLink } from "./transport/word-line.js";

@@ -33,16 +33,7 @@ export async function minimalReader(): Promise<{ sold: number | undefined; credi
     },
   });
   const events: CashlessEvent[] = [];
-  const vmc = new VmcSimulator(
-    {
-      receiveWord: (word, at) => {
-        const r = reader.receiveWord(word, at);
-        events.push(...r.events);
-        return r;
-      },
-    },
-    { vmcLevel: 3 },
-  );
+  const vmc = new VmcSimulator(reader, { vmcLevel: 3, onEvent: (e) => events.push(e) });
   vmc.initialise();
 
   // the payment system: prices on the VMC (30002 = 0), key level 0 pays 10 less than cash

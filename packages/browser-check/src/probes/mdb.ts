@@ -18,13 +18,7 @@ export async function probe(): Promise<unknown> {
     },
   });
   const events: CashlessEvent[] = [];
-  const vmc = new MdbVmc({
-    receiveWord(word, now) {
-      const r = reader.receiveWord(word, now);
-      events.push(...r.events);
-      return r;
-    },
-  });
+  const vmc = new MdbVmc(reader, { onEvent: (e) => events.push(e) });
   const { config } = vmc.initialise({ max: 500, min: 10 });
   reader.beginSession(250);
   const session = vmc.poll();

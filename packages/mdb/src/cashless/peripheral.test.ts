@@ -35,14 +35,11 @@ function bus(
     customisations: options.customisations,
   });
   const events: CashlessEvent[] = [];
-  const device = {
-    receiveWord(word: number, now: number) {
-      const r = reader.receiveWord(word, now);
-      events.push(...r.events);
-      return r;
-    },
-  };
-  const vmc = new VmcSimulator(device, { vmcLevel: options.vmcLevel ?? 3, features: options.features ?? 0 });
+  const vmc = new VmcSimulator(reader, {
+    vmcLevel: options.vmcLevel ?? 3,
+    features: options.features ?? 0,
+    onEvent: (e) => events.push(e),
+  });
   return { reader, vmc, events };
 }
 
@@ -407,7 +404,7 @@ describe("properties", () => {
         expanded: false,
       }),
     );
-    const sent = Array.from(words).flatMap((w, i) => Array.from(reader.receiveWord(w, i * 0.5).words));
+    const sent = Array.from(words).flatMap((w, i) => Array.from(reader.receive([w], i * 0.5).send));
     expect(sent).toEqual([]);
     expect(reader.state).toBe("inactive");
     const mine = encodeMasterBlock(
@@ -416,7 +413,7 @@ describe("properties", () => {
         expanded: false,
       }),
     );
-    const answer = Array.from(mine).flatMap((w, i) => Array.from(reader.receiveWord(w, 10 + i * 0.5).words));
+    const answer = Array.from(mine).flatMap((w, i) => Array.from(reader.receive([w], 10 + i * 0.5).send));
     expect(answer[0]).toBe(0x01);
     expect(reader.state).toBe("disabled");
   });

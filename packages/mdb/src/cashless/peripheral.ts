@@ -1,12 +1,6 @@
-import {
-  addressOf,
-  CommandDecoder,
-  commandOf,
-  DEFAULT_TIMING,
-  encodePeripheralResponse,
-  MAX_BLOCK,
-  type MdbTiming,
-} from "../link.js";
+import type { Machine, Step } from "@vendkit/machine";
+import { addressOf, commandOf, DEFAULT_TIMING, MAX_BLOCK, type MdbTiming } from "../link.js";
+import { PeripheralPort } from "../peripheral-port.js";
 import { type CashlessCommand, commandLength, decodeCommand } from "./commands.js";
 import { type CashlessContext, OPTIONS } from "./context.js";
 import { type CashlessResponse, encodeResponse } from "./responses.js";
@@ -102,7 +96,6 @@ export interface Answer {
   readonly events: readonly CashlessEvent[];
 }
 
-const NO_WORDS = new Uint16Array(0);
 const NO_BYTES = new Uint8Array(0);
 const NO_EVENTS: readonly CashlessEvent[] = [];
 const IDLE: Answer = { reply: NO_BYTES, events: NO_EVENTS };
@@ -110,18 +103,18 @@ const UNKNOWN_FUNDS_16 = 0xffff;
 const UNKNOWN_FUNDS_32 = 0xffffffff;
 
 /**
- * A cashless device on the MDB bus (MDB/ICP 4.3 §7), levels 1-3, as a sans-I/O state machine:
- * feed it the VMC's blocks (or 9-bit words), it returns what to send and events for the payment
- * core; the core answers through `beginSession`, `approveVend`, `denyVend`, `approveRevalue`,
+ * A cashless device on the MDB bus (MDB/ICP 4.3 §7), levels 1-3, as a sans-I/O machine
+ * (docs/machines.md): the VMC's 9-bit words in (`receive`, `tick`), the reply words and events
+ * for the payment core out; `handleBlock` is the block level beneath it. The core answers
+ * `beginSession`, `approveVend`, `denyVend`, `approveRevalue`,
  * `denyRevalue`, `cancelSession`, `updateCredit`. Responses that wait for a POLL are queued and
  * resent until the VMC ACKs them.
  */
-export class CashlessPeripheral {
+export class CashlessPeripheral implements Machine<CashlessEvent, Uint16Array> {
   state: CashlessState = "inactive";
   ctx: CashlessContext = { level: 1, expanded: false };
   private queue: CashlessResponse[] = [{ type: "just-reset" }];
   private inFlight: CashlessResponse[] = [];
-  private inFlightBytes: Uint8Array = NO_BYTES;
   private funds = 0;
   private approved: number | undefined;
   private pendingVend: { price: number; item: number } | undefined;
@@ -130,7 +123,7 @@ export class CashlessPeripheral {
   private revalueLimit = 0;
   private alwaysIdle = false;
   private readonly custom: Customisations;
-  private readonly decoder: CommandDecoder;
+  private readonly port: PeripheralPort<CashlessEvent>;
 
   constructor(private readonly options: CashlessOptions) {
     this.custom = {
@@ -139,9 +132,14 @@ export class CashlessPeripheral {
       updateCredit: false,
       ...options.customisations,
     };
-    this.decoder = new CommandDecoder(
-      (b) => addressOf(b) === options.address,
-      (bytes) => commandLength(bytes, this.ctx),
+    this.port = new PeripheralPort<CashlessEvent>(
+      {
+        accepts: (b) => addressOf(b) === options.address,
+        length: (bytes) => commandLength(bytes, this.ctx),
+        answer: (block) => this.handleBlock(block),
+        acked: () => this.handleAck(),
+        refused: (detail) => ({ type: "bad-command", detail }),
+      },
       options.timing ?? DEFAULT_TIMING,
     );
   }
@@ -248,30 +246,19 @@ export class CashlessPeripheral {
 
   // ---- the bus side -----------------------------------------------------------------------
 
-  /** Feeds one 9-bit word; returns the words to send (empty while a block is incomplete). */
-  receiveWord(word: number, now: number): { words: Uint16Array; events: CashlessEvent[] } {
-    const events: CashlessEvent[] = [];
-    let words: Uint16Array = NO_WORDS;
-    for (const frame of this.decoder.feed(word, now)) {
-      if (frame.kind === "block") {
-        const a = this.handleBlock(frame.bytes);
-        events.push(...a.events);
-        words = encodePeripheralResponse(a.reply);
-        this.decoder.replied();
-      } else if (frame.kind === "ack") this.handleAck();
-      else if (frame.kind === "ret") {
-        words = encodePeripheralResponse(this.inFlightBytes);
-        this.decoder.replied();
-      } else if (frame.kind === "error")
-        events.push({ type: "bad-command", detail: `${frame.code}: ${frame.detail}` });
-    }
-    return { words, events };
+  /** The VMC's words in; the reply words out, with the events for the payment core. */
+  receive(words: ArrayLike<number>, now: number): Step<CashlessEvent, Uint16Array> {
+    return this.port.receive(words, now);
+  }
+
+  /** Time: a block whose length could not be known ends after `interByte` of silence. */
+  tick(now: number): Step<CashlessEvent, Uint16Array> {
+    return this.port.tick(now);
   }
 
   /** The VMC ACKed our last response. */
   handleAck(): void {
     if (this.inFlight.length > 0) this.inFlight = [];
-    this.inFlightBytes = NO_BYTES;
   }
 
   /** Handles one command block (address byte first, CHK already checked and removed). */
@@ -514,7 +501,6 @@ export class CashlessPeripheral {
     const needsAck = sent.some((r) => !(r.type === "revalue-approved" && this.custom.revalueNoAck));
     if (needsAck) {
       this.inFlight = sent;
-      this.inFlightBytes = bytes;
     }
     return bytes;
   }

@@ -1,15 +1,11 @@
+import type { Machine } from "@vendkit/machine";
 import type { MdbCapture } from "../capture.js";
 import { ACK, DEFAULT_TIMING, encodeMasterBlock, type PeripheralReply, RET, ReplyDecoder } from "../link.js";
 import { type CashlessCommand, encodeCommand } from "./commands.js";
 import { type CashlessContext, OPTIONS } from "./context.js";
 import { type CashlessResponse, decodeResponses } from "./responses.js";
 
-/** Anything that answers 9-bit words with 9-bit words, like `CashlessPeripheral`. */
-export interface WordDevice {
-  receiveWord(word: number, now: number): { words: Uint16Array };
-}
-
-export interface VmcOptions {
+export interface VmcOptions<E = unknown> {
   readonly address?: 0x10 | 0x60;
   readonly vmcLevel?: 1 | 2 | 3;
   /** L3 features to enable when the reader offers them. */
@@ -18,6 +14,8 @@ export interface VmcOptions {
   readonly wordTime?: number;
   /** Where to record the session for Wireshark, if anywhere. */
   readonly capture?: MdbCapture;
+  /** Hears the device's events as they happen. */
+  readonly onEvent?: (event: E) => void;
 }
 
 export type Exchange =
@@ -32,7 +30,7 @@ export type Exchange =
  * cashless device, decodes its replies with the negotiated level and currency mode, ACKs data,
  * and runs the initialisation, sale and revalue sequences of MDB/ICP 4.3 §7.4.
  */
-export class VmcSimulator {
+export class VmcSimulator<E = unknown> {
   ctx: CashlessContext = { level: 1, expanded: false };
   now = 0;
   readonly log: { command: CashlessCommand; reply: Exchange }[] = [];
@@ -41,8 +39,8 @@ export class VmcSimulator {
   private readonly wordTime: number;
 
   constructor(
-    private readonly device: WordDevice,
-    private readonly options: VmcOptions = {},
+    private readonly device: Machine<E, Uint16Array>,
+    private readonly options: VmcOptions<E> = {},
   ) {
     this.address = options.address ?? 0x10;
     this.vmcLevel = options.vmcLevel ?? 3;
@@ -53,14 +51,9 @@ export class VmcSimulator {
   send(command: CashlessCommand, { ack = true }: { ack?: boolean } = {}): Exchange {
     // A RESET undoes the level and currency mode agreed at setup.
     if (command.type === "reset") this.ctx = { level: 1, expanded: false };
-    let back: Uint16Array = new Uint16Array(0);
     const block = encodeMasterBlock(encodeCommand(command, this.address, this.ctx));
     this.options.capture?.masterToPeripheral(block, this.now);
-    for (const w of block) {
-      const r = this.device.receiveWord(w, this.tick(this.wordTime / 2));
-      if (r.words.length > 0) back = r.words;
-    }
-    const exchange = this.readReply(back, ack);
+    const exchange = this.readReply(this.exchange(block), ack);
     this.log.push({ command, reply: exchange });
     if (exchange.kind === "responses") this.learn(command, exchange.responses);
     return exchange;
@@ -69,7 +62,24 @@ export class VmcSimulator {
   /** Sends the VMC's RET: the device must repeat its last reply. */
   retransmit(): Exchange {
     this.options.capture?.masterToPeripheral([RET], this.now);
-    return this.readReply(this.device.receiveWord(RET, this.tick(this.wordTime)).words, true);
+    return this.readReply(this.exchange(Uint16Array.of(RET)), true);
+  }
+
+  /**
+   * Words to the device, sent one word time apart; its reply, waiting up to the response time
+   * (a block whose length the device cannot tell ends at its deadline).
+   */
+  private exchange(words: Uint16Array): Uint16Array {
+    const step = this.device.receive(words, this.tick(this.wordTime * words.length));
+    this.heard(step.events);
+    if (step.send.length > 0 || step.deadline === undefined) return step.send;
+    const late = this.device.tick(this.tick(Math.max(0, step.deadline - this.now)));
+    this.heard(late.events);
+    return late.send;
+  }
+
+  private heard(events: readonly E[]): void {
+    if (this.options.onEvent) for (const e of events) this.options.onEvent(e);
   }
 
   private tick(ms: number): number {
@@ -89,7 +99,7 @@ export class VmcSimulator {
     const decoded = decodeResponses(reply.bytes, this.ctx);
     if (ack) {
       this.options.capture?.masterToPeripheral([ACK], this.now);
-      this.device.receiveWord(ACK, this.tick(this.wordTime));
+      this.heard(this.device.receive([ACK], this.tick(this.wordTime)).events);
     }
     return decoded.ok
       ? { kind: "responses", responses: decoded.responses }

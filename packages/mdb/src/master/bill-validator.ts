@@ -1,6 +1,6 @@
 import { readUint } from "../cashless/context.js";
 import { ADDRESSES, type PeripheralReply } from "../link.js";
-import { DeviceMaster } from "./device-master.js";
+import { DeviceMaster, type LineOptions } from "./device-master.js";
 import { type Pending, Poller } from "./poller.js";
 
 const A = ADDRESSES.billValidator;
@@ -111,9 +111,9 @@ export class BillValidatorMaster extends DeviceMaster<ValidatorEvent> {
       security?: number;
       /** Whether to stack a bill held in escrow (true) or return it. */
       onEscrow?: (billType: number, value: number) => boolean;
-    } = {},
+    } & LineOptions = {},
   ) {
-    super();
+    super(options);
     this.poller = new Poller(
       () => ({ bytes: Uint8Array.of(VALIDATOR.poll), onReply: (r) => this.onPoll(r) }),
       () => ({

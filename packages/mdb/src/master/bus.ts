@@ -1,32 +1,42 @@
-import type { PeripheralReply } from "../link.js";
-
-/**
- * A bus the master's drivers talk over: one block out, the peripheral's reply back.
- * `QibixxMasterLink` (`@vendkit/mdb/node`) is one; `PeripheralBus` of simulators is another.
- */
-export interface MasterBus {
-  request(block: ArrayLike<number>): Promise<PeripheralReply>;
-}
+import type { Machine, Step } from "@vendkit/machine";
+import { addressOf, DEFAULT_TIMING, type MdbTiming } from "../link.js";
+import { PeripheralPort } from "../peripheral-port.js";
 
 /** A peripheral that answers a block (address first, CHK removed): data, empty for ACK, undefined for silence. */
 export interface BlockPeripheral {
   handleBlock(block: Uint8Array): Uint8Array | undefined;
 }
 
-/** Peripherals on a bus in memory, by address (0x08 coin changer, 0x30 bill validator...). */
-export class PeripheralBus implements MasterBus {
-  constructor(readonly peripherals: ReadonlyMap<number, BlockPeripheral>) {}
+/**
+ * Peripherals on a bus in memory, by address (0x08 coin changer, 0x30 bill validator...), as one
+ * machine on the line (docs/machines.md): the master's words in, each addressed device's reply
+ * out. A block ends after `interByte` of silence, the step's deadline.
+ */
+export class PeripheralBus implements Machine<never, Uint16Array> {
+  private readonly port: PeripheralPort<never>;
 
-  /** The reply to `block` from the peripheral at its address; silence (TIMEOUT) when none is there. */
-  answer(block: ArrayLike<number>): PeripheralReply {
-    const bytes = Uint8Array.from(block);
-    const reply = this.peripherals.get((bytes[0] ?? 0) & 0xf8)?.handleBlock(bytes);
-    if (reply === undefined) return { kind: "error", code: "TIMEOUT", at: 0, detail: "nobody answered" };
-    return reply.length === 0 ? { kind: "ack" } : { kind: "data", bytes: reply };
+  constructor(
+    readonly peripherals: ReadonlyMap<number, BlockPeripheral>,
+    timing: MdbTiming = DEFAULT_TIMING,
+  ) {
+    this.port = new PeripheralPort<never>(
+      {
+        accepts: (b) => peripherals.has(addressOf(b)),
+        answer: (block) => ({
+          reply: peripherals.get(addressOf(block[0] as number))?.handleBlock(block),
+          events: [],
+        }),
+      },
+      timing,
+    );
   }
 
-  async request(block: ArrayLike<number>): Promise<PeripheralReply> {
-    return this.answer(block);
+  receive(words: ArrayLike<number>, now: number): Step<never, Uint16Array> {
+    return this.port.receive(words, now);
+  }
+
+  tick(now: number): Step<never, Uint16Array> {
+    return this.port.tick(now);
   }
 
   /** An MDB bus reset: every peripheral resets (each takes its RESET command). */

@@ -1,6 +1,6 @@
 import { readUint } from "../cashless/context.js";
 import { ADDRESSES, type PeripheralReply } from "../link.js";
-import { DeviceMaster } from "./device-master.js";
+import { DeviceMaster, type LineOptions } from "./device-master.js";
 import { type Pending, Poller } from "./poller.js";
 
 const A = ADDRESSES.changer;
@@ -138,8 +138,8 @@ export function decodeChangerPoll(bytes: Uint8Array, setup: ChangerSetup | undef
 /**
  * The VMC's driver for an MDB coin changer: initialises it after RESET (POLL until "changer was
  * reset", SETUP, TUBE STATUS, EXPANSION ID at level 3, COIN TYPE), then polls it, reads tubes
- * after each deposit or payout, and dispenses on request. Sans-I/O: `next(now)` gives the block
- * to send, `reply(r, now)` takes the answer and returns events.
+ * after each deposit or payout, and dispenses on request. A machine in 9-bit words (see
+ * `DeviceMaster`): commands such as `dispense` queue a block that goes out at the next `tick`.
  */
 export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
   setup: ChangerSetup | undefined;
@@ -155,8 +155,8 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
   /** The last controlled manual fill and payout reports, per coin type. */
   readonly manualCounts = { fill: Array<number>(16).fill(0), payout: Array<number>(16).fill(0) };
 
-  constructor(options: { pollInterval?: number; nonResponse?: number } = {}) {
-    super();
+  constructor(options: { pollInterval?: number; nonResponse?: number } & LineOptions = {}) {
+    super(options);
     this.poller = new Poller(
       () => ({ bytes: Uint8Array.of(CHANGER.poll), onReply: (r) => this.onPoll(r) }),
       () => this.resetCommand(),

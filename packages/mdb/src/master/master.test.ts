@@ -1,31 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { PeripheralReply } from "../link.js";
 import { BillValidatorMaster, type ValidatorEvent } from "./bill-validator.js";
 import { type ChangerEvent, CoinChangerMaster, decodeChangerPoll } from "./coin-changer.js";
 import { BillValidatorSimulator, CoinChangerSimulator } from "./simulators.js";
-
-/** Runs a master against a simulated peripheral for `ms` milliseconds of bus time. */
-function run<E>(
-  master: { next(now: number): Uint8Array | undefined; reply(r: PeripheralReply, now: number): E[] },
-  device: { handleBlock(b: Uint8Array): Uint8Array | undefined },
-  from: number,
-  ms: number,
-): E[] {
-  const events: E[] = [];
-  for (let now = from; now < from + ms; now += 5) {
-    const block = master.next(now);
-    if (block === undefined) continue;
-    const answer = device.handleBlock(block);
-    const reply: PeripheralReply =
-      answer === undefined
-        ? { kind: "error", code: "TIMEOUT", at: 0, detail: "silence" }
-        : answer.length === 0
-          ? { kind: "ack" }
-          : { kind: "data", bytes: answer };
-    events.push(...master.reply(reply, now));
-  }
-  return events;
-}
+import { runMaster as run } from "./test-support.js";
 
 describe("coin changer master", () => {
   it("initialises after 'changer was reset': SETUP, ID, tubes, coin types", () => {

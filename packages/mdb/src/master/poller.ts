@@ -1,5 +1,8 @@
 import type { PeripheralReply } from "../link.js";
 
+/** "More than" the non-response time: its first instant, on any clock in use. */
+const STRICTLY_AFTER = 0.001;
+
 /** A command the master wants to send, and what to do with the answer. */
 export interface Pending {
   /** Address byte first, CHK excluded. */
@@ -39,18 +42,29 @@ export class Poller {
   /** The next block to send at `now`, or undefined when it is not yet time. */
   next(now: number): Uint8Array | undefined {
     if (this.waiting !== undefined) return undefined;
-    if (now - this.lastAnswer > this.options.nonResponse && !this.lost) {
+    // compared as `due` computes them, so a tick at the deadline always finds it reached
+    if (now > this.lastAnswer + this.options.nonResponse && !this.lost) {
       this.lost = true;
       this.queue = [this.reset()];
     }
     let p = this.queue.shift();
     if (p === undefined) {
-      if (now - this.lastPoll < this.options.pollInterval) return undefined;
+      if (now < this.lastPoll + this.options.pollInterval) return undefined;
       this.lastPoll = now;
       p = this.poll();
     }
     this.waiting = p;
     return p.bytes;
+  }
+
+  /**
+   * When `next` has something to send: now with a command queued, else the next POLL or the end
+   * of the non-response time, whichever comes first; undefined while a block waits.
+   */
+  due(now: number): number {
+    if (this.queue.length > 0) return now;
+    const poll = Math.max(now, this.lastPoll + this.options.pollInterval);
+    return this.lost ? poll : Math.min(poll, this.lastAnswer + this.options.nonResponse + STRICTLY_AFTER);
   }
 
   /** The peripheral's answer (or its silence, as a TIMEOUT error) to the block just sent. */

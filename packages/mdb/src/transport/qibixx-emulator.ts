@@ -22,20 +22,15 @@ export class QibixxAdapterEmulator {
   readonly events: CashlessEvent[] = [];
   /** The VMC's view of the answers it got. */
   readonly vmcSaw: CashlessResponse[] = [];
-  private readonly vmc: VmcSimulator;
+  private readonly vmc: VmcSimulator<CashlessEvent>;
   private pending: { price: number; item: number } | undefined;
 
   constructor(private readonly stream: Duplex) {
-    this.vmc = new VmcSimulator(
-      {
-        receiveWord: (word: number, now: number) => {
-          const r = this.reader.receiveWord(word, now);
-          this.events.push(...r.events);
-          return r;
-        },
-      },
-      { vmcLevel: 3, features: OPTIONS.alwaysIdle },
-    );
+    this.vmc = new VmcSimulator(this.reader, {
+      vmcLevel: 3,
+      features: OPTIONS.alwaysIdle,
+      onEvent: (e) => this.events.push(e),
+    });
     onLines(stream, (line) => this.line(line.trim()));
   }
 

@@ -1,10 +1,11 @@
 import type { Duplex } from "node:stream";
-import type { PeripheralBus } from "../master/bus.js";
+import { addressOf } from "../link.js";
+import type { BlockPeripheral } from "../master/bus.js";
 import { onLines } from "./lines.js";
 import { parseRequestLine, QIBIXX, type QibixxConstants, replyLine } from "./qibixx.js";
 
 /**
- * A Qibixx adapter in master mode, emulated, with the peripherals of `bus` behind it: our
+ * A Qibixx adapter in master mode, emulated, with `peripherals` (by address) behind it: our
  * stand-in for the hardware when a master is tested over a serial line. It answers `V`, `M,1`,
  * each `R,...` request (NACK when nobody is at the address) and `R,RESET`, which resets every
  * peripheral.
@@ -12,7 +13,7 @@ import { parseRequestLine, QIBIXX, type QibixxConstants, replyLine } from "./qib
 export class QibixxMasterEmulator {
   constructor(
     private readonly stream: Duplex,
-    private readonly bus: PeripheralBus,
+    private readonly peripherals: ReadonlyMap<number, BlockPeripheral>,
     private readonly c: QibixxConstants = QIBIXX,
   ) {
     onLines(stream, (line) => this.answer(line.trim()));
@@ -32,13 +33,11 @@ export class QibixxMasterEmulator {
     if (block === undefined) return;
     if (block === "bus-reset") {
       // the line held active resets every peripheral on the bus
-      this.bus.reset();
+      for (const [address, device] of this.peripherals) device.handleBlock(Uint8Array.of(address));
       stream.write(replyLine("ack", "p,", c));
       return;
     }
-    const reply = this.bus.answer(block);
-    stream.write(
-      replyLine(reply.kind === "data" ? reply.bytes : reply.kind === "ack" ? "ack" : "nack", "p,", c),
-    );
+    const reply = this.peripherals.get(addressOf(block[0] as number))?.handleBlock(block);
+    stream.write(replyLine(reply === undefined ? "nack" : reply.length === 0 ? "ack" : reply, "p,", c));
   }
 }

@@ -6,13 +6,22 @@ import { CashlessPeripheral } from "../cashless/peripheral.js";
 import { decodeResponses } from "../cashless/responses.js";
 import { testReader } from "../cashless/test-support.js";
 import { encodeMasterBlock, ReplyDecoder } from "../link.js";
-import { PeripheralBus } from "../master/bus.js";
 import { type ChangerEvent, CoinChangerMaster } from "../master/coin-changer.js";
 import { CoinChangerSimulator } from "../master/simulators.js";
-import { closeLink, FramedWordLink, openLink, QibixxMasterLink } from "../node.js";
+import {
+  closeLink,
+  Driver,
+  mdb9Codec,
+  openLink,
+  QIBIXX_TIMING,
+  qibixxMasterCodec,
+  resetQibixxBus,
+  startQibixxMaster,
+} from "../node.js";
 import { encodeWords, WordDeframer } from "./mdb9-framing.js";
 import { parseReplyLine, parseRequestLine, QIBIXX, replyLine, requestLine } from "./qibixx.js";
 import { QibixxMasterEmulator } from "./qibixx-master.js";
+import { FramedWordLink } from "./word-line.js";
 
 describe("two-byte MDB word framing", () => {
   it("round-trips any word stream and resynchronises after garbage", () => {
@@ -52,6 +61,11 @@ describe("Qibixx master-mode lines", () => {
   });
 });
 
+/** Waits (real time) until `done` holds, at most `ms`. */
+async function until(done: () => boolean, ms = 5000): Promise<void> {
+  for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 5));
+}
+
 describe("over a real pty pair (socat)", () => {
   let available = false;
   beforeAll(() => {
@@ -66,25 +80,32 @@ describe("over a real pty pair (socat)", () => {
     try {
       // the emulated adapter: Qibixx lines in, MDB blocks to a simulated changer, lines out
       const changer = new CoinChangerSimulator(undefined, 0b1111, [3, 3, 3, 3]);
-      new QibixxMasterEmulator(adapterSide, new PeripheralBus(new Map([[0x08, changer]])));
-      const link = new QibixxMasterLink(vmcSide, 500);
-      expect(await link.start()).toBe("v,EMULATED-1.0");
-      const master = new CoinChangerMaster({ pollInterval: 0 });
+      new QibixxMasterEmulator(adapterSide, new Map([[0x08, changer]]));
+      expect(await startQibixxMaster(vmcSide, QIBIXX, 500)).toBe("v,EMULATED-1.0");
+      const master = new CoinChangerMaster({ pollInterval: 5, timing: QIBIXX_TIMING });
       const events: ChangerEvent[] = [];
-      for (let now = 0; now < 200 && !events.some((e) => e.type === "tubes"); now += 5) {
-        const block = master.next(now);
-        if (block) events.push(...master.reply(await link.request(block), now));
-      }
+      const driver = new Driver(master, vmcSide, { codec: qibixxMasterCodec() });
+      driver.on("event", (e) => events.push(e));
+      await until(() => events.some((e) => e.type === "tubes"));
       expect(events.map((e) => e.type)).toEqual(["status", "setup", "identification", "tubes"]);
       expect(master.changeAvailable()).toBe(3 * (5 + 10 + 20 + 50));
-      // a bus reset through the adapter: the changer reports "changer was reset" again
-      expect(await link.busReset()).toEqual({ kind: "ack" });
-      const after: ChangerEvent[] = [];
-      for (let now = 200; now < 400 && !after.some((e) => e.type === "setup"); now += 5) {
-        const block = master.next(now);
-        if (block) after.push(...master.reply(await link.request(block), now));
-      }
-      expect(after.slice(0, 2).map((e) => e.type)).toEqual(["status", "setup"]);
+      // a bus reset through the adapter, between the master's exchanges (the line is held, no
+      // request may cross it): the changer reports "changer was reset" again
+      driver.stop();
+      await new Promise((r) => setTimeout(r, 250));
+      const after = events.length;
+      resetQibixxBus(vmcSide);
+      await new Promise((r) => setTimeout(r, 50));
+      const again = new Driver(master, vmcSide, { codec: qibixxMasterCodec() });
+      again.on("event", (e) => events.push(e));
+      await until(() => events.slice(after).some((e) => e.type === "setup"));
+      again.stop();
+      expect(
+        events
+          .slice(after)
+          .slice(0, 2)
+          .map((e) => e.type),
+      ).toEqual(["status", "setup"]);
     } finally {
       closeLink(vmcSide);
       closeLink(adapterSide);
@@ -102,13 +123,8 @@ describe("over a real pty pair (socat)", () => {
         address: 0x10,
         identity: testReader({ model: "PTY", level: 2 }),
       });
-      const readerLink = new FramedWordLink(readerSide);
-      let t = 0;
-      readerLink.onWord((w) => {
-        t += 0.5;
-        const out = reader.receiveWord(w, t);
-        if (out.words.length > 0) readerLink.send(out.words);
-      });
+      const codec = mdb9Codec();
+      const driver = new Driver(reader, readerSide, { codec });
       const vmc = new FramedWordLink(vmcSide);
       const ctxL1 = { level: 1, expanded: false } as const;
       const ask = async (bytes: Uint8Array) => {
@@ -120,8 +136,7 @@ describe("over a real pty pair (socat)", () => {
           reset: 100,
           setup: 200,
         });
-        const replies = words.flatMap((w, i) => d.feed(w, i));
-        const last = replies.at(-1);
+        const last = words.flatMap((w, i) => d.feed(w, i)).at(-1);
         if (last?.kind === "data") vmc.send([0x000]);
         return last;
       };
@@ -139,7 +154,8 @@ describe("over a real pty pair (socat)", () => {
       );
       expect(config?.kind === "data" && config.bytes[0]).toBe(0x01);
       expect(reader.state).toBe("disabled");
-      expect(vmc.errors).toBe(0);
+      expect(codec.errors).toBe(0);
+      driver.stop();
     } finally {
       closeLink(vmcSide);
       closeLink(readerSide);
