@@ -12,4 +12,18 @@ export {
   type Step,
   type Units,
 } from "./machine.js";
+export {
+  ascii,
+  bytes,
+  type Field,
+  type FieldSize,
+  type MessageDef,
+  type MessageOf,
+  type MessageProblem,
+  type MessageProblemCode,
+  MessageTable,
+  message,
+  optionalUint,
+  uint,
+} from "./message.js";
 export { Wiring } from "./wiring.js";

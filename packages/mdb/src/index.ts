@@ -1,7 +1,7 @@
 export { type CapturedPacket, EVENT, LINKTYPE_MDB, MdbCapture, readPcap } from "./capture.js";
 export {
+  CASHLESS_COMMANDS,
   type CashlessCommand,
-  type CommandProblem,
   commandLength,
   decodeCommand,
   encodeCommand,

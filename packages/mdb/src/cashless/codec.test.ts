@@ -163,11 +163,33 @@ describe("cashless command codec", () => {
     expect(Array.from(encodeCommand({ type: "poll" }, 0x10, l1))).toEqual([0x12]);
   });
 
-  it("refuses unknown sub-commands and wrong lengths", () => {
+  it("refuses unknown sub-commands and wrong lengths, naming the command and the byte", () => {
     const l1 = { level: 1, expanded: false } as const;
-    expect(decodeCommand([0x13, 0x09], l1)).toMatchObject({ ok: false, code: "UNKNOWN_COMMAND" });
-    expect(decodeCommand([0x16, 0x00], l1)).toMatchObject({ ok: false, code: "UNKNOWN_COMMAND" });
-    expect(decodeCommand([0x13, 0x00, 0x01], l1)).toMatchObject({ ok: false, code: "WRONG_LENGTH" });
+    expect(decodeCommand([0x13, 0x09], l1)).toMatchObject({ ok: false, code: "UNKNOWN_MESSAGE", offset: 0 });
+    expect(decodeCommand([0x16, 0x00], l1)).toMatchObject({ ok: false, code: "UNKNOWN_MESSAGE" });
+    // VEND REQUEST with one byte of its 2-byte price: the price is where it fails
+    expect(decodeCommand([0x13, 0x00, 0x01], l1)).toMatchObject({
+      ok: false,
+      code: "WRONG_LENGTH",
+      message: "vend-request",
+      offset: 2,
+    });
+    // a byte too many after a whole VEND SUCCESS
+    expect(decodeCommand([0x13, 0x02, 0x00, 0x07, 0x55], l1)).toMatchObject({
+      code: "WRONG_LENGTH",
+      message: "vend-success",
+      offset: 4,
+    });
+    // with 32-bit money the price takes four bytes: the 2-byte form leaves the item short
+    const wide = { level: 3, expanded: true } as const;
+    expect(decodeCommand([0x13, 0x00, 0x01, 0x23, 0x00, 0x07], wide)).toMatchObject({
+      message: "vend-request",
+      offset: 6,
+    });
+    expect(decodeCommand([0x13, 0x00, 0x00, 0x00, 0x01, 0x23, 0x00, 0x07], wide)).toEqual({
+      ok: true,
+      command: { type: "vend-request", price: 0x123, item: 7 },
+    });
   });
 });
 

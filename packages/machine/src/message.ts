@@ -1,0 +1,227 @@
+/**
+ * A message declared once: its type name, the bytes that identify it (`head`), and its fields in
+ * order, each a value of this module (size, how it reads and writes). From that one value follow
+ * the message's TypeScript type (`MessageOf`), its length rule, its decoder and its encoder
+ * (`MessageTable`), so a new message is one line in a table and a reader finds the code for a
+ * command by its name. Decoding never throws: a problem is a `MessageProblem` naming the message
+ * and the byte offset. `C` is what a length may depend on (MDB's negotiated money size).
+ */
+
+/** A field's size: fixed, depending on the context, or the rest of the message. */
+export type FieldSize<C> = number | "rest" | ((ctx: C) => number);
+
+export interface Field<N extends string, V, C = unknown> {
+  readonly name: N;
+  readonly size: FieldSize<C>;
+  /** A field whose size is 0 in a context is absent from the message then. */
+  readonly optional: boolean;
+  read(bytes: ArrayLike<number>, at: number, size: number): V;
+  write(value: V, out: number[], size: number): void;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a field of any name, value and context
+type AnyField = Field<string, any, any>;
+
+/** An unsigned integer, most significant byte first (MDB, DDCMP's big-endian fields). */
+export function uint<N extends string, C = unknown>(
+  name: N,
+  size: number | ((ctx: C) => number),
+): Field<N, number, C> {
+  return {
+    name,
+    size,
+    optional: false,
+    read: (bytes, at, n) => {
+      let v = 0;
+      for (let i = 0; i < n; i++) v = v * 256 + (bytes[at + i] as number);
+      return v;
+    },
+    write: (value, out, n) => {
+      for (let i = n - 1; i >= 0; i--) out.push(Math.floor(value / 256 ** i) & 0xff);
+    },
+  };
+}
+
+/** Like `uint`, present only in the contexts where its size is not 0. */
+export function optionalUint<N extends string, C = unknown>(
+  name: N,
+  size: (ctx: C) => number,
+): Field<N, number | undefined, C> {
+  const u = uint<N, C>(name, size);
+  return { ...u, optional: true, write: (value, out, n) => u.write(value ?? 0, out, n) };
+}
+
+/** Text of one byte a character, padded with spaces when written. */
+export function ascii<N extends string>(name: N, size: number): Field<N, string> {
+  return {
+    name,
+    size,
+    optional: false,
+    read: (bytes, at, n) =>
+      String.fromCharCode(...Array.from({ length: n }, (_, i) => bytes[at + i] as number)),
+    write: (value, out, n) => {
+      const s = value.padEnd(n, " ");
+      for (let i = 0; i < n; i++) out.push(s.charCodeAt(i) & 0xff);
+    },
+  };
+}
+
+/** Raw bytes: `size` of them (cut or zero-filled when written), or the rest of the message. */
+export function bytes<N extends string>(name: N, size: number | "rest"): Field<N, readonly number[]> {
+  return {
+    name,
+    size,
+    optional: false,
+    read: (b, at, n) => Array.from({ length: n }, (_, i) => b[at + i] as number),
+    write: (value, out, n) => {
+      for (let i = 0; i < n; i++) out.push(i < value.length ? (value[i] as number) & 0xff : 0);
+    },
+  };
+}
+
+export interface MessageDef<T extends string, F extends readonly AnyField[]> {
+  readonly type: T;
+  readonly head: readonly number[];
+  readonly fields: F;
+}
+
+/** A message: its type, the bytes that say it is that message, then its fields. */
+export function message<T extends string, const F extends readonly AnyField[]>(
+  type: T,
+  head: readonly number[],
+  ...fields: F
+): MessageDef<T, F> {
+  return { type, head, fields };
+}
+
+// a field whose value may be undefined is an optional one (optionalUint); its context is any
+type Required<F> =
+  F extends Field<infer N, infer V, infer _C> ? (undefined extends V ? never : [N, V]) : never;
+type Optional<F> =
+  F extends Field<infer N, infer V, infer _C>
+    ? undefined extends V
+      ? [N, Exclude<V, undefined>]
+      : never
+    : never;
+type Obj<P> = {
+  readonly [K in P extends [infer N extends string, unknown] ? N : never]: P extends [K, infer V] ? V : never;
+};
+
+/** The plain object a message definition decodes to (and encodes from). */
+export type MessageOf<D> =
+  D extends MessageDef<infer T, infer F>
+    ? { readonly type: T } & Obj<Required<F[number]>> & Partial<Obj<Optional<F[number]>>>
+    : never;
+
+export type MessageProblemCode = "UNKNOWN_MESSAGE" | "WRONG_LENGTH";
+
+/** Why bytes are not a message of the table: which message (when it could tell), where, what. */
+export interface MessageProblem {
+  readonly ok: false;
+  readonly code: MessageProblemCode;
+  /** The message the head named; undefined when the head names none. */
+  readonly message: string | undefined;
+  /** The byte where the problem is. */
+  readonly offset: number;
+  readonly detail: string;
+}
+
+/**
+ * A protocol's messages, each declared once. `length(bytes)` tells a block's length as soon as
+ * its head is in; `decode` and `encode` follow the same definitions.
+ */
+export class MessageTable<D extends MessageDef<string, readonly AnyField[]>, C = unknown> {
+  private readonly byType = new Map<string, D>();
+
+  constructor(
+    /** The protocol's name, for messages. */
+    readonly name: string,
+    readonly defs: readonly D[],
+  ) {
+    for (const d of defs) {
+      if (this.byType.has(d.type)) throw new RangeError(`${name}: ${d.type} declared twice`);
+      this.byType.set(d.type, d);
+    }
+  }
+
+  /** The definition whose head starts `bytes` (the longest head wins). */
+  identify(bytes: ArrayLike<number>): D | undefined {
+    let best: D | undefined;
+    for (const d of this.defs)
+      if (d.head.length <= bytes.length && d.head.every((h, i) => bytes[i] === h))
+        if (best === undefined || d.head.length > best.head.length) best = d;
+    return best;
+  }
+
+  /** The whole message's length once its head is in (undefined while it cannot tell, or for "rest"). */
+  length(bytes: ArrayLike<number>, ctx: C): number | undefined {
+    const d = this.identify(bytes);
+    if (d === undefined) return undefined;
+    let n = d.head.length;
+    for (const f of d.fields) {
+      const size = sizeOf(f, ctx);
+      if (size === "rest") return undefined;
+      n += size;
+    }
+    return n;
+  }
+
+  decode(
+    bytes: ArrayLike<number>,
+    ctx: C,
+  ): { readonly ok: true; readonly message: MessageOf<D> } | MessageProblem {
+    const d = this.identify(bytes);
+    if (d === undefined)
+      return {
+        ok: false,
+        code: "UNKNOWN_MESSAGE",
+        message: undefined,
+        offset: 0,
+        detail: `${this.name}: no message starts ${Array.from(bytes).slice(0, 2).map(hex).join(" ")}`,
+      };
+    const out: Record<string, unknown> = { type: d.type };
+    let at = d.head.length;
+    for (const f of d.fields) {
+      const want = sizeOf(f, ctx);
+      const size = want === "rest" ? bytes.length - at : want;
+      if (f.optional && size === 0) continue;
+      if (at + size > bytes.length)
+        return this.wrong(d, at, `${f.name} needs ${size} bytes at ${at}, the message has ${bytes.length}`);
+      out[f.name] = f.read(bytes, at, size);
+      at += size;
+    }
+    if (at !== bytes.length) return this.wrong(d, at, `${bytes.length} bytes, ${at} expected`);
+    return { ok: true, message: out as MessageOf<D> };
+  }
+
+  encode(m: MessageOf<D>, ctx: C): number[] {
+    const d = this.byType.get(m.type);
+    if (d === undefined) throw new RangeError(`${this.name}: no message ${m.type}`);
+    const out = [...d.head];
+    const values = m as Record<string, unknown>;
+    for (const f of d.fields) {
+      const want = sizeOf(f, ctx);
+      const value = values[f.name];
+      const size = want === "rest" ? (value as readonly number[]).length : want;
+      if (f.optional && size === 0) continue;
+      f.write(value, out, size);
+    }
+    return out;
+  }
+
+  private wrong(d: D, offset: number, detail: string): MessageProblem {
+    return {
+      ok: false,
+      code: "WRONG_LENGTH",
+      message: d.type,
+      offset,
+      detail: `${this.name} ${d.type}: ${detail}`,
+    };
+  }
+}
+
+const hex = (b: number) => b.toString(16).padStart(2, "0");
+
+function sizeOf<C>(f: AnyField, ctx: C): number | "rest" {
+  return typeof f.size === "function" ? f.size(ctx) : f.size;
+}
