@@ -16,7 +16,9 @@ export {
   ascii,
   bytes,
   type Field,
+  FieldProblem,
   type FieldSize,
+  flag,
   type MessageDef,
   type MessageOf,
   type MessageProblem,
@@ -24,6 +26,9 @@ export {
   MessageTable,
   message,
   optionalUint,
+  raw,
+  reserved,
   uint,
+  uintLE,
 } from "./message.js";
 export { Wiring } from "./wiring.js";

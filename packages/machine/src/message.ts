@@ -10,6 +10,19 @@
 /** A field's size: fixed, depending on the context, or the rest of the message. */
 export type FieldSize<C> = number | "rest" | ((ctx: C) => number);
 
+/** What a field's reader throws for a value it cannot take (a nibble above 9 in BCD). */
+export class FieldProblem extends Error {
+  constructor(
+    readonly code: string,
+    /** Where, in the message. */
+    readonly offset: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "FieldProblem";
+  }
+}
+
 export interface Field<N extends string, V, C = unknown> {
   readonly name: N;
   readonly size: FieldSize<C>;
@@ -49,6 +62,62 @@ export function optionalUint<N extends string, C = unknown>(
 ): Field<N, number | undefined, C> {
   const u = uint<N, C>(name, size);
   return { ...u, optional: true, write: (value, out, n) => u.write(value ?? 0, out, n) };
+}
+
+/** An unsigned integer, least significant byte first. */
+export function uintLE<N extends string>(name: N, size: number): Field<N, number> {
+  return {
+    name,
+    size,
+    optional: false,
+    read: (bytes, at, n) => {
+      let v = 0;
+      for (let i = n - 1; i >= 0; i--) v = v * 256 + (bytes[at + i] as number);
+      return v;
+    },
+    write: (value, out, n) => {
+      for (let i = 0; i < n; i++) out.push(Math.floor(value / 256 ** i) & 0xff);
+    },
+  };
+}
+
+/** One byte that is 1 for true (anything else reads false). */
+export function flag<N extends string>(name: N): Field<N, boolean> {
+  return {
+    name,
+    size: 1,
+    optional: false,
+    read: (bytes, at) => bytes[at] === 1,
+    write: (value, out) => {
+      out.push(value ? 1 : 0);
+    },
+  };
+}
+
+/** Bytes kept as a `Uint8Array`; written short, the rest is `fill`. */
+export function raw<N extends string>(name: N, size: number | "rest", fill = 0): Field<N, Uint8Array> {
+  return {
+    name,
+    size,
+    optional: false,
+    read: (b, at, n) => Uint8Array.from({ length: n }, (_, i) => b[at + i] as number),
+    write: (value, out, n) => {
+      for (let i = 0; i < n; i++) out.push(i < value.length ? (value[i] as number) & 0xff : fill);
+    },
+  };
+}
+
+/** Bytes the message reserves: written as zeros, not read; no field of the message's type. */
+export function reserved(size: number): Field<"", never> {
+  return {
+    name: "",
+    size,
+    optional: false,
+    read: () => undefined as never,
+    write: (_value, out, n) => {
+      for (let i = 0; i < n; i++) out.push(0);
+    },
+  };
 }
 
 /** Text of one byte a character, padded with spaces when written. */
@@ -96,7 +165,13 @@ export function message<T extends string, const F extends readonly AnyField[]>(
 
 // a field whose value may be undefined is an optional one (optionalUint); its context is any
 type Required<F> =
-  F extends Field<infer N, infer V, infer _C> ? (undefined extends V ? never : [N, V]) : never;
+  F extends Field<infer N, infer V, infer _C>
+    ? N extends ""
+      ? never
+      : undefined extends V
+        ? never
+        : [N, V]
+    : never;
 type Optional<F> =
   F extends Field<infer N, infer V, infer _C>
     ? undefined extends V
@@ -108,12 +183,14 @@ type Obj<P> = {
 };
 
 /** The plain object a message definition decodes to (and encodes from). */
-export type MessageOf<D> =
+/** The plain object a message definition decodes to (and encodes from); `K` names its type. */
+export type MessageOf<D, K extends string = "type"> =
   D extends MessageDef<infer T, infer F>
-    ? { readonly type: T } & Obj<Required<F[number]>> & Partial<Obj<Optional<F[number]>>>
+    ? { readonly [P in K]: T } & Obj<Required<F[number]>> & Partial<Obj<Optional<F[number]>>>
     : never;
 
-export type MessageProblemCode = "UNKNOWN_MESSAGE" | "WRONG_LENGTH";
+/** UNKNOWN_MESSAGE, WRONG_LENGTH, or the code of a field's `FieldProblem`. */
+export type MessageProblemCode = string;
 
 /** Why bytes are not a message of the table: which message (when it could tell), where, what. */
 export interface MessageProblem {
@@ -130,14 +207,28 @@ export interface MessageProblem {
  * A protocol's messages, each declared once. `length(bytes)` tells a block's length as soon as
  * its head is in; `decode` and `encode` follow the same definitions.
  */
-export class MessageTable<D extends MessageDef<string, readonly AnyField[]>, C = unknown> {
+export class MessageTable<
+  D extends MessageDef<string, readonly AnyField[]>,
+  C = unknown,
+  K extends string = "type",
+> {
   private readonly byType = new Map<string, D>();
+  private readonly key: K;
+  private readonly trailing: "refuse" | "ignore";
 
   constructor(
     /** The protocol's name, for messages. */
     readonly name: string,
     readonly defs: readonly D[],
+    options: {
+      /** The property that names a message's type (default "type"). */
+      readonly key?: K;
+      /** Bytes after the last field: a WRONG_LENGTH (default), or left unread. */
+      readonly trailing?: "refuse" | "ignore";
+    } = {},
   ) {
+    this.key = options.key ?? ("type" as K);
+    this.trailing = options.trailing ?? "refuse";
     for (const d of defs) {
       if (this.byType.has(d.type)) throw new RangeError(`${name}: ${d.type} declared twice`);
       this.byType.set(d.type, d);
@@ -169,7 +260,7 @@ export class MessageTable<D extends MessageDef<string, readonly AnyField[]>, C =
   decode(
     bytes: ArrayLike<number>,
     ctx: C,
-  ): { readonly ok: true; readonly message: MessageOf<D> } | MessageProblem {
+  ): { readonly ok: true; readonly message: MessageOf<D, K> } | MessageProblem {
     const d = this.identify(bytes);
     if (d === undefined)
       return {
@@ -177,32 +268,50 @@ export class MessageTable<D extends MessageDef<string, readonly AnyField[]>, C =
         code: "UNKNOWN_MESSAGE",
         message: undefined,
         offset: 0,
-        detail: `${this.name}: no message starts ${Array.from(bytes).slice(0, 2).map(hex).join(" ")}`,
+        detail: `${this.name}: no message starts ${Array.from(bytes).slice(0, 2).map(hex).join(" ") || "(nothing)"}`,
       };
-    const out: Record<string, unknown> = { type: d.type };
+    const out: Record<string, unknown> = { [this.key]: d.type };
     let at = d.head.length;
     for (const f of d.fields) {
       const want = sizeOf(f, ctx);
       const size = want === "rest" ? bytes.length - at : want;
       if (f.optional && size === 0) continue;
       if (at + size > bytes.length)
-        return this.wrong(d, at, `${f.name} needs ${size} bytes at ${at}, the message has ${bytes.length}`);
-      out[f.name] = f.read(bytes, at, size);
+        return this.wrong(
+          d,
+          at,
+          `${f.name || "a reserved byte"} needs ${size} bytes at ${at}, the message has ${bytes.length}`,
+        );
+      if (f.name !== "")
+        try {
+          out[f.name] = f.read(bytes, at, size);
+        } catch (e) {
+          if (!(e instanceof FieldProblem)) throw e;
+          return {
+            ok: false,
+            code: e.code,
+            message: d.type,
+            offset: e.offset,
+            detail: `${this.name} ${d.type}: ${e.message}`,
+          };
+        }
       at += size;
     }
-    if (at !== bytes.length) return this.wrong(d, at, `${bytes.length} bytes, ${at} expected`);
-    return { ok: true, message: out as MessageOf<D> };
+    if (at !== bytes.length && this.trailing === "refuse")
+      return this.wrong(d, at, `${bytes.length} bytes, ${at} expected`);
+    return { ok: true, message: out as MessageOf<D, K> };
   }
 
-  encode(m: MessageOf<D>, ctx: C): number[] {
-    const d = this.byType.get(m.type);
-    if (d === undefined) throw new RangeError(`${this.name}: no message ${m.type}`);
+  encode(m: MessageOf<D, K>, ctx: C): number[] {
+    const type = (m as Record<string, unknown>)[this.key] as string;
+    const d = this.byType.get(type);
+    if (d === undefined) throw new RangeError(`${this.name}: no message ${type}`);
     const out = [...d.head];
     const values = m as Record<string, unknown>;
     for (const f of d.fields) {
       const want = sizeOf(f, ctx);
       const value = values[f.name];
-      const size = want === "rest" ? (value as readonly number[]).length : want;
+      const size = want === "rest" ? (value as ArrayLike<number>).length : want;
       if (f.optional && size === 0) continue;
       f.write(value, out, size);
     }
