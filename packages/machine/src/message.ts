@@ -120,8 +120,8 @@ export function reserved(size: number): Field<"", never> {
   };
 }
 
-/** Text of one byte a character, padded with spaces when written. */
-export function ascii<N extends string>(name: N, size: number): Field<N, string> {
+/** Text of one byte a character (`size` of them, padded with spaces when written, or the rest). */
+export function ascii<N extends string>(name: N, size: number | "rest"): Field<N, string> {
   return {
     name,
     size,
@@ -213,6 +213,8 @@ export class MessageTable<
   K extends string = "type",
 > {
   private readonly byType = new Map<string, D>();
+  /** The definitions by their head's first byte, longest head first. */
+  private readonly byFirst = new Map<number, D[]>();
   private readonly key: K;
   private readonly trailing: "refuse" | "ignore";
 
@@ -231,17 +233,27 @@ export class MessageTable<
     this.trailing = options.trailing ?? "refuse";
     for (const d of defs) {
       if (this.byType.has(d.type)) throw new RangeError(`${name}: ${d.type} declared twice`);
+      if (d.head.length === 0) throw new RangeError(`${name}: ${d.type} has no head`);
       this.byType.set(d.type, d);
+      const list = this.byFirst.get(d.head[0] as number) ?? [];
+      list.push(d);
+      list.sort((a, b) => b.head.length - a.head.length);
+      this.byFirst.set(d.head[0] as number, list);
     }
   }
 
   /** The definition whose head starts `bytes` (the longest head wins). */
   identify(bytes: ArrayLike<number>): D | undefined {
-    let best: D | undefined;
-    for (const d of this.defs)
-      if (d.head.length <= bytes.length && d.head.every((h, i) => bytes[i] === h))
-        if (best === undefined || d.head.length > best.head.length) best = d;
-    return best;
+    const candidates = this.byFirst.get(bytes[0] as number);
+    if (candidates === undefined) return undefined;
+    // longest head first: the first that matches wins
+    for (const d of candidates) {
+      if (d.head.length > bytes.length) continue;
+      let i = 1;
+      while (i < d.head.length && bytes[i] === d.head[i]) i++;
+      if (i === d.head.length) return d;
+    }
+    return undefined;
   }
 
   /** The whole message's length once its head is in (undefined while it cannot tell, or for "rest"). */

@@ -223,6 +223,14 @@ describe("cashless response codec", () => {
       ok: false,
       code: "TRUNCATED",
       at: 0,
+      message: "vend-approved",
+    });
+    // a BEGIN SESSION at level 2 that stops after its funds: the response named, where it starts
+    expect(decodeResponses([0x07, 0x03, 0x00, 0x64], { level: 2, expanded: false })).toEqual({
+      ok: false,
+      code: "TRUNCATED",
+      at: 1,
+      message: "begin-session",
     });
     expect(decodeResponses([0x07, 0x42], { level: 1, expanded: false })).toEqual({
       ok: false,

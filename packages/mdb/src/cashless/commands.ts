@@ -76,7 +76,9 @@ const unaddressed = (block: ArrayLike<number>): number[] => {
 
 /** The length of a cashless command block (address byte included, CHK excluded), once known. */
 export function commandLength(bytes: readonly number[], ctx: CashlessContext): number | undefined {
-  return CASHLESS_COMMANDS.length(unaddressed(bytes), ctx);
+  // the length follows from the head alone: the command and, where there is one, the sub-command
+  const cmd = commandOf(bytes[0] as number);
+  return CASHLESS_COMMANDS.length(bytes.length >= 2 ? [cmd, bytes[1] as number] : [cmd], ctx);
 }
 
 /** Decodes a command block (address byte first, CHK removed); a problem names the command and the byte. */

@@ -1,267 +1,107 @@
-import { type CashlessContext, moneyBytes, readUint, writeUint } from "./context.js";
+import { ascii, type MessageOf, MessageTable, message, optionalUint, uint } from "@vendkit/machine";
+import { type CashlessContext, moneyBytes } from "./context.js";
 
-/** Everything a cashless device answers (MDB/ICP 4.3 §7.4.4), decoded. Money in scaled units. */
-export type CashlessResponse =
-  | { readonly type: "just-reset" }
-  | {
-      readonly type: "reader-config";
-      readonly level: number;
-      /** Country or currency code as 4 BCD digits, e.g. 0x1978 for EUR. */
-      readonly currency: number;
-      readonly scale: number;
-      readonly decimals: number;
-      readonly maxResponseTime: number;
-      /** b0 refund, b1 multivend, b2 own display, b3 cash sale. */
-      readonly options: number;
-    }
-  | { readonly type: "display-request"; readonly time: number; readonly text: string }
-  | {
-      readonly type: "begin-session";
-      /** 0xFFFF (0xFFFFFFFF expanded): funds unknown. */
-      readonly funds: number;
-      readonly mediaId?: number;
-      readonly paymentType?: number;
-      readonly paymentData?: number;
-      readonly language?: number;
-      readonly currency?: number;
-      readonly cardOptions?: number;
-    }
-  | { readonly type: "session-cancel-request" }
-  | { readonly type: "vend-approved"; readonly amount: number }
-  | { readonly type: "vend-denied" }
-  | { readonly type: "end-session" }
-  | { readonly type: "cancelled" }
-  | {
-      readonly type: "peripheral-id";
-      readonly manufacturer: string;
-      readonly serial: string;
-      readonly model: string;
-      readonly version: number;
-      /** L3 only: the optional features the reader offers. */
-      readonly options?: number;
-    }
-  | { readonly type: "malfunction"; readonly code: number }
-  | { readonly type: "out-of-sequence"; readonly status?: number }
-  | { readonly type: "revalue-approved" }
-  | { readonly type: "revalue-denied" }
-  | { readonly type: "revalue-limit"; readonly amount: number }
-  | { readonly type: "time-date-request" }
-  /** L3 option b4: ask the VMC for keypad input; `spec` is the length and repeat byte. */
-  | { readonly type: "data-entry-request"; readonly spec: number }
-  | { readonly type: "data-entry-cancel" };
+/** Money as the context has it: 2 bytes, or 4 once 32-bit money is enabled. */
+const money = <N extends string>(name: N) => uint<N, CashlessContext>(name, moneyBytes);
+/** Present from level 2 on. */
+const level2 = (n: number) => (ctx: CashlessContext) => (ctx.level >= 2 ? n : 0);
+/** Present at level 3 only. */
+const level3 = (n: number) => (ctx: CashlessContext) => (ctx.level >= 3 ? n : 0);
+/** Present from level 2 on with 32-bit money. */
+const expanded = (n: number) => (ctx: CashlessContext) => (ctx.level >= 2 && ctx.expanded ? n : 0);
 
-const CODES = {
-  "just-reset": 0x00,
-  "reader-config": 0x01,
-  "display-request": 0x02,
-  "begin-session": 0x03,
-  "session-cancel-request": 0x04,
-  "vend-approved": 0x05,
-  "vend-denied": 0x06,
-  "end-session": 0x07,
-  cancelled: 0x08,
-  "peripheral-id": 0x09,
-  malfunction: 0x0a,
-  "out-of-sequence": 0x0b,
-  "revalue-approved": 0x0d,
-  "revalue-denied": 0x0e,
-  "revalue-limit": 0x0f,
-  "time-date-request": 0x11,
-  "data-entry-request": 0x12,
-  "data-entry-cancel": 0x13,
-} as const;
+/**
+ * Everything a cashless device answers (MDB/ICP 4.3 §7.4.4), each response declared once: its
+ * code, then its fields, some present only at a level or with 32-bit money (the context). Money
+ * in scaled units; funds 0xFFFF (0xFFFFFFFF expanded) mean unknown; currency as 4 BCD digits
+ * (0x1978 for EUR); reader-config options b0 refund, b1 multivend, b2 own display, b3 cash sale;
+ * a data entry request's `spec` is the length and repeat byte (L3 option b4).
+ */
+export const CASHLESS_RESPONSES = new MessageTable("MDB cashless response", [
+  message("just-reset", [0x00]),
+  message(
+    "reader-config",
+    [0x01],
+    uint("level", 1),
+    uint("currency", 2),
+    uint("scale", 1),
+    uint("decimals", 1),
+    uint("maxResponseTime", 1),
+    uint("options", 1),
+  ),
+  message("display-request", [0x02], uint("time", 1), ascii("text", "rest")),
+  message(
+    "begin-session",
+    [0x03],
+    money("funds"),
+    optionalUint("mediaId", level2(4)),
+    optionalUint("paymentType", level2(1)),
+    optionalUint("paymentData", level2(2)),
+    optionalUint("language", expanded(2)),
+    optionalUint("currency", expanded(2)),
+    optionalUint("cardOptions", expanded(1)),
+  ),
+  message("session-cancel-request", [0x04]),
+  message("vend-approved", [0x05], money("amount")),
+  message("vend-denied", [0x06]),
+  message("end-session", [0x07]),
+  message("cancelled", [0x08]),
+  message(
+    "peripheral-id",
+    [0x09],
+    ascii("manufacturer", 3),
+    ascii("serial", 12),
+    ascii("model", 12),
+    uint("version", 2),
+    optionalUint("options", level3(4)),
+  ),
+  message("malfunction", [0x0a], uint("code", 1)),
+  message("out-of-sequence", [0x0b], optionalUint("status", level2(1))),
+  message("revalue-approved", [0x0d]),
+  message("revalue-denied", [0x0e]),
+  message("revalue-limit", [0x0f], money("amount")),
+  message("time-date-request", [0x11]),
+  message("data-entry-request", [0x12], uint("spec", 1)),
+  message("data-entry-cancel", [0x13]),
+]);
 
-const ascii = (bytes: ArrayLike<number>, at: number, n: number) =>
-  String.fromCharCode(...Array.from({ length: n }, (_, i) => bytes[at + i] as number));
-const pad = (s: string, n: number) =>
-  Array.from(s.padEnd(n, " ").slice(0, n), (ch) => ch.charCodeAt(0) & 0xff);
+export type CashlessResponse = MessageOf<(typeof CASHLESS_RESPONSES.defs)[number]>;
 
 /** Appends one response's bytes. */
 export function encodeResponse(r: CashlessResponse, ctx: CashlessContext, out: number[] = []): number[] {
-  const m = moneyBytes(ctx);
-  out.push(CODES[r.type]);
-  switch (r.type) {
-    case "reader-config":
-      out.push(r.level);
-      writeUint(out, r.currency, 2);
-      out.push(r.scale, r.decimals, r.maxResponseTime, r.options);
-      break;
-    case "display-request":
-      out.push(r.time, ...pad(r.text, Math.min(32, r.text.length)));
-      break;
-    case "begin-session":
-      writeUint(out, r.funds, m);
-      if (ctx.level >= 2) {
-        writeUint(out, r.mediaId ?? 0, 4);
-        out.push(r.paymentType ?? 0);
-        writeUint(out, r.paymentData ?? 0, 2);
-        if (ctx.expanded) {
-          writeUint(out, r.language ?? 0, 2);
-          writeUint(out, r.currency ?? 0, 2);
-          out.push(r.cardOptions ?? 0);
-        }
-      }
-      break;
-    case "vend-approved":
-    case "revalue-limit":
-      writeUint(out, r.amount, m);
-      break;
-    case "peripheral-id":
-      out.push(...pad(r.manufacturer, 3), ...pad(r.serial, 12), ...pad(r.model, 12));
-      writeUint(out, r.version, 2);
-      if (ctx.level >= 3) writeUint(out, r.options ?? 0, 4);
-      break;
-    case "malfunction":
-      out.push(r.code);
-      break;
-    case "data-entry-request":
-      out.push(r.spec);
-      break;
-    case "out-of-sequence":
-      if (ctx.level >= 2) out.push(r.status ?? 0);
-      break;
-  }
+  for (const b of CASHLESS_RESPONSES.encode(r, ctx)) out.push(b);
   return out;
 }
 
 export type ResponseProblem = {
   readonly ok: false;
   readonly code: "UNKNOWN_RESPONSE" | "TRUNCATED";
+  /** Where the response that failed starts. */
   readonly at: number;
+  /** Which response it was, when its code named one. */
+  readonly message?: string;
 };
 
 /**
  * Splits a poll reply into responses. Responses are concatenated without lengths (§7.4.4), so
- * their lengths come from the negotiated level and currency mode in `ctx`. A display request
- * takes the rest of the block.
+ * their lengths come from the table, with the negotiated level and currency mode in `ctx`. A
+ * display request takes the rest of the block.
  */
 export function decodeResponses(
   bytes: ArrayLike<number>,
   ctx: CashlessContext,
 ): { readonly ok: true; readonly responses: CashlessResponse[] } | ResponseProblem {
   const b = Array.from(bytes);
-  const m = moneyBytes(ctx);
   const out: CashlessResponse[] = [];
-  let i = 0;
-  const need = (n: number) => i + n <= b.length;
-  while (i < b.length) {
-    const code = b[i] as number;
-    const at = i;
-    i++;
-    const truncated = { ok: false as const, code: "TRUNCATED" as const, at };
-    switch (code) {
-      case 0x00:
-        out.push({ type: "just-reset" });
-        break;
-      case 0x01:
-        if (!need(7)) return truncated;
-        out.push({
-          type: "reader-config",
-          level: b[i] as number,
-          currency: readUint(b, i + 1, 2),
-          scale: b[i + 3] as number,
-          decimals: b[i + 4] as number,
-          maxResponseTime: b[i + 5] as number,
-          options: b[i + 6] as number,
-        });
-        i += 7;
-        break;
-      case 0x02:
-        if (!need(1)) return truncated;
-        out.push({ type: "display-request", time: b[i] as number, text: ascii(b, i + 1, b.length - i - 1) });
-        i = b.length;
-        break;
-      case 0x03: {
-        const n = ctx.level === 1 ? m : ctx.expanded ? m + 12 : m + 7;
-        if (!need(n)) return truncated;
-        const funds = readUint(b, i, m);
-        if (ctx.level === 1) out.push({ type: "begin-session", funds });
-        else {
-          const base = {
-            type: "begin-session" as const,
-            funds,
-            mediaId: readUint(b, i + m, 4),
-            paymentType: b[i + m + 4] as number,
-            paymentData: readUint(b, i + m + 5, 2),
-          };
-          out.push(
-            ctx.expanded
-              ? {
-                  ...base,
-                  language: readUint(b, i + m + 7, 2),
-                  currency: readUint(b, i + m + 9, 2),
-                  cardOptions: b[i + m + 11] as number,
-                }
-              : base,
-          );
-        }
-        i += n;
-        break;
-      }
-      case 0x04:
-        out.push({ type: "session-cancel-request" });
-        break;
-      case 0x05:
-      case 0x0f:
-        if (!need(m)) return truncated;
-        out.push({ type: code === 0x05 ? "vend-approved" : "revalue-limit", amount: readUint(b, i, m) });
-        i += m;
-        break;
-      case 0x06:
-        out.push({ type: "vend-denied" });
-        break;
-      case 0x07:
-        out.push({ type: "end-session" });
-        break;
-      case 0x08:
-        out.push({ type: "cancelled" });
-        break;
-      case 0x09: {
-        const n = ctx.level >= 3 ? 33 : 29;
-        if (!need(n)) return truncated;
-        const id = {
-          type: "peripheral-id" as const,
-          manufacturer: ascii(b, i, 3),
-          serial: ascii(b, i + 3, 12),
-          model: ascii(b, i + 15, 12),
-          version: readUint(b, i + 27, 2),
-        };
-        out.push(ctx.level >= 3 ? { ...id, options: readUint(b, i + 29, 4) } : id);
-        i += n;
-        break;
-      }
-      case 0x0a:
-        if (!need(1)) return truncated;
-        out.push({ type: "malfunction", code: b[i] as number });
-        i += 1;
-        break;
-      case 0x0b:
-        if (ctx.level >= 2) {
-          if (!need(1)) return truncated;
-          out.push({ type: "out-of-sequence", status: b[i] as number });
-          i += 1;
-        } else out.push({ type: "out-of-sequence" });
-        break;
-      case 0x0d:
-        out.push({ type: "revalue-approved" });
-        break;
-      case 0x0e:
-        out.push({ type: "revalue-denied" });
-        break;
-      case 0x11:
-        out.push({ type: "time-date-request" });
-        break;
-      case 0x12:
-        if (!need(1)) return truncated;
-        out.push({ type: "data-entry-request", spec: b[i] as number });
-        i += 1;
-        break;
-      case 0x13:
-        out.push({ type: "data-entry-cancel" });
-        break;
-      default:
-        return { ok: false, code: "UNKNOWN_RESPONSE", at };
-    }
+  for (let at = 0; at < b.length; ) {
+    const rest = b.slice(at);
+    const def = CASHLESS_RESPONSES.identify(rest);
+    if (def === undefined) return { ok: false, code: "UNKNOWN_RESPONSE", at };
+    const n = CASHLESS_RESPONSES.length(rest, ctx) ?? rest.length;
+    const decoded = n <= rest.length ? CASHLESS_RESPONSES.decode(rest.slice(0, n), ctx) : undefined;
+    if (decoded === undefined || !decoded.ok) return { ok: false, code: "TRUNCATED", at, message: def.type };
+    out.push(decoded.message);
+    at += n;
   }
   return { ok: true, responses: out };
 }
