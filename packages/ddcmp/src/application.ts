@@ -8,7 +8,6 @@ import {
   raw,
   reserved,
   uint,
-  uintLE,
 } from "@vendkit/machine";
 
 /**
@@ -95,7 +94,12 @@ function dateTime<N extends string>(name: N): Field<N, DateTime> {
 }
 
 // READ DATA and its acceptance carry the same fields in the same places
-const segment = [uint("list", 1), uint("record", 1), uintLE("offset", 2), uintLE("length", 2)] as const;
+const segment = [
+  uint("list", 1),
+  uint("record", 1),
+  uint("offset", 2, "le"),
+  uint("length", 2, "le"),
+] as const;
 
 /**
  * The application messages, each declared once (3.6.1-3.6.4): a command, response or data block

@@ -29,6 +29,5 @@ export {
   raw,
   reserved,
   uint,
-  uintLE,
 } from "./message.js";
 export { Wiring } from "./wiring.js";

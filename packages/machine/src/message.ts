@@ -35,22 +35,30 @@ export interface Field<N extends string, V, C = unknown> {
 // biome-ignore lint/suspicious/noExplicitAny: a field of any name, value and context
 type AnyField = Field<string, any, any>;
 
-/** An unsigned integer, most significant byte first (MDB, DDCMP's big-endian fields). */
+/**
+ * An unsigned integer, most significant byte first (MDB; DDCMP's codes and IDs), or least
+ * significant first with `order` "le" (DDCMP's offsets and lengths).
+ */
 export function uint<N extends string, C = unknown>(
   name: N,
   size: number | ((ctx: C) => number),
+  order: "be" | "le" = "be",
 ): Field<N, number, C> {
+  // the byte of weight 256^k sits at `place(k, n)` from the field's start
+  const place = order === "be" ? (k: number, n: number) => n - 1 - k : (k: number) => k;
   return {
     name,
     size,
     optional: false,
     read: (bytes, at, n) => {
       let v = 0;
-      for (let i = 0; i < n; i++) v = v * 256 + (bytes[at + i] as number);
+      for (let k = n - 1; k >= 0; k--) v = v * 256 + (bytes[at + place(k, n)] as number);
       return v;
     },
     write: (value, out, n) => {
-      for (let i = n - 1; i >= 0; i--) out.push(Math.floor(value / 256 ** i) & 0xff);
+      const start = out.length;
+      for (let k = 0; k < n; k++) out.push(0);
+      for (let k = 0; k < n; k++) out[start + place(k, n)] = Math.floor(value / 256 ** k) & 0xff;
     },
   };
 }
@@ -62,23 +70,6 @@ export function optionalUint<N extends string, C = unknown>(
 ): Field<N, number | undefined, C> {
   const u = uint<N, C>(name, size);
   return { ...u, optional: true, write: (value, out, n) => u.write(value ?? 0, out, n) };
-}
-
-/** An unsigned integer, least significant byte first. */
-export function uintLE<N extends string>(name: N, size: number): Field<N, number> {
-  return {
-    name,
-    size,
-    optional: false,
-    read: (bytes, at, n) => {
-      let v = 0;
-      for (let i = n - 1; i >= 0; i--) v = v * 256 + (bytes[at + i] as number);
-      return v;
-    },
-    write: (value, out, n) => {
-      for (let i = 0; i < n; i++) out.push(Math.floor(value / 256 ** i) & 0xff);
-    },
-  };
 }
 
 /** One byte that is 1 for true (anything else reads false). */
