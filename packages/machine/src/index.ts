@@ -19,6 +19,8 @@ export {
   FieldProblem,
   type FieldSize,
   flag,
+  Layout,
+  type LayoutOf,
   type MessageDef,
   type MessageOf,
   type MessageProblem,

@@ -1,6 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ascii, bytes, type MessageOf, MessageTable, message, optionalUint, uint } from "./message.js";
+import {
+  ascii,
+  bytes,
+  Layout,
+  type MessageOf,
+  MessageTable,
+  message,
+  optionalUint,
+  uint,
+} from "./message.js";
 
 interface Ctx {
   readonly wide: boolean;
@@ -97,5 +106,23 @@ describe("a message declared once: type, length rule, decoder and encoder from o
     expect(() => new MessageTable("bad", [message("a", [1]), message("a", [2])])).toThrowError(
       /declared twice/,
     );
+  });
+
+  it("reads and writes a body with no head (a reply) from its layout, refusing or leaving extra bytes", () => {
+    const reply = new Layout("a reply", uint("full", 2), bytes("counts", "rest"));
+    expect(reply.encode({ full: 0x0102, counts: [5, 6] }, undefined)).toEqual([1, 2, 5, 6]);
+    expect(reply.decode([1, 2, 5, 6], undefined)).toEqual({
+      ok: true,
+      value: { full: 0x0102, counts: [5, 6] },
+    });
+    expect(reply.decode([1], undefined)).toMatchObject({
+      ok: false,
+      code: "WRONG_LENGTH",
+      message: "a reply",
+      offset: 0,
+    });
+    const fixed = new Layout("a fixed reply", uint("n", 1));
+    expect(fixed.decode([7, 8], undefined)).toMatchObject({ ok: false, offset: 1 });
+    expect(fixed.decode([7, 8], undefined, "ignore")).toEqual({ ok: true, value: { n: 7 } });
   });
 });

@@ -274,65 +274,120 @@ export class MessageTable<
         detail: `${this.name}: no message starts ${Array.from(bytes).slice(0, 2).map(hex).join(" ") || "(nothing)"}`,
       };
     const out: Record<string, unknown> = { [this.key]: d.type };
-    let at = d.head.length;
-    for (const f of d.fields) {
-      const want = sizeOf(f, ctx);
-      const size = want === "rest" ? bytes.length - at : want;
-      if (f.optional && size === 0) continue;
-      if (at + size > bytes.length)
-        return this.wrong(
-          d,
-          at,
-          `${f.name || "a reserved byte"} needs ${size} bytes at ${at}, the message has ${bytes.length}`,
-        );
-      if (f.name !== "")
-        try {
-          out[f.name] = f.read(bytes, at, size);
-        } catch (e) {
-          if (!(e instanceof FieldProblem)) throw e;
-          return {
-            ok: false,
-            code: e.code,
-            message: d.type,
-            offset: e.offset,
-            detail: `${this.name} ${d.type}: ${e.message}`,
-          };
-        }
-      at += size;
-    }
-    if (at !== bytes.length && this.trailing === "refuse")
-      return this.wrong(d, at, `${bytes.length} bytes, ${at} expected`);
-    return { ok: true, message: out as MessageOf<D, K> };
+    const problem = readFields(
+      `${this.name} ${d.type}`,
+      d.type,
+      d.fields,
+      bytes,
+      d.head.length,
+      ctx,
+      out,
+      this.trailing,
+    );
+    return problem ?? { ok: true, message: out as MessageOf<D, K> };
   }
 
   encode(m: MessageOf<D, K>, ctx: C): number[] {
     const type = (m as Record<string, unknown>)[this.key] as string;
     const d = this.byType.get(type);
     if (d === undefined) throw new RangeError(`${this.name}: no message ${type}`);
-    const out = [...d.head];
-    const values = m as Record<string, unknown>;
-    for (const f of d.fields) {
-      const want = sizeOf(f, ctx);
-      const value = values[f.name];
-      const size = want === "rest" ? (value as ArrayLike<number>).length : want;
-      if (f.optional && size === 0) continue;
-      f.write(value, out, size);
-    }
-    return out;
-  }
-
-  private wrong(d: D, offset: number, detail: string): MessageProblem {
-    return {
-      ok: false,
-      code: "WRONG_LENGTH",
-      message: d.type,
-      offset,
-      detail: `${this.name} ${d.type}: ${detail}`,
-    };
+    return writeFields(d.fields, m as Record<string, unknown>, ctx, [...d.head]);
   }
 }
 
 const hex = (b: number) => b.toString(16).padStart(2, "0");
+
+/** Reads `fields` from `from` into `out`; a problem names `type` and the byte. */
+function readFields<C>(
+  what: string,
+  type: string,
+  fields: readonly AnyField[],
+  bytes: ArrayLike<number>,
+  from: number,
+  ctx: C,
+  out: Record<string, unknown>,
+  trailing: "refuse" | "ignore",
+): MessageProblem | undefined {
+  const wrong = (offset: number, detail: string): MessageProblem => ({
+    ok: false,
+    code: "WRONG_LENGTH",
+    message: type,
+    offset,
+    detail: `${what}: ${detail}`,
+  });
+  let at = from;
+  for (const f of fields) {
+    const want = sizeOf(f, ctx);
+    const size = want === "rest" ? bytes.length - at : want;
+    if (f.optional && size === 0) continue;
+    if (at + size > bytes.length)
+      return wrong(
+        at,
+        `${f.name || "a reserved byte"} needs ${size} bytes at ${at}, the message has ${bytes.length}`,
+      );
+    if (f.name !== "")
+      try {
+        out[f.name] = f.read(bytes, at, size);
+      } catch (e) {
+        if (!(e instanceof FieldProblem)) throw e;
+        return { ok: false, code: e.code, message: type, offset: e.offset, detail: `${what}: ${e.message}` };
+      }
+    at += size;
+  }
+  if (at !== bytes.length && trailing === "refuse") return wrong(at, `${bytes.length} bytes, ${at} expected`);
+  return undefined;
+}
+
+/** Appends `fields` of `values` to `out`. */
+function writeFields<C>(
+  fields: readonly AnyField[],
+  values: Record<string, unknown>,
+  ctx: C,
+  out: number[],
+): number[] {
+  for (const f of fields) {
+    const want = sizeOf(f, ctx);
+    const value = values[f.name];
+    const size = want === "rest" ? (value as ArrayLike<number>).length : want;
+    if (f.optional && size === 0) continue;
+    f.write(value, out, size);
+  }
+  return out;
+}
+
+/**
+ * A body with no head of its own, declared once: a reply whose meaning comes from the command
+ * it answers (an MDB changer's SETUP, TUBE STATUS...). Its type, decoder and encoder follow as a
+ * table's do.
+ */
+export class Layout<const F extends readonly AnyField[], C = unknown> {
+  readonly fields: F;
+  constructor(
+    /** What it is, for problems. */
+    readonly name: string,
+    ...fields: F
+  ) {
+    this.fields = fields;
+  }
+
+  decode(
+    bytes: ArrayLike<number>,
+    ctx: C,
+    trailing: "refuse" | "ignore" = "refuse",
+  ): { readonly ok: true; readonly value: LayoutOf<F> } | MessageProblem {
+    const out: Record<string, unknown> = {};
+    const problem = readFields(this.name, this.name, this.fields, bytes, 0, ctx, out, trailing);
+    return problem ?? { ok: true, value: out as LayoutOf<F> };
+  }
+
+  encode(value: LayoutOf<F>, ctx: C): number[] {
+    return writeFields(this.fields, value as Record<string, unknown>, ctx, []);
+  }
+}
+
+/** The plain object a layout decodes to. */
+export type LayoutOf<F extends readonly AnyField[]> = Obj<Required<F[number]>> &
+  Partial<Obj<Optional<F[number]>>>;
 
 function sizeOf<C>(f: AnyField, ctx: C): number | "rest" {
   return typeof f.size === "function" ? f.size(ctx) : f.size;

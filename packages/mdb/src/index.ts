@@ -55,6 +55,12 @@ export {
 } from "./master/bill-validator.js";
 export { type BlockPeripheral, PeripheralBus } from "./master/bus.js";
 export {
+  CHANGER_COMMANDS,
+  CHANGER_IDENTIFICATION,
+  CHANGER_SETUP,
+  CHANGER_TUBES,
+} from "./master/changer-messages.js";
+export {
   CHANGER,
   CHANGER_STATUS,
   type ChangerEvent,
@@ -67,6 +73,12 @@ export { DeviceMaster, type LineOptions, WORD_MS } from "./master/device-master.
 export { type BusEvent, MdbBus } from "./master/mdb-bus.js";
 export { type Pending, Poller } from "./master/poller.js";
 export { BillValidatorSimulator, CoinChangerSimulator } from "./master/simulators.js";
+export {
+  VALIDATOR_COMMANDS,
+  VALIDATOR_IDENTIFICATION,
+  VALIDATOR_SETUP,
+  VALIDATOR_STACKER,
+} from "./master/validator-messages.js";
 export { PeripheralPort, type PortDevice } from "./peripheral-port.js";
 export { encodeWords, type FramingError, WordDeframer } from "./transport/mdb9-framing.js";
 export {

@@ -1,7 +1,12 @@
-import { readUint } from "../cashless/context.js";
 import { ADDRESSES, type PeripheralReply } from "../link.js";
 import { DeviceMaster, type LineOptions } from "./device-master.js";
 import { type Pending, Poller } from "./poller.js";
+import {
+  VALIDATOR_COMMANDS,
+  VALIDATOR_IDENTIFICATION,
+  VALIDATOR_SETUP,
+  VALIDATOR_STACKER,
+} from "./validator-messages.js";
 
 const A = ADDRESSES.billValidator;
 /** Bill validator commands (MDB/ICP 4.3 §6). */
@@ -15,6 +20,10 @@ export const VALIDATOR = {
   stacker: A | 6,
   expansion: A | 7,
 } as const;
+
+/** A command's block, from its one declaration. */
+const command = (m: Parameters<typeof VALIDATOR_COMMANDS.encode>[0]) =>
+  Uint8Array.from(VALIDATOR_COMMANDS.encode(m, undefined));
 
 export interface ValidatorSetup {
   readonly level: number;
@@ -115,16 +124,16 @@ export class BillValidatorMaster extends DeviceMaster<ValidatorEvent> {
   ) {
     super(options);
     this.poller = new Poller(
-      () => ({ bytes: Uint8Array.of(VALIDATOR.poll), onReply: (r) => this.onPoll(r) }),
+      () => ({ bytes: command({ type: "poll" }), onReply: (r) => this.onPoll(r) }),
       () => ({
-        bytes: Uint8Array.of(VALIDATOR.reset),
+        bytes: command({ type: "reset" }),
         onReply: () => {
           this.setup = undefined;
         },
       }),
       { pollInterval: options.pollInterval ?? 100, nonResponse: options.nonResponse ?? 5000 },
     );
-    this.poller.enqueue({ bytes: Uint8Array.of(VALIDATOR.reset), onReply: () => {} });
+    this.poller.enqueue({ bytes: command({ type: "reset" }), onReply: () => {} });
   }
 
   /** Which bill types to accept (bit n = type n); 0 disables the validator. */
@@ -136,7 +145,7 @@ export class BillValidatorMaster extends DeviceMaster<ValidatorEvent> {
   private billTypeCommand(): Pending {
     const m = this.enableMask;
     return {
-      bytes: Uint8Array.of(VALIDATOR.billType, m >> 8, m & 0xff, m >> 8, m & 0xff),
+      bytes: command({ type: "bill-type", enable: m, escrow: m }),
       onReply: () => {},
     };
   }
@@ -149,7 +158,7 @@ export class BillValidatorMaster extends DeviceMaster<ValidatorEvent> {
       if (e.type === "status" && e.code === 6) this.initialise();
       if (e.type === "bill" && e.route === "escrow") {
         const stack = this.options.onEscrow?.(e.billType, e.value) ?? true;
-        this.poller.enqueue({ bytes: Uint8Array.of(VALIDATOR.escrow, stack ? 1 : 0), onReply: () => {} });
+        this.poller.enqueue({ bytes: command({ type: "escrow", stack: stack ? 1 : 0 }), onReply: () => {} });
       }
       if (e.type === "bill" && e.route === "stacked") this.readStacker();
     }
@@ -157,10 +166,12 @@ export class BillValidatorMaster extends DeviceMaster<ValidatorEvent> {
 
   private readStacker(): void {
     this.poller.enqueue({
-      bytes: Uint8Array.of(VALIDATOR.stacker),
+      bytes: command({ type: "stacker" }),
       onReply: (r) => {
-        if (r.kind !== "data" || r.bytes.length < 2) return this.bad("STACKER is 2 bytes");
-        const v = readUint(r.bytes, 0, 2);
+        const stacker =
+          r.kind === "data" ? VALIDATOR_STACKER.decode(r.bytes, undefined, "ignore") : undefined;
+        if (stacker?.ok !== true) return this.bad("STACKER is 2 bytes");
+        const v = stacker.value.stacker;
         this.events.push({ type: "stacker", full: (v & 0x8000) !== 0, count: v & 0x7fff });
       },
     });
@@ -169,22 +180,17 @@ export class BillValidatorMaster extends DeviceMaster<ValidatorEvent> {
   private initialise(): void {
     this.poller.clear();
     this.poller.enqueue({
-      bytes: Uint8Array.of(VALIDATOR.setup),
+      bytes: command({ type: "setup" }),
       onReply: (r) => {
         // Z1-Z11 must come; the bill type credits Z12-Z27 may stop early, unsent types are zero
         // (MDB 4.3 p. 6-4)
-        if (r.kind !== "data" || r.bytes.length < 11)
-          return this.bad("SETUP is shorter than its 11 fixed bytes");
-        const b = r.bytes;
+        const setup = r.kind === "data" ? VALIDATOR_SETUP.decode(r.bytes, undefined) : undefined;
+        if (setup?.ok !== true) return this.bad("SETUP is shorter than its 11 fixed bytes");
+        const { credits, escrow, ...fixed } = setup.value;
         this.setup = {
-          level: b[0] as number,
-          currency: readUint(b, 1, 2),
-          scale: readUint(b, 3, 2),
-          decimals: b[5] as number,
-          stackerCapacity: readUint(b, 6, 2),
-          security: readUint(b, 8, 2),
-          escrow: b[10] === 0xff,
-          credits: Array.from({ length: 16 }, (_, t) => b[11 + t] ?? 0),
+          ...fixed,
+          escrow: escrow === 0xff,
+          credits: Array.from({ length: 16 }, (_, t) => credits[t] ?? 0),
         };
         this.events.push({ type: "setup", setup: this.setup });
         // EXPANSION IDENTIFICATION: 37 00 at level 1 (29 bytes), 37 02 with option bits above (33)
@@ -192,25 +198,19 @@ export class BillValidatorMaster extends DeviceMaster<ValidatorEvent> {
         // shorter answer is refused, a longer one read up to its known fields.
         const withOptions = this.setup.level >= 2;
         this.poller.enqueue({
-          bytes: Uint8Array.of(VALIDATOR.expansion, withOptions ? 0x02 : 0x00),
-          onReply: (id) => {
-            if (id.kind !== "data" || id.bytes.length < (withOptions ? 33 : 29))
-              return this.bad("EXPANSION ID is too short");
-            const text = (from: number, n: number) =>
-              String.fromCharCode(...id.bytes.subarray(from, from + n));
-            this.events.push({
-              type: "identification",
-              manufacturer: text(0, 3),
-              serial: text(3, 12),
-              model: text(15, 12),
-              version: readUint(id.bytes, 27, 2),
-              options: withOptions ? readUint(id.bytes, 29, 4) : undefined,
-            });
+          bytes: command({ type: withOptions ? "identification-with-options" : "identification" }),
+          onReply: (r) => {
+            const id =
+              r.kind === "data"
+                ? VALIDATOR_IDENTIFICATION.decode(r.bytes, { withOptions }, "ignore")
+                : undefined;
+            if (id?.ok !== true) return this.bad("EXPANSION ID is too short");
+            this.events.push({ type: "identification", ...id.value, options: id.value.options });
           },
         });
         const sec = this.options.security ?? 0;
         this.poller.enqueue({
-          bytes: Uint8Array.of(VALIDATOR.security, sec >> 8, sec & 0xff),
+          bytes: command({ type: "security", levels: sec }),
           onReply: () => {},
         });
         this.readStacker();

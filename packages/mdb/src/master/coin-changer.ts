@@ -1,5 +1,10 @@
-import { readUint } from "../cashless/context.js";
 import { ADDRESSES, type PeripheralReply } from "../link.js";
+import {
+  CHANGER_COMMANDS,
+  CHANGER_IDENTIFICATION,
+  CHANGER_SETUP,
+  CHANGER_TUBES,
+} from "./changer-messages.js";
 import { DeviceMaster, type LineOptions } from "./device-master.js";
 import { type Pending, Poller } from "./poller.js";
 
@@ -14,6 +19,10 @@ export const CHANGER = {
   dispense: A | 5,
   expansion: A | 7,
 } as const;
+
+/** A command's block, from its one declaration. */
+const command = (m: Parameters<typeof CHANGER_COMMANDS.encode>[0]) =>
+  Uint8Array.from(CHANGER_COMMANDS.encode(m, undefined));
 
 export interface ChangerSetup {
   readonly level: number;
@@ -158,7 +167,7 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
   constructor(options: { pollInterval?: number; nonResponse?: number } & LineOptions = {}) {
     super(options);
     this.poller = new Poller(
-      () => ({ bytes: Uint8Array.of(CHANGER.poll), onReply: (r) => this.onPoll(r) }),
+      () => ({ bytes: command({ type: "poll" }), onReply: (r) => this.onPoll(r) }),
       () => this.resetCommand(),
       { pollInterval: options.pollInterval ?? 100, nonResponse: options.nonResponse ?? 2000 },
     );
@@ -174,7 +183,7 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
   /** Pays out `count` (1..15) coins of `coinType` from the tubes. */
   dispense(coinType: number, count: number): void {
     this.poller.enqueue({
-      bytes: Uint8Array.of(CHANGER.dispense, ((count & 0x0f) << 4) | (coinType & 0x0f)),
+      bytes: command({ type: "dispense", coins: ((count & 0x0f) << 4) | (coinType & 0x0f) }),
       onReply: () => this.readTubes(),
     });
   }
@@ -187,7 +196,7 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
   payout(value: number): void {
     if (this.features & 1) {
       this.poller.enqueue({
-        bytes: Uint8Array.of(CHANGER.expansion, 0x02, Math.min(255, value)),
+        bytes: command({ type: "alternative-payout", value: Math.min(255, value) }),
         onReply: () => this.pollPayout(),
       });
       return;
@@ -203,7 +212,7 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
   /** Asks for the changer's diagnostic status (EXPANSION 05, L3). */
   diagnose(): void {
     this.poller.enqueue({
-      bytes: Uint8Array.of(CHANGER.expansion, 0x05),
+      bytes: command({ type: "diagnostic-status" }),
       onReply: (r) => {
         if (r.kind !== "data" || r.bytes.length % 2 !== 0)
           return this.bad("DIAGNOSTIC STATUS comes in byte pairs");
@@ -222,7 +231,7 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
    */
   manualReport(kind: "fill" | "payout"): void {
     this.poller.enqueue({
-      bytes: Uint8Array.of(CHANGER.expansion, kind === "fill" ? 0x06 : 0x07),
+      bytes: command({ type: kind === "fill" ? "manual-fill-report" : "manual-payout-report" }),
       onReply: (r) => {
         if (r.kind !== "data") return this.bad(`MANUAL ${kind.toUpperCase()} REPORT carried no data`);
         const counts = this.manualCounts[kind];
@@ -253,7 +262,7 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
 
   private pollPayout(): void {
     this.poller.enqueue({
-      bytes: Uint8Array.of(CHANGER.expansion, 0x04),
+      bytes: command({ type: "payout-value-poll" }),
       onReply: (r) => {
         if (r.kind === "data") return this.pollPayout();
         this.payoutStatus();
@@ -263,7 +272,7 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
 
   private payoutStatus(): void {
     this.poller.enqueue({
-      bytes: Uint8Array.of(CHANGER.expansion, 0x03),
+      bytes: command({ type: "payout-status" }),
       onReply: (status) => {
         // a bare ACK: the payout is still busy (p. 5-13 note 1); ask again
         if (status.kind !== "data") return this.payoutStatus();
@@ -287,7 +296,7 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
 
   private resetCommand(): Pending {
     return {
-      bytes: Uint8Array.of(CHANGER.reset),
+      bytes: command({ type: "reset" }),
       onReply: () => {
         this.setup = undefined;
         this.tubes = undefined;
@@ -297,18 +306,19 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
 
   private coinTypeCommand(): Pending {
     return {
-      bytes: Uint8Array.of(CHANGER.coinType, this.enableMask >> 8, this.enableMask & 0xff, 0xff, 0xff),
+      bytes: command({ type: "coin-type", enable: this.enableMask, manual: 0xffff }),
       onReply: () => {},
     };
   }
 
   private readTubes(): void {
     this.poller.enqueue({
-      bytes: Uint8Array.of(CHANGER.tubeStatus),
+      bytes: command({ type: "tube-status" }),
       onReply: (r) => {
         // Z1-Z2 (tube full) must come; unsent tube counts are zero
-        if (r.kind !== "data" || r.bytes.length < 2) return this.bad("TUBE STATUS has no tube full status");
-        this.tubes = { full: readUint(r.bytes, 0, 2), counts: coinTypeBytes(r.bytes, 2) };
+        const t = r.kind === "data" ? CHANGER_TUBES.decode(r.bytes, undefined) : undefined;
+        if (t?.ok !== true) return this.bad("TUBE STATUS has no tube full status");
+        this.tubes = { full: t.value.full, counts: coinTypeBytes(Uint8Array.from(t.value.counts), 0) };
         this.events.push({ type: "tubes", tubes: this.tubes });
       },
     });
@@ -325,45 +335,30 @@ export class CoinChangerMaster extends DeviceMaster<ChangerEvent> {
   private initialise(): void {
     this.poller.clear();
     this.poller.enqueue({
-      bytes: Uint8Array.of(CHANGER.setup),
+      bytes: command({ type: "setup" }),
       onReply: (r) => {
         // Z1-Z7 must come; the coin type credits Z8-Z23 stop where the changer's types do
-        if (r.kind !== "data" || r.bytes.length < 7)
-          return this.bad("SETUP is shorter than its 7 fixed bytes");
-        const b = r.bytes;
-        this.setup = {
-          level: b[0] as number,
-          currency: readUint(b, 1, 2),
-          scale: b[3] as number,
-          decimals: b[4] as number,
-          routing: readUint(b, 5, 2),
-          credits: coinTypeBytes(b, 7),
-        };
+        const setup = r.kind === "data" ? CHANGER_SETUP.decode(r.bytes, undefined) : undefined;
+        if (setup?.ok !== true) return this.bad("SETUP is shorter than its 7 fixed bytes");
+        this.setup = { ...setup.value, credits: coinTypeBytes(Uint8Array.from(setup.value.credits), 0) };
         this.events.push({ type: "setup", setup: this.setup });
         if (this.setup.level >= 3) {
           this.poller.enqueue({
-            bytes: Uint8Array.of(CHANGER.expansion, 0x00),
-            onReply: (id) => {
+            bytes: command({ type: "identification" }),
+            onReply: (r) => {
               // 33 fixed bytes (p. 5-12): unlike the coin type lists, MDB 4.3 gives no
               // "unsent bytes" rule for the identification, so a shorter answer is refused
-              if (id.kind !== "data" || id.bytes.length < 33) return this.bad("EXPANSION ID is 33 bytes");
-              const text = (from: number, n: number) =>
-                String.fromCharCode(...id.bytes.subarray(from, from + n));
-              const offered = readUint(id.bytes, 29, 4);
-              this.events.push({
-                type: "identification",
-                manufacturer: text(0, 3),
-                serial: text(3, 12),
-                model: text(15, 12),
-                version: readUint(id.bytes, 27, 2),
-                features: offered,
-              });
+              const id =
+                r.kind === "data" ? CHANGER_IDENTIFICATION.decode(r.bytes, undefined, "ignore") : undefined;
+              if (id?.ok !== true) return this.bad("EXPANSION ID is 33 bytes");
+              const offered = id.value.features;
+              this.events.push({ type: "identification", ...id.value });
               // enable alternative payout, extended diagnostics and the controlled manual
               // fill/payout reports where offered (§5, EXPANSION 01)
               this.features = offered & 0b111;
               if (this.features !== 0) {
                 this.poller.enqueue({
-                  bytes: Uint8Array.of(CHANGER.expansion, 0x01, 0, 0, 0, this.features),
+                  bytes: command({ type: "feature-enable", features: this.features }),
                   onReply: () => {},
                 });
               }

@@ -1,8 +1,19 @@
-import { writeUint } from "../cashless/context.js";
-import { VALIDATOR } from "./bill-validator.js";
-import { CHANGER } from "./coin-changer.js";
+import {
+  CHANGER_COMMANDS,
+  CHANGER_IDENTIFICATION,
+  CHANGER_SETUP,
+  CHANGER_TUBES,
+} from "./changer-messages.js";
+import {
+  VALIDATOR_COMMANDS,
+  VALIDATOR_IDENTIFICATION,
+  VALIDATOR_SETUP,
+  VALIDATOR_STACKER,
+} from "./validator-messages.js";
 
 const TUBE_CAPACITY = 50;
+
+const reply = (bytes: number[]) => Uint8Array.from(bytes);
 
 /**
  * An MDB coin changer (level 3) for tests and the reference device: coin types with credits and
@@ -84,17 +95,70 @@ export class CoinChangerSimulator {
     this.events.push(12);
   }
 
-  private expansion(bytes: Uint8Array): Uint8Array {
-    switch (bytes[1]) {
-      case 0x00:
-        return Uint8Array.from(
-          [..."VKT000000000042CHANGER-SIM "]
-            .map((c) => c.charCodeAt(0))
-            .concat([0x01, 0x00, 0, 0, 0, this.features]),
+  handleBlock(block: Uint8Array): Uint8Array | undefined {
+    if (this.silent) return undefined;
+    const decoded = CHANGER_COMMANDS.decode(block, undefined);
+    if (!decoded.ok) return undefined; // not a command it knows: silence
+    const c = decoded.message;
+    const none = new Uint8Array(0);
+    switch (c.type) {
+      case "reset":
+        this.events = [11];
+        this.enabled = 0;
+        return none;
+      case "setup":
+        return reply(
+          CHANGER_SETUP.encode(
+            {
+              level: 3,
+              currency: 0x1978,
+              scale: 1,
+              decimals: 2,
+              routing: this.routing,
+              credits: this.perType(this.credits),
+            },
+            undefined,
+          ),
         );
-      case 0x02: {
-        // alternative payout: largest coins first from the tubes
-        let left = bytes[2] ?? 0;
+      case "tube-status": {
+        const full = this.tubes.reduce((m, n, i) => (n >= TUBE_CAPACITY ? m | (1 << i) : m), 0);
+        return reply(
+          CHANGER_TUBES.encode(
+            { full, counts: this.perType(this.tubes.map((n) => Math.min(255, n))) },
+            undefined,
+          ),
+        );
+      }
+      case "poll": {
+        const out = Uint8Array.from(this.events.slice(0, 16));
+        this.events = this.events.slice(16);
+        return out;
+      }
+      case "coin-type":
+        this.enabled = c.enable;
+        return none;
+      case "dispense": {
+        const type = c.coins & 0x0f;
+        const count = c.coins >> 4;
+        this.tubes[type] = Math.max(0, (this.tubes[type] ?? 0) - count);
+        return none;
+      }
+      case "identification":
+        return reply(
+          CHANGER_IDENTIFICATION.encode(
+            {
+              manufacturer: "VKT",
+              serial: "000000000042",
+              model: "CHANGER-SIM ",
+              version: 0x0100,
+              features: this.features,
+            },
+            undefined,
+          ),
+        );
+      case "alternative-payout": {
+        // largest coins first from the tubes
+        let left = c.value;
         const coins = Array<number>(16).fill(0);
         const order = this.credits
           .map((credit, type) => ({ credit, type }))
@@ -108,70 +172,27 @@ export class CoinChangerSimulator {
         }
         this.payoutCoins = coins;
         this.payoutPolls = 2;
-        return new Uint8Array(0);
+        return none;
       }
-      case 0x04: {
-        // payout value poll: the value so far while busy, then a bare ACK
+      case "payout-value-poll": {
+        // the value so far while busy, then a bare ACK
         const coins = this.payoutCoins;
-        if (this.payoutPolls-- > 0 && coins) {
+        if (this.payoutPolls-- > 0 && coins)
           return Uint8Array.of(coins.reduce((sum, n, t) => sum + n * (this.credits[t] ?? 0), 0) & 0xff);
-        }
-        return new Uint8Array(0);
+        return none;
       }
-      case 0x03:
+      case "payout-status":
         return Uint8Array.from(this.perType(this.payoutCoins ?? Array(16).fill(0)));
-      case 0x05:
+      case "diagnostic-status":
         return Uint8Array.of(0x03, 0x00);
-      case 0x06:
-      case 0x07:
-        if (!(this.features & 0b100)) return new Uint8Array(0);
-        return Uint8Array.from(this.perType(bytes[1] === 0x06 ? this.manual.fill : this.manual.payout));
-      default:
-        return new Uint8Array(0);
-    }
-  }
-
-  handleBlock(bytes: Uint8Array): Uint8Array | undefined {
-    if (this.silent) return undefined;
-    const none = new Uint8Array(0);
-    switch (bytes[0]) {
-      case CHANGER.reset:
-        this.events = [11];
-        this.enabled = 0;
+      case "manual-fill-report":
+      case "manual-payout-report":
+        if (!(this.features & 0b100)) return none;
+        return Uint8Array.from(
+          this.perType(c.type === "manual-fill-report" ? this.manual.fill : this.manual.payout),
+        );
+      case "feature-enable":
         return none;
-      case CHANGER.setup: {
-        const out = [3];
-        writeUint(out, 0x1978, 2);
-        out.push(1, 2);
-        writeUint(out, this.routing, 2);
-        out.push(...this.perType(this.credits));
-        return Uint8Array.from(out);
-      }
-      case CHANGER.tubeStatus: {
-        const out: number[] = [];
-        const full = this.tubes.reduce((m, n, i) => (n >= TUBE_CAPACITY ? m | (1 << i) : m), 0);
-        writeUint(out, full, 2);
-        out.push(...this.perType(this.tubes.map((n) => Math.min(255, n))));
-        return Uint8Array.from(out);
-      }
-      case CHANGER.poll: {
-        const out = Uint8Array.from(this.events.slice(0, 16));
-        this.events = this.events.slice(16);
-        return out;
-      }
-      case CHANGER.coinType:
-        this.enabled = ((bytes[1] ?? 0) << 8) | (bytes[2] ?? 0);
-        return none;
-      case CHANGER.dispense: {
-        const type = (bytes[1] ?? 0) & 0x0f;
-        const count = (bytes[1] ?? 0) >> 4;
-        this.tubes[type] = Math.max(0, (this.tubes[type] ?? 0) - count);
-        return none;
-      }
-      case CHANGER.expansion:
-        return this.expansion(bytes);
-      default:
-        return undefined;
     }
   }
 }
@@ -199,58 +220,65 @@ export class BillValidatorSimulator {
     this.events.push(5);
   }
 
-  handleBlock(bytes: Uint8Array): Uint8Array | undefined {
+  handleBlock(block: Uint8Array): Uint8Array | undefined {
+    const decoded = VALIDATOR_COMMANDS.decode(block, undefined);
+    if (!decoded.ok) return undefined; // not a command it knows: silence
+    const c = decoded.message;
     const none = new Uint8Array(0);
-    switch (bytes[0]) {
-      case VALIDATOR.reset:
+    switch (c.type) {
+      case "reset":
         this.events = [6];
         this.enabled = 0;
         this.inEscrow = undefined;
         return none;
-      case VALIDATOR.setup: {
-        const out = [1];
-        writeUint(out, 0x1978, 2);
-        writeUint(out, 100, 2);
-        out.push(2);
-        writeUint(out, 500, 2);
-        writeUint(out, 0, 2);
-        out.push(0xff, ...this.credits.slice(0, 16));
-        return Uint8Array.from(out);
-      }
-      case VALIDATOR.poll: {
+      case "setup":
+        return reply(
+          VALIDATOR_SETUP.encode(
+            {
+              level: 1,
+              currency: 0x1978,
+              scale: 100,
+              decimals: 2,
+              stackerCapacity: 500,
+              security: 0,
+              escrow: 0xff,
+              credits: this.credits.slice(0, 16),
+            },
+            undefined,
+          ),
+        );
+      case "poll": {
         const out = Uint8Array.from(this.events.slice(0, 16));
         this.events = this.events.slice(16);
         return out;
       }
-      case VALIDATOR.billType:
-        this.enabled = ((bytes[1] ?? 0) << 8) | (bytes[2] ?? 0);
+      case "bill-type":
+        this.enabled = c.enable;
         return none;
-      case VALIDATOR.escrow: {
+      case "escrow": {
         if (this.inEscrow === undefined) {
           this.events.push(10);
           return none;
         }
         const type = this.inEscrow;
         this.inEscrow = undefined;
-        if (bytes[1] === 1) this.stacked++;
-        this.events.push(0x80 | ((bytes[1] === 1 ? 0 : 2) << 4) | type);
+        if (c.stack === 1) this.stacked++;
+        this.events.push(0x80 | ((c.stack === 1 ? 0 : 2) << 4) | type);
         return none;
       }
-      case VALIDATOR.stacker: {
-        const out: number[] = [];
-        writeUint(out, this.stacked, 2);
-        return Uint8Array.from(out);
-      }
-      case VALIDATOR.security:
+      case "stacker":
+        return reply(VALIDATOR_STACKER.encode({ stacker: this.stacked }, undefined));
+      case "security":
         return none;
-      case VALIDATOR.expansion:
-        if (bytes[1] === 0x00)
-          return Uint8Array.from(
-            [..."VKT000000000043VALIDATOR-SM"].map((c) => c.charCodeAt(0)).concat([0x01, 0x00]),
-          );
+      case "identification":
+        return reply(
+          VALIDATOR_IDENTIFICATION.encode(
+            { manufacturer: "VKT", serial: "000000000043", model: "VALIDATOR-SM", version: 0x0100 },
+            { withOptions: false },
+          ),
+        );
+      case "identification-with-options":
         return none;
-      default:
-        return undefined;
     }
   }
 }
