@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { openExecutiveLink } from "@vendkit/executive/node";
 import { QIBIXX } from "@vendkit/mdb";
-import { openLink, QibixxCashlessLink, startQibixxMaster } from "@vendkit/mdb/node";
+import { openLink, startQibixxMaster } from "@vendkit/mdb/node";
 import { auditPortSettings } from "@vendkit/mizip-core";
 import { serveAudits } from "./audit-port.js";
 import { serveConsole } from "./console.js";
@@ -192,8 +192,7 @@ if (values.check) {
       console.error(`--serial ${serial}: ${e instanceof Error ? e.message : String(e)}`);
       process.exit(1);
     });
-    const link = new QibixxCashlessLink(port);
-    void runQibixxVmc(device, link, (line) => console.log(line)).catch((e: unknown) => {
+    void runQibixxVmc(device, port, (line) => console.log(line)).catch((e: unknown) => {
       console.error(`serial VMC: ${e instanceof Error ? e.message : String(e)}`);
     });
     console.log(`  VMC            ${serial}, Qibixx MDB adapter (cashless device, always idle)`);

@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { closeLink, openLink, QibixxCashlessLink } from "@vendkit/mdb/node";
+import { closeLink, openLink } from "@vendkit/mdb/node";
 import { QibixxAdapterEmulator } from "@vendkit/mdb/testing";
 import { S } from "@vendkit/mizip-core";
 import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
@@ -24,7 +24,7 @@ describe("--serial: a VMC through an (emulated) Qibixx MDB adapter over a pty (s
     const adapter = new QibixxAdapterEmulator(adapterSide);
     const running = { stop: false };
     const log: string[] = [];
-    const loop = runQibixxVmc(device, new QibixxCashlessLink(deviceSide), (l) => log.push(l), running);
+    const loop = runQibixxVmc(device, deviceSide, (l) => log.push(l), running);
     const until = async (f: () => boolean) => {
       for (let i = 0; i < 300 && !f(); i++) await new Promise((r) => setTimeout(r, 10));
     };

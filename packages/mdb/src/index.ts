@@ -98,4 +98,5 @@ export {
   parseCashlessLine,
   QIBIXX_CASHLESS,
   type QibixxCashlessEvent,
+  QibixxCashlessHost,
 } from "./transport/qibixx-cashless.js";

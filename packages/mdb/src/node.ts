@@ -4,13 +4,6 @@ import { checksum, DEFAULT_TIMING, type MdbTiming, MODE, NAK } from "./link.js";
 import { onLines } from "./transport/lines.js";
 import { encodeWords, WordDeframer } from "./transport/mdb9-framing.js";
 import { parseReplyLine, QIBIXX, type QibixxConstants, requestLine } from "./transport/qibixx.js";
-import {
-  approveLine,
-  denyLine,
-  enableLine,
-  parseCashlessLine,
-  type QibixxCashlessEvent,
-} from "./transport/qibixx-cashless.js";
 
 export { acceptLink, closeLink, Driver, type LinkSpec, openLink } from "@vendkit/machine/node";
 
@@ -43,40 +36,6 @@ class LineReader {
       };
       this.waiters.push(done);
     });
-  }
-}
-
-/**
- * A host's link to a Qibixx adapter acting as the machine's cashless device: enable it, hear
- * its status and vend requests, approve or deny them.
- */
-export class QibixxCashlessLink {
-  private readonly lines: LineReader;
-
-  constructor(private readonly stream: Duplex) {
-    this.lines = new LineReader(stream);
-  }
-
-  /** The adapter's next report, or undefined if none comes within `timeoutMs`. */
-  async next(timeoutMs: number): Promise<QibixxCashlessEvent | undefined> {
-    for (;;) {
-      const line = await this.lines.next(timeoutMs);
-      if (line === undefined) return undefined;
-      if (line.trim() !== "") return parseCashlessLine(line);
-    }
-  }
-
-  enable(on = true): void {
-    this.stream.write(enableLine(on));
-  }
-
-  /** Approves the pending vend for `amount`, decimal text as the adapter shows it ("1.20"). */
-  approve(amount: string): void {
-    this.stream.write(approveLine(amount));
-  }
-
-  deny(): void {
-    this.stream.write(denyLine());
   }
 }
 

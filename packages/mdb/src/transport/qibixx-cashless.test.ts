@@ -1,7 +1,7 @@
 import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { closeLink, openLink, QibixxCashlessLink } from "../node.js";
+import { closeLink, Driver, openLink } from "../node.js";
 import {
   approveLine,
   denyLine,
@@ -9,6 +9,8 @@ import {
   formatAmount,
   parseAmount,
   parseCashlessLine,
+  type QibixxCashlessEvent,
+  QibixxCashlessHost,
 } from "./qibixx-cashless.js";
 import { QibixxAdapterEmulator } from "./qibixx-emulator.js";
 
@@ -69,19 +71,25 @@ describe("a host driving an emulated Qibixx cashless adapter over a real pty pai
     const adapterSide = await openLink({ port: pair.b, baudRate: 115200 });
     try {
       const adapter = new QibixxAdapterEmulator(adapterSide);
-      const host = new QibixxCashlessLink(hostSide);
+      const host = new QibixxCashlessHost();
+      const driver = new Driver(host, hostSide);
+      const heard: QibixxCashlessEvent[] = [];
+      driver.on("event", (e) => heard.push(e));
       let raw = "";
       hostSide.on("data", (chunk: Buffer) => {
         raw += chunk.toString("latin1");
       });
+      /** The adapter's next report that is not a VMC query, waiting up to 2 s. */
       const nextReal = async () => {
-        for (;;) {
-          const e = await host.next(2000);
-          if (e?.type !== "vmc-query") return e;
+        for (const end = Date.now() + 2000; Date.now() < end; ) {
+          const e = heard.shift();
+          if (e === undefined) await new Promise((r) => setTimeout(r, 5));
+          else if (e.type !== "vmc-query") return e;
         }
+        return undefined;
       };
 
-      host.enable();
+      driver.act(() => host.enable());
       expect(await nextReal()).toEqual({ type: "status", state: "ENABLED" });
       expect(adapter.reader.state).toBe("enabled");
 
@@ -91,7 +99,7 @@ describe("a host driving an emulated Qibixx cashless adapter over a real pty pai
       expect(request).toEqual({ type: "vend-request", amount: "1.20", product: 9 });
       if (request?.type !== "vend-request") return;
       expect(parseAmount(request.amount, 2)).toBe(120);
-      host.approve(request.amount);
+      driver.act(() => host.approve(request.amount));
       expect(await nextReal()).toEqual({ type: "vend-success" });
       expect(adapter.vmcSaw.at(-1)).toEqual({ type: "vend-approved", amount: 120 });
       expect(adapter.events).toContainEqual({ type: "vend-success", item: 9, amount: 120 });
@@ -99,14 +107,14 @@ describe("a host driving an emulated Qibixx cashless adapter over a real pty pai
       // denied: the VMC hears VEND DENIED and the device stays enabled
       adapter.select(250, 4);
       expect(await nextReal()).toMatchObject({ type: "vend-request", amount: "2.50" });
-      host.deny();
+      driver.act(() => host.deny());
       expect(await nextReal()).toEqual({ type: "status", state: "ENABLED" });
       expect(adapter.vmcSaw.at(-1)).toEqual({ type: "vend-denied" });
 
       // failed at the machine: the host hears the error so it can refund
       adapter.select(90, 13);
       expect(await nextReal()).toMatchObject({ type: "vend-request", product: 13 });
-      host.approve("0.90");
+      driver.act(() => host.approve("0.90"));
       expect(await nextReal()).toEqual({ type: "error", detail: "VEND 3" });
       expect(adapter.events).toContainEqual({ type: "vend-failure", amount: 90 });
       expect(adapter.reader.state).toBe("enabled");
@@ -119,6 +127,7 @@ describe("a host driving an emulated Qibixx cashless adapter over a real pty pai
           .filter((line) => line.includes("\n") || line.includes("\r")),
       ).toEqual([]);
       expect(raw.split("\r\n").length).toBeGreaterThan(6);
+      driver.stop();
     } finally {
       closeLink(hostSide);
       closeLink(adapterSide);

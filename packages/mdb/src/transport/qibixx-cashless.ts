@@ -1,3 +1,5 @@
+import { type Machine, NO_BYTES, type Step } from "@vendkit/machine";
+
 /**
  * The cashless-device ("cashless slave") lines of Qibixx MDB-USB / Pi HAT adapters, in the
  * always-idle flow their public documentation shows (docs.qibixx.com: "Cashless Device - Accept a
@@ -76,4 +78,51 @@ export function parseAmount(text: string, decimals: number): number | undefined 
       ? parseAmount(`${m[1]}.${frac.slice(0, decimals)}`, decimals)
       : undefined;
   return Number(m[1]) * 10 ** decimals + Number(frac.padEnd(decimals, "0") || "0");
+}
+
+/**
+ * The host's end of the cashless-device lines, as a machine (docs/machines.md): the adapter's
+ * bytes in, its lines as events out; `enable`, `approve` and `deny` queue the host's lines,
+ * which go at the next step (`Driver.act` sends them at once). No timer: the adapter keeps the
+ * MDB timing.
+ */
+export class QibixxCashlessHost implements Machine<QibixxCashlessEvent> {
+  private text = "";
+  private readonly out: string[] = [];
+
+  constructor(private readonly c = QIBIXX_CASHLESS) {}
+
+  enable(on = true): void {
+    this.out.push(enableLine(on, this.c));
+  }
+
+  /** Approves the pending vend for `amount`, decimal text as the adapter shows it ("1.20"). */
+  approve(amount: string): void {
+    this.out.push(approveLine(amount, this.c));
+  }
+
+  deny(): void {
+    this.out.push(denyLine(this.c));
+  }
+
+  receive(bytes: ArrayLike<number>, _now: number): Step<QibixxCashlessEvent> {
+    for (let i = 0; i < bytes.length; i++) this.text += String.fromCharCode(bytes[i] as number);
+    const events: QibixxCashlessEvent[] = [];
+    for (let nl = this.text.indexOf("\n"); nl !== -1; nl = this.text.indexOf("\n")) {
+      const line = this.text.slice(0, nl).replace(/\r$/, "");
+      this.text = this.text.slice(nl + 1);
+      if (line.trim() !== "") events.push(parseCashlessLine(line, this.c));
+    }
+    return { send: this.lines(), events, deadline: undefined };
+  }
+
+  tick(_now: number): Step<QibixxCashlessEvent> {
+    return { send: this.lines(), events: [], deadline: undefined };
+  }
+
+  private lines(): Uint8Array {
+    if (this.out.length === 0) return NO_BYTES;
+    const text = this.out.splice(0).join("");
+    return Uint8Array.from(text, (ch) => ch.charCodeAt(0) & 0xff);
+  }
 }
