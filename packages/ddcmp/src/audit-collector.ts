@@ -158,7 +158,8 @@ export class AuditCollector implements Machine<AuditCollectorEvent> {
           else this.fail(out, e.reason, e.detail, this.partial());
         }
       }
-      if (o.events.length === 0 && o !== first)
+      // what the events queued goes out in this step too
+      if (!this.link.ready)
         return {
           send: joinBytes(out.send),
           events: out.events,

@@ -192,7 +192,8 @@ export class AuditDevice implements Machine<AuditDeviceEvent> {
           out.events.push({ type: "ended", collected: false });
         }
       }
-      if (o.events.length === 0 && o !== first) return { ...out, linkDeadline: o.deadline };
+      // what the events queued goes out in this step too
+      if (!this.link.ready) return { ...out, linkDeadline: o.deadline };
     }
   }
 

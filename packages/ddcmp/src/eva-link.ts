@@ -103,6 +103,11 @@ export class EvaLink implements Machine<EvaLinkEvent> {
     return this.inFlight === undefined && this.queue.length === 0;
   }
 
+  /** A data message waits in the queue and could go now: a step would send it. */
+  get ready(): boolean {
+    return this.state === "running" && this.inFlight === undefined && this.queue.length > 0;
+  }
+
   /** The 15 s link time-out around READ DATA, WRITE DATA and PROGRAM SLAVE DEVICE, or the 5 s one. */
   expectSlow(on: boolean): void {
     this.slow = on;

@@ -91,7 +91,12 @@ export function raw<N extends string>(name: N, size: number | "rest", fill = 0):
     name,
     size,
     optional: false,
-    read: (b, at, n) => Uint8Array.from({ length: n }, (_, i) => b[at + i] as number),
+    read: (b, at, n) => {
+      if (b instanceof Uint8Array) return b.slice(at, at + n);
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) out[i] = b[at + i] as number;
+      return out;
+    },
     write: (value, out, n) => {
       for (let i = 0; i < n; i++) out.push(i < value.length ? (value[i] as number) & 0xff : fill);
     },
@@ -132,7 +137,11 @@ export function bytes<N extends string>(name: N, size: number | "rest"): Field<N
     name,
     size,
     optional: false,
-    read: (b, at, n) => Array.from({ length: n }, (_, i) => b[at + i] as number),
+    read: (b, at, n) => {
+      const out: number[] = new Array(n);
+      for (let i = 0; i < n; i++) out[i] = b[at + i] as number;
+      return out;
+    },
     write: (value, out, n) => {
       for (let i = 0; i < n; i++) out.push(i < value.length ? (value[i] as number) & 0xff : 0);
     },
