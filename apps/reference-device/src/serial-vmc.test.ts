@@ -39,6 +39,8 @@ describe("--serial: a VMC through an (emulated) Qibixx MDB adapter over a pty (s
       await device.insertKey(2); // the empty key
       adapter.select(60, 2);
       await until(() => log.some((l) => l.endsWith("denied")));
+      // the log says the host decided; the VMC hears it once the line has crossed the pty
+      await until(() => adapter.vmcSaw.at(-1)?.type === "vend-denied");
       expect(adapter.vmcSaw.at(-1)).toEqual({ type: "vend-denied" });
       const s = await device.state();
       expect(s.statistics[S.keySales]).toBe(80);
