@@ -1,6 +1,18 @@
 export { type Conversation, type ConverseOptions, converse } from "./converse.js";
 export { MachineError, type MachineErrorCode } from "./errors.js";
 export {
+  ascii,
+  bytes,
+  type Field,
+  FieldProblem,
+  type FieldSize,
+  flag,
+  optionalUint,
+  raw,
+  reserved,
+  uint,
+} from "./fields.js";
+export {
   bytesOf,
   deadlineOf,
   earliest,
@@ -13,12 +25,6 @@ export {
   type Units,
 } from "./machine.js";
 export {
-  ascii,
-  bytes,
-  type Field,
-  FieldProblem,
-  type FieldSize,
-  flag,
   Layout,
   type LayoutOf,
   type MessageDef,
@@ -27,9 +33,5 @@ export {
   type MessageProblemCode,
   MessageTable,
   message,
-  optionalUint,
-  raw,
-  reserved,
-  uint,
 } from "./message.js";
 export { Wiring } from "./wiring.js";

@@ -1,15 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  ascii,
-  bytes,
-  Layout,
-  type MessageOf,
-  MessageTable,
-  message,
-  optionalUint,
-  uint,
-} from "./message.js";
+import { ascii, bytes, optionalUint, uint } from "./fields.js";
+import { Layout, type MessageOf, MessageTable, message } from "./message.js";
 
 interface Ctx {
   readonly wide: boolean;
