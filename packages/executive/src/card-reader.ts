@@ -2,6 +2,7 @@ import { bytesOf, type Machine, NO_BYTES, type Step } from "@vendkit/machine";
 import { type AuditPair, AuditQueue } from "./audit-queue.js";
 import {
   ADDRESSES,
+  CommandSet,
   type CreditBlock,
   commandByte,
   creditFromNibbles,
@@ -132,10 +133,15 @@ export class CardReaderPeripheral implements Machine<CardReaderEvent> {
   private readonly audit = new AuditQueue();
   private lastAnswer: number | undefined;
 
+  /** The commands it answers, each declared once (`CARD_READER`'s, or the layout's own). */
+  private readonly commands: CommandSet<CardReaderCommand>;
+
   constructor(
     private readonly handler: CardReaderHandler,
     private readonly l: CardReaderLayout = CARD_READER,
-  ) {}
+  ) {
+    this.commands = new CommandSet("Executive card reader command", l.commands);
+  }
 
   /** Audit pairs for the changer to read (each byte 0..253). */
   queueAudit(...pairs: AuditPair[]): void {
@@ -163,13 +169,13 @@ export class CardReaderPeripheral implements Machine<CardReaderEvent> {
   }
 
   private answer(byte: number, now: number, out: CardReaderOutput): number {
-    const k = this.l.commands;
+    const cmd = this.commands.nameOf(byte);
     if (this.block !== undefined) {
       if (isDataByte(byte, this.l.address)) {
         this.block.push(byte & 0x0f);
         return this.l.ack;
       }
-      if (byte === k.dataSync) {
+      if (cmd === "dataSync") {
         const nibbles = this.block;
         this.block = undefined;
         try {
@@ -183,15 +189,15 @@ export class CardReaderPeripheral implements Machine<CardReaderEvent> {
       }
       this.block = undefined; // a command ends a broken block
     }
-    if (byte === k.nak) return this.lastAnswer ?? this.l.ok;
-    this.audit.command(byte === k.sendAuditData);
-    switch (byte) {
-      case k.status:
+    if (cmd === "nak") return this.lastAnswer ?? this.l.ok;
+    this.audit.command(cmd === "sendAuditData");
+    switch (cmd) {
+      case "status":
         return (
           (this.handler.cardPresent(now) ? this.l.cardPresent : 0) |
           Math.min(this.audit.length, this.l.auditPairs)
         );
-      case k.readCard: {
+      case "readCard": {
         const credit = this.handler.readCard(now);
         if (credit === undefined) {
           this.credit = undefined;
@@ -202,16 +208,16 @@ export class CardReaderPeripheral implements Machine<CardReaderEvent> {
         out.events.push({ kind: "card-read", credit });
         return this.l.ok;
       }
-      case k.sendData: {
+      case "sendData": {
         if (this.credit === undefined) return this.refuse(out, "SEND DATA with no card read");
         const nibble = this.credit[this.sent % 8] as number;
         this.sent++;
         return dataByte(nibble, this.l.address);
       }
-      case k.acceptData:
+      case "acceptData":
         this.block = [];
         return this.l.ack;
-      case k.decrement: {
+      case "decrement": {
         if (this.amount === undefined) return this.refuse(out, "DECREMENT with no amount sent before it");
         const amount = this.amount;
         this.amount = undefined;
@@ -219,21 +225,21 @@ export class CardReaderPeripheral implements Machine<CardReaderEvent> {
         out.events.push({ kind: "decremented", amount, ok });
         return ok ? this.l.ok : this.l.refused;
       }
-      case k.reinstate:
+      case "reinstate":
         this.amount = undefined;
         this.handler.reinstate(now);
         out.events.push({ kind: "reinstated" });
         return this.l.ok;
-      case k.returnCard:
+      case "returnCard":
         this.credit = undefined;
         this.handler.returnCard(now);
         out.events.push({ kind: "card-returned" });
         return this.l.ok;
-      case k.audit:
+      case "audit":
         return Math.min(this.audit.length, 0x7f);
-      case k.sendAuditAddress:
+      case "sendAuditAddress":
         return this.audit.address() ?? this.refuse(out, "SEND AUDIT ADDRESS with no audit pair");
-      case k.sendAuditData:
+      case "sendAuditData":
         return this.audit.value() ?? this.refuse(out, "SEND AUDIT DATA with no audit pair");
       default:
         return this.refuse(out, `byte ${byte.toString(16)} is not a command this card reader answers`);

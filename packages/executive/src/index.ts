@@ -29,6 +29,7 @@ export { ExecutiveSlave, type SlaveEvent, type SlaveHandler } from "./slave.js";
 export { SlaveModeBus, SlaveModeChanger, type SlaveModeEvent } from "./slave-mode.js";
 export {
   ADDRESSES,
+  CommandSet,
   type CreditBlock,
   commandByte,
   creditBlock,

@@ -1,11 +1,13 @@
 import { bytesOf, type Machine, type Step } from "@vendkit/machine";
 import {
+  CommandSet,
   type CreditBlock,
   creditNibbles,
   EXECUTIVE,
   type ExecutiveConstants,
   ExecutiveError,
   encodeBlock,
+  type VmcCommand,
 } from "./wire.js";
 
 /**
@@ -122,9 +124,13 @@ export class ExecutiveMaster implements Machine<MasterEvent> {
   private decision: "approve" | "deny" | undefined;
   private online = true;
 
+  /** The commands it sends, each declared once (`VMC_COMMANDS`, or the constants' own). */
+  private readonly commands: CommandSet<VmcCommand>;
+
   constructor(private readonly o: MasterOptions = {}) {
     const options = o;
     this.c = options.constants ?? EXECUTIVE;
+    this.commands = new CommandSet("Executive VMC command", this.c.commands);
     this.vendMs = options.vendDelay ? this.c.vendDelayMs : this.c.vendMs;
   }
 
@@ -222,11 +228,11 @@ export class ExecutiveMaster implements Machine<MasterEvent> {
     if (p.name === "pause" && now >= p.at) {
       this.transmit(p.byte, p.w, now, out, p.tries);
     } else if (p.name === "between" && now >= p.next) {
-      this.sendByte(this.c.commands.status, { what: "status" }, now, out);
+      this.sendByte(this.commands.byteOf("status"), { what: "status" }, now, out);
     } else if (p.name === "decision" && this.decision !== undefined) {
       const d = this.decision;
       this.decision = undefined;
-      if (d === "approve") this.sendByte(this.c.commands.vend, { what: "vend" }, now, out);
+      if (d === "approve") this.sendByte(this.commands.byteOf("vend"), { what: "vend" }, now, out);
       else this.endCycle(now);
     } else if (p.name === "waiting" && now >= p.deadline) {
       if (p.w.what === "vend") {
@@ -286,7 +292,7 @@ export class ExecutiveMaster implements Machine<MasterEvent> {
           auditPairs,
         });
         if (auditPairs > 0)
-          this.sendByte(this.c.commands.audit, { what: "audit", after: "display" }, now, out);
+          this.sendByte(this.commands.byteOf("audit"), { what: "audit", after: "display" }, now, out);
         else this.afterStatus(now, out);
         return;
       }
@@ -295,7 +301,7 @@ export class ExecutiveMaster implements Machine<MasterEvent> {
         return;
       case "audit-address":
         this.sendByte(
-          this.c.commands.sendAuditData,
+          this.commands.byteOf("sendAuditData"),
           { what: "audit-data", left: p.w.left, address: byte, after: p.w.after },
           now,
           out,
@@ -315,7 +321,7 @@ export class ExecutiveMaster implements Machine<MasterEvent> {
         this.shown = p.w.block;
         this.shownOnce = true;
         out.events.push({ kind: "display-shown", block: p.w.block });
-        this.sendByte(this.c.commands.credit, { what: "credit" }, now, out);
+        this.sendByte(this.commands.byteOf("credit"), { what: "credit" }, now, out);
         return;
       }
       case "credit":
@@ -346,7 +352,8 @@ export class ExecutiveMaster implements Machine<MasterEvent> {
           timedOut: false,
           auditPairs,
         });
-        if (auditPairs > 0) this.sendByte(this.c.commands.audit, { what: "audit", after: "end" }, now, out);
+        if (auditPairs > 0)
+          this.sendByte(this.commands.byteOf("audit"), { what: "audit", after: "end" }, now, out);
         else this.endCycle(now);
         return;
       }
@@ -356,7 +363,12 @@ export class ExecutiveMaster implements Machine<MasterEvent> {
   /** `left` pairs still to read: the next SEND AUDIT ADDRESS, or on with the cycle. */
   private nextAuditPair(left: number, after: AfterAudit, now: number, out: MasterOutput): void {
     if (left > 0)
-      this.sendByte(this.c.commands.sendAuditAddress, { what: "audit-address", left, after }, now, out);
+      this.sendByte(
+        this.commands.byteOf("sendAuditAddress"),
+        { what: "audit-address", left, after },
+        now,
+        out,
+      );
     else if (after === "display") this.afterStatus(now, out);
     else this.endCycle(now);
   }
@@ -364,7 +376,7 @@ export class ExecutiveMaster implements Machine<MasterEvent> {
   private afterStatus(now: number, out: MasterOutput): void {
     const same = this.shownOnce && JSON.stringify(this.shown ?? null) === JSON.stringify(this.wanted ?? null);
     if (same) {
-      this.sendByte(this.c.commands.credit, { what: "credit" }, now, out);
+      this.sendByte(this.commands.byteOf("credit"), { what: "credit" }, now, out);
       return;
     }
     // "nothing to show" is a zero credit block

@@ -1,7 +1,8 @@
 import { bytesOf, earliest, type Machine, type Step, Wiring } from "@vendkit/machine";
-import { CARD_READER, type CardReaderLayout } from "./card-reader.js";
+import { CARD_READER, type CardReaderCommand, type CardReaderLayout } from "./card-reader.js";
 import { ExecutiveMaster, type MasterEvent } from "./master.js";
 import {
+  CommandSet,
   creditBlock,
   creditFromNibbles,
   creditNibbles,
@@ -54,6 +55,8 @@ export class SlaveModeChanger {
   card: number | undefined;
   private readonly c: ExecutiveConstants;
   private readonly l: CardReaderLayout;
+  /** The card reader's commands, each declared once. */
+  private readonly cardCommands: CommandSet<CardReaderCommand>;
   private readonly queue: CardExchange[] = [];
   private inFlight: { x: CardExchange; deadline: number; tries: number } | undefined;
   private reading = false;
@@ -77,6 +80,7 @@ export class SlaveModeChanger {
   ) {
     this.c = o.constants ?? EXECUTIVE;
     this.l = o.layout ?? CARD_READER;
+    this.cardCommands = new CommandSet("Executive card reader command", this.l.commands);
     this.vmc = new ExecutiveMaster({ constants: this.c });
     this.show();
     const port = (side: "vmc" | "card"): Machine<SlaveModeEvent> => ({
@@ -137,7 +141,7 @@ export class SlaveModeChanger {
     if (this.inFlight === undefined) {
       if (this.vmc.idle && this.queue.length === 0 && now >= this.nextCardPoll) {
         this.nextCardPoll = now + this.c.pollMs;
-        this.queue.push({ byte: this.l.commands.status, onAnswer: (a) => this.onCardStatus(a) });
+        this.queue.push({ byte: this.cardCommands.byteOf("status"), onAnswer: (a) => this.onCardStatus(a) });
       }
       const x = this.vmc.idle ? this.queue.shift() : undefined;
       if (x !== undefined) {
@@ -170,18 +174,18 @@ export class SlaveModeChanger {
     if (present && this.card === undefined && !this.reading) this.readCard();
     else if (!present && this.card !== undefined && this.vend === undefined) {
       this.card = undefined;
-      this.ask(this.l.commands.returnCard, () => {});
+      this.ask(this.cardCommands.byteOf("returnCard"), () => {});
       this.events.push({ kind: "card", credit: undefined });
       this.show();
     }
     const pairs = answer & this.l.auditPairs;
-    if (pairs > 0) this.ask(this.l.commands.audit, (n) => this.readCardAudit(n));
+    if (pairs > 0) this.ask(this.cardCommands.byteOf("audit"), (n) => this.readCardAudit(n));
   }
 
   private readCardAudit(left: number): void {
     if (left <= 0) return;
-    this.ask(this.l.commands.sendAuditAddress, (address) =>
-      this.ask(this.l.commands.sendAuditData, (value) => {
+    this.ask(this.cardCommands.byteOf("sendAuditAddress"), (address) =>
+      this.ask(this.cardCommands.byteOf("sendAuditData"), (value) => {
         this.events.push({ kind: "card-audit-pair", address, value });
         this.readCardAudit(left - 1);
       }),
@@ -190,14 +194,14 @@ export class SlaveModeChanger {
 
   private readCard(): void {
     this.reading = true;
-    this.ask(this.l.commands.readCard, (answer) => {
+    this.ask(this.cardCommands.byteOf("readCard"), (answer) => {
       if (answer !== this.l.ok) {
         this.reading = false;
         return;
       }
       const nibbles: number[] = [];
       for (let i = 0; i < 8; i++)
-        this.ask(this.l.commands.sendData, (b) => {
+        this.ask(this.cardCommands.byteOf("sendData"), (b) => {
           nibbles.push(b & 0x0f);
           if (nibbles.length < 8) return;
           this.reading = false;
@@ -238,7 +242,7 @@ export class SlaveModeChanger {
           if (e.success) this.cash -= price;
           this.show();
         } else if (e.success) this.decrement(price);
-        else this.ask(this.l.commands.reinstate, () => this.readCard());
+        else this.ask(this.cardCommands.byteOf("reinstate"), () => this.readCard());
       }
     }
   }
@@ -250,12 +254,12 @@ export class SlaveModeChanger {
       address: this.l.address,
       commands: {
         ...this.c.commands,
-        acceptData: this.l.commands.acceptData,
-        dataSync: this.l.commands.dataSync,
+        acceptData: this.cardCommands.byteOf("acceptData"),
+        dataSync: this.cardCommands.byteOf("dataSync"),
       },
     });
     for (const b of block) this.ask(b, () => {});
-    this.ask(this.l.commands.decrement, (answer) => {
+    this.ask(this.cardCommands.byteOf("decrement"), (answer) => {
       if (answer !== this.l.ok) this.events.push({ kind: "decrement-refused", price });
       this.card = undefined;
       this.readCard();

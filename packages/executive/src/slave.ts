@@ -1,12 +1,14 @@
 import { bytesOf, type Machine, type Step } from "@vendkit/machine";
 import { type AuditPair, AuditQueue } from "./audit-queue.js";
 import {
+  CommandSet,
   type CreditBlock,
   creditFromNibbles,
   EXECUTIVE,
   type ExecutiveConstants,
   ExecutiveError,
   isDataByte,
+  type VmcCommand,
 } from "./wire.js";
 
 /**
@@ -53,11 +55,15 @@ export class ExecutiveSlave implements Machine<SlaveEvent> {
   /** The VEND answer `vendDone` gave, for the next step. */
   private vendAnswer: number | undefined;
 
+  /** The commands it answers, each declared once (`VMC_COMMANDS`, or the constants' own). */
+  private readonly commands: CommandSet<VmcCommand>;
+
   constructor(
     private readonly handler: SlaveHandler,
     constants: ExecutiveConstants = EXECUTIVE,
   ) {
     this.c = constants;
+    this.commands = new CommandSet("Executive VMC command", constants.commands);
   }
 
   get isVending(): boolean {
@@ -112,13 +118,13 @@ export class ExecutiveSlave implements Machine<SlaveEvent> {
   }
 
   private answer(byte: number, now: number, out: SlaveOutput): number | undefined {
-    const k = this.c.commands;
+    const cmd = this.commands.nameOf(byte);
     if (this.block !== undefined) {
       if (isDataByte(byte, this.c.address)) {
         this.block.push(byte & 0x0f);
         return this.c.replies.ack;
       }
-      if (byte === k.dataSync) {
+      if (cmd === "dataSync") {
         const nibbles = this.block;
         this.block = undefined;
         if (nibbles.length !== 8)
@@ -133,7 +139,7 @@ export class ExecutiveSlave implements Machine<SlaveEvent> {
         this.handler.display(block.count === 0 && !block.exactOnly ? undefined : block, now);
         return this.c.replies.ack;
       }
-      if (byte === k.acceptData) {
+      if (cmd === "acceptData") {
         this.block = []; // the master started over
         return this.c.replies.ack;
       }
@@ -144,31 +150,31 @@ export class ExecutiveSlave implements Machine<SlaveEvent> {
       // answer comes with vendDone; anything else waits too
       return undefined;
     }
-    if (byte === k.nak) return this.lastAnswer ?? this.c.replies.ok;
-    this.audit.command(byte === k.sendAuditData);
-    switch (byte) {
-      case k.status: {
+    if (cmd === "nak") return this.lastAnswer ?? this.c.replies.ok;
+    this.audit.command(cmd === "sendAuditData");
+    switch (cmd) {
+      case "status": {
         this.requested = false; // a new cycle: a request the master did not take up is dropped
         const bits = this.c.statusBits;
         const flags = this.handler.status(now) & (bits.freeVend | bits.inhibited | bits.bdv);
         return flags | Math.min(this.audit.length, bits.auditPairs);
       }
-      case k.audit:
+      case "audit":
         return Math.min(this.audit.length, this.c.vendBits.auditPairs);
-      case k.sendAuditAddress:
+      case "sendAuditAddress":
         return (
           this.audit.address() ?? this.refuse(out, "UNEXPECTED_BYTE", "SEND AUDIT ADDRESS with no audit pair")
         );
-      case k.sendAuditData:
+      case "sendAuditData":
         return (
           this.audit.value() ?? this.refuse(out, "UNEXPECTED_BYTE", "SEND AUDIT DATA with no audit pair")
         );
-      case k.credit: {
+      case "credit": {
         const request = this.handler.vendRequest(now);
         this.requested = request !== undefined;
         return request ?? this.c.replies.noVendRequest;
       }
-      case k.vend:
+      case "vend":
         if (!this.requested)
           return this.refuse(out, "UNEXPECTED_BYTE", "VEND with no vend request before it");
         this.requested = false;
@@ -176,7 +182,7 @@ export class ExecutiveSlave implements Machine<SlaveEvent> {
         out.events.push({ kind: "vend-started" });
         this.handler.vend(now);
         return undefined;
-      case k.acceptData:
+      case "acceptData":
         this.block = [];
         return this.c.replies.ack;
       default:

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   ADDRESSES,
+  CommandSet,
   commandByte,
   creditBlock,
   creditFromNibbles,
@@ -16,6 +17,7 @@ import {
   priceCode,
   readByte,
   VMC_COMMANDS,
+  type VmcCommand,
 } from "./wire.js";
 
 describe("Executive wire codec", () => {
@@ -119,5 +121,28 @@ describe("Executive wire codec", () => {
     expect(c.commands).toEqual({ ...EXECUTIVE.commands, audit: 0x3a });
     expect(c.baudRate).toBe(4800);
     expect(c.replies).toEqual(EXECUTIVE.replies);
+  });
+});
+
+describe("the command sets, each command declared once", () => {
+  it("gives the byte of each VMC command and the command of each byte, both ways", () => {
+    const set = new CommandSet("VMC", VMC_COMMANDS);
+    for (const [name, byte] of Object.entries(VMC_COMMANDS)) {
+      expect(set.byteOf(name as VmcCommand)).toBe(byte);
+      expect(set.nameOf(byte)).toBe(name);
+    }
+    expect(set.byteOf("status")).toBe(0x31);
+    expect(set.nameOf(0x2a)).toBeUndefined(); // a data nibble, no command
+    expect(set.table.decode([0x2a], undefined)).toMatchObject({
+      ok: false,
+      code: "UNKNOWN_MESSAGE",
+      offset: 0,
+    });
+  });
+
+  it("refuses constants that give two commands one byte", () => {
+    expect(() => new CommandSet("VMC", { ...VMC_COMMANDS, audit: VMC_COMMANDS.status })).toThrowError(
+      /both 31/,
+    );
   });
 });

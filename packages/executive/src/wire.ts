@@ -1,3 +1,4 @@
+import { type MessageDef, MessageTable, message } from "@vendkit/machine";
 /**
  * The Executive wire format (MEI "Protocol A"), as public sources show it: see the README's
  * sources and `shared/spec/executive-facts.md` (research pass 2, facts F16-F29). Every value
@@ -22,6 +23,43 @@ export const commandByte = (address: number, code: number): number =>
 /** What a master's byte says under the grammar: which peripheral, command or data, and the low nibble. */
 export function readByte(byte: number): { address: number; command: boolean; low: number } {
   return { address: (byte >> 5) & 7, command: (byte & 0x10) !== 0, low: byte & 0x0f };
+}
+
+/**
+ * A set of one-byte commands, each declared once by name (`VMC_COMMANDS`, the card reader's):
+ * a message table of one-byte messages, so the byte for a name and the name for a byte both come
+ * from the one declaration, and a byte that is no command is a typed problem with its offset.
+ */
+export class CommandSet<N extends string> {
+  readonly table: MessageTable<MessageDef<N, readonly []>>;
+  /** What the table says for each byte and each name, read once: a master and a slave look up a byte a poll. */
+  private readonly names = new Map<number, N>();
+  private readonly bytes = new Map<N, number>();
+
+  constructor(name: string, commands: Readonly<Record<N, number>>) {
+    this.table = new MessageTable(
+      name,
+      (Object.keys(commands) as N[]).map((command) => message(command, [commands[command]])),
+    );
+    for (const d of this.table.defs) {
+      const byte = this.table.encode({ type: d.type } as never, undefined)[0] as number;
+      this.bytes.set(d.type, byte);
+      const other = this.names.get(byte);
+      if (other !== undefined)
+        throw new RangeError(`${name}: ${other} and ${d.type} are both ${byte.toString(16)}`);
+      this.names.set(byte, d.type);
+    }
+  }
+
+  /** The command a byte is, or undefined (a data nibble, or no command of the set). */
+  nameOf(byte: number): N | undefined {
+    return this.names.get(byte);
+  }
+
+  /** The byte of a command. */
+  byteOf(command: N): number {
+    return this.bytes.get(command) as number;
+  }
 }
 
 /** The VMC command set, 0x31-0x39 and 0x3F (F19; numbering 1-5 confirmed by the MEI contents, F32). */
