@@ -87,8 +87,8 @@ function dateTime<N extends string>(name: N): Field<N, DateTime> {
         second: get(5),
       };
     },
-    write: (v, out) => {
-      out.push(bcd(v.day), bcd(v.month), bcd(v.year % 100), bcd(v.hour), bcd(v.minute), bcd(v.second));
+    write: (v, out, at) => {
+      out.set([bcd(v.day), bcd(v.month), bcd(v.year % 100), bcd(v.hour), bcd(v.minute), bcd(v.second)], at);
     },
   };
 }
@@ -170,7 +170,7 @@ export class AppError extends Error {
 
 /** The data field of a message. */
 export function encodeApp(m: AppMessage): Uint8Array {
-  return Uint8Array.from(APP_MESSAGES.encode(m, undefined));
+  return APP_MESSAGES.encode(m, undefined);
 }
 
 /** Reads a data field; throws `AppError` with a stable code and the offset for what it cannot read. */

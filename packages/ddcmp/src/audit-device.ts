@@ -178,7 +178,11 @@ export class AuditDevice implements Machine<AuditDeviceEvent> {
     first: Step<EvaLinkEvent>,
     now: number,
   ): AuditDeviceOutput & { linkDeadline: number | undefined } {
-    const out: AuditDeviceOutput = { send: [], events: [] };
+    const out: AuditDeviceOutput & { linkDeadline: number | undefined } = {
+      send: [],
+      events: [],
+      linkDeadline: undefined,
+    };
     for (let o = first; ; o = this.link.tick(now)) {
       if (o.send.length > 0) out.send.push(o.send);
       for (const e of o.events) {
@@ -193,7 +197,10 @@ export class AuditDevice implements Machine<AuditDeviceEvent> {
         }
       }
       // what the events queued goes out in this step too
-      if (!this.link.ready) return { ...out, linkDeadline: o.deadline };
+      if (!this.link.ready) {
+        out.linkDeadline = o.deadline;
+        return out;
+      }
     }
   }
 

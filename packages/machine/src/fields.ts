@@ -26,7 +26,8 @@ export interface Field<N extends string, V, C = unknown> {
   /** A field whose size is 0 in a context is absent from the message then. */
   readonly optional: boolean;
   read(bytes: ArrayLike<number>, at: number, size: number): V;
-  write(value: V, out: number[], size: number): void;
+  /** Writes the value's `size` bytes into `out` from `at` (the message's buffer, sized in advance). */
+  write(value: V, out: Uint8Array, at: number, size: number): void;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a field of any name, value and context
@@ -52,10 +53,8 @@ export function uint<N extends string, C = unknown>(
       for (let k = n - 1; k >= 0; k--) v = v * 256 + (bytes[at + place(k, n)] as number);
       return v;
     },
-    write: (value, out, n) => {
-      const start = out.length;
-      for (let k = 0; k < n; k++) out.push(0);
-      for (let k = 0; k < n; k++) out[start + place(k, n)] = Math.floor(value / 256 ** k) & 0xff;
+    write: (value, out, at, n) => {
+      for (let k = 0; k < n; k++) out[at + place(k, n)] = Math.floor(value / 256 ** k) & 0xff;
     },
   };
 }
@@ -66,7 +65,7 @@ export function optionalUint<N extends string, C = unknown>(
   size: (ctx: C) => number,
 ): Field<N, number | undefined, C> {
   const u = uint<N, C>(name, size);
-  return { ...u, optional: true, write: (value, out, n) => u.write(value ?? 0, out, n) };
+  return { ...u, optional: true, write: (value, out, at, n) => u.write(value ?? 0, out, at, n) };
 }
 
 /** One byte that is 1 for true (anything else reads false). */
@@ -76,26 +75,31 @@ export function flag<N extends string>(name: N): Field<N, boolean> {
     size: 1,
     optional: false,
     read: (bytes, at) => bytes[at] === 1,
-    write: (value, out) => {
-      out.push(value ? 1 : 0);
+    write: (value, out, at) => {
+      out[at] = value ? 1 : 0;
     },
   };
 }
 
-/** Bytes kept as a `Uint8Array`; written short, the rest is `fill`. */
+/**
+ * Bytes kept as a `Uint8Array` (read from a `Uint8Array`, a view of its bytes); written short,
+ * the rest is `fill`.
+ */
 export function raw<N extends string>(name: N, size: number | "rest", fill = 0): Field<N, Uint8Array> {
   return {
     name,
     size,
     optional: false,
     read: (b, at, n) => {
-      if (b instanceof Uint8Array) return b.slice(at, at + n);
+      // a view of the message's own bytes, as `subarray` gives: nothing is copied
+      if (b instanceof Uint8Array) return b.subarray(at, at + n);
       const out = new Uint8Array(n);
       for (let i = 0; i < n; i++) out[i] = b[at + i] as number;
       return out;
     },
-    write: (value, out, n) => {
-      for (let i = 0; i < n; i++) out.push(i < value.length ? (value[i] as number) & 0xff : fill);
+    write: (value, out, at, n) => {
+      out.set(value.length > n ? value.subarray(0, n) : value, at);
+      out.fill(fill, at + Math.min(n, value.length), at + n);
     },
   };
 }
@@ -107,8 +111,8 @@ export function reserved(size: number): Field<"", never> {
     size,
     optional: false,
     read: () => undefined as never,
-    write: (_value, out, n) => {
-      for (let i = 0; i < n; i++) out.push(0);
+    write: (_value, out, at, n) => {
+      out.fill(0, at, at + n);
     },
   };
 }
@@ -121,9 +125,9 @@ export function ascii<N extends string>(name: N, size: number | "rest"): Field<N
     optional: false,
     read: (bytes, at, n) =>
       String.fromCharCode(...Array.from({ length: n }, (_, i) => bytes[at + i] as number)),
-    write: (value, out, n) => {
+    write: (value, out, at, n) => {
       const s = value.padEnd(n, " ");
-      for (let i = 0; i < n; i++) out.push(s.charCodeAt(i) & 0xff);
+      for (let i = 0; i < n; i++) out[at + i] = s.charCodeAt(i) & 0xff;
     },
   };
 }
@@ -139,8 +143,8 @@ export function bytes<N extends string>(name: N, size: number | "rest"): Field<N
       for (let i = 0; i < n; i++) out[i] = b[at + i] as number;
       return out;
     },
-    write: (value, out, n) => {
-      for (let i = 0; i < n; i++) out.push(i < value.length ? (value[i] as number) & 0xff : 0);
+    write: (value, out, at, n) => {
+      for (let i = 0; i < n; i++) out[at + i] = i < value.length ? (value[i] as number) & 0xff : 0;
     },
   };
 }

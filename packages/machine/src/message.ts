@@ -146,11 +146,11 @@ export class MessageTable<
     return problem ?? { ok: true, message: out as MessageOf<D, K> };
   }
 
-  encode(m: MessageOf<D, K>, ctx: C): number[] {
+  encode(m: MessageOf<D, K>, ctx: C): Uint8Array {
     const type = (m as Record<string, unknown>)[this.key] as string;
     const d = this.byType.get(type);
     if (d === undefined) throw new RangeError(`${this.name}: no message ${type}`);
-    return writeFields(d.fields, m as Record<string, unknown>, ctx, [...d.head]);
+    return writeFields(d.fields, m as Record<string, unknown>, ctx, d.head);
   }
 }
 
@@ -197,20 +197,26 @@ function readFields<C>(
   return undefined;
 }
 
-/** Appends `fields` of `values` to `out`. */
+/** The message's bytes: `head`, then `fields` of `values`, in one buffer sized first. */
 function writeFields<C>(
   fields: readonly AnyField[],
   values: Record<string, unknown>,
   ctx: C,
-  out: number[],
-): number[] {
-  for (const f of fields) {
+  head: readonly number[],
+): Uint8Array {
+  const sizes = fields.map((f) => {
     const want = sizeOf(f, ctx);
-    const value = values[f.name];
-    const size = want === "rest" ? (value as ArrayLike<number>).length : want;
-    if (f.optional && size === 0) continue;
-    f.write(value, out, size);
-  }
+    return want === "rest" ? (values[f.name] as ArrayLike<number>).length : want;
+  });
+  const out = new Uint8Array(head.length + sizes.reduce((a, b) => a + b, 0));
+  out.set(head);
+  let at = head.length;
+  fields.forEach((f, k) => {
+    const size = sizes[k] as number;
+    if (f.optional && size === 0) return;
+    f.write(values[f.name], out, at, size);
+    at += size;
+  });
   return out;
 }
 
@@ -239,7 +245,7 @@ export class Layout<const F extends readonly AnyField[], C = unknown> {
     return problem ?? { ok: true, value: out as LayoutOf<F> };
   }
 
-  encode(value: LayoutOf<F>, ctx: C): number[] {
+  encode(value: LayoutOf<F>, ctx: C): Uint8Array {
     return writeFields(this.fields, value as Record<string, unknown>, ctx, []);
   }
 }

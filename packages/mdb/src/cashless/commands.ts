@@ -94,5 +94,5 @@ export function decodeCommand(
 export function encodeCommand(command: CashlessCommand, address: number, ctx: CashlessContext): Uint8Array {
   const out = CASHLESS_COMMANDS.encode(command, ctx);
   out[0] = address | (out[0] as number);
-  return Uint8Array.from(out);
+  return out;
 }

@@ -13,8 +13,6 @@ import {
 
 const TUBE_CAPACITY = 50;
 
-const reply = (bytes: number[]) => Uint8Array.from(bytes);
-
 /**
  * An MDB coin changer (level 3) for tests and the reference device: coin types with credits and
  * routing, tubes that fill up to 50 coins, deposits, payouts and manual dispensing, jams.
@@ -107,26 +105,22 @@ export class CoinChangerSimulator {
         this.enabled = 0;
         return none;
       case "setup":
-        return reply(
-          CHANGER_SETUP.encode(
-            {
-              level: 3,
-              currency: 0x1978,
-              scale: 1,
-              decimals: 2,
-              routing: this.routing,
-              credits: this.perType(this.credits),
-            },
-            undefined,
-          ),
+        return CHANGER_SETUP.encode(
+          {
+            level: 3,
+            currency: 0x1978,
+            scale: 1,
+            decimals: 2,
+            routing: this.routing,
+            credits: this.perType(this.credits),
+          },
+          undefined,
         );
       case "tube-status": {
         const full = this.tubes.reduce((m, n, i) => (n >= TUBE_CAPACITY ? m | (1 << i) : m), 0);
-        return reply(
-          CHANGER_TUBES.encode(
-            { full, counts: this.perType(this.tubes.map((n) => Math.min(255, n))) },
-            undefined,
-          ),
+        return CHANGER_TUBES.encode(
+          { full, counts: this.perType(this.tubes.map((n) => Math.min(255, n))) },
+          undefined,
         );
       }
       case "poll": {
@@ -144,17 +138,15 @@ export class CoinChangerSimulator {
         return none;
       }
       case "identification":
-        return reply(
-          CHANGER_IDENTIFICATION.encode(
-            {
-              manufacturer: "VKT",
-              serial: "000000000042",
-              model: "CHANGER-SIM ",
-              version: 0x0100,
-              features: this.features,
-            },
-            undefined,
-          ),
+        return CHANGER_IDENTIFICATION.encode(
+          {
+            manufacturer: "VKT",
+            serial: "000000000042",
+            model: "CHANGER-SIM ",
+            version: 0x0100,
+            features: this.features,
+          },
+          undefined,
         );
       case "alternative-payout": {
         // largest coins first from the tubes
@@ -232,20 +224,18 @@ export class BillValidatorSimulator {
         this.inEscrow = undefined;
         return none;
       case "setup":
-        return reply(
-          VALIDATOR_SETUP.encode(
-            {
-              level: 1,
-              currency: 0x1978,
-              scale: 100,
-              decimals: 2,
-              stackerCapacity: 500,
-              security: 0,
-              escrow: 0xff,
-              credits: this.credits.slice(0, 16),
-            },
-            undefined,
-          ),
+        return VALIDATOR_SETUP.encode(
+          {
+            level: 1,
+            currency: 0x1978,
+            scale: 100,
+            decimals: 2,
+            stackerCapacity: 500,
+            security: 0,
+            escrow: 0xff,
+            credits: this.credits.slice(0, 16),
+          },
+          undefined,
         );
       case "poll": {
         const out = Uint8Array.from(this.events.slice(0, 16));
@@ -267,15 +257,13 @@ export class BillValidatorSimulator {
         return none;
       }
       case "stacker":
-        return reply(VALIDATOR_STACKER.encode({ stacker: this.stacked }, undefined));
+        return VALIDATOR_STACKER.encode({ stacker: this.stacked }, undefined);
       case "security":
         return none;
       case "identification":
-        return reply(
-          VALIDATOR_IDENTIFICATION.encode(
-            { manufacturer: "VKT", serial: "000000000043", model: "VALIDATOR-SM", version: 0x0100 },
-            { withOptions: false },
-          ),
+        return VALIDATOR_IDENTIFICATION.encode(
+          { manufacturer: "VKT", serial: "000000000043", model: "VALIDATOR-SM", version: 0x0100 },
+          { withOptions: false },
         );
       case "identification-with-options":
         return none;
