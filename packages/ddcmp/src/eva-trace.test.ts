@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bothWays, fromHex } from "@vendkit/test-support";
 import { describe, expect, it } from "vitest";
+import { decodeApp, encodeApp } from "./application.js";
 import { AuditCollector, type AuditCollectorEvent } from "./audit-collector.js";
 import { AuditDevice, type AuditDeviceEvent } from "./audit-device.js";
-import { MessageParser } from "./messages.js";
+import { type DdcmpMessage, encodeMessage, MessageParser } from "./messages.js";
 
 /**
  * test-vectors/eva-trace-session.jsonl: EVA's example session (the trace of "trace appl. notes"
@@ -123,4 +125,31 @@ describe("EVA's example session (test-vectors/eva-trace-session.jsonl)", () => {
     expect(events.some((e) => e.type === "collected")).toBe(false);
     expect(events.filter((e) => e.type === "read")).toEqual([{ type: "read", list: 2, length: 551 }]);
   });
+});
+
+describe("EVA's example session, frame by frame, through the one both-ways helper", () => {
+  // each frame of the trace is a DDCMP message: it encodes back to the trace's bytes
+  const parsed = frames.map((f, i) => {
+    const [m] = new MessageParser().push(fromHex(f.hex));
+    return {
+      name: `frame ${i + 1} (${f.from}): ${f.note}`,
+      message: m as DdcmpMessage,
+      bytes: fromHex(f.hex),
+    };
+  });
+  bothWays(parsed, {
+    encode: encodeMessage,
+    decode: (bytes) => new MessageParser().push(bytes)[0] as DdcmpMessage,
+  });
+  // and the application message a data frame carries encodes back to its data, for the layouts
+  // the table knows (the made-up block payloads included)
+  const data = parsed.flatMap((p) => (p.message.kind === "data" ? [{ ...p, bytes: p.message.data }] : []));
+  bothWays(
+    data.map((d) => ({
+      name: `${d.name}, its application message`,
+      message: decodeApp(d.bytes),
+      bytes: d.bytes,
+    })),
+    { encode: encodeApp, decode: (bytes) => decodeApp(Uint8Array.from(bytes)) },
+  );
 });
