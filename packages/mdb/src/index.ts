@@ -59,6 +59,9 @@ export {
   CHANGER_IDENTIFICATION,
   CHANGER_SETUP,
   CHANGER_TUBES,
+  type ChangerPollItem,
+  readChangerPoll,
+  writeChangerPoll,
 } from "./master/changer-messages.js";
 export {
   CHANGER,
@@ -74,10 +77,13 @@ export { type BusEvent, MdbBus } from "./master/mdb-bus.js";
 export { type Pending, Poller } from "./master/poller.js";
 export { BillValidatorSimulator, CoinChangerSimulator } from "./master/simulators.js";
 export {
+  readValidatorPoll,
   VALIDATOR_COMMANDS,
   VALIDATOR_IDENTIFICATION,
   VALIDATOR_SETUP,
   VALIDATOR_STACKER,
+  type ValidatorPollItem,
+  writeValidatorPoll,
 } from "./master/validator-messages.js";
 export { PeripheralPort, type PortDevice } from "./peripheral-port.js";
 export { encodeWords, type FramingError, WordDeframer } from "./transport/mdb9-framing.js";

@@ -2,6 +2,7 @@ import { ADDRESSES, type PeripheralReply } from "../link.js";
 import { DeviceMaster, type LineOptions } from "./device-master.js";
 import { type Pending, Poller } from "./poller.js";
 import {
+  readValidatorPoll,
   VALIDATOR_COMMANDS,
   VALIDATOR_IDENTIFICATION,
   VALIDATOR_SETUP,
@@ -82,21 +83,21 @@ export type ValidatorEvent =
   | { readonly type: "lost" }
   | { readonly type: "bad-reply"; readonly detail: string };
 
-/** Splits a validator POLL reply into events (§6.3 POLL). */
+/** Splits a validator POLL reply into events (§6.3 POLL), its items read from their one declaration. */
 export function decodeValidatorPoll(bytes: Uint8Array, setup: ValidatorSetup | undefined): ValidatorEvent[] {
-  return Array.from(bytes, (b): ValidatorEvent => {
-    if (b & 0x80) {
-      const billType = b & 0x0f;
+  return readValidatorPoll(bytes).map((item): ValidatorEvent => {
+    if (item.kind === "bill")
       return {
         type: "bill",
-        billType,
-        value: setup?.credits[billType] ?? 0,
-        route: ROUTES[(b >> 4) & 0x07] as BillRoute,
+        billType: item.billType,
+        value: setup?.credits[item.billType] ?? 0,
+        route: ROUTES[item.route] as BillRoute,
       };
-    }
-    if ((b & 0xe0) === 0x40) return { type: "attempts-while-disabled", count: b & 0x1f };
-    const text = VALIDATOR_STATUS[b as keyof typeof VALIDATOR_STATUS];
-    return text ? { type: "status", code: b, text } : { type: "bad-reply", detail: `unknown status ${b}` };
+    if (item.kind === "attempts") return { type: "attempts-while-disabled", count: item.count };
+    const text = VALIDATOR_STATUS[item.code as keyof typeof VALIDATOR_STATUS];
+    return text
+      ? { type: "status", code: item.code, text }
+      : { type: "bad-reply", detail: `unknown status ${item.code}` };
   });
 }
 

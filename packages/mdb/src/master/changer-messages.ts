@@ -50,3 +50,64 @@ export const CHANGER_IDENTIFICATION = new Layout(
   uint("version", 2),
   uint("features", 4),
 );
+
+/**
+ * One item of a changer's POLL reply (§5.3 POLL), its bits declared once: the master reads items
+ * with `readChangerPoll`, the simulator writes them with `writeChangerPoll`. Routes: 0 cash box,
+ * 1 tubes, 2 not used, 3 rejected; status codes as `CHANGER_STATUS`.
+ */
+export type ChangerPollItem =
+  /** Coins paid out by the changer's own buttons (b7), with the coins left in the tube. */
+  | { readonly kind: "dispensed"; readonly coinType: number; readonly count: number; readonly inTube: number }
+  /** A coin accepted (b6), its route, with the coins now in its tube. */
+  | { readonly kind: "deposited"; readonly coinType: number; readonly route: number; readonly inTube: number }
+  /** Slugs since the last POLL (b5). */
+  | { readonly kind: "slugs"; readonly count: number }
+  | { readonly kind: "status"; readonly code: number };
+
+/** The bytes of one POLL reply item. */
+function changerItemBytes(item: ChangerPollItem): number[] {
+  switch (item.kind) {
+    case "dispensed":
+      return [0x80 | ((item.count & 0x07) << 4) | (item.coinType & 0x0f), item.inTube & 0xff];
+    case "deposited":
+      return [0x40 | ((item.route & 0x03) << 4) | (item.coinType & 0x0f), item.inTube & 0xff];
+    case "slugs":
+      return [0x20 | (item.count & 0x1f)];
+    case "status":
+      return [item.code & 0x1f];
+  }
+}
+
+/** The bytes of POLL reply items, in order. */
+export function writeChangerPoll(items: readonly ChangerPollItem[]): number[] {
+  return items.flatMap(changerItemBytes);
+}
+
+/** A POLL reply's items; an item cut short is a problem at its offset (what came before stands). */
+export function readChangerPoll(bytes: ArrayLike<number>): {
+  readonly items: ChangerPollItem[];
+  readonly problem?: { readonly offset: number; readonly detail: string };
+} {
+  const items: ChangerPollItem[] = [];
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if (b & 0xc0) {
+      const inTube = bytes[i + 1];
+      const dispensed = (b & 0x80) !== 0;
+      if (inTube === undefined)
+        return {
+          items,
+          problem: { offset: i, detail: `${dispensed ? "manual dispense" : "deposit"} without tube count` },
+        };
+      items.push(
+        dispensed
+          ? { kind: "dispensed", coinType: b & 0x0f, count: (b >> 4) & 0x07, inTube }
+          : { kind: "deposited", coinType: b & 0x0f, route: (b >> 4) & 0x03, inTube },
+      );
+      i++;
+    } else if (b & 0x20) items.push({ kind: "slugs", count: b & 0x1f });
+    else items.push({ kind: "status", code: b });
+  }
+  return { items };
+}

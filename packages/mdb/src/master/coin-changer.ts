@@ -4,6 +4,8 @@ import {
   CHANGER_IDENTIFICATION,
   CHANGER_SETUP,
   CHANGER_TUBES,
+  type ChangerPollItem,
+  readChangerPoll,
 } from "./changer-messages.js";
 import { DeviceMaster, type LineOptions } from "./device-master.js";
 import { type Pending, Poller } from "./poller.js";
@@ -108,40 +110,35 @@ export function coinTypeBytes(bytes: Uint8Array, from: number): number[] {
   return Array.from({ length: 16 }, (_, t) => bytes[from + t] ?? 0);
 }
 
-/** Splits a changer POLL reply into events (§5.3 POLL). */
-export function decodeChangerPoll(bytes: Uint8Array, setup: ChangerSetup | undefined): ChangerEvent[] {
-  const out: ChangerEvent[] = [];
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i] as number;
-    if (b & 0x80) {
-      const n = bytes[i + 1];
-      if (n === undefined)
-        return [...out, { type: "bad-reply", detail: "manual dispense without tube count" }];
-      out.push({ type: "dispensed-manually", coinType: b & 0x0f, count: (b >> 4) & 0x07, inTube: n });
-      i++;
-    } else if (b & 0x40) {
-      const n = bytes[i + 1];
-      if (n === undefined) return [...out, { type: "bad-reply", detail: "deposit without tube count" }];
-      const route = (b >> 4) & 0x03;
-      const coinType = b & 0x0f;
-      out.push({
+/** One POLL reply item as the driver reports it (a deposit's value from SETUP). */
+function changerEvent(item: ChangerPollItem, setup: ChangerSetup | undefined): ChangerEvent {
+  switch (item.kind) {
+    case "dispensed":
+      return { type: "dispensed-manually", coinType: item.coinType, count: item.count, inTube: item.inTube };
+    case "deposited":
+      return {
         type: "deposited",
-        coinType,
-        value: setup?.credits[coinType] ?? 0,
-        routing: route === 0 ? "cashbox" : route === 1 ? "tubes" : "reject",
-        inTube: n,
-      });
-      i++;
-    } else if (b & 0x20) {
-      out.push({ type: "slugs", count: b & 0x1f });
-    } else {
-      const text = CHANGER_STATUS[b as keyof typeof CHANGER_STATUS];
-      out.push(
-        text ? { type: "status", code: b, text } : { type: "bad-reply", detail: `unknown status ${b}` },
-      );
+        coinType: item.coinType,
+        value: setup?.credits[item.coinType] ?? 0,
+        routing: item.route === 0 ? "cashbox" : item.route === 1 ? "tubes" : "reject",
+        inTube: item.inTube,
+      };
+    case "slugs":
+      return { type: "slugs", count: item.count };
+    case "status": {
+      const text = CHANGER_STATUS[item.code as keyof typeof CHANGER_STATUS];
+      return text
+        ? { type: "status", code: item.code, text }
+        : { type: "bad-reply", detail: `unknown status ${item.code}` };
     }
   }
-  return out;
+}
+
+/** Splits a changer POLL reply into events (§5.3 POLL), its items read from their one declaration. */
+export function decodeChangerPoll(bytes: Uint8Array, setup: ChangerSetup | undefined): ChangerEvent[] {
+  const { items, problem } = readChangerPoll(bytes);
+  const out = items.map((item) => changerEvent(item, setup));
+  return problem === undefined ? out : [...out, { type: "bad-reply", detail: problem.detail }];
 }
 
 /**

@@ -3,12 +3,16 @@ import {
   CHANGER_IDENTIFICATION,
   CHANGER_SETUP,
   CHANGER_TUBES,
+  type ChangerPollItem,
+  writeChangerPoll,
 } from "./changer-messages.js";
 import {
   VALIDATOR_COMMANDS,
   VALIDATOR_IDENTIFICATION,
   VALIDATOR_SETUP,
   VALIDATOR_STACKER,
+  type ValidatorPollItem,
+  writeValidatorPoll,
 } from "./validator-messages.js";
 
 const TUBE_CAPACITY = 50;
@@ -22,7 +26,8 @@ const TUBE_CAPACITY = 50;
 export class CoinChangerSimulator {
   readonly tubes: number[];
   cashbox = 0;
-  private events: number[] = [11];
+  /** What the next POLLs report, oldest first. */
+  private events: ChangerPollItem[] = [{ kind: "status", code: 11 }];
   private enabled = 0;
   private payoutCoins: number[] | undefined;
   private payoutPolls = 0;
@@ -68,29 +73,34 @@ export class CoinChangerSimulator {
   /** A coin of `type` goes in; refused (to reject) when its type is not enabled. */
   insertCoin(type: number): void {
     if (!((this.enabled >> type) & 1)) {
-      this.events.push(0x40 | (3 << 4) | type, this.tubes[type] ?? 0);
+      this.events.push({ kind: "deposited", coinType: type, route: 3, inTube: this.tubes[type] ?? 0 });
       return;
     }
     const toTube = ((this.routing >> type) & 1) === 1 && (this.tubes[type] ?? 0) < TUBE_CAPACITY;
     if (toTube) this.tubes[type] = (this.tubes[type] ?? 0) + 1;
     else this.cashbox += this.credits[type] ?? 0;
-    this.events.push(0x40 | ((toTube ? 1 : 0) << 4) | type, this.tubes[type] ?? 0);
+    this.events.push({
+      kind: "deposited",
+      coinType: type,
+      route: toTube ? 1 : 0,
+      inTube: this.tubes[type] ?? 0,
+    });
   }
 
   /** The service engineer pays out coins with the changer's buttons. */
   manualDispense(type: number, count: number): void {
     const n = Math.min(count, this.tubes[type] ?? 0, 7);
     this.tubes[type] = (this.tubes[type] ?? 0) - n;
-    this.events.push(0x80 | (n << 4) | type, this.tubes[type] ?? 0);
+    this.events.push({ kind: "dispensed", coinType: type, count: n, inTube: this.tubes[type] ?? 0 });
   }
 
   /** The customer presses the escrow (coin return) lever: the changer reports status 01. */
   pressEscrowLever(): void {
-    this.events.push(1);
+    this.events.push({ kind: "status", code: 1 });
   }
 
   jam(): void {
-    this.events.push(12);
+    this.events.push({ kind: "status", code: 12 });
   }
 
   handleBlock(block: Uint8Array): Uint8Array | undefined {
@@ -101,7 +111,7 @@ export class CoinChangerSimulator {
     const none = new Uint8Array(0);
     switch (c.type) {
       case "reset":
-        this.events = [11];
+        this.events = [{ kind: "status", code: 11 }]; // changer was reset
         this.enabled = 0;
         return none;
       case "setup":
@@ -124,8 +134,11 @@ export class CoinChangerSimulator {
         );
       }
       case "poll": {
-        const out = Uint8Array.from(this.events.slice(0, 16));
-        this.events = this.events.slice(16);
+        // as many items as fit the 16 bytes of a reply, whole
+        let n = 0;
+        while (n < this.events.length && writeChangerPoll(this.events.slice(0, n + 1)).length <= 16) n++;
+        const out = Uint8Array.from(writeChangerPoll(this.events.slice(0, n)));
+        this.events = this.events.slice(n);
         return out;
       }
       case "coin-type":
@@ -192,7 +205,8 @@ export class CoinChangerSimulator {
 /** An MDB bill validator (level 1) with escrow, a stacker and jams, like `CoinChangerSimulator`. */
 export class BillValidatorSimulator {
   stacked = 0;
-  private events: number[] = [6];
+  /** What the next POLLs report, oldest first. */
+  private events: ValidatorPollItem[] = [{ kind: "status", code: 6 }];
   private enabled = 0;
   private inEscrow: number | undefined;
 
@@ -201,15 +215,15 @@ export class BillValidatorSimulator {
   /** A bill of `type` goes in and waits in escrow; refused when its type is not enabled. */
   insertBill(type: number): void {
     if (!((this.enabled >> type) & 1) || this.inEscrow !== undefined) {
-      this.events.push(0x80 | (4 << 4) | type);
+      this.events.push({ kind: "bill", billType: type, route: 4 }); // disabled bill rejected
       return;
     }
     this.inEscrow = type;
-    this.events.push(0x80 | (1 << 4) | type);
+    this.events.push({ kind: "bill", billType: type, route: 1 }); // held in escrow
   }
 
   jam(): void {
-    this.events.push(5);
+    this.events.push({ kind: "status", code: 5 });
   }
 
   handleBlock(block: Uint8Array): Uint8Array | undefined {
@@ -219,7 +233,7 @@ export class BillValidatorSimulator {
     const none = new Uint8Array(0);
     switch (c.type) {
       case "reset":
-        this.events = [6];
+        this.events = [{ kind: "status", code: 6 }]; // validator was reset
         this.enabled = 0;
         this.inEscrow = undefined;
         return none;
@@ -238,7 +252,7 @@ export class BillValidatorSimulator {
           undefined,
         );
       case "poll": {
-        const out = Uint8Array.from(this.events.slice(0, 16));
+        const out = Uint8Array.from(writeValidatorPoll(this.events.slice(0, 16)));
         this.events = this.events.slice(16);
         return out;
       }
@@ -247,13 +261,13 @@ export class BillValidatorSimulator {
         return none;
       case "escrow": {
         if (this.inEscrow === undefined) {
-          this.events.push(10);
+          this.events.push({ kind: "status", code: 10 });
           return none;
         }
         const type = this.inEscrow;
         this.inEscrow = undefined;
         if (c.stack === 1) this.stacked++;
-        this.events.push(0x80 | ((c.stack === 1 ? 0 : 2) << 4) | type);
+        this.events.push({ kind: "bill", billType: type, route: c.stack === 1 ? 0 : 2 }); // stacked or returned
         return none;
       }
       case "stacker":

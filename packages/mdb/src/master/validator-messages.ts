@@ -48,3 +48,41 @@ export const VALIDATOR_IDENTIFICATION = new Layout(
   uint("version", 2),
   optionalUint("options", (ctx: { readonly withOptions: boolean }) => (ctx.withOptions ? 4 : 0)),
 );
+
+/**
+ * One item of a validator's POLL reply (§6.3 POLL), its bits declared once: the master reads
+ * items with `readValidatorPoll`, the simulator writes them with `writeValidatorPoll`. A bill's
+ * route is 0-7 (stacked, escrow, returned, to recycler, disabled bill rejected, ...); status codes
+ * as `VALIDATOR_STATUS`.
+ */
+export type ValidatorPollItem =
+  | { readonly kind: "bill"; readonly billType: number; readonly route: number }
+  /** Bills inserted while the validator was disabled (b6). */
+  | { readonly kind: "attempts"; readonly count: number }
+  | { readonly kind: "status"; readonly code: number };
+
+/** The byte of one POLL reply item. */
+function validatorItemByte(item: ValidatorPollItem): number {
+  switch (item.kind) {
+    case "bill":
+      return 0x80 | ((item.route & 0x07) << 4) | (item.billType & 0x0f);
+    case "attempts":
+      return 0x40 | (item.count & 0x1f);
+    case "status":
+      return item.code & 0x3f;
+  }
+}
+
+/** The bytes of POLL reply items, in order. */
+export function writeValidatorPoll(items: readonly ValidatorPollItem[]): number[] {
+  return items.map(validatorItemByte);
+}
+
+/** A POLL reply's items, one a byte. */
+export function readValidatorPoll(bytes: ArrayLike<number>): ValidatorPollItem[] {
+  return Array.from(bytes, (b): ValidatorPollItem => {
+    if (b & 0x80) return { kind: "bill", billType: b & 0x0f, route: (b >> 4) & 0x07 };
+    if ((b & 0xe0) === 0x40) return { kind: "attempts", count: b & 0x1f };
+    return { kind: "status", code: b };
+  });
+}
