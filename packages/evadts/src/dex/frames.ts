@@ -51,6 +51,26 @@ export function encodeBlock(data: Uint8Array, header: boolean, last: boolean): U
 
 export const ackFrame = (parity: 0 | 1): Uint8Array => Uint8Array.of(DLE, parity === 0 ? ACK0 : ACK1);
 
+/** A frame's bytes on the line: what `DexFrameParser` reads back. A bad block has none. */
+export function encodeFrame(frame: DexFrame): Uint8Array {
+  switch (frame.kind) {
+    case "enq":
+      return Uint8Array.of(ENQ);
+    case "eot":
+      return Uint8Array.of(EOT);
+    case "nak":
+      return Uint8Array.of(NAK);
+    case "wack":
+      return Uint8Array.of(DLE, WACK);
+    case "ack":
+      return ackFrame(frame.parity);
+    case "block":
+      return encodeBlock(frame.data, frame.header, frame.last);
+    case "bad-block":
+      throw new RangeError(`a bad block has no bytes: ${frame.detail}`);
+  }
+}
+
 /**
  * Turns received bytes into frames. Never throws. Inside a block every byte is data (the link
  * carries any byte; whether it is valid EVA-DTS is for the parser and validator to say), except

@@ -10,6 +10,7 @@ export {
   ETB,
   ETX,
   encodeBlock,
+  encodeFrame,
   NAK,
   SOH,
   STX,
