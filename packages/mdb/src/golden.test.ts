@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Machine } from "@vendkit/machine";
+import type { Field, Layout, Machine } from "@vendkit/machine";
 import { bothWays } from "@vendkit/test-support";
 import { describe, expect, it } from "vitest";
 import { type CashlessCommand, decodeCommand, encodeCommand } from "./cashless/commands.js";
@@ -10,9 +10,11 @@ import { type CashlessResponse, decodeResponses, encodeResponse } from "./cashle
 import { encodeMasterBlock, encodePeripheralResponse, type PeripheralReply, ReplyDecoder } from "./link.js";
 import { BillValidatorMaster } from "./master/bill-validator.js";
 import type { BlockPeripheral } from "./master/bus.js";
+import { CHANGER_SETUP, CHANGER_TUBES } from "./master/changer-messages.js";
 import { CoinChangerMaster } from "./master/coin-changer.js";
 import { BillValidatorSimulator, CoinChangerSimulator } from "./master/simulators.js";
 import { runMaster } from "./master/test-support.js";
+import { VALIDATOR_SETUP } from "./master/validator-messages.js";
 
 /** test-vectors/cashless-session.jsonl, written by make-golden.py from MDB/ICP 4.3 on its own. */
 interface Step {
@@ -147,4 +149,33 @@ describe("short replies against test-vectors/ (MDB 4.3: unsent bytes are zero)",
       }
     });
   }
+});
+
+describe("short replies, both ways through the reply layouts (the bytes as a real device sends them)", () => {
+  // each reply as its layout reads it (the lists as long as sent) writes back to the same bytes;
+  // payout status and manual reports are plain per-type lists, the whole reply
+  const layouts: Record<string, Layout<readonly Field<string, unknown>[]>> = {
+    "changer setup": CHANGER_SETUP as never,
+    "changer tube-status": CHANGER_TUBES as never,
+    "validator setup": VALIDATOR_SETUP as never,
+  };
+  const vectors = shortReplies.flatMap((v) => {
+    const layout = layouts[`${v.device} ${v.what}`];
+    if (layout === undefined) return [];
+    const bytes = v.reply.slice(0, -1).map((w) => Number.parseInt(w, 16));
+    const read = layout.decode(bytes, undefined);
+    if (!read.ok) throw new Error(read.detail);
+    return [{ name: `${v.device} ${v.what}, ${bytes.length} bytes`, message: read.value, bytes, layout }];
+  });
+  it("covers every SETUP and TUBE STATUS vector", () => {
+    expect(vectors).toHaveLength(3);
+  });
+  bothWays(vectors, {
+    encode: (value, v) => v.layout.encode(value as never, undefined),
+    decode: (bytes, v) => {
+      const read = v.layout.decode(bytes, undefined);
+      if (!read.ok) throw new Error(read.detail);
+      return read.value;
+    },
+  });
 });
