@@ -1,5 +1,6 @@
 export {
   ACCESS,
+  APP_MESSAGES,
   AppError,
   type AppErrorCode,
   type AppMessage,
