@@ -37,6 +37,7 @@ export {
   creditNibbles,
   dataByte,
   decodeBlock,
+  displayCredit,
   EXECUTIVE,
   type ExecutiveConstants,
   ExecutiveError,

@@ -106,6 +106,21 @@ describe("RENDIRESTO: changer master of the reader, reader master of the VMC (ma
     expect(vmc.shown).toBe(100);
   });
 
+  it("shows a key whose credit is no whole number of base coins as the coins it can spend", () => {
+    // found by fuzzing (packages/fuzz, executive-rendiresto): 1.23 EUR at a 0.05 base coin
+    // stopped the VMC line with OUT_OF_RANGE on every tick
+    const changer = new ChangerSimulator({ baseCoin: 5, decimals: 2, single: false });
+    const r = reader(123);
+    const bridge = new RendirestoBridge(r.hooks, { baseCoin: 5, decimals: 2 });
+    const vmc = new VmcSimulator({ priceSystem: "prices-on-vmc", prices: [60], baseCoin: 5 });
+    runChain(changer, bridge, vmc, 0, 500);
+    expect(vmc.shown).toBe(120);
+    vmc.press(1);
+    runChain(changer, bridge, vmc, 501, 4000);
+    expect(r.log.keyVends).toEqual([60]);
+    expect(r.credit()).toBe(63);
+  });
+
   it("says who counts what in each mode (table of 4.3.3)", () => {
     expect(STATISTICS_SPLIT.rendiresto.reader).toContain("cash sales");
     expect(STATISTICS_SPLIT.slave.reader).not.toContain("cash sales");

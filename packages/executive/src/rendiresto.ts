@@ -1,7 +1,7 @@
 import { joinBytes, type Machine, type Step } from "@vendkit/machine";
 import { ExecutiveMaster, type MasterEvent, type MasterOptions } from "./master.js";
 import { ExecutiveSlave, type SlaveEvent, type SlaveHandler } from "./slave.js";
-import { type CreditBlock, creditBlock, EXECUTIVE, type ExecutiveConstants } from "./wire.js";
+import { type CreditBlock, displayCredit, EXECUTIVE, type ExecutiveConstants } from "./wire.js";
 
 /**
  * The three Executive modes of a MiZip-style reader (manual 4.3.1-4.3.3) and who counts what
@@ -168,7 +168,7 @@ export class RendirestoBridge implements SlaveHandler {
   private showOnVmc(): void {
     const key = this.hooks.keyCredit();
     const amount = key ?? this.changerCredit;
-    this.vmc.display(amount > 0 ? creditBlock(amount, this.o.baseCoin, this.o.decimals) : undefined);
+    this.vmc.display(displayCredit(amount, this.o.baseCoin, this.o.decimals));
   }
 
   /** The VMC's step: its requests and results decided here, the decisions sent on the same step. */

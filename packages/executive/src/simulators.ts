@@ -1,7 +1,7 @@
 import type { Machine, Step } from "@vendkit/machine";
 import { ExecutiveMaster, type MasterEvent, type MasterOptions } from "./master.js";
 import { ExecutiveSlave, type SlaveEvent, type SlaveHandler } from "./slave.js";
-import { type CreditBlock, creditBlock, EXECUTIVE, type ExecutiveConstants, priceCode } from "./wire.js";
+import { type CreditBlock, displayCredit, EXECUTIVE, type ExecutiveConstants, priceCode } from "./wire.js";
 
 /**
  * A vending machine on the Executive bus, for tests and the reference device: it shows the
@@ -145,9 +145,7 @@ export class ChangerSimulator {
   }
 
   private show(): void {
-    this.master.display(
-      this.credit > 0 ? creditBlock(this.credit, this.o.baseCoin, this.o.decimals) : undefined,
-    );
+    this.master.display(displayCredit(this.credit, this.o.baseCoin, this.o.decimals));
   }
 
   insert(coin: number): void {

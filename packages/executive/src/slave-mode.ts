@@ -4,6 +4,7 @@ import { ExecutiveMaster, type MasterEvent } from "./master.js";
 import {
   CommandSet,
   creditBlock,
+  displayCredit,
   creditFromNibbles,
   creditNibbles,
   EXECUTIVE,
@@ -111,7 +112,7 @@ export class SlaveModeChanger {
   /** What the VMC shows: the card's credit when one is read, else the cash. */
   private show(): void {
     const amount = this.card ?? this.cash;
-    this.vmc.display(amount > 0 ? creditBlock(amount, this.o.baseCoin, this.o.decimals) : undefined);
+    this.vmc.display(displayCredit(amount, this.o.baseCoin, this.o.decimals));
   }
 
   /** A byte from the VMC, a byte from the card reader, or the clock. */

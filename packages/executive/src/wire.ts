@@ -294,6 +294,19 @@ export function creditBlock(
 }
 
 /**
+ * The credit a VMC is shown for `amount` of money held (a key's credit, coins in): whole base
+ * coins, rounded down, at most 0xFFFF of them, so the VMC never offers more than there is to
+ * spend; undefined for nothing to show. Unlike `creditBlock`, any amount the payment side may hold
+ * (a key at 1.23 EUR with a 0.05 base coin) has an answer: a line to the VMC never stops over it.
+ */
+export function displayCredit(amount: number, baseCoin: number, decimals: number): CreditBlock | undefined {
+  if (!Number.isInteger(baseCoin) || baseCoin < 1 || baseCoin > 0xff)
+    throw new ExecutiveError("OUT_OF_RANGE", `base coin ${baseCoin} is outside 1..255`);
+  const count = Number.isFinite(amount) ? Math.min(0xffff, Math.floor(amount / baseCoin)) : 0;
+  return count > 0 ? { count, baseUnit: baseCoin, decimals, exactOnly: false } : undefined;
+}
+
+/**
  * The CREDIT answer's byte for a price (prices on the VMC): the price in base steps. It must be a
  * whole number of steps and at most `maxPriceCode` (0xF0 by default; 0xFE and 0xFF are taken):
  * a higher price throws PRICE_TOO_HIGH naming the smallest base step that carries it (the Coges
