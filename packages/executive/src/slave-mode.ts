@@ -4,9 +4,9 @@ import { ExecutiveMaster, type MasterEvent } from "./master.js";
 import {
   CommandSet,
   creditBlock,
-  displayCredit,
   creditFromNibbles,
   creditNibbles,
+  displayCredit,
   EXECUTIVE,
   type ExecutiveConstants,
   encodeBlock,
