@@ -1,3 +1,4 @@
+import { earliest } from "@vendkit/machine";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CARD_READER, type CardReaderHandler, CardReaderPeripheral } from "./card-reader.js";
@@ -125,6 +126,26 @@ describe("EXECUTIVE SLAVE: the card reader behind a changer (kit 10.1.5; payload
     s.key.refuseDecrement = true;
     s.vmc.press(1);
     expect(s.run(3000)).toContainEqual({ kind: "decrement-refused", price: 50 });
+  });
+
+  it("with both lines silent, each tick at the changer's deadline moves it on", () => {
+    // found by fuzzing (packages/fuzz, executive-slave-mode): while a card command waited for its
+    // answer the VMC's postponed poll time was the deadline, asked for again on every tick
+    const changer = new SlaveModeChanger({ baseCoin: 5, decimals: 2 });
+    const tick = (now: number) =>
+      earliest(changer.vmcPort.tick(now).deadline, changer.cardPort.tick(now).deadline);
+    let now = 0;
+    let deadline = tick(now);
+    let sameInstant = 0;
+    for (let i = 0; i < 100 && deadline !== undefined; i++) {
+      const due: number = deadline;
+      sameInstant = due <= now ? sameInstant + 1 : 0;
+      expect(sameInstant).toBeLessThan(3); // a timer that ran out meanwhile is served next tick
+      now = Math.max(now, due);
+      deadline = tick(now);
+      expect(deadline).not.toBe(due); // a deadline never repeats (docs/machines.md rule 3)
+    }
+    expect(now).toBeGreaterThan(3000);
   });
 
   it("the reader's own audit pairs are read by the changer", () => {

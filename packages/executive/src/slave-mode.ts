@@ -100,8 +100,13 @@ export class SlaveModeChanger {
 
   private drain(side: "vmc" | "card"): Step<SlaveModeEvent> {
     const send = bytesOf(this.pending[side].splice(0));
-    const cardDue = this.inFlight?.deadline ?? (this.vmc.idle ? this.nextCardPoll : undefined);
-    return { send, events: this.events.splice(0), deadline: earliest(cardDue, this.vmcDeadline) };
+    // while a card exchange waits, the VMC's next cycle waits with it: only the card's answer
+    // time can move the changer on (the VMC's due time would repeat until then)
+    const deadline =
+      this.inFlight !== undefined
+        ? this.inFlight.deadline
+        : earliest(this.vmc.idle ? this.nextCardPoll : undefined, this.vmcDeadline);
+    return { send, events: this.events.splice(0), deadline };
   }
 
   insert(coin: number): void {
