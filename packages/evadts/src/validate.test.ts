@@ -40,6 +40,16 @@ describe("validate", () => {
     ]);
   });
 
+  it("reports mandatory elements missing past the segment's end, placed after it", () => {
+    // found by fuzzing (packages/fuzz, evadts-file): a bare LA1 threw a TypeError
+    const findings = validate(audit("LA1"));
+    expect(findings.map((f) => [f.code, f.element])).toEqual([
+      ["MISSING_ELEMENT", 1],
+      ["MISSING_ELEMENT", 2],
+    ]);
+    expect(findings.every((f) => f.line === 3 && f.column === 5)).toBe(true);
+  });
+
   it("reports bad dates and times", () => {
     expect(validate(audit("ID5*20261331*1830")).map((f) => f.code)).toEqual(["BAD_DATE"]);
     expect(validate(audit("ID5*20261122*2460")).map((f) => f.code)).toEqual(["BAD_TIME"]);

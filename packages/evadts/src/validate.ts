@@ -82,9 +82,11 @@ export function validate(input: AuditFile | Uint8Array | string, options: Valida
     const def = segmentDef(file.tag(i));
     if (def === undefined) continue;
     const seg = file.segment(i);
+    // where element `element` starts, or would start: a missing one after the segment's last
     const at = (element: number): number => {
       let offset = seg.offset + seg.tag.length;
-      for (let k = 0; k < element - 1; k++) offset += 1 + (seg.elements[k] as string).length;
+      const present = Math.min(element - 1, seg.elements.length);
+      for (let k = 0; k < present; k++) offset += 1 + (seg.elements[k] as string).length;
       return offset + 1;
     };
     const add = (code: FindingCode, severity: Severity, element: number, detail: string) => {
