@@ -44,6 +44,21 @@ describe("CSV", () => {
     );
   });
 
+  it("takes counters named like an object's own properties as counters, both ways", () => {
+    // found by fuzzing (packages/fuzz, portal-csv): a row without a "constructor" cell was written
+    // back with Object's constructor in it, and a "__proto__" column was lost
+    const csv = "installation,date,constructor,__proto__,toString\nI-1,2026-11-20,5,6,\nI-2,2026-11-21,,,7\n";
+    const readings = readingsFromCsv(csv, "operator").map((r) => r.reading);
+    expect(readings.map((r) => ({ ...r?.counters }))).toEqual([
+      { constructor: 5, ["__proto__"]: 6 },
+      { toString: 7 },
+    ]);
+    expect(Object.keys(readings[0]?.counters ?? {})).toEqual(["constructor", "__proto__"]);
+    const again = readingsFromCsv(readingsToCsv(readings.flatMap((r) => (r ? [r] : []))), "operator");
+    expect(again.map((r) => r.error)).toEqual([undefined, undefined]);
+    expect(again.map((r) => r.reading)).toEqual(readings);
+  });
+
   it("names a row's problem and keeps its line number", () => {
     const rows = readingsFromCsv(
       "installation,date,mono,level:toner\nA,2026-01-01,-1,\nA,2026-01-02,5,101\n,2026-01-03,5,\n",

@@ -38,26 +38,28 @@ export function readingsFromCsv(text: string, source: ReadingSource): CsvRow[] {
       return { line, error: `${cells.length} cells where the header has ${header.length}` };
     const [installation = "", date = ""] = cells.map((c) => c.trim());
     if (installation === "") return { line, error: "no installation" };
-    const counters: Record<string, number> = {};
-    const consumables: Record<string, number> = {};
+    // entries first, then objects of own properties: a column named "__proto__" or "constructor"
+    // is a counter like any other, not the object's prototype
+    const counters: [string, number][] = [];
+    const consumables: [string, number][] = [];
     for (const [j, name] of names.entries()) {
       const raw = (cells[j + 2] ?? "").trim();
       if (raw === "") continue;
       if (name.startsWith(LEVEL)) {
         if (!PERCENT.test(raw) || Number(raw) > 100)
           return { line, error: `${name} is "${raw}", not a level from 0 to 100` };
-        consumables[name.slice(LEVEL.length)] = Number(raw);
+        consumables.push([name.slice(LEVEL.length), Number(raw)]);
       } else {
         if (!WHOLE.test(raw)) return { line, error: `${name} is "${raw}", not a whole count` };
-        counters[name] = Number(raw);
+        counters.push([name, Number(raw)]);
       }
     }
     const reading: Reading = {
       installationId: installation,
       date,
-      counters,
+      counters: Object.fromEntries(counters),
       source,
-      ...(Object.keys(consumables).length > 0 ? { consumables } : {}),
+      ...(consumables.length > 0 ? { consumables: Object.fromEntries(consumables) } : {}),
     };
     return { line, reading };
   });
@@ -71,8 +73,10 @@ export function readingsToCsv(readings: readonly Reading[]): string {
     ...readings.map((r) => [
       r.installationId,
       r.date,
-      ...counters.map((c) => r.counters[c] ?? ""),
-      ...levels.map((l) => r.consumables?.[l] ?? ""),
+      ...counters.map((c) => (Object.hasOwn(r.counters, c) ? (r.counters[c] as number) : "")),
+      ...levels.map((l) =>
+        r.consumables && Object.hasOwn(r.consumables, l) ? (r.consumables[l] as number) : "",
+      ),
     ]),
   ]);
 }
