@@ -18,6 +18,24 @@ function runningSlave(timing: Partial<typeof EVA_TIMING> = {}) {
 }
 
 describe("the EVA-DTS profile of DDCMP, one end at a time (Table 2, pp. 65-70)", () => {
+  it("a master never takes a rate it did not ask for, nor a code EVA-DTS does not define", () => {
+    // found by fuzzing (packages/fuzz, ddcmp-audit-collector): a STACK agreeing code 9 set the
+    // line to an undefined rate and every deadline after it to NaN
+    for (const [ask, sbd, mbd, baud] of [
+      [8, 63, 9, 2400],
+      [4, 8, 8, 2400],
+      [4, 8, 4, 9600],
+      [0, 8, 5, 2400],
+    ] as const) {
+      const master = new EvaLink({ role: "master", maxBaudCode: ask, timing: { turnaround: 0 } });
+      master.start();
+      master.tick(0);
+      const step = master.receive(encodeMessage({ kind: "stack", sbd, mbd, addr: 1, flags: 0x40 }), 10);
+      expect(master.baud).toBe(baud);
+      expect(Number.isFinite(step.deadline)).toBe(true);
+    }
+  });
+
   it("resends a data message after the ACK time-out it is given (40018 ACK TIME OUT), five attempts in all", () => {
     for (const ackTimeout of [170, 500]) {
       const slave = runningSlave({ ackTimeout });

@@ -66,6 +66,15 @@ const inc = (n: number) => (n + 1) & 0xff;
 
 type State = "idle" | "starting" | "restarting" | "running" | "failed";
 
+/**
+ * The rate both ends can do (the lower of their codes), as an EVA-DTS baud-rate code no higher
+ * than `limit`; 0 (stay at 2400) when that is none.
+ */
+function agree(a: number, b: number, limit: number): number {
+  const code = Math.min(a, b);
+  return code > 0 && code <= limit && BAUD_CODES[code] !== undefined ? code : 0;
+}
+
 /** One end of an Enhanced DDCMP link. */
 export class EvaLink implements Machine<EvaLinkEvent> {
   state: State = "idle";
@@ -259,7 +268,7 @@ export class EvaLink implements Machine<EvaLinkEvent> {
     this.address = addr;
     // STACK: our capability, and the rate asked for when we can do it, else our highest
     const sbd = this.maxBaudCode;
-    const agreed = mbd === 0 || sbd === 0 ? 0 : Math.min(mbd, sbd);
+    const agreed = agree(mbd, sbd, sbd);
     this.state = "running";
     this.lastHeard = now;
     if (agreed !== 0 && BAUD_CODES[agreed] !== this.baud) {
@@ -274,7 +283,8 @@ export class EvaLink implements Machine<EvaLinkEvent> {
 
   private onStack(sbd: number, mbd: number, now: number, out: EvaLinkOutput): void {
     if (this.role !== "master" || (this.state !== "starting" && this.state !== "restarting")) return;
-    const agreed = sbd === 0 || mbd === 0 ? 0 : Math.min(sbd, mbd);
+    // never a rate this end did not ask for, nor a code EVA-DTS does not define
+    const agreed = agree(sbd, mbd, this.maxBaudCode);
     if (this.state === "starting" && agreed !== 0 && BAUD_CODES[agreed] !== this.baud) {
       // a second START/STACK at the new rate before any data (3.4.2.2.3, p. 61)
       this.agreed = agreed;
