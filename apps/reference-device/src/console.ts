@@ -64,7 +64,12 @@ export async function serveConsole(device: Device, port: number, host = "127.0.0
 /** How often the live status is looked at for a change, in ms. */
 const STATUS_EVERY = 250;
 
-async function consoleApp(device: Device, host: string) {
+/**
+ * The console as a Fastify app, not listening: what `serveConsole` serves, and what a test or the
+ * fuzz targets drive with `inject` (requests at the handlers, no socket). Its Host check expects
+ * `127.0.0.1:<port>` with port 0 under `inject`.
+ */
+export async function consoleApp(device: Device, host = "127.0.0.1") {
   const app = Fastify({
     // bodies are checked as sent: no type coercion, and a property the schema does not know is
     // refused rather than dropped
