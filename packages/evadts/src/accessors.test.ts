@@ -18,6 +18,17 @@ import { goldenFile, REAL_CORPUS_DIR, realCorpus } from "./test-support.js";
 
 const plus = parse(goldenFile("mizip-ddcmp60-plus.eva_dts"));
 
+describe("typed accessors on what a machine should not send", () => {
+  it("takes an ID401 of more than one digit as no decimal point position, and summarizes the file", () => {
+    // found by fuzzing (packages/fuzz, evadts-file): ID4*20261122 made summarize pad every amount
+    // to twenty million digits, a RangeError
+    const file = parse("DXS*VKT0000001*VA*V0/6*1\r\nID4*20261122*1978*EUR\r\nPA1*1*120\r\nDXE*1*1\r\n");
+    expect(identification(file).decimals).toBeUndefined();
+    expect(identification(file).currency).toBe("EUR");
+    expect(summarize(file)).toContain("1.20");
+  });
+});
+
 describe("typed accessors on the MiZip DDCMP 6.0 Plus golden file", () => {
   it("identifies the machine and the reading", () => {
     expect(identification(plus)).toEqual({
@@ -258,11 +269,12 @@ describe("typed accessors read in place what a plain reading of the segments giv
       })),
     });
     const [id1, id4, id5] = ["ID1", "ID4", "ID5"].map(first);
+    const point = plain.int(id4, 1);
     expect(identification(file)).toEqual({
       machineSerial: plain.str(id1, 1) || undefined,
       machineModel: plain.str(id1, 2) || undefined,
       assetNumber: plain.str(id1, 6) || undefined,
-      decimals: plain.int(id4, 1),
+      decimals: point !== undefined && point >= 0 && point <= 9 ? point : undefined, // one digit
       currency: plain.str(id4, 3) || undefined,
       date: plain.str(id5, 1) || undefined,
       time: plain.str(id5, 2) || undefined,

@@ -281,7 +281,9 @@ export function identification(file: AuditFile): Identification {
       id.machineModel = f.str(2) || undefined;
       id.assetNumber = f.str(6) || undefined;
     } else if (tag === ID4) {
-      id.decimals = f.int(1);
+      // ID401 is one digit: a longer value is no decimal point position (validate reports it)
+      const decimals = f.int(1);
+      id.decimals = decimals !== undefined && decimals >= 0 && decimals <= 9 ? decimals : undefined;
       id.currency = f.str(3) || undefined;
     } else {
       id.date = f.str(1) || undefined;
