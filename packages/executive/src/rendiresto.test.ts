@@ -121,6 +121,27 @@ describe("RENDIRESTO: changer master of the reader, reader master of the VMC (ma
     expect(r.credit()).toBe(63);
   });
 
+  it("a key pulled out between the transfer's request and its VEND gets nothing; the changer keeps the credit", () => {
+    // found by fuzzing (packages/fuzz, executive-rendiresto): the 100 units went to no key
+    const changer = new ChangerSimulator({ baseCoin: 1, decimals: 2, single: false });
+    const r = reader(500);
+    let key: number | undefined = 500;
+    const hooks = { ...r.hooks, keyCredit: () => key };
+    const bridge = new RendirestoBridge(hooks, { baseCoin: 1, decimals: 2 });
+    const ask = bridge.vendRequest.bind(bridge);
+    bridge.vendRequest = () => {
+      const request = ask();
+      if (request !== undefined) key = undefined; // out, right after the changer was asked
+      return request;
+    };
+    const vmc = new VmcSimulator({ priceSystem: "prices-on-vmc", prices: [80], baseCoin: 1 });
+    changer.insert(150);
+    runChain(changer, bridge, vmc, 0, 3000);
+    expect(r.log.recharged).toEqual([]);
+    expect(changer.credit).toBe(150);
+    expect(changer.sales).toEqual([]);
+  });
+
   it("says who counts what in each mode (table of 4.3.3)", () => {
     expect(STATISTICS_SPLIT.rendiresto.reader).toContain("cash sales");
     expect(STATISTICS_SPLIT.slave.reader).not.toContain("cash sales");

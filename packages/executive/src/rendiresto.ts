@@ -152,7 +152,7 @@ export class RendirestoBridge implements SlaveHandler {
   vend(): void {
     const a = this.asked;
     this.asked = undefined;
-    if (a?.kind === "transfer") {
+    if (a?.kind === "transfer" && this.hooks.keyCredit() !== undefined) {
       // the changer has taken the 100 units: they are the key's now
       this.changerSide.vendDone(true);
       this.hooks.recharged(RECHARGE_STEP_UNITS * this.o.baseCoin);
