@@ -144,19 +144,29 @@ export class SlaveModeChanger {
         f.x.onAnswer(undefined);
       }
     }
-    if (this.inFlight === undefined) {
-      if (this.vmc.idle && this.queue.length === 0 && now >= this.nextCardPoll) {
-        this.nextCardPoll = now + this.c.pollMs;
-        this.queue.push({ byte: this.cardCommands.byteOf("status"), onAnswer: (a) => this.onCardStatus(a) });
-      }
-      const x = this.vmc.idle ? this.queue.shift() : undefined;
-      if (x !== undefined) {
-        this.inFlight = { x, deadline: now + this.c.answerMs, tries: 1 };
-        out.toCard.push(x.byte);
-      } else if (this.queue.length === 0 || !this.vmc.idle) {
-        this.onVmc(this.vmc.tick(now), now, out);
-      }
+    if (
+      this.inFlight === undefined &&
+      !this.toCard(now, out) &&
+      (this.queue.length === 0 || !this.vmc.idle)
+    ) {
+      this.onVmc(this.vmc.tick(now), now, out);
+      // a VMC cycle that ended on this step gives the card line its turn on it too
+      if (this.inFlight === undefined) this.toCard(now, out);
     }
+  }
+
+  /** Between VMC cycles, the card reader's next command (a STATUS poll when due); true if one went. */
+  private toCard(now: number, out: { readonly toCard: number[] }): boolean {
+    if (!this.vmc.idle) return false;
+    if (this.queue.length === 0 && now >= this.nextCardPoll) {
+      this.nextCardPoll = now + this.c.pollMs;
+      this.queue.push({ byte: this.cardCommands.byteOf("status"), onAnswer: (a) => this.onCardStatus(a) });
+    }
+    const x = this.queue.shift();
+    if (x === undefined) return false;
+    this.inFlight = { x, deadline: now + this.c.answerMs, tries: 1 };
+    out.toCard.push(x.byte);
+    return true;
   }
 
   private lostReader(now: number): void {
