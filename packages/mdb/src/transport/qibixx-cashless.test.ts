@@ -28,7 +28,16 @@ describe("Qibixx cashless-device lines", () => {
   });
 
   it("keeps malformed reports as unknown instead of guessing", () => {
-    for (const line of ["c,STATUS,VEND,abc,9", "c,STATUS,VEND,1.00", "c,STATUS,", "x,1", "c,VEND,MAYBE"]) {
+    // an item MDB cannot number (found by fuzzing, packages/fuzz mdb-qibixx-cashless: 7777777777)
+    for (const line of [
+      "c,STATUS,VEND,abc,9",
+      "c,STATUS,VEND,1.00",
+      "c,STATUS,",
+      "x,1",
+      "c,VEND,MAYBE",
+      "c,STATUS,VEND,1.00,7777777777",
+      "c,STATUS,VEND,1.00,65536",
+    ]) {
       expect(parseCashlessLine(line)).toEqual({ type: "unknown", line });
     }
   });
@@ -48,6 +57,13 @@ describe("Qibixx cashless-device lines", () => {
     expect(parseAmount("1.200", 2)).toBe(120);
     expect(parseAmount("1.205", 2)).toBeUndefined();
     expect(parseAmount("-1", 2)).toBeUndefined();
+    expect(parseAmount("9".repeat(400), 2)).toBeUndefined(); // no number holds it exactly
+    expect(parseAmount("90071992547409.91", 2)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(parseAmount("90071992547409.92", 2)).toBeUndefined();
+    expect(parseCashlessLine("c,STATUS,VEND,1.00,65535")).toMatchObject({
+      type: "vend-request",
+      product: 65535,
+    });
     expect(() => formatAmount(-1, 2)).toThrow(RangeError);
     expect(() => formatAmount(1.5, 2)).toThrow(RangeError);
     fc.assert(

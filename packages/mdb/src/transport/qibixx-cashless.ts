@@ -29,7 +29,10 @@ export type QibixxCashlessEvent =
   | { readonly type: "vmc-query" }
   | { readonly type: "unknown"; readonly line: string };
 
-/** Reads one line from the adapter. */
+/** The highest MDB item number (VEND REQUEST's item is two bytes). */
+const MAX_ITEM = 0xffff;
+
+/** Reads one line from the adapter: a vend request for an item MDB cannot number is unknown. */
 export function parseCashlessLine(line: string, c = QIBIXX_CASHLESS): QibixxCashlessEvent {
   const l = line.trim();
   if (l === c.vmcQuery) return { type: "vmc-query" };
@@ -42,7 +45,8 @@ export function parseCashlessLine(line: string, c = QIBIXX_CASHLESS): QibixxCash
       amount !== undefined &&
       product !== undefined &&
       /^\d+(\.\d+)?$/.test(amount) &&
-      /^\d+$/.test(product)
+      /^\d{1,5}$/.test(product) &&
+      Number(product) <= MAX_ITEM
     ) {
       return { type: "vend-request", amount, product: Number(product) };
     }
@@ -65,7 +69,7 @@ export function formatAmount(units: number, decimals: number): string {
   return `${s.slice(0, -decimals)}.${s.slice(-decimals)}`;
 }
 
-/** The adapter's decimal text as an integer amount of the smallest unit, exactly. */
+/** The adapter's decimal text as an integer amount of the smallest unit, exactly; else undefined. */
 export function parseAmount(text: string, decimals: number): number | undefined {
   const m = /^(\d+)(?:\.(\d+))?$/.exec(text);
   if (m === null) return undefined;
@@ -77,7 +81,9 @@ export function parseAmount(text: string, decimals: number): number | undefined 
       .every((d) => d === "0")
       ? parseAmount(`${m[1]}.${frac.slice(0, decimals)}`, decimals)
       : undefined;
-  return Number(m[1]) * 10 ** decimals + Number(frac.padEnd(decimals, "0") || "0");
+  const units = Number(m[1]) * 10 ** decimals + Number(frac.padEnd(decimals, "0") || "0");
+  // more digits than a number holds exactly is no amount
+  return Number.isSafeInteger(units) ? units : undefined;
 }
 
 /**
