@@ -49,10 +49,8 @@ describe("CSV", () => {
     // back with Object's constructor in it, and a "__proto__" column was lost
     const csv = "installation,date,constructor,__proto__,toString\nI-1,2026-11-20,5,6,\nI-2,2026-11-21,,,7\n";
     const readings = readingsFromCsv(csv, "operator").map((r) => r.reading);
-    expect(readings.map((r) => ({ ...r?.counters }))).toEqual([
-      { constructor: 5, ["__proto__"]: 6 },
-      { toString: 7 },
-    ]);
+    const expected: Record<string, number>[] = [{ constructor: 5, ["__proto__"]: 6 }, { toString: 7 }];
+    expect(readings.map((r) => ({ ...r?.counters }))).toEqual(expected);
     expect(Object.keys(readings[0]?.counters ?? {})).toEqual(["constructor", "__proto__"]);
     const again = readingsFromCsv(readingsToCsv(readings.flatMap((r) => (r ? [r] : []))), "operator");
     expect(again.map((r) => r.error)).toEqual([undefined, undefined]);
