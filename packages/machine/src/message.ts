@@ -7,15 +7,7 @@
  * and the byte offset. `C` is what a length may depend on (MDB's negotiated money size).
  */
 
-import {
-  type AnyField,
-  type Field,
-  FieldProblem,
-  type Obj,
-  type Optional,
-  type Required,
-  sizeOf,
-} from "./fields.js";
+import { type AnyField, FieldProblem, type Obj, type Optional, type Required, sizeOf } from "./fields.js";
 
 export interface MessageDef<T extends string, F extends readonly AnyField[]> {
   readonly type: T;
