@@ -282,7 +282,20 @@ describe("bad input and faults: typed refusals and failures, nothing cleared for
           expect(r.cleared).toBeLessThanOrEqual(1);
         },
       ),
-      { numRuns: 300 },
+      {
+        numRuns: 300,
+        // a START delayed on the line restarts the device mid-session; it then NACKs every READ
+        // DATA, which the collector once sent again forever (each NACK now spends an attempt)
+        examples: [
+          [
+            [
+              undefined,
+              { drop: false, flip: undefined, duplicate: true, delay: 1 },
+              { drop: false, flip: undefined, duplicate: false, delay: 5 },
+            ],
+          ],
+        ],
+      },
     );
   });
 });

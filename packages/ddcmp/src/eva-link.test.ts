@@ -76,6 +76,21 @@ describe("the EVA-DTS profile of DDCMP, one end at a time (Table 2, pp. 65-70)",
     expect(done.events).toContainEqual({ type: "sent", num: 1 });
   });
 
+  it("spends an attempt on each NACK of its message: a peer that keeps NACKing ends the link like one that stays silent", () => {
+    // found by the session property test: a START delayed on the line restarted the device, which
+    // then NACKed every READ DATA (a number it did not expect); the collector sent it again forever
+    const slave = runningSlave();
+    slave.send(Uint8Array.of(0x88, 0xe2, 0));
+    expect(parse(slave.tick(0))).toMatchObject([{ kind: "data", num: 1 }]);
+    const nak = encodeMessage({ kind: "nak", resp: 0, reason: 2, addr: 1, flags: 0x40 });
+    for (let attempt = 2; attempt <= 5; attempt++)
+      expect(parse(slave.receive(nak, attempt))).toMatchObject([{ kind: "data", num: 1 }]);
+    const last = slave.receive(nak, 6);
+    expect(parse(last)).toEqual([]);
+    expect(last.events).toMatchObject([{ type: "failed", reason: "TOO_MANY_RETRIES" }]);
+    expect(last.deadline).toBeUndefined();
+  });
+
   it("acknowledges a duplicate without delivering it, NACKs a message too long for its buffer (reason 16)", () => {
     const slave = runningSlave();
     const first = slave.receive(data(1, [0x77, 0xff]), 1);

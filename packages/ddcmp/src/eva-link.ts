@@ -197,7 +197,7 @@ export class EvaLink implements Machine<EvaLinkEvent> {
         case "nak":
           if (this.state !== "running" || this.inFlight === undefined) break;
           if (m.resp === this.inFlight.num) this.delivered(now, out);
-          else this.resend(now, out); // a number that does not match: send it again
+          else if (!this.retry(now, out)) return this.result(out, now); // a number that does not match
           break;
         case "data":
           this.onData(m.resp, m.num, m.data, (m.flags & SELECT) !== 0, now, out);
@@ -225,17 +225,7 @@ export class EvaLink implements Machine<EvaLinkEvent> {
       }
     } else if (this.state === "running") {
       if (this.inFlight !== undefined && now >= this.inFlight.deadline) {
-        if (this.inFlight.attempts >= this.t.dataAttempts) {
-          // the sender still counts the message (3.7.1, p. 99): the link needs a new START
-          this.tx = this.inFlight.num;
-          this.fail(
-            out,
-            "TOO_MANY_RETRIES",
-            `message ${this.inFlight.num} unanswered after ${this.inFlight.attempts} attempts`,
-          );
-          return this.result(out, now);
-        }
-        this.resend(now, out);
+        if (!this.retry(now, out)) return this.result(out, now);
       } else if (
         this.inFlight === undefined &&
         now - this.lastHeard > (this.slow ? this.t.longLinkTimeout : this.t.linkTimeout)
@@ -336,12 +326,24 @@ export class EvaLink implements Machine<EvaLinkEvent> {
     this.pump(now, out);
   }
 
-  private resend(now: number, out: EvaLinkOutput): void {
+  /**
+   * Sends the message in flight again, after its time-out or an answer that does not acknowledge
+   * it (a NAK, an ACK of another number): both spend an attempt, so a peer that keeps refusing
+   * ends the link as surely as one that stays silent. False when the attempts are spent: failed.
+   */
+  private retry(now: number, out: EvaLinkOutput): boolean {
     const f = this.inFlight;
-    if (f === undefined) return;
+    if (f === undefined) return true;
+    if (f.attempts >= this.t.dataAttempts) {
+      // the sender still counts the message (3.7.1, p. 99): the link needs a new START
+      this.tx = f.num;
+      this.fail(out, "TOO_MANY_RETRIES", `message ${f.num} not acknowledged after ${f.attempts} attempts`);
+      return false;
+    }
     f.attempts++;
     f.deadline = this.deadlineFor(f.bytes.length, now);
     this.hold(f.bytes, now, out);
+    return true;
   }
 
   /** The next queued message goes out when nothing is in flight. */
