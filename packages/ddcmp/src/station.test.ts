@@ -2,6 +2,7 @@ import type { Step } from "@vendkit/machine";
 import { CLEAN, type Fault, faultArb, LossyLine } from "@vendkit/test-support";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { encodeMessage, MessageParser } from "./messages.js";
 import { Station, type StationEvent } from "./station.js";
 
 /** Two stations over an in-memory line; A sends `messages` to B. */
@@ -43,6 +44,25 @@ const payloads = (n: number) =>
   Array.from({ length: n }, (_, i) => Uint8Array.from([i & 0xff, (i >> 8) & 0xff, 0x81, 0x05, 0x90]));
 
 describe("DDCMP station", () => {
+  it("spends a retry on each NAK that acknowledges nothing new, and fails typed when they run out", () => {
+    const a = new Station({ replyTimeout: 40, retries: 3 });
+    a.start();
+    const strt = a.tick(0);
+    const parser = new MessageParser();
+    expect(parser.push(strt.send)).toMatchObject([{ kind: "start" }]);
+    a.receive(encodeMessage({ kind: "stack", addr: 1, flags: 0x40, sbd: 0, mbd: 0 }), 1);
+    expect(a.state).toBe("running");
+    a.send(Uint8Array.of(1, 2, 3));
+    const nak = encodeMessage({ kind: "nak", resp: 0, reason: 2, addr: 1, flags: 0x40 });
+    for (let t = 2; t < 5; t++)
+      expect(parser.push(a.receive(nak, t).send)).toMatchObject([{ kind: "data", num: 1 }]);
+    const last = a.receive(nak, 5);
+    expect(last.events).toEqual([
+      { type: "failed", reason: "TOO_MANY_RETRIES", detail: "NAKed 4 times in a row" },
+    ]);
+    expect(a.state).toBe("failed");
+  });
+
   it("starts with STRT/STACK/ACK and delivers in order, across the 8-bit sequence wrap", () => {
     const messages = payloads(600);
     const { a, b, events, received } = link(messages, 4);

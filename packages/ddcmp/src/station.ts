@@ -22,7 +22,7 @@ export type StationEvent =
   | { readonly type: "nak-sent"; readonly reason: number }
   | {
       readonly type: "failed";
-      readonly reason: "TIMEOUT" | "START_TIMEOUT" | "RESTARTED";
+      readonly reason: "TIMEOUT" | "START_TIMEOUT" | "RESTARTED" | "TOO_MANY_RETRIES";
       readonly detail: string;
     };
 
@@ -182,13 +182,27 @@ export class Station implements Machine<StationEvent> {
         if (this.state === "astrt" && m.resp === 0) this.enterRunning(out);
         if (this.state === "running") this.acknowledge(m.resp, out, now);
         return;
-      case "nak":
+      case "nak": {
         if (this.state !== "running") return;
+        const before = this.a;
         this.acknowledge(m.resp, out, now);
+        // a NAK that acknowledges nothing new spends a retry, as a REP does: a peer that keeps
+        // refusing ends the link as surely as one that stays silent
+        if (this.a === before && ++this.tries > this.retries) {
+          this.state = "failed";
+          this.deadline = Number.POSITIVE_INFINITY;
+          out.events.push({
+            type: "failed",
+            reason: "TOO_MANY_RETRIES",
+            detail: `NAKed ${this.retries + 1} times in a row`,
+          });
+          return;
+        }
         // everything after the acknowledged number goes again, in order
         for (let k = inc(this.a); this.unacked.has(k); k = inc(k)) out.send.push(this.frame(k));
         this.deadline = now + this.replyTimeout;
         return;
+      }
       case "rep":
         if (this.state !== "running") return;
         if (m.num === this.r)
