@@ -1,5 +1,6 @@
 import { deadlineOf, earliest, joinBytes, type Machine, type Step } from "@vendkit/machine";
 import {
+  agreeBaudCode,
   BAUD_CODES,
   baudCode,
   DEFAULT_BUFFER,
@@ -10,6 +11,7 @@ import {
   STATION_ADDRESS,
 } from "./eva-profile.js";
 import { encodeMessage, MessageParser, NAK_REASON, QSYNC, SELECT } from "./messages.js";
+import { Turnaround } from "./turnaround.js";
 
 /**
  * The EVA-DTS profile of DDCMP ("Enhanced DDCMP", EVA DTS 6.1.2 chapter 3): half duplex, one
@@ -66,15 +68,6 @@ const inc = (n: number) => (n + 1) & 0xff;
 
 type State = "idle" | "starting" | "restarting" | "running" | "failed";
 
-/**
- * The rate both ends can do (the lower of their codes), as an EVA-DTS baud-rate code no higher
- * than `limit`; 0 (stay at 2400) when that is none.
- */
-function agree(a: number, b: number, limit: number): number {
-  const code = Math.min(a, b);
-  return code > 0 && code <= limit && BAUD_CODES[code] !== undefined ? code : 0;
-}
-
 /** One end of an Enhanced DDCMP link. */
 export class EvaLink implements Machine<EvaLinkEvent> {
   state: State = "idle";
@@ -92,16 +85,19 @@ export class EvaLink implements Machine<EvaLinkEvent> {
   private starts = 0;
   private startDeadline = Number.POSITIVE_INFINITY;
   private lastHeard = 0;
-  private slow = false;
+  /** The link time-out in force (`expectSlow`). */
+  private linkTimeout: number;
   private nackedRun = false;
   /** Bytes waiting for the turnaround to pass. */
-  private held: { bytes: Uint8Array; notBefore: number; after?: EvaLinkEvent }[] = [];
+  private readonly line: Turnaround<EvaLinkEvent>;
   private lastReceived = Number.NEGATIVE_INFINITY;
   private agreed = 0;
   private startAsked = false;
 
   constructor(private readonly o: EvaLinkOptions) {
     this.t = { ...EVA_TIMING, ...o.timing };
+    this.line = new Turnaround(this.t.turnaround);
+    this.linkTimeout = this.t.linkTimeout;
     this.role = o.role;
     this.maxBaudCode = o.maxBaudCode ?? 8;
     this.address = o.address ?? STATION_ADDRESS.any;
@@ -119,7 +115,7 @@ export class EvaLink implements Machine<EvaLinkEvent> {
 
   /** The 15 s link time-out around READ DATA, WRITE DATA and PROGRAM SLAVE DEVICE, or the 5 s one. */
   expectSlow(on: boolean): void {
-    this.slow = on;
+    this.linkTimeout = on ? this.t.longLinkTimeout : this.t.linkTimeout;
   }
 
   /** Master: opens the session at 2400 baud with START (the rate wished for in it), at the next step. */
@@ -147,22 +143,19 @@ export class EvaLink implements Machine<EvaLinkEvent> {
 
   private result(out: EvaLinkOutput, now: number): Step<EvaLinkEvent> {
     this.pump(now, out);
-    this.release(now, out);
+    this.line.release(now, out.send, out.events);
     return { send: joinBytes(out.send), events: out.events, deadline: this.deadline() };
   }
 
   /** The earliest instant a timer of the link runs out, or held bytes may go. */
   private deadline(): number | undefined {
-    const held = this.held[0]?.notBefore;
+    const held = this.line.due;
     switch (this.state) {
       case "starting":
       case "restarting":
         return earliest(held, deadlineOf(this.startDeadline));
       case "running": {
-        const timer =
-          this.inFlight?.deadline ??
-          this.lastHeard + (this.slow ? this.t.longLinkTimeout : this.t.linkTimeout) + 1;
-        return earliest(held, timer);
+        return earliest(held, this.inFlight?.deadline ?? this.lastHeard + this.linkTimeout + 1);
       }
       default:
         return held;
@@ -174,6 +167,7 @@ export class EvaLink implements Machine<EvaLinkEvent> {
     if (this.state === "failed") return this.result(out, now);
     if (bytes.length > 0) this.lastReceived = now;
     for (const m of this.parser.push(bytes)) {
+      if ((this.state as State) === "failed") break; // a NACK or wrong ACK spent the last attempt
       if (m.kind === "error") {
         // one NACK per run of damaged data (6.2.2.3, p. 197); a damaged header is left to the
         // sender's time-out, since it may not even be addressed to us
@@ -197,7 +191,7 @@ export class EvaLink implements Machine<EvaLinkEvent> {
         case "nak":
           if (this.state !== "running" || this.inFlight === undefined) break;
           if (m.resp === this.inFlight.num) this.delivered(now, out);
-          else if (!this.retry(now, out)) return this.result(out, now); // a number that does not match
+          else this.retry(now, out); // a number that does not match
           break;
         case "data":
           this.onData(m.resp, m.num, m.data, (m.flags & SELECT) !== 0, now, out);
@@ -224,15 +218,9 @@ export class EvaLink implements Machine<EvaLinkEvent> {
         );
       }
     } else if (this.state === "running") {
-      if (this.inFlight !== undefined && now >= this.inFlight.deadline) {
-        if (!this.retry(now, out)) return this.result(out, now);
-      } else if (
-        this.inFlight === undefined &&
-        now - this.lastHeard > (this.slow ? this.t.longLinkTimeout : this.t.linkTimeout)
-      ) {
+      if (this.inFlight !== undefined && now >= this.inFlight.deadline) this.retry(now, out);
+      else if (this.inFlight === undefined && now - this.lastHeard > this.linkTimeout)
         this.fail(out, "LINK_TIMEOUT", `nothing received for ${now - this.lastHeard} ms`);
-        return this.result(out, now);
-      }
     }
     return this.result(out, now);
   }
@@ -258,13 +246,16 @@ export class EvaLink implements Machine<EvaLinkEvent> {
     this.address = addr;
     // STACK: our capability, and the rate asked for when we can do it, else our highest
     const sbd = this.maxBaudCode;
-    const agreed = agree(mbd, sbd, sbd);
+    const agreed = agreeBaudCode(mbd, sbd, sbd);
     this.state = "running";
     this.lastHeard = now;
     if (agreed !== 0 && BAUD_CODES[agreed] !== this.baud) {
       // the STACK goes out at the old rate; the line changes once it has gone
       this.baud = BAUD_CODES[agreed] as number;
-      this.control(out, now, { kind: "stack", sbd, mbd: agreed }, { type: "baud", baud: this.baud });
+      this.control(out, now, { kind: "stack", sbd, mbd: agreed }, [
+        { type: "baud", baud: this.baud },
+        { type: "running", baud: this.baud },
+      ]);
     } else {
       this.control(out, now, { kind: "stack", sbd, mbd: agreed });
       out.events.push({ type: "running", baud: this.baud });
@@ -274,7 +265,7 @@ export class EvaLink implements Machine<EvaLinkEvent> {
   private onStack(sbd: number, mbd: number, now: number, out: EvaLinkOutput): void {
     if (this.role !== "master" || (this.state !== "starting" && this.state !== "restarting")) return;
     // never a rate this end did not ask for, nor a code EVA-DTS does not define
-    const agreed = agree(sbd, mbd, this.maxBaudCode);
+    const agreed = agreeBaudCode(sbd, mbd, this.maxBaudCode);
     if (this.state === "starting" && agreed !== 0 && BAUD_CODES[agreed] !== this.baud) {
       // a second START/STACK at the new rate before any data (3.4.2.2.3, p. 61)
       this.agreed = agreed;
@@ -329,21 +320,20 @@ export class EvaLink implements Machine<EvaLinkEvent> {
   /**
    * Sends the message in flight again, after its time-out or an answer that does not acknowledge
    * it (a NAK, an ACK of another number): both spend an attempt, so a peer that keeps refusing
-   * ends the link as surely as one that stays silent. False when the attempts are spent: failed.
+   * ends the link as surely as one that stays silent. When the attempts are spent it fails.
    */
-  private retry(now: number, out: EvaLinkOutput): boolean {
+  private retry(now: number, out: EvaLinkOutput): void {
     const f = this.inFlight;
-    if (f === undefined) return true;
+    if (f === undefined) return;
     if (f.attempts >= this.t.dataAttempts) {
       // the sender still counts the message (3.7.1, p. 99): the link needs a new START
       this.tx = f.num;
       this.fail(out, "TOO_MANY_RETRIES", `message ${f.num} not acknowledged after ${f.attempts} attempts`);
-      return false;
+      return;
     }
     f.attempts++;
     f.deadline = this.deadlineFor(f.bytes.length, now);
     this.hold(f.bytes, now, out);
-    return true;
   }
 
   /** The next queued message goes out when nothing is in flight. */
@@ -378,40 +368,20 @@ export class EvaLink implements Machine<EvaLinkEvent> {
       | { kind: "nak"; resp: number; reason: number }
       | { kind: "start"; mbd: number }
       | { kind: "stack"; sbd: number; mbd: number },
-    after?: EvaLinkEvent,
+    after?: readonly EvaLinkEvent[],
   ): void {
-    const bytes = encodeMessage(
-      m.kind === "ack"
-        ? { kind: "ack", resp: m.resp, addr: this.address, flags: QSYNC }
-        : m.kind === "nak"
-          ? { kind: "nak", resp: m.resp, reason: m.reason, addr: this.address, flags: QSYNC }
-          : m.kind === "start"
-            ? { kind: "start", mbd: m.mbd, addr: this.address, flags: QSYNC }
-            : { kind: "stack", sbd: m.sbd, mbd: m.mbd, addr: this.address, flags: QSYNC },
-    );
-    this.hold(bytes, now, out, after);
+    this.hold(encodeMessage({ ...m, addr: this.address, flags: QSYNC }), now, out, after);
   }
 
-  /**
-   * Sends once the turnaround since the last byte received has passed, in order; `after` is
-   * reported once the bytes have gone (a rate change after a STACK).
-   */
-  private hold(bytes: Uint8Array, now: number, out: EvaLinkOutput, after?: EvaLinkEvent): void {
-    this.held.push({ bytes, notBefore: this.lastReceived + this.t.turnaround, ...(after ? { after } : {}) });
-    this.release(now, out);
-  }
-
-  private release(now: number, out: EvaLinkOutput): void {
-    while (this.held.length > 0 && now >= (this.held[0] as { notBefore: number }).notBefore) {
-      const h = this.held.shift() as { bytes: Uint8Array; after?: EvaLinkEvent };
-      out.send.push(h.bytes);
-      if (h.after) out.events.push(h.after, { type: "running", baud: this.baud });
-    }
+  /** Sends once the turnaround since the last byte received has passed; `after` once it has gone. */
+  private hold(bytes: Uint8Array, now: number, out: EvaLinkOutput, after?: readonly EvaLinkEvent[]): void {
+    this.line.hold(bytes, this.lastReceived, after);
+    this.line.release(now, out.send, out.events);
   }
 
   private fail(out: EvaLinkOutput, reason: EvaLinkFailure, detail: string): void {
     this.state = "failed";
-    this.held = [];
+    this.line.clear();
     out.events.push({ type: "failed", reason, detail });
   }
 
@@ -420,7 +390,7 @@ export class EvaLink implements Machine<EvaLinkEvent> {
     this.tx = 0;
     this.inFlight = undefined;
     this.queue.length = 0;
-    this.held = [];
+    this.line.clear();
     this.nackedRun = false;
   }
 }

@@ -22,6 +22,15 @@ export function baudCode(baud: number): number {
   return hit === undefined ? 0 : Number(hit[0]);
 }
 
+/**
+ * The rate both ends can do (the lower of their codes), as an EVA-DTS baud-rate code no higher
+ * than `limit`; 0 (stay at 2400) when that is none.
+ */
+export function agreeBaudCode(a: number, b: number, limit: number): number {
+  const code = Math.min(a, b);
+  return code > 0 && code <= limit && BAUD_CODES[code] !== undefined ? code : 0;
+}
+
 /** Every session starts at 2400 baud (3.4.2, p. 60). */
 export const START_BAUD = 2400;
 
