@@ -8,7 +8,7 @@ import { AuditCollector, type AuditCollectorEvent, localDateTime } from "@vendki
 import { closeLink, openLink, runSession } from "@vendkit/ddcmp/node";
 import { cashlessSales, parse, validate } from "@vendkit/evadts";
 import { DexCollector } from "@vendkit/evadts/dex";
-import { S } from "@vendkit/mizip-core";
+import { STATISTICS_COUNTERS as S } from "@vendkit/mizip-core";
 import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { serveAudits } from "./audit-port.js";

@@ -5,7 +5,7 @@ import { parse } from "@vendkit/evadts";
 import { BillValidatorSimulator, type BlockPeripheral, CoinChangerSimulator } from "@vendkit/mdb";
 import { closeLink, openLink, startQibixxMaster } from "@vendkit/mdb/node";
 import { QibixxMasterEmulator } from "@vendkit/mdb/testing";
-import { S } from "@vendkit/mizip-core";
+import { STATISTICS_COUNTERS as S } from "@vendkit/mizip-core";
 import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Device } from "./device.js";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cashlessSales, parse, products, validate } from "@vendkit/evadts";
-import { S } from "@vendkit/mizip-core";
+import { STATISTICS_COUNTERS as S } from "@vendkit/mizip-core";
 import { chromiumFor, INSTALL_TIMEOUT } from "@vendkit/test-support";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";

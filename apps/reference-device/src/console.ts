@@ -11,8 +11,8 @@ import {
   ParameterError,
   PasswordRefused,
   PaymentError,
-  S,
-  V,
+  STATISTICS_COUNTERS as S,
+  VENDKIT_COUNTERS as V,
   wallClock,
 } from "@vendkit/mizip-core";
 import Fastify, { type FastifyError, type FastifyReply } from "fastify";

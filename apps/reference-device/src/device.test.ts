@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cashlessSales, parse, validate } from "@vendkit/evadts";
-import { S, V } from "@vendkit/mizip-core";
+import { STATISTICS_COUNTERS as S, VENDKIT_COUNTERS as V } from "@vendkit/mizip-core";
 import { describe, expect, it } from "vitest";
 import { serveConsole } from "./console.js";
 import { consoleClient } from "./console-client.js";

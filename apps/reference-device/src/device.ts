@@ -16,7 +16,6 @@ import {
   dataKeyAudit,
   formatting,
   type KeyChanges,
-  KeyJournal,
   type KeyOutcome,
   type NumericName,
   ParameterError,
@@ -24,7 +23,7 @@ import {
   type PaymentSystemOptions,
   type Protocol,
   protocolOf,
-  S,
+  STATISTICS_COUNTERS as S,
   type SpecialKeyContent,
   SpecialKeyRefused,
   settingsAfterKey,
@@ -214,7 +213,7 @@ export class Device {
     key.card.insert();
     try {
       const view = await this.purses.read(key, 0, [p.operatorCode, p.previousOperatorCode]);
-      if (new KeyJournal(this.storage).get(view.uid) !== undefined)
+      if (this.pay.pendingKeyWrite(view.uid) !== undefined)
         throw new DeviceSetupError("a write to this key is still pending: insert it once first");
       const { holder, parameters } = formatting(this.settings.params, view.identity);
       const credit = options.credit;

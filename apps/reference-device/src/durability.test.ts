@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { S } from "@vendkit/mizip-core";
+import { STATISTICS_COUNTERS as S } from "@vendkit/mizip-core";
 import { describe, expect, it } from "vitest";
 import { DEMO_KEYS, type DeviceState } from "./device.js";
 import { spawnDevice as run } from "./test-process.js";

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { AuditCollector, type AuditCollectorEvent, localDateTime } from "@vendkit/ddcmp";
 import { identification, parse, priceLists } from "@vendkit/evadts";
 import { type Holder, holderOf, type PurseState } from "@vendkit/mifare-purse";
-import { NUMERIC_PARAMETERS, PasswordRefused, S } from "@vendkit/mizip-core";
+import { NUMERIC_PARAMETERS, PasswordRefused, STATISTICS_COUNTERS as S } from "@vendkit/mizip-core";
 import { describe, expect, it } from "vitest";
 import { ddcmpStation } from "./audit-port.js";
 import { Device } from "./device.js";

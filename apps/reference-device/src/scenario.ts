@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { S, V } from "@vendkit/mizip-core";
+import { STATISTICS_COUNTERS as S, VENDKIT_COUNTERS as V } from "@vendkit/mizip-core";
 import type { PricingConfig } from "@vendkit/pricing";
 import { Device, type DeviceOptions, demoPricing, type Protocol } from "./device.js";
 import { CashRefused } from "./device-errors.js";

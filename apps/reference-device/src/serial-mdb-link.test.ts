@@ -13,7 +13,7 @@ import {
 } from "@vendkit/mdb";
 import { closeLink, openLink } from "@vendkit/mdb/node";
 import { FramedWordLink } from "@vendkit/mdb/testing";
-import { S } from "@vendkit/mizip-core";
+import { STATISTICS_COUNTERS as S } from "@vendkit/mizip-core";
 import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Device } from "./device.js";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { closeLink, openLink } from "@vendkit/mdb/node";
 import { QibixxAdapterEmulator } from "@vendkit/mdb/testing";
-import { S } from "@vendkit/mizip-core";
+import { STATISTICS_COUNTERS as S } from "@vendkit/mizip-core";
 import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Device } from "./device.js";

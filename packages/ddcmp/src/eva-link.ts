@@ -66,11 +66,12 @@ interface EvaLinkOutput {
 
 const inc = (n: number) => (n + 1) & 0xff;
 
-type State = "idle" | "starting" | "restarting" | "running" | "failed";
+/** Where an `EvaLink` is: idle, starting the link, running, or failed for good. */
+export type EvaLinkState = "idle" | "starting" | "restarting" | "running" | "failed";
 
 /** One end of an Enhanced DDCMP link. */
 export class EvaLink implements Machine<EvaLinkEvent> {
-  state: State = "idle";
+  state: EvaLinkState = "idle";
   /** The line rate in use. */
   baud = START_BAUD;
   private readonly parser = new MessageParser();
@@ -167,7 +168,7 @@ export class EvaLink implements Machine<EvaLinkEvent> {
     if (this.state === "failed") return this.result(out, now);
     if (bytes.length > 0) this.lastReceived = now;
     for (const m of this.parser.push(bytes)) {
-      if ((this.state as State) === "failed") break; // a NACK or wrong ACK spent the last attempt
+      if ((this.state as EvaLinkState) === "failed") break; // a NACK or wrong ACK spent the last attempt
       if (m.kind === "error") {
         // one NACK per run of damaged data (6.2.2.3, p. 197); a damaged header is left to the
         // sender's time-out, since it may not even be addressed to us

@@ -33,6 +33,7 @@ export {
   type EvaLinkEvent,
   type EvaLinkFailure,
   type EvaLinkOptions,
+  type EvaLinkState,
 } from "./eva-link.js";
 export {
   BAUD_CODES,

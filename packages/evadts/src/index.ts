@@ -25,7 +25,7 @@ export {
   type SegmentDef,
   segmentDef,
 } from "./dictionary.js";
-export type { G85Variant, TransactionSetCrc } from "./envelope.js";
+export type { G85Variant, TransactionSetCrc, Transmission } from "./envelope.js";
 export {
   EvadtsError,
   FINDING_CODES,
@@ -37,6 +37,7 @@ export {
 export { decodeLatin1, encodeLatin1 } from "./latin1.js";
 export { MAX_FILE_BYTES, type ParseOptions, parse } from "./parse.js";
 export type { LineEnd, Segment, SegmentInput } from "./segment.js";
+export type { SegmentIndex } from "./segment-index.js";
 export { formatMoney, summarize } from "./summary.js";
 export { isEvadtsDate, isEvadtsTime, type ValidateOptions, validate } from "./validate.js";
 export { type AuditModel, buildAudit, type EnvelopeOptions, toAuditFile, write } from "./write.js";

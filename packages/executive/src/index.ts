@@ -35,6 +35,7 @@ export {
   creditBlock,
   creditFromNibbles,
   creditNibbles,
+  type DeepPartial,
   dataByte,
   decodeBlock,
   displayCredit,

@@ -153,7 +153,8 @@ export const EXECUTIVE: ExecutiveConstants = {
   linkLossMs: 30_000,
 };
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? Partial<T[K]> : T[K] };
+/** `T` with every field optional, and the fields of its object fields too. */
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? Partial<T[K]> : T[K] };
 
 /** `EXECUTIVE` with some values replaced, e.g. `executiveConstants({ commands: { audit: 0x3a } })`. */
 export function executiveConstants(over: DeepPartial<ExecutiveConstants>): ExecutiveConstants {

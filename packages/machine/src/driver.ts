@@ -25,7 +25,8 @@ export interface DriveOptions {
   readonly codec?: UnitCodec;
 }
 
-interface DriverEvents<E> {
+/** What a `Driver` emits: each event of its machine, and its progress after each step. */
+export interface DriverEvents<E> {
   event: [E];
   progress: [Progress];
 }

@@ -149,7 +149,8 @@ export function bytes<N extends string>(name: N, size: number | "rest"): Field<N
   };
 }
 
-export type Required<F> =
+/** The `[name, value]` of a field that is always present, for `MessageOf` and `LayoutOf`. */
+export type RequiredFields<F> =
   F extends Field<infer N, infer V, infer _C>
     ? N extends ""
       ? never
@@ -157,13 +158,15 @@ export type Required<F> =
         ? never
         : [N, V]
     : never;
-export type Optional<F> =
+/** The `[name, value]` of a field that may be absent, for `MessageOf` and `LayoutOf`. */
+export type OptionalFields<F> =
   F extends Field<infer N, infer V, infer _C>
     ? undefined extends V
       ? [N, Exclude<V, undefined>]
       : never
     : never;
-export type Obj<P> = {
+/** An object of the `[name, value]` pairs `RequiredFields` or `OptionalFields` give. */
+export type FieldValues<P> = {
   readonly [K in P extends [infer N extends string, unknown] ? N : never]: P extends [K, infer V] ? V : never;
 };
 

@@ -1,13 +1,17 @@
 export { type Conversation, type ConverseOptions, converse } from "./converse.js";
 export { MachineError, type MachineErrorCode } from "./errors.js";
 export {
+  type AnyField,
   ascii,
   bytes,
   type Field,
   FieldProblem,
   type FieldSize,
+  type FieldValues,
   flag,
+  type OptionalFields,
   optionalUint,
+  type RequiredFields,
   raw,
   reserved,
   uint,
@@ -34,4 +38,4 @@ export {
   MessageTable,
   message,
 } from "./message.js";
-export { Wiring } from "./wiring.js";
+export { type AnyMachine, Wiring } from "./wiring.js";

@@ -7,7 +7,14 @@
  * and the byte offset. `C` is what a length may depend on (MDB's negotiated money size).
  */
 
-import { type AnyField, FieldProblem, type Obj, type Optional, type Required, sizeOf } from "./fields.js";
+import {
+  type AnyField,
+  FieldProblem,
+  type FieldValues,
+  type OptionalFields,
+  type RequiredFields,
+  sizeOf,
+} from "./fields.js";
 
 export interface MessageDef<T extends string, F extends readonly AnyField[]> {
   readonly type: T;
@@ -28,7 +35,8 @@ export function message<T extends string, const F extends readonly AnyField[]>(
 /** The plain object a message definition decodes to (and encodes from); `K` names its type. */
 export type MessageOf<D, K extends string = "type"> =
   D extends MessageDef<infer T, infer F>
-    ? { readonly [P in K]: T } & Obj<Required<F[number]>> & Partial<Obj<Optional<F[number]>>>
+    ? { readonly [P in K]: T } & FieldValues<RequiredFields<F[number]>> &
+        Partial<FieldValues<OptionalFields<F[number]>>>
     : never;
 
 /** UNKNOWN_MESSAGE, WRONG_LENGTH, or the code of a field's `FieldProblem`. */
@@ -243,5 +251,5 @@ export class Layout<const F extends readonly AnyField[], C = unknown> {
 }
 
 /** The plain object a layout decodes to. */
-export type LayoutOf<F extends readonly AnyField[]> = Obj<Required<F[number]>> &
-  Partial<Obj<Optional<F[number]>>>;
+export type LayoutOf<F extends readonly AnyField[]> = FieldValues<RequiredFields<F[number]>> &
+  Partial<FieldValues<OptionalFields<F[number]>>>;

@@ -1,2 +1,9 @@
-export { type DriveOptions, Driver, type Progress, runToEnd, type UnitCodec } from "./driver.js";
+export {
+  type DriveOptions,
+  Driver,
+  type DriverEvents,
+  type Progress,
+  runToEnd,
+  type UnitCodec,
+} from "./driver.js";
 export { acceptLink, closeLink, type LinkSpec, openLink, setLineRate } from "./link.js";

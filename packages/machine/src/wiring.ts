@@ -1,7 +1,8 @@
 import type { Machine, Step, Units } from "./machine.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: a wiring holds machines of any event type
-type AnyMachine = Machine<any, Units>;
+/** A machine of any event type, as a `Wiring` holds them. */
+export type AnyMachine = Machine<any, Units>;
 
 /**
  * Machines wired in pairs on a fixed-step clock, in memory: the simulations of a whole bus (a

@@ -17,6 +17,7 @@ export {
   type ReaderIdentity,
 } from "./cashless/peripheral.js";
 export {
+  CASHLESS_RESPONSES,
   type CashlessResponse,
   decodeResponses,
   encodeResponse,
@@ -45,6 +46,7 @@ export {
   ReplyDecoder,
 } from "./link.js";
 export {
+  BILL_ROUTES,
   type BillRoute,
   BillValidatorMaster,
   decodeValidatorPoll,

@@ -1,13 +1,3 @@
-export {
-  type AccessDecision,
-  type AccessRefusal,
-  type AccessSettings,
-  accessSettings,
-  checkAccess,
-  type KeyCodes,
-  type KeyTechnology,
-  userGroupProblems,
-} from "./access.js";
 export { formatAmount, parseAmount } from "./amounts.js";
 export {
   type AuditIdentity,
@@ -19,7 +9,6 @@ export {
   type DeviceIdentity,
 } from "./audit.js";
 export { type AuditPortSettings, auditPortSettings, collectionMode } from "./audit-port.js";
-export { packText, unpackText } from "./audit-text.js";
 export { BlackList, BlackListFull, type BlackListMode } from "./black-list.js";
 export {
   afterBackup,
@@ -28,23 +17,8 @@ export {
   LAST_KEY_NUMBER,
   settingsAfterKey,
 } from "./carried-settings.js";
-export {
-  type CashAcceptance,
-  type CashRefusal,
-  type CashSituation,
-  cashAcceptance,
-} from "./cash-acceptance.js";
-export {
-  acceptedCoinTypes,
-  billsAllowed,
-  type ChangerSettings,
-  escrowAllowed,
-  exactAmountNeeded,
-  noChange,
-  type Payout,
-  planPayout,
-  type Tube,
-} from "./change-rules.js";
+export type { CashAcceptance, CashRefusal } from "./cash-acceptance.js";
+export type { ChangerSettings, Tube } from "./change-rules.js";
 export {
   type ClockSettings,
   clockProblems,
@@ -70,9 +44,9 @@ export {
   listSaleCounter,
   type ProductElement,
   productCounter,
-  S,
+  S as STATISTICS_COUNTERS,
   userGroupCounter,
-  V,
+  V as VENDKIT_COUNTERS,
 } from "./counters.js";
 export {
   canSell,
@@ -87,15 +61,11 @@ export {
   type ReaderState,
   readerState,
 } from "./diagnostics.js";
-export { type EuroSettings, euroIdentity, euroState, toEuro } from "./euro.js";
 export { decodeJson, encodeJson } from "./json-record.js";
-export { toKeyState, toPurseState } from "./key-bridge.js";
-export { KeyJournal, type PendingWrite } from "./key-journal.js";
+export type { PendingWrite } from "./key-journal.js";
 export { changedState, type KeyChanges, type KeyReport, keyReport } from "./key-management.js";
 export {
   InsufficientCredit,
-  MachineCredit,
-  type MachineCreditRecord,
   OVERPRICE_DELAY,
   type OverpriceMode,
   overpriceMode,
@@ -165,8 +135,6 @@ export {
   withProtocol,
 } from "./protocol.js";
 export { type PulseInput, type PulseSink, parallelInput } from "./pulse-input.js";
-export { saleCounts, saleEntry, saleKind } from "./sale-statistics.js";
-export { type Settlement, settlement } from "./settlement.js";
 export {
   dataKeyAudit,
   decodeSpecialKey,

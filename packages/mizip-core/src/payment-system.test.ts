@@ -222,15 +222,19 @@ describe("key sales (manual 3.1)", () => {
   it("refunds a failed vend on the next insertion when the key left during the vend", async () => {
     const r = rig({ failedVendRefund: 1 });
     const card = await r.key(107, 500);
+    const uid = await card.uid();
     await r.pay.insertKey(card, at("09:00"));
     await r.pay.vendRequest({ line: 1 }, at("09:00"));
     card.remove();
     await r.pay.removeKey(at("09:00"));
     await r.pay.vendFailure(at("09:00"));
     expect(r.pay.pendingKeyWrites).toMatchObject([{ kind: "sale", phase: "refund-due" }]);
+    expect(r.pay.pendingKeyWrite(uid)).toMatchObject({ kind: "sale", phase: "refund-due" });
+    expect(r.pay.pendingKeyWrite(Uint8Array.of(0x04, 1, 0, 0x5a))).toBeUndefined();
     card.insert();
     expect(await r.pay.insertKey(card, at("09:05"))).toMatchObject({ ok: true, credit: 500 });
     expect(r.pay.pendingKeyWrites).toEqual([]);
+    expect(r.pay.pendingKeyWrite(uid)).toBeUndefined();
   });
 
   it("sells free with a free key when free keys are ON, counting the list price (4.10.10)", async () => {

@@ -102,6 +102,14 @@ export class PaymentSystem {
     return this.e.journal.all().flatMap((j) => (j.pending === undefined ? [] : [j.pending]));
   }
 
+  /**
+   * The write still pending on the key with this UID, if any: such a key is settled at its next
+   * insertion, and must not be reformatted before (manual 9.5.2).
+   */
+  pendingKeyWrite(uid: Uint8Array): PendingWrite | undefined {
+    return this.e.journal.get(uid);
+  }
+
   get acceptance(): CashAcceptance {
     return this.e.acceptance;
   }

@@ -28,4 +28,9 @@ export {
   KNOWN_REVISIONS,
   verifyAudit,
 } from "./roles.js";
-export { DEFAULT_DEX_TIMING, type DexEvent, type DexFailure, type DexTiming } from "./session.js";
+export {
+  DEFAULT_DEX_TIMING,
+  type DexEvent,
+  type DexFailure,
+  type DexTiming,
+} from "./session.js";

@@ -1,7 +1,14 @@
 import { earliest, joinBytes, type Machine, type Step } from "@vendkit/machine";
 import { parse } from "../parse.js";
 import { type DexFrame, DexFrameParser, encodeBlock } from "./frames.js";
-import { DEFAULT_DEX_TIMING, type DexEvent, type DexTiming, type Out, Receiver, Sender } from "./session.js";
+import {
+  DEFAULT_DEX_TIMING,
+  type DexEvent,
+  type DexOut,
+  type DexTiming,
+  Receiver,
+  Sender,
+} from "./session.js";
 
 /** "R01L01"-style revision and level of the DEX/UCS implementation, 6 characters. */
 export const DEFAULT_REVISION = "R01L01";
@@ -93,6 +100,10 @@ export function verifyAudit(data: Uint8Array): string | undefined {
   return undefined;
 }
 
+/**
+ * What the DEX device and the DEX collector share: the session, its retries and its end. Not
+ * exported: its protected members are the two ends' machinery, not an extension point.
+ */
 abstract class DexEnd implements Machine<DexEvent> {
   protected readonly parser = new DexFrameParser();
   protected readonly timing: DexTiming;
@@ -134,8 +145,8 @@ abstract class DexEnd implements Machine<DexEvent> {
     return this.result(out);
   }
 
-  private begun(now: number): Out {
-    const out: Out = { send: [], events: [] };
+  private begun(now: number): DexOut {
+    const out: DexOut = { send: [], events: [] };
     if (this.startAsked) {
       this.startAsked = false;
       this.begin(now, out);
@@ -143,7 +154,7 @@ abstract class DexEnd implements Machine<DexEvent> {
     return out;
   }
 
-  private result(out: Out): Step<DexEvent> {
+  private result(out: DexOut): Step<DexEvent> {
     const cut = this.parser.inBlock ? this.lastByte + this.timing.interCharTimeout + 1 : undefined;
     return {
       send: joinBytes(out.send),
@@ -153,7 +164,7 @@ abstract class DexEnd implements Machine<DexEvent> {
   }
 
   /** What `start` does once it has a time. */
-  protected abstract begin(now: number, out: Out): void;
+  protected abstract begin(now: number, out: DexOut): void;
 
   /** Timer B: a block whose bytes stopped for longer than `interCharTimeout` is a bad block. */
   private cut(now: number): DexFrame[] {
@@ -162,7 +173,7 @@ abstract class DexEnd implements Machine<DexEvent> {
       : [];
   }
 
-  protected fail(out: Out): boolean {
+  protected fail(out: DexOut): boolean {
     if (out.events.some((e) => e.type === "failed")) {
       this.finished = true;
       return true;
@@ -170,7 +181,7 @@ abstract class DexEnd implements Machine<DexEvent> {
     return false;
   }
 
-  protected refuse(out: Out, reason: "REFUSED" | "PROTOCOL", detail: string): void {
+  protected refuse(out: DexOut, reason: "REFUSED" | "PROTOCOL", detail: string): void {
     this.finished = true;
     out.events.push({ type: "failed", reason, detail });
   }
@@ -194,7 +205,7 @@ abstract class DexEnd implements Machine<DexEvent> {
   }
 
   /** Reads the other end's second-handshake block: response code, ID and revision. */
-  protected readResponse(out: Out): boolean {
+  protected readResponse(out: DexOut): boolean {
     const block = (this.phase as Receiver).blocks[0];
     const h = block ? text(block) : "";
     out.events.push({
@@ -209,7 +220,7 @@ abstract class DexEnd implements Machine<DexEvent> {
   }
 
   /** Reads a first-handshake block received as slave; undefined when there was none. */
-  protected readHeader(out: Out, operations: string): ReturnType<typeof checkFirstHandshake> | undefined {
+  protected readHeader(out: DexOut, operations: string): ReturnType<typeof checkFirstHandshake> | undefined {
     const block = (this.phase as Receiver).blocks[0];
     if (block === undefined) {
       this.refuse(out, "PROTOCOL", "the other end ended the first handshake without a header");
@@ -225,7 +236,12 @@ abstract class DexEnd implements Machine<DexEvent> {
     return judged;
   }
 
-  protected send(blocks: Uint8Array[], now: number, out: Out, progress?: (done: number) => DexEvent): void {
+  protected send(
+    blocks: Uint8Array[],
+    now: number,
+    out: DexOut,
+    progress?: (done: number) => DexEvent,
+  ): void {
     const sender = new Sender(blocks, this.timing, progress);
     this.phase = sender;
     sender.start(now, out);
@@ -238,7 +254,7 @@ abstract class DexEnd implements Machine<DexEvent> {
     return r;
   }
 
-  protected abstract advance(now: number, out: Out): void;
+  protected abstract advance(now: number, out: DexOut): void;
 }
 
 /**
@@ -266,12 +282,12 @@ export class DexDevice extends DexEnd {
   }
 
   /** The session begins: it listens (slave), or sends the first ENQ (master). */
-  protected begin(now: number, out: Out): void {
+  protected begin(now: number, out: DexOut): void {
     if (this.master) this.send([this.header("S")], now, out);
     else this.listen(now);
   }
 
-  protected advance(now: number, out: Out): void {
+  protected advance(now: number, out: DexOut): void {
     if (this.fail(out) || !this.phase?.done) return;
     if (this.step === "first") {
       this.step = "second";
@@ -330,13 +346,13 @@ export class DexCollector extends DexEnd {
   }
 
   /** The session opens: the first ENQ goes out. */
-  protected begin(now: number, out: Out): void {
+  protected begin(now: number, out: DexOut): void {
     const sender = new Sender([this.header("R")], this.timing, undefined, true);
     this.phase = sender;
     sender.start(now, out);
   }
 
-  protected advance(now: number, out: Out): void {
+  protected advance(now: number, out: DexOut): void {
     if (this.fail(out) || !this.phase?.done) return;
     if (this.step === "first" && (this.phase as Sender).yielded) {
       this.step = "first-slave";

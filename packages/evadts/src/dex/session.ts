@@ -54,8 +54,8 @@ export type DexEvent =
       readonly received?: Uint8Array;
     };
 
-/** What a phase collects while it handles one input. */
-export interface Out {
+/** What a DEX phase collects while it handles one input: frames to send, events, its end. */
+export interface DexOut {
   readonly send: Uint8Array[];
   readonly events: DexEvent[];
 }
@@ -95,12 +95,12 @@ class Sender {
     return this.done ? undefined : this.deadline;
   }
 
-  start(now: number, out: Out): void {
+  start(now: number, out: DexOut): void {
     this.deadline = now + this.timing.ackTimeout;
     out.send.push(Uint8Array.of(ENQ));
   }
 
-  private retry(now: number, out: Out, frame: Uint8Array, why: string): void {
+  private retry(now: number, out: DexOut, frame: Uint8Array, why: string): void {
     if (++this.tries > this.timing.retries) {
       this.done = true;
       out.events.push({
@@ -114,7 +114,7 @@ class Sender {
     out.send.push(frame);
   }
 
-  receive(f: DexFrame, now: number, out: Out): void {
+  receive(f: DexFrame, now: number, out: DexOut): void {
     if (this.done) return;
     if (f.kind !== "wack") {
       this.wackPending = false;
@@ -166,7 +166,7 @@ class Sender {
     }
   }
 
-  tick(now: number, out: Out): void {
+  tick(now: number, out: DexOut): void {
     if (this.done || now < this.deadline) return;
     if (this.wackPending) {
       // a WACK asked us to wait: ask again without spending a retry
@@ -216,7 +216,7 @@ class Receiver {
     return out;
   }
 
-  receive(f: DexFrame, now: number, out: Out): void {
+  receive(f: DexFrame, now: number, out: DexOut): void {
     if (this.done) return;
     this.lastSeen = now;
     switch (f.kind) {
@@ -249,7 +249,7 @@ class Receiver {
     }
   }
 
-  tick(now: number, out: Out): void {
+  tick(now: number, out: DexOut): void {
     if (this.done || now - this.lastSeen <= this.timing.idleTimeout) return;
     this.done = true;
     if (this.lastBlockIn) {

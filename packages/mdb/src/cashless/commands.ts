@@ -64,8 +64,7 @@ export const CASHLESS_COMMANDS = new MessageTable("MDB cashless command", [
   message("diagnostics", [7, 0xff], bytes("data", "rest")),
 ]);
 
-type Defs = (typeof CASHLESS_COMMANDS.defs)[number];
-export type CashlessCommand = MessageOf<Defs>;
+export type CashlessCommand = MessageOf<(typeof CASHLESS_COMMANDS.defs)[number]>;
 
 /** The block as the table reads it: the command in place of the address byte. */
 const unaddressed = (block: ArrayLike<number>): number[] => {

@@ -53,7 +53,8 @@ export const VALIDATOR_STATUS = {
   12: "possible credited bill removal",
 } as const;
 
-const ROUTES = [
+/** Where a bill went (POLL reply bits 6-4), by route number. */
+export const BILL_ROUTES = [
   "stacked",
   "escrow",
   "returned",
@@ -63,7 +64,7 @@ const ROUTES = [
   "recycler-manual-dispense",
   "recycler-to-cashbox",
 ] as const;
-export type BillRoute = (typeof ROUTES)[number];
+export type BillRoute = (typeof BILL_ROUTES)[number];
 
 export type ValidatorEvent =
   | { readonly type: "setup"; readonly setup: ValidatorSetup }
@@ -91,7 +92,7 @@ export function decodeValidatorPoll(bytes: Uint8Array, setup: ValidatorSetup | u
         type: "bill",
         billType: item.billType,
         value: setup?.credits[item.billType] ?? 0,
-        route: ROUTES[item.route] as BillRoute,
+        route: BILL_ROUTES[item.route] as BillRoute,
       };
     if (item.kind === "attempts") return { type: "attempts-while-disabled", count: item.count };
     const text = VALIDATOR_STATUS[item.code as keyof typeof VALIDATOR_STATUS];
