@@ -1,7 +1,7 @@
 import type { Machine, Step, Units } from "./machine.js";
 
-// biome-ignore lint/suspicious/noExplicitAny: a wiring holds machines of any event type
 /** A machine of any event type, as a `Wiring` holds them. */
+// biome-ignore lint/suspicious/noExplicitAny: a wiring holds machines of any event type
 export type AnyMachine = Machine<any, Units>;
 
 /**
