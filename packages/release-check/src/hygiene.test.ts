@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import { promisify } from "node:util";
 import { publint } from "publint";
@@ -98,4 +98,28 @@ describe("what npm would publish of each package", () => {
       });
     });
   }
+});
+
+describe("releasing", () => {
+  it("every pending changeset parses and none is major (0.x: patch or minor only)", async () => {
+    const { default: parseChangeset } = await import("@changesets/parse");
+    const dir = join(ROOT, ".changeset");
+    for (const f of readdirSync(dir).filter((n) => n.endsWith(".md") && n !== "README.md")) {
+      const { releases } = parseChangeset(readFileSync(join(dir, f), "utf8"));
+      expect(releases.length, f).toBeGreaterThan(0);
+      for (const r of releases) expect(["patch", "minor"], `${f}: ${r.name}`).toContain(r.type);
+    }
+  });
+
+  it("publishes with provenance from the release workflow only, never from publishConfig", () => {
+    const workflow = readFileSync(join(ROOT, ".github", "workflows", "release.yml"), "utf8");
+    expect(workflow).toMatch(/uses: changesets\/action@v1/);
+    expect(workflow).toMatch(/NPM_CONFIG_PROVENANCE: "true"/);
+    expect(workflow).toMatch(/id-token: write/);
+    for (const p of publishedPackages())
+      expect(
+        (p.manifest.publishConfig as Record<string, unknown> | undefined)?.provenance,
+        p.name,
+      ).toBeUndefined();
+  });
 });
