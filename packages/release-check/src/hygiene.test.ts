@@ -50,6 +50,12 @@ describe("what npm would publish of each package", () => {
         expect(m.bugs).toEqual({ url: "https://github.com/vendkit/vendkit/issues" });
       });
 
+      it("ships its CHANGELOG, whose newest entry is the version it carries", () => {
+        expect(packed().files).toContain("CHANGELOG.md");
+        const changelog = readFileSync(join(pkg.dir, "CHANGELOG.md"), "utf8");
+        expect(/^## (\S+)$/m.exec(changelog)?.[1]).toBe(pkg.version);
+      });
+
       it("ships no test, and every source map points at a source it ships, as it is", () => {
         const files = new Set(packed().files);
         expect([...files].filter((f) => f.endsWith(".test.ts"))).toEqual([]);
