@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publishedPackages } from "./workspace.js";
 
 /** The first `ts` block of a README's "## Example" section, the main entry's example. */
@@ -12,34 +12,44 @@ export function exampleOf(readme: string): string | undefined {
 }
 
 describe("each package README's example compiles against the built package, as a vendor's file would", () => {
+  const packages = publishedPackages();
   // inside the workspace, so that @vendkit/* resolves to the packages as they are built
   const dir = mkdtempSync(join(import.meta.dirname, "..", ".examples-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  // each program reuses the last one's unchanged files (the libs, @types/node, the packages' types)
-  let previous: ts.Program | undefined;
+  const examples = new Map(
+    packages.map((p) => [p.name, exampleOf(readFileSync(join(p.dir, "README.md"), "utf8"))] as const),
+  );
+  const fileOf = (folder: string) => join(dir, `${folder}.ts`);
+  let program: ts.Program | undefined;
 
-  for (const pkg of publishedPackages())
+  // one program for all the examples (each its own module): the libraries are read once
+  beforeAll(() => {
+    for (const p of packages) writeFileSync(fileOf(p.folder), `${examples.get(p.name) ?? ""}\nexport {};\n`);
+    program = ts.createProgram(
+      packages.map((p) => fileOf(p.folder)),
+      {
+        target: ts.ScriptTarget.ES2022,
+        lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        strict: true,
+        noEmit: true,
+        types: ["node"],
+      },
+    );
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const pkg of packages)
     it(`${pkg.name}: README example (strict, NodeNext)`, () => {
-      const code = exampleOf(readFileSync(join(pkg.dir, "README.md"), "utf8"));
+      const code = examples.get(pkg.name);
       expect(code, "the README has an Example section with a ts block").toBeDefined();
       expect(code).toContain(`from "${pkg.name}"`);
-      const file = join(dir, `${pkg.folder}.ts`);
-      writeFileSync(file, `${code}\nexport {};\n`);
-      const program = ts.createProgram({
-        rootNames: [file],
-        oldProgram: previous,
-        options: {
-          target: ts.ScriptTarget.ES2022,
-          lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
-          module: ts.ModuleKind.NodeNext,
-          moduleResolution: ts.ModuleResolutionKind.NodeNext,
-          strict: true,
-          noEmit: true,
-          types: ["node"],
-        },
-      });
-      previous = program;
-      const problems = ts.getPreEmitDiagnostics(program).map((d) => {
+      const source = program?.getSourceFile(fileOf(pkg.folder));
+      expect(source).toBeDefined();
+      const problems = [
+        ...(program?.getSyntacticDiagnostics(source) ?? []),
+        ...(program?.getSemanticDiagnostics(source) ?? []),
+      ].map((d) => {
         const where =
           d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
         const text = ts.flattenDiagnosticMessageText(d.messageText, "\n");
@@ -47,6 +57,11 @@ describe("each package README's example compiles against the built package, as a
       });
       expect(problems).toEqual([]);
     });
+
+  it("the library declarations the examples use type-check too", () => {
+    expect(program?.getGlobalDiagnostics() ?? []).toEqual([]);
+    expect(program?.getOptionsDiagnostics() ?? []).toEqual([]);
+  });
 
   it("finds no example where there is none", () => {
     expect(exampleOf("# x\n\n## Usage\n\n```ts\nconst a = 1;\n```\n")).toBeUndefined();
