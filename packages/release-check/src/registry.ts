@@ -15,10 +15,17 @@ export interface LocalRegistry {
   stop(): Promise<void>;
 }
 
-/** The environment for npm in a project of its own: no `npm_*` variables of the npm that runs the tests. */
+/**
+ * What ties npm to the workspace when `npm test` runs the tests: the script's package, its folder
+ * (local_prefix) and lifecycle. A project elsewhere must not inherit them; the machine's own npm
+ * settings (registry, proxy, cache, config files) pass through.
+ */
+const WORKSPACE_NPM = /^(npm_package_|npm_lifecycle_|npm_config_local_prefix$|npm_command$|INIT_CWD$)/i;
+
+/** The environment for npm in a project of its own, as a vendor's shell would have it. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== "INIT_CWD") env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!WORKSPACE_NPM.test(k)) env[k] = v;
   return {
     ...env,
     npm_config_update_notifier: "false",
