@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,7 +8,7 @@ import { closeLink, openLink, runSession } from "@vendkit/ddcmp/node";
 import { cashlessSales, parse, validate } from "@vendkit/evadts";
 import { DexCollector } from "@vendkit/evadts/dex";
 import { STATISTICS_COUNTERS as S } from "@vendkit/mizip-core";
-import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
+import { freePort, INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 import { serveAudits } from "./audit-port.js";
 import { serveConsole } from "./console.js";
@@ -148,13 +147,3 @@ describe("the audit port in process, over TCP, following the console's settings"
     }
   }, 60_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}

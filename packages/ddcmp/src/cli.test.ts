@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildAudit, write } from "@vendkit/evadts";
-import { INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
+import { freePort, INSTALL_TIMEOUT, ptyPair, socatFor } from "@vendkit/test-support";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -34,16 +34,6 @@ function cli(args: string[]): { proc: ChildProcess; done: Promise<{ code: number
     proc.on("close", (code) => resolve({ code, err })),
   );
   return { proc, done };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /**

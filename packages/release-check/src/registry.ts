@@ -1,8 +1,8 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { freePort } from "@vendkit/test-support";
 import { ROOT } from "./workspace.js";
 
 const run = promisify(execFile);
@@ -33,19 +33,6 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     npm_config_audit: "false",
     ...extra,
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      s.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 function waitForListening(child: ChildProcess, url: string): Promise<void> {

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureDebianPackage, toolMissing } from "./debian.js";
+import { freePort } from "./free-port.js";
 
 /** The bin folder of Debian's newest installed PostgreSQL server, or undefined. */
 function serverBin(): string | undefined {
@@ -17,18 +17,6 @@ function serverBin(): string | undefined {
 
 const idOf = (flag: "-u" | "-g"): number =>
   Number(spawnSync("id", [flag, "postgres"], { encoding: "utf8" }).stdout.trim());
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface TestPostgres {
   /** postgres://… URL of an empty database on loopback, trust authentication. */
